@@ -1,0 +1,29 @@
+"""Settings read from the environment (prefix COMPLIANCE_)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as COMPLIANCE_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="COMPLIANCE_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'compliance.db'}"
+    timezone: str = "Asia/Shanghai"
+    guardrail_profile: str = "CN"
+    data_dir: Path = PROJECT_ROOT / "var" / "data"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    # Photos are downscaled on upload: a phone photo is 12 MP, a dossier needs far less.
+    max_image_side_px: int = 2000
+    sqlite_busy_timeout_ms: int = 10_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests build their own Settings)."""
+    return Settings()

@@ -1,0 +1,49 @@
+"""Who is acting, on which session, at what time: passed to every use case."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from compliance.clock import Clock, SystemClock
+from compliance.config import Settings, get_settings
+from compliance.errors import Forbidden
+from compliance.users.models import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user a change is recorded against."""
+
+    user_id: int
+    username: str
+    role: Role
+    office_id: int
+    staff_id: int | None = None
+    is_director: bool = False
+
+
+@dataclass
+class Ctx:
+    """A use case's session, actor, clock and settings."""
+
+    session: Session
+    actor: Actor
+    clock: Clock = field(default_factory=SystemClock)
+    settings: Settings = field(default_factory=get_settings)
+
+    def now(self) -> datetime:
+        """Current UTC time from the injected clock."""
+        return self.clock.now()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's display time zone."""
+        return ZoneInfo(self.settings.timezone)
+
+    def require(self, *roles: Role) -> None:
+        """Deny unless the actor has one of the roles (admin is not implied)."""
+        if self.actor.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise Forbidden(f"role {self.actor.role.value} may not do this (needs {allowed})")

@@ -1,0 +1,53 @@
+"""Input and output shapes for resident feedback."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from compliance.validation import aware, fen_validator
+from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
+
+AwareDatetime = Annotated[datetime, AfterValidator(aware)]
+TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=10_000_000))]
+
+
+class FeedbackCreate(BaseModel):
+    """What a manager records when a resident gives feedback."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    staff_id: int
+    unit_id: int | None = None
+    channel: FeedbackChannel
+    category: FeedbackCategory
+    satisfaction: Satisfaction | None = None
+    text: str = Field(default="", max_length=4000)
+    amount_fen: TipFen | None = None
+    occurred_at: AwareDatetime
+    received_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "FeedbackCreate":
+        if self.received_at is not None and self.received_at < self.occurred_at:
+            raise ValueError("received_at: cannot be before occurred_at")
+        if self.satisfaction is not None and self.channel != FeedbackChannel.RETURN_VISIT:
+            raise ValueError("satisfaction: only a return visit carries a rating")
+        return self
+
+
+class FeedbackRead(BaseModel):
+    """Feedback as shown back."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    staff_id: int
+    unit_id: int | None
+    channel: str
+    category: str
+    satisfaction: str | None
+    text: str
+    amount_fen: int | None
+    occurred_at: datetime
+    received_at: datetime

@@ -1,0 +1,45 @@
+"""Import every table so that SQLModel.metadata is complete (Alembic, tests)."""
+
+from compliance.attendance.models import AttendanceEvent, RosterShift
+from compliance.audit.models import AuditEvent, AuditHead
+from compliance.counters.models import Counter
+from compliance.damages.models import DamageIncident, DamagePhoto
+from compliance.feedback.models import Feedback
+from compliance.files.models import StoredFile
+from compliance.findings.models import DetectionRun, Finding
+from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
+from compliance.offices.models import Office
+from compliance.overtime.models import OvertimeRequest
+from compliance.policy_params.models import PolicyVersion
+from compliance.residents.models import Resident, Unit
+from compliance.staff.models import Staff, StaffWage
+from compliance.tips.models import TipLine
+from compliance.users.models import User
+from compliance.visits.models import Visit
+
+__all__ = [
+    "AttendanceEvent",
+    "AuditEvent",
+    "AuditHead",
+    "Counter",
+    "DamageIncident",
+    "DamagePhoto",
+    "DetectionRun",
+    "Feedback",
+    "Finding",
+    "Office",
+    "OvertimeRequest",
+    "PolicyVersion",
+    "Resident",
+    "RosterShift",
+    "SpotCheck",
+    "SpotCheckItem",
+    "SpotCheckPhoto",
+    "Staff",
+    "StaffWage",
+    "StoredFile",
+    "TipLine",
+    "Unit",
+    "User",
+    "Visit",
+]

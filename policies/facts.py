@@ -1,0 +1,116 @@
+"""Facts the caller gathers from the records and hands to the rules.
+
+Every datetime is timezone-aware UTC; every date is the office's local calendar date.
+Money is integer fen. Facts are plain frozen values: rules never touch a database.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from policies.vocab import FeedbackCategory, FeedbackChannel, ItemResult, Satisfaction
+
+
+@dataclass(frozen=True)
+class FeedbackFact:
+    """One piece of resident feedback about one staff member."""
+
+    id: int
+    staff_id: int
+    unit_id: int | None
+    category: FeedbackCategory
+    channel: FeedbackChannel
+    occurred_at: datetime
+    work_date: date
+    satisfaction: Satisfaction | None = None
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class FieldDayFact:
+    """A staff member's working day that had at least one job in a home (R02)."""
+
+    staff_id: int
+    work_date: date
+    first_job_at: datetime
+    first_job_visit_id: int
+    first_check_in_at: datetime | None
+    first_check_in_id: int | None
+    last_sign_back_at: datetime | None
+    last_sign_back_id: int | None
+    shift_end_at: datetime | None
+    roster_id: int | None
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    """A job in a home (work order) with the roster and overtime facts around it."""
+
+    id: int
+    staff_id: int
+    unit_id: int
+    work_date: date
+    requested_at: datetime
+    arrived_at: datetime | None
+    done_at: datetime | None
+    left_at: datetime | None
+    done_date: date | None
+    shift_start_at: datetime | None = None
+    shift_end_at: datetime | None = None
+    roster_id: int | None = None
+    overtime_id: int | None = None
+    overtime_approved_at: datetime | None = None
+    overtime_approved_by_director: bool = False
+
+
+@dataclass(frozen=True)
+class TipLineFact:
+    """A tip the staff member declared, and its handover to the cashier if done."""
+
+    id: int
+    staff_id: int
+    unit_id: int
+    amount_fen: int
+    received_at: datetime
+    handed_over_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DamageFact:
+    """A recorded damage incident."""
+
+    id: int
+    staff_id: int
+    unit_id: int
+    occurred_at: datetime
+    item: str
+    assessed_value_fen: int | None
+
+
+@dataclass(frozen=True)
+class ChecklistAnswer:
+    """One spot-check checklist item as the inspector recorded it."""
+
+    item_key: str
+    result: ItemResult
+    observed: int | None = None
+    id: int | None = None
+    staff_id: int | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FactBundle:
+    """Everything gathered for one detection run; detectors take what they need."""
+
+    as_of: datetime
+    period_start: date
+    period_end: date
+    feedback: tuple[FeedbackFact, ...] = ()
+    field_days: tuple[FieldDayFact, ...] = ()
+    visits: tuple[VisitFact, ...] = ()
+    tip_lines: tuple[TipLineFact, ...] = ()
+    damages: tuple[DamageFact, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+    # The office-local calendar date of `as_of`, so rules need no time-zone maths;
+    # when None, rules fall back to as_of's UTC date.
+    as_of_date: date | None = None
