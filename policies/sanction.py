@@ -160,9 +160,7 @@ COMPENSATION_PLUS_STEP = SanctionSchedule(
 RESTITUTION_PLUS_WAGE_WITHHOLDING = SanctionSchedule(
     kind=SanctionKind.RESTITUTION_PLUS_WAGE_WITHHOLDING,
     text_zh="上交所收小费,扣发当月工资;情节严重者作辞退处理。",
-    text_en=(
-        "Hand over the kept tip and withhold that month's wage; serious cases are dismissed."
-    ),
+    text_en=("Hand over the kept tip and withhold that month's wage; serious cases are dismissed."),
     steps=(
         SanctionStep((OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION)),
         SanctionStep((OutcomeKind.RESTITUTION, OutcomeKind.DISMISSAL), severity=Severity.SERIOUS),

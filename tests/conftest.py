@@ -107,14 +107,18 @@ def office(session: Session) -> factories.OfficeSet:
 
 
 @pytest.fixture
-def ctx(session: Session, office: factories.OfficeSet, clock: FixedClock, settings: Settings) -> Ctx:
+def ctx(
+    session: Session, office: factories.OfficeSet, clock: FixedClock, settings: Settings
+) -> Ctx:
     """A use-case context acting as the office's manager."""
     return Ctx(session=session, actor=office.actor("manager"), clock=clock, settings=settings)
 
 
 def as_role(ctx: Ctx, office: factories.OfficeSet, role: str) -> Ctx:
     """The same context acting as another of the office's users."""
-    return Ctx(session=ctx.session, actor=office.actor(role), clock=ctx.clock, settings=ctx.settings)
+    return Ctx(
+        session=ctx.session, actor=office.actor(role), clock=ctx.clock, settings=ctx.settings
+    )
 
 
 __all__ = ["NOW", "Actor", "as_role"]

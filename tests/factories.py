@@ -37,7 +37,9 @@ class OfficeSet:
         )
 
 
-def office_set(session: Session, code: str = "BSW", n_staff: int = 3, n_units: int = 4) -> OfficeSet:
+def office_set(
+    session: Session, code: str = "BSW", n_staff: int = 3, n_units: int = 4
+) -> OfficeSet:
     """Create an office, its users, staff with wages and units."""
     office = Office(code=code, name="碧水湾管理处", city="深圳", created_at=T0)
     session.add(office)
@@ -57,7 +59,14 @@ def office_set(session: Session, code: str = "BSW", n_staff: int = 3, n_units: i
         session.add(s)
         session.flush()
         assert s.id is not None
-        session.add(StaffWage(staff_id=s.id, monthly_wage_fen=500_000, effective_from=date(2023, 5, 1), created_at=T0))
+        session.add(
+            StaffWage(
+                staff_id=s.id,
+                monthly_wage_fen=500_000,
+                effective_from=date(2023, 5, 1),
+                created_at=T0,
+            )
+        )
         out.staff.append(s)
     for i in range(n_units):
         u = Unit(office_id=office.id, building=f"{i // 2 + 1}栋", room=f"{101 + i}", created_at=T0)

@@ -1,11 +1,12 @@
 """Append events to the chain and verify it."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from compliance.audit.canonical import canonical_json, event_hash
 from compliance.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -42,7 +43,9 @@ def append(
 ) -> AuditEvent:
     """Append an event; the head row lock makes concurrent appends queue, never fork."""
     head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+        select(col(AuditHead.seq), col(AuditHead.hash))
+        .where(col(AuditHead.id) == 1)
+        .with_for_update()
     ).one()
     seq = head.seq + 1
     body = canonical_json(payload)
@@ -74,7 +77,7 @@ def append(
     session.add(event)
     moved = session.execute(
         update(AuditHead)
-        .where(AuditHead.id == 1, AuditHead.seq == head.seq)
+        .where(col(AuditHead.id) == 1, col(AuditHead.seq) == head.seq)
         .values(seq=seq, hash=digest)
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
@@ -96,14 +99,16 @@ class ChainReport:
 
 
 def _walk(session: Session) -> Iterator[AuditEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=5000)
+    stmt = select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=5000)
     for (event,) in session.execute(stmt):
         yield event
 
 
 def verify(session: Session) -> ChainReport:
     """Recompute every hash; report the first sequence number that does not fit."""
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+    head = session.execute(
+        select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)
+    ).one()
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
 
     def bad(seq: int, reason: str) -> ChainReport:
@@ -131,7 +136,14 @@ def verify(session: Session) -> ChainReport:
         prev_hash, expected_seq, count = ev.hash, expected_seq + 1, count + 1
     last_seq = expected_seq - 1
     if head.seq > last_seq:
-        return bad(last_seq + 1, f"chain ends at {last_seq} but the head says {head.seq} (truncated)")
+        return bad(
+            last_seq + 1, f"chain ends at {last_seq} but the head says {head.seq} (truncated)"
+        )
     if head.seq < last_seq or head.hash != prev_hash:
         return bad(head.seq + 1 if head.seq < last_seq else head.seq, "head does not match chain")
     return ChainReport(True, count, head.seq, head.hash)
+
+
+def sha256_text(value: str) -> str:
+    """Hex SHA-256 of a UTF-8 string."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()

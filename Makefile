@@ -1,0 +1,31 @@
+# The README's commands. `make run` and `make test` set everything up first.
+UV := scripts/uv
+
+.PHONY: setup run test lint bench format migration
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	$(UV) run compliance db upgrade
+	$(UV) run compliance demo load
+	$(UV) run compliance detect --as bsw-manager
+	$(UV) run compliance audit verify
+
+test: setup lint
+	$(UV) run pytest
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy compliance policies
+
+format: setup
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+bench: setup
+	$(UV) run python -m bench.run
+
+migration: setup
+	scripts/regen_initial_migration.sh

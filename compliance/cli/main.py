@@ -1,0 +1,132 @@
+"""Top-level commands."""
+
+from datetime import datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from compliance.audit import service as audit
+from compliance.cli import findings_cmd, policy_cmd, records_cmd
+from compliance.cli.common import acting, console, engine, err_console, parse_day, reports_errors
+from compliance.config import get_settings
+from compliance.findings.detect import RunSummary, run_detection
+from compliance.migrate import upgrade
+
+app = typer.Typer(
+    help="Staff conduct and compliance auditing (物业管理处员工行为合规审计).", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo office (碧水湾管理处).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+app.add_typer(findings_cmd.app, name="findings")
+app.add_typer(policy_cmd.app, name="policy")
+app.add_typer(records_cmd.app, name="record")
+app.add_typer(records_cmd.import_app, name="import")
+
+AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the latest schema (Alembic)."""
+    eng = engine()
+    upgrade(eng)
+    console.print(f"database at head: {eng.url.render_as_string(hide_password=True)}")
+    eng.dispose()
+
+
+@demo_app.command("load")
+@reports_errors
+def demo_load() -> None:
+    """Load the demo office into an empty database (does nothing if an office exists)."""
+    from compliance.demo.load import load_demo
+
+    eng = engine()
+    upgrade(eng)
+    today = datetime.now(ZoneInfo(get_settings().timezone)).date()
+    counts = load_demo(eng, today=today)
+    eng.dispose()
+    if not counts:
+        console.print("database already holds an office; demo not loaded again")
+        return
+    table = Table("table", "rows", title="demo office loaded: 碧水湾管理处 (BSW)")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+
+
+def print_summary(s: RunSummary) -> None:
+    """Print a detection run's figures per rule."""
+    table = Table(
+        "rule",
+        "new findings",
+        "already found",
+        "errors",
+        title=f"detection run {s.run_id}: {s.start} → {s.end}",
+    )
+    for code, c in s.per_rule.items():
+        table.add_row(code, str(c.new), str(c.existing), str(c.errors))
+    table.add_row("total", str(s.new), str(s.existing), str(s.errors), style="bold")
+    console.print(table)
+    facts = ", ".join(f"{k} {v:,}" for k, v in s.facts.items())
+    console.print(f"facts examined: {facts}; {s.seconds:.2f} s; ruleset {s.ruleset_digest[:12]}")
+    for msg in s.error_messages:
+        err_console.print(f"[red]rule error:[/red] {msg}")
+
+
+@app.command()
+@reports_errors
+def detect(
+    as_user: AsUser,
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
+) -> None:
+    """Run every automatic detector over a period (default: the last 92 days)."""
+    with acting(as_user) as ctx:
+        today = ctx.now().astimezone(ctx.tz).date()
+        last = parse_day(end, "--to") if end else today
+        first = parse_day(start, "--from") if start else last - timedelta(days=92)
+        print_summary(run_detection(ctx, first, last))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the whole chain; exit 1 and name the first bad sequence number if tampered."""
+    eng = engine()
+    with Session(eng) as session:
+        report = audit.verify(session)
+    eng.dispose()
+    if report.ok:
+        console.print(
+            f"[green]audit chain intact[/green]: {report.events:,} events, head "
+            f"{report.head_seq} {report.head_hash}"
+        )
+        return
+    err_console.print(
+        f"[red]audit chain broken at event {report.first_bad_seq}[/red]: {report.reason} "
+        f"({report.events:,} events verified before it)"
+    )
+    raise typer.Exit(1)
+
+
+@app.command()
+def status() -> None:
+    """Counts of the main records, findings by status, and the audit chain head."""
+    from compliance.findings.models import Finding
+
+    eng = engine()
+    with Session(eng) as session:
+        rows = session.execute(
+            select(col(Finding.status), func.count()).group_by(col(Finding.status))
+        ).all()
+        report = audit.verify(session)
+    eng.dispose()
+    console.print("findings: " + ", ".join(f"{s} {n:,}" for s, n in rows))
+    console.print(f"audit chain: {'intact' if report.ok else 'BROKEN'}, head {report.head_seq}")

@@ -1,0 +1,68 @@
+"""Input and output shapes for findings."""
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from compliance.validation import aware
+from policies.vocab import EvidenceKind
+
+AwareDatetime = Annotated[datetime, AfterValidator(aware)]
+
+
+class EvidenceIn(BaseModel):
+    """A reference to a record that supports a finding."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EvidenceKind
+    id: int = Field(gt=0)
+
+
+class ManualFindingCreate(BaseModel):
+    """A finding raised by hand from any record (or from an observation)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    rule_code: str = Field(pattern=r"^R\d{2}$")
+    staff_id: int
+    occurred_at: AwareDatetime
+    note: str = Field(min_length=1, max_length=2000)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
+
+
+class TriageIn(BaseModel):
+    """Confirm or dismiss; a dismissal needs a reason."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(default="", max_length=2000)
+
+
+class FindingRead(BaseModel):
+    """A finding as shown back, with its decision log."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    staff_id: int
+    rule_code: str
+    policy_version: str
+    params_digest: str
+    input_digest: str
+    source: str
+    detector: str
+    occurred_at: datetime
+    explanation_zh: str
+    explanation_en: str
+    evidence: list[dict[str, object]]
+    suggested_severity: str | None
+    status: str
+    triage_reason: str
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value

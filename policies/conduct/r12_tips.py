@@ -1,0 +1,216 @@
+"""R12 — no tips; an insisted-on tip goes to the office; concealing one is punished."""
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from policies.base import (
+    Decision,
+    Detector,
+    EvidenceRef,
+    Outcome,
+    Parameter,
+    Policy,
+    Severity,
+    breach,
+)
+from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.facts import FactBundle, FeedbackFact, TipLineFact
+from policies.sanction import RESTITUTION_PLUS_WAGE_WITHHOLDING
+from policies.text import CHANNEL_ZH, duration_en, duration_zh, yuan
+from policies.vocab import EvidenceKind, FeedbackCategory
+
+CODE = "R12"
+
+
+@dataclass(frozen=True)
+class TipCheck:
+    """How a reported tip compares with the staff member's handovers."""
+
+    outcome: Outcome
+    handed_fen: int
+    concealed_fen: int | None
+    candidates: tuple[TipLineFact, ...]
+    first_late: TipLineFact | None
+
+
+class TipIndex:
+    """Tip lines per (staff, unit) and per staff, sorted by received_at for range lookups."""
+
+    def __init__(self, lines: Sequence[TipLineFact]) -> None:
+        by_unit: defaultdict[tuple[int, int], list[TipLineFact]] = defaultdict(list)
+        by_staff: defaultdict[int, list[TipLineFact]] = defaultdict(list)
+        for line in lines:
+            by_unit[(line.staff_id, line.unit_id)].append(line)
+            by_staff[line.staff_id].append(line)
+        self._by_unit = {k: _sorted(v) for k, v in by_unit.items()}
+        self._by_staff = {k: _sorted(v) for k, v in by_staff.items()}
+
+    def between(
+        self, staff_id: int, unit_id: int | None, start: datetime, end: datetime
+    ) -> tuple[TipLineFact, ...]:
+        """Lines of the staff member (and unit, if known) received within [start, end]."""
+        keys, lines = (
+            self._by_staff.get(staff_id, ([], []))
+            if unit_id is None  # a report without a unit matches any of the staff's tips
+            else self._by_unit.get((staff_id, unit_id), ([], []))
+        )
+        return tuple(lines[bisect_left(keys, start) : bisect_right(keys, end)])
+
+
+def _sorted(lines: list[TipLineFact]) -> tuple[list[datetime], list[TipLineFact]]:
+    ordered = sorted(lines, key=lambda line: (line.received_at, line.id))
+    return [line.received_at for line in ordered], ordered
+
+
+def judge_tip(report: FeedbackFact, index: TipIndex, as_of: datetime, grace_hours: int) -> TipCheck:
+    """Compare a reported tip with the handovers made within the grace period after it."""
+    grace = timedelta(hours=grace_hours)
+    deadline = report.occurred_at + grace
+    candidates = index.between(
+        report.staff_id, report.unit_id, report.occurred_at - grace, deadline
+    )
+    in_time = [
+        c for c in candidates if c.handed_over_at is not None and c.handed_over_at <= deadline
+    ]
+    late = sorted(
+        (c for c in candidates if c.handed_over_at is not None and c.handed_over_at > deadline),
+        key=lambda c: (c.handed_over_at, c.id),
+    )
+    handed = sum(c.amount_fen for c in in_time)
+    settled = handed >= report.amount_fen if report.amount_fen is not None else bool(in_time)
+    if settled:
+        outcome = Outcome.PASS
+    elif as_of < deadline:
+        outcome = Outcome.NOT_APPLICABLE  # still within the grace period
+    else:
+        outcome = Outcome.BREACH
+    concealed = None if report.amount_fen is None else max(report.amount_fen - handed, 0)
+    return TipCheck(outcome, handed, concealed, candidates, late[0] if late else None)
+
+
+def _explain(report: FeedbackFact, check: TipCheck, grace_hours: int) -> tuple[str, str]:
+    when = report.work_date.isoformat()
+    amount_zh = f" {yuan(report.amount_fen)}" if report.amount_fen is not None else ""
+    amount_en = f" of {yuan(report.amount_fen)}" if report.amount_fen is not None else ""
+    head_zh = f"住户于 {when} 通过{CHANNEL_ZH[report.channel]}反映给付小费{amount_zh}"
+    head_en = f"A resident reported giving a tip{amount_en} on {when}"
+    if report.amount_fen is None:
+        zh = f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} 小时内没有上交小费的记录"
+        en = (
+            f"{head_en} (feedback #{report.id}); there is no handover by this staff member "
+            f"within {grace_hours} h"
+        )
+    elif check.handed_fen == 0:
+        zh = (
+            f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} "
+            f"小时内没有上交,隐匿 {yuan(report.amount_fen)}"
+        )
+        en = (
+            f"{head_en} (feedback #{report.id}); nothing was "
+            f"handed over within {grace_hours} h, {yuan(report.amount_fen)} concealed"
+        )
+    else:
+        short = yuan(check.concealed_fen or 0)
+        zh = (
+            f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} "
+            f"小时内仅上交 {yuan(check.handed_fen)},少交 {short}"
+        )
+        en = (
+            f"{head_en} (feedback #{report.id}); only "
+            f"{yuan(check.handed_fen)} was handed over within {grace_hours} h, {short} short"
+        )
+    if check.first_late is not None and check.first_late.handed_over_at is not None:
+        after = check.first_late.handed_over_at - report.occurred_at
+        zh += f"(另有一笔在给付后 {duration_zh(after)}才上交,已超过期限)"
+        en += f" (one was handed over {duration_en(after)} after the tip, past the deadline)"
+    return zh + "。", en + "."
+
+
+def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
+    grace_hours = params["handover_grace_hours"]
+    serious_fen = params["serious_tip_fen"]
+    index = TipIndex(bundle.tip_lines)
+    for report in bundle.feedback:
+        if report.category is not FeedbackCategory.TIP_REPORTED:
+            continue
+        check = judge_tip(report, index, bundle.as_of, grace_hours)
+        if check.outcome is not Outcome.BREACH:
+            continue
+        zh, en = _explain(report, check, grace_hours)
+        serious = check.concealed_fen is not None and check.concealed_fen >= serious_fen
+        if serious:
+            zh = zh[:-1] + f";金额不低于 {yuan(serious_fen)},建议按情节严重处理。"
+            en = en[:-1] + f"; at least {yuan(serious_fen)}: suggested serious."
+        yield breach(
+            explanation_zh=zh,
+            explanation_en=en,
+            evidence=[EvidenceRef(EvidenceKind.FEEDBACK, report.id)]
+            + [EvidenceRef(EvidenceKind.TIP_LINE, c.id) for c in check.candidates],
+            staff_id=report.staff_id,
+            occurred_at=report.occurred_at,
+            dedupe_key=f"feedback:{report.id}",
+            inputs={"report": report, "tip_lines": check.candidates},
+            severity=Severity.SERIOUS if serious else Severity.STANDARD,
+            observed=(
+                {"concealed_fen": check.concealed_fen, "handed_fen": check.handed_fen}
+                if check.concealed_fen is not None
+                else {"handed_fen": check.handed_fen}
+            ),
+        )
+
+
+POLICY = Policy(
+    code=CODE,
+    version=1,
+    effective_from=EFFECTIVE_FROM,
+    published_on=PUBLISHED_ON,
+    article=12,
+    title_zh="不准收受小费",
+    title_en="No tips",
+    text_zh=(
+        "不准接受业主(住户)小费,如业主坚持付给而无法推脱,收下的小费一律上交管理处,"
+        "私自收起小费隐匿不上交者,一经发现,将扣发当月工资,情节严重者作辞退处理。"
+    ),
+    text_en=(
+        "Staff do not accept tips from residents. If a resident insists and it cannot be "
+        "refused, every tip received is handed over to the office. Anyone found keeping and "
+        "concealing a tip has that month's wage withheld; serious cases are dismissed."
+    ),
+    evidence_kinds=(EvidenceKind.TIP_LINE, EvidenceKind.FEEDBACK),
+    checklist=(),
+    parameters=(
+        Parameter(
+            name="handover_grace_hours",
+            default=48,
+            unit="h",
+            description_zh="收到小费后上交管理处的期限",
+            description_en="Time allowed to hand a tip over to the office",
+            minimum=1,
+            maximum=720,
+        ),
+        Parameter(
+            name="serious_tip_fen",
+            default=50_000,
+            unit="fen",
+            description_zh="隐匿金额达到此数时建议按情节严重处理",
+            description_en="Concealed amount from which the case is suggested as serious",
+            minimum=0,
+            maximum=100_000_000,
+        ),
+    ),
+    detectors=(
+        Detector(
+            key="concealed_tip",
+            rule_code=CODE,
+            description_zh="住户反映给付小费,但该员工在期限内没有足额上交",
+            description_en="A resident reported a tip that was not fully handed over in time",
+            needs=frozenset({"feedback", "tip_lines"}),
+            params=("handover_grace_hours", "serious_tip_fen"),
+            run=_run,
+        ),
+    ),
+    sanction=RESTITUTION_PLUS_WAGE_WITHHOLDING,
+)
