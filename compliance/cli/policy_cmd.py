@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from compliance.cli.common import acting, console, engine, parse_day, reports_errors
@@ -46,11 +47,12 @@ def show(code: str, office: Annotated[str, typer.Option(help="Office code")] = "
     for d in p.detectors:
         console.print(f"  detector {d.key}: {d.description_zh}")
     eng = engine()
-    with Session(eng) as session:
-        office_row = session.exec(select(Office).where(col(Office.code) == office)).one_or_none()
-        versions = (
-            service.timeline(session, office_row.id)[p.code] if office_row and office_row.id else []
-        )
+    versions = []
+    if inspect(eng).has_table("office"):  # the rulebook can be read before any database exists
+        with Session(eng) as session:
+            row = session.exec(select(Office).where(col(Office.code) == office)).one_or_none()
+            if row is not None and row.id is not None:
+                versions = service.timeline(session, row.id)[p.code]
     eng.dispose()
     table = Table("version", "from", "parameters", "digest")
     for v in versions or [service._defaults(p)]:

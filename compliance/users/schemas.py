@@ -1,0 +1,45 @@
+"""Input and output shapes for users and offices."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from compliance.users.models import Role
+
+
+class UserCreate(BaseModel):
+    """A new user of the acting admin's office."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,49}$")
+    display_name: str = Field(min_length=1, max_length=100)
+    role: Role
+    staff_id: int | None = None
+    is_director: bool = False
+
+
+class UserRead(BaseModel):
+    """A user as shown back (never the password hash)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    office_id: int
+    username: str
+    display_name: str
+    role: str
+    staff_id: int | None
+    is_director: bool
+    active: bool
+
+
+class OfficeCreate(BaseModel):
+    """A new office and its first admin."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(pattern=r"^[A-Z]{2,8}$")
+    name: str = Field(min_length=2, max_length=100)
+    city: str = Field(default="", max_length=50)
+    timezone: str = "Asia/Shanghai"
+    admin_username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,49}$")
+    admin_name: str = Field(min_length=1, max_length=100)

@@ -1,0 +1,108 @@
+"""Use cases for offices and users: only admins change users; staff users link to staff."""
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from compliance.audit import service as audit
+from compliance.clock import Clock
+from compliance.context import Ctx
+from compliance.errors import Conflict, NotFound, ValidationFailed
+from compliance.offices.models import Office
+from compliance.staff.repository import get_in_office
+from compliance.users.models import Role, User
+from compliance.users.schemas import OfficeCreate, UserCreate, UserRead
+from compliance.validation import parse
+
+
+def _username_free(session: Session, username: str) -> None:
+    if session.exec(select(User.id).where(col(User.username) == username)).first() is not None:
+        raise ValidationFailed.one("username", f"{username!r} is taken")
+
+
+def create_user(ctx: Ctx, data: UserCreate | dict[str, Any]) -> UserRead:
+    """Admin: add a user; a staff user must be linked to a staff record of the office."""
+    ctx.require(Role.ADMIN)
+    body = parse(UserCreate, data)
+    _username_free(ctx.session, body.username)
+    if body.role == Role.STAFF and body.staff_id is None:
+        raise ValidationFailed.one("staff_id", "a staff user must be linked to a staff record")
+    if body.staff_id is not None:
+        get_in_office(ctx.session, ctx.actor.office_id, body.staff_id)
+    if body.is_director and body.role != Role.MANAGER:
+        raise ValidationFailed.one("is_director", "only a manager can be the office director")
+    user = User(
+        office_id=ctx.actor.office_id,
+        username=body.username,
+        display_name=body.display_name,
+        role=body.role.value,
+        staff_id=body.staff_id,
+        is_director=body.is_director,
+        created_at=ctx.now(),
+    )
+    ctx.session.add(user)
+    ctx.session.flush()
+    audit.record(ctx, "user.created", "user", user.id, body.model_dump(mode="json"))
+    ctx.session.commit()
+    return UserRead.model_validate(user)
+
+
+def set_active(ctx: Ctx, user_id: int, active: bool) -> UserRead:
+    """Admin: disable (e.g. a dismissed employee) or re-enable a user of the office."""
+    ctx.require(Role.ADMIN)
+    user = ctx.session.exec(
+        select(User).where(col(User.id) == user_id, col(User.office_id) == ctx.actor.office_id)
+    ).one_or_none()
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    if user.id == ctx.actor.user_id and not active:
+        raise Conflict("an admin cannot disable their own account")
+    ctx.session.execute(update(User).where(col(User.id) == user_id).values(active=active))
+    audit.record(ctx, "user.enabled" if active else "user.disabled", "user", user_id, {})
+    ctx.session.commit()
+    ctx.session.refresh(user)
+    return UserRead.model_validate(user)
+
+
+def create_office(session: Session, clock: Clock, data: OfficeCreate | dict[str, Any]) -> int:
+    """Bootstrap: create an office and its first admin (recorded as done by the system)."""
+    body = parse(OfficeCreate, data)
+    try:
+        ZoneInfo(body.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed.one("timezone", f"unknown time zone {body.timezone!r}") from None
+    taken = session.exec(select(Office.id).where(col(Office.code) == body.code)).first()
+    if taken is not None:
+        raise ValidationFailed.one("code", f"office {body.code} exists")
+    _username_free(session, body.admin_username)
+    now = clock.now()
+    office = Office(
+        code=body.code, name=body.name, city=body.city, timezone=body.timezone, created_at=now
+    )
+    session.add(office)
+    session.flush()
+    assert office.id is not None
+    admin = User(
+        office_id=office.id,
+        username=body.admin_username,
+        display_name=body.admin_name,
+        role=Role.ADMIN.value,
+        created_at=now,
+    )
+    session.add(admin)
+    session.flush()
+    audit.append(
+        session,
+        at=now,
+        actor_id=None,
+        actor_role="system",
+        office_id=office.id,
+        action="office.created",
+        entity="office",
+        entity_id=str(office.id),
+        payload=body.model_dump(mode="json"),
+    )
+    session.commit()
+    return office.id
