@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from compliance.clock import ensure_utc
 from compliance.errors import FieldError, ValidationFailed
@@ -55,3 +55,7 @@ def not_in_future(field: str, value: datetime | None, now: datetime) -> None:
     """Refuse a time that has not happened yet (allowing a little clock skew)."""
     if value is not None and value > now + CLOCK_SKEW:
         raise ValidationFailed.one(field, "is in the future")
+
+
+# A datetime field that must carry a time zone; stored and compared in UTC.
+AwareDatetime = Annotated[datetime, AfterValidator(aware)]

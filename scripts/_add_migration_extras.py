@@ -7,7 +7,8 @@ path = Path(sys.argv[1])
 text = path.read_text()
 text = text.replace(
     "def upgrade() -> None:\n",
-    "def upgrade() -> None:\n    _upgrade_tables()\n    _upgrade_extras()\n\n\ndef _upgrade_tables() -> None:\n",
+    "def upgrade() -> None:\n    _upgrade_tables()\n    _upgrade_extras()\n\n\n"
+    "def _upgrade_tables() -> None:\n",
     1,
 )
 text += '''

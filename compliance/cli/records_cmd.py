@@ -24,18 +24,50 @@ import_app = typer.Typer(
 )
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
 
-# kind -> "module:function"; each function takes (ctx, body dict) and returns a pydantic model.
-KINDS: dict[str, str] = {
-    "feedback": "compliance.feedback.service:record_feedback",
+# kind -> ("module:function", needs a record id). Functions take (ctx, body) or, for a step
+# on an existing record, (ctx, id, body).
+KINDS: dict[str, tuple[str, bool]] = {
+    "feedback": ("compliance.feedback.service:record_feedback", False),
+    "punch": ("compliance.attendance.service:record_punch", False),
+    "shift": ("compliance.attendance.service:roster_shift", False),
+    "visit": ("compliance.visits.service:create_visit", False),
+    "visit-step": ("compliance.visits.service:record_step", True),
+    "spot-check": ("compliance.inspections.service:record_spot_check", False),
+    "tip": ("compliance.tips.service:declare_tip", False),
+    "tip-handover": ("compliance.cli.records_cmd:hand_over_tip", True),
+    "tip-with-handover": ("compliance.tips.service:record_tip_with_handover", False),
+    "damage": ("compliance.damages.service:record_damage", False),
+    "damage-valuation": ("compliance.damages.service:set_valuation", True),
+    "damage-sign-off": ("compliance.damages.service:record_sign_off", True),
+    "damage-settlement": ("compliance.damages.service:settle", True),
+    "overtime": ("compliance.overtime.service:request_overtime", False),
+    "overtime-decision": ("compliance.overtime.service:decide_overtime", True),
+    "staff": ("compliance.staff.service:create_staff", False),
+    "wage": ("compliance.staff.service:set_wage", True),
+    "rulebook-ack": ("compliance.staff.service:record_rulebook_ack", True),
+    "unit": ("compliance.residents.service:create_unit", False),
+    "resident": ("compliance.residents.service:create_resident", False),
 }
 
 
-def _service(kind: str) -> Callable[[Ctx, dict[str, Any]], Any]:
+def hand_over_tip(ctx: Ctx, tip_id: int, body: dict[str, Any]) -> Any:
+    """Adapter: the cashier records a declared tip handed over (countersigner, time)."""
+    from compliance.tips.service import hand_over
+
+    return hand_over(ctx, tip_id, body.get("countersigned_by"), body.get("handed_over_at"))  # type: ignore[arg-type]
+
+
+def _service(kind: str, record_id: int | None) -> Callable[[Ctx, dict[str, Any]], Any]:
     if kind not in KINDS:
         raise ValidationFailed.one("kind", f"unknown record kind {kind!r}; one of {sorted(KINDS)}")
-    module, _, name = KINDS[kind].partition(":")
-    fn: Callable[[Ctx, dict[str, Any]], Any] = getattr(importlib.import_module(module), name)
-    return fn
+    target, needs_id = KINDS[kind]
+    module, _, name = target.partition(":")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    if needs_id != (record_id is not None):
+        raise ValidationFailed.one("--id", "required" if needs_id else f"{kind} takes no --id")
+    if record_id is None:
+        return fn
+    return lambda ctx, body: fn(ctx, record_id, body)
 
 
 @app.command("add")
@@ -45,11 +77,17 @@ def add(
     as_user: AsUser,
     fields: Annotated[list[str] | None, typer.Argument(help="key=value pairs")] = None,
     json_body: Annotated[str | None, typer.Option("--json", help="The record as JSON")] = None,
+    record_id: Annotated[
+        int | None, typer.Option("--id", help="The record a step applies to")
+    ] = None,
 ) -> None:
     """Record one thing through its service (times as ISO-8601 with a zone, money in fen)."""
-    body = json.loads(json_body) if json_body else {}
+    try:
+        body = json.loads(json_body) if json_body else {}
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed.one("--json", f"not valid JSON: {exc}") from None
     body.update(kv_pairs(fields or []))
-    fn = _service(kind)
+    fn = _service(kind, record_id)
     with acting(as_user) as ctx:
         result = fn(ctx, body)
     console.print_json(result.model_dump_json())
@@ -58,26 +96,33 @@ def add(
 @app.command("kinds")
 def kinds() -> None:
     """The record kinds this command knows."""
-    for k, target in KINDS.items():
-        console.print(f"{k:12} {target}")
+    for k, (target, needs_id) in KINDS.items():
+        console.print(f"{k:18} {'--id ' if needs_id else '     '}{target}")
 
 
-def _import(kind: str, path: Path, as_user: str) -> None:
-    module = importlib.import_module(f"compliance.imports.{kind}")
+def _import(fn: Callable[[Ctx, bytes, str], Any], path: Path, as_user: str) -> None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed.one("file", f"cannot read {path}: {exc.strerror}") from None
     with acting(as_user) as ctx:
-        result = module.import_file(ctx, path.name, path.read_bytes())
-    console.print(f"[green]imported[/green] {result}")
+        result = fn(ctx, data, path.name)
+    console.print(f"[green]imported[/green] {result.rows} rows from {path.name} ({result.kind})")
 
 
 @import_app.command("staff")
 @reports_errors
 def import_staff(path: Path, as_user: AsUser) -> None:
     """Import a staff roster; a file with any bad row imports nothing."""
-    _import("staff_roster", path, as_user)
+    from compliance.imports.staff_roster import import_staff_roster
+
+    _import(import_staff_roster, path, as_user)
 
 
 @import_app.command("attendance")
 @reports_errors
 def import_attendance(path: Path, as_user: AsUser) -> None:
     """Import a punch-clock export; a file with any bad row imports nothing."""
-    _import("attendance", path, as_user)
+    from compliance.imports.attendance import import_attendance
+
+    _import(import_attendance, path, as_user)

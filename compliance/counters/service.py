@@ -16,7 +16,9 @@ def next_number(session: Session, office_id: int, name: str, year: int) -> int:
     if dialect not in ("sqlite", "postgresql"):
         raise RuntimeError(f"unsupported database {dialect}")
     session.execute(
-        text(f"INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, 0) {conflict}"),
+        text(
+            f"INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, 0) {conflict}"
+        ),
         params,
     )
     value = session.execute(

@@ -3,12 +3,11 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from compliance.validation import aware, fen_validator
+from compliance.validation import AwareDatetime, fen_validator
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
-AwareDatetime = Annotated[datetime, AfterValidator(aware)]
 TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=10_000_000))]
 
 

@@ -2,14 +2,11 @@
 
 import json
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from compliance.validation import aware
+from compliance.validation import AwareDatetime
 from policies.vocab import EvidenceKind
-
-AwareDatetime = Annotated[datetime, AfterValidator(aware)]
 
 
 class EvidenceIn(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import SQLModel, Session, col
+from sqlmodel import Session, SQLModel, col
 
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit

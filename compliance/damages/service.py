@@ -1,0 +1,216 @@
+"""Use cases for damage incidents (R11): record, value, sign off, settle, photograph."""
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from compliance.audit import service as audit
+from compliance.context import Ctx
+from compliance.damages.models import DamageIncident, DamagePhoto, Settlement
+from compliance.damages.schemas import (
+    DamageCreate,
+    DamageRead,
+    PhotoAttach,
+    Settle,
+    SignOff,
+    ValuationSet,
+)
+from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.files.models import StoredFile
+from compliance.residents.repository import get_unit_in_office
+from compliance.staff.repository import get_in_office
+from compliance.users.models import Role
+from compliance.validation import not_in_future, parse
+
+
+def _get(ctx: Ctx, damage_id: int) -> DamageIncident:
+    row = ctx.session.exec(
+        select(DamageIncident).where(
+            col(DamageIncident.id) == damage_id,
+            col(DamageIncident.office_id) == ctx.actor.office_id,
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"damage incident {damage_id} not found")
+    return row
+
+
+def _read(ctx: Ctx, rows: list[DamageIncident]) -> list[DamageRead]:
+    ids = [r.id for r in rows]
+    photos: dict[int, list[int]] = defaultdict(list)
+    stmt = (
+        select(DamagePhoto).where(col(DamagePhoto.damage_id).in_(ids)).order_by(col(DamagePhoto.id))
+    )
+    for p in ctx.session.exec(stmt):
+        photos[p.damage_id].append(p.file_id)
+    return [
+        DamageRead.model_validate(r).model_copy(update={"photo_file_ids": photos[r.id or 0]})
+        for r in rows
+    ]
+
+
+def _commit_and_read(ctx: Ctx, row: DamageIncident) -> DamageRead:
+    # Read before committing: a read after it would open a new (on SQLite, locking) transaction.
+    ctx.session.refresh(row)
+    out = _read(ctx, [row])[0]
+    ctx.session.commit()
+    return out
+
+
+def _not_before_incident(field: str, value: datetime, row: DamageIncident) -> None:
+    if value < row.occurred_at:
+        raise ValidationFailed.one(field, "cannot be before the damage occurred")
+
+
+def _update_if(ctx: Ctx, damage_id: int, condition: Any, message: str, **values: Any) -> None:
+    # A conditional UPDATE: of two people acting at once, one wins and the other gets Conflict.
+    result = ctx.session.exec(
+        update(DamageIncident)
+        .where(col(DamageIncident.id) == damage_id, condition)
+        .values(**values)
+        # Callers refresh on success; syncing here would dress a lost race up as a win.
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(message)
+
+
+def record_damage(ctx: Ctx, data: DamageCreate | dict[str, Any]) -> DamageRead:
+    """Record that a staff member damaged a resident's property (manager)."""
+    ctx.require(Role.MANAGER)
+    body = parse(DamageCreate, data)
+    office_id = ctx.actor.office_id
+    get_in_office(ctx.session, office_id, body.staff_id)
+    get_unit_in_office(ctx.session, office_id, body.unit_id)
+    now = ctx.now()
+    not_in_future("occurred_at", body.occurred_at, now)
+    row = DamageIncident(
+        office_id=office_id,
+        staff_id=body.staff_id,
+        unit_id=body.unit_id,
+        item=body.item,
+        description=body.description,
+        occurred_at=body.occurred_at,
+        created_at=now,
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx, "damage.recorded", "damage_incident", row.id, body.model_dump(mode="json"))
+    return _commit_and_read(ctx, row)
+
+
+def set_valuation(ctx: Ctx, damage_id: int, data: ValuationSet | dict[str, Any]) -> DamageRead:
+    """Set the assessed value and its basis while unsettled (manager or HR)."""
+    ctx.require(Role.MANAGER, Role.HR)
+    body = parse(ValuationSet, data)
+    row = _get(ctx, damage_id)
+    changed = (row.assessed_value_fen, row.valuation_basis) != (body.assessed_value_fen, body.basis)
+    # The resident signed off a figure; a different figure needs their signature again.
+    lapse = row.resident_signed_off_at is not None and changed
+    values: dict[str, Any] = {
+        "assessed_value_fen": body.assessed_value_fen,
+        "valuation_basis": body.basis.value,
+        "valuation_note": body.note,
+    }
+    if lapse:
+        values["resident_signed_off_at"] = None
+    _update_if(
+        ctx,
+        damage_id,
+        col(DamageIncident.settlement) == Settlement.PENDING,
+        f"damage {damage_id} is already settled; its valuation can no longer change",
+        **values,
+    )
+    payload = {**body.model_dump(mode="json"), "sign_off_lapsed": lapse}
+    audit.record(ctx, "damage.valued", "damage_incident", damage_id, payload)
+    return _commit_and_read(ctx, row)
+
+
+def record_sign_off(ctx: Ctx, damage_id: int, data: SignOff | dict[str, Any]) -> DamageRead:
+    """Record when the resident signed off the incident and its valuation (manager)."""
+    ctx.require(Role.MANAGER)
+    body = parse(SignOff, data)
+    row = _get(ctx, damage_id)
+    not_in_future("signed_off_at", body.signed_off_at, ctx.now())
+    _not_before_incident("signed_off_at", body.signed_off_at, row)
+    if row.assessed_value_fen is None:
+        raise ValidationFailed.one("assessed_value_fen", "value the damage before the sign-off")
+    _update_if(
+        ctx,
+        damage_id,
+        col(DamageIncident.resident_signed_off_at).is_(None),
+        f"damage {damage_id} is already signed off",
+        resident_signed_off_at=body.signed_off_at,
+    )
+    audit.record(
+        ctx, "damage.signed_off", "damage_incident", damage_id, body.model_dump(mode="json")
+    )
+    return _commit_and_read(ctx, row)
+
+
+def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRead:
+    """Record how the compensation was settled: paid directly or deducted (manager or HR)."""
+    ctx.require(Role.MANAGER, Role.HR)
+    body = parse(Settle, data)
+    row = _get(ctx, damage_id)
+    not_in_future("settled_at", body.settled_at, ctx.now())
+    _not_before_incident("settled_at", body.settled_at, row)
+    if row.assessed_value_fen is None:
+        raise ValidationFailed.one("assessed_value_fen", "value the damage before settling it")
+    _update_if(
+        ctx,
+        damage_id,
+        col(DamageIncident.settlement) == Settlement.PENDING,
+        f"damage {damage_id} is already settled",
+        settlement=body.settlement.value,
+        settled_at=body.settled_at,
+    )
+    payload = {**body.model_dump(mode="json"), "assessed_value_fen": row.assessed_value_fen}
+    audit.record(ctx, "damage.settled", "damage_incident", damage_id, payload)
+    return _commit_and_read(ctx, row)
+
+
+def attach_photo(ctx: Ctx, damage_id: int, data: PhotoAttach | dict[str, Any]) -> DamageRead:
+    """Attach a stored photo of the damage (manager)."""
+    ctx.require(Role.MANAGER)
+    body = parse(PhotoAttach, data)
+    row = _get(ctx, damage_id)
+    stored = ctx.session.exec(
+        select(StoredFile.id).where(
+            col(StoredFile.id) == body.file_id, col(StoredFile.office_id) == ctx.actor.office_id
+        )
+    ).first()
+    if stored is None:
+        raise ValidationFailed.one("file_id", f"unknown file {body.file_id}")
+    attached = ctx.session.exec(
+        select(DamagePhoto.id).where(
+            col(DamagePhoto.damage_id) == damage_id, col(DamagePhoto.file_id) == body.file_id
+        )
+    ).first()
+    if attached is not None:
+        raise ValidationFailed.one("file_id", "this photo is already attached")
+    photo = DamagePhoto(damage_id=damage_id, file_id=body.file_id)
+    ctx.session.add(photo)
+    ctx.session.flush()
+    audit.record(
+        ctx, "damage.photo_attached", "damage_incident", damage_id, {"file_id": body.file_id}
+    )
+    return _commit_and_read(ctx, row)
+
+
+def list_damages(ctx: Ctx, staff_id: int | None = None) -> list[DamageRead]:
+    """Damage incidents of the office, newest first; staff see only their own."""
+    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    if ctx.actor.role == Role.STAFF:
+        if staff_id not in (None, ctx.actor.staff_id) or ctx.actor.staff_id is None:
+            raise Forbidden("staff may only see their own damage incidents")
+        staff_id = ctx.actor.staff_id
+    stmt = select(DamageIncident).where(col(DamageIncident.office_id) == ctx.actor.office_id)
+    if staff_id is not None:
+        stmt = stmt.where(col(DamageIncident.staff_id) == staff_id)
+    stmt = stmt.order_by(col(DamageIncident.occurred_at).desc(), col(DamageIncident.id).desc())
+    return _read(ctx, list(ctx.session.exec(stmt)))

@@ -1,0 +1,138 @@
+"""Use cases for uploaded photos: validate, strip metadata, store, and read back."""
+
+import hashlib
+import io
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+from sqlmodel import col
+
+from compliance.audit import service as audit
+from compliance.context import Ctx
+from compliance.errors import ComplianceError, NotFound, ValidationFailed
+from compliance.files import storage
+from compliance.files.models import StoredFile
+from compliance.users.models import Role
+
+# Pillow format -> (content type, extension, save options).
+_FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
+    "JPEG": ("image/jpeg", ".jpg", {"quality": 85, "optimize": True}),
+    "PNG": ("image/png", ".png", {"optimize": True}),
+    "WEBP": ("image/webp", ".webp", {"quality": 85}),
+}
+_MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA"), "WEBP": ("RGB", "RGBA")}
+# Far above any phone camera; stops a small file that decompresses into gigabytes.
+MAX_PIXELS = 60_000_000
+
+
+class FileTampered(ComplianceError):
+    """The bytes on disk no longer match the SHA-256 recorded when they were stored."""
+
+
+def store_image(ctx: Ctx, data: bytes, original_name: str) -> StoredFile:
+    """Store an uploaded photo re-encoded without metadata (manager, HR or admin)."""
+    ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    limit = ctx.settings.max_upload_bytes
+    if not data:
+        raise ValidationFailed.one("file", "is empty")
+    if len(data) > limit:
+        raise ValidationFailed.one("file", f"is larger than the limit of {limit} bytes")
+    fmt, clean, width, height = _clean_image(data, ctx.settings.max_image_side_px)
+    content_type, extension, _ = _FORMATS[fmt]
+    name = storage.new_name(extension)
+    storage.write_atomic(ctx.settings.data_dir, name, clean)
+    try:
+        row = StoredFile(
+            office_id=ctx.actor.office_id,
+            storage_name=name,
+            sha256=hashlib.sha256(clean).hexdigest(),
+            content_type=content_type,
+            size_bytes=len(clean),
+            width=width,
+            height=height,
+            original_name=original_name.strip()[:255],
+            created_at=ctx.now(),
+            created_by=ctx.actor.user_id,
+        )
+        ctx.session.add(row)
+        ctx.session.flush()
+        payload = {"sha256": row.sha256, "content_type": content_type, "size": len(clean)}
+        audit.record(ctx, "file.stored", "stored_file", row.id, payload)
+        ctx.session.commit()
+    except BaseException:
+        # No row will point at the file; remove it rather than leave an orphan.
+        storage.remove(ctx.settings.data_dir, name)
+        raise
+    return row
+
+
+def open_file(ctx: Ctx, file_id: int) -> bytes:
+    """The bytes of a stored file of the actor's office, checked against its SHA-256."""
+    row = _get(ctx, file_id)
+    try:
+        data = storage.read(ctx.settings.data_dir, row.storage_name)
+    except FileNotFoundError:
+        raise NotFound(f"the content of file {file_id} is missing") from None
+    if hashlib.sha256(data).hexdigest() != row.sha256:
+        raise FileTampered(f"file {file_id} does not match its recorded SHA-256")
+    return data
+
+
+def get_file(ctx: Ctx, file_id: int) -> StoredFile:
+    """A stored file's metadata, if it belongs to the actor's office."""
+    return _get(ctx, file_id)
+
+
+def files_in_office(ctx: Ctx, file_ids: list[int]) -> dict[int, StoredFile]:
+    """Those of the given files that belong to the actor's office, by id (one query)."""
+    if not file_ids:
+        return {}
+    rows = ctx.session.execute(
+        select(StoredFile).where(
+            col(StoredFile.id).in_(sorted(set(file_ids))),
+            col(StoredFile.office_id) == ctx.actor.office_id,
+        )
+    ).scalars()
+    return {r.id: r for r in rows if r.id is not None}
+
+
+def _get(ctx: Ctx, file_id: int) -> StoredFile:
+    row: StoredFile | None = ctx.session.execute(
+        select(StoredFile).where(
+            col(StoredFile.id) == file_id, col(StoredFile.office_id) == ctx.actor.office_id
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"file {file_id} not found")
+    return row
+
+
+def _clean_image(data: bytes, max_side: int) -> tuple[str, bytes, int, int]:
+    """Decode, orient, downscale and re-encode; return (format, bytes, width, height)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                fmt = img.format or ""
+                if fmt not in _FORMATS:
+                    raise ValidationFailed.one("file", "not an image (JPEG, PNG or WebP expected)")
+                if img.width * img.height > MAX_PIXELS:
+                    raise ValidationFailed.one("file", "image has too many pixels")
+                img.load()
+                oriented = ImageOps.exif_transpose(img)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationFailed.one("file", "not an image (JPEG, PNG or WebP expected)") from None
+    except (OSError, SyntaxError, ValueError):
+        # Truncated or corrupt image data that Pillow recognised but cannot decode.
+        raise ValidationFailed.one("file", "not an image (the image data is damaged)") from None
+    if oriented.mode not in _MODES[fmt]:
+        has_alpha = "A" in oriented.mode or "transparency" in oriented.info
+        target = "RGBA" if has_alpha and "RGBA" in _MODES[fmt] else "RGB"
+        oriented = oriented.convert(target)
+    oriented.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # A fresh image carries pixels only: no EXIF (GPS), XMP, ICC, comments or text chunks.
+    bare = Image.frombytes(oriented.mode, oriented.size, oriented.tobytes())
+    out = io.BytesIO()
+    bare.save(out, format=fmt, **_FORMATS[fmt][2])
+    return fmt, out.getvalue(), bare.width, bare.height

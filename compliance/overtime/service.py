@@ -1,0 +1,134 @@
+"""Use cases for overtime requests: recorded by a manager or the staff member, decided by the
+office director (R09)."""
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from compliance.audit import service as audit
+from compliance.context import Ctx
+from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.overtime.models import OvertimeDecision, OvertimeRequest
+from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
+from compliance.residents.repository import get_unit_in_office
+from compliance.staff.repository import get_in_office
+from compliance.users.models import Role
+from compliance.validation import not_in_future, parse
+from compliance.visits.models import Visit
+
+
+def _own_only(ctx: Ctx, staff_id: int | None) -> None:
+    # A staff user records and sees only their own requests (SPEC §9).
+    if ctx.actor.role == Role.STAFF and (
+        ctx.actor.staff_id is None or staff_id != ctx.actor.staff_id
+    ):
+        raise Forbidden("staff may only act on their own overtime requests")
+
+
+def _check_visit(ctx: Ctx, body: OvertimeCreate) -> None:
+    if body.visit_id is None:
+        return
+    visit = ctx.session.exec(
+        select(Visit).where(
+            col(Visit.id) == body.visit_id, col(Visit.office_id) == ctx.actor.office_id
+        )
+    ).one_or_none()
+    if visit is None:
+        raise ValidationFailed.one("visit_id", f"unknown visit {body.visit_id}")
+    if (visit.staff_id, visit.unit_id) != (body.staff_id, body.unit_id):
+        raise ValidationFailed.one("visit_id", "the visit is for another staff member or unit")
+
+
+def request_overtime(ctx: Ctx, data: OvertimeCreate | dict[str, Any]) -> OvertimeRead:
+    """Record that a resident asked for overtime (a manager, or the staff member themself)."""
+    ctx.require(Role.MANAGER, Role.STAFF)
+    body = parse(OvertimeCreate, data)
+    _own_only(ctx, body.staff_id)
+    office_id = ctx.actor.office_id
+    get_in_office(ctx.session, office_id, body.staff_id)
+    get_unit_in_office(ctx.session, office_id, body.unit_id)
+    _check_visit(ctx, body)
+    now = ctx.now()
+    not_in_future("requested_at", body.requested_at, now)
+    row = OvertimeRequest(
+        office_id=office_id,
+        staff_id=body.staff_id,
+        unit_id=body.unit_id,
+        visit_id=body.visit_id,
+        reason=body.reason,
+        requested_at=body.requested_at,
+        created_at=now,
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(
+        ctx, "overtime.requested", "overtime_request", row.id, body.model_dump(mode="json")
+    )
+    ctx.session.commit()
+    return OvertimeRead.model_validate(row)
+
+
+def decide_overtime(
+    ctx: Ctx, request_id: int, data: OvertimeDecide | dict[str, Any]
+) -> OvertimeRead:
+    """Approve or refuse a pending request (the office director only)."""
+    ctx.require(Role.MANAGER)
+    if not ctx.actor.is_director:
+        raise Forbidden("only the office director may decide on overtime (R09)")
+    body = parse(OvertimeDecide, data)
+    row = ctx.session.exec(
+        select(OvertimeRequest).where(
+            col(OvertimeRequest.id) == request_id,
+            col(OvertimeRequest.office_id) == ctx.actor.office_id,
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"overtime request {request_id} not found")
+    if row.decision != OvertimeDecision.PENDING:
+        raise Conflict(f"overtime request {request_id} was already {row.decision}")
+    # The decision time is the clock's, never typed in: R09 compares it with when work
+    # started, and a back-dated approval would hide a breach.
+    result = ctx.session.exec(
+        update(OvertimeRequest)
+        .where(
+            col(OvertimeRequest.id) == request_id,
+            col(OvertimeRequest.decision) == OvertimeDecision.PENDING,
+        )
+        .values(
+            decision=body.decision.value,
+            decided_by=ctx.actor.user_id,
+            decided_at=ctx.now(),
+            decision_note=body.note,
+            rearranged_others=body.rearranged_others,
+        )
+        # Refreshed below on success; syncing here would dress a lost race up as a win.
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"overtime request {request_id} was decided by someone else just now")
+    audit.record(
+        ctx, "overtime.decided", "overtime_request", request_id, body.model_dump(mode="json")
+    )
+    ctx.session.refresh(row)
+    out = OvertimeRead.model_validate(row)
+    ctx.session.commit()
+    return out
+
+
+def list_overtime(
+    ctx: Ctx, *, staff_id: int | None = None, decision: OvertimeDecision | None = None
+) -> list[OvertimeRead]:
+    """Overtime requests of the office, newest first; staff see only their own."""
+    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    if ctx.actor.role == Role.STAFF:
+        staff_id = ctx.actor.staff_id if staff_id is None else staff_id
+        _own_only(ctx, staff_id)
+    stmt = select(OvertimeRequest).where(col(OvertimeRequest.office_id) == ctx.actor.office_id)
+    if staff_id is not None:
+        stmt = stmt.where(col(OvertimeRequest.staff_id) == staff_id)
+    if decision is not None:
+        stmt = stmt.where(col(OvertimeRequest.decision) == decision)
+    stmt = stmt.order_by(col(OvertimeRequest.requested_at).desc(), col(OvertimeRequest.id).desc())
+    return [OvertimeRead.model_validate(r) for r in ctx.session.exec(stmt)]

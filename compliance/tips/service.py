@@ -1,0 +1,147 @@
+"""Use cases for the tip ledger (R12): declaring a tip and handing it over to the cashier."""
+
+from datetime import datetime
+from typing import Any
+
+from compliance.audit import service as audit
+from compliance.clock import local_date
+from compliance.context import Ctx
+from compliance.counters.service import next_number
+from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.residents.repository import get_unit_in_office
+from compliance.staff.repository import get_in_office
+from compliance.tips import repository as repo
+from compliance.tips.models import TipLine
+from compliance.tips.schemas import HandOver, TipDeclare, TipQuery, TipRead, TipWithHandover
+from compliance.users.models import Role
+from compliance.validation import not_in_future, parse
+
+
+def _own_only(ctx: Ctx, staff_id: int) -> None:
+    # A staff user declares and sees only their own tips (SPEC §9).
+    if ctx.actor.role == Role.STAFF and (
+        ctx.actor.staff_id is None or ctx.actor.staff_id != staff_id
+    ):
+        raise Forbidden("staff may only act on their own tips")
+
+
+def _check_declare(ctx: Ctx, body: TipDeclare) -> None:
+    _own_only(ctx, body.staff_id)
+    get_in_office(ctx.session, ctx.actor.office_id, body.staff_id)
+    get_unit_in_office(ctx.session, ctx.actor.office_id, body.unit_id)
+    not_in_future("received_at", body.received_at, ctx.now())
+
+
+def _insert(ctx: Ctx, body: TipDeclare) -> TipLine:
+    now = ctx.now()
+    row = TipLine(
+        office_id=ctx.actor.office_id,
+        staff_id=body.staff_id,
+        unit_id=body.unit_id,
+        amount_fen=body.amount_fen,
+        received_at=body.received_at,
+        declared_at=now,
+        created_at=now,
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    payload = body.model_dump(mode="json", include=set(TipDeclare.model_fields))
+    audit.record(ctx, "tip.declared", "tip_line", row.id, payload)
+    return row
+
+
+def _check_handover(ctx: Ctx, received_at: datetime, body: HandOver) -> None:
+    not_in_future("handed_over_at", body.handed_over_at, ctx.now())
+    if body.handed_over_at < received_at:
+        raise ValidationFailed.one("handed_over_at", "cannot be before the tip was received")
+    if body.countersigned_by == ctx.actor.user_id:
+        raise ValidationFailed.one(
+            "countersigned_by", "the cashier cannot countersign their own receipt"
+        )
+    if repo.active_user_in_office(ctx.session, ctx.actor.office_id, body.countersigned_by) is None:
+        raise ValidationFailed.one(
+            "countersigned_by", f"unknown or inactive user {body.countersigned_by}"
+        )
+
+
+def _apply_handover(ctx: Ctx, tip: TipLine, body: HandOver) -> None:
+    tip_id, office_id = tip.id or 0, ctx.actor.office_id
+    # Claim the tip before taking a number: the loser of a race gets Conflict having written
+    # nothing, so no receipt number is ever consumed by a handover that did not happen.
+    won = repo.claim_handover(
+        ctx.session,
+        tip_id,
+        handed_over_at=body.handed_over_at,
+        cashier_id=ctx.actor.user_id,
+        countersigned_by=body.countersigned_by,
+    )
+    if not won:
+        raise Conflict(f"tip {tip_id} was handed over by someone else just now")
+    year = local_date(body.handed_over_at, ctx.tz).year
+    n = next_number(ctx.session, office_id, "tip_receipt", year)
+    receipt_no = f"{repo.office_code(ctx.session, office_id)}-SJ-{year}-{n:05d}"
+    repo.set_receipt_no(ctx.session, tip_id, receipt_no)
+    ctx.session.refresh(tip)
+    payload = {
+        **body.model_dump(mode="json"),
+        "receipt_no": receipt_no,
+        "amount_fen": tip.amount_fen,
+    }
+    audit.record(ctx, "tip.handed_over", "tip_line", tip_id, payload)
+
+
+def declare_tip(ctx: Ctx, data: TipDeclare | dict[str, Any]) -> TipRead:
+    """Declare a tip received from a resident (the staff member, or a cashier/manager for them)."""
+    ctx.require(Role.STAFF, Role.CASHIER, Role.MANAGER)
+    body = parse(TipDeclare, data)
+    _check_declare(ctx, body)
+    row = _insert(ctx, body)
+    ctx.session.commit()
+    return TipRead.model_validate(row)
+
+
+def hand_over(
+    ctx: Ctx, tip_id: int, countersigned_by: int, handed_over_at: datetime | str
+) -> TipRead:
+    """Record a declared tip handed over to the cashier and issue a gap-free receipt number."""
+    ctx.require(Role.CASHIER)
+    body = parse(HandOver, {"countersigned_by": countersigned_by, "handed_over_at": handed_over_at})
+    tip = repo.get_in_office(ctx.session, ctx.actor.office_id, tip_id)
+    if tip is None:
+        raise NotFound(f"tip {tip_id} not found")
+    if tip.handed_over_at is not None:
+        raise Conflict(f"tip {tip_id} was already handed over (receipt {tip.receipt_no})")
+    _check_handover(ctx, tip.received_at, body)
+    _apply_handover(ctx, tip, body)
+    ctx.session.commit()
+    return TipRead.model_validate(tip)
+
+
+def record_tip_with_handover(ctx: Ctx, data: TipWithHandover | dict[str, Any]) -> TipRead:
+    """Declare a tip and hand it over in one transaction (the cashier's usual desk flow)."""
+    ctx.require(Role.CASHIER)
+    body = parse(TipWithHandover, data)
+    handover = HandOver.model_validate(body.model_dump(include=set(HandOver.model_fields)))
+    # Check everything before writing anything, so a bad handover leaves no declared line.
+    _check_declare(ctx, body)
+    _check_handover(ctx, body.received_at, handover)
+    row = _insert(ctx, body)
+    _apply_handover(ctx, row, handover)
+    ctx.session.commit()
+    return TipRead.model_validate(row)
+
+
+def list_tips(ctx: Ctx, query: TipQuery | dict[str, Any] | None = None) -> list[TipRead]:
+    """Ledger lines of the office for a staff member and/or period; staff see only their own."""
+    ctx.require(*Role)
+    q = parse(TipQuery, query or {})
+    staff_id = q.staff_id
+    if ctx.actor.role == Role.STAFF:
+        if staff_id is None:
+            staff_id = ctx.actor.staff_id
+        _own_only(ctx, staff_id or 0)
+    rows = repo.list_tips(
+        ctx.session, ctx.actor.office_id, staff_id=staff_id, start=q.start, end=q.end
+    )
+    return [TipRead.model_validate(r) for r in rows]

@@ -1,0 +1,122 @@
+"""Use cases for work orders: create one, then record each step of progress once."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from compliance.audit import service as audit
+from compliance.clock import local_date
+from compliance.context import Ctx
+from compliance.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from compliance.residents.repository import get_unit_in_office
+from compliance.staff.repository import get_in_office
+from compliance.users.models import Role
+from compliance.validation import not_in_future, parse
+from compliance.visits.models import Visit
+from compliance.visits.schemas import VisitCreate, VisitRead, VisitStep, VisitStepCreate
+
+# Step -> (its column, the steps that must come first, the steps that must not exist yet).
+_STEPS: dict[VisitStep, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    VisitStep.ASSIGNED: ("assigned_at", (), ("arrived_at", "done_at", "left_at")),
+    VisitStep.ARRIVED: ("arrived_at", (), ("done_at", "left_at")),
+    VisitStep.DONE: ("done_at", ("arrived_at",), ("left_at",)),
+    VisitStep.LEFT: ("left_at", ("arrived_at",), ()),
+}
+_ORDER = ("requested_at", "assigned_at", "arrived_at", "done_at")
+
+
+def create_visit(ctx: Ctx, data: VisitCreate | dict[str, Any]) -> VisitRead:
+    """Open a work order for a staff member at a unit (manager or admin)."""
+    ctx.require(Role.MANAGER, Role.ADMIN)
+    body = parse(VisitCreate, data)
+    office_id = ctx.actor.office_id
+    get_in_office(ctx.session, office_id, body.staff_id)
+    get_unit_in_office(ctx.session, office_id, body.unit_id)
+    now = ctx.now()
+    not_in_future("requested_at", body.requested_at, now)
+    row = Visit(
+        office_id=office_id,
+        staff_id=body.staff_id,
+        unit_id=body.unit_id,
+        kind=body.kind.value,
+        description=body.description,
+        requested_at=body.requested_at,
+        work_date=local_date(body.requested_at, ctx.tz),
+        created_at=now,
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx, "visit.created", "visit", row.id, body.model_dump(mode="json"))
+    ctx.session.commit()
+    return VisitRead.model_validate(row)
+
+
+def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any]) -> VisitRead:
+    """Record when a work order was assigned, arrived at, done or left (manager or admin)."""
+    ctx.require(Role.MANAGER, Role.ADMIN)
+    body = parse(VisitStepCreate, data)
+    visit = _get(ctx, visit_id)
+    column, needs, not_yet = _STEPS[body.step]
+    if body.outcome and body.step is not VisitStep.DONE:
+        raise ValidationFailed.one("outcome", "only the 'done' step carries an outcome")
+    if getattr(visit, column) is not None:
+        raise Conflict(f"work order {visit_id}: '{body.step.value}' is already recorded")
+    for later in not_yet:
+        if getattr(visit, later) is not None:
+            raise InvalidTransition(
+                f"work order {visit_id}: cannot record '{body.step.value}' after {later}"
+            )
+    for before in needs:
+        if getattr(visit, before) is None:
+            raise InvalidTransition(
+                f"work order {visit_id}: record {before.removesuffix('_at')} first"
+            )
+    _not_before_previous(visit, column, body.at)
+    not_in_future("at", body.at, ctx.now())
+
+    values: dict[str, Any] = {column: body.at}
+    if body.step is VisitStep.DONE:
+        values["done_date"] = local_date(body.at, ctx.tz)
+        values["outcome"] = body.outcome
+    # Conditional update: if someone recorded this (or a later) step since we read the
+    # row, nothing matches and the second writer gets a conflict instead of overwriting.
+    guard = [col(getattr(Visit, c)).is_(None) for c in (column, *not_yet)]
+    moved = ctx.session.execute(
+        update(Visit)
+        .where(col(Visit.id) == visit_id, col(Visit.office_id) == ctx.actor.office_id, *guard)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"work order {visit_id} changed while recording '{body.step.value}'")
+    ctx.session.refresh(visit)
+    audit.record(ctx, f"visit.{body.step.value}", "visit", visit_id, body.model_dump(mode="json"))
+    ctx.session.commit()
+    return VisitRead.model_validate(visit)
+
+
+def get_visit(ctx: Ctx, visit_id: int) -> VisitRead:
+    """One work order of the actor's office (manager, HR or admin)."""
+    ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    return VisitRead.model_validate(_get(ctx, visit_id))
+
+
+def _get(ctx: Ctx, visit_id: int) -> Visit:
+    visit = ctx.session.get(Visit, visit_id)
+    if visit is None or visit.office_id != ctx.actor.office_id:
+        raise NotFound(f"work order {visit_id} not found")
+    return visit
+
+
+def _not_before_previous(visit: Visit, column: str, at: datetime) -> None:
+    """Refuse a time earlier than the latest step already recorded before this one."""
+    earlier = _ORDER[: _ORDER.index(column)] if column in _ORDER else _ORDER
+    for name in reversed(earlier):
+        prev: datetime | None = getattr(visit, name)
+        if prev is not None:
+            if at < prev:
+                raise ValidationFailed.one("at", f"must not be before {name} ({prev.isoformat()})")
+            return
