@@ -2,6 +2,18 @@
 
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit.models import AuditEvent, AuditHead
+from compliance.cases.models import (
+    Annotation,
+    Appeal,
+    Approval,
+    Case,
+    CaseFinding,
+    CaseStep,
+    Notice,
+    Proposal,
+    Statement,
+    UnionNotice,
+)
 from compliance.counters.models import Counter
 from compliance.damages.models import DamageIncident, DamagePhoto
 from compliance.feedback.models import Feedback
@@ -10,6 +22,7 @@ from compliance.findings.models import DetectionRun, Finding
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
 from compliance.offices.models import Office
 from compliance.overtime.models import OvertimeRequest
+from compliance.pay.models import Deduction, Instalment, MinimumWage, PayrollRun
 from compliance.policy_params.models import PolicyVersion
 from compliance.residents.models import Resident, Unit
 from compliance.staff.models import Staff, StaffWage
@@ -18,18 +31,30 @@ from compliance.users.models import User
 from compliance.visits.models import Visit
 
 __all__ = [
+    "Annotation",
+    "Appeal",
+    "Approval",
     "AttendanceEvent",
     "AuditEvent",
     "AuditHead",
+    "Case",
+    "CaseFinding",
+    "CaseStep",
     "Counter",
     "DamageIncident",
     "DamagePhoto",
+    "Deduction",
     "DetectionRun",
     "Feedback",
     "Finding",
+    "Instalment",
+    "MinimumWage",
+    "Notice",
     "Office",
     "OvertimeRequest",
+    "PayrollRun",
     "PolicyVersion",
+    "Proposal",
     "Resident",
     "RosterShift",
     "SpotCheck",
@@ -37,8 +62,10 @@ __all__ = [
     "SpotCheckPhoto",
     "Staff",
     "StaffWage",
+    "Statement",
     "StoredFile",
     "TipLine",
+    "UnionNotice",
     "Unit",
     "User",
     "Visit",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 20:06:21.289086
+Create Date: 2026-11-26 20:25:04.040341
 """
 
 from collections.abc import Sequence
@@ -168,6 +168,45 @@ def _upgrade_tables() -> None:
         )
 
     op.create_table(
+        "case_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("rule_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("policy_version", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("params_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("incident_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("severity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("severity_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("statement_due", sa.Date(), nullable=True),
+        sa.Column("notified_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("appeal_deadline", sa.Date(), nullable=True),
+        sa.Column("effective_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["office.id"], name=op.f("fk_case_file_office_id_office")
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_by"], ["user.id"], name=op.f("fk_case_file_opened_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_case_file_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_file")),
+        sa.UniqueConstraint("office_id", "number", name=op.f("uq_case_file_office_id")),
+    )
+    with op.batch_alter_table("case_file", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_file_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_case_staff_rule", ["staff_id", "rule_code", "status"], unique=False
+        )
+
+    op.create_table(
         "damage_incident",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
@@ -271,6 +310,39 @@ def _upgrade_tables() -> None:
         batch_op.create_index(batch_op.f("ix_feedback_unit_id"), ["unit_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_feedback_work_date"), ["work_date"], unique=False)
 
+    op.create_table(
+        "minimum_wage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+        sa.Column("monthly_fen", sa.Integer(), nullable=False),
+        sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user.id"], name=op.f("fk_minimum_wage_created_by_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_minimum_wage")),
+        sa.UniqueConstraint("city", "effective_from", name=op.f("uq_minimum_wage_city")),
+    )
+    op.create_table(
+        "payroll_run",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("executed_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("executed_by", sa.Integer(), nullable=True),
+        sa.Column("instalments", sa.Integer(), nullable=False),
+        sa.Column("total_fen", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["executed_by"], ["user.id"], name=op.f("fk_payroll_run_executed_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["office.id"], name=op.f("fk_payroll_run_office_id_office")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payroll_run")),
+        sa.UniqueConstraint("office_id", "month", name=op.f("uq_payroll_run_office_id")),
+    )
     op.create_table(
         "policy_version",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -498,6 +570,64 @@ def _upgrade_tables() -> None:
         batch_op.create_index(batch_op.f("ix_visit_work_date"), ["work_date"], unique=False)
 
     op.create_table(
+        "annotation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["by"], ["user.id"], name=op.f("fk_annotation_by_user")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_annotation_case_id_case_file")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_annotation")),
+    )
+    with op.batch_alter_table("annotation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_annotation_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "appeal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("grounds", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("filed_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("filed_by", sa.Integer(), nullable=True),
+        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("reasoning", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("decided_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_appeal_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by"], ["user.id"], name=op.f("fk_appeal_decided_by_user")
+        ),
+        sa.ForeignKeyConstraint(["filed_by"], ["user.id"], name=op.f("fk_appeal_filed_by_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appeal")),
+    )
+    with op.batch_alter_table("appeal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_appeal_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "case_step",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("from_status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+        sa.Column("to_status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["actor_id"], ["user.id"], name=op.f("fk_case_step_actor_id_user")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_step_case_id_case_file")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_step")),
+    )
+    with op.batch_alter_table("case_step", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_step_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
         "damage_photo",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("damage_id", sa.Integer(), nullable=False),
@@ -515,6 +645,37 @@ def _upgrade_tables() -> None:
     with op.batch_alter_table("damage_photo", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_damage_photo_damage_id"), ["damage_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_damage_photo_file_id"), ["file_id"], unique=False)
+
+    op.create_table(
+        "deduction",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("start_month", sa.Date(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+        sa.Column("legal_risk", sa.Boolean(), nullable=False),
+        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_deduction_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user.id"], name=op.f("fk_deduction_created_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["office.id"], name=op.f("fk_deduction_office_id_office")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_deduction_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deduction")),
+    )
+    with op.batch_alter_table("deduction", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_deduction_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_deduction_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
         "finding",
@@ -567,6 +728,30 @@ def _upgrade_tables() -> None:
         batch_op.create_index(batch_op.f("ix_finding_status"), ["status"], unique=False)
 
     op.create_table(
+        "notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("content", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("amount_fen", sa.Integer(), nullable=True),
+        sa.Column("served_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("served_by", sa.Integer(), nullable=True),
+        sa.Column("acknowledged_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ack_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("ack_recorded_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ack_recorded_by"], ["user.id"], name=op.f("fk_notice_ack_recorded_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_notice_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(["served_by"], ["user.id"], name=op.f("fk_notice_served_by_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice")),
+    )
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notice_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
         "overtime_request",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
@@ -615,6 +800,30 @@ def _upgrade_tables() -> None:
         )
 
     op.create_table(
+        "proposal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("outcomes", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("reasoning", sqlmodel.sql.sqltypes.AutoString(length=40000), nullable=False),
+        sa.Column("digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("legal_risk", sa.Boolean(), nullable=False),
+        sa.Column("is_dismissal", sa.Boolean(), nullable=False),
+        sa.Column("amend_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_proposal_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["user.id"], name=op.f("fk_proposal_created_by_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal")),
+    )
+    with op.batch_alter_table("proposal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_proposal_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
         "spot_check_item",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("spot_check_id", sa.Integer(), nullable=False),
@@ -634,6 +843,112 @@ def _upgrade_tables() -> None:
         batch_op.create_index(
             batch_op.f("ix_spot_check_item_spot_check_id"), ["spot_check_id"], unique=False
         )
+
+    op.create_table(
+        "statement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("recorded_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_statement_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by"], ["user.id"], name=op.f("fk_statement_recorded_by_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_statement")),
+    )
+    with op.batch_alter_table("statement", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_statement_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "union_notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("reasons", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("notified_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notified_by", sa.Integer(), nullable=True),
+        sa.Column("reply", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+        sa.Column("reply_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_union_notice_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["notified_by"], ["user.id"], name=op.f("fk_union_notice_notified_by_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_union_notice")),
+    )
+    with op.batch_alter_table("union_notice", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_union_notice_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "approval",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("approver_id", sa.Integer(), nullable=False),
+        sa.Column("capacity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("justification", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("approved_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lapsed_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["approver_id"], ["user.id"], name=op.f("fk_approval_approver_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_approval_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposal.id"], name=op.f("fk_approval_proposal_id_proposal")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_approval")),
+    )
+    with op.batch_alter_table("approval", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_approval_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "case_finding",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("finding_id", sa.Integer(), nullable=False),
+        sa.Column("added_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["added_by"], ["user.id"], name=op.f("fk_case_finding_added_by_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_case_finding_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["finding.id"], name=op.f("fk_case_finding_finding_id_finding")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_finding")),
+        sa.UniqueConstraint("finding_id", name=op.f("uq_case_finding_finding_id")),
+    )
+    with op.batch_alter_table("case_finding", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_finding_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "instalment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("deduction_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("taken_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["deduction_id"], ["deduction.id"], name=op.f("fk_instalment_deduction_id_deduction")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_instalment_staff_id_staff")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_instalment")),
+        sa.UniqueConstraint("deduction_id", "month", name=op.f("uq_instalment_deduction_id")),
+    )
+    with op.batch_alter_table("instalment", schema=None) as batch_op:
+        batch_op.create_index("ix_instalment_staff_month", ["staff_id", "month"], unique=False)
 
     op.create_table(
         "spot_check_photo",
@@ -678,10 +993,34 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_spot_check_photo_file_id"))
 
     op.drop_table("spot_check_photo")
+    with op.batch_alter_table("instalment", schema=None) as batch_op:
+        batch_op.drop_index("ix_instalment_staff_month")
+
+    op.drop_table("instalment")
+    with op.batch_alter_table("case_finding", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_finding_case_id"))
+
+    op.drop_table("case_finding")
+    with op.batch_alter_table("approval", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_approval_case_id"))
+
+    op.drop_table("approval")
+    with op.batch_alter_table("union_notice", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_union_notice_case_id"))
+
+    op.drop_table("union_notice")
+    with op.batch_alter_table("statement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_statement_case_id"))
+
+    op.drop_table("statement")
     with op.batch_alter_table("spot_check_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_spot_check_item_spot_check_id"))
 
     op.drop_table("spot_check_item")
+    with op.batch_alter_table("proposal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_proposal_case_id"))
+
+    op.drop_table("proposal")
     with op.batch_alter_table("overtime_request", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_overtime_request_visit_id"))
         batch_op.drop_index(batch_op.f("ix_overtime_request_unit_id"))
@@ -689,6 +1028,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_overtime_request_office_id"))
 
     op.drop_table("overtime_request")
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_case_id"))
+
+    op.drop_table("notice")
     with op.batch_alter_table("finding", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_finding_status"))
         batch_op.drop_index(batch_op.f("ix_finding_staff_id"))
@@ -696,11 +1039,28 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_finding_occurred_at"))
 
     op.drop_table("finding")
+    with op.batch_alter_table("deduction", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_deduction_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_deduction_case_id"))
+
+    op.drop_table("deduction")
     with op.batch_alter_table("damage_photo", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_damage_photo_file_id"))
         batch_op.drop_index(batch_op.f("ix_damage_photo_damage_id"))
 
     op.drop_table("damage_photo")
+    with op.batch_alter_table("case_step", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_step_case_id"))
+
+    op.drop_table("case_step")
+    with op.batch_alter_table("appeal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_appeal_case_id"))
+
+    op.drop_table("appeal")
+    with op.batch_alter_table("annotation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_annotation_case_id"))
+
+    op.drop_table("annotation")
     with op.batch_alter_table("visit", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visit_work_date"))
         batch_op.drop_index(batch_op.f("ix_visit_unit_id"))
@@ -744,6 +1104,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_policy_version_office_id"))
 
     op.drop_table("policy_version")
+    op.drop_table("payroll_run")
+    op.drop_table("minimum_wage")
     with op.batch_alter_table("feedback", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_feedback_work_date"))
         batch_op.drop_index(batch_op.f("ix_feedback_unit_id"))
@@ -764,6 +1126,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_damage_incident_occurred_at"))
 
     op.drop_table("damage_incident")
+    with op.batch_alter_table("case_file", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_staff_rule")
+        batch_op.drop_index(batch_op.f("ix_case_file_status"))
+
+    op.drop_table("case_file")
     with op.batch_alter_table("attendance_event", schema=None) as batch_op:
         batch_op.drop_index("ix_attendance_staff_day")
         batch_op.drop_index(batch_op.f("ix_attendance_event_work_date"))
