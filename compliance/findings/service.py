@@ -198,7 +198,9 @@ def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> Findin
     return FindingRead.model_validate(row)
 
 
-def _triage(ctx: Ctx, finding_id: int, to: FindingStatus, reason: str) -> FindingRead:
+def _triage(
+    ctx: Ctx, finding_id: int, to: FindingStatus, reason: str, *, commit: bool = True
+) -> FindingRead:
     row = repository.get(ctx.session, ctx.actor.office_id, finding_id)
     now: datetime = ctx.now()
     done = ctx.session.execute(
@@ -212,18 +214,26 @@ def _triage(ctx: Ctx, finding_id: int, to: FindingStatus, reason: str) -> Findin
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(f"finding {finding_id} was already triaged ({row.status})")
     audit.record(ctx, f"finding.{to.value}", "finding", finding_id, {"reason": reason})
-    ctx.session.commit()
+    if commit:
+        ctx.session.commit()
     ctx.session.refresh(row)
     return FindingRead.model_validate(row)
 
 
 def confirm(
-    ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any] | None = None
+    ctx: Ctx,
+    finding_id: int,
+    data: TriageIn | dict[str, Any] | None = None,
+    *,
+    commit: bool = True,
 ) -> FindingRead:
-    """Confirm an open finding (a case is opened from it in the cases module)."""
+    """Confirm an open finding (a case is opened from it in the cases module).
+
+    With commit=False the caller owns the transaction (cases.confirm_into_case).
+    """
     ctx.require(*TRIAGE_ROLES)
     body = parse(TriageIn, data or {})
-    return _triage(ctx, finding_id, FindingStatus.CONFIRMED, body.reason)
+    return _triage(ctx, finding_id, FindingStatus.CONFIRMED, body.reason, commit=commit)
 
 
 def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> FindingRead:

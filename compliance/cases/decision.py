@@ -1,0 +1,341 @@
+"""The decision: propose from the sanction engine, amend, approve, tell the trade union."""
+
+import json
+from typing import Any
+
+from compliance.cases import repository as repo
+from compliance.cases import sod, steps
+from compliance.cases.guard import dismissal_gates
+from compliance.cases.lifecycle import Action, Capacity, capacities
+from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
+from compliance.cases.proposal_facts import gather
+from compliance.cases.schemas import (
+    AmendIn,
+    ApproveIn,
+    CaseRead,
+    OutcomeIn,
+    ProposeIn,
+    UnionNoticeIn,
+    UnionReplyIn,
+)
+from compliance.context import Ctx
+from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
+from compliance.validation import parse
+from policies import ladder
+from policies.canonical import canonical_json, digest
+from policies.guardrails import (
+    Risk,
+    blocking_failures,
+    disciplinary_deduction_risk,
+    dismissal_risk,
+    incompetence_termination_risk,
+)
+from policies.sanction import OutcomeKind, Severity
+
+# Outcomes that end the employment: two approvals (HR and director) and the trade union.
+ENDS_EMPLOYMENT = frozenset({OutcomeKind.DISMISSAL, OutcomeKind.TERMINATION_WITH_NOTICE})
+# Outcomes that need an amount of money to be carried out.
+NEEDS_AMOUNT = frozenset(
+    {OutcomeKind.COMPENSATION, OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION}
+)
+UNION_GATES = frozenset({"union_notified", "union_reply"})
+
+
+def _current(ctx: Ctx, case: Case) -> Proposal:
+    proposal = repo.latest_proposal(ctx.session, case.id or 0)
+    if proposal is None:
+        raise ValidationFailed.one("proposal", f"case {case.number} has no proposal yet")
+    return proposal
+
+
+def _store(
+    ctx: Ctx,
+    case: Case,
+    outcomes: list[dict[str, Any]],
+    reasoning: dict[str, Any],
+    amend_reason: str = "",
+) -> Proposal:
+    latest = repo.latest_proposal(ctx.session, case.id or 0)
+    kinds = {OutcomeKind(o["kind"]) for o in outcomes}
+    row = Proposal(
+        case_id=case.id or 0,
+        revision=(latest.revision + 1) if latest else 1,
+        outcomes=canonical_json(outcomes),
+        reasoning=canonical_json(reasoning),
+        digest=digest({"outcomes": outcomes, "reasoning": reasoning}),
+        legal_risk=any(r.get("requires_justification") for r in reasoning["legal_risks"]),
+        is_dismissal=bool(kinds & ENDS_EMPLOYMENT),
+        amend_reason=amend_reason,
+        created_at=ctx.now(),
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+@steps.use_case
+def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
+    """Set the severity with its reason and store the engine's proposal (HR)."""
+    case = steps.begin(ctx, case_id, Action.PROPOSE)
+    body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
+    if repo.statement_of(ctx.session, case.id or 0) is None:  # the state machine ensures it
+        raise ValidationFailed.one("statement", "no statement, refusal or silence is recorded")
+    findings = repo.findings_of(ctx.session, case.id or 0)
+    engine_in = gather(ctx.session, case, findings, ctx.settings.timezone)
+    try:
+        result = ladder.propose(
+            engine_in.policy.policy,
+            severity=body.severity,
+            prior_breaches=engine_in.prior_breaches,
+            facts=engine_in.facts,
+            params=engine_in.policy.params,
+        )
+    except ValueError as exc:
+        raise ValidationFailed.one("proposal", str(exc)) from None
+    before, _ = steps.move(
+        ctx,
+        case,
+        Action.PROPOSE,
+        severity=body.severity.value,
+        severity_reason=body.severity_reason,
+    )
+    data = result.to_dict()
+    row = _store(ctx, case, data["outcomes"], data)
+    kinds = [o.kind.value for o in result.outcomes]
+    steps.record(
+        ctx,
+        case,
+        Action.PROPOSE,
+        before,
+        f"revision {row.revision}: {', '.join(kinds)} ({body.severity.value})",
+        {"revision": row.revision, "outcomes": kinds, "digest": row.digest},
+    )
+    return steps.finish(ctx, case)
+
+
+def _risks_of(kinds: set[OutcomeKind]) -> list[Risk]:
+    risks = []
+    if OutcomeKind.WAGE_DEDUCTION in kinds:
+        risks.append(disciplinary_deduction_risk())
+    if OutcomeKind.DISMISSAL in kinds:
+        risks.append(dismissal_risk())
+    if OutcomeKind.TERMINATION_WITH_NOTICE in kinds:
+        risks.append(incompetence_termination_risk())
+    return risks
+
+
+def _amended(outcomes: list[OutcomeIn]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": o.kind.value,
+            "amount_fen": o.amount_fen,
+            "legal_risk": o.kind is OutcomeKind.WAGE_DEDUCTION,
+            "note_zh": o.note,
+            "note_en": o.note,
+        }
+        for o in outcomes
+    ]
+
+
+def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str) -> Proposal:
+    """Store outcomes set by hand as the next revision, with what they replaced and why."""
+    previous = _current(ctx, case)
+    kinds = {o.kind for o in outcomes}
+    issues = [
+        {
+            "key": f"outcomes.{i}.amount_fen",
+            "text_zh": "须填写金额。",
+            "text_en": f"{o.kind.value} needs an amount.",
+        }
+        for i, o in enumerate(outcomes)
+        if o.kind in NEEDS_AMOUNT and o.amount_fen is None
+    ]
+    reasoning = {
+        "amended_from": previous.revision,
+        "base_digest": previous.digest,
+        "reason": reason,
+        "outcomes_before": json.loads(previous.outcomes),
+        "legal_risks": [json.loads(canonical_json(r)) for r in _risks_of(kinds)],
+        "issues": issues,
+        "explanation_zh": [f"第 {previous.revision} 版建议经人工修改:{reason}"],
+        "explanation_en": [f"Revision {previous.revision} amended by hand: {reason}"],
+    }
+    return _store(ctx, case, _amended(outcomes), reasoning, amend_reason=reason)
+
+
+@steps.use_case
+def amend(
+    ctx: Ctx, case_id: int, outcomes: list[OutcomeIn | dict[str, Any]], reason: str
+) -> CaseRead:
+    """A new revision with other outcomes and the reason; approvals given lapse (HR)."""
+    case = steps.begin(ctx, case_id, Action.AMEND)
+    body = parse(AmendIn, {"outcomes": outcomes, "reason": reason})
+    _current(ctx, case)
+    before, _ = steps.move(ctx, case, Action.AMEND)
+    lapsed = repo.lapse_approvals(ctx.session, case.id or 0, ctx.now())
+    row = _revision_from(ctx, case, body.outcomes, body.reason)
+    steps.record(
+        ctx,
+        case,
+        Action.AMEND,
+        before,
+        f"revision {row.revision}: {body.reason}"
+        + (f"; {lapsed} approval(s) lapsed" if lapsed else ""),
+        {"revision": row.revision, "outcomes": json.loads(row.outcomes), "lapsed": lapsed},
+    )
+    return steps.finish(ctx, case)
+
+
+def amend_on_appeal(
+    ctx: Ctx, case: Case, outcomes: list[OutcomeIn | dict[str, Any]], reasoning: str
+) -> int:
+    """A varied appeal decision's outcomes as a new revision; returns its number (no commit)."""
+    reason = f"varied on appeal: {reasoning}"[:2000]
+    body = parse(AmendIn, {"outcomes": outcomes, "reason": reason})
+    return _revision_from(ctx, case, body.outcomes, body.reason).revision
+
+
+def _capacity(ctx: Ctx, case: Case) -> Capacity:
+    held = capacities(ctx.actor, case.staff_id)
+    return Capacity.HR if Capacity.HR in held else Capacity.DIRECTOR
+
+
+def _check_separation(ctx: Ctx, case: Case) -> None:
+    conflicted = sod.recorders(ctx.session, repo.findings_of(ctx.session, case.id or 0))
+    why = conflicted.get(ctx.actor.user_id)
+    if why is not None:
+        raise Forbidden(
+            f"you {why} in case {case.number}: whoever recorded the evidence or raised a "
+            "finding cannot approve the outcome"
+        )
+
+
+def _check_dismissal(ctx: Ctx, case: Case, completes: bool) -> None:
+    union = repo.union_notice_of(ctx.session, case.id or 0)
+    if completes and (union is None or union.reply_at is None):
+        missing = "the notice to the trade union" if union is None else "the union's reply"
+        raise GuardrailViolation(
+            f"the second approval of a dismissal needs {missing} recorded first "
+            "(Labour Contract Law art. 43)"
+        )
+    failed = blocking_failures(dismissal_gates(ctx.session, ctx.settings, case))
+    if not completes:  # the union is told once the first approver has agreed
+        failed = tuple(g for g in failed if g.key not in UNION_GATES)
+    if failed:
+        raise GuardrailViolation(
+            "the dismissal cannot be approved: " + "; ".join(g.text_en for g in failed)
+        )
+
+
+@steps.use_case
+def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
+    """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
+    case = steps.begin(ctx, case_id, Action.APPROVE)
+    body = parse(ApproveIn, {"justification": justification})
+    _check_separation(ctx, case)
+    proposal = _current(ctx, case)
+    issues = json.loads(proposal.reasoning).get("issues") or []
+    if issues:
+        texts = "; ".join(str(i.get("text_en", i.get("key"))) for i in issues)
+        raise ValidationFailed.one(
+            "proposal", f"revision {proposal.revision} is incomplete: {texts}"
+        )
+    if proposal.legal_risk and not body.justification:
+        raise ValidationFailed.one(
+            "justification",
+            "the proposal has a legal-risk outcome (disciplinary wage deduction): "
+            "record why you approve it",
+        )
+    capacity = _capacity(ctx, case)
+    active = repo.active_approvals(ctx.session, proposal.id or 0)
+    if any(a.approver_id == ctx.actor.user_id for a in active):
+        raise Conflict(f"you have already approved revision {proposal.revision}")
+    completes = True
+    if proposal.is_dismissal:
+        if any(a.capacity == capacity.value for a in active):
+            raise Conflict(
+                f"the {capacity.value} approval is already given; a dismissal needs one HR "
+                "and one director approval"
+            )
+        completes = len(active) + 1 >= 2
+        _check_dismissal(ctx, case, completes)
+    to = CaseStatus.APPROVED if completes else CaseStatus.DECISION_PROPOSED
+    before, _ = steps.move(ctx, case, Action.APPROVE, to)
+    ctx.session.add(
+        Approval(
+            case_id=case.id or 0,
+            proposal_id=proposal.id or 0,
+            approver_id=ctx.actor.user_id,
+            capacity=capacity.value,
+            justification=body.justification,
+            approved_at=ctx.now(),
+        )
+    )
+    ctx.session.flush()
+    note = f"revision {proposal.revision} approved as {capacity.value}"
+    if not completes:
+        note += "; a second approval is needed"
+    steps.record(
+        ctx,
+        case,
+        Action.APPROVE,
+        before,
+        note,
+        {
+            "revision": proposal.revision,
+            "capacity": capacity.value,
+            "justification": body.justification,
+            "complete": completes,
+        },
+    )
+    return steps.finish(ctx, case)
+
+
+def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
+    proposal = _current(ctx, case)
+    if not proposal.is_dismissal:
+        raise ValidationFailed.one(
+            "proposal", "only a proposal that ends the employment goes to the trade union"
+        )
+    return proposal
+
+
+@steps.use_case
+def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
+    """Record that the trade union was told the reasons for the dismissal (HR)."""
+    case = steps.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
+    body = parse(UnionNoticeIn, {"reasons": reasons})
+    _dismissal_proposal(ctx, case)
+    existing = repo.union_notice_of(ctx.session, case.id or 0)
+    if existing is not None:
+        raise Conflict(f"the trade union was already notified on {existing.notified_at:%Y-%m-%d}")
+    before, _ = steps.move(ctx, case, Action.RECORD_UNION_NOTICE)
+    ctx.session.add(
+        UnionNotice(
+            case_id=case.id or 0,
+            reasons=body.reasons,
+            notified_at=ctx.now(),
+            notified_by=ctx.actor.user_id,
+        )
+    )
+    steps.record(ctx, case, Action.RECORD_UNION_NOTICE, before, body.reasons)
+    return steps.finish(ctx, case)
+
+
+@steps.use_case
+def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
+    """Record the trade union's reply (HR)."""
+    case = steps.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
+    body = parse(UnionReplyIn, {"reply": reply})
+    notice = repo.union_notice_of(ctx.session, case.id or 0)
+    if notice is None:
+        raise ValidationFailed.one("reply", "the trade union has not been notified yet")
+    if notice.reply_at is not None:
+        raise Conflict(f"the union's reply was already recorded on {notice.reply_at:%Y-%m-%d}")
+    before, _ = steps.move(ctx, case, Action.RECORD_UNION_REPLY)
+    notice.reply = body.reply
+    notice.reply_at = ctx.now()
+    ctx.session.add(notice)
+    steps.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
+    return steps.finish(ctx, case)

@@ -1,0 +1,115 @@
+"""Read models: one case in full, and the case list, filtered by who is asking."""
+
+from compliance.cases import repository as repo
+from compliance.cases import sod, steps
+from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
+from compliance.cases.lifecycle import Action, Capacity, allowed_actions, capacities
+from compliance.cases.models import Approval, Case, CaseStatus, Proposal
+from compliance.cases.schemas import (
+    AnnotationRead,
+    AppealRead,
+    ApprovalRead,
+    CaseDetail,
+    CaseRead,
+    GateRead,
+    NoticeRead,
+    ProposalRead,
+    StatementRead,
+    StepRead,
+    UnionNoticeRead,
+)
+from compliance.context import Ctx
+from compliance.findings.schemas import FindingRead
+from compliance.users.models import Role
+
+READ_ROLES = (Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+_APPROVERS = frozenset({Capacity.HR, Capacity.DIRECTOR})
+
+
+def _blocked(
+    ctx: Ctx,
+    case: Case,
+    latest: Proposal | None,
+    approvals: list[Approval],
+    union_sent: bool,
+    union_replied: bool,
+    notice_signed: bool,
+) -> set[Action]:
+    """Actions the table allows but the case's data rules out for this actor now."""
+    me = ctx.actor.user_id
+    out: set[Action] = set()
+    if notice_signed:
+        out |= {Action.ACKNOWLEDGE, Action.RECORD_ACK_REFUSAL}
+    if latest is None or not latest.is_dismissal or union_sent:
+        out.add(Action.RECORD_UNION_NOTICE)
+    if not union_sent or union_replied:
+        out.add(Action.RECORD_UNION_REPLY)
+    if any(a.approver_id == me for a in approvals):
+        out.add(Action.DECIDE_APPEAL)
+    if case.status == CaseStatus.DECISION_PROPOSED.value and latest is not None:
+        active = [a for a in approvals if a.proposal_id == latest.id and a.lapsed_at is None]
+        mine = Capacity.HR if ctx.actor.role == Role.HR else Capacity.DIRECTOR
+        if any(a.approver_id == me or a.capacity == mine.value for a in active):
+            out.add(Action.APPROVE)
+        elif capacities(ctx.actor, case.staff_id) & _APPROVERS:
+            findings = repo.findings_of(ctx.session, case.id or 0)
+            if me in sod.recorders(ctx.session, findings):
+                out.add(Action.APPROVE)
+    return out
+
+
+def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
+    """Everything about one case; staff see only their own (others: NotFound)."""
+    ctx.require(*READ_ROLES)
+    case = repo.get_visible(ctx.session, ctx.actor, case_id)
+    cid = case.id or 0
+    s = ctx.session
+    proposals = repo.proposals(s, cid)
+    latest = proposals[-1] if proposals else None
+    approvals = repo.approvals(s, cid)
+    notices = repo.notices(s, cid)
+    union = repo.union_notice_of(s, cid)
+    decision = next((n for n in reversed(notices) if n.kind == "decision"), None)
+    statement = repo.statement_of(s, cid)
+    appeal = repo.appeal_of(s, cid)
+    blocked = _blocked(
+        ctx,
+        case,
+        latest,
+        approvals,
+        union_sent=union is not None,
+        union_replied=union is not None and union.reply_at is not None,
+        notice_signed=decision is not None and decision.ack_kind is not None,
+    )
+    detail = CaseDetail(
+        case=CaseRead.model_validate(case),
+        findings=[FindingRead.model_validate(f) for f in repo.findings_of(s, cid)],
+        statement=StatementRead.model_validate(statement) if statement else None,
+        proposals=[ProposalRead.model_validate(p) for p in proposals],
+        approvals=[ApprovalRead.model_validate(a) for a in approvals],
+        notices=[NoticeRead.model_validate(n) for n in notices],
+        union_notice=UnionNoticeRead.model_validate(union) if union else None,
+        appeal=AppealRead.model_validate(appeal) if appeal else None,
+        steps=[StepRead.model_validate(st) for st in repo.steps(s, cid)],
+        annotations=[AnnotationRead.model_validate(a) for a in repo.annotations(s, cid)],
+        allowed_actions=allowed_actions(case, ctx.actor, today=steps.today(ctx), blocked=blocked),
+    )
+    # Approvers see what a dismissal must pass and what getting it wrong would cost.
+    if (
+        latest is not None
+        and latest.is_dismissal
+        and capacities(ctx.actor, case.staff_id) & (_APPROVERS)
+    ):
+        gates = dismissal_gates(s, ctx.settings, case)
+        detail.dismissal_gates = [GateRead.model_validate(g) for g in gates]
+        detail.wrongful_dismissal_cost = wrongful_dismissal_cost(
+            s, ctx.settings, case, steps.today(ctx)
+        )
+    return detail
+
+
+def list_cases(ctx: Ctx, status: str | None = None, staff_id: int | None = None) -> list[CaseRead]:
+    """Cases newest first: staff see their own, everyone else the office's."""
+    ctx.require(*READ_ROLES)
+    rows = repo.list_cases(ctx.session, ctx.actor, status=status, staff_id=staff_id)
+    return [CaseRead.model_validate(c) for c in rows]

@@ -1,0 +1,237 @@
+"""Case queries and the conditional state change (may flush, never commits)."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, SQLModel, col, select
+
+from compliance.cases.lifecycle import OPEN_STATES
+from compliance.cases.models import (
+    Annotation,
+    Appeal,
+    Approval,
+    Case,
+    CaseFinding,
+    CaseStatus,
+    CaseStep,
+    Notice,
+    NoticeKind,
+    Proposal,
+    Statement,
+    UnionNotice,
+)
+from compliance.context import Actor
+from compliance.errors import Conflict, NotFound
+from compliance.findings.models import Finding
+from compliance.staff.models import Staff
+from compliance.users.models import Role
+
+CONFLICT = "someone else changed this case first; reload it and try again"
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def get_visible(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case if the actor may see it; NotFound otherwise (never reveals that it exists).
+
+    Staff users see only their own cases, everyone else the cases of their office.
+    """
+    stmt = select(Case).where(col(Case.id) == case_id, col(Case.office_id) == actor.office_id)
+    if actor.role == Role.STAFF:
+        stmt = stmt.where(col(Case.staff_id) == (actor.staff_id or -1))
+    row = session.exec(stmt).one_or_none()
+    if row is None:
+        raise NotFound(f"case {case_id} not found")
+    return row
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    staff_id: int | None = None,
+    limit: int = 500,
+) -> list[Case]:
+    """Cases the actor may see, newest first, filtered in the query."""
+    stmt = select(Case).where(col(Case.office_id) == actor.office_id)
+    if actor.role == Role.STAFF:
+        stmt = stmt.where(col(Case.staff_id) == (actor.staff_id or -1))
+    if status:
+        stmt = stmt.where(col(Case.status) == status)
+    if staff_id is not None:
+        stmt = stmt.where(col(Case.staff_id) == staff_id)
+    stmt = stmt.order_by(col(Case.opened_at).desc(), col(Case.id).desc()).limit(limit)
+    return list(session.exec(stmt))
+
+
+def lock_staff(session: Session, office_id: int, staff_id: int) -> Staff:
+    """Lock the staff row so two openings for one person queue (no duplicate open case)."""
+    row = session.exec(
+        select(Staff)
+        .where(col(Staff.id) == staff_id, col(Staff.office_id) == office_id)
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"staff member {staff_id} not found")
+    return row
+
+
+def open_case_for(session: Session, office_id: int, staff_id: int, rule_code: str) -> Case | None:
+    """The case before approval for this staff member and rule, if there is one."""
+    return session.exec(
+        select(Case)
+        .where(
+            col(Case.office_id) == office_id,
+            col(Case.staff_id) == staff_id,
+            col(Case.rule_code) == rule_code,
+            col(Case.status).in_([s.value for s in OPEN_STATES]),
+        )
+        .order_by(col(Case.id))
+        .limit(1)
+    ).one_or_none()
+
+
+def move(session: Session, case: Case, to: CaseStatus, **values: Any) -> None:
+    """Conditionally move the case: only if nobody changed it since it was read."""
+    result = session.exec(
+        update(Case)
+        .where(
+            col(Case.id) == case.id,
+            col(Case.status) == case.status,
+            col(Case.version) == case.version,
+        )
+        .values(status=to.value, version=col(Case.version) + 1, **values)
+        # Syncing the session here would dress a lost race up as a win; set it below.
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(CONFLICT)
+    set_committed_value(case, "status", to.value)
+    set_committed_value(case, "version", case.version + 1)
+    for name, value in values.items():
+        set_committed_value(case, name, value)
+
+
+def case_of_finding(session: Session, finding_id: int) -> CaseFinding | None:
+    """The case link of a finding, if it is part of a case already."""
+    return session.exec(
+        select(CaseFinding).where(col(CaseFinding.finding_id) == finding_id)
+    ).one_or_none()
+
+
+def findings_of(session: Session, case_id: int) -> list[Finding]:
+    """The case's findings, earliest first (one query)."""
+    return list(
+        session.exec(
+            select(Finding)
+            .join(CaseFinding, col(CaseFinding.finding_id) == col(Finding.id))
+            .where(col(CaseFinding.case_id) == case_id)
+            .order_by(col(Finding.occurred_at), col(Finding.id))
+        )
+    )
+
+
+def rows_of(session: Session, model: type[T], case_id: int, order: Sequence[Any]) -> list[T]:
+    """Every row of a per-case table, in the given order."""
+    case_col: Any = model.case_id  # type: ignore[attr-defined]
+    return list(session.exec(select(model).where(case_col == case_id).order_by(*order)))
+
+
+def steps(session: Session, case_id: int) -> list[CaseStep]:
+    """The case's steps in order."""
+    return rows_of(session, CaseStep, case_id, [col(CaseStep.id)])
+
+
+def proposals(session: Session, case_id: int) -> list[Proposal]:
+    """Every proposal revision, oldest first."""
+    return rows_of(session, Proposal, case_id, [col(Proposal.revision)])
+
+
+def latest_proposal(session: Session, case_id: int) -> Proposal | None:
+    """The current proposal revision."""
+    return session.exec(
+        select(Proposal)
+        .where(col(Proposal.case_id) == case_id)
+        .order_by(col(Proposal.revision).desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def approvals(session: Session, case_id: int) -> list[Approval]:
+    """Every approval of the case, active and lapsed."""
+    return rows_of(session, Approval, case_id, [col(Approval.id)])
+
+
+def active_approvals(session: Session, proposal_id: int) -> list[Approval]:
+    """The approvals of a proposal revision that have not lapsed."""
+    return list(
+        session.exec(
+            select(Approval)
+            .where(col(Approval.proposal_id) == proposal_id, col(Approval.lapsed_at).is_(None))
+            .order_by(col(Approval.id))
+        )
+    )
+
+
+def lapse_approvals(session: Session, case_id: int, at: datetime) -> int:
+    """Void every active approval of the case; returns how many lapsed."""
+    result = session.exec(
+        update(Approval)
+        .where(col(Approval.case_id) == case_id, col(Approval.lapsed_at).is_(None))
+        .values(lapsed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)
+
+
+def approver_ids(session: Session, case_id: int) -> set[int]:
+    """Everyone who ever approved a proposal of the case (lapsed approvals included)."""
+    return set(session.exec(select(Approval.approver_id).where(col(Approval.case_id) == case_id)))
+
+
+def one_of(session: Session, model: type[T], case_id: int) -> T | None:
+    """The latest row of a per-case table that has at most one live row per case."""
+    case_col: Any = model.case_id  # type: ignore[attr-defined]
+    id_col: Any = model.id  # type: ignore[attr-defined]
+    return session.exec(
+        select(model).where(case_col == case_id).order_by(id_col.desc()).limit(1)
+    ).one_or_none()
+
+
+def statement_of(session: Session, case_id: int) -> Statement | None:
+    """The statement (or recorded refusal / silence)."""
+    return one_of(session, Statement, case_id)
+
+
+def union_notice_of(session: Session, case_id: int) -> UnionNotice | None:
+    """The notice to the trade union."""
+    return one_of(session, UnionNotice, case_id)
+
+
+def appeal_of(session: Session, case_id: int) -> Appeal | None:
+    """The appeal."""
+    return one_of(session, Appeal, case_id)
+
+
+def decision_notice(session: Session, case_id: int) -> Notice | None:
+    """The decision notice served."""
+    return session.exec(
+        select(Notice)
+        .where(col(Notice.case_id) == case_id, col(Notice.kind) == NoticeKind.DECISION.value)
+        .order_by(col(Notice.id).desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def notices(session: Session, case_id: int) -> list[Notice]:
+    """Every notice served, in order."""
+    return rows_of(session, Notice, case_id, [col(Notice.id)])
+
+
+def annotations(session: Session, case_id: int) -> list[Annotation]:
+    """Notes on the case, in order."""
+    return rows_of(session, Annotation, case_id, [col(Annotation.id)])

@@ -1,0 +1,314 @@
+"""Input and output shapes for cases."""
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from compliance.findings.schemas import FindingRead
+from compliance.money import ABSURD_FEN
+from compliance.validation import fen_validator
+from policies.sanction import OutcomeKind, Severity
+
+Fen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
+
+_IN = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class StatementRequest(BaseModel):
+    """Ask the staff member for a statement; the due date defaults to 3 working days."""
+
+    model_config = _IN
+
+    due: date | None = None
+
+
+class StatementIn(BaseModel):
+    """The staff member's statement (申辩), written by them or taken down on paper by HR."""
+
+    model_config = _IN
+
+    text: str = Field(min_length=1, max_length=8000)
+
+
+class NoteIn(BaseModel):
+    """A free note, e.g. how the staff member refused to make a statement."""
+
+    model_config = _IN
+
+    note: str = Field(default="", max_length=8000)
+
+
+class ProposeIn(BaseModel):
+    """The reviewer's severity, with the reason for it."""
+
+    model_config = _IN
+
+    severity: Severity
+    severity_reason: str = Field(min_length=1, max_length=2000)
+
+
+class OutcomeIn(BaseModel):
+    """One outcome of an amended proposal."""
+
+    model_config = _IN
+
+    kind: OutcomeKind
+    amount_fen: Fen | None = None
+    note: str = Field(default="", max_length=1000)
+
+
+class AmendIn(BaseModel):
+    """A new revision of the proposal, with why it was changed."""
+
+    model_config = _IN
+
+    outcomes: list[OutcomeIn] = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ApproveIn(BaseModel):
+    """An approval; a proposal with a legal risk needs the justification written down."""
+
+    model_config = _IN
+
+    justification: str = Field(default="", max_length=4000)
+
+
+class UnionNoticeIn(BaseModel):
+    """The reasons for a dismissal as told to the trade union."""
+
+    model_config = _IN
+
+    reasons: str = Field(min_length=1, max_length=8000)
+
+
+class UnionReplyIn(BaseModel):
+    """The trade union's reply."""
+
+    model_config = _IN
+
+    reply: str = Field(min_length=1, max_length=8000)
+
+
+class NoticeIn(BaseModel):
+    """The written decision notice served to the staff member."""
+
+    model_config = _IN
+
+    content: str = Field(min_length=1, max_length=8000)
+
+
+class AppealIn(BaseModel):
+    """The staff member's grounds of appeal."""
+
+    model_config = _IN
+
+    grounds: str = Field(min_length=1, max_length=8000)
+
+
+class AppealDecisionIn(BaseModel):
+    """How the appeal was decided and why."""
+
+    model_config = _IN
+
+    outcome: Literal["upheld", "varied", "overturned"]
+    reasoning: str = Field(min_length=1, max_length=8000)
+
+
+class ReasonIn(BaseModel):
+    """A required reason (dismissing a case)."""
+
+    model_config = _IN
+
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class AnnotationIn(BaseModel):
+    """A note on a case."""
+
+    model_config = _IN
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+def _json(value: object) -> object:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class CaseRead(BaseModel):
+    """A case as listed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    staff_id: int
+    rule_code: str
+    policy_version: str
+    params_digest: str
+    incident_at: datetime
+    status: str
+    version: int
+    severity: str | None
+    severity_reason: str
+    statement_due: date | None
+    notified_at: datetime | None
+    appeal_deadline: date | None
+    effective_at: datetime | None
+    closed_at: datetime | None
+    opened_at: datetime
+    opened_by: int | None
+
+
+class StepRead(BaseModel):
+    """One life-cycle step."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    at: datetime
+    actor_id: int | None
+
+
+class StatementRead(BaseModel):
+    """The statement, or the refusal / silence recorded in its place."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    text: str
+    recorded_at: datetime
+    recorded_by: int | None
+
+
+class ProposalRead(BaseModel):
+    """A proposal revision with its outcomes and reasoning."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    revision: int
+    outcomes: list[dict[str, Any]]
+    reasoning: dict[str, Any]
+    digest: str
+    legal_risk: bool
+    is_dismissal: bool
+    amend_reason: str
+    created_at: datetime
+    created_by: int | None
+
+    @field_validator("outcomes", "reasoning", mode="before")
+    @classmethod
+    def _parse_json(cls, value: object) -> object:
+        return _json(value)
+
+
+class ApprovalRead(BaseModel):
+    """An approval; `lapsed_at` is set when later evidence or an amendment voided it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    proposal_id: int
+    approver_id: int
+    capacity: str
+    justification: str
+    approved_at: datetime
+    lapsed_at: datetime | None
+
+
+class NoticeRead(BaseModel):
+    """A notice served and its acknowledgement."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    content: str
+    amount_fen: int | None
+    served_at: datetime
+    served_by: int | None
+    acknowledged_at: datetime | None
+    ack_kind: str | None
+
+
+class UnionNoticeRead(BaseModel):
+    """The notice to the trade union and its reply."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    reasons: str
+    notified_at: datetime
+    notified_by: int | None
+    reply: str
+    reply_at: datetime | None
+
+
+class AppealRead(BaseModel):
+    """The appeal and its decision."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    grounds: str
+    filed_at: datetime
+    filed_by: int | None
+    outcome: str | None
+    reasoning: str
+    decided_at: datetime | None
+    decided_by: int | None
+
+
+class AnnotationRead(BaseModel):
+    """A note on the case."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    text: str
+    at: datetime
+    by: int | None
+
+
+class GateRead(BaseModel):
+    """One dismissal gate and whether it passes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    key: str
+    passed: bool
+    blocking: bool
+    text_zh: str
+    text_en: str
+    law_zh: str
+    law_en: str
+
+
+class CostRead(BaseModel):
+    """What getting a dismissal wrong would cost (twice the economic compensation)."""
+
+    amount_fen: int
+    multiplier: int
+    end_date: date
+    explanation_zh: list[str]
+    explanation_en: list[str]
+
+
+class CaseDetail(BaseModel):
+    """Everything about one case, for the case page and the dossier."""
+
+    case: CaseRead
+    findings: list[FindingRead]
+    statement: StatementRead | None
+    proposals: list[ProposalRead]
+    approvals: list[ApprovalRead]
+    notices: list[NoticeRead]
+    union_notice: UnionNoticeRead | None
+    appeal: AppealRead | None
+    steps: list[StepRead]
+    annotations: list[AnnotationRead]
+    allowed_actions: list[str]
+    dismissal_gates: list[GateRead] | None = None
+    wrongful_dismissal_cost: CostRead | None = None

@@ -1,0 +1,344 @@
+"""Case use cases: open or join from a confirmed finding, evidence, statement, dismissal, notes.
+
+The decision (propose, amend, approve, union), what follows it (notice, appeal, execution)
+and the read models live in sibling modules and are re-exported here, so callers import
+one service.
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import col, select
+
+from compliance.audit import service as audit
+from compliance.cases import repository as repo
+from compliance.cases import steps
+from compliance.cases.aftermath import (
+    acknowledge,
+    appeal,
+    close,
+    decide_appeal,
+    finalize,
+    mark_executed,
+    record_ack_refusal,
+    serve_notice,
+)
+from compliance.cases.deadlines import STATEMENT_WORKING_DAYS, add_working_days
+from compliance.cases.decision import (
+    amend,
+    approve,
+    propose,
+    record_union_notice,
+    record_union_reply,
+)
+from compliance.cases.lifecycle import Action, check_may
+from compliance.cases.models import (
+    Annotation,
+    Case,
+    CaseFinding,
+    CaseStatus,
+    CaseStep,
+    Statement,
+    StatementKind,
+)
+from compliance.cases.read import get_case, list_cases
+from compliance.cases.schemas import (
+    AnnotationIn,
+    AnnotationRead,
+    CaseRead,
+    NoteIn,
+    ReasonIn,
+    StatementIn,
+    StatementRequest,
+)
+from compliance.clock import local_date
+from compliance.context import Ctx
+from compliance.counters.service import next_number
+from compliance.errors import Conflict, ValidationFailed
+from compliance.findings import repository as findings_repo
+from compliance.findings import service as findings
+from compliance.findings.models import Finding, FindingStatus
+from compliance.offices.models import Office
+from compliance.policy_params import service as policy_params
+from compliance.policy_params.service import EffectivePolicy
+from compliance.users.models import Role
+from compliance.validation import parse
+
+__all__ = [
+    "acknowledge",
+    "add_evidence",
+    "amend",
+    "annotate",
+    "appeal",
+    "approve",
+    "close",
+    "confirm_into_case",
+    "decide_appeal",
+    "dismiss",
+    "finalize",
+    "get_case",
+    "list_cases",
+    "mark_executed",
+    "open_or_join",
+    "propose",
+    "record_ack_refusal",
+    "record_refusal",
+    "record_silence",
+    "record_union_notice",
+    "record_union_reply",
+    "request_statement",
+    "serve_notice",
+    "submit_statement",
+]
+
+OPEN_ROLES = (Role.MANAGER, Role.HR)
+
+
+def _policy_on(ctx: Ctx, rule_code: str, finding: Finding) -> EffectivePolicy:
+    day = local_date(finding.occurred_at, ctx.tz)
+    eff = policy_params.in_force(ctx.session, ctx.actor.office_id, rule_code, day)
+    if eff is None:
+        raise ValidationFailed.one("finding_id", f"{rule_code} was not in force on {day}")
+    return eff
+
+
+def _check_attachable(ctx: Ctx, finding: Finding, *, may_confirm: bool) -> None:
+    wanted = (
+        (FindingStatus.OPEN, FindingStatus.CONFIRMED) if may_confirm else (FindingStatus.CONFIRMED,)
+    )
+    if finding.status not in wanted:
+        hint = "" if may_confirm else "; confirm it first"
+        raise ValidationFailed.one("finding_id", f"finding {finding.id} is {finding.status}{hint}")
+    link = repo.case_of_finding(ctx.session, finding.id or 0)
+    if link is not None:
+        owner = ctx.session.get(Case, link.case_id)
+        raise Conflict(
+            f"finding {finding.id} is already part of case {owner.number if owner else '?'}"
+        )
+
+
+def _confirm_if_open(ctx: Ctx, finding: Finding, reason: str) -> None:
+    if finding.status == FindingStatus.OPEN.value:
+        findings.confirm(ctx, finding.id or 0, {"reason": reason}, commit=False)
+
+
+def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
+    """Add a finding to a case; after approval (or with partial approvals) they lapse."""
+    values: dict[str, Any] = {}
+    if finding.rule_code == case.rule_code and finding.occurred_at < case.incident_at:
+        # The case is judged by the rule version in force on its (now earlier) incident date.
+        eff = _policy_on(ctx, case.rule_code, finding)
+        values.update(
+            incident_at=finding.occurred_at, policy_version=eff.version, params_digest=eff.digest
+        )
+    before, _ = steps.move(ctx, case, Action.ADD_EVIDENCE, **values)  # locks the case first
+    if reason is not None:
+        _confirm_if_open(ctx, finding, reason)
+    lapsed = 0
+    if before in (CaseStatus.DECISION_PROPOSED.value, CaseStatus.APPROVED.value):
+        lapsed = repo.lapse_approvals(ctx.session, case.id or 0, ctx.now())
+    ctx.session.add(
+        CaseFinding(
+            case_id=case.id or 0,
+            finding_id=finding.id or 0,
+            added_at=ctx.now(),
+            added_by=ctx.actor.user_id,
+        )
+    )
+    note = f"finding #{finding.id} ({finding.rule_code}) added"
+    if lapsed:
+        note += f"; {lapsed} approval(s) lapsed and must be given again"
+    steps.record(
+        ctx, case, Action.ADD_EVIDENCE, before, note, {"finding_id": finding.id, "lapsed": lapsed}
+    )
+
+
+def _open(ctx: Ctx, finding: Finding, eff: EffectivePolicy, reason: str | None) -> Case:
+    office_id = ctx.actor.office_id
+    code = ctx.session.exec(select(Office.code).where(col(Office.id) == office_id)).one()
+    now = ctx.now()
+    year = local_date(now, ctx.tz).year
+    # Taken in this transaction: if it rolls back, so does the number (gap-free).
+    n = next_number(ctx.session, office_id, "case", year)
+    if reason is not None:
+        _confirm_if_open(ctx, finding, reason)
+    case = Case(
+        office_id=office_id,
+        number=f"{code}-{year}-{n:04d}",
+        staff_id=finding.staff_id,
+        rule_code=finding.rule_code,
+        policy_version=eff.version,
+        params_digest=eff.digest,
+        incident_at=finding.occurred_at,
+        opened_at=now,
+        opened_by=ctx.actor.user_id,
+    )
+    ctx.session.add(case)
+    ctx.session.flush()
+    ctx.session.add(
+        CaseFinding(
+            case_id=case.id or 0,
+            finding_id=finding.id or 0,
+            added_at=now,
+            added_by=ctx.actor.user_id,
+        )
+    )
+    ctx.session.add(
+        CaseStep(
+            case_id=case.id or 0,
+            action="open",
+            from_status="",
+            to_status=case.status,
+            note=f"opened from finding #{finding.id}",
+            at=now,
+            actor_id=ctx.actor.user_id,
+        )
+    )
+    ctx.session.flush()
+    audit.record(
+        ctx,
+        "case.opened",
+        "case",
+        case.id,
+        {
+            "number": case.number,
+            "staff_id": case.staff_id,
+            "rule": case.rule_code,
+            "policy_version": case.policy_version,
+            "params_digest": case.params_digest,
+            "finding_id": finding.id,
+        },
+    )
+    return case
+
+
+def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
+    ctx.require(*OPEN_ROLES)
+    finding = findings_repo.get(ctx.session, ctx.actor.office_id, finding_id)
+    check_may(ctx.actor, finding.staff_id, Action.ADD_EVIDENCE)
+    eff = _policy_on(ctx, finding.rule_code, finding)
+    # Openings for one person queue here, so two confirmations never open two cases; the
+    # checks below therefore see what the one before committed.
+    repo.lock_staff(ctx.session, ctx.actor.office_id, finding.staff_id)
+    _check_attachable(ctx, finding, may_confirm=confirm_reason is not None)
+    case = repo.open_case_for(ctx.session, ctx.actor.office_id, finding.staff_id, finding.rule_code)
+    if case is None:
+        return _open(ctx, finding, eff, confirm_reason)
+    _join(ctx, case, finding, confirm_reason)
+    return case
+
+
+@steps.use_case
+def open_or_join(ctx: Ctx, finding_id: int) -> CaseRead:
+    """Open a case from a confirmed finding, or add it to the open case of the same staff
+    member and rule (manager or HR)."""
+    return steps.finish(ctx, _attach(ctx, finding_id, None))
+
+
+@steps.use_case
+def confirm_into_case(ctx: Ctx, finding_id: int, reason: str = "") -> CaseRead:
+    """Confirm an open finding and open or join its case, in one transaction."""
+    return steps.finish(ctx, _attach(ctx, finding_id, reason))
+
+
+@steps.use_case
+def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
+    """Add a confirmed finding of the same staff member; an approval given lapses."""
+    case = steps.begin(ctx, case_id, Action.ADD_EVIDENCE)
+    finding = findings_repo.get(ctx.session, ctx.actor.office_id, finding_id)
+    if finding.staff_id != case.staff_id:
+        raise ValidationFailed.one("finding_id", f"finding {finding_id} is about someone else")
+    _check_attachable(ctx, finding, may_confirm=False)
+    _join(ctx, case, finding, None)
+    return steps.finish(ctx, case)
+
+
+@steps.use_case
+def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRead:
+    """Ask the staff member for a statement, due in 3 working days unless HR sets a date."""
+    case = steps.begin(ctx, case_id, Action.REQUEST_STATEMENT)
+    body = parse(StatementRequest, {"due": due})
+    today = steps.today(ctx)
+    deadline = body.due or add_working_days(today, STATEMENT_WORKING_DAYS)
+    if deadline < today:
+        raise ValidationFailed.one("due", f"{deadline} is before today ({today})")
+    steps.step(
+        ctx,
+        case,
+        Action.REQUEST_STATEMENT,
+        note=f"statement due by {deadline.isoformat()}",
+        payload={"due": deadline},
+        statement_due=deadline,
+    )
+    return steps.finish(ctx, case)
+
+
+def _statement(
+    ctx: Ctx, case: Case, action: Action, kind: StatementKind, text: str, note: str
+) -> None:
+    steps.step(ctx, case, action, note=note, payload={"kind": kind.value, "text": text})
+    ctx.session.add(
+        Statement(
+            case_id=case.id or 0,
+            kind=kind.value,
+            text=text,
+            recorded_at=ctx.now(),
+            recorded_by=ctx.actor.user_id,
+        )
+    )
+    ctx.session.flush()
+
+
+@steps.use_case
+def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
+    """The staff member's statement, in their own words or taken down by HR on paper."""
+    case = steps.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
+    body = parse(StatementIn, {"text": text})
+    by = "the staff member" if ctx.actor.role == Role.STAFF else "HR from a paper statement"
+    _statement(
+        ctx, case, Action.SUBMIT_STATEMENT, StatementKind.STATEMENT, body.text, f"recorded by {by}"
+    )
+    return steps.finish(ctx, case)
+
+
+@steps.use_case
+def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
+    """Record that the staff member refused to make a statement (HR)."""
+    case = steps.begin(ctx, case_id, Action.RECORD_REFUSAL)
+    body = parse(NoteIn, {"note": note})
+    _statement(ctx, case, Action.RECORD_REFUSAL, StatementKind.REFUSED, body.note, "refused")
+    return steps.finish(ctx, case)
+
+
+@steps.use_case
+def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
+    """Record that no statement came by the deadline (HR; only after the deadline)."""
+    case = steps.begin(ctx, case_id, Action.RECORD_SILENCE)
+    steps.check_date(ctx, case, Action.RECORD_SILENCE, "statement_due")
+    due = case.statement_due.isoformat() if case.statement_due else "?"
+    _statement(ctx, case, Action.RECORD_SILENCE, StatementKind.SILENT, "", f"no statement by {due}")
+    return steps.finish(ctx, case)
+
+
+@steps.use_case
+def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
+    """Close the case as no breach, with the reason (HR; any state before approval)."""
+    case = steps.begin(ctx, case_id, Action.DISMISS)
+    body = parse(ReasonIn, {"reason": reason})
+    steps.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
+    return steps.finish(ctx, case)
+
+
+@steps.use_case
+def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
+    """Add a note to a case in any state, closed included (manager, HR, admin)."""
+    case = repo.get_visible(ctx.session, ctx.actor, case_id)
+    check_may(ctx.actor, case.staff_id, Action.ANNOTATE)
+    body = parse(AnnotationIn, {"text": text})
+    row = Annotation(case_id=case.id or 0, text=body.text, at=ctx.now(), by=ctx.actor.user_id)
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx, "case.annotated", "case", case.id, {"number": case.number, "text": body.text})
+    out = AnnotationRead.model_validate(row)
+    ctx.session.commit()
+    return out

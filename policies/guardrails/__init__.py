@@ -1,0 +1,78 @@
+"""Statutory guardrail profiles: "CN" (the default) and "none" (the rulebook as written)."""
+
+from policies.guardrails.base import (
+    MAX_MONTHS,
+    CapBinding,
+    Compensation,
+    DismissalFacts,
+    Gate,
+    GuardrailProfile,
+    Instalment,
+    MonthCap,
+    MonthInfo,
+    MonthPlan,
+    Obligation,
+    ObligationPlan,
+    Risk,
+    Schedule,
+    add_months,
+    blocking_failures,
+    first_of_month,
+    month_info,
+    months_from,
+)
+from policies.guardrails.cn import (
+    CN,
+    CNProfile,
+    disciplinary_deduction_risk,
+    dismissal_risk,
+    incompetence_termination_risk,
+    service_length,
+)
+from policies.guardrails.none import NONE, NoGuardrails
+
+__all__ = [
+    "CN",
+    "DEFAULT_PROFILE",
+    "MAX_MONTHS",
+    "NONE",
+    "PROFILES",
+    "CNProfile",
+    "CapBinding",
+    "Compensation",
+    "DismissalFacts",
+    "Gate",
+    "GuardrailProfile",
+    "Instalment",
+    "MonthCap",
+    "MonthInfo",
+    "MonthPlan",
+    "NoGuardrails",
+    "Obligation",
+    "ObligationPlan",
+    "Risk",
+    "Schedule",
+    "add_months",
+    "blocking_failures",
+    "disciplinary_deduction_risk",
+    "dismissal_risk",
+    "first_of_month",
+    "get_profile",
+    "incompetence_termination_risk",
+    "month_info",
+    "months_from",
+    "service_length",
+]
+
+DEFAULT_PROFILE = "CN"
+PROFILES: tuple[GuardrailProfile, ...] = (CN, NONE)
+_BY_CODE = {p.code: p for p in PROFILES}
+
+
+def get_profile(code: str = DEFAULT_PROFILE) -> GuardrailProfile:
+    """The profile with this code ("CN" or "none"); ValueError if unknown."""
+    try:
+        return _BY_CODE[code]
+    except KeyError:
+        known = ", ".join(_BY_CODE)
+        raise ValueError(f"unknown guardrail profile {code!r} (known: {known})") from None

@@ -1,0 +1,684 @@
+"""The sanction engine: from a confirmed breach, its severity and the history, a proposal.
+
+Pure: the caller passes the rule version in force on the incident date, the confirmed prior
+breaches of the same rule by the same staff member, the money facts and the parameters.
+The engine reads the rule's schedule (policies.sanction) and explains every step. It only
+suggests; a person decides. There is no fine among the outcomes, by design.
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from policies.base import Parameter, Policy
+from policies.canonical import canonical_json, digest
+from policies.guardrails.base import Risk, aware, zone
+from policies.guardrails.cn import (
+    disciplinary_deduction_risk,
+    dismissal_risk,
+    incompetence_termination_risk,
+)
+from policies.sanction import (
+    OUTCOME_LABELS_EN,
+    OUTCOME_LABELS_ZH,
+    OutcomeKind,
+    SanctionKind,
+    SanctionSchedule,
+    Severity,
+)
+from policies.text import yuan
+
+LADDER_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        name="repeat_window_days",
+        default=365,
+        unit="days",
+        description_zh="计算重复违规的统计期(事发日前的天数)",
+        description_en="Days before the incident within which prior breaches count",
+        minimum=1,
+        maximum=3650,
+    ),
+)
+
+SEVERITY_ZH = {Severity.MINOR: "轻微", Severity.STANDARD: "一般", Severity.SERIOUS: "严重"}
+
+# Termination for incompetence only after training and reassignment (劳动合同法第四十条).
+STEPS_BEFORE_TERMINATION = 2
+
+
+def _amount(value: int | None, name: str) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"{name} must be a non-negative integer (fen) or None, got {value!r}")
+
+
+@dataclass(frozen=True)
+class PriorBreach:
+    """A confirmed earlier breach of the same rule by the same staff member."""
+
+    finding_id: int
+    case_number: str | None
+    rule_code: str
+    occurred_at: datetime
+    severity: Severity | None = None
+
+    def __post_init__(self) -> None:
+        aware(self.occurred_at, "occurred_at")
+
+    @property
+    def incident_key(self) -> str:
+        """Findings judged in one case are one incident on the ladder."""
+        return self.case_number or f"finding:{self.finding_id}"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PriorBreach":
+        """Rebuild from `to_dict()` / canonical JSON."""
+        sev = data.get("severity")
+        return cls(
+            finding_id=int(data["finding_id"]),
+            case_number=data.get("case_number"),
+            rule_code=str(data["rule_code"]),
+            occurred_at=datetime.fromisoformat(data["occurred_at"]),
+            severity=Severity(sev) if sev is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class SanctionFacts:
+    """The facts of this incident the schedules need; money in fen."""
+
+    incident_at: datetime
+    monthly_wage_fen: int
+    compensation_fen: int | None = None
+    concealed_tip_fen: int | None = None
+    restitution_fen: int | None = None
+    prior_concealments: int = 0
+    prior_incompetence_steps: int = 0
+    case_number: str | None = None
+    time_zone: str = "Asia/Shanghai"
+
+    def __post_init__(self) -> None:
+        aware(self.incident_at, "incident_at")
+        _amount(self.monthly_wage_fen, "monthly_wage_fen")
+        _amount(self.compensation_fen, "compensation_fen")
+        _amount(self.concealed_tip_fen, "concealed_tip_fen")
+        _amount(self.restitution_fen, "restitution_fen")
+        _amount(self.prior_concealments, "prior_concealments")
+        _amount(self.prior_incompetence_steps, "prior_incompetence_steps")
+        zone(self.time_zone)
+
+    def local_date(self, value: datetime) -> date:
+        """The office's calendar date of an instant."""
+        return value.astimezone(zone(self.time_zone)).date()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "SanctionFacts":
+        """Rebuild from `to_dict()` / canonical JSON."""
+        return cls(**{**data, "incident_at": datetime.fromisoformat(data["incident_at"])})
+
+
+@dataclass(frozen=True)
+class ProposedOutcome:
+    """One outcome the ladder proposes; `amount_fen` is money the staff member owes."""
+
+    kind: OutcomeKind
+    amount_fen: int | None
+    legal_risk: bool
+    note_zh: str
+    note_en: str
+
+    @property
+    def label_zh(self) -> str:
+        """The outcome's name in Chinese."""
+        return OUTCOME_LABELS_ZH[self.kind]
+
+    @property
+    def label_en(self) -> str:
+        """The outcome's name in English."""
+        return OUTCOME_LABELS_EN[self.kind]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something missing or wrong that must be fixed before the proposal can be approved."""
+
+    key: str
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A reproducible, explained sanction proposal for one confirmed breach."""
+
+    rule_code: str
+    rule_version: int
+    severity: Severity
+    outcomes: tuple[ProposedOutcome, ...]
+    ladder_step: int | None
+    breach_ordinal: int | None
+    suggested_severity: Severity | None
+    suggestion_zh: str
+    suggestion_en: str
+    counted: tuple[PriorBreach, ...]
+    ignored: tuple[PriorBreach, ...]
+    legal_risks: tuple[Risk, ...]
+    issues: tuple[Issue, ...]
+    explanation_zh: tuple[str, ...]
+    explanation_en: tuple[str, ...]
+    facts: SanctionFacts
+    params: dict[str, int]
+    params_digest: str
+    input_digest: str
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing is missing; an incomplete proposal cannot be approved."""
+        return not self.issues
+
+    @property
+    def needs_justification(self) -> bool:
+        """True when approving needs a recorded justification (a legal-risk outcome)."""
+        return any(r.requires_justification for r in self.legal_risks)
+
+    def kinds(self) -> tuple[OutcomeKind, ...]:
+        """The proposed outcome kinds, in order."""
+        return tuple(o.kind for o in self.outcomes)
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, UTC datetimes; equal proposals give equal text."""
+        return canonical_json(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical JSON as plain data, for storage."""
+        data: dict[str, Any] = json.loads(self.to_json())
+        return data
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON."""
+        return digest(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Proposal":
+        """Rebuild a stored proposal exactly (`from_dict(p.to_dict()) == p`)."""
+        sev = data.get("suggested_severity")
+        return cls(
+            rule_code=data["rule_code"],
+            rule_version=int(data["rule_version"]),
+            severity=Severity(data["severity"]),
+            outcomes=tuple(
+                ProposedOutcome(**{**o, "kind": OutcomeKind(o["kind"])}) for o in data["outcomes"]
+            ),
+            ladder_step=data["ladder_step"],
+            breach_ordinal=data["breach_ordinal"],
+            suggested_severity=Severity(sev) if sev is not None else None,
+            suggestion_zh=data["suggestion_zh"],
+            suggestion_en=data["suggestion_en"],
+            counted=tuple(PriorBreach.from_dict(p) for p in data["counted"]),
+            ignored=tuple(PriorBreach.from_dict(p) for p in data["ignored"]),
+            legal_risks=tuple(Risk(**r) for r in data["legal_risks"]),
+            issues=tuple(Issue(**i) for i in data["issues"]),
+            explanation_zh=tuple(data["explanation_zh"]),
+            explanation_en=tuple(data["explanation_en"]),
+            facts=SanctionFacts.from_dict(data["facts"]),
+            params=dict(data["params"]),
+            params_digest=data["params_digest"],
+            input_digest=data["input_digest"],
+        )
+
+
+def to_dict(value: PriorBreach | SanctionFacts) -> dict[str, Any]:
+    """Canonical plain data for a prior breach or the facts (the `from_dict` inverse)."""
+    data: dict[str, Any] = json.loads(canonical_json(value))
+    return data
+
+
+def resolve_params(
+    policy: Policy, params: Mapping[str, int] | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Split overrides into the ladder's and the rule's parameters and resolve both."""
+    ladder_by_name = {p.name: p for p in LADDER_PARAMETERS}
+    if ladder_by_name.keys() & {p.name for p in policy.parameters}:
+        raise ValueError(f"{policy.code}: a rule parameter shadows a ladder parameter")
+    ladder = {p.name: p.default for p in LADDER_PARAMETERS}
+    rule_overrides: dict[str, int] = {}
+    for name, value in (params or {}).items():
+        spec = ladder_by_name.get(name)
+        if spec is None:
+            rule_overrides[name] = value
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"ladder parameter {name!r} must be an integer, got {value!r}")
+        if not spec.minimum <= value <= spec.maximum:
+            raise ValueError(
+                f"ladder parameter {name!r} = {value} is out of range "
+                f"[{spec.minimum}, {spec.maximum}] {spec.unit}"
+            )
+        ladder[name] = value
+    return ladder, policy.resolve_params(rule_overrides)
+
+
+def _match(
+    schedule: SanctionSchedule, ordinal: int | None, severity: Severity
+) -> list[OutcomeKind]:
+    """The outcomes of the last step matching the ordinal and severity (None matches any)."""
+    found = None
+    for step in schedule.steps:
+        if step.ordinal in (None, ordinal) and step.severity in (None, severity):
+            found = step
+    if found is None:
+        raise ValueError(f"schedule {schedule.kind} has no step for {ordinal=} {severity=}")
+    return list(found.outcomes)
+
+
+def _top(schedule: SanctionSchedule) -> int:
+    return max(s.ordinal for s in schedule.steps if s.ordinal is not None)
+
+
+def _names(kinds: Sequence[OutcomeKind], zh: bool) -> str:
+    labels = OUTCOME_LABELS_ZH if zh else OUTCOME_LABELS_EN
+    return " + ".join(labels[k] for k in kinds)
+
+
+class _Draft:
+    """What a schedule handler builds up; `propose` turns it into a Proposal."""
+
+    def __init__(self, facts: SanctionFacts) -> None:
+        self.facts = facts
+        self.kinds: list[OutcomeKind] = []
+        self.amounts: dict[OutcomeKind, int | None] = {}
+        self.risky: set[OutcomeKind] = set()
+        self.step: int | None = None
+        self.ordinal: int | None = None
+        self.zh: list[str] = []
+        self.en: list[str] = []
+        self.risks: list[Risk] = []
+        self.issues: list[Issue] = []
+        self.suggested: Severity | None = None
+        self.why_zh: list[str] = []
+        self.why_en: list[str] = []
+
+    def say(self, zh: str, en: str) -> None:
+        self.zh.append(zh)
+        self.en.append(en)
+
+    def suggest_serious(self, zh: str, en: str) -> None:
+        self.suggested = Severity.SERIOUS
+        self.why_zh.append(zh)
+        self.why_en.append(en)
+
+    def need(self, key: str, zh: str, en: str) -> None:
+        self.issues.append(Issue(key, zh, en))
+
+
+def _split_priors(
+    policy: Policy, priors: Sequence[PriorBreach], facts: SanctionFacts, window_days: int
+) -> tuple[list[PriorBreach], list[tuple[PriorBreach, str]], date]:
+    incident_day = facts.local_date(facts.incident_at)
+    since = incident_day - timedelta(days=window_days)
+    counted: list[PriorBreach] = []
+    ignored: list[tuple[PriorBreach, str]] = []
+    seen: set[int] = set()
+    for prior in sorted(priors, key=lambda p: (p.occurred_at, p.finding_id)):
+        if prior.rule_code != policy.code:
+            raise ValueError(
+                f"prior finding {prior.finding_id} is {prior.rule_code}, not {policy.code}"
+            )
+        if prior.finding_id in seen:
+            continue
+        seen.add(prior.finding_id)
+        if facts.case_number is not None and prior.case_number == facts.case_number:
+            ignored.append((prior, "same_case"))
+        elif prior.occurred_at >= facts.incident_at:
+            ignored.append((prior, "not_before"))
+        elif facts.local_date(prior.occurred_at) < since:
+            ignored.append((prior, "too_old"))
+        else:
+            counted.append(prior)
+    return counted, ignored, since
+
+
+def _listing(priors: Sequence[PriorBreach], facts: SanctionFacts, zh: bool) -> str:
+    groups: dict[str, list[str]] = {}
+    for p in priors:
+        label = p.case_number or (f"发现 #{p.finding_id}" if zh else f"finding #{p.finding_id}")
+        groups.setdefault(label, []).append(facts.local_date(p.occurred_at).isoformat())
+    if zh:
+        return "、".join(f"{k}({'、'.join(v)})" for k, v in groups.items())
+    return ", ".join(f"{k} ({', '.join(v)})" for k, v in groups.items())
+
+
+_IGNORED_ZH = {"too_old": "超出统计期", "not_before": "不早于本次事发", "same_case": "属本案"}
+_IGNORED_EN = {
+    "too_old": "older than the window",
+    "not_before": "not before this incident",
+    "same_case": "part of this case",
+}
+
+
+def _explain_priors(
+    d: _Draft,
+    counted: Sequence[PriorBreach],
+    ignored: Sequence[tuple[PriorBreach, str]],
+    since: date,
+    window: int,
+) -> None:
+    day = d.facts.local_date(d.facts.incident_at)
+    incidents = len({p.incident_key for p in counted})
+    if counted:
+        d.say(
+            f"统计期为事发日 {day} 前 {window} 天(自 {since} 起);计入此前已确认的违反本条 "
+            f"{incidents} 次:{_listing(counted, d.facts, True)}。",
+            f"Window: {window} days before the incident on {day} (from {since}); counted "
+            f"{incidents} prior confirmed breach(es) of this rule: "
+            f"{_listing(counted, d.facts, False)}.",
+        )
+        if incidents < len(counted):
+            d.say(
+                f"同一案件中的 {len(counted)} 项发现按案件计为 {incidents} 次。",
+                f"{len(counted)} findings count as {incidents} by case: one decision per case.",
+            )
+    else:
+        d.say(
+            f"统计期为事发日 {day} 前 {window} 天(自 {since} 起);"
+            "期内没有此前已确认的违反本条记录。",
+            f"Window: {window} days before the incident on {day} (from {since}); no prior "
+            "confirmed breach of this rule in it.",
+        )
+    for reason in ("too_old", "not_before", "same_case"):
+        left = [p for p, r in ignored if r == reason]
+        if left:
+            d.say(
+                f"不计入({_IGNORED_ZH[reason]}):{_listing(left, d.facts, True)}。",
+                f"Not counted ({_IGNORED_EN[reason]}): {_listing(left, d.facts, False)}.",
+            )
+
+
+def _default_ladder(
+    d: _Draft, schedule: SanctionSchedule, severity: Severity, incidents: int
+) -> None:
+    top = _top(schedule)
+    d.ordinal = incidents + 1
+    base = min(d.ordinal, top)
+    d.step = min(base + 1, top) if severity is Severity.SERIOUS else base
+    d.kinds = _match(schedule, d.step, severity)
+    d.say(
+        f"本次为统计期内第 {d.ordinal} 次违反本条 → 阶梯第 {base} 级(共 {top} 级)。",
+        f"This is breach no. {d.ordinal} of this rule in the window → ladder step {base} of {top}.",
+    )
+    if severity is Severity.SERIOUS:
+        moved = "已是最高一级" if base == top else f"上调一级至第 {d.step} 级"
+        moved_en = "already the top step" if base == top else f"moved one step up to {d.step}"
+        d.say(f"情节严重:{moved}。", f"Serious: {moved_en}.")
+    elif severity is Severity.MINOR and d.step == 1:
+        d.say("情节轻微,首次违反:口头警告。", "Minor, first breach: a verbal warning.")
+    if OutcomeKind.DISMISSAL in d.kinds:
+        d.risks.append(dismissal_risk())
+
+
+def _incompetence(d: _Draft, schedule: SanctionSchedule, severity: Severity) -> None:
+    done = d.facts.prior_incompetence_steps
+    d.step = min(done + 1, _top(schedule))
+    d.kinds = _match(schedule, d.step, severity)
+    if OutcomeKind.TERMINATION_WITH_NOTICE in d.kinds and done < STEPS_BEFORE_TERMINATION:
+        raise ValueError("the incompetence ladder may not terminate before two earlier steps")
+    if d.step < _top(schedule):
+        d.say(
+            f"已采取不能胜任处理措施 {done} 项 → 第 {d.step} 级:{_names(d.kinds, True)}。"
+            "不能胜任须先经培训或调整岗位,仍不能胜任方可解除,本次不建议解除。",
+            f"{done} earlier incompetence step(s) → step {d.step}: {_names(d.kinds, False)}. "
+            "Incompetence requires training or reassignment first; no termination is proposed.",
+        )
+    else:
+        wage = yuan(d.facts.monthly_wage_fen)
+        d.say(
+            f"已先后采取 {done} 项措施(培训、调整岗位)仍被反映不能胜任 → 第 {d.step} 级:"
+            f"提前三十日书面通知或额外支付一个月工资 {wage} 后解除劳动合同。",
+            f"{done} earlier steps (training, reassignment) did not help → step {d.step}: "
+            f"termination with 30 days' notice or one month's wage {wage} in lieu.",
+        )
+        d.risks.append(incompetence_termination_risk())
+    if severity is not Severity.STANDARD:
+        d.say(
+            "情节轻重不改变不能胜任阶梯。",
+            "Severity does not move the incompetence ladder.",
+        )
+
+
+def _compensation(
+    d: _Draft, schedule: SanctionSchedule, severity: Severity, rule: Mapping[str, int]
+) -> None:
+    d.kinds = _match(schedule, None, severity)
+    value = d.facts.compensation_fen
+    d.amounts[OutcomeKind.COMPENSATION] = value
+    step = [k for k in d.kinds if k is not OutcomeKind.COMPENSATION]
+    sev_zh, sev_en = SEVERITY_ZH[severity], severity.value
+    if value is None:
+        d.need(
+            "compensation_fen",
+            "照价赔偿须先评估损坏财物的价值(评估依据:发票或报价)。",
+            "Compensation needs the assessed value of the damaged property (receipt or quote).",
+        )
+        d.say(
+            f"照价赔偿:价值尚待评估;情节{sev_zh}:{_names(step, True)}。",
+            f"Compensation: value not yet assessed; {sev_en}: {_names(step, False)}.",
+        )
+    else:
+        d.say(
+            f"照价赔偿评估价值 {yuan(value)};情节{sev_zh}:{_names(step, True)}。",
+            f"Compensation at the assessed value {yuan(value)}; {sev_en}: {_names(step, False)}.",
+        )
+        threshold = rule.get("serious_damage_fen")
+        if threshold is not None and value >= threshold:
+            d.suggest_serious(
+                f"损坏价值 {yuan(value)} 不低于 {yuan(threshold)}",
+                f"the damage of {yuan(value)} is at least {yuan(threshold)}",
+            )
+
+
+def _tips(
+    d: _Draft, schedule: SanctionSchedule, severity: Severity, rule: Mapping[str, int]
+) -> None:
+    d.kinds = _match(schedule, None, severity)
+    tip, wage = d.facts.concealed_tip_fen, d.facts.monthly_wage_fen
+    d.amounts[OutcomeKind.RESTITUTION] = tip
+    if tip is None:
+        d.need("concealed_tip_fen", "须填写隐匿的小费金额。", "The concealed tip amount is needed.")
+    tip_zh = yuan(tip) if tip is not None else "金额待定"
+    tip_en = yuan(tip) if tip is not None else "amount to be set"
+    if OutcomeKind.WAGE_DEDUCTION in d.kinds:
+        d.amounts[OutcomeKind.WAGE_DEDUCTION] = wage
+        d.risky.add(OutcomeKind.WAGE_DEDUCTION)
+        d.risks.append(disciplinary_deduction_risk())
+        if wage == 0:
+            d.need("monthly_wage_fen", "须提供当月工资。", "The month's wage is needed.")
+        d.say(
+            f"上交隐匿的小费 {tip_zh};按规章制度扣发当月工资 {yuan(wage)}(法律风险,见下)。",
+            f"Hand over the concealed tip {tip_en}; the rulebook withholds the month's wage "
+            f"{yuan(wage)} (a legal risk, see below).",
+        )
+    else:
+        d.risks.append(dismissal_risk())
+        d.say(
+            f"情节严重:上交隐匿的小费 {tip_zh},作辞退处理。",
+            f"Serious: hand over the concealed tip {tip_en}, and dismissal.",
+        )
+    if d.facts.prior_concealments:
+        d.suggest_serious(
+            f"此前已有 {d.facts.prior_concealments} 次隐匿小费,本次为再次隐匿",
+            f"{d.facts.prior_concealments} earlier concealment(s): this is a repeat",
+        )
+    threshold = rule.get("serious_tip_fen")
+    if tip is not None and threshold is not None and tip >= threshold:
+        d.suggest_serious(
+            f"隐匿金额 {yuan(tip)} 不低于 {yuan(threshold)}",
+            f"the concealed {yuan(tip)} is at least {yuan(threshold)}",
+        )
+
+
+def _dismissal(
+    d: _Draft, schedule: SanctionSchedule, severity: Severity, rule: Mapping[str, int]
+) -> None:
+    kinds = _match(schedule, None, severity)
+    value = d.facts.restitution_fen
+    if not value:
+        kinds = [k for k in kinds if k is not OutcomeKind.RESTITUTION]
+    d.kinds = kinds
+    d.amounts[OutcomeKind.RESTITUTION] = value
+    d.risks.append(dismissal_risk())
+    money_zh = f",退还财物 {yuan(value)}" if value else ",未记录须退还的金额"
+    money_en = f", restitution of {yuan(value)}" if value else ", no amount to restore recorded"
+    d.say(f"一经发现即作辞退处理{money_zh}。", f"Dismissal on discovery{money_en}.")
+    if OutcomeKind.LEGAL_REFERRAL in kinds:
+        d.say("情节严重:移送司法机关追究法律责任。", "Serious: referral for legal action.")
+    threshold = rule.get("serious_amount_fen")
+    if value and threshold is not None and value >= threshold:
+        d.suggest_serious(
+            f"涉及金额 {yuan(value)} 不低于 {yuan(threshold)}",
+            f"the amount involved, {yuan(value)}, is at least {yuan(threshold)}",
+        )
+
+
+def _note(kind: OutcomeKind, amount: int | None, facts: SanctionFacts) -> tuple[str, str]:
+    if kind is OutcomeKind.COMPENSATION:
+        return (
+            "可由员工直接支付,或书面通知后从工资中分期扣除(每月不超过当月工资的 20%,"
+            "扣后不低于最低工资)。",
+            "Paid directly, or deducted in instalments after a written notice (at most 20% of "
+            "the month's wage, leaving at least the minimum wage).",
+        )
+    if kind is OutcomeKind.WAGE_DEDUCTION:
+        return (
+            "纪律性扣款,法律依据不明;须记录批准理由,分期执行仍受 20% 上限与最低工资保底限制。",
+            "A disciplinary deduction with no clear legal basis; approval needs a recorded "
+            "justification; instalments still obey the 20% cap and the minimum-wage floor.",
+        )
+    if kind is OutcomeKind.TERMINATION_WITH_NOTICE:
+        wage = yuan(facts.monthly_wage_fen)
+        return (
+            f"提前三十日书面通知,或额外支付一个月工资 {wage} 代替通知;另依法支付经济补偿"
+            "并事先通知工会。",
+            f"30 days' written notice, or one month's wage {wage} in lieu; statutory economic "
+            "compensation is also due, and the trade union must be told first.",
+        )
+    if kind is OutcomeKind.DISMISSAL:
+        return (
+            "须通过全部解除关卡,并经人事与管理处主任两级批准。",
+            "Must pass every dismissal gate and be approved by HR and the office director.",
+        )
+    if kind is OutcomeKind.RESTITUTION and amount is not None:
+        return f"退还/上交 {yuan(amount)}。", f"Restore or hand over {yuan(amount)}."
+    return "", ""
+
+
+def propose(
+    policy: Policy,
+    *,
+    severity: Severity,
+    prior_breaches: Sequence[PriorBreach],
+    facts: SanctionFacts,
+    params: Mapping[str, int] | None = None,
+) -> Proposal:
+    """Propose outcomes for a confirmed breach of `policy`, with the reasoning spelled out."""
+    severity = Severity(severity)
+    ladder, rule = resolve_params(policy, params)
+    window = ladder["repeat_window_days"]
+    counted, ignored, since = _split_priors(policy, prior_breaches, facts, window)
+    d = _Draft(facts)
+    day = facts.local_date(facts.incident_at)
+    d.say(
+        f"依据 {policy.code}「{policy.title_zh}」第 {policy.version} 版(规章第 {policy.article} 条,"
+        f"{policy.effective_from} 起施行)。",
+        f"Rule {policy.code} '{policy.title_en}', version {policy.version} (article "
+        f"{policy.article}, in force from {policy.effective_from}).",
+    )
+    if day < policy.effective_from:
+        d.need(
+            "rule_not_in_force",
+            f"事发日 {day} 本规则版本尚未施行,须按当时有效的版本处理。",
+            f"This rule version was not in force on {day}: use the version in force then.",
+        )
+    schedule = policy.sanction
+    if schedule.kind is SanctionKind.DEFAULT_LADDER or counted or ignored:
+        _explain_priors(d, counted, ignored, since, window)
+    if schedule.kind is not SanctionKind.DEFAULT_LADDER and (counted or ignored):
+        d.say(
+            "以上记录仅供参考:本条的处理不按违反次数递进。",
+            "For information only: this rule's sanction does not escalate by count.",
+        )
+    incidents = len({p.incident_key for p in counted})
+    if schedule.kind is SanctionKind.DEFAULT_LADDER:
+        _default_ladder(d, schedule, severity, incidents)
+    elif schedule.kind is SanctionKind.INCOMPETENCE_LADDER:
+        _incompetence(d, schedule, severity)
+    elif schedule.kind is SanctionKind.COMPENSATION_PLUS_STEP:
+        _compensation(d, schedule, severity, rule)
+    elif schedule.kind is SanctionKind.RESTITUTION_PLUS_WAGE_WITHHOLDING:
+        _tips(d, schedule, severity, rule)
+    elif schedule.kind is SanctionKind.DISMISSAL:
+        _dismissal(d, schedule, severity, rule)
+    else:  # pragma: no cover - every SanctionKind is handled above
+        raise ValueError(f"no handler for schedule {schedule.kind}")
+    d.say(f"建议:{_names(d.kinds, True)}。", f"Proposed: {_names(d.kinds, False)}.")
+    outcomes = []
+    for kind in d.kinds:
+        amount = d.amounts.get(kind)
+        zh, en = _note(kind, amount, facts)
+        outcomes.append(ProposedOutcome(kind, amount, kind in d.risky, zh, en))
+    suggestion_zh = suggestion_en = ""
+    if d.suggested is not None:
+        suggestion_zh = "建议按情节严重处理:" + ";".join(d.why_zh) + "。"
+        suggestion_en = "Suggested serious: " + "; ".join(d.why_en) + "."
+        if d.suggested is not severity:
+            suggestion_zh += f"审核人认定为{SEVERITY_ZH[severity]}。"
+            suggestion_en += f" The reviewer set {severity.value}."
+        d.say(suggestion_zh, suggestion_en)
+    for risk in d.risks:
+        d.say(
+            f"法律风险:{risk.text_zh}({risk.law_zh})", f"Legal risk: {risk.text_en} ({risk.law_en})"
+        )
+    d.say("以上为建议,由人决定。", "The ladder suggests; a person decides.")
+    considered = sorted(
+        [*counted, *(p for p, _ in ignored)], key=lambda p: (p.occurred_at, p.finding_id)
+    )
+    return Proposal(
+        rule_code=policy.code,
+        rule_version=policy.version,
+        severity=severity,
+        outcomes=tuple(outcomes),
+        ladder_step=d.step,
+        breach_ordinal=d.ordinal,
+        suggested_severity=d.suggested,
+        suggestion_zh=suggestion_zh,
+        suggestion_en=suggestion_en,
+        counted=tuple(counted),
+        ignored=tuple(p for p, _ in ignored),
+        legal_risks=tuple(d.risks),
+        issues=tuple(d.issues),
+        explanation_zh=tuple(d.zh),
+        explanation_en=tuple(d.en),
+        facts=facts,
+        params={**rule, **ladder},
+        params_digest=digest(
+            {"code": policy.code, "version": policy.version, "ladder": ladder, "params": rule}
+        ),
+        input_digest=digest({"severity": severity, "prior_breaches": considered, "facts": facts}),
+    )
+
+
+def replay(policy: Policy, stored: Mapping[str, Any]) -> Proposal:
+    """Re-derive a stored proposal from its own inputs; compare digests to verify it."""
+    old = Proposal.from_dict(stored)
+    if (old.rule_code, old.rule_version) != (policy.code, policy.version):
+        raise ValueError(
+            f"stored proposal is {old.rule_code} v{old.rule_version}, "
+            f"not {policy.code} v{policy.version}"
+        )
+    return propose(
+        policy,
+        severity=old.severity,
+        prior_breaches=old.counted + old.ignored,
+        facts=old.facts,
+        params=old.params,
+    )
