@@ -2,6 +2,7 @@
 
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit.models import AuditEvent, AuditHead
+from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
 from compliance.cases.models import (
     Annotation,
     Appeal,
@@ -32,11 +33,13 @@ from compliance.visits.models import Visit
 
 __all__ = [
     "Annotation",
+    "ApiToken",
     "Appeal",
     "Approval",
     "AttendanceEvent",
     "AuditEvent",
     "AuditHead",
+    "AuthSession",
     "Case",
     "CaseFinding",
     "CaseStep",
@@ -48,6 +51,7 @@ __all__ = [
     "Feedback",
     "Finding",
     "Instalment",
+    "LoginAttempt",
     "MinimumWage",
     "Notice",
     "Office",

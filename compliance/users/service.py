@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from compliance.audit import service as audit
+from compliance.auth.service import revoke_user_access
 from compliance.clock import Clock
 from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
@@ -60,6 +61,8 @@ def set_active(ctx: Ctx, user_id: int, active: bool) -> UserRead:
     if user.id == ctx.actor.user_id and not active:
         raise Conflict("an admin cannot disable their own account")
     ctx.session.execute(update(User).where(col(User.id) == user_id).values(active=active))
+    if not active:
+        revoke_user_access(ctx.session, user_id, ctx.now(), "user disabled")
     audit.record(ctx, "user.enabled" if active else "user.disabled", "user", user_id, {})
     ctx.session.commit()
     ctx.session.refresh(user)

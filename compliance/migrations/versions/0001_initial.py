@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 20:25:04.040341
+Create Date: 2026-11-26 20:40:28.478878
 """
 
 from collections.abc import Sequence
@@ -54,6 +54,18 @@ def _upgrade_tables() -> None:
         sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
+    op.create_table(
+        "login_attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("succeeded", sa.Boolean(), nullable=False),
+        sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempt")),
+    )
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.create_index("ix_login_attempt_username_at", ["username", "at"], unique=False)
+
     op.create_table(
         "office",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -138,6 +150,23 @@ def _upgrade_tables() -> None:
         batch_op.create_index(batch_op.f("ix_user_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "api_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("prefix", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_api_token_user_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
+    )
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_token_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "attendance_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
@@ -166,6 +195,28 @@ def _upgrade_tables() -> None:
         batch_op.create_index(
             "ix_attendance_staff_day", ["staff_id", "work_date", "kind"], unique=False
         )
+
+    op.create_table(
+        "auth_session",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("csrf_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("user_agent", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_auth_session_user_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_session")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_auth_session_token_hash")),
+    )
+    with op.batch_alter_table("auth_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_auth_session_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "case_file",
@@ -1131,11 +1182,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_case_file_status"))
 
     op.drop_table("case_file")
+    with op.batch_alter_table("auth_session", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_auth_session_user_id"))
+
+    op.drop_table("auth_session")
     with op.batch_alter_table("attendance_event", schema=None) as batch_op:
         batch_op.drop_index("ix_attendance_staff_day")
         batch_op.drop_index(batch_op.f("ix_attendance_event_work_date"))
 
     op.drop_table("attendance_event")
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
+
+    op.drop_table("api_token")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_staff_id"))
         batch_op.drop_index(batch_op.f("ix_user_office_id"))
@@ -1151,6 +1210,10 @@ def downgrade() -> None:
     op.drop_table("staff")
     op.drop_table("counter")
     op.drop_table("office")
+    with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_attempt_username_at")
+
+    op.drop_table("login_attempt")
     op.drop_table("audit_head")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_office_id"))

@@ -1,0 +1,143 @@
+"""The web app: JSON API under /api (OpenAPI at /docs) and server-rendered pages."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import Engine
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors
+from api.deps import declared_access
+from api.pages import account, auth, feedback, findings, home
+from api.routes import feedback as feedback_api
+from api.routes import findings as findings_api
+from api.routes import me as me_api
+from api.routes import tokens as tokens_api
+from api.routes import users as users_api
+from api.templating import make_templates
+from compliance.auth.settings import AuthSettings, get_auth_settings
+from compliance.clock import Clock, SystemClock
+from compliance.config import Settings, get_settings
+from compliance.db import make_engine
+
+STATIC = Path(__file__).resolve().parent / "static"
+ROUTERS = (
+    auth.router,
+    home.router,
+    findings.router,
+    feedback.router,
+    account.router,
+    me_api.router,
+    users_api.router,
+    findings_api.router,
+    feedback_api.router,
+    tokens_api.router,
+)
+
+# Pages get a strict policy: no inline script or style, nothing from other sites.
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+class SecurityHeaders:
+    """Adds security headers to every response (never touches the body)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Swagger UI at /docs loads its script and style from a CDN; everything else is ours.
+        docs = scope["path"].startswith("/docs")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                ]
+                if not docs:
+                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@dataclass(frozen=True)
+class Served:
+    """One method and path the app answers, with the route's effective dependencies."""
+
+    method: str
+    path: str
+    is_api_route: bool
+    dependencies: tuple[Any, ...]
+
+
+def served_routes(app: FastAPI) -> list[Served]:
+    """Everything the app serves, looking inside included routers; mounts as PATH/{path}."""
+    out: list[Served] = []
+    for rc in iter_route_contexts(app.routes):
+        route = rc.original_route
+        if isinstance(route, Mount):
+            out.append(Served("GET", f"{route.path}/{{path}}", False, ()))
+            continue
+        deps = tuple(getattr(rc, "dependencies", ()) or ())
+        for method in sorted(rc.methods or ()):
+            if method != "HEAD":
+                out.append(Served(method, str(rc.path), isinstance(route, APIRoute), deps))
+    return out
+
+
+def _check_declared(app: FastAPI) -> None:
+    undeclared = [
+        f"{r.method} {r.path}"
+        for r in served_routes(app)
+        if r.is_api_route and not any(declared_access(d.dependency) for d in r.dependencies)
+    ]
+    if undeclared:
+        raise RuntimeError(f"routes without declared roles (deny by default): {undeclared}")
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    *,
+    auth_settings: AuthSettings | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """Build the app; every argument defaults to the configured one."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Staff conduct & compliance",
+        version="0.1.0",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.auth_settings = auth_settings or get_auth_settings()
+    app.state.engine = engine or make_engine(settings.database_url, settings)
+    app.state.clock = clock or SystemClock()
+    app.state.templates = make_templates()
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.add_middleware(SecurityHeaders)
+    _check_declared(app)
+    return app
+
+
+app = create_app()

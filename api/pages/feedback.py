@@ -1,0 +1,71 @@
+"""Recording resident feedback from a phone."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from api import readmodels
+from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
+from api.templating import render
+from compliance.context import Ctx
+from compliance.feedback import service
+from compliance.users.models import Role
+from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
+
+router = APIRouter(include_in_schema=False)
+RECORDERS = require_role(Role.MANAGER, Role.HR)
+FIELDS = (
+    "staff_id",
+    "unit_id",
+    "channel",
+    "category",
+    "satisfaction",
+    "text",
+    "amount",
+    "occurred_at",
+)
+
+
+def _form_context(ctx: Ctx) -> dict[str, Any]:
+    staff, units = readmodels.feedback_choices(ctx)
+    return {
+        "staff": staff,
+        "units": units,
+        "channels": [c.value for c in FeedbackChannel],
+        "categories": [c.value for c in FeedbackCategory],
+        "ratings": [r.value for r in Satisfaction],
+        "recent": readmodels.recent_feedback(ctx),
+        "saved": False,
+    }
+
+
+@router.get("/feedback/new", dependencies=[RECORDERS])
+def new(request: Request, ctx: CtxDep, saved: int = 0) -> Response:
+    """The feedback form, with the latest recorded feedback below it."""
+    context = _form_context(ctx)
+    now_local = ctx.now().astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M")
+    context.update(saved=bool(saved), values={"occurred_at": now_local, "channel": "phone"})
+    return render(request, "pages/feedback_new.html", context)
+
+
+@router.post("/feedback/new", dependencies=[RECORDERS, csrf_checked])
+def create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
+    """Record the feedback; on bad input the form comes back with the errors and values."""
+    values = {k: form.get(k, "") for k in FIELDS}
+    remember_form(
+        request,
+        FormPage(
+            "pages/feedback_new.html", _form_context(ctx), values, aliases={"amount_fen": "amount"}
+        ),
+    )
+    data: dict[str, Any] = present(
+        values, "staff_id", "unit_id", "channel", "category", "satisfaction"
+    )
+    data["text"] = values["text"]
+    if values["occurred_at"].strip():
+        data["occurred_at"] = local_datetime(values["occurred_at"].strip(), ctx.tz)
+    yuan_to_fen(values, "amount", "amount_fen", data)
+    service.record_feedback(ctx, data)
+    return RedirectResponse("/feedback/new?saved=1", status_code=303)

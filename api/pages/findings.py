@@ -1,0 +1,57 @@
+"""The triage queue: open findings, confirm or dismiss with a reason."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from api import readmodels
+from api.deps import CtxDep, csrf_checked, require_role
+from api.pages.forms import FormPage, remember_form
+from api.templating import render
+from compliance.context import Ctx
+from compliance.findings import service
+from compliance.users.models import Role
+
+router = APIRouter(include_in_schema=False)
+TRIAGE = require_role(Role.MANAGER, Role.HR)
+DONE = {"confirmed", "dismissed"}
+
+
+def _queue(ctx: Ctx) -> dict[str, Any]:
+    return {"findings": readmodels.findings(ctx, status="open"), "done": "", "done_id": ""}
+
+
+@router.get("/findings", dependencies=[TRIAGE])
+def queue(request: Request, ctx: CtxDep, done: str = "", id: int | None = None) -> Response:
+    """Open findings of the office, newest first."""
+    context = _queue(ctx)
+    if done in DONE and id is not None:
+        context.update(done=done, done_id=id)
+    return render(request, "pages/findings.html", context)
+
+
+@router.post("/findings/{finding_id}/confirm", dependencies=[TRIAGE, csrf_checked])
+def confirm(
+    request: Request, finding_id: int, ctx: CtxDep, reason: Annotated[str, Form()] = ""
+) -> Response:
+    """Confirm a finding, then back to the queue."""
+    remember_form(
+        request,
+        FormPage("pages/findings.html", _queue(ctx), {"reason": reason}, f"confirm-{finding_id}"),
+    )
+    service.confirm(ctx, finding_id, {"reason": reason})
+    return RedirectResponse(f"/findings?done=confirmed&id={finding_id}", status_code=303)
+
+
+@router.post("/findings/{finding_id}/dismiss", dependencies=[TRIAGE, csrf_checked])
+def dismiss(
+    request: Request, finding_id: int, ctx: CtxDep, reason: Annotated[str, Form()] = ""
+) -> Response:
+    """Dismiss a finding with a reason, then back to the queue."""
+    remember_form(
+        request,
+        FormPage("pages/findings.html", _queue(ctx), {"reason": reason}, f"dismiss-{finding_id}"),
+    )
+    service.dismiss(ctx, finding_id, {"reason": reason})
+    return RedirectResponse(f"/findings?done=dismissed&id={finding_id}", status_code=303)

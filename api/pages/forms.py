@@ -1,0 +1,77 @@
+"""Forms: re-rendering a page with errors next to its fields, and parsing typed values."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.i18n import N_, translator
+from api.templating import render
+from compliance.errors import FieldError, ValidationFailed
+from compliance.money import parse_yuan
+
+
+@dataclass
+class FormPage:
+    """The page a form was posted from, so an error can show it again with what was typed."""
+
+    template: str
+    context: dict[str, Any]
+    values: Mapping[str, str]
+    form_id: str = ""
+    # The domain's field name -> the form's field name (e.g. amount_fen -> amount).
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def render(
+        self, request: Request, status: int, errors: list[FieldError], message: str
+    ) -> Response:
+        """The page again, with each error next to its field and the typed values kept."""
+        t = translator(request)
+        by_field: dict[str, list[str]] = {}
+        for e in errors:
+            name = self.aliases.get(e.field, e.field)
+            by_field.setdefault(name, []).append(t(e.reason))
+        context = {
+            **self.context,
+            "values": dict(self.values),
+            "errors": by_field,
+            "form_error": message,
+            "form_id": self.form_id,
+        }
+        return render(request, self.template, context, status_code=status)
+
+
+def remember_form(request: Request, page: FormPage) -> None:
+    """Register the form page for the error handlers (before calling the service)."""
+    request.state.form = page
+
+
+def local_datetime(value: str, tz: ZoneInfo) -> datetime | str:
+    """A datetime-local input in the office's zone as aware time; unparsable text unchanged."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+
+
+def yuan_to_fen(values: Mapping[str, str], name: str, target: str, out: dict[str, Any]) -> None:
+    """Put the typed yuan amount into out[target] as fen; a bad amount is a field error."""
+    text = values.get(name, "").strip()
+    if not text:
+        return
+    try:
+        out[target] = parse_yuan(text)
+    except ValueError:
+        raise ValidationFailed(
+            FieldError(name, N_("not an amount in yuan (e.g. 200 or 12.50)"))
+        ) from None
+
+
+def present(values: Mapping[str, str], *names: str) -> dict[str, Any]:
+    """The named fields that were filled in (blank ones are left out, i.e. not given)."""
+    return {n: values[n].strip() for n in names if values.get(n, "").strip()}

@@ -1,0 +1,1 @@
+"""The JSON API under /api: bearer tokens, problem+json errors."""

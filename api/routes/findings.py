@@ -1,0 +1,50 @@
+"""/api/findings: the triage queue, confirm and dismiss."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+
+from api import readmodels
+from api.deps import CtxDep, require_role
+from api.readmodels import FindingRow
+from compliance.findings import service
+from compliance.findings.models import FindingStatus
+from compliance.findings.schemas import FindingRead, TriageIn
+from compliance.users.models import Role
+
+router = APIRouter(prefix="/api/findings", tags=["findings"])
+TRIAGE = require_role(Role.MANAGER, Role.HR)
+
+
+@router.get("", dependencies=[TRIAGE])
+def list_findings(
+    ctx: CtxDep,
+    status: FindingStatus | None = FindingStatus.OPEN,
+    rule_code: Annotated[str | None, Query(pattern=r"^R\d{2}$")] = None,
+    staff_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> list[FindingRow]:
+    """The office's findings, newest first (open ones unless another status is asked)."""
+    return readmodels.findings(
+        ctx,
+        status=status.value if status else None,
+        rule_code=rule_code,
+        staff_id=staff_id,
+        limit=limit,
+    )
+
+
+@router.post("/{finding_id}/confirm", dependencies=[TRIAGE])
+def confirm(
+    finding_id: int, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
+) -> FindingRead:
+    """Confirm an open finding."""
+    return service.confirm(ctx, finding_id, body)
+
+
+@router.post("/{finding_id}/dismiss", dependencies=[TRIAGE])
+def dismiss(
+    finding_id: int, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
+) -> FindingRead:
+    """Dismiss an open finding; a reason is required."""
+    return service.dismiss(ctx, finding_id, body or TriageIn())

@@ -1,0 +1,28 @@
+"""/api/tokens: personal API tokens for oneself."""
+
+from fastapi import APIRouter, Response
+
+from api.deps import CtxDep, signed_in
+from compliance.auth import service as auth
+from compliance.auth.schemas import TokenCreate, TokenCreated, TokenRead
+
+router = APIRouter(prefix="/api/tokens", tags=["tokens"])
+
+
+@router.get("", dependencies=[signed_in])
+def list_tokens(ctx: CtxDep) -> list[TokenRead]:
+    """One's own tokens (never their secrets)."""
+    return auth.list_tokens(ctx)
+
+
+@router.post("", status_code=201, dependencies=[signed_in])
+def create(body: TokenCreate, ctx: CtxDep) -> TokenCreated:
+    """Create a token; its secret is in this answer only."""
+    return auth.create_token(ctx, body)
+
+
+@router.delete("/{token_id}", status_code=204, dependencies=[signed_in])
+def revoke(token_id: int, ctx: CtxDep) -> Response:
+    """Revoke one of one's own tokens; it stops working at once."""
+    auth.revoke_token(ctx, token_id)
+    return Response(status_code=204)

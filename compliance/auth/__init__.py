@@ -1,0 +1,1 @@
+"""Sign-in: passwords, server-side sessions, personal API tokens, sign-in throttling."""

@@ -1,0 +1,126 @@
+"""Queries for sessions, tokens and sign-in attempts (flush at most, never commit)."""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
+from compliance.users.models import User
+
+
+def session_with_user(session: Session, token_hash: str) -> tuple[AuthSession, User] | None:
+    """The live (not revoked) session with this hash and its user, in one query."""
+    row = session.execute(
+        select(AuthSession, User)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    """The unrevoked API token with this hash and its user, in one query."""
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(col(ApiToken.token_hash) == token_hash, col(ApiToken.revoked_at).is_(None))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def revoke_sessions(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    reason: str,
+    *,
+    keep_session_id: int | None = None,
+    token_hash: str | None = None,
+) -> int:
+    """Revoke a user's live sessions (or the one with token_hash); returns how many."""
+    stmt = update(AuthSession).where(
+        col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None)
+    )
+    if keep_session_id is not None:
+        stmt = stmt.where(col(AuthSession.id) != keep_session_id)
+    if token_hash is not None:
+        stmt = stmt.where(col(AuthSession.token_hash) == token_hash)
+    done = session.execute(stmt.values(revoked_at=now, revoked_reason=reason[:32]))
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_session_by_hash(session: Session, token_hash: str, now: datetime, reason: str) -> int:
+    """Revoke the live session with this hash, whoever owns it; returns 0 or 1."""
+    done = session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now, revoked_reason=reason[:32])
+    )
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_tokens(
+    session: Session, user_id: int, now: datetime, *, token_id: int | None = None
+) -> int:
+    """Revoke a user's live API tokens (or one of them); returns how many."""
+    stmt = update(ApiToken).where(
+        col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None)
+    )
+    if token_id is not None:
+        stmt = stmt.where(col(ApiToken.id) == token_id)
+    done = session.execute(stmt.values(revoked_at=now))
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+def recent_failures(session: Session, username: str, since: datetime, limit: int) -> list[datetime]:
+    """Times of the latest failed attempts for a username since a time, after its last success."""
+    last_ok = (
+        select(col(LoginAttempt.at))
+        .where(col(LoginAttempt.username) == username, col(LoginAttempt.succeeded).is_(True))
+        .order_by(col(LoginAttempt.at).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(col(LoginAttempt.at))
+        .where(
+            col(LoginAttempt.username) == username,
+            col(LoginAttempt.succeeded).is_(False),
+            col(LoginAttempt.at) >= since,
+        )
+        .where((last_ok.is_(None)) | (col(LoginAttempt.at) > last_ok))
+        .order_by(col(LoginAttempt.at).desc())
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    """The user with this username, active or not."""
+    return session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
+
+
+def user_in_office(session: Session, office_id: int, user_id: int) -> User | None:
+    """The user if they belong to the office."""
+    return session.execute(
+        select(User).where(col(User.id) == user_id, col(User.office_id) == office_id)
+    ).scalar_one_or_none()
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    """A user's API tokens, newest first."""
+    return list(
+        session.execute(
+            select(ApiToken)
+            .where(col(ApiToken.user_id) == user_id)
+            .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+        ).scalars()
+    )
+
+
+def token_of(session: Session, user_id: int, token_id: int) -> ApiToken | None:
+    """One of the user's own API tokens."""
+    return session.execute(
+        select(ApiToken).where(col(ApiToken.id) == token_id, col(ApiToken.user_id) == user_id)
+    ).scalar_one_or_none()

@@ -1,0 +1,329 @@
+"""Use cases for signing in and out, passwords, sessions and personal API tokens."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from compliance.audit import service as audit
+from compliance.auth import repository as repo
+from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
+from compliance.auth.passwords import hash_password, verify_and_update, verify_password
+from compliance.auth.schemas import PasswordChange, TokenCreate, TokenCreated, TokenRead
+from compliance.auth.settings import AuthSettings
+from compliance.clock import Clock
+from compliance.context import Actor, Ctx
+from compliance.errors import ComplianceError, Conflict, FieldError, NotFound, ValidationFailed
+from compliance.users.models import Role, User
+from compliance.validation import parse
+
+TOKEN_PREFIX = "cmp_"
+# Writing last_seen_at on every request would make every page view a write; a minute is
+# far below the idle time-out, so the time-out stays accurate to the minute.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class SignInRefused(ComplianceError):
+    """Wrong username or password, or too many failures; never says which."""
+
+    def __init__(self, *, locked: bool) -> None:
+        self.locked = locked
+        super().__init__("sign-in paused after repeated failures" if locked else "sign-in failed")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as, and through which session or token."""
+
+    actor: Actor
+    session_id: int | None = None
+    csrf_token: str | None = None
+    token_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: the cookie value (shown to the browser only) and who it is."""
+
+    session_token: str
+    principal: Principal
+
+
+def _sha256(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _secret() -> str:
+    # 32 random bytes: 256 bits, far above the 128 bits a session id needs.
+    return secrets.token_urlsafe(32)
+
+
+def actor_of(user: User) -> Actor:
+    """The Actor for a user row."""
+    assert user.id is not None
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        office_id=user.office_id,
+        staff_id=user.staff_id,
+        is_director=user.is_director,
+    )
+
+
+def _locked_until(session: Session, cfg: AuthSettings, name: str, now: datetime) -> datetime | None:
+    window = timedelta(minutes=cfg.failure_window_minutes)
+    lockout = timedelta(minutes=cfg.lockout_minutes)
+    fails = repo.recent_failures(session, name, now - window - lockout, cfg.max_failures)
+    if len(fails) < cfg.max_failures or fails[0] - fails[-1] >= window:
+        return None
+    until = fails[0] + lockout
+    return until if now < until else None
+
+
+def sign_in(
+    session: Session,
+    clock: Clock,
+    cfg: AuthSettings,
+    username: str,
+    password: str,
+    *,
+    previous_token: str | None = None,
+    ip: str = "",
+    user_agent: str = "",
+) -> SignedIn:
+    """Check the password and open a new session (always a new id: no session fixation).
+
+    Failures are counted per typed username, whether or not such a user exists, so the
+    answer and the lock-out reveal nothing about which accounts exist.
+    """
+    name = username.strip().lower()[:100]
+    missing = [
+        FieldError(f, "is required")
+        for f, v in (("username", name), ("password", password))
+        if not v
+    ]
+    if missing:
+        raise ValidationFailed(missing)
+    now = clock.now()
+    if _locked_until(session, cfg, name, now) is not None:
+        raise SignInRefused(locked=True)
+    user = repo.user_by_username(session, name)
+    stored = user.password_hash if user is not None and user.active else None
+    ok, new_hash = verify_and_update(cfg, password, stored)
+    session.add(LoginAttempt(username=name, at=now, succeeded=ok, ip=ip[:64]))
+    if not ok or user is None:
+        session.commit()
+        raise SignInRefused(locked=_locked_until(session, cfg, name, now) is not None)
+    assert user.id is not None
+    if new_hash is not None:
+        session.execute(update(User).where(col(User.id) == user.id).values(password_hash=new_hash))
+    if previous_token:
+        repo.revoke_session_by_hash(session, _sha256(previous_token), now, "replaced")
+    raw = _secret()
+    row = AuthSession(
+        user_id=user.id,
+        token_hash=_sha256(raw),
+        csrf_token=_secret(),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=cfg.session_absolute_hours),
+        ip=ip[:64],
+        user_agent=user_agent[:200],
+    )
+    session.add(row)
+    session.flush()
+    _audit(session, user, now, "auth.signed_in", {"session_id": row.id})
+    session.commit()
+    return SignedIn(raw, Principal(actor_of(user), session_id=row.id, csrf_token=row.csrf_token))
+
+
+def _audit(session: Session, user: User, now: datetime, action: str, payload: Any) -> None:
+    audit.append(
+        session,
+        at=now,
+        actor_id=user.id,
+        actor_role=user.role,
+        office_id=user.office_id,
+        action=action,
+        entity="user",
+        entity_id=str(user.id),
+        payload=payload,
+    )
+
+
+def resume(session: Session, clock: Clock, cfg: AuthSettings, token: str) -> Principal | None:
+    """The principal of a live session cookie; ends the session if idle, too old or disabled."""
+    found = repo.session_with_user(session, _sha256(token))
+    if found is None:
+        return None
+    row, user = found
+    now = clock.now()
+    reason = ""
+    if now >= row.expires_at:
+        reason = "expired"
+    elif now - row.last_seen_at >= timedelta(minutes=cfg.session_idle_minutes):
+        reason = "idle"
+    elif not user.active:
+        reason = "user disabled"
+    if reason:
+        repo.revoke_session_by_hash(session, row.token_hash, now, reason)
+        session.commit()
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        session.execute(
+            update(AuthSession).where(col(AuthSession.id) == row.id).values(last_seen_at=now)
+        )
+        session.commit()
+    return Principal(actor_of(user), session_id=row.id, csrf_token=row.csrf_token)
+
+
+def sign_out(session: Session, clock: Clock, token: str) -> None:
+    """Revoke the session of this cookie value (nothing happens if it is not live)."""
+    found = repo.session_with_user(session, _sha256(token))
+    if found is None:
+        return
+    row, user = found
+    now = clock.now()
+    repo.revoke_session_by_hash(session, row.token_hash, now, "signed out")
+    _audit(session, user, now, "auth.signed_out", {"session_id": row.id})
+    session.commit()
+
+
+def revoke_user_access(session: Session, user_id: int, now: datetime, reason: str) -> None:
+    """End every session and API token of a user (flushes; the caller commits)."""
+    repo.revoke_sessions(session, user_id, now, reason)
+    repo.revoke_tokens(session, user_id, now)
+
+
+def _check_strength(cfg: AuthSettings, password: str, username: str) -> None:
+    if len(password) < cfg.password_min_length:
+        raise ValidationFailed.one(
+            "new_password", f"must be at least {cfg.password_min_length} characters"
+        )
+    if password.strip().lower() == username.lower():
+        raise ValidationFailed.one("new_password", "must not be the username")
+
+
+def set_password(
+    ctx: Ctx,
+    cfg: AuthSettings,
+    user_id: int,
+    data: PasswordChange | dict[str, Any],
+    *,
+    keep_session_id: int | None = None,
+) -> None:
+    """Set a password: users their own (with the old one), admins anyone's in the office.
+
+    Every other session of the user ends; a user changing their own keeps the current one.
+    """
+    own = user_id == ctx.actor.user_id
+    if not own:
+        ctx.require(Role.ADMIN)
+    body = parse(PasswordChange, data)
+    user = repo.user_in_office(ctx.session, ctx.actor.office_id, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    if own and not verify_password(cfg, body.old_password, user.password_hash):
+        raise ValidationFailed.one("old_password", "is not correct")
+    _check_strength(cfg, body.new_password, user.username)
+    now = ctx.now()
+    ctx.session.execute(
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(password_hash=hash_password(cfg, body.new_password))
+    )
+    repo.revoke_sessions(
+        ctx.session,
+        user_id,
+        now,
+        "password changed",
+        keep_session_id=keep_session_id if own else None,
+    )
+    audit.record(ctx, "user.password_set", "user", user_id, {"by_admin": not own})
+    ctx.session.commit()
+
+
+def set_initial_password(
+    session: Session, clock: Clock, cfg: AuthSettings, username: str, password: str
+) -> None:
+    """Bootstrap from the server's shell: set a user's password (recorded as the system)."""
+    user = repo.user_by_username(session, username.strip().lower())
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    assert user.id is not None
+    _check_strength(cfg, password, user.username)
+    now = clock.now()
+    session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(password_hash=hash_password(cfg, password))
+    )
+    repo.revoke_sessions(session, user.id, now, "password changed")
+    audit.append(
+        session,
+        at=now,
+        actor_id=None,
+        actor_role="system",
+        office_id=user.office_id,
+        action="user.password_set",
+        entity="user",
+        entity_id=str(user.id),
+        payload={"by": "shell"},
+    )
+    session.commit()
+
+
+def principal_for_token(session: Session, clock: Clock, token: str) -> Principal | None:
+    """The principal of a live API token of an active user, else None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    found = repo.token_with_user(session, _sha256(token))
+    if found is None or not found[1].active:
+        return None
+    tok, user = found
+    now = clock.now()
+    if tok.last_used_at is None or now - tok.last_used_at >= TOUCH_EVERY:
+        session.execute(update(ApiToken).where(col(ApiToken.id) == tok.id).values(last_used_at=now))
+        session.commit()
+    return Principal(actor_of(user), token_id=tok.id)
+
+
+def create_token(ctx: Ctx, data: TokenCreate | dict[str, Any]) -> TokenCreated:
+    """Create a personal API token for the acting user; the secret is returned only now."""
+    body = parse(TokenCreate, data)
+    raw = TOKEN_PREFIX + _secret()
+    row = ApiToken(
+        user_id=ctx.actor.user_id,
+        name=body.name,
+        token_hash=_sha256(raw),
+        prefix=raw[:12],
+        created_at=ctx.now(),
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx, "api_token.created", "api_token", row.id, {"name": body.name})
+    ctx.session.commit()
+    return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=raw)
+
+
+def list_tokens(ctx: Ctx) -> list[TokenRead]:
+    """The acting user's own API tokens, newest first."""
+    return [TokenRead.model_validate(t) for t in repo.tokens_of(ctx.session, ctx.actor.user_id)]
+
+
+def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
+    """Revoke one of the acting user's own tokens; another user's is not found."""
+    row = repo.token_of(ctx.session, ctx.actor.user_id, token_id)
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    if repo.revoke_tokens(ctx.session, ctx.actor.user_id, ctx.now(), token_id=token_id) != 1:
+        raise Conflict(f"token {token_id} is already revoked")
+    audit.record(ctx, "api_token.revoked", "api_token", token_id, {})
+    ctx.session.commit()
+    ctx.session.refresh(row)
+    return TokenRead.model_validate(row)

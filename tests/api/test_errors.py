@@ -1,0 +1,55 @@
+"""Error pages and problem details: right status, no stack traces."""
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.deps import public, signed_in
+from compliance.auth import service as auth
+from compliance.context import Ctx
+
+
+def _boom() -> None:
+    raise RuntimeError("secret internals: password=hunter2")
+
+
+def test_unexpected_error_is_a_500_page_without_a_trace(app: FastAPI):
+    app.add_api_route("/boom", _boom, dependencies=[public])
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/boom")
+    assert r.status_code == 500
+    assert "系统出错了" in r.text
+    assert "Traceback" not in r.text and "hunter2" not in r.text
+
+
+def test_unexpected_api_error_is_a_500_problem(app: FastAPI, session, clock, settings, office):
+    app.add_api_route("/api/boom", _boom, dependencies=[signed_in])
+    ctx = Ctx(session=session, actor=office.actor("staff"), clock=clock, settings=settings)
+    token = auth.create_token(ctx, {"name": "t"}).token
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/boom", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 500 and r.headers["content-type"].startswith("application/problem+json")
+    assert "hunter2" not in r.text and r.json() == {
+        "type": "about:blank",
+        "title": "Something went wrong",
+        "status": 500,
+    }
+
+
+def test_unknown_page_and_unknown_api_path(client):
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "未找到" in page.text
+    api = client.get("/api/no/such/thing")
+    assert api.status_code == 404 and api.headers["content-type"].startswith(
+        "application/problem+json"
+    )
+
+
+def test_bad_path_ids_are_422(browser):
+    b = browser("manager")
+    r = b.post("/findings/abc/confirm")
+    assert r.status_code == 422
+
+
+def test_forbidden_page(browser):
+    r = browser("cashier").client.get("/findings")
+    assert r.status_code == 403 and "无权操作" in r.text

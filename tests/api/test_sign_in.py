@@ -1,0 +1,203 @@
+"""Signing in and out: passwords, throttling, session ids, time-outs, disabled users."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlmodel import col
+
+from compliance.auth.models import AuthSession, LoginAttempt
+from compliance.context import Ctx
+from compliance.users.models import User
+from compliance.users.service import set_active
+from tests.api.conftest import PASSWORD, csrf_of, sign_in
+
+
+def _sid(response) -> str:
+    return response.cookies["sid"]
+
+
+def test_sign_in_with_the_right_password_opens_a_session(client, office, passwords):
+    r = sign_in(client, "bsw-manager", next="/findings")
+    assert r.status_code == 303
+    assert r.headers["location"] == "/findings"
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    home = client.get("/")
+    assert home.status_code == 200 and "bsw-manager" in home.text
+
+
+def test_session_cookie_is_secure_over_https(app, office, passwords):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, base_url="https://testserver") as c:
+        r = sign_in(c, "bsw-manager")
+    assert r.status_code == 303
+    assert "Secure" in r.headers["set-cookie"]
+
+
+def test_only_a_hash_of_the_session_id_is_stored(client, office, passwords, session):
+    sid = _sid(sign_in(client, "bsw-manager"))
+    assert len(sid) >= 43  # 32 random bytes, base64url
+    hashes = session.execute(select(AuthSession.token_hash)).scalars().all()
+    assert sid not in hashes and all(len(h) == 64 for h in hashes)
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, office, passwords):
+    wrong = sign_in(client, "bsw-manager", "not the password")
+    nobody = sign_in(client, "no-such-user", "not the password")
+    assert wrong.status_code == nobody.status_code == 401
+    assert "用户名或密码不正确" in wrong.text and "用户名或密码不正确" in nobody.text
+    assert "sid" not in client.cookies
+    # What was typed comes back, the password does not.
+    assert 'value="bsw-manager"' in wrong.text and "not the password" not in wrong.text
+
+
+def test_inactive_or_passwordless_users_cannot_sign_in(client, office, passwords, session):
+    office.users["cashier"].password_hash = None
+    office.users["hr"].active = False
+    session.add_all([office.users["cashier"], office.users["hr"]])
+    session.flush()
+    assert sign_in(client, "bsw-cashier").status_code == 401
+    assert sign_in(client, "bsw-hr").status_code == 401
+
+
+def test_empty_fields_are_field_errors(client):
+    page = client.get("/login")
+    r = client.post("/login", data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code == 422
+    assert 'id="username-error"' in r.text and 'id="password-error"' in r.text
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(client, office, passwords, clock):
+    for _ in range(4):
+        assert sign_in(client, "bsw-manager", "guess").status_code == 401
+    assert sign_in(client, "bsw-manager", "guess").status_code == 429  # the fifth locks
+    locked = sign_in(client, "bsw-manager")  # even the right password is refused now
+    assert locked.status_code == 429
+    assert "15 分钟" in locked.text
+    clock.advance(timedelta(minutes=14))
+    assert sign_in(client, "bsw-manager").status_code == 429
+    clock.advance(timedelta(minutes=1))
+    assert sign_in(client, "bsw-manager").status_code == 303
+
+
+def test_lock_out_does_not_reveal_whether_the_user_exists(client, office, passwords):
+    for name in ("bsw-manager", "ghost-user"):
+        for _ in range(5):
+            sign_in(client, name, "guess")
+    real, ghost = sign_in(client, "bsw-manager", "guess"), sign_in(client, "ghost-user", "guess")
+    assert real.status_code == ghost.status_code == 429
+    assert real.text.replace("bsw-manager", "X") == ghost.text.replace("ghost-user", "X")
+
+
+def test_failures_are_counted_per_account_and_reset_by_success(client, office, passwords, session):
+    for _ in range(4):
+        sign_in(client, "bsw-manager", "guess")
+    assert sign_in(client, "bsw-hr").status_code == 303  # another account is not affected
+    assert sign_in(client, "bsw-manager").status_code == 303  # a success clears the count
+    for _ in range(4):
+        sign_in(client, "bsw-manager", "guess")
+    assert sign_in(client, "bsw-manager").status_code == 303
+    attempts = session.execute(
+        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.username == "bsw-manager")
+    ).scalar_one()
+    assert attempts == 10
+
+
+def _only_cookie(client, value: str) -> None:
+    client.cookies.clear()
+    client.cookies.set("sid", value)
+
+
+def test_session_id_changes_at_sign_in(client, office, passwords, session):
+    _only_cookie(client, "planted-by-an-attacker")
+    first = _sid(sign_in(client, "bsw-manager"))
+    assert first != "planted-by-an-attacker"
+    _only_cookie(client, "planted-by-an-attacker")
+    assert client.get("/", follow_redirects=False).status_code == 303
+    # Signing in again from the same browser gives a new id and ends the old session.
+    _only_cookie(client, first)
+    second = _sid(sign_in(client, "bsw-manager"))
+    assert second != first
+    _only_cookie(client, first)
+    assert client.get("/", follow_redirects=False).status_code == 303
+    _only_cookie(client, second)
+    assert client.get("/").status_code == 200
+
+
+def test_sign_out_revokes_the_session(browser, session):
+    b = browser("manager")
+    sid = b.client.cookies["sid"]
+    r = b.post("/logout")
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    b.client.cookies.set("sid", sid)  # a copy of the cookie is worthless now
+    r = b.client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    reasons = session.execute(select(AuthSession.revoked_reason)).scalars().all()
+    assert "signed out" in reasons
+
+
+def test_anonymous_pages_redirect_to_login_and_back(client, office, passwords):
+    r = client.get("/findings?status=open", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login?next=/findings%3Fstatus%3Dopen"
+    page = client.get(r.headers["location"])
+    assert 'name="next" value="/findings?status=open"' in page.text
+
+
+def test_next_cannot_leave_the_site(client, office, passwords):
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        r = sign_in(client, "bsw-manager", next=evil)
+        assert r.headers["location"] == "/", evil
+
+
+def test_disabling_a_user_ends_their_sessions_and_tokens(browser, office, session, clock, settings):
+    b = browser("staff")
+    staff_id = office.users["staff"].id
+    assert b.client.get("/").status_code == 200
+    admin = Ctx(session=session, actor=office.actor("admin"), clock=clock, settings=settings)
+    set_active(admin, staff_id, False)
+    live = session.execute(
+        select(func.count())
+        .select_from(AuthSession)
+        .where(col(AuthSession.user_id) == staff_id, col(AuthSession.revoked_at).is_(None))
+    ).scalar_one()
+    assert live == 0
+    assert b.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_an_inactive_user_is_refused_on_every_request(browser, office, session):
+    b = browser("staff")
+    # Even if the flag is changed behind the service's back, the next request is refused.
+    session.execute(
+        update(User).where(col(User.id) == office.users["staff"].id).values(active=False)
+    )
+    assert b.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_idle_time_out(browser, clock):
+    b = browser("manager")
+    for _ in range(3):  # activity keeps the session alive past the idle limit
+        clock.advance(timedelta(minutes=29))
+        assert b.client.get("/").status_code == 200
+    clock.advance(timedelta(minutes=30))
+    r = b.client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_absolute_time_out(browser, clock):
+    b = browser("manager")
+    elapsed = timedelta()
+    while elapsed + timedelta(minutes=25) < timedelta(hours=12):
+        clock.advance(timedelta(minutes=25))
+        elapsed += timedelta(minutes=25)
+        assert b.client.get("/").status_code == 200, elapsed
+    clock.advance(timedelta(hours=12) - elapsed)
+    assert b.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_password_is_never_stored_in_clear(office, passwords, session):
+    stored = session.execute(
+        select(User.password_hash).where(col(User.id) == office.users["manager"].id)
+    ).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
