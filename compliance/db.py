@@ -28,6 +28,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         # SQLite stores text; keep it naive-UTC so that ordering by text is ordering by time.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """On SQLite parse the stored text in one C call (the generic path is a regex)."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def parse(value: str | None) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+        return parse
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

@@ -5,6 +5,13 @@ import json
 from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import cache
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    # fields() rebuilds its tuple on every call; digests of thousands of facts add up.
+    return tuple(f.name for f in fields(cls))
 
 
 def _default(value: object) -> object:
@@ -19,7 +26,7 @@ def _default(value: object) -> object:
         return value.value
     if is_dataclass(value) and not isinstance(value, type):
         # Shallow on purpose: json.dumps calls back here for nested values.
-        return {f.name: getattr(value, f.name) for f in fields(value)}
+        return {name: getattr(value, name) for name in _field_names(type(value))}
     if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"cannot put {type(value).__name__} into canonical JSON")

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 # fonts-noto-cjk: Chinese text in PDFs; libharfbuzz-subset0: fast font subsetting in
 # WeasyPrint (without it it falls back to fontTools, ~40x slower on CJK fonts);
-# poppler-utils: pdftoppm/pdftotext to look at PDFs.
-packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils)
+# poppler-utils: pdftoppm/pdftotext to look at PDFs; chromium: browser tests (Playwright).
+packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -85,7 +85,8 @@ def store_decisions(
     seen = repository.existing_keys(ctx.session, ctx.actor.office_id, eff.policy.code, by_key)
     rows = [_row(ctx, d, eff, source, run_id) for k, d in by_key.items() if k not in seen]
     if rows:
-        ctx.session.execute(insert(Finding), rows)
+        # Core insert of the table: the ORM's bulk path splits rows by their None pattern.
+        ctx.session.execute(insert(Finding.__table__), rows)  # type: ignore[attr-defined]
     return [r["dedupe_key"] for r in rows], len(seen)
 
 
@@ -243,3 +244,12 @@ def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> Findi
     if not body.reason:
         raise ValidationFailed.one("reason", "a reason is required to dismiss a finding")
     return _triage(ctx, finding_id, FindingStatus.DISMISSED, body.reason)
+
+
+def list_mine(ctx: Ctx) -> list[FindingRead]:
+    """Findings about the signed-in staff member, newest first (filtered in the query)."""
+    ctx.require(Role.STAFF)
+    if ctx.actor.staff_id is None:
+        return []
+    rows = repository.list_findings(ctx.session, ctx.actor.office_id, staff_id=ctx.actor.staff_id)
+    return [FindingRead.model_validate(f) for f in rows]
