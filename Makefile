@@ -6,11 +6,16 @@ UV := scripts/uv
 setup:
 	@scripts/setup.sh
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: setup
 	$(UV) run compliance db upgrade
 	$(UV) run compliance demo load
 	$(UV) run compliance detect --as bsw-manager
 	$(UV) run compliance audit verify
+	$(UV) run compliance demo sign-ins --url http://$(HOST):$(PORT)
+	$(UV) run uvicorn api.main:app --host $(HOST) --port $(PORT)
 
 test: setup lint
 	$(UV) run pytest

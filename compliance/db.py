@@ -34,7 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         def parse(value: str | None) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return None if value is None else datetime.fromisoformat(value + "+00:00")
 
         return parse
 

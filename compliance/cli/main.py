@@ -134,3 +134,24 @@ def status() -> None:
     eng.dispose()
     console.print("findings: " + ", ".join(f"{s} {n:,}" for s, n in rows))
     console.print(f"audit chain: {'intact' if report.ok else 'BROKEN'}, head {report.head_seq}")
+
+
+@demo_app.command("sign-ins")
+def demo_sign_ins(url: str = "http://127.0.0.1:8000") -> None:
+    """Print the web address and one demo sign-in per role."""
+    from compliance.demo.load import DEMO_PASSWORD
+    from compliance.users.models import User
+
+    eng = engine()
+    with Session(eng) as session:
+        users = session.execute(select(User).order_by(User.id)).scalars().all()  # type: ignore[arg-type]
+    eng.dispose()
+    table = Table("role", "username", "password", title=f"demo office: open {url}")
+    seen: set[str] = set()
+    for u in users:
+        role = "director" if u.is_director else u.role
+        if role in seen:
+            continue
+        seen.add(role)
+        table.add_row(role, u.username, DEMO_PASSWORD)
+    console.print(table)
