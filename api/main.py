@@ -13,10 +13,32 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import declared_access
-from api.pages import account, auth, feedback, findings, home
+from api.pages import (
+    account,
+    auth,
+    dashboard,
+    feedback,
+    findings,
+    home,
+    payroll,
+    records,
+    rulebook,
+    spot_checks,
+    tips,
+)
+from api.pages import admin as admin_pages
+from api.pages import cases as case_pages
+from api.pages import me as me_pages
+from api.routes import admin as admin_api
+from api.routes import cases as cases_api
+from api.routes import damages as damages_api
 from api.routes import feedback as feedback_api
 from api.routes import findings as findings_api
 from api.routes import me as me_api
+from api.routes import my_records as my_records_api
+from api.routes import overtime as overtime_api
+from api.routes import spot_checks as spot_checks_api
+from api.routes import tips as tips_api
 from api.routes import tokens as tokens_api
 from api.routes import users as users_api
 from api.templating import make_templates
@@ -37,6 +59,24 @@ ROUTERS = (
     findings_api.router,
     feedback_api.router,
     tokens_api.router,
+    # HR review, payroll, dashboard, rulebook and administration
+    case_pages.router,
+    payroll.router,
+    dashboard.router,
+    rulebook.router,
+    admin_pages.router,
+    cases_api.router,
+    admin_api.router,
+    # Spot checks, records, the cashier's desk and staff self-service
+    spot_checks.router,
+    records.router,
+    tips.router,
+    me_pages.router,
+    spot_checks_api.router,
+    damages_api.router,
+    overtime_api.router,
+    tips_api.router,
+    my_records_api.router,
 )
 
 # Pages get a strict policy: no inline script or style, nothing from other sites.

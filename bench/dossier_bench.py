@@ -97,7 +97,7 @@ def main() -> dict[str, dict[str, Any]]:
             naive_render = _median(lambda: _naive(html), runs=3)
             pages_typical = last["typical"].count(b"/Type /Page\n") or None
             t = time.perf_counter()
-            result = print_batch(hr, [typical] * 100, root / "batch", workers=2, progress=True)
+            result = print_batch(hr, [typical] * 100, root / "batch", workers=2, progress=False)
             batch_s = time.perf_counter() - t
             assert len(result.items) == 100
         engine.dispose()

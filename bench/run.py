@@ -9,13 +9,17 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import detect_bench
+from bench import cases_bench, detect_bench
 from compliance.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "var" / "bench.json"
 
 # Each benchmark returns {figure name: {"value": ..., "unit": ..., "target": ..., "ok": ...}}.
-BENCHMARKS: tuple[Callable[[], dict[str, dict[str, Any]]], ...] = (detect_bench.run,)
+BENCHMARKS: tuple[Callable[[], dict[str, dict[str, Any]]], ...] = (
+    detect_bench.run,
+    cases_bench.run,
+    dossier_bench.main,
+)
 
 
 def merge(path: Path, figures: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -17,6 +17,7 @@ from compliance.cases.models import (
 )
 from compliance.counters.models import Counter
 from compliance.damages.models import DamageIncident, DamagePhoto
+from compliance.dossiers.models import Dossier
 from compliance.feedback.models import Feedback
 from compliance.files.models import StoredFile
 from compliance.findings.models import DetectionRun, Finding
@@ -48,6 +49,7 @@ __all__ = [
     "DamagePhoto",
     "Deduction",
     "DetectionRun",
+    "Dossier",
     "Feedback",
     "Finding",
     "Instalment",

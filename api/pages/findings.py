@@ -9,6 +9,7 @@ from api import readmodels
 from api.deps import CtxDep, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
+from compliance.cases import service as cases
 from compliance.context import Ctx
 from compliance.findings import service
 from compliance.users.models import Role
@@ -40,7 +41,8 @@ def confirm(
         request,
         FormPage("pages/findings.html", _queue(ctx), {"reason": reason}, f"confirm-{finding_id}"),
     )
-    service.confirm(ctx, finding_id, {"reason": reason})
+    # Confirming opens a case, or joins the open one for the same staff member and rule.
+    cases.confirm_into_case(ctx, finding_id, reason)
     return RedirectResponse(f"/findings?done=confirmed&id={finding_id}", status_code=303)
 
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Body, Query
 from api import readmodels
 from api.deps import CtxDep, require_role
 from api.readmodels import FindingRow
+from compliance.cases import service as cases
+from compliance.cases.schemas import CaseRead
 from compliance.findings import service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, TriageIn
@@ -37,9 +39,9 @@ def list_findings(
 @router.post("/{finding_id}/confirm", dependencies=[TRIAGE])
 def confirm(
     finding_id: int, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
-) -> FindingRead:
-    """Confirm an open finding."""
-    return service.confirm(ctx, finding_id, body)
+) -> CaseRead:
+    """Confirm an open finding: it opens a case or joins the open one (staff member, rule)."""
+    return cases.confirm_into_case(ctx, finding_id, body.reason if body else "")
 
 
 @router.post("/{finding_id}/dismiss", dependencies=[TRIAGE])

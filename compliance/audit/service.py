@@ -12,6 +12,7 @@ from compliance.audit.canonical import canonical_json, event_hash
 from compliance.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from compliance.context import Ctx
 from compliance.errors import Conflict
+from compliance.users.models import Role
 
 
 def record(ctx: Ctx, action: str, entity: str, entity_id: object, payload: Any) -> AuditEvent:
@@ -147,3 +148,9 @@ def verify(session: Session) -> ChainReport:
 def sha256_text(value: str) -> str:
     """Hex SHA-256 of a UTF-8 string."""
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def verify_chain(ctx: Ctx) -> ChainReport:
+    """Admin: walk and check the whole chain (the web's verify button)."""
+    ctx.require(Role.ADMIN)
+    return verify(ctx.session)

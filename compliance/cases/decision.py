@@ -1,5 +1,6 @@
 """The decision: propose from the sanction engine, amend, approve, tell the trade union."""
 
+import hashlib
 import json
 from typing import Any
 
@@ -22,7 +23,7 @@ from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.validation import parse
 from policies import ladder
-from policies.canonical import canonical_json, digest
+from policies.canonical import canonical_json
 from policies.guardrails import (
     Risk,
     blocking_failures,
@@ -48,6 +49,27 @@ def _current(ctx: Ctx, case: Case) -> Proposal:
     return proposal
 
 
+def proposal_fields(outcomes: list[dict[str, Any]], reasoning: dict[str, Any]) -> dict[str, Any]:
+    """A proposal row's stored content: canonical JSON, digest and the flags derived from it."""
+    kinds = {OutcomeKind(o["kind"]) for o in outcomes}
+    outcomes_json, reasoning_json = canonical_json(outcomes), canonical_json(reasoning)
+    # = digest({"outcomes": outcomes, "reasoning": reasoning}) without serialising it twice:
+    # canonical JSON of a dict is its sorted members' canonical JSON, joined.
+    whole = f'{{"outcomes":{outcomes_json},"reasoning":{reasoning_json}}}'
+    return {
+        "outcomes": outcomes_json,
+        "reasoning": reasoning_json,
+        "digest": hashlib.sha256(whole.encode("utf-8")).hexdigest(),
+        "legal_risk": any(r.get("requires_justification") for r in reasoning["legal_risks"]),
+        "is_dismissal": bool(kinds & ENDS_EMPLOYMENT),
+    }
+
+
+def propose_note(revision: int, kinds: list[str], severity: Severity) -> str:
+    """The case step's note for a proposal from the engine."""
+    return f"revision {revision}: {', '.join(kinds)} ({severity.value})"
+
+
 def _store(
     ctx: Ctx,
     case: Case,
@@ -56,15 +78,10 @@ def _store(
     amend_reason: str = "",
 ) -> Proposal:
     latest = repo.latest_proposal(ctx.session, case.id or 0)
-    kinds = {OutcomeKind(o["kind"]) for o in outcomes}
     row = Proposal(
         case_id=case.id or 0,
         revision=(latest.revision + 1) if latest else 1,
-        outcomes=canonical_json(outcomes),
-        reasoning=canonical_json(reasoning),
-        digest=digest({"outcomes": outcomes, "reasoning": reasoning}),
-        legal_risk=any(r.get("requires_justification") for r in reasoning["legal_risks"]),
-        is_dismissal=bool(kinds & ENDS_EMPLOYMENT),
+        **proposal_fields(outcomes, reasoning),
         amend_reason=amend_reason,
         created_at=ctx.now(),
         created_by=ctx.actor.user_id,
@@ -108,7 +125,7 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
         case,
         Action.PROPOSE,
         before,
-        f"revision {row.revision}: {', '.join(kinds)} ({body.severity.value})",
+        propose_note(row.revision, kinds, body.severity),
         {"revision": row.revision, "outcomes": kinds, "digest": row.digest},
     )
     return steps.finish(ctx, case)

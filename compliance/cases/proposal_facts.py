@@ -1,10 +1,18 @@
-"""Gather the facts the sanction engine needs for a case, with explicit eager queries."""
+"""Gather the facts the sanction engine needs for cases, with explicit eager queries.
 
-from collections.abc import Sequence
+Set-based: the facts of many cases come from a fixed handful of queries (one per kind of
+fact), whatever their number; one case is a batch of one.
+"""
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from compliance.cases.models import Case, CaseFinding, CaseStatus
@@ -15,8 +23,8 @@ from compliance.errors import ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.findings.models import Finding, FindingStatus
 from compliance.policy_params import service as policy_params
-from compliance.policy_params.service import EffectivePolicy
-from compliance.staff.repository import wage_on
+from compliance.policy_params.service import EffectivePolicy, Timeline
+from compliance.staff.models import StaffWage
 from compliance.tips.models import TipLine
 from policies.ladder import PriorBreach, SanctionFacts
 from policies.sanction import Severity
@@ -27,6 +35,11 @@ DAMAGE_RULE = "R11"
 INCOMPETENCE_RULE = "R10"
 # Feedback categories whose amount is money to restore (R13 solicitation and theft).
 _RESTITUTION_CATEGORIES = (FeedbackCategory.SOLICITATION.value, FeedbackCategory.THEFT.value)
+_EXECUTED = (CaseStatus.EXECUTED.value, CaseStatus.CLOSED.value)
+# Bound parameters per IN list: far below SQLite's 32,766 and PostgreSQL's 65,535.
+CHUNK = 10_000
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,28 @@ class EngineInput:
     facts: SanctionFacts
 
 
-def effective_policy(session: Session, case: Case, tz: tzinfo) -> EffectivePolicy:
-    """The rule version the case is judged by: the one recorded when it was opened.
+@dataclass(frozen=True)
+class _Prior:
+    finding_id: int
+    rule_code: str
+    occurred_at: datetime
+    case_number: str | None
+    severity: str | None
 
-    A parameter change published later with an earlier effective date does not move an
-    opened case; if the recorded version is gone, the version in force on the incident date.
-    """
-    versions = policy_params.timeline(session, case.office_id)[case.rule_code]
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """The values in lists of at most `size` (one IN list each)."""
+    batch: list[T] = []
+    for v in values:
+        batch.append(v)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _pick_effective(versions: list[EffectivePolicy], case: Case, tz: tzinfo) -> EffectivePolicy:
     for v in versions:
         if v.version == case.policy_version and v.digest == case.params_digest:
             return v
@@ -54,146 +82,254 @@ def effective_policy(session: Session, case: Case, tz: tzinfo) -> EffectivePolic
     return found
 
 
-def _priors(
-    session: Session, case: Case, rule_code: str
-) -> list[tuple[Finding, str | None, str | None]]:
-    """Confirmed findings of the rule and staff member before the incident, outside this case,
-    with their case number and severity; findings of dismissed cases were no breach."""
-    stmt = (
-        select(Finding, Case.number, Case.severity, Case.status)
-        .join(CaseFinding, col(CaseFinding.finding_id) == col(Finding.id), isouter=True)
-        .join(Case, col(Case.id) == col(CaseFinding.case_id), isouter=True)
-        .where(
-            col(Finding.office_id) == case.office_id,
-            col(Finding.staff_id) == case.staff_id,
-            col(Finding.rule_code) == rule_code,
-            col(Finding.status) == FindingStatus.CONFIRMED.value,
-            col(Finding.occurred_at) < case.incident_at,
+def effective_policy(session: Session, case: Case, tz: tzinfo) -> EffectivePolicy:
+    """The rule version the case is judged by: the one recorded when it was opened.
+
+    A parameter change published later with an earlier effective date does not move an
+    opened case; if the recorded version is gone, the version in force on the incident date.
+    """
+    versions = policy_params.timeline(session, case.office_id)[case.rule_code]
+    return _pick_effective(versions, case, tz)
+
+
+def _priors(session: Session, cases: Sequence[Case]) -> dict[int, list[_Prior]]:
+    """Per case: confirmed findings of its rule and staff member before the incident, outside
+    the case, with their case number and severity; findings of dismissed cases were no breach.
+    """
+    by_pair: dict[tuple[int, int, str], list[tuple[int, str, datetime, Any, Any, Any]]]
+    by_pair = defaultdict(list)
+    offices = sorted({c.office_id for c in cases})
+    rules = sorted({c.rule_code for c in cases})
+    for staff_ids in chunks(sorted({c.staff_id for c in cases})):
+        stmt = (
+            sa_select(
+                col(Finding.office_id),
+                col(Finding.staff_id),
+                col(Finding.id),
+                col(Finding.rule_code),
+                col(Finding.occurred_at),
+                col(Case.number),
+                col(Case.severity),
+                col(Case.status),
+            )
+            .join(CaseFinding, col(CaseFinding.finding_id) == col(Finding.id), isouter=True)
+            .join(Case, col(Case.id) == col(CaseFinding.case_id), isouter=True)
+            .where(
+                col(Finding.office_id).in_(offices),
+                col(Finding.staff_id).in_(staff_ids),
+                col(Finding.rule_code).in_(rules),
+                col(Finding.status) == FindingStatus.CONFIRMED.value,
+            )
         )
-        .order_by(col(Finding.occurred_at), col(Finding.id))
-    )
-    out: list[tuple[Finding, str | None, str | None]] = []
-    for finding, number, severity, status in session.exec(stmt):
-        if number == case.number or status == CaseStatus.DISMISSED.value:
-            continue
-        out.append((finding, number, severity))
+        for office_id, staff_id, *rest in session.execute(stmt):
+            by_pair[(office_id, staff_id, rest[1])].append((rest[0] or 0, *rest[1:]))
+    for rows in by_pair.values():
+        rows.sort(key=lambda r: (r[2], r[0]))  # occurred_at, id: the order of the ladder
+    out: dict[int, list[_Prior]] = {}
+    for case in cases:
+        out[case.id or 0] = [
+            _Prior(fid, rule, at, number, severity)
+            for fid, rule, at, number, severity, status in by_pair.get(
+                (case.office_id, case.staff_id, case.rule_code), ()
+            )
+            if at < case.incident_at
+            and number != case.number
+            and status != CaseStatus.DISMISSED.value
+        ]
     return out
 
 
-def _compensation(session: Session, findings: Sequence[Finding]) -> int | None:
+def _wages(session: Session, cases: Sequence[Case], tz: tzinfo) -> dict[int, int | None]:
+    """Per case: the monthly wage in force on the incident's local date, None if none yet."""
+    history: dict[int, tuple[list[date], list[int]]] = defaultdict(lambda: ([], []))
+    for staff_ids in chunks(sorted({c.staff_id for c in cases})):
+        rows = session.exec(
+            select(
+                col(StaffWage.staff_id),
+                col(StaffWage.effective_from),
+                col(StaffWage.monthly_wage_fen),
+            )
+            .where(col(StaffWage.staff_id).in_(staff_ids))
+            .order_by(col(StaffWage.staff_id), col(StaffWage.effective_from))
+        )
+        for staff_id, day, fen in rows:
+            days, fens = history[staff_id]
+            days.append(day)
+            fens.append(fen)
+    out: dict[int, int | None] = {}
+    for case in cases:
+        days, fens = history.get(case.staff_id, ([], []))
+        i = bisect_right(days, local_date(case.incident_at, tz))
+        out[case.id or 0] = fens[i - 1] if i else None
+    return out
+
+
+def _by_id(
+    session: Session, columns: tuple[Any, ...], ids: set[int], *where: Any
+) -> dict[int, Any]:
+    """Rows of the columns (the first is the id) for the ids, keyed by id."""
+    out: dict[int, Any] = {}
+    for part in chunks(sorted(ids)):
+        for row in session.exec(select(*columns).where(col(columns[0]).in_(part), *where)):
+            out[int(row[0])] = row
+    return out
+
+
+def _compensation(refs: Mapping[EvidenceKind, set[int]], values: Mapping[int, Any]) -> int | None:
     """R11: the assessed value of the damage incidents; None while any is not assessed."""
-    ids = sorted(evidence_refs(findings).get(EvidenceKind.DAMAGE, set()))
+    ids = sorted(refs.get(EvidenceKind.DAMAGE, set()))
     if not ids:
         return None
-    values = list(
-        session.exec(
-            select(DamageIncident.assessed_value_fen).where(col(DamageIncident.id).in_(ids))
-        )
-    )
-    if not values or any(v is None for v in values):
+    found: list[int | None] = [values[i].assessed_value_fen for i in ids if i in values]
+    if not found or any(v is None for v in found):
         return None
-    return sum(v for v in values if v is not None)
+    return sum(v for v in found if v is not None)
 
 
-def _concealed_tip(session: Session, findings: Sequence[Finding], grace_hours: int) -> int | None:
+def _concealed_tip(
+    refs: Mapping[EvidenceKind, set[int]],
+    feedback: Mapping[int, Any],
+    lines: Mapping[int, Any],
+    grace_hours: int,
+) -> int | None:
     """R12: the tips reported minus what was handed over within the grace period.
 
     None when a reported tip has no amount: the reviewer must establish it.
     """
-    refs = evidence_refs(findings)
-    reports = list(
-        session.exec(
-            select(Feedback).where(
-                col(Feedback.id).in_(sorted(refs.get(EvidenceKind.FEEDBACK, set()))),
-                col(Feedback.category) == FeedbackCategory.TIP_REPORTED.value,
-            )
-        )
-    )
+    reports = [
+        feedback[i]
+        for i in sorted(refs.get(EvidenceKind.FEEDBACK, set()))
+        if i in feedback and feedback[i].category == FeedbackCategory.TIP_REPORTED.value
+    ]
     if not reports or any(r.amount_fen is None for r in reports):
         return None
-    lines = list(
-        session.exec(
-            select(TipLine).where(
-                col(TipLine.id).in_(sorted(refs.get(EvidenceKind.TIP_LINE, set()))),
-                col(TipLine.handed_over_at).is_not(None),
-            )
-        )
-    )
-    reported = sum(r.amount_fen or 0 for r in reports)
+    handed = [lines[i] for i in sorted(refs.get(EvidenceKind.TIP_LINE, set())) if i in lines]
+    reported: int = sum(r.amount_fen or 0 for r in reports)
     deadline = max(r.occurred_at for r in reports) + timedelta(hours=grace_hours)
-    in_time = sum(t.amount_fen for t in lines if t.handed_over_at and t.handed_over_at <= deadline)
+    in_time: int = sum(
+        t.amount_fen for t in handed if t.handed_over_at and t.handed_over_at <= deadline
+    )
     return max(reported - in_time, 0)
 
 
-def _restitution(session: Session, findings: Sequence[Finding]) -> int | None:
+def _restitution(refs: Mapping[EvidenceKind, set[int]], feedback: Mapping[int, Any]) -> int | None:
     """R13: the money or goods' value reported solicited or stolen."""
-    ids = sorted(evidence_refs(findings).get(EvidenceKind.FEEDBACK, set()))
+    ids = sorted(refs.get(EvidenceKind.FEEDBACK, set()))
     if not ids:
         return None
-    amounts = list(
-        session.exec(
-            select(Feedback.amount_fen).where(
-                col(Feedback.id).in_(ids), col(Feedback.category).in_(_RESTITUTION_CATEGORIES)
-            )
-        )
-    )
-    known = [a for a in amounts if a is not None]
+    known: list[int] = [
+        feedback[i].amount_fen
+        for i in ids
+        if i in feedback
+        and feedback[i].category in _RESTITUTION_CATEGORIES
+        and feedback[i].amount_fen is not None
+    ]
     return sum(known) if known else None
 
 
-def _executed_cases(session: Session, case: Case, rule_code: str) -> int:
-    return len(
-        list(
-            session.exec(
-                select(Case.id).where(
-                    col(Case.office_id) == case.office_id,
-                    col(Case.staff_id) == case.staff_id,
-                    col(Case.rule_code) == rule_code,
-                    col(Case.id) != case.id,
-                    col(Case.status).in_([CaseStatus.EXECUTED.value, CaseStatus.CLOSED.value]),
-                )
+def _executed_cases(session: Session, cases: Sequence[Case]) -> dict[int, int]:
+    """Per R10 case: the staff member's other R10 cases executed or closed."""
+    wanted = [c for c in cases if c.rule_code == INCOMPETENCE_RULE]
+    done: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for staff_ids in chunks(sorted({c.staff_id for c in wanted})):
+        rows = session.exec(
+            select(Case.office_id, Case.staff_id, Case.id).where(
+                col(Case.staff_id).in_(staff_ids),
+                col(Case.rule_code) == INCOMPETENCE_RULE,
+                col(Case.status).in_(_EXECUTED),
             )
         )
+        for office_id, staff_id, case_id in rows:
+            done[(office_id, staff_id)].append(case_id or 0)
+    return {
+        c.id or 0: sum(1 for i in done.get((c.office_id, c.staff_id), ()) if i != c.id)
+        for c in wanted
+    }
+
+
+def gather_many(
+    session: Session,
+    cases: Sequence[Case],
+    findings: Mapping[int, Sequence[Finding]],
+    tz_name: str,
+) -> dict[int, EngineInput]:
+    """The engine's input for each case (by id): prior breaches, wage, money facts, earlier
+    steps. `findings` holds each case's findings; the queries do not grow with the cases."""
+    tz = ZoneInfo(tz_name)
+    timelines: dict[int, Timeline] = {
+        office_id: policy_params.timeline(session, office_id)
+        for office_id in sorted({c.office_id for c in cases})
+    }
+    effective = {
+        c.id or 0: _pick_effective(timelines[c.office_id][c.rule_code], c, tz) for c in cases
+    }
+    refs = {c.id or 0: evidence_refs(findings.get(c.id or 0, ())) for c in cases}
+
+    def wanted(kind: EvidenceKind, pick: Any) -> set[int]:
+        return {i for c in cases if pick(c.rule_code) for i in refs[c.id or 0].get(kind, ())}
+
+    not_money = (DAMAGE_RULE, INCOMPETENCE_RULE)
+    damages = _by_id(
+        session,
+        (DamageIncident.id, DamageIncident.assessed_value_fen),
+        wanted(EvidenceKind.DAMAGE, lambda r: r == DAMAGE_RULE),
     )
+    feedback = _by_id(
+        session,
+        (Feedback.id, Feedback.category, Feedback.amount_fen, Feedback.occurred_at),
+        wanted(EvidenceKind.FEEDBACK, lambda r: r not in not_money),
+        col(Feedback.category).in_([FeedbackCategory.TIP_REPORTED.value, *_RESTITUTION_CATEGORIES]),
+    )
+    lines = _by_id(
+        session,
+        (TipLine.id, TipLine.amount_fen, TipLine.handed_over_at),
+        wanted(EvidenceKind.TIP_LINE, lambda r: r == TIP_RULE),
+        col(TipLine.handed_over_at).is_not(None),
+    )
+    priors = _priors(session, cases)
+    wages = _wages(session, cases, tz)
+    executed = _executed_cases(session, cases)
+    out: dict[int, EngineInput] = {}
+    for case in cases:
+        cid = case.id or 0
+        eff, mine, case_refs = effective[cid], priors[cid], refs[cid]
+        compensation = concealed = restitution = None
+        prior_concealments = prior_steps = 0
+        if case.rule_code == DAMAGE_RULE:
+            compensation = _compensation(case_refs, damages)
+        elif case.rule_code == TIP_RULE:
+            grace = eff.params.get("handover_grace_hours", 48)
+            concealed = _concealed_tip(case_refs, feedback, lines, grace)
+            prior_concealments = len({p.case_number or f"f{p.finding_id}" for p in mine})
+        elif case.rule_code == INCOMPETENCE_RULE:
+            prior_steps = executed[cid]
+        else:
+            restitution = _restitution(case_refs, feedback)
+        facts = SanctionFacts(
+            incident_at=case.incident_at,
+            monthly_wage_fen=wages[cid] or 0,
+            compensation_fen=compensation,
+            concealed_tip_fen=concealed,
+            restitution_fen=restitution,
+            prior_concealments=prior_concealments,
+            prior_incompetence_steps=prior_steps,
+            case_number=case.number,
+            time_zone=tz_name,
+        )
+        prior_breaches = tuple(
+            PriorBreach(
+                finding_id=p.finding_id,
+                case_number=p.case_number,
+                rule_code=p.rule_code,
+                occurred_at=p.occurred_at,
+                severity=Severity(p.severity) if p.severity else None,
+            )
+            for p in mine
+        )
+        out[cid] = EngineInput(eff, prior_breaches, facts)
+    return out
 
 
 def gather(session: Session, case: Case, findings: Sequence[Finding], tz_name: str) -> EngineInput:
-    """The engine's input for the case: prior breaches, wage, money facts, earlier steps."""
-    tz = ZoneInfo(tz_name)
-    eff = effective_policy(session, case, tz)
-    priors = _priors(session, case, case.rule_code)
-    prior_breaches = tuple(
-        PriorBreach(
-            finding_id=f.id or 0,
-            case_number=number,
-            rule_code=f.rule_code,
-            occurred_at=f.occurred_at,
-            severity=Severity(sev) if sev else None,
-        )
-        for f, number, sev in priors
-    )
-    wage = wage_on(session, case.staff_id, local_date(case.incident_at, tz)) or 0
-    compensation = concealed = restitution = None
-    prior_concealments = prior_steps = 0
-    if case.rule_code == DAMAGE_RULE:
-        compensation = _compensation(session, findings)
-    elif case.rule_code == TIP_RULE:
-        grace = eff.params.get("handover_grace_hours", 48)
-        concealed = _concealed_tip(session, findings, grace)
-        prior_concealments = len({number or f"f{f.id}" for f, number, _ in priors})
-    elif case.rule_code == INCOMPETENCE_RULE:
-        prior_steps = _executed_cases(session, case, INCOMPETENCE_RULE)
-    else:
-        restitution = _restitution(session, findings)
-    facts = SanctionFacts(
-        incident_at=case.incident_at,
-        monthly_wage_fen=wage,
-        compensation_fen=compensation,
-        concealed_tip_fen=concealed,
-        restitution_fen=restitution,
-        prior_concealments=prior_concealments,
-        prior_incompetence_steps=prior_steps,
-        case_number=case.number,
-        time_zone=tz_name,
-    )
-    return EngineInput(eff, prior_breaches, facts)
+    """The engine's input for one case: a batch of one."""
+    return gather_many(session, [case], {case.id or 0: findings}, tz_name)[case.id or 0]

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
@@ -235,3 +235,42 @@ def notices(session: Session, case_id: int) -> list[Notice]:
 def annotations(session: Session, case_id: int) -> list[Annotation]:
     """Notes on the case, in order."""
     return rows_of(session, Annotation, case_id, [col(Annotation.id)])
+
+
+def list_with_staff(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    rule_code: str | None = None,
+    staff_id: int | None = None,
+    limit: int = 500,
+) -> list[tuple[Case, str, str, str]]:
+    """Cases the actor may see with the staff member's name, number and team, newest first."""
+    stmt = (
+        select(Case, Staff.name, Staff.employee_no, Staff.team)
+        .join(Staff, col(Staff.id) == col(Case.staff_id))
+        .where(col(Case.office_id) == actor.office_id)
+    )
+    if actor.role == Role.STAFF:
+        stmt = stmt.where(col(Case.staff_id) == (actor.staff_id or -1))
+    if status:
+        stmt = stmt.where(col(Case.status) == status)
+    if rule_code:
+        stmt = stmt.where(col(Case.rule_code) == rule_code)
+    if staff_id is not None:
+        stmt = stmt.where(col(Case.staff_id) == staff_id)
+    stmt = stmt.order_by(col(Case.opened_at).desc(), col(Case.id).desc()).limit(limit)
+    return [(c, name, no, team) for c, name, no, team in session.exec(stmt)]
+
+
+def count_by_status(session: Session, actor: Actor) -> dict[str, int]:
+    """How many cases the actor may see are in each state (one grouped query)."""
+    stmt = (
+        select(Case.status, func.count())
+        .where(col(Case.office_id) == actor.office_id)
+        .group_by(col(Case.status))
+    )
+    if actor.role == Role.STAFF:
+        stmt = stmt.where(col(Case.staff_id) == (actor.staff_id or -1))
+    return {status: int(n) for status, n in session.exec(stmt)}

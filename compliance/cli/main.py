@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from compliance.audit import service as audit
-from compliance.cli import cases_cmd, findings_cmd, payroll_cmd, policy_cmd, records_cmd, users_cmd
+from compliance.cli import (
+    cases_cmd,
+    dossier_cmd,
+    findings_cmd,
+    payroll_cmd,
+    policy_cmd,
+    records_cmd,
+    users_cmd,
+)
 from compliance.cli.common import acting, console, engine, err_console, parse_day, reports_errors
 from compliance.config import get_settings
 from compliance.findings.detect import RunSummary, run_detection
@@ -33,6 +41,7 @@ app.add_typer(users_cmd.office_app, name="office")
 app.add_typer(users_cmd.user_app, name="user")
 app.add_typer(payroll_cmd.app, name="payroll")
 app.add_typer(cases_cmd.app, name="case")
+app.add_typer(dossier_cmd.app, name="dossier")
 
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
 

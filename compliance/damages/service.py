@@ -19,6 +19,7 @@ from compliance.damages.schemas import (
     ValuationSet,
 )
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.files import service as files
 from compliance.files.models import StoredFile
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
@@ -214,3 +215,24 @@ def list_damages(ctx: Ctx, staff_id: int | None = None) -> list[DamageRead]:
         stmt = stmt.where(col(DamageIncident.staff_id) == staff_id)
     stmt = stmt.order_by(col(DamageIncident.occurred_at).desc(), col(DamageIncident.id).desc())
     return _read(ctx, list(ctx.session.exec(stmt)))
+
+
+def get_damage(ctx: Ctx, damage_id: int) -> DamageRead:
+    """One damage incident of the office with its photos (manager, HR, admin)."""
+    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR)
+    return _read(ctx, [_get(ctx, damage_id)])[0]
+
+
+def attach_upload(ctx: Ctx, damage_id: int, data: bytes, original_name: str) -> DamageRead:
+    """Store an uploaded photo and attach it to the incident in one transaction (manager)."""
+    ctx.require(Role.MANAGER)
+    _get(ctx, damage_id)
+    image = files.clean_upload(ctx, data, original_name)
+    stored: list[StoredFile] = []
+    try:
+        stored.append(files.save_clean(ctx, image))
+        return attach_photo(ctx, damage_id, {"file_id": stored[0].id})
+    except BaseException:
+        ctx.session.rollback()
+        files.discard(ctx, stored)
+        raise

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import warnings
+from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
@@ -10,9 +11,11 @@ from sqlmodel import col
 
 from compliance.audit import service as audit
 from compliance.context import Ctx
+from compliance.damages.models import DamageIncident, DamagePhoto
 from compliance.errors import ComplianceError, NotFound, ValidationFailed
 from compliance.files import storage
 from compliance.files.models import StoredFile
+from compliance.inspections.models import SpotCheck, SpotCheckPhoto
 from compliance.users.models import Role
 
 # Pillow format -> (content type, extension, save options).
@@ -30,8 +33,19 @@ class FileTampered(ComplianceError):
     """The bytes on disk no longer match the SHA-256 recorded when they were stored."""
 
 
-def store_image(ctx: Ctx, data: bytes, original_name: str) -> StoredFile:
-    """Store an uploaded photo re-encoded without metadata (manager, HR or admin)."""
+@dataclass(frozen=True)
+class CleanImage:
+    """An upload that passed the checks, re-encoded without metadata, not yet stored."""
+
+    data: bytes
+    fmt: str
+    width: int
+    height: int
+    original_name: str
+
+
+def clean_upload(ctx: Ctx, data: bytes, original_name: str) -> CleanImage:
+    """Check an upload (size, image type from the bytes) and strip it; writes nothing."""
     ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
     limit = ctx.settings.max_upload_bytes
     if not data:
@@ -39,30 +53,54 @@ def store_image(ctx: Ctx, data: bytes, original_name: str) -> StoredFile:
     if len(data) > limit:
         raise ValidationFailed.one("file", f"is larger than the limit of {limit} bytes")
     fmt, clean, width, height = _clean_image(data, ctx.settings.max_image_side_px)
-    content_type, extension, _ = _FORMATS[fmt]
+    return CleanImage(clean, fmt, width, height, original_name.strip()[:255])
+
+
+def save_clean(ctx: Ctx, image: CleanImage) -> StoredFile:
+    """Write a cleaned image and its row (flushed, not committed; the caller commits).
+
+    If the caller's transaction fails afterwards it must call `discard` on the rows.
+    """
+    content_type, extension, _ = _FORMATS[image.fmt]
     name = storage.new_name(extension)
-    storage.write_atomic(ctx.settings.data_dir, name, clean)
+    storage.write_atomic(ctx.settings.data_dir, name, image.data)
     try:
         row = StoredFile(
             office_id=ctx.actor.office_id,
             storage_name=name,
-            sha256=hashlib.sha256(clean).hexdigest(),
+            sha256=hashlib.sha256(image.data).hexdigest(),
             content_type=content_type,
-            size_bytes=len(clean),
-            width=width,
-            height=height,
-            original_name=original_name.strip()[:255],
+            size_bytes=len(image.data),
+            width=image.width,
+            height=image.height,
+            original_name=image.original_name,
             created_at=ctx.now(),
             created_by=ctx.actor.user_id,
         )
         ctx.session.add(row)
         ctx.session.flush()
-        payload = {"sha256": row.sha256, "content_type": content_type, "size": len(clean)}
+        payload = {"sha256": row.sha256, "content_type": content_type, "size": len(image.data)}
         audit.record(ctx, "file.stored", "stored_file", row.id, payload)
+    except BaseException:
+        storage.remove(ctx.settings.data_dir, name)
+        raise
+    return row
+
+
+def discard(ctx: Ctx, rows: list[StoredFile]) -> None:
+    """Remove the files of rows whose transaction rolled back (no row points at them)."""
+    for row in rows:
+        storage.remove(ctx.settings.data_dir, row.storage_name)
+
+
+def store_image(ctx: Ctx, data: bytes, original_name: str) -> StoredFile:
+    """Store an uploaded photo re-encoded without metadata (manager, HR or admin)."""
+    row = save_clean(ctx, clean_upload(ctx, data, original_name))
+    try:
         ctx.session.commit()
     except BaseException:
         # No row will point at the file; remove it rather than leave an orphan.
-        storage.remove(ctx.settings.data_dir, name)
+        discard(ctx, [row])
         raise
     return row
 
@@ -77,6 +115,32 @@ def open_file(ctx: Ctx, file_id: int) -> bytes:
     if hashlib.sha256(data).hexdigest() != row.sha256:
         raise FileTampered(f"file {file_id} does not match its recorded SHA-256")
     return data
+
+
+def open_visible(ctx: Ctx, file_id: int) -> tuple[StoredFile, bytes]:
+    """A photo's metadata and bytes for the viewer; staff get only photos of their own
+    spot checks and damage incidents (anything else: NotFound, as if it did not exist)."""
+    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    stmt = select(StoredFile).where(
+        col(StoredFile.id) == file_id, col(StoredFile.office_id) == ctx.actor.office_id
+    )
+    if ctx.actor.role == Role.STAFF:
+        own = ctx.actor.staff_id if ctx.actor.staff_id is not None else -1
+        spot = (
+            select(col(SpotCheckPhoto.file_id))
+            .join(SpotCheck, col(SpotCheck.id) == col(SpotCheckPhoto.spot_check_id))
+            .where(col(SpotCheck.staff_id) == own)
+        )
+        damage = (
+            select(col(DamagePhoto.file_id))
+            .join(DamageIncident, col(DamageIncident.id) == col(DamagePhoto.damage_id))
+            .where(col(DamageIncident.staff_id) == own)
+        )
+        stmt = stmt.where(col(StoredFile.id).in_(spot.union(damage)))
+    row: StoredFile | None = ctx.session.execute(stmt).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"file {file_id} not found")
+    return row, open_file(ctx, file_id)
 
 
 def get_file(ctx: Ctx, file_id: int) -> StoredFile:

@@ -1,21 +1,33 @@
 """Use case: record an unannounced spot check and raise findings for failed items."""
 
+from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
 
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
-from compliance.errors import FieldError, ValidationFailed
-from compliance.files.service import files_in_office
+from compliance.errors import FieldError, NotFound, ValidationFailed
+from compliance.files import service as files
+from compliance.files.models import StoredFile
+from compliance.files.service import CleanImage, files_in_office
 from compliance.findings import service as findings
+from compliance.findings.models import Finding, FindingSource
+from compliance.findings.schemas import FindingRead
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
 from compliance.inspections.schemas import (
     SpotCheckCreate,
     SpotCheckItemRead,
+    SpotCheckPhotoIn,
     SpotCheckPhotoRead,
     SpotCheckRead,
+    SpotCheckResult,
 )
+from compliance.residents.models import Unit
 from compliance.residents.repository import get_unit_in_office
+from compliance.staff.models import Staff
 from compliance.staff.repository import get_in_office
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
@@ -27,15 +39,60 @@ def record_spot_check(ctx: Ctx, data: SpotCheckCreate | dict[str, Any]) -> SpotC
     """Record a spot check with its checklist and photos; failed items become findings."""
     ctx.require(Role.MANAGER)
     body = parse(SpotCheckCreate, data)
+    rule_codes = _validate(ctx, body)
+    _check_photos(ctx, body)
+    return _insert(ctx, body, rule_codes)
+
+
+def record_spot_check_with_photos(
+    ctx: Ctx, data: dict[str, Any], uploads: Sequence[tuple[bytes, str]]
+) -> SpotCheckRead:
+    """Record a spot check with photos uploaded in the same request, all or nothing.
+
+    Every answer and every upload is checked before anything is written; a rejected upload
+    is reported as `photos.N` (N counting from 0 in upload order), and nothing is kept.
+    """
+    ctx.require(Role.MANAGER)
+    errors: list[FieldError] = []
+    body: SpotCheckCreate | None = None
+    rule_codes: list[str] = []
+    try:
+        body = parse(SpotCheckCreate, data)
+        rule_codes = _validate(ctx, body)
+        _check_photos(ctx, body)
+    except ValidationFailed as exc:
+        errors += exc.errors
+    cleaned: list[CleanImage] = []
+    for i, (blob, name) in enumerate(uploads):
+        try:
+            cleaned.append(files.clean_upload(ctx, blob, name))
+        except ValidationFailed as exc:
+            errors += [FieldError(f"photos.{i}", e.reason) for e in exc.errors]
+    if errors or body is None:
+        raise ValidationFailed(errors)
+    stored: list[StoredFile] = []
+    try:
+        stored = [files.save_clean(ctx, image) for image in cleaned]
+        body.photos += [SpotCheckPhotoIn(file_id=row.id or 0) for row in stored]
+        return _insert(ctx, body, rule_codes)
+    except BaseException:
+        ctx.session.rollback()
+        files.discard(ctx, stored)
+        raise
+
+
+def _validate(ctx: Ctx, body: SpotCheckCreate) -> list[str]:
     office_id = ctx.actor.office_id
     get_in_office(ctx.session, office_id, body.staff_id)
     if body.unit_id is not None:
         get_unit_in_office(ctx.session, office_id, body.unit_id)
-    now = ctx.now()
-    not_in_future("checked_at", body.checked_at, now)
-    rule_codes = _check_items(body)
-    _check_photos(ctx, body)
+    not_in_future("checked_at", body.checked_at, ctx.now())
+    return _check_items(body)
 
+
+def _insert(ctx: Ctx, body: SpotCheckCreate, rule_codes: list[str]) -> SpotCheckRead:
+    office_id = ctx.actor.office_id
+    now = ctx.now()
     check = SpotCheck(
         office_id=office_id,
         staff_id=body.staff_id,
@@ -140,3 +197,56 @@ def _check_photos(ctx: Ctx, body: SpotCheckCreate) -> None:
             errors.append(FieldError(f"photos.{i}.item_key", "is not one of this check's items"))
     if errors:
         raise ValidationFailed(errors)
+
+
+def get_spot_check(ctx: Ctx, spot_check_id: int) -> SpotCheckResult:
+    """A recorded spot check with its answers, photos and the findings it raised (manager, HR)."""
+    ctx.require(Role.MANAGER, Role.HR)
+    found = ctx.session.execute(
+        select(
+            SpotCheck, col(Staff.name), col(Staff.employee_no), col(Unit.building), col(Unit.room)
+        )
+        .join(Staff, col(Staff.id) == col(SpotCheck.staff_id))
+        .outerjoin(Unit, col(Unit.id) == col(SpotCheck.unit_id))
+        .where(col(SpotCheck.id) == spot_check_id, col(SpotCheck.office_id) == ctx.actor.office_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"spot check {spot_check_id} not found")
+    check, staff_name, employee_no, building, room = found
+    items = list(
+        ctx.session.execute(
+            select(SpotCheckItem)
+            .where(col(SpotCheckItem.spot_check_id) == spot_check_id)
+            .order_by(col(SpotCheckItem.id))
+        ).scalars()
+    )
+    photos = list(
+        ctx.session.execute(
+            select(SpotCheckPhoto)
+            .where(col(SpotCheckPhoto.spot_check_id) == spot_check_id)
+            .order_by(col(SpotCheckPhoto.id))
+        ).scalars()
+    )
+    keys = [f"spot_check_item:{i.id}" for i in items]
+    raised = ctx.session.execute(
+        select(Finding)
+        .where(
+            col(Finding.office_id) == ctx.actor.office_id,
+            col(Finding.source) == FindingSource.SPOT_CHECK.value,
+            col(Finding.dedupe_key).in_(keys),
+        )
+        .order_by(col(Finding.rule_code), col(Finding.id))
+    ).scalars()
+    return SpotCheckResult(
+        id=check.id or 0,
+        staff_id=check.staff_id,
+        staff_name=staff_name,
+        employee_no=employee_no,
+        unit=f"{building} {room}" if building else "",
+        area=check.area,
+        checked_at=check.checked_at,
+        notes=check.notes,
+        items=[SpotCheckItemRead.model_validate(i) for i in items],
+        photo_file_ids=[p.file_id for p in photos],
+        findings=[FindingRead.model_validate(f) for f in raised],
+    )

@@ -1,11 +1,16 @@
 """Tip ledger queries and the conditional handover update."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from compliance.offices.models import Office
+from compliance.residents.models import Unit
+from compliance.staff.models import Staff
 from compliance.tips.models import TipLine
 from compliance.users.models import User
 
@@ -81,3 +86,61 @@ def list_tips(
     if end is not None:
         stmt = stmt.where(col(TipLine.received_at) < end)
     return list(session.exec(stmt.order_by(col(TipLine.received_at), col(TipLine.id))))
+
+
+def _named(office_id: int) -> Any:
+    return (
+        sa_select(
+            TipLine, col(Staff.name), col(Staff.employee_no), col(Unit.building), col(Unit.room)
+        )
+        .join(Staff, col(Staff.id) == col(TipLine.staff_id))
+        .join(Unit, col(Unit.id) == col(TipLine.unit_id))
+        .where(col(TipLine.office_id) == office_id)
+    )
+
+
+def ledger_rows(
+    session: Session, office_id: int, *, handed_over: bool, limit: int = 100
+) -> list[Row[Any]]:
+    """Lines waiting for the cashier (oldest first) or handed over (newest first), with names."""
+    stmt = _named(office_id)
+    if handed_over:
+        stmt = stmt.where(col(TipLine.handed_over_at).is_not(None)).order_by(
+            col(TipLine.handed_over_at).desc(), col(TipLine.id).desc()
+        )
+    else:
+        stmt = stmt.where(col(TipLine.handed_over_at).is_(None)).order_by(
+            col(TipLine.received_at), col(TipLine.id)
+        )
+    return list(session.execute(stmt.limit(limit)).all())
+
+
+def receipt_row(session: Session, office_id: int, tip_id: int) -> Row[Any] | None:
+    """A handed-over line with the names its receipt prints."""
+    cashier = aliased(User)
+    signer = aliased(User)
+    stmt = (
+        _named(office_id)
+        .add_columns(col(Office.name), cashier.display_name, signer.display_name)
+        .join(Office, col(Office.id) == col(TipLine.office_id))
+        .join(cashier, cashier.id == col(TipLine.cashier_id))
+        .join(signer, signer.id == col(TipLine.countersigned_by))
+        .where(col(TipLine.id) == tip_id, col(TipLine.receipt_no).is_not(None))
+    )
+    return session.execute(stmt).one_or_none()
+
+
+def countersigners(session: Session, office_id: int, exclude_user_id: int) -> list[User]:
+    """Active users of the office other than staff and the given user, by name."""
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                col(User.office_id) == office_id,
+                col(User.active).is_(True),
+                col(User.role) != "staff",
+                col(User.id) != exclude_user_id,
+            )
+            .order_by(col(User.display_name))
+        )
+    )

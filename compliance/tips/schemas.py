@@ -75,3 +75,29 @@ class TipRead(BaseModel):
     receipt_no: str | None
     cashier_id: int | None
     countersigned_by: int | None
+
+
+class TipLedgerRow(TipRead):
+    """A ledger line with the staff member's name and the unit, for the cashier's desk."""
+
+    staff_name: str
+    employee_no: str
+    unit: str
+
+
+class TipReceipt(TipLedgerRow):
+    """Everything a printed receipt shows."""
+
+    office_name: str
+    cashier_name: str
+    countersigner_name: str
+
+
+class Countersigner(BaseModel):
+    """A user who may countersign a receipt."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    display_name: str
+    role: str

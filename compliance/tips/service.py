@@ -12,7 +12,16 @@ from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.tips import repository as repo
 from compliance.tips.models import TipLine
-from compliance.tips.schemas import HandOver, TipDeclare, TipQuery, TipRead, TipWithHandover
+from compliance.tips.schemas import (
+    Countersigner,
+    HandOver,
+    TipDeclare,
+    TipLedgerRow,
+    TipQuery,
+    TipRead,
+    TipReceipt,
+    TipWithHandover,
+)
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 
@@ -145,3 +154,47 @@ def list_tips(ctx: Ctx, query: TipQuery | dict[str, Any] | None = None) -> list[
         ctx.session, ctx.actor.office_id, staff_id=staff_id, start=q.start, end=q.end
     )
     return [TipRead.model_validate(r) for r in rows]
+
+
+DESK_ROLES = (Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)
+
+
+def _ledger_row(row: Any) -> TipLedgerRow:
+    tip, name, number, building, room = row[:5]
+    return TipLedgerRow(
+        **TipRead.model_validate(tip).model_dump(),
+        staff_name=name,
+        employee_no=number,
+        unit=f"{building} {room}",
+    )
+
+
+def desk(ctx: Ctx) -> tuple[list[TipLedgerRow], list[TipLedgerRow]]:
+    """The cashier's desk: tips declared but not handed over, and the latest receipts."""
+    ctx.require(*DESK_ROLES)
+    office_id = ctx.actor.office_id
+    pending = repo.ledger_rows(ctx.session, office_id, handed_over=False)
+    done = repo.ledger_rows(ctx.session, office_id, handed_over=True, limit=20)
+    return [_ledger_row(r) for r in pending], [_ledger_row(r) for r in done]
+
+
+def countersigners(ctx: Ctx) -> list[Countersigner]:
+    """Who may countersign the actor's receipts: active non-staff users other than the actor."""
+    ctx.require(*DESK_ROLES)
+    rows = repo.countersigners(ctx.session, ctx.actor.office_id, ctx.actor.user_id)
+    return [Countersigner.model_validate(u) for u in rows]
+
+
+def get_receipt(ctx: Ctx, tip_id: int) -> TipReceipt:
+    """The receipt of a handed-over tip, for printing (cashier, manager, HR, admin)."""
+    ctx.require(*DESK_ROLES)
+    row: Any = repo.receipt_row(ctx.session, ctx.actor.office_id, tip_id)
+    if row is None:
+        raise NotFound(f"no receipt for tip {tip_id}")
+    office_name, cashier_name, signer_name = row[5:]
+    return TipReceipt(
+        **_ledger_row(row).model_dump(),
+        office_name=office_name,
+        cashier_name=cashier_name,
+        countersigner_name=signer_name,
+    )

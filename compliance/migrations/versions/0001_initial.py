@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 20:40:28.478878
+Create Date: 2026-11-26 21:38:45.271246
 """
 
 from collections.abc import Sequence
@@ -729,6 +729,34 @@ def _upgrade_tables() -> None:
         batch_op.create_index(batch_op.f("ix_deduction_staff_id"), ["staff_id"], unique=False)
 
     op.create_table(
+        "dossier",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("content_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("issued_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("issued_by", sa.Integer(), nullable=True),
+        sa.Column("chain_seq", sa.Integer(), nullable=False),
+        sa.Column("chain_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_dossier_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(["issued_by"], ["user.id"], name=op.f("fk_dossier_issued_by_user")),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["office.id"], name=op.f("fk_dossier_office_id_office")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dossier")),
+        sa.UniqueConstraint("office_id", "number", name=op.f("uq_dossier_office_id")),
+    )
+    with op.batch_alter_table("dossier", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_dossier_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_dossier_sha256"), ["sha256"], unique=False)
+
+    op.create_table(
         "finding",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
@@ -1090,6 +1118,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_finding_occurred_at"))
 
     op.drop_table("finding")
+    with op.batch_alter_table("dossier", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dossier_sha256"))
+        batch_op.drop_index(batch_op.f("ix_dossier_case_id"))
+
+    op.drop_table("dossier")
     with op.batch_alter_table("deduction", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deduction_staff_id"))
         batch_op.drop_index(batch_op.f("ix_deduction_case_id"))

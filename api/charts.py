@@ -1,0 +1,152 @@
+"""Server-rendered SVG charts (no JavaScript): stacked bars and lines over a few months.
+
+Every label is escaped here, so the template may insert the returned Markup as is. Colours
+are presentation attributes, not inline styles: the pages' CSP forbids inline style.
+"""
+
+from collections.abc import Mapping, Sequence
+
+from markupsafe import Markup, escape
+
+PALETTE = (
+    "#1f6f5c",
+    "#d08c25",
+    "#3f6fb5",
+    "#b3261e",
+    "#7a5aa6",
+    "#4c9a2a",
+    "#8c6d46",
+    "#c2417d",
+    "#2a8ca0",
+    "#6b7280",
+    "#9a9a2a",
+    "#5b3e96",
+    "#d95f02",
+)
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 30
+
+
+def _nice_max(value: int) -> int:
+    """A round top for the y axis (1, 2, 5 × 10^n), at least 1."""
+    if value <= 1:
+        return 1
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if step * m >= value:
+                return step * m
+        step *= 10
+
+
+def _frame(title: str, top: int, xs: Sequence[float], labels: Sequence[str]) -> list[str]:
+    plot_h = HEIGHT - TOP - BOTTOM
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'class="chart" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i in range(5):
+        value = top * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        out.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'stroke="#d9dee3" stroke-width="1"/>'
+        )
+        text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        out.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#5d6b78">{text}</text>'
+        )
+    for x, label in zip(xs, labels, strict=True):
+        out.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="11" '
+            f'fill="#5d6b78">{escape(label)}</text>'
+        )
+    return out
+
+
+def _legend(series: Sequence[str]) -> str:
+    items = "".join(
+        f'<li><svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">'
+        f'<rect width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/></svg> '
+        f"{escape(name)}</li>"
+        for i, name in enumerate(series)
+    )
+    return f'<ul class="legend">{items}</ul>' if items else ""
+
+
+def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]) -> Markup:
+    """Stacked bars: one bar per label (month), one coloured segment per series."""
+    totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
+    top = _nice_max(max(totals, default=0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(labels), 1)
+    bar = slot * 0.6
+    xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
+    out = _frame(title, top, xs, labels)
+    for i, x in enumerate(xs):
+        base = TOP + plot_h
+        for n, (name, values) in enumerate(series.items()):
+            if not values[i]:
+                continue
+            h = plot_h * values[i] / top
+            base -= h
+            out.append(
+                f'<rect x="{x - bar / 2:.1f}" y="{base:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(name)} {escape(labels[i])}: '
+                f"{values[i]}</title></rect>"
+            )
+        if totals[i]:
+            out.append(
+                f'<text x="{x:.1f}" y="{base - 4:.1f}" text-anchor="middle" font-size="11" '
+                f'fill="#1d2329">{totals[i]}</text>'
+            )
+    out.append("</svg>")
+    return Markup("".join(out) + _legend(list(series)))
+
+
+def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]) -> Markup:
+    """One line per series over the labels (months), with a dot at each point."""
+    top = _nice_max(max((v for values in series.values() for v in values), default=0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(labels), 1)
+    xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
+    out = _frame(title, top, xs, labels)
+    for n, (name, values) in enumerate(series.items()):
+        colour = PALETTE[n % len(PALETTE)]
+        points = [(x, TOP + plot_h - plot_h * v / top) for x, v in zip(xs, values, strict=True)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+        for (x, y), v, label in zip(points, values, labels, strict=True):
+            out.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+                f"<title>{escape(name)} {escape(label)}: {v}</title></circle>"
+            )
+    out.append("</svg>")
+    return Markup("".join(out) + _legend(list(series)))
+
+
+def hbars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
+    """Horizontal bars, one per (label, value), e.g. open cases by state."""
+    top = _nice_max(max((v for _, v in items), default=0))
+    row, label_w = 26, 150
+    height = TOP + row * max(len(items), 1) + 8
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'class="chart" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    span = WIDTH - label_w - RIGHT - 40
+    for i, (label, value) in enumerate(items):
+        y = TOP + row * i
+        w = span * value / top
+        out.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="12" '
+            f'fill="#1d2329">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="16" fill="{PALETTE[0]}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" font-size="12" '
+            f'fill="#1d2329">{value}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))

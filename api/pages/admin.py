@@ -1,0 +1,123 @@
+"""Admin: rule parameters, minimum wages, users and roles, the audit chain."""
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.i18n import N_
+from api.pages.forms import FormPage, present, remember_form, yuan_to_fen
+from api.templating import render
+from compliance.audit import service as audit
+from compliance.context import Ctx
+from compliance.errors import FieldError, ValidationFailed
+from compliance.pay import service as pay
+from compliance.policy_params import service as policy_params
+from compliance.users import service as users
+from compliance.users.models import Role
+from compliance.users.overview import admin_overview
+
+router = APIRouter(include_in_schema=False)
+ADMIN = require_role(Role.ADMIN)
+
+
+def _context(ctx: Ctx, **extra: Any) -> dict[str, Any]:
+    return {
+        "o": admin_overview(ctx),
+        "roles": [r.value for r in Role],
+        "done": "",
+        "chain": None,
+        **extra,
+    }
+
+
+def _day(values: dict[str, str], name: str) -> date:
+    try:
+        return date.fromisoformat(values.get(name, "").strip())
+    except ValueError:
+        raise ValidationFailed.one(name, N_("not a date (e.g. 2026-04-01)")) from None
+
+
+@router.get("/admin", dependencies=[ADMIN])
+def admin(request: Request, ctx: CtxDep, done: str = "") -> Response:
+    """Settings, users and the audit chain of the office."""
+    return render(request, "pages/admin.html", _context(ctx, done=done))
+
+
+@router.get("/admin/audit/verify", dependencies=[ADMIN])
+def verify(request: Request, ctx: CtxDep) -> Response:
+    """Walk the audit chain now and show whether it is intact (changes nothing)."""
+    chain = audit.verify_chain(ctx)
+    return render(request, "pages/admin.html", _context(ctx, chain=chain))
+
+
+@router.post("/admin/rules/{rule_code}", dependencies=[ADMIN, csrf_checked])
+def publish(request: Request, rule_code: str, ctx: CtxDep, form: FormValues) -> Response:
+    """A new version of a rule's parameters from a date on, with the reason."""
+    values = dict(form)
+    remember_form(request, FormPage("pages/admin.html", _context(ctx), values, f"rule-{rule_code}"))
+    overrides: dict[str, int] = {}
+    errors = []
+    for key, text in values.items():
+        if key.startswith("p_") and text.strip():
+            try:
+                overrides[key[2:]] = int(text.strip())
+            except ValueError:
+                errors.append(FieldError(key, N_("must be a whole number")))
+    if errors:
+        raise ValidationFailed(errors)
+    policy_params.publish(
+        ctx, rule_code, overrides, _day(values, "effective_from"), values.get("reason", "")
+    )
+    return RedirectResponse(f"/admin?done=rule-{rule_code}#rule-{rule_code}", status_code=303)
+
+
+@router.post("/admin/minimum-wages", dependencies=[ADMIN, csrf_checked])
+def minimum_wage(request: Request, ctx: CtxDep, form: FormValues) -> Response:
+    """Record a city's monthly minimum wage from a date on."""
+    values = {k: form.get(k, "") for k in ("city", "amount", "effective_from", "note")}
+    remember_form(
+        request,
+        FormPage(
+            "pages/admin.html",
+            _context(ctx),
+            values,
+            "minwage",
+            aliases={"monthly_fen": "amount"},
+        ),
+    )
+    data: dict[str, Any] = {"monthly_fen": 0}
+    yuan_to_fen(values, "amount", "monthly_fen", data)
+    pay.set_minimum_wage(
+        ctx, values["city"], data["monthly_fen"], values["effective_from"], values["note"]
+    )
+    return RedirectResponse("/admin?done=minwage#minwage", status_code=303)
+
+
+@router.post("/admin/users", dependencies=[ADMIN, csrf_checked])
+def create_user(request: Request, ctx: CtxDep, form: FormValues) -> Response:
+    """Add a user with a role (staff users are linked to their staff record)."""
+    names = ("username", "display_name", "role", "staff_id", "is_director")
+    values = {k: form.get(k, "") for k in names}
+    remember_form(request, FormPage("pages/admin.html", _context(ctx), values, "user"))
+    data: dict[str, Any] = present(values, "username", "display_name", "role", "staff_id")
+    data["display_name"] = values["display_name"]
+    data["is_director"] = values["is_director"] == "1"
+    users.create_user(ctx, data)
+    return RedirectResponse("/admin?done=user#users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/disable", dependencies=[ADMIN, csrf_checked])
+def disable_user(user_id: int, ctx: CtxDep) -> Response:
+    """Disable a user; their sessions and tokens end at once."""
+    users.set_active(ctx, user_id, False)
+    return RedirectResponse("/admin?done=disabled#users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/enable", dependencies=[ADMIN, csrf_checked])
+def enable_user(user_id: int, ctx: CtxDep) -> Response:
+    """Enable a disabled user again."""
+    users.set_active(ctx, user_id, True)
+    return RedirectResponse("/admin?done=enabled#users", status_code=303)

@@ -1,0 +1,235 @@
+"""The HR review queue and the case page, with one form per life-cycle step."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.i18n import N_, translator
+from api.labels import labeller
+from api.pages.forms import FormPage, remember_form, yuan_to_fen
+from api.templating import render
+from compliance.cases import service as cases
+from compliance.cases import view
+from compliance.context import Ctx
+from compliance.errors import FieldError, ValidationFailed
+from compliance.users.models import Role
+from policies import registry
+from policies.sanction import OUTCOME_LABELS_EN, OUTCOME_LABELS_ZH, OutcomeKind, Severity
+
+router = APIRouter(include_in_schema=False)
+READERS = require_role(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+AMEND_ROWS = 3
+AMEND_FIELDS = tuple(
+    f"{f}_{n}" for n in range(1, AMEND_ROWS + 1) for f in ("kind", "amount", "note")
+)
+
+
+@dataclass
+class CaseForm(FormPage):
+    """The case page again after a failed step; the template learns the status (409 etc.)."""
+
+    def render(
+        self, request: Request, status: int, errors: list[FieldError], message: str
+    ) -> Response:
+        """Show the case as it is now, with the step's errors and a reload hint on conflict."""
+        self.context = {**self.context, "status": status}
+        return super().render(request, status, errors, message)
+
+
+def _outcomes(values: dict[str, str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i in range(1, AMEND_ROWS + 1):
+        kind = values.get(f"kind_{i}", "").strip()
+        if not kind:
+            continue
+        row: dict[str, Any] = {"kind": kind, "note": values.get(f"note_{i}", "")}
+        yuan_to_fen(values, f"amount_{i}", "amount_fen", row)
+        out.append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class Step:
+    """One life-cycle step as a form: who may post it, its fields, the one service it calls."""
+
+    action: str
+    roles: tuple[Role, ...]
+    fields: tuple[str, ...]
+    run: Callable[[Ctx, int, dict[str, str]], object]
+
+
+def _int(v: dict[str, str], name: str) -> int:
+    text = v.get(name, "").strip()
+    if not text.isdigit():
+        raise ValidationFailed.one(name, N_("is required"))
+    return int(text)
+
+
+def _due(v: dict[str, str]) -> Any:
+    return v["due"].strip() or None
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "add_evidence",
+        (Role.MANAGER, Role.HR),
+        ("finding_id",),
+        lambda c, i, v: cases.add_evidence(c, i, _int(v, "finding_id")),
+    ),
+    Step(
+        "request_statement",
+        (Role.HR,),
+        ("due",),
+        lambda c, i, v: cases.request_statement(c, i, _due(v)),
+    ),
+    Step(
+        "submit_statement",
+        (Role.HR, Role.STAFF),
+        ("text",),
+        lambda c, i, v: cases.submit_statement(c, i, v["text"]),
+    ),
+    Step(
+        "record_refusal",
+        (Role.HR,),
+        ("note",),
+        lambda c, i, v: cases.record_refusal(c, i, v["note"]),
+    ),
+    Step("record_silence", (Role.HR,), (), lambda c, i, v: cases.record_silence(c, i)),
+    Step(
+        "propose",
+        (Role.HR,),
+        ("severity", "severity_reason"),
+        lambda c, i, v: cases.propose(c, i, v["severity"], v["severity_reason"]),
+    ),
+    Step(
+        "amend",
+        (Role.HR,),
+        (
+            "reason",
+            *(f"{f}_{n}" for n in range(1, AMEND_ROWS + 1) for f in ("kind", "amount", "note")),
+        ),
+        lambda c, i, v: cases.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
+    ),
+    Step(
+        "record_union_notice",
+        (Role.HR,),
+        ("reasons",),
+        lambda c, i, v: cases.record_union_notice(c, i, v["reasons"]),
+    ),
+    Step(
+        "record_union_reply",
+        (Role.HR,),
+        ("reply",),
+        lambda c, i, v: cases.record_union_reply(c, i, v["reply"]),
+    ),
+    Step(
+        "approve",
+        (Role.HR, Role.MANAGER),
+        ("justification",),
+        lambda c, i, v: cases.approve(c, i, v["justification"]),
+    ),
+    Step("dismiss", (Role.HR,), ("reason",), lambda c, i, v: cases.dismiss(c, i, v["reason"])),
+    Step(
+        "serve_notice",
+        (Role.HR,),
+        ("content",),
+        lambda c, i, v: cases.serve_notice(c, i, v["content"]),
+    ),
+    Step("acknowledge", (Role.STAFF,), (), lambda c, i, v: cases.acknowledge(c, i)),
+    Step("record_ack_refusal", (Role.HR,), (), lambda c, i, v: cases.record_ack_refusal(c, i)),
+    Step("appeal", (Role.STAFF,), ("grounds",), lambda c, i, v: cases.appeal(c, i, v["grounds"])),
+    Step(
+        "decide_appeal",
+        (Role.HR, Role.MANAGER),
+        ("outcome", "reasoning"),
+        lambda c, i, v: cases.decide_appeal(c, i, v["outcome"], v["reasoning"]),
+    ),
+    Step("finalize", (Role.HR,), (), lambda c, i, v: cases.finalize(c, i)),
+    Step("mark_executed", (Role.HR,), (), lambda c, i, v: cases.mark_executed(c, i)),
+    Step("close", (Role.HR,), (), lambda c, i, v: cases.close(c, i)),
+    Step(
+        "annotate",
+        (Role.MANAGER, Role.HR, Role.ADMIN),
+        ("text",),
+        lambda c, i, v: cases.annotate(c, i, v["text"]),
+    ),
+)
+
+
+def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
+    t = translator(request)
+    outcome_labels = OUTCOME_LABELS_ZH if t.lang == "zh" else OUTCOME_LABELS_EN
+    return {
+        "v": view.case_view(ctx, case_id),
+        "label": labeller(t),
+        "severities": [s.value for s in Severity],
+        "outcome_kinds": [(k.value, outcome_labels[k]) for k in OutcomeKind],
+        "outcome_label": lambda k: outcome_labels.get(OutcomeKind(k), k),
+        "amend_rows": range(1, AMEND_ROWS + 1),
+        "done": "",
+        "status": 200,
+    }
+
+
+@router.get("/cases", dependencies=[READERS])
+def queue(
+    request: Request,
+    ctx: CtxDep,
+    status: str = "",
+    rule: str = "",
+    staff_id: int | None = None,
+) -> Response:
+    """Cases by state, newest first, filtered by state, rule and staff member."""
+    q = view.queue(ctx, status=status or None, rule_code=rule or None, staff_id=staff_id)
+    return render(
+        request,
+        "pages/cases.html",
+        {
+            "q": q,
+            "label": labeller(translator(request)),
+            "rules": [p.code for p in registry.RULES],
+            "filters": {"status": status, "rule": rule, "staff_id": staff_id or ""},
+        },
+    )
+
+
+@router.get("/cases/{case_id}", dependencies=[READERS])
+def case_page(request: Request, case_id: int, ctx: CtxDep, done: str = "") -> Response:
+    """The case: evidence, rule, statement, proposal, approvals, gates, and the next steps."""
+    context = _case_context(request, ctx, case_id)
+    context["done"] = done
+    return render(request, "pages/case.html", context)
+
+
+def _register(step: Step) -> None:
+    def take(request: Request, case_id: int, ctx: CtxDep, form: FormValues) -> Response:
+        values = {k: form.get(k, "") for k in step.fields}
+        remember_form(
+            request,
+            CaseForm(
+                "pages/case.html",
+                _case_context(request, ctx, case_id),
+                values,
+                step.action,
+                aliases={"outcomes": "kind_1"},
+            ),
+        )
+        step.run(ctx, case_id, values)
+        return RedirectResponse(f"/cases/{case_id}?done={step.action}", status_code=303)
+
+    take.__doc__ = f"Case step: {step.action}, then back to the case page."
+    router.add_api_route(
+        f"/cases/{{case_id}}/{step.action}",
+        take,
+        methods=["POST"],
+        dependencies=[require_role(*step.roles), csrf_checked],
+        name=f"case_{step.action}",
+    )
+
+
+for _step in STEPS:
+    _register(_step)

@@ -1,0 +1,95 @@
+"""Staff self-service: my findings, my cases, and answering a case (statement, sign, appeal)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import CtxDep, csrf_checked, require_role
+from api.i18n import N_, translator
+from api.labels import labeller
+from api.pages.forms import FormPage, remember_form
+from api.templating import render
+from compliance.cases import service as cases
+from compliance.context import Ctx
+from compliance.findings import service as findings
+from compliance.users.models import Role
+from policies import registry
+
+router = APIRouter(include_in_schema=False)
+STAFF = require_role(Role.STAFF)
+# What a finding's triage state means to the person it is about.
+FINDING_STATES = {
+    "open": N_("Being looked at"),
+    "confirmed": N_("Confirmed"),
+    "dismissed": N_("Dismissed: no breach"),
+}
+DONE = {
+    "statement": N_("Your statement has been recorded."),
+    "acknowledge": N_("You have signed for the notice."),
+    "appeal": N_("Your appeal has been filed."),
+}
+
+
+@router.get("/me", dependencies=[STAFF])
+def overview(request: Request, ctx: CtxDep) -> Response:
+    """Findings and cases about the signed-in staff member (and no one else)."""
+    context = {
+        "findings": findings.list_mine(ctx),
+        "cases": cases.list_cases(ctx),
+        "states": FINDING_STATES,
+        "label": labeller(translator(request)),
+    }
+    return render(request, "pages/me.html", context)
+
+
+def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
+    detail = cases.get_case(ctx, case_id)
+    return {
+        "d": detail,
+        "policy": registry.get(detail.case.rule_code),
+        "label": labeller(translator(request)),
+        "done": "",
+        "done_text": DONE,
+    }
+
+
+@router.get("/me/cases/{case_id}", dependencies=[STAFF])
+def case(request: Request, case_id: int, ctx: CtxDep, done: str = "") -> Response:
+    """One of my cases: the rule, the findings, deadlines and what I can do now."""
+    context = _case_context(request, ctx, case_id)
+    context["done"] = done if done in DONE else ""
+    return render(request, "pages/me_case.html", context)
+
+
+def _form(request: Request, ctx: Ctx, case_id: int, values: dict[str, str], fid: str) -> None:
+    page = FormPage("pages/me_case.html", _case_context(request, ctx, case_id), values, fid)
+    remember_form(request, page)
+
+
+@router.post("/me/cases/{case_id}/statement", dependencies=[STAFF, csrf_checked])
+def statement(
+    request: Request, case_id: int, ctx: CtxDep, text: Annotated[str, Form()] = ""
+) -> Response:
+    """Submit my statement (申辩) before the deadline."""
+    _form(request, ctx, case_id, {"text": text}, "statement")
+    cases.submit_statement(ctx, case_id, text)
+    return RedirectResponse(f"/me/cases/{case_id}?done=statement", status_code=303)
+
+
+@router.post("/me/cases/{case_id}/acknowledge", dependencies=[STAFF, csrf_checked])
+def acknowledge(request: Request, case_id: int, ctx: CtxDep) -> Response:
+    """Sign for the decision notice."""
+    _form(request, ctx, case_id, {}, "acknowledge")
+    cases.acknowledge(ctx, case_id)
+    return RedirectResponse(f"/me/cases/{case_id}?done=acknowledge", status_code=303)
+
+
+@router.post("/me/cases/{case_id}/appeal", dependencies=[STAFF, csrf_checked])
+def appeal(
+    request: Request, case_id: int, ctx: CtxDep, grounds: Annotated[str, Form()] = ""
+) -> Response:
+    """Appeal the decision while the window is open."""
+    _form(request, ctx, case_id, {"grounds": grounds}, "appeal")
+    cases.appeal(ctx, case_id, grounds)
+    return RedirectResponse(f"/me/cases/{case_id}?done=appeal", status_code=303)

@@ -1,0 +1,81 @@
+"""The cashier's desk: tips handed over with a countersignature, and printable receipts."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
+from api.templating import render
+from compliance.context import Ctx
+from compliance.residents.service import list_units
+from compliance.staff.service import list_staff
+from compliance.tips import service
+from compliance.users.models import Role
+
+router = APIRouter(include_in_schema=False)
+CASHIER = require_role(Role.CASHIER)
+RECEIPT_READERS = require_role(Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)
+
+
+def _desk(ctx: Ctx) -> dict[str, Any]:
+    pending, done = service.desk(ctx)
+    staff = list_staff(ctx, status="active")
+    units = list_units(ctx)
+    return {
+        "pending": pending,
+        "done": done,
+        "signers": [(u.id, u.display_name) for u in service.countersigners(ctx)],
+        "staff_options": [(s.id, f"{s.employee_no} {s.name}") for s in staff],
+        "unit_options": [(u.id, f"{u.building} {u.room}") for u in units],
+    }
+
+
+@router.get("/tips", dependencies=[CASHIER])
+def desk(request: Request, ctx: CtxDep) -> Response:
+    """Tips waiting to be handed over, the one-step form, and the latest receipts."""
+    now = ctx.now().astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M")
+    values = {"received_at": now, "handed_over_at": now}
+    return render(request, "pages/tips.html", {**_desk(ctx), "values": values, "now": now})
+
+
+@router.post("/tips/new", dependencies=[CASHIER, csrf_checked])
+def record(request: Request, ctx: CtxDep, form: FormValues) -> Response:
+    """Declare a tip and hand it over at the desk in one go, then show its receipt."""
+    page = FormPage(
+        "pages/tips.html",
+        {**_desk(ctx), "now": form.get("handed_over_at", "")},
+        form,
+        "new",
+        aliases={"amount_fen": "amount"},
+    )
+    remember_form(request, page)
+    data: dict[str, Any] = present(form, "staff_id", "unit_id", "countersigned_by")
+    for name in ("received_at", "handed_over_at"):
+        data[name] = local_datetime(form.get(name, "").strip(), ctx.tz)
+    yuan_to_fen(form, "amount", "amount_fen", data)
+    tip = service.record_tip_with_handover(ctx, data)
+    return RedirectResponse(f"/tips/{tip.id}/receipt", status_code=303)
+
+
+@router.post("/tips/{tip_id}/handover", dependencies=[CASHIER, csrf_checked])
+def hand_over(request: Request, tip_id: int, ctx: CtxDep, form: FormValues) -> Response:
+    """Receive a declared tip with a countersignature, then show its receipt."""
+    page = FormPage(
+        "pages/tips.html",
+        {**_desk(ctx), "now": form.get("handed_over_at", "")},
+        form,
+        f"handover-{tip_id}",
+    )
+    remember_form(request, page)
+    signer = form.get("countersigned_by", "").strip()
+    when = local_datetime(form.get("handed_over_at", "").strip(), ctx.tz)
+    tip = service.hand_over(ctx, tip_id, signer, when)  # type: ignore[arg-type]
+    return RedirectResponse(f"/tips/{tip.id}/receipt", status_code=303)
+
+
+@router.get("/tips/{tip_id}/receipt", dependencies=[RECEIPT_READERS])
+def receipt(request: Request, tip_id: int, ctx: CtxDep) -> Response:
+    """The receipt, laid out for printing."""
+    return render(request, "pages/tip_receipt.html", {"r": service.get_receipt(ctx, tip_id)})

@@ -1,0 +1,85 @@
+"""/api/spot-checks: record a spot check, with photos uploaded in the same request or by id."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from api.deps import CtxDep, require_role
+from api.pages.spot_checks import uploaded_photos
+from compliance.errors import ValidationFailed
+from compliance.inspections import service
+from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead, SpotCheckResult
+from compliance.users.models import Role
+
+router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])
+MULTIPART_HELP = (
+    "Either a JSON body (SpotCheckCreate; photos as ids of stored files), or "
+    "multipart/form-data with a `data` field holding that JSON and one or more `photos` files."
+)
+
+
+class SpotCheckInput:
+    """The check as JSON and the photo files uploaded with it (none for a JSON body)."""
+
+    def __init__(self, data: dict[str, Any], uploads: list[tuple[bytes, str]]) -> None:
+        self.data = data
+        self.uploads = uploads
+
+
+async def spot_check_input(request: Request) -> SpotCheckInput:
+    """Read either body shape; anything unreadable is a 422 on `body`."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        raw = form.get("data")
+        uploads = await uploaded_photos(request)
+    else:
+        raw = (await request.body()).decode("utf-8", "replace")
+        uploads = []
+    try:
+        data = json.loads(raw) if isinstance(raw, str) and raw.strip() else None
+    except json.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict):
+        raise ValidationFailed.one("body", "a JSON object (or multipart `data` field) is required")
+    return SpotCheckInput(data, uploads)
+
+
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[require_role(Role.MANAGER)],
+    description=MULTIPART_HELP,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": SpotCheckCreate.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "data": {"type": "string", "description": "SpotCheckCreate as JSON"},
+                            "photos": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                        },
+                        "required": ["data"],
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+def record(
+    body: Annotated[SpotCheckInput, Depends(spot_check_input)], ctx: CtxDep
+) -> SpotCheckRead:
+    """Record a spot check; failed items become findings (their ids are returned)."""
+    return service.record_spot_check_with_photos(ctx, body.data, body.uploads)
+
+
+@router.get("/{spot_check_id}", dependencies=[require_role(Role.MANAGER, Role.HR)])
+def get(spot_check_id: int, ctx: CtxDep) -> SpotCheckResult:
+    """A recorded spot check with its answers, photos and the findings it raised."""
+    return service.get_spot_check(ctx, spot_check_id)

@@ -1,0 +1,33 @@
+"""/api/tips: declaring tips, handing them over to the cashier, receipts."""
+
+from fastapi import APIRouter
+
+from api.deps import CtxDep, require_role
+from compliance.tips import service
+from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt
+from compliance.users.models import Role
+
+router = APIRouter(prefix="/api/tips", tags=["tips"])
+
+
+@router.post(
+    "", status_code=201, dependencies=[require_role(Role.STAFF, Role.CASHIER, Role.MANAGER)]
+)
+def declare(body: TipDeclare, ctx: CtxDep) -> TipRead:
+    """Declare a tip received from a resident (staff declare only their own)."""
+    return service.declare_tip(ctx, body)
+
+
+@router.post("/{tip_id}/handover", dependencies=[require_role(Role.CASHIER)])
+def hand_over(tip_id: int, body: HandOver, ctx: CtxDep) -> TipRead:
+    """Receive a declared tip with a countersignature; returns the gap-free receipt number."""
+    return service.hand_over(ctx, tip_id, body.countersigned_by, body.handed_over_at)
+
+
+@router.get(
+    "/{tip_id}/receipt",
+    dependencies=[require_role(Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)],
+)
+def receipt(tip_id: int, ctx: CtxDep) -> TipReceipt:
+    """What the printed receipt shows."""
+    return service.get_receipt(ctx, tip_id)

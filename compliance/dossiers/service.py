@@ -1,0 +1,206 @@
+"""Issue case dossiers (number, PDF, SHA-256 in the audit chain) and verify printed ones."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session, col, select
+
+from compliance.audit import service as audit
+from compliance.audit.models import AuditHead
+from compliance.cases import repository as case_repo
+from compliance.cases.models import Case
+from compliance.clock import local_date
+from compliance.context import Ctx
+from compliance.counters.service import next_number
+from compliance.dossiers import labels as lb
+from compliance.dossiers.models import Dossier
+from compliance.dossiers.render import render_dossier
+from compliance.dossiers.viewmodel import DossierView, build_content, issue_view
+from compliance.errors import ValidationFailed
+from compliance.offices.models import Office
+from compliance.users.models import Role, User
+
+PRINT_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class DossierRecord(BaseModel):
+    """An issued dossier as stored."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    number: str
+    sha256: str
+    content_digest: str
+    size_bytes: int
+    language: str
+    issued_at: datetime
+    issued_by: int | None
+    chain_seq: int
+    chain_hash: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A dossier numbered and frozen, waiting to be rendered and recorded."""
+
+    case_id: int
+    view: DossierView
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether a PDF is one the office issued."""
+
+    ok: bool
+    sha256: str
+    dossier_number: str = ""
+    case_number: str = ""
+    case_id: int | None = None
+    issued_at: datetime | None = None
+    issued_by: str = ""
+    language: str = ""
+
+    def message(self) -> str:
+        """One line for people."""
+        if not self.ok:
+            return f"altered/unknown: no dossier with SHA-256 {self.sha256} was issued"
+        when = self.issued_at.isoformat() if self.issued_at else "?"
+        return (
+            f"genuine: dossier {self.dossier_number} of case {self.case_number}, issued {when}"
+            f" by {self.issued_by or '?'}"
+        )
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in lb.LANGS:
+        raise ValidationFailed.one("lang", f"unknown language {lang!r} (zh or en)")
+    return lang
+
+
+def _base_url(ctx: Ctx) -> str:
+    value = getattr(ctx.settings, "base_url", None)
+    return str(value) if value else DEFAULT_BASE_URL
+
+
+def prepare(ctx: Ctx, case_ids: list[int], lang: str = "zh") -> list[Prepared]:
+    """Number dossiers for the cases and freeze their view models (one transaction)."""
+    ctx.require(*PRINT_ROLES)
+    _check_lang(lang)
+    session = ctx.session
+    office = session.exec(select(Office).where(col(Office.id) == ctx.actor.office_id)).one()
+    cases = [case_repo.get_visible(session, ctx.actor, cid) for cid in case_ids]
+    now = ctx.now()
+    today = local_date(now, ctx.tz)
+    me = session.exec(select(User.display_name).where(col(User.id) == ctx.actor.user_id)).one()
+    out = []
+    for case in cases:
+        # The counter row lock also queues concurrent printing, so the chain head read
+        # below is the one this dossier's own event will follow.
+        n = next_number(session, office.id or 0, "dossier", today.year)
+        head = session.exec(select(AuditHead).where(col(AuditHead.id) == 1)).one()
+        content = build_content(session, ctx.settings, case, lang, today)
+        view = issue_view(
+            content,
+            dossier_number=f"{office.code}-D-{today.year}-{n:04d}",
+            issued_at=now,
+            issued_by=me,
+            base_url=_base_url(ctx),
+            chain_seq=head.seq,
+            chain_hash=head.hash,
+            tz=ctx.tz,
+        )
+        out.append(Prepared(case.id or 0, view))
+    return out
+
+
+def record_issue(ctx: Ctx, prepared: Prepared, data: bytes) -> Dossier:
+    """Store the issued PDF's SHA-256 and write it to the audit chain (no commit)."""
+    view = prepared.view
+    row = Dossier(
+        office_id=ctx.actor.office_id,
+        case_id=prepared.case_id,
+        number=view.dossier_number,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_digest=view.fingerprint,
+        size_bytes=len(data),
+        language=view.content.lang,
+        issued_at=ctx.now(),
+        issued_by=ctx.actor.user_id,
+        chain_seq=view.chain_seq,
+        chain_hash=view.chain_hash,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(
+        ctx,
+        "dossier.issued",
+        "dossier",
+        row.id,
+        {
+            "number": row.number,
+            "case_id": row.case_id,
+            "case_number": view.content.case_number,
+            "sha256": row.sha256,
+            "content_digest": row.content_digest,
+            "size_bytes": row.size_bytes,
+            "language": row.language,
+            "chain_seq": row.chain_seq,
+            "chain_hash": row.chain_hash,
+        },
+    )
+    return row
+
+
+def print_dossier(ctx: Ctx, case_id: int, lang: str = "zh") -> tuple[bytes, DossierRecord]:
+    """Print one case's dossier: number it, render the PDF, record its SHA-256, commit."""
+    try:
+        (prepared,) = prepare(ctx, [case_id], lang)
+        data = render_dossier(prepared.view)
+        row = record_issue(ctx, prepared, data)
+        record = DossierRecord.model_validate(row)
+        ctx.session.commit()
+    except BaseException:
+        ctx.session.rollback()
+        raise
+    return data, record
+
+
+def verify_pdf(session: Session, data: bytes) -> Verification:
+    """Look a PDF's SHA-256 up among issued dossiers: genuine (which case, when) or not."""
+    digest = hashlib.sha256(data).hexdigest()
+    row = session.exec(
+        select(Dossier, Case.number, User.display_name)
+        .join(Case, col(Case.id) == col(Dossier.case_id))
+        .outerjoin(User, col(User.id) == col(Dossier.issued_by))
+        .where(col(Dossier.sha256) == digest)
+        .order_by(col(Dossier.id))
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        return Verification(ok=False, sha256=digest)
+    dossier, case_number, issued_by = row
+    return Verification(
+        ok=True,
+        sha256=digest,
+        dossier_number=dossier.number,
+        case_number=case_number,
+        case_id=dossier.case_id,
+        issued_at=dossier.issued_at,
+        issued_by=issued_by or "",
+        language=dossier.language,
+    )
+
+
+def list_dossiers(ctx: Ctx, case_id: int) -> list[DossierRecord]:
+    """Dossiers printed for a case, oldest first."""
+    ctx.require(*PRINT_ROLES)
+    case = case_repo.get_visible(ctx.session, ctx.actor, case_id)
+    rows = ctx.session.exec(
+        select(Dossier).where(col(Dossier.case_id) == case.id).order_by(col(Dossier.id))
+    ).all()
+    return [DossierRecord.model_validate(r) for r in rows]

@@ -1,0 +1,143 @@
+"""Dashboard figures, aggregated in SQL: breaches by rule and team per month, repeat
+offenders, open cases by state, this month's deductions."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import and_, case, func, select
+from sqlmodel import col
+
+from compliance.cases.lifecycle import TERMINAL_STATES
+from compliance.cases.models import Case
+from compliance.clock import local_date
+from compliance.context import Ctx
+from compliance.findings.models import Finding, FindingStatus
+from compliance.pay.models import Deduction, Instalment
+from compliance.staff.models import Staff
+from compliance.users.models import Role
+from policies.guardrails import add_months
+
+STATS_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
+MONTHS = 6
+REPEAT_MONTHS = 12
+
+
+class Offender(BaseModel):
+    """A staff member with more than one confirmed breach in the window."""
+
+    staff_id: int
+    name: str
+    employee_no: str
+    team: str
+    breaches: int
+    rules: int
+
+
+class Dashboard(BaseModel):
+    """Everything on the dashboard; series are {label: [count per month]}."""
+
+    months: list[str]
+    by_rule: dict[str, list[int]]
+    by_team: dict[str, list[int]]
+    offenders: list[Offender]
+    open_cases: dict[str, int]
+    deduction_month: str
+    deductions_fen: int
+    deductions_count: int
+    deductions_staff: int
+
+
+def _month_bucket(ctx: Ctx, column: Any, firsts: list[date]) -> Any:
+    """A CASE putting each time into its local month ('2026-03'), None outside the window."""
+    edges = [datetime.combine(d, time(), ctx.tz) for d in [*firsts, add_months(firsts[-1], 1)]]
+    return case(
+        *[
+            (and_(column >= lo, column < hi), f"{d:%Y-%m}")
+            for d, lo, hi in zip(firsts, edges, edges[1:], strict=False)
+        ],
+        else_=None,
+    )
+
+
+def _series(rows: Any, labels: list[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for key, month, n in rows:
+        if month is None:
+            continue
+        out.setdefault(str(key), [0] * len(labels))[labels.index(month)] += int(n)
+    return dict(sorted(out.items()))
+
+
+def dashboard(ctx: Ctx) -> Dashboard:
+    """The office's figures for the last six months (manager, HR, admin)."""
+    ctx.require(*STATS_ROLES)
+    s, office_id = ctx.session, ctx.actor.office_id
+    today = local_date(ctx.now(), ctx.tz)
+    this_month = today.replace(day=1)
+    firsts = [add_months(this_month, -i) for i in range(MONTHS - 1, -1, -1)]
+    labels = [f"{d:%Y-%m}" for d in firsts]
+    bucket = _month_bucket(ctx, col(Finding.occurred_at), firsts).label("month")
+    confirmed = and_(
+        col(Finding.office_id) == office_id, col(Finding.status) == FindingStatus.CONFIRMED.value
+    )
+    by_rule = s.execute(
+        select(col(Finding.rule_code), bucket, func.count())
+        .where(confirmed)
+        .group_by(col(Finding.rule_code), bucket)
+    )
+    by_team = s.execute(
+        select(col(Staff.team), bucket, func.count())
+        .join(Staff, col(Staff.id) == col(Finding.staff_id))
+        .where(confirmed)
+        .group_by(col(Staff.team), bucket)
+    )
+    since = datetime.combine(add_months(this_month, -(REPEAT_MONTHS - 1)), time(), ctx.tz)
+    breaches = func.count(col(Finding.id))
+    offenders = s.execute(
+        select(
+            col(Staff.id),
+            col(Staff.name),
+            col(Staff.employee_no),
+            col(Staff.team),
+            breaches,
+            func.count(func.distinct(col(Finding.rule_code))),
+        )
+        .join(Staff, col(Staff.id) == col(Finding.staff_id))
+        .where(confirmed, col(Finding.occurred_at) >= since)
+        .group_by(col(Staff.id), col(Staff.name), col(Staff.employee_no), col(Staff.team))
+        .having(breaches >= 2)
+        .order_by(breaches.desc(), col(Staff.employee_no))
+        .limit(20)
+    )
+    open_cases = s.execute(
+        select(col(Case.status), func.count())
+        .where(
+            col(Case.office_id) == office_id,
+            col(Case.status).not_in([t.value for t in TERMINAL_STATES]),
+        )
+        .group_by(col(Case.status))
+    )
+    fen, count, staff = s.execute(
+        select(
+            func.coalesce(func.sum(col(Instalment.amount_fen)), 0),
+            func.count(col(Instalment.id)),
+            func.count(func.distinct(col(Instalment.staff_id))),
+        )
+        .join(Deduction, col(Deduction.id) == col(Instalment.deduction_id))
+        .where(col(Deduction.office_id) == office_id, col(Instalment.month) == this_month)
+    ).one()
+    return Dashboard(
+        months=labels,
+        by_rule=_series(by_rule, labels),
+        by_team=_series(by_team, labels),
+        offenders=[
+            Offender(staff_id=i, name=n, employee_no=no, team=t, breaches=int(b), rules=int(r))
+            for i, n, no, t, b, r in offenders
+        ],
+        open_cases={st: int(n) for st, n in open_cases},
+        deduction_month=f"{this_month:%Y-%m}",
+        deductions_fen=int(fen),
+        deductions_count=int(count),
+        deductions_staff=int(staff),
+    )

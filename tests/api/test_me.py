@@ -1,0 +1,110 @@
+"""Staff self-service: only one's own findings, cases and photos; statement before the deadline."""
+
+import io
+
+from PIL import Image
+from sqlalchemy import select
+
+from compliance.cases.models import Case, Statement
+from compliance.files.service import store_image
+from compliance.inspections.service import record_spot_check
+from policies import registry
+from tests.api.helpers import XSS
+from tests.compliance.cases.helpers import S, drive
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_staff_see_only_their_own_cases_and_findings(browser, office, ctx):
+    mine = drive(ctx, office, S.AWAITING_STATEMENT, staff=0)
+    theirs = drive(ctx, office, S.AWAITING_STATEMENT, staff=1)
+    numbers = {
+        c.id: c.number for c in ctx.session.execute(select(Case)).scalars() if c.id is not None
+    }
+    page = browser("staff").client.get("/me").text
+    assert numbers[mine] in page and numbers[theirs] not in page
+    assert f'href="/me/cases/{mine}"' in page
+    assert "R05" in page  # the finding about them
+    other = browser("staff2").client.get("/me").text
+    assert numbers[theirs] in other and numbers[mine] not in other
+
+
+def test_staff_b_gets_404_on_staff_a_case_and_its_forms(browser, office, ctx):
+    case_a = drive(ctx, office, S.AWAITING_STATEMENT, staff=0)
+    b = browser("staff2")
+    assert b.client.get(f"/me/cases/{case_a}").status_code == 404
+    r = b.post(f"/me/cases/{case_a}/statement", {"text": "不是我"})
+    assert r.status_code == 404
+    assert ctx.session.execute(select(Statement)).first() is None
+
+
+def test_statement_before_the_deadline(browser, office, ctx):
+    case_id = drive(ctx, office, S.AWAITING_STATEMENT, staff=0)
+    b = browser("staff")
+    page = b.client.get(f"/me/cases/{case_id}").text
+    assert f'action="/me/cases/{case_id}/statement"' in page
+    assert f'action="/me/cases/{case_id}/appeal"' not in page  # not in allowed_actions
+    assert registry.get("R05").text_zh in page  # the rule text
+    due = ctx.session.get(Case, case_id).statement_due
+    assert due.isoformat() in page
+    empty = b.post(f"/me/cases/{case_id}/statement", {"text": "  "})
+    assert empty.status_code == 422 and 'id="statement-text-error"' in empty.text
+    r = b.post(f"/me/cases/{case_id}/statement", {"text": f"我当时只是在调试电视 {XSS}"})
+    assert r.status_code == 303 and r.headers["location"].endswith("?done=statement")
+    after = b.client.get(r.headers["location"]).text
+    assert "我当时只是在调试电视" in after and XSS not in after and "&lt;script&gt;" in after
+    assert f'action="/me/cases/{case_id}/statement"' not in after
+    row = ctx.session.execute(select(Statement)).scalar_one()
+    assert row.kind == "statement"
+
+
+def test_acknowledge_and_appeal_when_notified(browser, office, ctx):
+    case_id = drive(ctx, office, S.NOTIFIED, staff=0)
+    b = browser("staff")
+    page = b.client.get(f"/me/cases/{case_id}").text
+    assert f'action="/me/cases/{case_id}/acknowledge"' in page
+    assert f'action="/me/cases/{case_id}/appeal"' in page
+    assert b.post(f"/me/cases/{case_id}/acknowledge").status_code == 303
+    r = b.post(f"/me/cases/{case_id}/appeal", {"grounds": "处理过重"})
+    assert r.status_code == 303
+    ctx.session.expire_all()
+    assert ctx.session.get(Case, case_id).status == "appealed"
+
+
+def test_staff_see_photos_of_their_own_checks_only(browser, office, ctx):
+    photo = store_image(ctx, _png(), "p.png")
+    record_spot_check(
+        ctx,
+        {
+            "staff_id": office.staff[0].id,
+            "area": "大堂",
+            "checked_at": "2026-03-31T01:00:00Z",
+            "items": [{"item_key": "badge_worn", "result": "fail"}],
+            "photos": [{"file_id": photo.id}],
+        },
+    )
+    assert browser("staff").client.get(f"/files/{photo.id}").status_code == 200
+    assert browser("staff2").client.get(f"/files/{photo.id}").status_code == 404
+    unattached = store_image(ctx, _png(), "q.png")
+    assert browser("staff").client.get(f"/files/{unattached.id}").status_code == 404
+    assert browser("hr").client.get(f"/files/{unattached.id}").status_code == 200
+
+
+def test_api_me_cases_and_findings_are_the_callers_own(
+    client, office, ctx, session, clock, settings
+):
+    from compliance.auth import service as auth
+    from compliance.context import Ctx
+
+    mine = drive(ctx, office, S.OPEN, staff=0)
+    drive(ctx, office, S.OPEN, staff=1)
+    c = Ctx(session=session, actor=office.actor("staff"), clock=clock, settings=settings)
+    headers = {"Authorization": f"Bearer {auth.create_token(c, {'name': 't'}).token}"}
+    cases = client.get("/api/me/cases", headers=headers).json()
+    assert [x["id"] for x in cases] == [mine]
+    found = client.get("/api/me/findings", headers=headers).json()
+    assert found and {f["staff_id"] for f in found} == {office.staff[0].id}

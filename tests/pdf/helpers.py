@@ -1,0 +1,146 @@
+"""A realistic case for dossier tests and the benchmark: evidence with photos, a tip line,
+feedback, a statement, a money outcome with instalments, notices and notes."""
+
+import io
+import random
+from datetime import timedelta
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from compliance.cases import service as cases
+from compliance.context import Ctx
+from compliance.feedback.service import record_feedback
+from compliance.files.service import store_image
+from compliance.findings.service import confirm, raise_manual
+from compliance.inspections.service import record_spot_check
+from compliance.pay.service import seed_example_minimum_wage
+from compliance.tips.service import record_tip_with_handover
+from tests.conftest import as_role
+from tests.factories import OfficeSet
+
+DAY = timedelta(days=1)
+
+
+def photo_bytes(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
+    """A phone-sized JPEG with some structure (not a flat colour that compresses to nothing)."""
+    rnd = random.Random(seed)
+    img = Image.new("RGB", size, (rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(60):
+        x, y = rnd.randrange(size[0]), rnd.randrange(size[1])
+        colour = (rnd.randrange(256), rnd.randrange(256), rnd.randrange(256))
+        draw.rectangle([x, y, x + rnd.randrange(50, 400), y + rnd.randrange(50, 300)], fill=colour)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def typical_case(
+    ctx: Ctx,
+    office: OfficeSet,
+    *,
+    feedback: int = 8,
+    photos: int = 3,
+    hostile: str = "",
+    staff: int = 0,
+    execute: bool = True,
+) -> int:
+    """An R12 case (a concealed tip) with a spot check joined to it, taken to `executed`.
+
+    Evidence: one spot check with `photos` photos, one tip line, `feedback` resident
+    reports (the first reports the tip). `hostile` is put into feedback text, a spot-check
+    note and an annotation.
+    """
+    mgr, hr = as_role(ctx, office, "manager"), as_role(ctx, office, "hr")
+    # The subject's own login where there is one; otherwise HR takes the statement on paper.
+    subject = as_role(ctx, office, {0: "staff", 1: "staff2"}.get(staff, "hr"))
+    sid = office.staff[staff].id
+    unit = office.units[0].id
+    now = ctx.clock.now()
+    seed_example_minimum_wage(ctx.session, now)
+    files = [store_image(mgr, photo_bytes(i), f"p{i}.jpg") for i in range(photos)]
+    check = record_spot_check(
+        mgr,
+        {
+            "staff_id": sid,
+            "unit_id": unit,
+            "checked_at": now - 4 * DAY,
+            "notes": f"抽查时发现在业主会所看电视。住户电话 13912345678。{hostile}",
+            "items": [{"item_key": "no_facility_use", "result": "fail", "note": hostile[:400]}],
+            "photos": [{"file_id": f.id, "item_key": "no_facility_use"} for f in files],
+        },
+    )
+    tip = record_tip_with_handover(
+        as_role(ctx, office, "cashier"),
+        {
+            "staff_id": sid,
+            "unit_id": unit,
+            "amount_fen": 20_000,
+            "received_at": now - 6 * DAY,
+            "countersigned_by": office.users["manager"].id,
+            "handed_over_at": now - 5 * DAY,
+        },
+    )
+    refs: list[dict[str, Any]] = [{"kind": "tip_line", "id": tip.id}]
+    for i in range(feedback):
+        fb = record_feedback(
+            mgr,
+            {
+                "staff_id": sid,
+                "unit_id": office.units[i % len(office.units)].id,
+                "channel": "visit",
+                "category": "tip_reported",
+                "text": f"住户反映第 {i + 1} 次:维修后塞给师傅红包,未见上交。{hostile}",
+                "amount_fen": 20_000 if i == 0 else None,
+                "occurred_at": now - 5 * DAY + i * (4 * DAY / max(feedback, 1)),
+            },
+        )
+        refs.append({"kind": "feedback", "id": fb.id})
+    # A manual finding cites at most 50 records: a long history becomes several findings.
+    finding_ids = [
+        raise_manual(
+            mgr,
+            {
+                "rule_code": "R12",
+                "staff_id": sid,
+                "occurred_at": now - 5 * DAY,
+                "note": "住户反映收受小费未上交",
+                "evidence": refs[start : start + 50],
+            },
+        ).id
+        for start in range(0, len(refs), 50)
+    ]
+    case_id = cases.confirm_into_case(mgr, finding_ids[0], "属实").id
+    for fid in finding_ids[1:]:
+        confirm(mgr, fid, {"reason": "属实"})
+        cases.add_evidence(mgr, case_id, fid)
+    for fid in check.finding_ids:
+        confirm(mgr, fid, {"reason": "抽查属实"})
+        cases.add_evidence(mgr, case_id, fid)
+    cases.request_statement(hr, case_id)
+    cases.submit_statement(subject, case_id, f"我当时忘记上交,第二天已补交。{hostile}")
+    cases.propose(hr, case_id, "standard", "初次违反,金额不大")
+    cases.amend(
+        hr,
+        case_id,
+        [
+            {"kind": "restitution", "amount_fen": 20_000, "note": "退还所收小费"},
+            {"kind": "wage_deduction", "amount_fen": 500_000, "note": "扣发当月工资"},
+            {"kind": "written_warning"},
+        ],
+        "按员工守则第十二条:上交小费并扣发当月工资",
+    )
+    if not execute:
+        return case_id
+    cases.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+    cases.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
+    if subject.actor.role == "staff":
+        cases.acknowledge(subject, case_id)
+    else:
+        cases.record_ack_refusal(hr, case_id)
+    ctx.clock.advance(8 * DAY)  # type: ignore[attr-defined]
+    cases.finalize(hr, case_id)
+    cases.mark_executed(hr, case_id)
+    cases.annotate(hr, case_id, f"已归档。{hostile}")
+    return case_id
