@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import cases_bench, detect_bench
+from bench import cases_bench, detect_bench, dossier_bench
 from compliance.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "var" / "bench.json"
