@@ -310,6 +310,31 @@ SEVERITY = {
     "en": {"minor": "minor", "standard": "standard", "serious": "serious"},
 }
 
+CATEGORY = {
+    "zh": {
+        "praise": "表扬", "attitude": "服务态度", "incompetent": "不能胜任",
+        "tip_reported": "反映给付小费", "solicitation": "索要财物", "theft": "偷盗",
+        "privacy": "议论家庭情况", "facility_use": "使用住户设施", "outsiders": "带无关人员入户",
+        "damage": "损坏财物", "lingering": "无故停留", "other": "其他",
+    },
+    "en": {
+        "praise": "praise", "attitude": "attitude", "incompetent": "incompetent",
+        "tip_reported": "tip reported", "solicitation": "solicitation", "theft": "theft",
+        "privacy": "privacy", "facility_use": "used facilities", "outsiders": "outsiders",
+        "damage": "damage", "lingering": "lingering", "other": "other",
+    },
+}  # fmt: skip
+
+CHANNEL = {
+    "zh": {"phone": "电话", "visit": "来访", "return_visit": "回访", "written": "书面"},
+    "en": {
+        "phone": "phone",
+        "visit": "visit",
+        "return_visit": "return visit",
+        "written": "written",
+    },
+}
+
 EVIDENCE = {
     "zh": {
         "inspection": "抽查",

@@ -467,7 +467,8 @@ def _feedback(session: Session, fmt: _Fmt, ids: set[int]) -> list[tuple[datetime
     kind = lb.word(lb.EVIDENCE, fmt.lang, "feedback")
     out = []
     for r in rows:
-        lines = [f"{fmt.L['kind']}: {r.category} · {r.channel}"]
+        category = lb.word(lb.CATEGORY, fmt.lang, r.category)
+        lines = [f"{fmt.L['kind']}: {category} · {lb.word(lb.CHANNEL, fmt.lang, r.channel)}"]
         if r.unit_id in units:
             unit, who = units[r.unit_id]
             lines.append(
