@@ -101,6 +101,11 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     # HR review queue, case pages, payroll, dashboard, rulebook, administration
     ("GET", "/cases"): Access(CASE_READERS, 200),
     ("GET", "/cases/{case_id}"): Access(CASE_READERS, 404),
+    ("POST", "/cases/{case_id}/dossier.pdf"): Access(
+        frozenset({"admin", "manager", "director", "hr"}), 404
+    ),
+    ("GET", "/dossiers/verify"): Access(EVERYONE, 200),
+    ("POST", "/dossiers/verify"): Access(EVERYONE, 422),
     ("POST", "/cases/{case_id}/add_evidence"): Access(TRIAGE, 404),
     ("POST", "/cases/{case_id}/request_statement"): Access(HR, 404),
     ("POST", "/cases/{case_id}/submit_statement"): Access(HR | {"staff"}, 404),

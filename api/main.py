@@ -28,6 +28,7 @@ from api.pages import (
 )
 from api.pages import admin as admin_pages
 from api.pages import cases as case_pages
+from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
 from api.routes import admin as admin_api
 from api.routes import cases as cases_api
@@ -77,6 +78,8 @@ ROUTERS = (
     overtime_api.router,
     tips_api.router,
     my_records_api.router,
+    # Printed dossiers and their verification
+    dossier_pages.router,
 )
 
 # Pages get a strict policy: no inline script or style, nothing from other sites.

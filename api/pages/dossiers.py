@@ -1,0 +1,58 @@
+"""Printing a case's dossier from the case page, and the public verification page.
+
+Anyone holding a printed or e-mailed dossier can check it here (the QR code on its cover
+leads to this page): the upload is hashed and looked up, nothing is stored.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
+from starlette.responses import Response
+
+from api.deps import CtxDep, SessionDep, csrf_checked, public, require_role
+from api.templating import render
+from compliance.dossiers.service import print_dossier, verify_pdf
+from compliance.users.models import Role
+
+router = APIRouter(include_in_schema=False)
+PRINTERS = require_role(Role.MANAGER, Role.HR, Role.ADMIN)
+# A dossier runs to a few MB at most; anything far bigger is not one of ours.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+
+
+@router.post("/cases/{case_id}/dossier.pdf", dependencies=[PRINTERS, csrf_checked])
+def print_case_dossier(ctx: CtxDep, case_id: int, lang: str = "zh") -> Response:
+    """Print the dossier (numbered, its SHA-256 in the audit chain) and download it."""
+    data, record = print_dossier(ctx, case_id, lang)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{record.number}.pdf"'},
+    )
+
+
+@router.get("/dossiers/verify", dependencies=[public])
+def verify_form(request: Request, number: str = "") -> Response:
+    """The upload form (the QR code on a dossier's cover brings its number along)."""
+    return render(
+        request, "pages/dossier_verify.html", {"number": number, "result": None, "error": False}
+    )
+
+
+@router.post("/dossiers/verify", dependencies=[public])
+async def verify_upload(
+    request: Request, session: SessionDep, file: Annotated[UploadFile | None, File()] = None
+) -> Response:
+    """Whether the uploaded PDF is a dossier the office issued: which case, when, by whom."""
+    data = await file.read(MAX_PDF_BYTES + 1) if file is not None else b""
+    if not data or len(data) > MAX_PDF_BYTES:
+        return render(
+            request,
+            "pages/dossier_verify.html",
+            {"number": "", "result": None, "error": True},
+            status_code=422,
+        )
+    result = verify_pdf(session, data)
+    return render(
+        request, "pages/dossier_verify.html", {"number": "", "result": result, "error": False}
+    )
