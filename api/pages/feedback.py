@@ -5,12 +5,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api import readmodels
 from api.deps import CtxDep, FormValues, csrf_checked, require_role
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
 from compliance.context import Ctx
 from compliance.feedback import service
+from compliance.feedback import views as feedback_views
 from compliance.users.models import Role
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
@@ -29,14 +29,14 @@ FIELDS = (
 
 
 def _form_context(ctx: Ctx) -> dict[str, Any]:
-    staff, units = readmodels.feedback_choices(ctx)
+    staff, units = feedback_views.feedback_choices(ctx)
     return {
         "staff": staff,
         "units": units,
         "channels": [c.value for c in FeedbackChannel],
         "categories": [c.value for c in FeedbackCategory],
         "ratings": [r.value for r in Satisfaction],
-        "recent": readmodels.recent_feedback(ctx),
+        "recent": feedback_views.recent_feedback(ctx),
         "saved": False,
     }
 

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api import readmodels
 from api.deps import CtxDep, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
@@ -20,7 +19,11 @@ DONE = {"confirmed", "dismissed"}
 
 
 def _queue(ctx: Ctx) -> dict[str, Any]:
-    return {"findings": readmodels.findings(ctx, status="open"), "done": "", "done_id": ""}
+    return {
+        "findings": service.triage_queue(ctx, status="open"),
+        "done": "",
+        "done_id": "",
+    }
 
 
 @router.get("/findings", dependencies=[TRIAGE])

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api import readmodels
 from api.deps import CtxDep, FormValues, csrf_checked, require_role
 from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
@@ -16,6 +15,7 @@ from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.damages.models import ValuationBasis
 from compliance.errors import ValidationFailed
+from compliance.feedback import views as feedback_views
 from compliance.files import service as files
 from compliance.overtime import service as overtime
 from compliance.residents.service import list_residents, list_units
@@ -85,7 +85,7 @@ def _now_local(ctx: Ctx) -> str:
 @router.get("/feedback", dependencies=[READERS])
 def feedback_list(request: Request, ctx: CtxDep) -> Response:
     """Recorded resident feedback of the office, newest first."""
-    rows = readmodels.recent_feedback(ctx, limit=200)
+    rows = feedback_views.recent_feedback(ctx, limit=200)
     return render(request, "pages/feedback_list.html", {"rows": rows})
 
 

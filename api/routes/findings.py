@@ -4,14 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from api import readmodels
 from api.deps import CtxDep, require_role
-from api.readmodels import FindingRow
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
+from compliance.findings import service as findings_service
 from compliance.findings.models import FindingStatus
-from compliance.findings.schemas import FindingRead, TriageIn
+from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
 from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
@@ -27,7 +26,7 @@ def list_findings(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[FindingRow]:
     """The office's findings, newest first (open ones unless another status is asked)."""
-    return readmodels.findings(
+    return findings_service.triage_queue(
         ctx,
         status=status.value if status else None,
         rule_code=rule_code,

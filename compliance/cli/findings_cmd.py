@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from compliance.cli.common import acting, console, kv_pairs, reports_errors
-from compliance.findings import repository, service
+from compliance.findings import service
 from compliance.findings.schemas import FindingRead
 
 app = typer.Typer(help="Findings: suspected breaches and their triage.", no_args_is_help=True)
@@ -31,22 +31,14 @@ def list_(
 ) -> None:
     """Findings of the acting user's office, newest first."""
     with acting(as_user) as ctx:
-        ctx.require(*service.TRIAGE_ROLES)
-        rows = repository.list_findings(
-            ctx.session,
-            ctx.actor.office_id,
-            status=status,
-            rule_code=rule,
-            staff_id=staff,
-            limit=limit,
-        )
+        rows = service.triage_queue(ctx, status=status, rule_code=rule, staff_id=staff, limit=limit)
         table = Table("id", "rule", "ver", "staff", "when (local)", "source", "explanation")
         for f in rows:
             table.add_row(
                 str(f.id),
                 f.rule_code,
                 f.policy_version,
-                str(f.staff_id),
+                f"{f.employee_no} {f.staff_name}",
                 f.occurred_at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M"),
                 f.source,
                 f.explanation_zh,

@@ -50,3 +50,37 @@ class FeedbackRead(BaseModel):
     amount_fen: int | None
     occurred_at: datetime
     received_at: datetime
+
+
+class StaffChoice(BaseModel):
+    """A staff member to pick in a form."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    employee_no: str
+    name: str
+    team: str
+
+
+class UnitChoice(BaseModel):
+    """A unit to pick in a form."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    building: str
+    room: str
+
+
+class FeedbackRow(BaseModel):
+    """Recorded feedback with the staff member's name and the unit."""
+
+    id: int
+    staff_name: str
+    unit: str
+    channel: str
+    category: str
+    text: str
+    amount_fen: int | None
+    occurred_at: datetime

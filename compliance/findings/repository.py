@@ -2,12 +2,14 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from compliance.errors import NotFound
 from compliance.findings.models import Finding
+from compliance.staff.models import Staff
 
 
 def existing_keys(
@@ -40,6 +42,28 @@ def get(session: Session, office_id: int, finding_id: int) -> Finding:
     return row
 
 
+def _filtered(
+    stmt: Any,
+    office_id: int,
+    status: str | None,
+    staff_id: int | None,
+    rule_code: str | None,
+    since: datetime | None,
+    limit: int,
+) -> Any:
+    """The office's findings matching the filters, newest first (filters in the query)."""
+    stmt = stmt.where(col(Finding.office_id) == office_id)
+    if status:
+        stmt = stmt.where(col(Finding.status) == status)
+    if staff_id is not None:
+        stmt = stmt.where(col(Finding.staff_id) == staff_id)
+    if rule_code:
+        stmt = stmt.where(col(Finding.rule_code) == rule_code)
+    if since is not None:
+        stmt = stmt.where(col(Finding.occurred_at) >= since)
+    return stmt.order_by(col(Finding.occurred_at).desc(), col(Finding.id).desc()).limit(limit)
+
+
 def list_findings(
     session: Session,
     office_id: int,
@@ -51,14 +75,22 @@ def list_findings(
     limit: int = 200,
 ) -> list[Finding]:
     """Findings of an office, newest first, filtered in the query."""
-    stmt = select(Finding).where(col(Finding.office_id) == office_id)
-    if status:
-        stmt = stmt.where(col(Finding.status) == status)
-    if staff_id is not None:
-        stmt = stmt.where(col(Finding.staff_id) == staff_id)
-    if rule_code:
-        stmt = stmt.where(col(Finding.rule_code) == rule_code)
-    if since is not None:
-        stmt = stmt.where(col(Finding.occurred_at) >= since)
-    stmt = stmt.order_by(col(Finding.occurred_at).desc(), col(Finding.id).desc()).limit(limit)
+    stmt = _filtered(select(Finding), office_id, status, staff_id, rule_code, since, limit)
     return list(session.execute(stmt).scalars())
+
+
+def list_with_staff(
+    session: Session,
+    office_id: int,
+    *,
+    status: str | None = None,
+    staff_id: int | None = None,
+    rule_code: str | None = None,
+    limit: int = 200,
+) -> list[tuple[Finding, str, str]]:
+    """The same list with each staff member's name and number (one joined query)."""
+    base = select(Finding, col(Staff.name), col(Staff.employee_no)).join(
+        Staff, col(Staff.id) == col(Finding.staff_id)
+    )
+    stmt = _filtered(base, office_id, status, staff_id, rule_code, None, limit)
+    return [(f, name, number) for f, name, number in session.execute(stmt)]

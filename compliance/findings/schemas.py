@@ -63,3 +63,10 @@ class FindingRead(BaseModel):
     @classmethod
     def _json(cls, value: object) -> object:
         return json.loads(value) if isinstance(value, str) else value
+
+
+class FindingRow(FindingRead):
+    """A finding with the staff member's name, for the triage queue."""
+
+    staff_name: str
+    employee_no: str

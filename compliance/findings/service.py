@@ -16,7 +16,7 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.findings import repository
 from compliance.findings.models import Finding, FindingSource, FindingStatus
-from compliance.findings.schemas import FindingRead, ManualFindingCreate, TriageIn
+from compliance.findings.schemas import FindingRead, FindingRow, ManualFindingCreate, TriageIn
 from compliance.inspections.models import SpotCheck, SpotCheckItem
 from compliance.overtime.models import OvertimeRequest
 from compliance.policy_params import service as policy_params
@@ -253,3 +253,23 @@ def list_mine(ctx: Ctx) -> list[FindingRead]:
         return []
     rows = repository.list_findings(ctx.session, ctx.actor.office_id, staff_id=ctx.actor.staff_id)
     return [FindingRead.model_validate(f) for f in rows]
+
+
+def triage_queue(
+    ctx: Ctx,
+    *,
+    status: str | None = "open",
+    rule_code: str | None = None,
+    staff_id: int | None = None,
+    limit: int = 200,
+) -> list[FindingRow]:
+    """The office's findings (open ones by default), newest first, with staff names."""
+    ctx.require(*TRIAGE_ROLES)
+    rows = repository.list_with_staff(
+        ctx.session, ctx.actor.office_id, status=status, rule_code=rule_code,
+        staff_id=staff_id, limit=limit,
+    )  # fmt: skip
+    return [
+        FindingRow(**FindingRead.model_validate(f).model_dump(), staff_name=name, employee_no=no)
+        for f, name, no in rows
+    ]
