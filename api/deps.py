@@ -164,3 +164,14 @@ async def form_values(request: Request) -> dict[str, str]:
 
 
 FormValues = Annotated[dict[str, str], Depends(form_values)]
+
+
+def _director(actor: CurrentUser) -> None:
+    # Checked before the body is read, so a manager gets 403 rather than a 422 on the input;
+    # the overtime service checks the same again (deny by default at both layers).
+    if not actor.is_director:
+        raise Forbidden("only the office director may decide on overtime (R09)")
+
+
+# A manager flagged as the office director (R09 overtime decisions).
+DIRECTOR = [require_role(Role.MANAGER), Depends(_director)]

@@ -5,11 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import DIRECTOR, CtxDep, FormValues, csrf_checked, require_role
 from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.pages.spot_checks import Photos
-from api.routes.overtime import DIRECTOR
 from api.templating import render
 from compliance.context import Ctx
 from compliance.damages import service as damages

@@ -1,23 +1,13 @@
 """/api/overtime: residents' overtime requests and the director's decision (R09)."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from api.deps import CtxDep, CurrentUser, require_role
-from compliance.errors import Forbidden
+from api.deps import DIRECTOR, CtxDep, require_role
 from compliance.overtime import service
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/overtime", tags=["overtime"])
-
-
-def _director(actor: CurrentUser) -> None:
-    # Checked before the body is read, so a manager gets 403 rather than a 422 on the input.
-    if not actor.is_director:
-        raise Forbidden("only the office director may decide on overtime (R09)")
-
-
-DIRECTOR = [require_role(Role.MANAGER), Depends(_director)]
 
 
 @router.post("", status_code=201, dependencies=[require_role(Role.MANAGER, Role.STAFF)])
