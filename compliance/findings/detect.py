@@ -15,7 +15,7 @@ from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.users.models import Role
 from policies import registry
-from policies.base import Decision, Outcome, Policy
+from policies.base import Decision, Outcome
 
 MAX_PERIOD_DAYS = 400
 
@@ -77,10 +77,6 @@ def _in_segment(d: Decision, ctx: Ctx, lo: date, hi: date) -> bool:
     return lo <= d.occurred_at.astimezone(ctx.tz).date() <= hi
 
 
-def _detectable(policy: Policy) -> bool:
-    return bool(policy.detectors)
-
-
 def run_detection(ctx: Ctx, start: date, end: date) -> RunSummary:
     """Detect breaches of every rule in [start, end] (office-local dates), one transaction."""
     ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
@@ -93,7 +89,7 @@ def run_detection(ctx: Ctx, start: date, end: date) -> RunSummary:
         raise ValidationFailed.one("end", f"period longer than {MAX_PERIOD_DAYS} days")
     end = min(end, today)
     began = _time.perf_counter()
-    rules = [p for p in registry.RULES if _detectable(p)]
+    rules = [p for p in registry.RULES if p.detectors]
     needs = frozenset().union(*(d.needs for p in rules for d in p.detectors))
     bundle = gather(ctx.session, ctx.actor.office_id, start, end, ctx.now(), ctx.tz, needs)
     run = DetectionRun(
