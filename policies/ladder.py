@@ -14,12 +14,13 @@ from typing import Any
 
 from policies.base import Parameter, Policy
 from policies.canonical import canonical_json, digest
-from policies.guardrails.base import Risk, aware, zone
 from policies.guardrails.cn import (
     disciplinary_deduction_risk,
     dismissal_risk,
     incompetence_termination_risk,
 )
+from policies.guardrails.dismissal import Risk
+from policies.guardrails.months import aware, zone
 from policies.sanction import (
     OUTCOME_LABELS_EN,
     OUTCOME_LABELS_ZH,

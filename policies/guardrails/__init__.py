@@ -1,26 +1,6 @@
 """Statutory guardrail profiles: "CN" (the default) and "none" (the rulebook as written)."""
 
-from policies.guardrails.base import (
-    MAX_MONTHS,
-    CapBinding,
-    Compensation,
-    DismissalFacts,
-    Gate,
-    GuardrailProfile,
-    Instalment,
-    MonthCap,
-    MonthInfo,
-    MonthPlan,
-    Obligation,
-    ObligationPlan,
-    Risk,
-    Schedule,
-    add_months,
-    blocking_failures,
-    first_of_month,
-    month_info,
-    months_from,
-)
+from policies.guardrails.base import GuardrailProfile
 from policies.guardrails.cn import (
     CN,
     CNProfile,
@@ -29,7 +9,31 @@ from policies.guardrails.cn import (
     incompetence_termination_risk,
     service_length,
 )
+from policies.guardrails.dismissal import (
+    Compensation,
+    DismissalFacts,
+    Gate,
+    Risk,
+    blocking_failures,
+)
+from policies.guardrails.months import (
+    MAX_MONTHS,
+    MonthInfo,
+    add_months,
+    first_of_month,
+    month_info,
+    months_from,
+)
 from policies.guardrails.none import NONE, NoGuardrails
+from policies.guardrails.schedule import (
+    CapBinding,
+    Instalment,
+    MonthCap,
+    MonthPlan,
+    Obligation,
+    ObligationPlan,
+    Schedule,
+)
 
 __all__ = [
     "CN",

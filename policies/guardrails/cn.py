@@ -10,16 +10,10 @@ The local minimum wage is office data with effective dates: the caller passes th
 
 from datetime import date, datetime, timedelta
 
-from policies.guardrails.base import (
-    CapBinding,
-    Compensation,
-    DismissalFacts,
-    Gate,
-    GuardrailProfile,
-    MonthCap,
-    Risk,
-    add_months,
-)
+from policies.guardrails.base import GuardrailProfile
+from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate, Risk
+from policies.guardrails.months import add_months
+from policies.guardrails.schedule import CapBinding, MonthCap
 from policies.text import yuan
 
 PERCENT = 20

@@ -6,15 +6,10 @@ statutory compensation figures and no dismissal gates.
 
 from datetime import date
 
-from policies.guardrails.base import (
-    CapBinding,
-    Compensation,
-    DismissalFacts,
-    Gate,
-    GuardrailProfile,
-    MonthCap,
-)
+from policies.guardrails.base import GuardrailProfile
 from policies.guardrails.cn import service_length
+from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate
+from policies.guardrails.schedule import CapBinding, MonthCap
 
 
 class NoGuardrails(GuardrailProfile):
