@@ -29,6 +29,7 @@ from compliance.findings.models import Finding
 from compliance.users.models import Role
 from compliance.validation import parse
 from policies import ladder
+from policies.proposal import PriorBreach
 from policies.sanction import Severity
 
 BULK_ROLES = (Role.HR,)
@@ -133,7 +134,7 @@ def _revisions(session: Session, ids: Sequence[int]) -> dict[int, int]:
 
 def _as_sequential(
     engine_in: EngineInput, proposed: set[str], severity: Severity
-) -> tuple[ladder.PriorBreach, ...]:
+) -> tuple[PriorBreach, ...]:
     """Prior breaches as one-by-one proposing would see them: an earlier case of the batch
     already carries the batch's severity."""
     return tuple(

@@ -26,7 +26,7 @@ from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy, Timeline
 from compliance.staff.models import StaffWage
 from compliance.tips.models import TipLine
-from policies.ladder import PriorBreach, SanctionFacts
+from policies.proposal import PriorBreach, SanctionFacts
 from policies.sanction import Severity
 from policies.vocab import EvidenceKind, FeedbackCategory
 

@@ -7,15 +7,8 @@ from typing import Any
 import pytest
 
 from policies import registry
-from policies.ladder import (
-    LADDER_PARAMETERS,
-    PriorBreach,
-    Proposal,
-    SanctionFacts,
-    propose,
-    replay,
-    to_dict,
-)
+from policies.ladder import LADDER_PARAMETERS, propose, replay
+from policies.proposal import PriorBreach, Proposal, SanctionFacts, to_dict
 from policies.sanction import (
     OUTCOME_LABELS_EN,
     OUTCOME_LABELS_ZH,
