@@ -40,9 +40,13 @@ def _field_days(
     visits: Sequence[Visit], punches: Sequence[AttendanceEvent], shifts: dict[date, RosterShift]
 ) -> list[FieldDayFact]:
     first_job: dict[date, Visit] = {}
+    last_end: dict[date, datetime] = {}
     for v in visits:
         if v.arrived_at is None:
             continue
+        ended = v.left_at or v.done_at
+        if ended is not None and (v.work_date not in last_end or ended > last_end[v.work_date]):
+            last_end[v.work_date] = ended
         best = first_job.get(v.work_date)
         if best is None or (v.arrived_at, v.id or 0) < (best.arrived_at, best.id or 0):
             first_job[v.work_date] = v
@@ -73,6 +77,7 @@ def _field_days(
                 last_sign_back_id=sb.id if sb else None,
                 shift_end_at=sh.end_at if sh else None,
                 roster_id=sh.id if sh else None,
+                last_job_end_at=last_end.get(day),
             )
         )
     return out

@@ -39,6 +39,9 @@ class FieldDayFact:
     last_sign_back_id: int | None
     shift_end_at: datetime | None
     roster_id: int | None
+    # When the day's last job in a home ended (left, else done): evening overtime moves the
+    # end of the working day, and so the sign-back deadline, past the end of the shift.
+    last_job_end_at: datetime | None = None
 
 
 @dataclass(frozen=True)

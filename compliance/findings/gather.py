@@ -110,6 +110,7 @@ def _field_day_punches(session: Session, office_id: int, start: date, end: date)
 def _field_days(visits: tuple[VisitFact, ...], punches: dict[Any, Any]) -> tuple[FieldDayFact, ...]:
     """Each staff member's days with a job in a home, from the visits (with their shift)."""
     first: dict[tuple[int, date], tuple[datetime, int, VisitFact]] = {}
+    last_end: dict[tuple[int, date], datetime] = {}
     for v in visits:
         if v.arrived_at is None:
             continue
@@ -117,6 +118,9 @@ def _field_days(visits: tuple[VisitFact, ...], punches: dict[Any, Any]) -> tuple
         best = first.get(key)
         if best is None or (v.arrived_at, v.id) < best[:2]:
             first[key] = (v.arrived_at, v.id, v)
+        ended = v.left_at or v.done_at
+        if ended is not None and (key not in last_end or ended > last_end[key]):
+            last_end[key] = ended
     out = []
     for key, (arrived_at, _, job) in first.items():
         p = punches.get(key)
@@ -132,6 +136,7 @@ def _field_days(visits: tuple[VisitFact, ...], punches: dict[Any, Any]) -> tuple
                 last_sign_back_id=p.sb_id if p else None,
                 shift_end_at=job.shift_end_at,
                 roster_id=job.roster_id,
+                last_job_end_at=last_end.get(key),
             )
         )
     return tuple(out)

@@ -29,11 +29,21 @@ def judge_check_in(day: FieldDayFact) -> Outcome:
     return Outcome.PASS
 
 
-def judge_sign_back(day: FieldDayFact, as_of: datetime, grace_minutes: int) -> Outcome:
-    """A field day breaches when there is no sign-back by the end of shift plus the grace."""
+def work_end(day: FieldDayFact) -> datetime | None:
+    """When the working day ended: the end of the shift, or later if a job ran past it."""
     if day.shift_end_at is None:
-        return Outcome.NOT_APPLICABLE  # no roster: the end of the working day is unknown
-    deadline = day.shift_end_at + timedelta(minutes=grace_minutes)
+        return None  # no roster: the end of the working day is unknown
+    if day.last_job_end_at is not None and day.last_job_end_at > day.shift_end_at:
+        return day.last_job_end_at
+    return day.shift_end_at
+
+
+def judge_sign_back(day: FieldDayFact, as_of: datetime, grace_minutes: int) -> Outcome:
+    """A field day breaches when there is no sign-back by the end of work plus the grace."""
+    end = work_end(day)
+    if end is None:
+        return Outcome.NOT_APPLICABLE
+    deadline = end + timedelta(minutes=grace_minutes)
     if day.last_sign_back_at is not None and day.last_sign_back_at <= deadline:
         return Outcome.PASS
     if as_of < deadline:
@@ -84,20 +94,24 @@ def _run_sign_back(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[De
     for day in bundle.field_days:
         if judge_sign_back(day, bundle.as_of, grace) is not Outcome.BREACH:
             continue
-        assert day.shift_end_at is not None  # judge_sign_back says not applicable otherwise
+        end = work_end(day)
+        assert end is not None  # judge_sign_back says not applicable otherwise
         when = day.work_date.isoformat()
+        after_job = end != day.shift_end_at
+        end_zh = "最后一项入户工作结束" if after_job else "下班"
+        end_en = "the last home job ended" if after_job else "the end of the shift"
         if day.last_sign_back_at is None:
-            zh = f"{when} 有入户工作,但下班后 {grace} 分钟内没有回管理处签到。"
+            zh = f"{when} 有入户工作,但{end_zh}后 {grace} 分钟内没有回管理处签到。"
             en = (
                 f"On {when}, a day with home jobs, there was no sign-back at the office "
-                f"within {grace} min of the end of the shift."
+                f"within {grace} min of {end_en}."
             )
         else:
-            late = day.last_sign_back_at - day.shift_end_at
-            zh = f"{when} 下班后 {duration_zh(late)}才回管理处签到,超过允许的 {grace} 分钟。"
+            late = day.last_sign_back_at - end
+            zh = f"{when} {end_zh}后 {duration_zh(late)}才回管理处签到,超过允许的 {grace} 分钟。"
             en = (
-                f"On {when} signed back at the office {duration_en(late)} after the end of the "
-                f"shift, more than the {grace} min allowed."
+                f"On {when} signed back at the office {duration_en(late)} after {end_en}, "
+                f"more than the {grace} min allowed."
             )
         yield breach(
             explanation_zh=zh,
@@ -108,7 +122,7 @@ def _run_sign_back(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[De
                 (EvidenceKind.ATTENDANCE, day.last_sign_back_id),
             ),
             staff_id=day.staff_id,
-            occurred_at=day.shift_end_at,
+            occurred_at=end,
             dedupe_key=f"fieldday:{day.staff_id}:{day.work_date.isoformat()}:signback",
             inputs=day,
         )

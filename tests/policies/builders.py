@@ -88,6 +88,7 @@ def field_day(
     first_check_in_at: datetime | None = T0,
     last_sign_back_at: datetime | None = T0 + timedelta(hours=9, minutes=10),
     shift_end_at: datetime | None = T0 + timedelta(hours=9),
+    last_job_end_at: datetime | None = None,
 ) -> FieldDayFact:
     return FieldDayFact(
         staff_id=staff_id,
@@ -100,6 +101,7 @@ def field_day(
         last_sign_back_id=22 if last_sign_back_at else None,
         shift_end_at=shift_end_at,
         roster_id=31 if shift_end_at else None,
+        last_job_end_at=last_job_end_at,
     )
 
 

@@ -1,4 +1,4 @@
-"""R02: office check-in before the first home job; sign-back by the end of shift + grace."""
+"""R02: office check-in before the first home job; sign-back by the end of work + grace."""
 
 from datetime import datetime, timedelta
 
@@ -109,3 +109,38 @@ def test_a_day_with_neither_gives_two_findings() -> None:
 def test_the_grace_is_a_parameter() -> None:
     day = field_day(last_sign_back_at=END + timedelta(minutes=75))
     assert R02.detect(bundle(field_days=[day]), {"signback_grace_minutes": 90}) == []
+
+
+OVERTIME_END = END + timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("sign_back", "job_end", "outcome"),
+    [
+        (OVERTIME_END + timedelta(minutes=60), OVERTIME_END, Outcome.PASS),
+        (OVERTIME_END + timedelta(minutes=61), OVERTIME_END, Outcome.BREACH),
+        (END + timedelta(minutes=61), END - timedelta(hours=3), Outcome.BREACH),
+        (END + timedelta(minutes=60), END - timedelta(hours=3), Outcome.PASS),
+    ],
+    ids=[
+        "evening job: grace runs from its end",
+        "evening job: one minute late",
+        "jobs ended in the shift: grace from the shift end",
+        "jobs ended in the shift: boundary",
+    ],
+)
+def test_sign_back_deadline_follows_a_job_past_the_shift(
+    sign_back: datetime, job_end: datetime, outcome: Outcome
+) -> None:
+    day = field_day(last_sign_back_at=sign_back, last_job_end_at=job_end)
+    assert judge_sign_back(day, LATE, 60) is outcome
+
+
+def test_late_sign_back_after_an_evening_job_names_the_job_end() -> None:
+    day = field_day(
+        last_sign_back_at=OVERTIME_END + timedelta(minutes=75), last_job_end_at=OVERTIME_END
+    )
+    [decision] = R02.detect(bundle(field_days=[day]))
+    assert decision.occurred_at == OVERTIME_END
+    assert "最后一项入户工作结束后 1 小时 15 分钟才回管理处签到" in decision.explanation_zh
+    assert "1 h 15 min after the last home job ended" in decision.explanation_en
