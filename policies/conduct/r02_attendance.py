@@ -165,8 +165,11 @@ POLICY = Policy(
             name="signback_grace_minutes",
             default=60,
             unit="min",
-            description_zh="下班后回管理处签到的宽限时间",
-            description_en="Time after the end of the shift allowed for signing back",
+            description_zh="下班(入户工作超过下班时间的,自工作结束)后回管理处签到的宽限时间",
+            description_en=(
+                "Time allowed for signing back after the end of the shift, or of the last "
+                "home job when it ran past the shift"
+            ),
             minimum=0,
             maximum=720,
         ),
@@ -184,8 +187,11 @@ POLICY = Policy(
         Detector(
             key="no_sign_back",
             rule_code=CODE,
-            description_zh="有入户工作的工作日,下班后宽限时间内没有回管理处签到",
-            description_en="A day with home jobs and no sign-back by the end of shift + grace",
+            description_zh="有入户工作的工作日,下班或最后一项入户工作结束(以较晚者为准)后宽限时间内没有回管理处签到",
+            description_en=(
+                "A day with home jobs and no sign-back within the grace after the end of the "
+                "shift or of the last home job, whichever is later"
+            ),
             needs=frozenset({"field_days"}),
             params=("signback_grace_minutes",),
             run=_run_sign_back,
