@@ -1,0 +1,92 @@
+"""A dismissal cannot be approved until the trade union has been told and has replied."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from sqlmodel import Session
+
+from compliance.cases.models import Approval, CaseStatus, UnionNotice
+from tests.browser.conftest import Pages, Site
+from tests.browser.helpers import (
+    all_of,
+    case_row,
+    screenshot,
+    sign_in,
+    step_forms,
+    take_step,
+)
+from tests.compliance.cases.helpers import drive
+
+pytestmark = pytest.mark.browser
+
+
+def _union_gate(page: Page) -> str:
+    """The mark shown for the 'trade union notified' gate: ✓ passed, ✗ blocking."""
+    gate = page.locator("#gates li", has_text="第四十三条").first
+    return gate.locator(".mark").inner_text()
+
+
+def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply(
+    site: Site, pages: Pages
+) -> None:
+    assert site.office is not None
+    with Session(site.engine, expire_on_commit=False) as session:
+        # Soliciting money from a resident (R13): the rulebook's outcome is dismissal.
+        case_id = drive(
+            site.ctx(session, "manager"),
+            site.office,
+            CaseStatus.DECISION_PROPOSED,
+            rule="R13",
+            amount_fen=10_000,
+        )
+    url = f"{site.url}/cases/{case_id}"
+    hr = pages.open()
+    sign_in(hr, site.url, "bsw-hr")
+    hr.goto(url)
+    expect(hr.locator("#proposal .outcomes")).to_contain_text("辞退")
+    expect(hr.locator("#gates")).to_contain_text("如被认定违法解除")  # the cost shown
+    assert _union_gate(hr) == "✗"
+
+    # The first approval (HR) may come before the union is told ...
+    take_step(hr, "approve")
+    expect(hr.locator(".alert.ok")).to_have_text("已完成：批准。")
+    expect(hr.locator("h1 .badge")).to_have_text("已提出处理建议")
+
+    # ... the second (the director) may not: refused with the reason, nothing recorded.
+    director = pages.open()
+    sign_in(director, site.url, "bsw-director")
+    director.goto(url)
+    take_step(director, "approve")
+    expect(director.locator(".alert.error")).to_contain_text("trade union")
+    screenshot(director, "06-case-dismissal-refused", full_page=False)
+    expect(director.locator("h1 .badge")).to_have_text("已提出处理建议")
+    assert len(all_of(site.engine, select(Approval))) == 1
+
+    hr.reload()
+    assert "record_union_reply" not in step_forms(hr)  # nothing to reply to yet
+    take_step(hr, "record_union_notice", reasons="该员工向业主索要财物,拟解除劳动合同。")
+    expect(hr.locator("#union")).to_contain_text("该员工向业主索要财物")
+    expect(hr.locator("#union")).to_contain_text("尚未记录回复。")
+    assert _union_gate(hr) == "✓"
+    assert "record_union_notice" not in step_forms(hr)  # told once
+
+    # Told but no reply yet: still refused.
+    director.goto(url)
+    take_step(director, "approve")
+    expect(director.locator(".alert.error")).to_contain_text("union's reply")
+    assert case_row(site.engine, case_id).status == "decision_proposed"
+
+    take_step(hr, "record_union_reply", reply="工会已审阅事实与依据,无异议。")
+    expect(hr.locator("#union")).to_contain_text("工会已审阅事实与依据")
+
+    director.goto(url)
+    take_step(director, "approve")
+    expect(director.locator(".alert.ok")).to_have_text("已完成：批准。")
+    expect(director.locator("h1 .badge")).to_have_text("已批准")
+    expect(director.locator("#approvals li.valid")).to_have_count(2)
+
+    assert case_row(site.engine, case_id).status == "approved"
+    approvals = all_of(site.engine, select(Approval))
+    assert sorted(a.capacity for a in approvals) == ["director", "hr"]
+    notice = all_of(site.engine, select(UnionNotice))[0]
+    assert notice.reply_at is not None
