@@ -28,7 +28,8 @@ from compliance.clock import FixedClock
 from compliance.config import PROJECT_ROOT, get_settings
 from compliance.context import Actor, Ctx
 from compliance.db import make_engine, unit_of_work
-from compliance.demo.generate import Rates, generate_office
+from compliance.demo.builder import Rates
+from compliance.demo.generate import generate_office
 from compliance.findings.detect import _in_segment, _segments, run_detection
 from compliance.findings.gather import gather
 from compliance.migrate import upgrade
@@ -47,6 +48,10 @@ NAIVE_SAMPLE = 100
 RUNS = 3
 # Inputs whose change makes a new database: the generator and the schema.
 SOURCES = [
+    *(
+        PROJECT_ROOT / "compliance" / "demo" / f"{name}.py"
+        for name in ("builder", "people", "jobs", "feedback_tips", "inspections_attendance")
+    ),
     PROJECT_ROOT / "compliance" / "demo" / "generate.py",
     PROJECT_ROOT / "compliance" / "demo" / "names.py",
     *sorted((PROJECT_ROOT / "compliance" / "migrations" / "versions").glob("*.py")),

@@ -18,8 +18,10 @@ from compliance.auth.settings import get_auth_settings
 from compliance.clock import FixedClock
 from compliance.config import PROJECT_ROOT, Settings, get_settings
 from compliance.context import Actor, Ctx
+from compliance.demo.builder import Rates
 from compliance.demo.cases import build_cases
-from compliance.demo.generate import HOME_ONLY, Rates, generate_office
+from compliance.demo.generate import generate_office
+from compliance.demo.inspections_attendance import HOME_ONLY
 from compliance.findings import service as findings
 from compliance.inspections.models import SpotCheck, SpotCheckItem
 from compliance.offices.models import Office

@@ -15,7 +15,8 @@ from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionN
 from compliance.clock import FixedClock
 from compliance.context import Actor, Ctx
 from compliance.counters.models import Counter as CounterRow
-from compliance.demo.generate import Rates, generate_office
+from compliance.demo.builder import Rates
+from compliance.demo.generate import generate_office
 from compliance.demo.load import demo_period, load_demo
 from compliance.feedback.models import Feedback
 from compliance.findings.detect import run_detection
