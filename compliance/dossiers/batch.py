@@ -1,14 +1,20 @@
 """Print many dossiers at once: numbered in one transaction, rendered on every core.
 
-The parent process reads and numbers every dossier (the database work), worker processes
-only turn frozen view models into PDF bytes, and the parent records all the hashes and
-commits once: a failure anywhere leaves no number used and no event written.
+The parent process reads and numbers the dossiers (the database work) a chunk at a time and
+hands chunks to helper processes as soon as they are frozen, so rendering starts while the
+rest is still being read; then it renders chunks itself alongside the helpers, records each
+hash in print order and commits once at the end: a failure anywhere leaves no number used
+and no event written. Helpers are started once per batch, warm their fonts and stylesheet
+once, and only turn frozen view models into PDF bytes.
 """
 
+import gc
+import math
 import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as clock_time
@@ -22,7 +28,7 @@ from sqlmodel import col, select
 from compliance.cases.models import Case
 from compliance.context import Ctx
 from compliance.dossiers import service
-from compliance.dossiers.render import render_dossier
+from compliance.dossiers.render import render_dossier, warm_up
 from compliance.dossiers.viewmodel import DossierView
 from compliance.errors import ValidationFailed
 
@@ -47,16 +53,25 @@ class BatchResult:
     workers: int
 
 
-def _render(view: DossierView) -> bytes:
-    return render_dossier(view)
+# Several dossiers per task keeps the pool's queues short; small enough that both workers
+# finish at about the same time.
+MAX_CHUNK = 4
+
+
+def _render_chunk(views: Sequence[DossierView]) -> list[bytes]:
+    return [render_dossier(v) for v in views]
 
 
 def _warm() -> None:
-    """Load fonts and the stylesheet once per worker, before the first real dossier."""
-    from compliance.dossiers.render import _fonts, _stylesheet
+    """Per worker, once: load the stylesheet and fonts and lay out a page using every face."""
+    warm_up()
+    # Everything imported so far lives as long as the worker: keep it out of collections.
+    gc.freeze()
 
-    _stylesheet()
-    _fonts()
+
+def chunk_size(n: int, workers: int) -> int:
+    """Dossiers per worker task: about eight tasks per worker, at most MAX_CHUNK."""
+    return max(1, min(MAX_CHUNK, math.ceil(n / (workers * 8))))
 
 
 def parse_month(value: str) -> date:
@@ -104,34 +119,33 @@ def print_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     items: list[BatchItem] = []
     try:
-        prepared = service.prepare(ctx, case_ids, lang)
-        datas: list[bytes | None] = [None] * len(prepared)
-        with (
-            Progress(
-                TextColumn("[bold]dossiers"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                disable=not progress,
-            ) as bar,
-            ProcessPoolExecutor(
-                max_workers=n_workers, mp_context=get_context("spawn"), initializer=_warm
-            ) as pool,
-        ):
-            task = bar.add_task("print", total=len(prepared))
-            futures = {pool.submit(_render, p.view): i for i, p in enumerate(prepared)}
-            for fut in as_completed(futures):
-                datas[futures[fut]] = fut.result()
+        with Progress(
+            TextColumn("[bold]dossiers"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not progress,
+        ) as bar:
+            task = bar.add_task("print", total=len(case_ids))
+
+            def done(p: service.Prepared, data: bytes) -> None:
+                row = service.record_issue(ctx, p, data)
+                path = out_dir / f"{p.view.dossier_number}_{p.view.content.case_number}.pdf"
+                path.write_bytes(data)
+                item = BatchItem(
+                    p.view.content.case_number, row.number, path, len(data), row.sha256
+                )
+                items.append(item)
                 bar.advance(task)
-        for p, data in zip(prepared, datas, strict=True):
-            assert data is not None
-            row = service.record_issue(ctx, p, data)
-            path = out_dir / f"{p.view.dossier_number}_{p.view.content.case_number}.pdf"
-            path.write_bytes(data)
-            item = BatchItem(p.view.content.case_number, row.number, path, len(data), row.sha256)
-            items.append(item)
-            if on_done is not None:
-                on_done(item)
+                if on_done is not None:
+                    on_done(item)
+
+            if n_workers == 1:
+                for cid in case_ids:
+                    (p,) = service.prepare(ctx, [cid], lang)
+                    done(p, render_dossier(p.view))
+            else:
+                _render_in_pool(ctx, case_ids, lang, n_workers, done)
         ctx.session.commit()
     except BaseException:
         ctx.session.rollback()
@@ -139,3 +153,68 @@ def print_batch(
             item.path.unlink(missing_ok=True)
         raise
     return BatchResult(tuple(items), time.perf_counter() - started, n_workers)
+
+
+def _render_in_pool(
+    ctx: Ctx,
+    case_ids: list[int],
+    lang: str,
+    n_workers: int,
+    done: Callable[[service.Prepared, bytes], None],
+) -> None:
+    """Prepare chunk by chunk and render them here and in n_workers - 1 helper processes.
+
+    This process is one of the renderers: the helpers take chunks from the front of the
+    queue, this process from the back, so no core waits on a process that only hands out
+    work, and one process fewer has to start. `done` is called in print order at the end.
+    """
+    size = chunk_size(len(case_ids), n_workers)
+    helpers = n_workers - 1
+    chunks: list[list[service.Prepared]] = []
+    queue: deque[int] = deque()
+    results: dict[int, list[bytes]] = {}
+    running: dict[Future[list[bytes]], int] = {}
+
+    helped = False
+
+    def feed(pool: ProcessPoolExecutor) -> None:
+        # Once the helpers are up, two chunks each: one being rendered, one waiting, so they
+        # never idle; before that one each, so this process is not left waiting on chunks
+        # queued for a helper that is still starting.
+        while queue and len(running) < (2 if helped else 1) * helpers:
+            i = queue.popleft()
+            running[pool.submit(_render_chunk, [p.view for p in chunks[i]])] = i
+
+    def harvest(block: bool) -> None:
+        nonlocal helped
+        finished, _ = wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            results[running.pop(fut)] = fut.result()
+            helped = True
+
+    # The first submit starts the helpers (spawn, import, warm up) while this process goes
+    # on reading and numbering the cases.
+    with ProcessPoolExecutor(
+        max_workers=helpers, mp_context=get_context("spawn"), initializer=_warm
+    ) as pool:
+        try:
+            # Nothing is recorded until every dossier is numbered, so all of them print the
+            # same chain head whatever the timing.
+            for start in range(0, len(case_ids), size):
+                chunks.append(service.prepare(ctx, case_ids[start : start + size], lang))
+                queue.append(len(chunks) - 1)
+                feed(pool)
+            while queue or running:
+                feed(pool)
+                if queue:
+                    i = queue.pop()
+                    results[i] = _render_chunk([p.view for p in chunks[i]])
+                    harvest(block=False)
+                else:
+                    harvest(block=True)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    for i, prepared in enumerate(chunks):
+        for p, data in zip(prepared, results.pop(i), strict=True):
+            done(p, data)

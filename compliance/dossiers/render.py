@@ -48,6 +48,20 @@ def _stylesheet() -> CSS:
     return CSS(string=text, url_fetcher=DenyByDefaultFetcher(), font_config=_fonts())
 
 
+# A page that touches every face the stylesheet uses (regular, bold, monospace) and the
+# page-margin boxes, so a worker pays for loading fonts before its first real dossier.
+_WARM_HTML = (
+    '<div class="run" data-office="管理处" data-docnum="BSW" data-pfx="第 " data-mid=" 页 / 共 "'
+    ' data-sfx=" 页"></div><h2>案卷 Dossier</h2><table><tr><th>序号</th><td>正文 text</td></tr>'
+    '</table><div class="hash">0123456789abcdef ←</div>'
+)
+
+
+def warm_up() -> None:
+    """Load the stylesheet and fonts and lay out one small page (once per process)."""
+    html_to_pdf(_WARM_HTML)
+
+
 def html_to_pdf(html: str) -> bytes:
     """Lay out and write the PDF; a forbidden URL anywhere makes this raise."""
     doc = HTML(string=html, base_url=None, url_fetcher=DenyByDefaultFetcher())

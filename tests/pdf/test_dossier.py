@@ -112,6 +112,21 @@ def test_the_dossier_holds_the_case_and_hostile_text_stays_text(ctx, office, wea
     assert not [m for m in weasy_log if "fontTools" in m or "HarfBuzz" in m]
     assert not [w for w in caught if "HarfBuzz" in str(w.message)]
     assert weasy_log == []  # no warning of any kind: no fallback, no ignored CSS, no fetch
+    # The case's audit events print with their full hashes, and so does the chain head.
+    events = ctx.session.exec(
+        select(AuditEvent).where(
+            col(AuditEvent.entity) == "case", col(AuditEvent.entity_id) == str(case_id)
+        )
+    ).all()
+    assert events
+    for e in events:
+        assert e.hash in text and e.prev_hash in text, e.seq
+    assert rec.chain_hash in text
+    # The three evidence photos are embedded, downscaled to at most 800 px.
+    # (Pages share one resource dictionary, so each lists every image: count distinct ones.)
+    sizes = {img.name: img.image.size for page in reader.pages for img in page.images}
+    photos = [size for size in sizes.values() if max(size) > 300]  # not the QR code
+    assert len(photos) == 3 and all(max(size) <= 800 for size in photos)
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")

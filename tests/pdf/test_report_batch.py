@@ -64,3 +64,21 @@ def test_batch_prints_every_case_over_two_processes(ctx, office, tmp_path):
         check = dossiers.verify_pdf(ctx.session, data)
         assert check.ok and check.case_number == item.case_number
     assert len(ctx.session.exec(select(Dossier)).all()) == 3
+
+
+def test_one_worker_prints_in_process_in_order(ctx, office, tmp_path):
+    ids = [
+        typical_case(ctx, office, staff=i, feedback=1, photos=0, execute=False) for i in range(2)
+    ]
+    result = batch.print_batch(as_role(ctx, office, "hr"), ids, tmp_path, workers=1, progress=False)
+    assert result.workers == 1
+    assert [i.dossier_number for i in result.items] == ["BSW-D-2026-0001", "BSW-D-2026-0002"]
+    for item in result.items:
+        assert dossiers.verify_pdf(ctx.session, item.path.read_bytes()).ok
+
+
+@pytest.mark.parametrize(
+    ("n", "workers", "size"), [(1, 2, 1), (3, 2, 1), (16, 2, 1), (17, 2, 2), (100, 2, 4)]
+)
+def test_batch_chunks_keep_both_workers_busy(n, workers, size):
+    assert batch.chunk_size(n, workers) == size
