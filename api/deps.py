@@ -1,11 +1,13 @@
 """Request dependencies: database session, clock, who is signed in, roles, CSRF, language."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+import anyio
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.params import Depends as DependsParam
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.i18n import Translator, translator
 from api.security import (
@@ -26,35 +28,65 @@ from compliance.config import Settings
 from compliance.context import Actor, Ctx
 from compliance.errors import Forbidden
 from compliance.users.models import Role
+from compliance.validation import MAX_ID
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain function on a worker
+# thread, one hop per dependency per request, and under load those hops cost more than the
+# work. Those that query the database stay plain functions, off the event loop.
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_auth_settings(request: Request) -> AuthSettings:
+async def get_auth_settings(request: Request) -> AuthSettings:
     """The app's sign-in settings."""
     cfg: AuthSettings = request.app.state.auth_settings
     return cfg
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     """The app's clock (a fixed one in tests)."""
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One database session per request; services commit, anything unfinished rolls back."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-        except Exception:
-            session.rollback()
-            raise
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One database session per request; services commit, anything unfinished rolls back.
 
+    GET and HEAD change nothing, so their sessions only read: they take no write lock and
+    never wait for one (compliance.db.read_only).
+    """
+    safe = request.method in SAFE_METHODS
+    engine = request.app.state.read_engine if safe else request.app.state.engine
+    # Making a session touches no database, so it needs no worker thread; closing it gives
+    # its connection back (a rollback: I/O), so that does.
+    session = Session(engine, expire_on_commit=False)
+    failed = False
+    try:
+        yield session
+    except Exception:
+        failed = True
+        raise
+    finally:
+        with anyio.CancelScope(shield=True):  # a dropped connection must still close it
+            await run_in_threadpool(_end, session, failed=failed)
+
+
+def _end(session: Session, *, failed: bool) -> None:
+    if failed:
+        session.rollback()
+    session.close()
+
+
+# A record's id in the URL or the query: outside 1..MAX_ID it names nothing, so it is a 422
+# on that parameter rather than a number the database cannot take.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthSettingsDep = Annotated[AuthSettings, Depends(get_auth_settings)]
@@ -84,7 +116,7 @@ def maybe_principal(
 MaybePrincipal = Annotated[Principal | None, Depends(maybe_principal)]
 
 
-def current_principal(principal: MaybePrincipal) -> Principal:
+async def current_principal(principal: MaybePrincipal) -> Principal:
     """The signed-in principal, or NotAuthenticated (login redirect or 401)."""
     if principal is None:
         raise NotAuthenticated()
@@ -94,7 +126,7 @@ def current_principal(principal: MaybePrincipal) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def current_actor(principal: PrincipalDep) -> Actor:
+async def current_actor(principal: PrincipalDep) -> Actor:
     """The signed-in user as the domain's Actor."""
     return principal.actor
 
@@ -102,7 +134,9 @@ def current_actor(principal: PrincipalDep) -> Actor:
 CurrentUser = Annotated[Actor, Depends(current_actor)]
 
 
-def get_ctx(session: SessionDep, actor: CurrentUser, clock: ClockDep, settings: SettingsDep) -> Ctx:
+async def get_ctx(
+    session: SessionDep, actor: CurrentUser, clock: ClockDep, settings: SettingsDep
+) -> Ctx:
     """The use-case context for the signed-in user."""
     return Ctx(session=session, actor=actor, clock=clock, settings=settings)
 
@@ -121,15 +155,18 @@ def require_role(*roles: Role) -> DependsParam:
     """Admit only signed-in users with one of the roles (admin is not implied)."""
     allowed = frozenset(roles)
 
-    def check_role(actor: CurrentUser) -> None:
+    async def check_role(actor: CurrentUser) -> None:
         if actor.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
-            raise Forbidden(f"role {actor.role.value} may not do this (needs {names})")
+            raise Forbidden(
+                f"role {actor.role.value} may not do this (needs {names})",
+                zh="你的角色无权进行此操作",
+            )
 
     return _declare(check_role, allowed)
 
 
-def _public() -> None:
+async def _public() -> None:
     """Anyone, signed in or not."""
 
 
@@ -166,11 +203,14 @@ async def form_values(request: Request) -> dict[str, str]:
 FormValues = Annotated[dict[str, str], Depends(form_values)]
 
 
-def _director(actor: CurrentUser) -> None:
+async def _director(actor: CurrentUser) -> None:
     # Checked before the body is read, so a manager gets 403 rather than a 422 on the input;
     # the overtime service checks the same again (deny by default at both layers).
     if not actor.is_director:
-        raise Forbidden("only the office director may decide on overtime (R09)")
+        raise Forbidden(
+            "only the office director may decide on overtime (R09)",
+            zh="只有管理处主任可以审批加班(第九条)",
+        )
 
 
 # A manager flagged as the office director (R09 overtime decisions).

@@ -35,6 +35,7 @@ from api.routes import cases as cases_api
 from api.routes import damages as damages_api
 from api.routes import feedback as feedback_api
 from api.routes import findings as findings_api
+from api.routes import health as health_api
 from api.routes import me as me_api
 from api.routes import my_records as my_records_api
 from api.routes import overtime as overtime_api
@@ -46,10 +47,11 @@ from api.templating import make_templates
 from compliance.auth.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
-from compliance.db import make_engine
+from compliance.db import make_engine, read_only
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (
+    health_api.router,
     auth.router,
     home.router,
     findings.router,
@@ -172,6 +174,7 @@ def create_app(
     app.state.settings = settings
     app.state.auth_settings = auth_settings or get_auth_settings()
     app.state.engine = engine or make_engine(settings.database_url, settings)
+    app.state.read_engine = read_only(app.state.engine)
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates()
     for router in ROUTERS:

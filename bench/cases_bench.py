@@ -269,10 +269,10 @@ def _plan_deductions(session: Session, ctx: Ctx) -> int:
     return len(made)
 
 
-def prepare() -> dict[str, Any]:
-    """Build var/bench/cases.db: the bench office with 5,000 cases under review."""
+def prepare(target: Path = PREPARED) -> dict[str, Any]:
+    """Build var/bench/cases.db (or `target`): the bench office with 5,000 cases under review."""
     ensure_database()
-    building = DIR / "cases.building.db"
+    building = target.with_name(f"{target.stem}.building.db")
     _remove(building)
     shutil.copyfile(DIR / "bench.db", building)
     engine = make_engine(_url(building))
@@ -287,8 +287,8 @@ def prepare() -> dict[str, Any]:
         deductions = _plan_deductions(session, ctx)
         session.commit()
     engine.dispose()
-    _remove(PREPARED)
-    building.replace(PREPARED)
+    _remove(target)
+    building.replace(target)
     per_rule: dict[str, int] = defaultdict(int)
     for f in chosen:
         per_rule[f.rule_code] += 1

@@ -1,5 +1,8 @@
 """Engine, session and unit of work; SQLite is tuned for safe concurrent writes."""
 
+import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -7,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -46,11 +50,82 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# Execution option of engines and connections whose transactions only read (see read_only).
+READ_ONLY = "compliance_read_only"
+_QUERY_ONLY = "compliance_query_only"  # in a pooled connection's info: its query_only pragma
+
+
+_HOLDS_TURN = "compliance_holds_write_turn"  # in a pooled connection's info
+
+
+class WriteTurns:
+    """One write transaction at a time per engine in this process, in order of arrival.
+
+    SQLite admits one writer; the others retry on its busy handler, which sleeps longer and
+    longer between tries (up to 100 ms), so newcomers overtake those who have waited longest
+    and, with 20 writers at once, some wait out the whole busy timeout and fail. Waiting in
+    line here first hands the database to the next writer the moment the last one is done.
+    Writers in other processes still meet at SQLite's own lock.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._line: deque[threading.Event] = deque()
+        self._taken = False
+
+    def acquire(self, timeout_s: float) -> bool:
+        """Wait for our turn (False after timeout_s)."""
+        with self._mutex:
+            if not self._taken:
+                self._taken = True
+                return True
+            turn = threading.Event()
+            self._line.append(turn)
+        if turn.wait(timeout_s):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as we gave up: it is ours
+                return True
+            self._line.remove(turn)
+            return False
+
+    @property
+    def waiting(self) -> int:
+        """How many are in line."""
+        with self._mutex:
+            return len(self._line)
+
+    def release(self) -> None:
+        """Hand the turn straight to the next in line, if anyone is waiting."""
+        with self._mutex:
+            if self._line:
+                self._line.popleft().set()
+            else:
+                self._taken = False
+
+
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    turns = WriteTurns()
+
+    def take_turn(conn: Any) -> None:
+        if conn.info.get(_HOLDS_TURN):
+            return  # a later transaction on a connection that has not gone back to the pool
+        if not turns.acquire(busy_timeout_ms / 1000):
+            locked = sqlite3.OperationalError("database is locked (waited for other writers)")
+            raise OperationalError("BEGIN IMMEDIATE", None, locked)
+        conn.info[_HOLDS_TURN] = True
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        # Back in the pool, after its COMMIT or ROLLBACK has run: the next writer may go.
+        if record.info.pop(_HOLDS_TURN, False):
+            turns.release()
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         # Hand transaction control to SQLAlchemy so that BEGIN IMMEDIATE below is honoured.
         dbapi_conn.isolation_level = None
+        record.info[_QUERY_ONLY] = False  # SQLite's default for a new connection
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
@@ -64,9 +139,27 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        read = bool(conn.get_execution_options().get(READ_ONLY, False))
+        # query_only belongs to the connection and outlives the transaction: set it when the
+        # pooled connection last ran the other kind (conn.info follows the DBAPI connection).
+        if conn.info.get(_QUERY_ONLY) is not read:
+            conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read else 'OFF'}")
+            conn.info[_QUERY_ONLY] = read
+        if read:
+            # A reader in WAL mode sees the last commit without taking any lock, so readers
+            # never queue behind each other or behind a writer; query_only makes a stray
+            # write fail at once instead of racing for the lock from a stale snapshot.
+            conn.exec_driver_sql("BEGIN")
+            return
         # Take the write lock up front: a deferred transaction that later writes can fail
         # with SQLITE_BUSY instead of waiting, which would lose the user's change.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        take_turn(conn)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if conn.info.pop(_HOLDS_TURN, False):
+                turns.release()
+            raise
 
 
 def make_engine(url: str | None = None, settings: Settings | None = None) -> Engine:
@@ -83,6 +176,25 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
         _sqlite_pragmas(engine, settings.sqlite_busy_timeout_ms)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine and pool for transactions that only read (e.g. GET requests).
+
+    On SQLite they begin deferred, so they take no write lock, and any write in them fails;
+    a reader that must record something (a token's last use) calls `begin_write` first.
+    """
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def begin_write(session: Session) -> None:
+    """Let the session write from here on: a read-only session ends its read transaction
+    (nothing to keep) and begins a write transaction; any other session is left as it is."""
+    if not session.get_bind().get_execution_options().get(READ_ONLY, False):
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={READ_ONLY: False})
 
 
 @contextmanager

@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # fonts-noto-cjk: Chinese text in PDFs; libharfbuzz-subset0: fast font subsetting in
 # WeasyPrint (without it it falls back to fontTools, ~40x slower on CJK fonts);
-# poppler-utils: pdftoppm/pdftotext to look at PDFs; chromium: browser tests (Playwright).
-packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium)
+# poppler-utils: pdftoppm/pdftotext to look at PDFs; chromium: browser tests (Playwright);
+# wrk: the load generator of bench/api_bench.py (C, so it does not compete with the server).
+packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,10 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, IdPath, IdQuery, require_role
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
+from compliance.cases.read import MAX_PAGE_SIZE, PAGE_SIZE
 from compliance.cases.schemas import (
     AmendIn,
     AnnotationIn,
@@ -27,8 +29,10 @@ from compliance.cases.schemas import (
     UnionReplyIn,
 )
 from compliance.users.models import Role
+from compliance.validation import RecordId
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
+MAX_OFFSET = 1_000_000  # far past any office's cases; keeps the number a database integer
 READERS = require_role(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
 HR = require_role(Role.HR)
 HR_OR_STAFF = require_role(Role.HR, Role.STAFF)
@@ -43,146 +47,160 @@ class EvidenceAdd(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    finding_id: int
+    finding_id: RecordId
 
 
+# The two busiest reads are coroutines that send the database work to a worker thread
+# themselves: FastAPI would otherwise take a second thread to check and encode the answer.
 @router.get("", dependencies=[READERS])
-def list_cases(
+async def list_cases(
     ctx: CtxDep,
     status: CaseStatus | None = None,
-    staff_id: Annotated[int | None, Query()] = None,
+    staff_id: IdQuery = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[CaseRead]:
-    """Cases newest first: staff see their own, everyone else the office's."""
-    return cases.list_cases(ctx, status.value if status else None, staff_id)
+    """One page of cases, newest first: staff see their own, everyone else the office's.
+
+    Pages hold `limit` cases (50 unless given); a page shorter than that is the last.
+    """
+    return await run_in_threadpool(
+        cases.list_cases,
+        ctx,
+        status.value if status else None,
+        staff_id,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/{case_id}", dependencies=[READERS])
-def get_case(case_id: int, ctx: CtxDep) -> CaseDetail:
+async def get_case(case_id: IdPath, ctx: CtxDep) -> CaseDetail:
     """One case in full, with the actions the caller may take now."""
-    return cases.get_case(ctx, case_id)
+    return await run_in_threadpool(cases.get_case, ctx, case_id)
 
 
 @router.post("/{case_id}/add_evidence", dependencies=[EVIDENCE])
-def add_evidence(case_id: int, body: EvidenceAdd, ctx: CtxDep) -> CaseRead:
+def add_evidence(case_id: IdPath, body: EvidenceAdd, ctx: CtxDep) -> CaseRead:
     """Add a confirmed finding; an approval already given lapses."""
     return cases.add_evidence(ctx, case_id, body.finding_id)
 
 
 @router.post("/{case_id}/request_statement", dependencies=[HR])
 def request_statement(
-    case_id: int, ctx: CtxDep, body: Annotated[StatementRequest | None, Body()] = None
+    case_id: IdPath, ctx: CtxDep, body: Annotated[StatementRequest | None, Body()] = None
 ) -> CaseRead:
     """Ask for the staff member's statement (due in 3 working days unless given)."""
     return cases.request_statement(ctx, case_id, body.due if body else None)
 
 
 @router.post("/{case_id}/submit_statement", dependencies=[HR_OR_STAFF])
-def submit_statement(case_id: int, body: StatementIn, ctx: CtxDep) -> CaseRead:
+def submit_statement(case_id: IdPath, body: StatementIn, ctx: CtxDep) -> CaseRead:
     """The staff member's statement (by them, or taken down by HR)."""
     return cases.submit_statement(ctx, case_id, body.text)
 
 
 @router.post("/{case_id}/record_refusal", dependencies=[HR])
 def record_refusal(
-    case_id: int, ctx: CtxDep, body: Annotated[NoteIn | None, Body()] = None
+    case_id: IdPath, ctx: CtxDep, body: Annotated[NoteIn | None, Body()] = None
 ) -> CaseRead:
     """The staff member refused to make a statement."""
     return cases.record_refusal(ctx, case_id, body.note if body else "")
 
 
 @router.post("/{case_id}/record_silence", dependencies=[HR])
-def record_silence(case_id: int, ctx: CtxDep) -> CaseRead:
+def record_silence(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """No statement came by the deadline."""
     return cases.record_silence(ctx, case_id)
 
 
 @router.post("/{case_id}/propose", dependencies=[HR])
-def propose(case_id: int, body: ProposeIn, ctx: CtxDep) -> CaseRead:
+def propose(case_id: IdPath, body: ProposeIn, ctx: CtxDep) -> CaseRead:
     """Set the severity with its reason; the rule's schedule proposes the outcome."""
     return cases.propose(ctx, case_id, body.severity, body.severity_reason)
 
 
 @router.post("/{case_id}/amend", dependencies=[HR])
-def amend(case_id: int, body: AmendIn, ctx: CtxDep) -> CaseRead:
+def amend(case_id: IdPath, body: AmendIn, ctx: CtxDep) -> CaseRead:
     """A new revision with other outcomes; approvals given lapse."""
     return cases.amend(ctx, case_id, list(body.outcomes), body.reason)
 
 
 @router.post("/{case_id}/record_union_notice", dependencies=[HR])
-def record_union_notice(case_id: int, body: UnionNoticeIn, ctx: CtxDep) -> CaseRead:
+def record_union_notice(case_id: IdPath, body: UnionNoticeIn, ctx: CtxDep) -> CaseRead:
     """The trade union was told the reasons for the dismissal."""
     return cases.record_union_notice(ctx, case_id, body.reasons)
 
 
 @router.post("/{case_id}/record_union_reply", dependencies=[HR])
-def record_union_reply(case_id: int, body: UnionReplyIn, ctx: CtxDep) -> CaseRead:
+def record_union_reply(case_id: IdPath, body: UnionReplyIn, ctx: CtxDep) -> CaseRead:
     """The trade union's reply."""
     return cases.record_union_reply(ctx, case_id, body.reply)
 
 
 @router.post("/{case_id}/approve", dependencies=[APPROVERS])
 def approve(
-    case_id: int, ctx: CtxDep, body: Annotated[ApproveIn | None, Body()] = None
+    case_id: IdPath, ctx: CtxDep, body: Annotated[ApproveIn | None, Body()] = None
 ) -> CaseRead:
     """Approve the current proposal (HR or the office director)."""
     return cases.approve(ctx, case_id, body.justification if body else "")
 
 
 @router.post("/{case_id}/dismiss", dependencies=[HR])
-def dismiss(case_id: int, body: ReasonIn, ctx: CtxDep) -> CaseRead:
+def dismiss(case_id: IdPath, body: ReasonIn, ctx: CtxDep) -> CaseRead:
     """Close the case as no breach, with the reason."""
     return cases.dismiss(ctx, case_id, body.reason)
 
 
 @router.post("/{case_id}/serve_notice", dependencies=[HR])
-def serve_notice(case_id: int, body: NoticeIn, ctx: CtxDep) -> CaseRead:
+def serve_notice(case_id: IdPath, body: NoticeIn, ctx: CtxDep) -> CaseRead:
     """Serve the written decision notice; the appeal window opens."""
     return cases.serve_notice(ctx, case_id, body.content)
 
 
 @router.post("/{case_id}/acknowledge", dependencies=[STAFF])
-def acknowledge(case_id: int, ctx: CtxDep) -> CaseRead:
+def acknowledge(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """The staff member signs for the decision notice."""
     return cases.acknowledge(ctx, case_id)
 
 
 @router.post("/{case_id}/record_ack_refusal", dependencies=[HR])
-def record_ack_refusal(case_id: int, ctx: CtxDep) -> CaseRead:
+def record_ack_refusal(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """The staff member refused to sign for the notice."""
     return cases.record_ack_refusal(ctx, case_id)
 
 
 @router.post("/{case_id}/appeal", dependencies=[STAFF])
-def appeal(case_id: int, body: AppealIn, ctx: CtxDep) -> CaseRead:
+def appeal(case_id: IdPath, body: AppealIn, ctx: CtxDep) -> CaseRead:
     """The staff member appeals while the window is open."""
     return cases.appeal(ctx, case_id, body.grounds)
 
 
 @router.post("/{case_id}/decide_appeal", dependencies=[APPROVERS])
-def decide_appeal(case_id: int, body: AppealDecisionIn, ctx: CtxDep) -> CaseRead:
+def decide_appeal(case_id: IdPath, body: AppealDecisionIn, ctx: CtxDep) -> CaseRead:
     """Decide the appeal (someone who did not approve the decision)."""
     return cases.decide_appeal(ctx, case_id, body.outcome, body.reasoning)
 
 
 @router.post("/{case_id}/finalize", dependencies=[HR])
-def finalize(case_id: int, ctx: CtxDep) -> CaseRead:
+def finalize(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """The decision becomes final."""
     return cases.finalize(ctx, case_id)
 
 
 @router.post("/{case_id}/mark_executed", dependencies=[HR])
-def mark_executed(case_id: int, ctx: CtxDep) -> CaseRead:
+def mark_executed(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """Apply the outcome (deductions scheduled, dismissal takes effect)."""
     return cases.mark_executed(ctx, case_id)
 
 
 @router.post("/{case_id}/close", dependencies=[HR])
-def close(case_id: int, ctx: CtxDep) -> CaseRead:
+def close(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """Close an executed case."""
     return cases.close(ctx, case_id)
 
 
 @router.post("/{case_id}/annotate", dependencies=[NOTERS])
-def annotate(case_id: int, body: AnnotationIn, ctx: CtxDep) -> AnnotationRead:
+def annotate(case_id: IdPath, body: AnnotationIn, ctx: CtxDep) -> AnnotationRead:
     """Add a note to the case (any state, closed included)."""
     return cases.annotate(ctx, case_id, body.text)

@@ -2,30 +2,37 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
 from compliance.users.models import User
 
+# Every request runs one of these two: built once, they skip the statement's construction.
+_SESSION_WITH_USER = (
+    select(AuthSession, User)
+    .join(User, col(User.id) == col(AuthSession.user_id))
+    .where(
+        col(AuthSession.token_hash) == bindparam("token_hash"),
+        col(AuthSession.revoked_at).is_(None),
+    )
+)
+_TOKEN_WITH_USER = (
+    select(ApiToken, User)
+    .join(User, col(User.id) == col(ApiToken.user_id))
+    .where(col(ApiToken.token_hash) == bindparam("token_hash"), col(ApiToken.revoked_at).is_(None))
+)
+
 
 def session_with_user(session: Session, token_hash: str) -> tuple[AuthSession, User] | None:
     """The live (not revoked) session with this hash and its user, in one query."""
-    row = session.execute(
-        select(AuthSession, User)
-        .join(User, col(User.id) == col(AuthSession.user_id))
-        .where(col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None))
-    ).first()
+    row = session.execute(_SESSION_WITH_USER, {"token_hash": token_hash}).first()
     return None if row is None else (row[0], row[1])
 
 
 def token_with_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
     """The unrevoked API token with this hash and its user, in one query."""
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, col(User.id) == col(ApiToken.user_id))
-        .where(col(ApiToken.token_hash) == token_hash, col(ApiToken.revoked_at).is_(None))
-    ).first()
+    row = session.execute(_TOKEN_WITH_USER, {"token_hash": token_hash}).first()
     return None if row is None else (row[0], row[1])
 
 

@@ -17,6 +17,7 @@ from compliance.auth.schemas import PasswordChange, TokenCreate, TokenCreated, T
 from compliance.auth.settings import AuthSettings
 from compliance.clock import Clock
 from compliance.context import Actor, Ctx
+from compliance.db import begin_write
 from compliance.errors import ComplianceError, Conflict, FieldError, NotFound, ValidationFailed
 from compliance.users.models import Role, User
 from compliance.validation import parse
@@ -171,10 +172,12 @@ def resume(session: Session, clock: Clock, cfg: AuthSettings, token: str) -> Pri
     elif not user.active:
         reason = "user disabled"
     if reason:
+        begin_write(session)
         repo.revoke_session_by_hash(session, row.token_hash, now, reason)
         session.commit()
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
+        begin_write(session)
         session.execute(
             update(AuthSession).where(col(AuthSession.id) == row.id).values(last_seen_at=now)
         )
@@ -288,6 +291,7 @@ def principal_for_token(session: Session, clock: Clock, token: str) -> Principal
     tok, user = found
     now = clock.now()
     if tok.last_used_at is None or now - tok.last_used_at >= TOUCH_EVERY:
+        begin_write(session)
         session.execute(update(ApiToken).where(col(ApiToken.id) == tok.id).values(last_used_at=now))
         session.commit()
     return Principal(actor_of(user), token_id=tok.id)

@@ -33,6 +33,8 @@ class Case(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("office_id", "number"),
         Index("ix_case_staff_rule", "staff_id", "rule_code", "status"),
+        # The case list: an office's cases newest first, a page at a time, without a sort.
+        Index("ix_case_office_opened", "office_id", "opened_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

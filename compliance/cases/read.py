@@ -4,7 +4,7 @@ from compliance.cases import repository as repo
 from compliance.cases import sod, steps
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.lifecycle import Action, Capacity, allowed_actions, capacities
-from compliance.cases.models import Approval, Case, CaseStatus, Proposal
+from compliance.cases.models import Case, CaseStatus
 from compliance.cases.schemas import (
     AnnotationRead,
     AppealRead,
@@ -23,14 +23,17 @@ from compliance.findings.schemas import FindingRead
 from compliance.users.models import Role
 
 READ_ROLES = (Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+# The case list comes in pages: an office has thousands of cases.
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
 _APPROVERS = frozenset({Capacity.HR, Capacity.DIRECTOR})
 
 
 def _blocked(
     ctx: Ctx,
     case: Case,
-    latest: Proposal | None,
-    approvals: list[Approval],
+    latest: ProposalRead | None,
+    approvals: list[ApprovalRead],
     union_sent: bool,
     union_replied: bool,
     notice_signed: bool,
@@ -62,16 +65,14 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     """Everything about one case; staff see only their own (others: NotFound)."""
     ctx.require(*READ_ROLES)
     case = repo.get_visible(ctx.session, ctx.actor, case_id)
-    cid = case.id or 0
     s = ctx.session
-    proposals = repo.proposals(s, cid)
+    rec = repo.records(s, case.id or 0)
+    proposals = [ProposalRead.model_validate(p) for p in rec.proposals]
     latest = proposals[-1] if proposals else None
-    approvals = repo.approvals(s, cid)
-    notices = repo.notices(s, cid)
-    union = repo.union_notice_of(s, cid)
+    approvals = [ApprovalRead.model_validate(a) for a in rec.approvals]
+    notices = [NoticeRead.model_validate(n) for n in rec.notices]
+    union = UnionNoticeRead.model_validate(rec.union_notice) if rec.union_notice else None
     decision = next((n for n in reversed(notices) if n.kind == "decision"), None)
-    statement = repo.statement_of(s, cid)
-    appeal = repo.appeal_of(s, cid)
     blocked = _blocked(
         ctx,
         case,
@@ -83,15 +84,15 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     )
     detail = CaseDetail(
         case=CaseRead.model_validate(case),
-        findings=[FindingRead.model_validate(f) for f in repo.findings_of(s, cid)],
-        statement=StatementRead.model_validate(statement) if statement else None,
-        proposals=[ProposalRead.model_validate(p) for p in proposals],
-        approvals=[ApprovalRead.model_validate(a) for a in approvals],
-        notices=[NoticeRead.model_validate(n) for n in notices],
-        union_notice=UnionNoticeRead.model_validate(union) if union else None,
-        appeal=AppealRead.model_validate(appeal) if appeal else None,
-        steps=[StepRead.model_validate(st) for st in repo.steps(s, cid)],
-        annotations=[AnnotationRead.model_validate(a) for a in repo.annotations(s, cid)],
+        findings=[FindingRead.model_validate(f) for f in rec.findings],
+        statement=StatementRead.model_validate(rec.statement) if rec.statement else None,
+        proposals=proposals,
+        approvals=approvals,
+        notices=notices,
+        union_notice=union,
+        appeal=AppealRead.model_validate(rec.appeal) if rec.appeal else None,
+        steps=[StepRead.model_validate(st) for st in rec.steps],
+        annotations=[AnnotationRead.model_validate(a) for a in rec.annotations],
         allowed_actions=allowed_actions(case, ctx.actor, today=steps.today(ctx), blocked=blocked),
     )
     # Approvers see what a dismissal must pass and what getting it wrong would cost.
@@ -108,8 +109,17 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     return detail
 
 
-def list_cases(ctx: Ctx, status: str | None = None, staff_id: int | None = None) -> list[CaseRead]:
-    """Cases newest first: staff see their own, everyone else the office's."""
+def list_cases(
+    ctx: Ctx,
+    status: str | None = None,
+    staff_id: int | None = None,
+    *,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> list[CaseRead]:
+    """One page of cases, newest first: staff see their own, everyone else the office's."""
     ctx.require(*READ_ROLES)
-    rows = repo.list_cases(ctx.session, ctx.actor, status=status, staff_id=staff_id)
+    rows = repo.list_cases(
+        ctx.session, ctx.actor, status=status, staff_id=staff_id, limit=limit, offset=offset
+    )
     return [CaseRead.model_validate(c) for c in rows]

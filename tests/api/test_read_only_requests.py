@@ -1,0 +1,182 @@
+"""GET requests read without the write lock: the app on a database that really commits.
+
+The other API tests share the test's rolled-back session; these use the app's own sessions,
+so a GET runs in a read-only transaction exactly as it does when deployed.
+"""
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from api.access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS
+from api.main import create_app
+from api.security import API_PREFIX, SESSION_COOKIE
+from compliance.auth import service as auth
+from compliance.auth.models import ApiToken
+from compliance.auth.passwords import hash_password
+from compliance.auth.settings import AuthSettings
+from compliance.cases.models import CaseStatus
+from compliance.clock import FixedClock
+from compliance.config import Settings
+from compliance.context import Ctx
+from compliance.db import begin_write, read_only
+from compliance.users.models import User
+from tests import factories
+from tests.api.conftest import PASSWORD
+from tests.api.test_role_matrix import _url, registered
+from tests.compliance.cases.helpers import drive
+from tests.conftest import NOW
+
+
+@dataclass
+class Deployed:
+    """The app on its own database, an office with a case, and a token per role."""
+
+    client: TestClient
+    engine: Engine
+    office: factories.OfficeSet
+    case_id: int
+    tokens: dict[str, str]
+
+
+@pytest.fixture
+def deployed(
+    fresh_engine: Engine, settings: Settings, auth_cfg: AuthSettings
+) -> Iterator[Deployed]:
+    clock = FixedClock(NOW)
+    with Session(fresh_engine, expire_on_commit=False) as s:
+        office = factories.office_set(s)
+        hashed = hash_password(auth_cfg, PASSWORD)
+        for user in office.users.values():
+            user.password_hash = hashed
+        s.commit()
+        setup = Ctx(session=s, actor=office.actor("manager"), clock=clock, settings=settings)
+        case_id = drive(setup, office, CaseStatus.DECISION_PROPOSED)
+        tokens = {}
+        for who in ROLE_NAMES:
+            ctx = Ctx(session=s, actor=office.actor(who), clock=clock, settings=settings)
+            tokens[who] = auth.create_token(ctx, {"name": "read-only"}).token
+    app = create_app(settings, fresh_engine, auth_settings=auth_cfg, clock=clock)
+    with TestClient(app) as client:
+        yield Deployed(client, fresh_engine, office, case_id, tokens)
+
+
+def _bearer(d: Deployed, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {d.tokens[who]}"}
+
+
+def _sqlite_file(engine: Engine) -> str:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the write lock is SQLite's")
+    return str(engine.url.database)
+
+
+def test_a_get_reads_while_another_connection_holds_the_write_lock(deployed: Deployed) -> None:
+    d = deployed
+    hr = _bearer(d, "hr")
+    assert d.client.get("/api/me", headers=hr).status_code == 200  # the token's first use
+    writer = sqlite3.connect(_sqlite_file(d.engine), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        began = time.monotonic()
+        listed = d.client.get("/api/cases", headers=hr)
+        detail = d.client.get(f"/api/cases/{d.case_id}", headers=hr)
+        waited = time.monotonic() - began
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert listed.status_code == 200, listed.text
+    assert [c["id"] for c in listed.json()] == [d.case_id]
+    assert detail.status_code == 200, detail.text
+    assert detail.json()["case"]["status"] == CaseStatus.DECISION_PROPOSED.value
+    assert waited < 2  # the busy timeout is 10 s: a GET that queued for the lock would show
+
+
+def test_a_get_still_records_the_tokens_first_use(deployed: Deployed) -> None:
+    d = deployed
+    assert d.client.get("/api/cases", headers=_bearer(d, "hr")).status_code == 200
+    with Session(d.engine) as s:
+        used = s.execute(
+            select(ApiToken.last_used_at)
+            .join(User, User.id == ApiToken.user_id)
+            .where(User.username == d.office.users["hr"].username)
+        ).scalar_one()
+    assert used == NOW
+
+
+def test_the_case_list_comes_in_pages(deployed: Deployed, settings: Settings) -> None:
+    d = deployed
+    hr = _bearer(d, "hr")
+    with Session(d.engine, expire_on_commit=False) as s:
+        ctx = Ctx(s, d.office.actor("manager"), FixedClock(NOW), settings)
+        more = [drive(ctx, d.office, CaseStatus.OPEN, staff=i) for i in (1, 2)]
+    newest_first = [*reversed(more), d.case_id]
+    assert [c["id"] for c in d.client.get("/api/cases", headers=hr).json()] == newest_first
+    pages = [
+        [c["id"] for c in d.client.get(f"/api/cases?limit=2&offset={o}", headers=hr).json()]
+        for o in (0, 2, 4)
+    ]
+    assert pages == [newest_first[:2], newest_first[2:], []]
+    assert d.client.get("/api/cases?limit=0", headers=hr).status_code == 422
+    assert d.client.get("/api/cases?limit=501", headers=hr).status_code == 422
+    assert d.client.get("/api/cases?offset=-1", headers=hr).status_code == 422
+
+
+@pytest.mark.parametrize("who", [*ROLE_NAMES, ANONYMOUS])
+def test_every_get_route_answers_as_the_table_says(
+    who: str, deployed: Deployed, auth_cfg: AuthSettings
+) -> None:
+    # As the role matrix, for GET only, on the app's own read-only sessions: a GET route
+    # that tried to write would fail here (query_only) rather than race for the lock live.
+    d = deployed
+    client = d.client
+    wrong = []
+    for method, path in registered(client.app):  # type: ignore[arg-type]
+        if method != "GET":
+            continue
+        access = ROUTE_ACCESS[(method, path)]
+        api = path.startswith(API_PREFIX + "/")
+        client.cookies.clear()
+        headers = _bearer(d, who) if api and who != ANONYMOUS else {}
+        if not api and who != ANONYMOUS:
+            with Session(d.engine, expire_on_commit=False) as s:
+                username = d.office.users[who].username
+                signed = auth.sign_in(s, FixedClock(NOW), auth_cfg, username, PASSWORD)
+            client.cookies.set(SESSION_COOKIE, signed.session_token)
+        r = client.get(_url(path), headers=headers, follow_redirects=False)
+        if who in access.allow:
+            expected = access.ok
+        elif who == ANONYMOUS:
+            expected = 401 if api else 303
+        else:
+            expected = 403
+        if r.status_code != expected:
+            wrong.append(f"GET {path}: got {r.status_code}, table says {expected}")
+    assert not wrong, f"as {who}:\n" + "\n".join(wrong)
+
+
+def test_a_read_only_session_refuses_writes_until_it_begins_one(fresh_engine: Engine) -> None:
+    _sqlite_file(fresh_engine)
+    with Session(fresh_engine) as s:
+        office = factories.office_set(s)
+        s.commit()
+        user_id = office.users["hr"].id
+    stmt = update(User).where(User.id == user_id).values(display_name="新名字")
+    with Session(read_only(fresh_engine)) as s:
+        with pytest.raises(OperationalError, match="readonly"):
+            s.execute(stmt)
+        s.rollback()
+        begin_write(s)
+        s.execute(stmt)
+        s.commit()
+        with pytest.raises(OperationalError, match="readonly"):  # read-only again
+            s.execute(stmt)
+    with Session(fresh_engine) as s:
+        assert s.get(User, user_id).display_name == "新名字"  # type: ignore[union-attr]

@@ -1,0 +1,84 @@
+"""Read-only transactions and the line writers wait in (compliance.db)."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import Engine, func, select, update
+from sqlmodel import Session
+
+from compliance.config import Settings
+from compliance.db import WriteTurns, make_engine, read_only
+from compliance.users.models import User
+from tests import factories
+
+
+def test_writers_take_their_turns_in_order_of_arrival() -> None:
+    turns = WriteTurns()
+    assert turns.acquire(1)
+    order: list[int] = []
+
+    def writer(i: int) -> None:
+        assert turns.acquire(10)
+        order.append(i)
+        turns.release()
+
+    threads = []
+    for i in range(8):
+        t = threading.Thread(target=writer, args=(i,))
+        t.start()
+        threads.append(t)
+        while turns.waiting < i + 1:  # the next one arrives after this one is in line
+            time.sleep(0.001)
+    turns.release()
+    for t in threads:
+        t.join(10)
+    assert order == list(range(8))
+
+
+def test_a_writer_that_waits_too_long_leaves_the_line() -> None:
+    turns = WriteTurns()
+    assert turns.acquire(1)
+    began = time.monotonic()
+    assert not turns.acquire(0.05)
+    assert time.monotonic() - began >= 0.05
+    assert turns.waiting == 0
+    turns.release()
+    assert turns.acquire(0)  # free again: the one who gave up did not keep a place
+
+
+def test_many_writers_at_once_all_get_through(fresh_engine: Engine) -> None:
+    if fresh_engine.dialect.name != "sqlite":
+        pytest.skip("the line is in front of SQLite's single writer")
+    with Session(fresh_engine) as s:
+        office = factories.office_set(s)
+        s.commit()
+        user_id = office.users["hr"].id
+    # Twenty writers keep the database busy for seconds; each waits well under a second in
+    # line, but left to SQLite's sleeping retries some would run out of a 1 s busy timeout.
+    engine = make_engine(str(fresh_engine.url), Settings(sqlite_busy_timeout_ms=1000))
+    failures: list[str] = []
+
+    def writer(i: int) -> None:
+        for n in range(30):
+            try:
+                with Session(engine) as s:
+                    s.execute(update(User).where(User.id == user_id).values(display_name=f"{i}"))
+                    time.sleep(0.004)  # some work while holding the database
+                    if n == 5:
+                        raise RuntimeError("a use case that fails rolls back")
+                    s.commit()
+                with Session(read_only(engine)) as s:  # reads in between need no turn
+                    s.execute(select(func.count()).select_from(User)).scalar_one()
+            except RuntimeError:
+                pass
+            except Exception as exc:  # reported by the assertion, not lost in the thread
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    engine.dispose()
+    assert failures == []
