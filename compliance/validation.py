@@ -1,16 +1,25 @@
-"""Checks shared by the schemas: money, times, and turning pydantic errors into ours."""
+"""Checks shared by the schemas: money, times, ids, and turning pydantic errors into ours."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
 from compliance.clock import ensure_utc
 from compliance.errors import FieldError, ValidationFailed
 from compliance.money import check_fen
 
 M = TypeVar("M", bound=BaseModel)
+
+# Ids are `integer` columns (32 bits on PostgreSQL): a number outside 1..MAX_ID names no
+# record, and the database would reject it as a query parameter instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+# An event outside these years is a typing error; near the ends of the calendar, converting it
+# to the office's time zone or stepping back a look-back window would overflow.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 # Clocks on phones and punch clocks drift; a record a few minutes "in the future" is not fraud.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -46,9 +55,30 @@ def fen_validator(*, allow_zero: bool = False, maximum: int | None = None) -> Ca
     return check
 
 
+def not_a_number(value: Any) -> Any:
+    """A pydantic 'before' validator: a bare number is not a date or time."""
+    # pydantic would read it as seconds since 1970: a slip recorded as an event in 1970.
+    if isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 date or time, not a number")
+    return value
+
+
+def not_a_number_flag(value: Any) -> Any:
+    """A pydantic 'before' validator: a yes/no answer is true or false, not 0 or 1."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be true or false, not a number")
+    return value
+
+
 def aware(value: datetime) -> datetime:
-    """A pydantic 'after' validator: require a time zone and convert to UTC."""
-    return ensure_utc(value)
+    """A pydantic 'after' validator: require a time zone, convert to UTC, refuse absurd years."""
+    try:
+        utc = ensure_utc(value)
+    except OverflowError:  # 9999-12-31T23:00-10:00 is past the last day a datetime can hold
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ValueError(f"must be between {EARLIEST:%Y} and {LATEST.year - 1}")
+    return utc
 
 
 def not_in_future(field: str, value: datetime | None, now: datetime) -> None:
@@ -58,4 +88,10 @@ def not_in_future(field: str, value: datetime | None, now: datetime) -> None:
 
 
 # A datetime field that must carry a time zone; stored and compared in UTC.
-AwareDatetime = Annotated[datetime, AfterValidator(aware)]
+AwareDatetime = Annotated[datetime, BeforeValidator(not_a_number), AfterValidator(aware)]
+
+# A yes/no input (form and command-line words like "true" still pass).
+Flag = Annotated[bool, BeforeValidator(not_a_number_flag)]
+
+# A reference to a stored record by its id, as input.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]

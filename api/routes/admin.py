@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, IdPath, require_role
 from compliance.audit import service as audit
 from compliance.pay import service as pay
 from compliance.pay.schemas import MinimumWageRead, MinimumWageSet
@@ -16,6 +16,7 @@ from compliance.users import service as users
 from compliance.users.models import Role
 from compliance.users.overview import admin_overview
 from compliance.users.schemas import UserCreate, UserRead
+from compliance.validation import Flag
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 ADMIN = require_role(Role.ADMIN)
@@ -46,7 +47,7 @@ class ActiveIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    active: bool
+    active: Flag
 
 
 class ChainRead(BaseModel):
@@ -73,7 +74,7 @@ def create_user(body: UserCreate, ctx: CtxDep) -> UserRead:
 
 
 @router.post("/users/{user_id}/active", dependencies=[ADMIN])
-def set_active(user_id: int, body: ActiveIn, ctx: CtxDep) -> UserRead:
+def set_active(user_id: IdPath, body: ActiveIn, ctx: CtxDep) -> UserRead:
     """Disable (their sessions and tokens end) or enable a user."""
     return users.set_active(ctx, user_id, body.active)
 

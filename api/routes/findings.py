@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, IdPath, IdQuery, require_role
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
@@ -22,7 +22,7 @@ def list_findings(
     ctx: CtxDep,
     status: FindingStatus | None = FindingStatus.OPEN,
     rule_code: Annotated[str | None, Query(pattern=r"^R\d{2}$")] = None,
-    staff_id: int | None = None,
+    staff_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[FindingRow]:
     """The office's findings, newest first (open ones unless another status is asked)."""
@@ -37,7 +37,7 @@ def list_findings(
 
 @router.post("/{finding_id}/confirm", dependencies=[TRIAGE])
 def confirm(
-    finding_id: int, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
+    finding_id: IdPath, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
 ) -> CaseRead:
     """Confirm an open finding: it opens a case or joins the open one (staff member, rule)."""
     return cases.confirm_into_case(ctx, finding_id, body.reason if body else "")
@@ -45,7 +45,7 @@ def confirm(
 
 @router.post("/{finding_id}/dismiss", dependencies=[TRIAGE])
 def dismiss(
-    finding_id: int, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
+    finding_id: IdPath, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
 ) -> FindingRead:
     """Dismiss an open finding; a reason is required."""
     return service.dismiss(ctx, finding_id, body or TriageIn())

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.deps import DIRECTOR, CtxDep, require_role
+from api.deps import DIRECTOR, CtxDep, IdPath, require_role
 from compliance.overtime import service
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 from compliance.users.models import Role
@@ -17,6 +17,6 @@ def request(body: OvertimeCreate, ctx: CtxDep) -> OvertimeRead:
 
 
 @router.post("/{request_id}/decision", dependencies=DIRECTOR)
-def decide(request_id: int, body: OvertimeDecide, ctx: CtxDep) -> OvertimeRead:
+def decide(request_id: IdPath, body: OvertimeDecide, ctx: CtxDep) -> OvertimeRead:
     """Approve or refuse a pending request (the office director only)."""
     return service.decide_overtime(ctx, request_id, body)

@@ -4,8 +4,9 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from starlette.exceptions import HTTPException
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, IdPath, require_role
 from api.pages.spot_checks import uploaded_photos
 from compliance.errors import ValidationFailed
 from compliance.inspections import service
@@ -30,7 +31,10 @@ class SpotCheckInput:
 async def spot_check_input(request: Request) -> SpotCheckInput:
     """Read either body shape; anything unreadable is a 422 on `body`."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
+        try:
+            form = await request.form()
+        except HTTPException as exc:  # Starlette's 400 for a multipart body it cannot parse
+            raise ValidationFailed.one("body", f"unreadable multipart body: {exc.detail}") from None
         raw = form.get("data")
         uploads = await uploaded_photos(request)
     else:
@@ -80,6 +84,6 @@ def record(
 
 
 @router.get("/{spot_check_id}", dependencies=[require_role(Role.MANAGER, Role.HR)])
-def get(spot_check_id: int, ctx: CtxDep) -> SpotCheckResult:
+def get(spot_check_id: IdPath, ctx: CtxDep) -> SpotCheckResult:
     """A recorded spot check with its answers, photos and the findings it raised."""
     return service.get_spot_check(ctx, spot_check_id)

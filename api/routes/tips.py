@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, IdPath, require_role
 from compliance.tips import service
 from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt
 from compliance.users.models import Role
@@ -19,7 +19,7 @@ def declare(body: TipDeclare, ctx: CtxDep) -> TipRead:
 
 
 @router.post("/{tip_id}/handover", dependencies=[require_role(Role.CASHIER)])
-def hand_over(tip_id: int, body: HandOver, ctx: CtxDep) -> TipRead:
+def hand_over(tip_id: IdPath, body: HandOver, ctx: CtxDep) -> TipRead:
     """Receive a declared tip with a countersignature; returns the gap-free receipt number."""
     return service.hand_over(ctx, tip_id, body.countersigned_by, body.handed_over_at)
 
@@ -28,6 +28,6 @@ def hand_over(tip_id: int, body: HandOver, ctx: CtxDep) -> TipRead:
     "/{tip_id}/receipt",
     dependencies=[require_role(Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)],
 )
-def receipt(tip_id: int, ctx: CtxDep) -> TipReceipt:
+def receipt(tip_id: IdPath, ctx: CtxDep) -> TipReceipt:
     """What the printed receipt shows."""
     return service.get_receipt(ctx, tip_id)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from api.deps import CtxDep, signed_in
+from api.deps import CtxDep, IdPath, signed_in
 from compliance.auth import service as auth
 from compliance.auth.schemas import TokenCreate, TokenCreated, TokenRead
 
@@ -22,7 +22,7 @@ def create(body: TokenCreate, ctx: CtxDep) -> TokenCreated:
 
 
 @router.delete("/{token_id}", status_code=204, dependencies=[signed_in])
-def revoke(token_id: int, ctx: CtxDep) -> Response:
+def revoke(token_id: IdPath, ctx: CtxDep) -> Response:
     """Revoke one of one's own tokens; it stops working at once."""
     auth.revoke_token(ctx, token_id)
     return Response(status_code=204)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from api.deps import AuthSettingsDep, CtxDep, require_role
+from api.deps import AuthSettingsDep, CtxDep, IdPath, require_role
 from compliance.auth import service as auth
 from compliance.auth.schemas import PasswordChange
 from compliance.users.models import Role
@@ -11,7 +11,9 @@ router = APIRouter(prefix="/api/users", tags=["users"])
 
 
 @router.post("/{user_id}/password", status_code=204, dependencies=[require_role(Role.ADMIN)])
-def set_password(user_id: int, body: PasswordChange, ctx: CtxDep, cfg: AuthSettingsDep) -> Response:
+def set_password(
+    user_id: IdPath, body: PasswordChange, ctx: CtxDep, cfg: AuthSettingsDep
+) -> Response:
     """Admin: set a user's password (e.g. a forgotten one); their sessions end."""
     auth.set_password(ctx, cfg, user_id, body)
     return Response(status_code=204)

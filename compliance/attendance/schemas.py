@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from compliance.attendance.models import PunchKind
-from compliance.validation import AwareDatetime
+from compliance.validation import AwareDatetime, RecordId
 
 # A rostered shift longer than a day is a typing error (a wrong date), not a real shift.
 MAX_SHIFT = timedelta(hours=24)
@@ -16,7 +16,7 @@ class PunchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    staff_id: int
+    staff_id: RecordId
     kind: PunchKind
     at: AwareDatetime
 
@@ -39,7 +39,7 @@ class ShiftCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    staff_id: int
+    staff_id: RecordId
     work_date: date
     start_at: AwareDatetime
     end_at: AwareDatetime

@@ -28,6 +28,9 @@ class EvidenceItem(BaseModel):
     at: datetime | None
     detail: str
     found: bool = True
+    # A stored code the page shows as words in its language, as (label kind, code): the
+    # feedback's category, ("category", "attitude"). The detail holds the rest.
+    code: tuple[str, str] | None = None
 
 
 class FindingEvidence(BaseModel):
@@ -49,10 +52,12 @@ def _rows(session: Session, kind: str, ids: list[int], office_id: int) -> dict[i
             select(Feedback).where(col(Feedback.id).in_(ids), col(Feedback.office_id) == office_id)
         ).scalars()
         for r in rows:
-            text = f"{r.category} · {r.text}" + (
-                f" · {_money(r.amount_fen)}" if r.amount_fen else ""
+            text = " · ".join(
+                x for x in (r.text, _money(r.amount_fen) if r.amount_fen else "") if x
             )
-            out[r.id] = EvidenceItem(kind=kind, id=r.id, at=r.occurred_at, detail=text)
+            out[r.id] = EvidenceItem(
+                kind=kind, id=r.id, at=r.occurred_at, detail=text, code=("category", r.category)
+            )
     elif kind == "spot_check_item":
         rows = session.execute(
             select(SpotCheckItem, SpotCheck)

@@ -7,7 +7,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from compliance.damages.models import Settlement, ValuationBasis
 from compliance.money import ABSURD_FEN
-from compliance.validation import AwareDatetime, fen_validator
+from compliance.validation import AwareDatetime, RecordId, fen_validator
 
 ValueFen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
 
@@ -17,8 +17,8 @@ class DamageCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    staff_id: int
-    unit_id: int
+    staff_id: RecordId
+    unit_id: RecordId
     item: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=4000)
     occurred_at: AwareDatetime
@@ -63,7 +63,7 @@ class PhotoAttach(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    file_id: int
+    file_id: RecordId
 
 
 class DamageRead(BaseModel):

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from compliance.validation import AwareDatetime, fen_validator
+from compliance.validation import AwareDatetime, RecordId, fen_validator
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
 TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=10_000_000))]
@@ -16,8 +16,8 @@ class FeedbackCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    staff_id: int
-    unit_id: int | None = None
+    staff_id: RecordId
+    unit_id: RecordId | None = None
     channel: FeedbackChannel
     category: FeedbackCategory
     satisfaction: Satisfaction | None = None

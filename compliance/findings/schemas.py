@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from compliance.validation import AwareDatetime
+from compliance.validation import AwareDatetime, RecordId
 from policies.vocab import EvidenceKind
 
 
@@ -15,7 +15,7 @@ class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: EvidenceKind
-    id: int = Field(gt=0)
+    id: RecordId
 
 
 class ManualFindingCreate(BaseModel):
@@ -24,7 +24,7 @@ class ManualFindingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     rule_code: str = Field(pattern=r"^R\d{2}$")
-    staff_id: int
+    staff_id: RecordId
     occurred_at: AwareDatetime
     note: str = Field(min_length=1, max_length=2000)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from compliance.findings.schemas import FindingRead
-from compliance.validation import AwareDatetime
+from compliance.validation import AwareDatetime, RecordId
 from policies.vocab import ItemResult
 
 # A day in seconds: no ring, gap or wait an inspector measures on a doorstep is longer.
@@ -39,7 +39,7 @@ class SpotCheckPhotoIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    file_id: int
+    file_id: RecordId
     item_key: str | None = None
 
 
@@ -48,8 +48,8 @@ class SpotCheckCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    staff_id: int
-    unit_id: int | None = None
+    staff_id: RecordId
+    unit_id: RecordId | None = None
     area: str = Field(default="", max_length=100)
     checked_at: AwareDatetime
     notes: str = Field(default="", max_length=2000)

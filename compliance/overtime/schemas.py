@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from compliance.overtime.models import OvertimeDecision
-from compliance.validation import AwareDatetime
+from compliance.validation import AwareDatetime, Flag, RecordId
 
 
 class OvertimeCreate(BaseModel):
@@ -14,9 +14,9 @@ class OvertimeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    staff_id: int
-    unit_id: int
-    visit_id: int | None = None
+    staff_id: RecordId
+    unit_id: RecordId
+    visit_id: RecordId | None = None
     reason: str = Field(default="", max_length=1000)
     requested_at: AwareDatetime
 
@@ -27,7 +27,7 @@ class OvertimeDecide(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     decision: Literal[OvertimeDecision.APPROVED, OvertimeDecision.REFUSED]
-    rearranged_others: bool = False
+    rearranged_others: Flag = False
     note: str = Field(default="", max_length=1000)
 
     @model_validator(mode="after")

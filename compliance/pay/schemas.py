@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from compliance.money import ABSURD_FEN
-from compliance.validation import fen_validator
+from compliance.validation import RecordId, fen_validator
 
 WageFen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
 
@@ -48,7 +48,7 @@ class DeductionNoticeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    case_id: int
+    case_id: RecordId
     content: str = Field(min_length=1, max_length=8000)
 
 
@@ -80,7 +80,7 @@ class ReplanIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    staff_id: int
+    staff_id: RecordId
     from_month: date
 
     _first = field_validator("from_month")(first_of_month)

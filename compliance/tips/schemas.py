@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from compliance.validation import AwareDatetime, fen_validator
+from compliance.validation import AwareDatetime, RecordId, fen_validator
 
 # ¥10,000 is far beyond any real tip; more is a typing error.
 TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=1_000_000))]
@@ -16,8 +16,8 @@ class TipDeclare(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    staff_id: int
-    unit_id: int
+    staff_id: RecordId
+    unit_id: RecordId
     amount_fen: TipFen
     received_at: AwareDatetime
 
@@ -27,14 +27,14 @@ class HandOver(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    countersigned_by: int
+    countersigned_by: RecordId
     handed_over_at: AwareDatetime
 
 
 class TipWithHandover(TipDeclare):
     """A tip declared and handed over at the cashier's desk in one go."""
 
-    countersigned_by: int
+    countersigned_by: RecordId
     handed_over_at: AwareDatetime
 
     @model_validator(mode="after")
@@ -49,7 +49,7 @@ class TipQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    staff_id: int | None = None
+    staff_id: RecordId | None = None
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
 

@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from compliance.users.models import Role
+from compliance.validation import Flag, RecordId
 
 
 class UserCreate(BaseModel):
@@ -13,8 +14,8 @@ class UserCreate(BaseModel):
     username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,49}$")
     display_name: str = Field(min_length=1, max_length=100)
     role: Role
-    staff_id: int | None = None
-    is_director: bool = False
+    staff_id: RecordId | None = None
+    is_director: Flag = False
 
 
 class UserRead(BaseModel):
