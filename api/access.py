@@ -51,6 +51,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/docs"): Access(EVERYONE, 200),
     ("GET", "/docs/oauth2-redirect"): Access(EVERYONE, 200),
     ("GET", "/openapi.json"): Access(EVERYONE, 200),
+    ("GET", "/healthz"): Access(EVERYONE, 200),
     # Pages
     ("GET", "/"): Access(SIGNED_IN, 200),
     ("GET", "/findings"): Access(TRIAGE, 200),
@@ -138,6 +139,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/admin/rules/{rule_code}"): Access(ADMIN, 422),
     ("POST", "/admin/minimum-wages"): Access(ADMIN, 422),
     ("POST", "/admin/users"): Access(ADMIN, 422),
+    ("POST", "/admin/users/password"): Access(ADMIN, 422),
     ("POST", "/admin/users/{user_id}/disable"): Access(ADMIN, 404),
     ("POST", "/admin/users/{user_id}/enable"): Access(ADMIN, 404),
     ("GET", "/api/cases"): Access(CASE_READERS, 200),

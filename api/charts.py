@@ -25,38 +25,42 @@ PALETTE = (
 )
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 30
+MAX_STEPS = 5
 
 
-def _nice_max(value: int) -> int:
-    """A round top for the y axis (1, 2, 5 × 10^n), at least 1."""
-    if value <= 1:
-        return 1
-    step = 1
+def _axis(value: int) -> tuple[int, int]:
+    """The y axis for a count: (top, step), step 1, 2 or 5 × 10^n and at most 5 steps.
+
+    Every chart here counts things, so the ticks are whole numbers: 0, 1, 2, 3 rather than
+    the 0, 1.2, 2.5, 3.8 of a top split into fixed quarters.
+    """
+    magnitude = 1
     while True:
         for m in (1, 2, 5):
-            if step * m >= value:
-                return step * m
-        step *= 10
+            step = magnitude * m
+            if value <= step * MAX_STEPS:
+                return max(-(-value // step), 1) * step, step
+        magnitude *= 10
 
 
-def _frame(title: str, top: int, xs: Sequence[float], labels: Sequence[str]) -> list[str]:
+def _frame(
+    title: str, top: int, step: int, xs: Sequence[float], labels: Sequence[str]
+) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'class="chart" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    for i in range(5):
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    for value in range(0, top + 1, step):
+        y = TOP + plot_h - plot_h * value / top
         out.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             f'stroke="#d9dee3" stroke-width="1"/>'
         )
-        text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
         out.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5d6b78">{text}</text>'
+            f'fill="#5d6b78" class="tick">{value}</text>'
         )
     for x, label in zip(xs, labels, strict=True):
         out.append(
@@ -79,14 +83,14 @@ def _legend(series: Sequence[str]) -> str:
 def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]) -> Markup:
     """Stacked bars: one bar per label (month), one coloured segment per series."""
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
-    top = _nice_max(max(totals, default=0))
+    top, step = _axis(max(totals, default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(labels), 1)
     bar = slot * 0.6
     xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
-    out = _frame(title, top, xs, labels)
+    out = _frame(title, top, step, xs, labels)
     for i, x in enumerate(xs):
-        base = TOP + plot_h
+        base: float = TOP + plot_h
         for n, (name, values) in enumerate(series.items()):
             if not values[i]:
                 continue
@@ -108,11 +112,11 @@ def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequenc
 
 def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]) -> Markup:
     """One line per series over the labels (months), with a dot at each point."""
-    top = _nice_max(max((v for values in series.values() for v in values), default=0))
+    top, tick = _axis(max((v for values in series.values() for v in values), default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(labels), 1)
-    xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
-    out = _frame(title, top, xs, labels)
+    slot = plot_w / max(len(labels), 1)
+    xs = [LEFT + slot * (i + 0.5) for i in range(len(labels))]
+    out = _frame(title, top, tick, xs, labels)
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         points = [(x, TOP + plot_h - plot_h * v / top) for x, v in zip(xs, values, strict=True)]
@@ -129,7 +133,7 @@ def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
 
 def hbars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
     """Horizontal bars, one per (label, value), e.g. open cases by state."""
-    top = _nice_max(max((v for _, v in items), default=0))
+    top, _step = _axis(max((v for _, v in items), default=0))
     row, label_w = 26, 150
     height = TOP + row * max(len(items), 1) + 8
     out = [

@@ -12,11 +12,12 @@ from starlette.templating import Jinja2Templates
 
 from api.access import allows
 from api.i18n import Translator, translator
+from api.labels import field_value, quantity, unit_name
 from api.security import anon_csrf_token
 from compliance.auth.service import Principal
 from compliance.config import PROJECT_ROOT
 from compliance.money import format_fen
-from policies import registry
+from policies import guardrails, registry
 
 TEMPLATES = PROJECT_ROOT / "templates"
 
@@ -30,7 +31,12 @@ def make_templates(directory: Path = TEMPLATES) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(money=format_fen, rule_title=_rule_title)
+    env.globals.update(
+        money=format_fen,
+        field_value=field_value,
+        rule_title=_rule_title,
+        guardrail_title=_guardrail_title,
+    )
     return Jinja2Templates(env=env)
 
 
@@ -40,6 +46,14 @@ def _rule_title(code: str, lang: str) -> str:
     except KeyError:
         return code
     return policy.title_zh if lang == "zh" else policy.title_en
+
+
+def _guardrail_title(code: str, lang: str) -> str:
+    try:
+        profile = guardrails.get_profile(code)
+    except ValueError:
+        return code
+    return profile.title_zh if lang == "zh" else profile.title_en
 
 
 def _local_time(tz: ZoneInfo) -> Any:
@@ -75,6 +89,8 @@ def render(
         "can": lambda method, path: allows(actor, method, path),
         "csrf_token": csrf,
         "local_time": _local_time(tz),
+        "quantity": lambda value, unit: quantity(t, value, unit),
+        "unit_name": lambda unit: unit_name(t, unit),
         "path": request.url.path,
         "values": {},
         "errors": {},

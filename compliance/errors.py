@@ -4,7 +4,19 @@ from dataclasses import dataclass
 
 
 class ComplianceError(Exception):
-    """Base of every error the domain raises on purpose."""
+    """Base of every error the domain raises on purpose.
+
+    The message is English (logs, the JSON API). Where a person reads the error on a page,
+    `zh` carries the same message in Chinese, the pages' default language.
+    """
+
+    def __init__(self, message: str = "", *, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` ("zh" or "en"), English where no Chinese was given."""
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 class NotFound(ComplianceError):

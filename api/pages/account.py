@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import AuthSettingsDep, CtxDep, PrincipalDep, csrf_checked, signed_in
+from api.deps import AuthSettingsDep, CtxDep, IdPath, PrincipalDep, csrf_checked, signed_in
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.auth import service as auth
@@ -74,7 +74,7 @@ def create_token(request: Request, ctx: CtxDep, name: Annotated[str, Form()] = "
 
 
 @router.post("/me/tokens/{token_id}/revoke", dependencies=[signed_in, csrf_checked])
-def revoke_token(token_id: int, ctx: CtxDep) -> Response:
+def revoke_token(token_id: IdPath, ctx: CtxDep) -> Response:
     """Revoke one of one's tokens."""
     auth.revoke_token(ctx, token_id)
     return RedirectResponse("/me/tokens", status_code=303)

@@ -6,11 +6,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import AuthSettingsDep, CtxDep, FormValues, IdPath, csrf_checked, require_role
 from api.i18n import N_
 from api.pages.forms import FormPage, present, remember_form, yuan_to_fen
 from api.templating import render
 from compliance.audit import service as audit
+from compliance.auth import service as auth
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.pay import service as pay
@@ -18,6 +19,7 @@ from compliance.policy_params import service as policy_params
 from compliance.users import service as users
 from compliance.users.models import Role
 from compliance.users.overview import admin_overview
+from policies import registry
 
 router = APIRouter(include_in_schema=False)
 ADMIN = require_role(Role.ADMIN)
@@ -40,6 +42,15 @@ def _day(values: dict[str, str], name: str) -> date:
         raise ValidationFailed.one(name, N_("not a date (e.g. 2026-04-01)")) from None
 
 
+def _money_params(rule_code: str) -> set[str]:
+    """The rule's parameters kept in fen; an unknown rule is left to the service to refuse."""
+    try:
+        policy = registry.get(rule_code)
+    except KeyError:
+        return set()
+    return {prm.name for prm in policy.parameters if prm.unit == "fen"}
+
+
 @router.get("/admin", dependencies=[ADMIN])
 def admin(request: Request, ctx: CtxDep, done: str = "") -> Response:
     """Settings, users and the audit chain of the office."""
@@ -58,14 +69,23 @@ def publish(request: Request, rule_code: str, ctx: CtxDep, form: FormValues) -> 
     """A new version of a rule's parameters from a date on, with the reason."""
     values = dict(form)
     remember_form(request, FormPage("pages/admin.html", _context(ctx), values, f"rule-{rule_code}"))
-    overrides: dict[str, int] = {}
+    overrides: dict[str, Any] = {}
     errors = []
+    money = _money_params(rule_code)
     for key, text in values.items():
-        if key.startswith("p_") and text.strip():
-            try:
-                overrides[key[2:]] = int(text.strip())
-            except ValueError:
-                errors.append(FieldError(key, N_("must be a whole number")))
+        if not (key.startswith("p_") and text.strip()):
+            continue
+        name = key[2:]
+        try:
+            # Money is typed in yuan like every other amount in the app; the rule keeps fen.
+            if name in money:
+                yuan_to_fen(values, key, name, overrides)
+            else:
+                overrides[name] = int(text.strip())
+        except ValueError:
+            errors.append(FieldError(key, N_("must be a whole number")))
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     policy_params.publish(
@@ -109,15 +129,29 @@ def create_user(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse("/admin?done=user#users", status_code=303)
 
 
+@router.post("/admin/users/password", dependencies=[ADMIN, csrf_checked])
+def set_password(request: Request, ctx: CtxDep, cfg: AuthSettingsDep, form: FormValues) -> Response:
+    """Set a user's password: a new user's first one, or a forgotten one (sessions end)."""
+    # The password is never sent back into the form, even when something else is wrong.
+    values = {"user_id": form.get("user_id", "")}
+    remember_form(request, FormPage("pages/admin.html", _context(ctx), values, "password"))
+    try:
+        user_id = int(values["user_id"])
+    except ValueError:
+        raise ValidationFailed.one("user_id", N_("is required")) from None
+    auth.set_password(ctx, cfg, user_id, {"new_password": form.get("new_password", "")})
+    return RedirectResponse("/admin?done=password#users", status_code=303)
+
+
 @router.post("/admin/users/{user_id}/disable", dependencies=[ADMIN, csrf_checked])
-def disable_user(user_id: int, ctx: CtxDep) -> Response:
+def disable_user(user_id: IdPath, ctx: CtxDep) -> Response:
     """Disable a user; their sessions and tokens end at once."""
     users.set_active(ctx, user_id, False)
     return RedirectResponse("/admin?done=disabled#users", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/enable", dependencies=[ADMIN, csrf_checked])
-def enable_user(user_id: int, ctx: CtxDep) -> Response:
+def enable_user(user_id: IdPath, ctx: CtxDep) -> Response:
     """Enable a disabled user again."""
     users.set_active(ctx, user_id, True)
     return RedirectResponse("/admin?done=enabled#users", status_code=303)

@@ -7,13 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, IdQuery, csrf_checked, require_role
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.templating import render
 from compliance.cases import service as cases
 from compliance.cases import view
+from compliance.cases.models import CaseStatus
+from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.users.models import Role
@@ -181,15 +183,25 @@ def queue(
     ctx: CtxDep,
     status: str = "",
     rule: str = "",
-    staff_id: int | None = None,
+    staff_id: IdQuery = None,
 ) -> Response:
     """Cases by state, newest first, filtered by state, rule and staff member."""
     q = view.queue(ctx, status=status or None, rule_code=rule or None, staff_id=staff_id)
+    # Past the deadline the case waits on HR to record silence (allowed from the next day).
+    today = local_date(ctx.now(), ctx.tz)
+    overdue = {
+        c.id
+        for c in q.rows
+        if c.status == CaseStatus.AWAITING_STATEMENT
+        and c.statement_due is not None
+        and c.statement_due < today
+    }
     return render(
         request,
         "pages/cases.html",
         {
             "q": q,
+            "overdue": overdue,
             "label": labeller(translator(request)),
             "rules": [p.code for p in registry.RULES],
             "filters": {"status": status, "rule": rule, "staff_id": staff_id or ""},
@@ -198,7 +210,7 @@ def queue(
 
 
 @router.get("/cases/{case_id}", dependencies=[READERS])
-def case_page(request: Request, case_id: int, ctx: CtxDep, done: str = "") -> Response:
+def case_page(request: Request, case_id: IdPath, ctx: CtxDep, done: str = "") -> Response:
     """The case: evidence, rule, statement, proposal, approvals, gates, and the next steps."""
     context = _case_context(request, ctx, case_id)
     context["done"] = done
@@ -206,7 +218,7 @@ def case_page(request: Request, case_id: int, ctx: CtxDep, done: str = "") -> Re
 
 
 def _register(step: Step) -> None:
-    def take(request: Request, case_id: int, ctx: CtxDep, form: FormValues) -> Response:
+    def take(request: Request, case_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
         values = {k: form.get(k, "") for k in step.fields}
         remember_form(
             request,

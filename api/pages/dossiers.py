@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.responses import Response
 
-from api.deps import CtxDep, SessionDep, csrf_checked, public, require_role
+from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require_role
 from api.templating import render
 from compliance.dossiers.service import print_dossier, verify_pdf
 from compliance.users.models import Role
@@ -21,7 +21,7 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 
 
 @router.post("/cases/{case_id}/dossier.pdf", dependencies=[PRINTERS, csrf_checked])
-def print_case_dossier(ctx: CtxDep, case_id: int, lang: str = "zh") -> Response:
+def print_case_dossier(ctx: CtxDep, case_id: IdPath, lang: str = "zh") -> Response:
     """Print the dossier (numbered, its SHA-256 in the audit chain) and download it."""
     data, record = print_dossier(ctx, case_id, lang)
     return Response(

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, csrf_checked, require_role
+from api.deps import CtxDep, IdPath, IdQuery, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.cases import service as cases
@@ -27,7 +27,7 @@ def _queue(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/findings", dependencies=[TRIAGE])
-def queue(request: Request, ctx: CtxDep, done: str = "", id: int | None = None) -> Response:
+def queue(request: Request, ctx: CtxDep, done: str = "", id: IdQuery = None) -> Response:
     """Open findings of the office, newest first."""
     context = _queue(ctx)
     if done in DONE and id is not None:
@@ -37,7 +37,7 @@ def queue(request: Request, ctx: CtxDep, done: str = "", id: int | None = None) 
 
 @router.post("/findings/{finding_id}/confirm", dependencies=[TRIAGE, csrf_checked])
 def confirm(
-    request: Request, finding_id: int, ctx: CtxDep, reason: Annotated[str, Form()] = ""
+    request: Request, finding_id: IdPath, ctx: CtxDep, reason: Annotated[str, Form()] = ""
 ) -> Response:
     """Confirm a finding, then back to the queue."""
     remember_form(
@@ -51,7 +51,7 @@ def confirm(
 
 @router.post("/findings/{finding_id}/dismiss", dependencies=[TRIAGE, csrf_checked])
 def dismiss(
-    request: Request, finding_id: int, ctx: CtxDep, reason: Annotated[str, Form()] = ""
+    request: Request, finding_id: IdPath, ctx: CtxDep, reason: Annotated[str, Form()] = ""
 ) -> Response:
     """Dismiss a finding with a reason, then back to the queue."""
     remember_form(

@@ -5,16 +5,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, csrf_checked, require_role
+from api.deps import CtxDep, IdPath, csrf_checked, require_role
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.cases import service as cases
+from compliance.cases.models import CaseStatus
 from compliance.context import Ctx
 from compliance.findings import service as findings
 from compliance.users.models import Role
 from policies import registry
+from policies.sanction import OUTCOME_LABELS_EN, OUTCOME_LABELS_ZH, OutcomeKind
 
 router = APIRouter(include_in_schema=False)
 STAFF = require_role(Role.STAFF)
@@ -24,6 +26,17 @@ FINDING_STATES = {
     "confirmed": N_("Confirmed"),
     "dismissed": N_("Dismissed: no breach"),
 }
+# States in which a decision has been served on the staff member.
+DECIDED = frozenset(
+    {
+        CaseStatus.NOTIFIED,
+        CaseStatus.APPEALED,
+        CaseStatus.APPEAL_DECIDED,
+        CaseStatus.FINAL,
+        CaseStatus.EXECUTED,
+        CaseStatus.CLOSED,
+    }
+)
 DONE = {
     "statement": N_("Your statement has been recorded."),
     "acknowledge": N_("You have signed for the notice."),
@@ -45,8 +58,15 @@ def overview(request: Request, ctx: CtxDep) -> Response:
 
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     detail = cases.get_case(ctx, case_id)
+    t = translator(request)
+    outcome_labels = OUTCOME_LABELS_ZH if t.lang == "zh" else OUTCOME_LABELS_EN
+    # The staff member sees the decision once it has been served on them, not while it is
+    # still being proposed and approved.
+    decided = detail.case.status in DECIDED and detail.proposals and detail.notices
     return {
         "d": detail,
+        "decision": detail.proposals[-1] if decided else None,
+        "outcome_label": lambda k: outcome_labels.get(OutcomeKind(k), k),
         "policy": registry.get(detail.case.rule_code),
         "label": labeller(translator(request)),
         "done": "",
@@ -55,7 +75,7 @@ def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/me/cases/{case_id}", dependencies=[STAFF])
-def case(request: Request, case_id: int, ctx: CtxDep, done: str = "") -> Response:
+def case(request: Request, case_id: IdPath, ctx: CtxDep, done: str = "") -> Response:
     """One of my cases: the rule, the findings, deadlines and what I can do now."""
     context = _case_context(request, ctx, case_id)
     context["done"] = done if done in DONE else ""
@@ -69,7 +89,7 @@ def _form(request: Request, ctx: Ctx, case_id: int, values: dict[str, str], fid:
 
 @router.post("/me/cases/{case_id}/statement", dependencies=[STAFF, csrf_checked])
 def statement(
-    request: Request, case_id: int, ctx: CtxDep, text: Annotated[str, Form()] = ""
+    request: Request, case_id: IdPath, ctx: CtxDep, text: Annotated[str, Form()] = ""
 ) -> Response:
     """Submit my statement (申辩) before the deadline."""
     _form(request, ctx, case_id, {"text": text}, "statement")
@@ -78,7 +98,7 @@ def statement(
 
 
 @router.post("/me/cases/{case_id}/acknowledge", dependencies=[STAFF, csrf_checked])
-def acknowledge(request: Request, case_id: int, ctx: CtxDep) -> Response:
+def acknowledge(request: Request, case_id: IdPath, ctx: CtxDep) -> Response:
     """Sign for the decision notice."""
     _form(request, ctx, case_id, {}, "acknowledge")
     cases.acknowledge(ctx, case_id)
@@ -87,7 +107,7 @@ def acknowledge(request: Request, case_id: int, ctx: CtxDep) -> Response:
 
 @router.post("/me/cases/{case_id}/appeal", dependencies=[STAFF, csrf_checked])
 def appeal(
-    request: Request, case_id: int, ctx: CtxDep, grounds: Annotated[str, Form()] = ""
+    request: Request, case_id: IdPath, ctx: CtxDep, grounds: Annotated[str, Form()] = ""
 ) -> Response:
     """Appeal the decision while the window is open."""
     _form(request, ctx, case_id, {"grounds": grounds}, "appeal")

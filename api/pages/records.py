@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import DIRECTOR, CtxDep, FormValues, csrf_checked, require_role
+from api.deps import DIRECTOR, CtxDep, FormValues, IdPath, csrf_checked, require_role
 from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.pages.spot_checks import Photos
@@ -117,12 +117,20 @@ def damage_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
 
 def _damage_context(ctx: Ctx, damage_id: int) -> dict[str, Any]:
     row = damages.get_damage(ctx, damage_id)
+    # What each of the page's forms starts with; a form sent back with an error shows what
+    # was typed in it, and the other forms keep these.
+    now = _now_local(ctx)
+    defaults = {"signed_off_at": now, "settled_at": now, "basis": row.valuation_basis or "receipt"}
+    if row.assessed_value_fen is not None:
+        yuan, fen = divmod(row.assessed_value_fen, 100)
+        defaults.update(amount=f"{yuan}.{fen:02d}", note=row.valuation_note)
     return {
         **_names(ctx),
         "d": row,
         "residents": list_residents(ctx, row.unit_id),
         "bases": [b.value for b in ValuationBasis],
         "saved": "",
+        "defaults": defaults,
     }
 
 
@@ -140,21 +148,15 @@ def _damage_form(
 
 
 @router.get("/damages/{damage_id}", dependencies=[READERS])
-def damage_detail(request: Request, damage_id: int, ctx: CtxDep, saved: str = "") -> Response:
+def damage_detail(request: Request, damage_id: IdPath, ctx: CtxDep, saved: str = "") -> Response:
     """One incident: valuation, the resident's sign-off, settlement and photos."""
     context = _damage_context(ctx, damage_id)
-    now = _now_local(ctx)
-    d = context["d"]
-    values = {"signed_off_at": now, "settled_at": now, "basis": d.valuation_basis or "receipt"}
-    if d.assessed_value_fen is not None:
-        yuan, fen = divmod(d.assessed_value_fen, 100)
-        values.update(amount=f"{yuan}.{fen:02d}", note=d.valuation_note)
-    context.update(saved=saved, values=values)
+    context.update(saved=saved, values=context["defaults"])
     return render(request, "pages/damage_detail.html", context)
 
 
 @router.post("/damages/{damage_id}/valuation", dependencies=[READERS, csrf_checked])
-def damage_value(request: Request, damage_id: int, ctx: CtxDep, form: FormValues) -> Response:
+def damage_value(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Set the assessed value (yuan) and its basis."""
     _damage_form(request, ctx, damage_id, form, "valuation")
     data: dict[str, Any] = {"basis": form.get("basis", ""), "note": form.get("note", "")}
@@ -166,7 +168,7 @@ def damage_value(request: Request, damage_id: int, ctx: CtxDep, form: FormValues
 
 
 @router.post("/damages/{damage_id}/sign-off", dependencies=[MANAGERS, csrf_checked])
-def damage_sign_off(request: Request, damage_id: int, ctx: CtxDep, form: FormValues) -> Response:
+def damage_sign_off(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Record when the resident signed off the incident and its value."""
     _damage_form(request, ctx, damage_id, form, "sign-off")
     when = local_datetime(form.get("signed_off_at", "").strip(), ctx.tz)
@@ -175,7 +177,7 @@ def damage_sign_off(request: Request, damage_id: int, ctx: CtxDep, form: FormVal
 
 
 @router.post("/damages/{damage_id}/settle", dependencies=[READERS, csrf_checked])
-def damage_settle(request: Request, damage_id: int, ctx: CtxDep, form: FormValues) -> Response:
+def damage_settle(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Record how the compensation was settled."""
     _damage_form(request, ctx, damage_id, form, "settle")
     when = local_datetime(form.get("settled_at", "").strip(), ctx.tz)
@@ -185,7 +187,7 @@ def damage_settle(request: Request, damage_id: int, ctx: CtxDep, form: FormValue
 
 @router.post("/damages/{damage_id}/photos", dependencies=[MANAGERS, csrf_checked])
 def damage_photo(
-    request: Request, damage_id: int, ctx: CtxDep, form: FormValues, photos: Photos
+    request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues, photos: Photos
 ) -> Response:
     """Upload a photo of the damage (stored without metadata) and attach it."""
     _damage_form(request, ctx, damage_id, form, "photo")
@@ -225,7 +227,7 @@ def overtime_create(request: Request, ctx: CtxDep, form: FormValues) -> Response
 @router.post("/overtime/{request_id}/decision", dependencies=[*DIRECTOR, csrf_checked])
 def overtime_decide(
     request: Request,
-    request_id: int,
+    request_id: IdPath,
     ctx: CtxDep,
     decision: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
@@ -249,7 +251,7 @@ def overtime_decide(
 
 
 @router.get("/files/{file_id}", dependencies=[VIEWERS])
-def photo(file_id: int, ctx: CtxDep) -> Response:
+def photo(file_id: IdPath, ctx: CtxDep) -> Response:
     """A stored photo; staff only see those of their own checks and incidents."""
     row, data = files.open_visible(ctx, file_id)
     return Response(

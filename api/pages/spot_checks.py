@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, TranslatorDep, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, TranslatorDep, csrf_checked, require_role
 from api.i18n import N_, Translator
 from api.pages.forms import FormPage, local_datetime, remember_form
 from api.templating import render
@@ -195,7 +195,7 @@ def create(
 
 
 @router.get("/spot-checks/{spot_check_id}", dependencies=[READERS])
-def result(request: Request, spot_check_id: int, ctx: CtxDep) -> Response:
+def result(request: Request, spot_check_id: IdPath, ctx: CtxDep) -> Response:
     """What was recorded and the findings the failed items raised."""
     check = service.get_spot_check(ctx, spot_check_id)
     items = {i.key: i for i in registry.checklist_items()}

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require_role
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
 from compliance.context import Ctx
@@ -60,7 +60,7 @@ def record(request: Request, ctx: CtxDep, form: FormValues) -> Response:
 
 
 @router.post("/tips/{tip_id}/handover", dependencies=[CASHIER, csrf_checked])
-def hand_over(request: Request, tip_id: int, ctx: CtxDep, form: FormValues) -> Response:
+def hand_over(request: Request, tip_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Receive a declared tip with a countersignature, then show its receipt."""
     page = FormPage(
         "pages/tips.html",
@@ -76,6 +76,6 @@ def hand_over(request: Request, tip_id: int, ctx: CtxDep, form: FormValues) -> R
 
 
 @router.get("/tips/{tip_id}/receipt", dependencies=[RECEIPT_READERS])
-def receipt(request: Request, tip_id: int, ctx: CtxDep) -> Response:
+def receipt(request: Request, tip_id: IdPath, ctx: CtxDep) -> Response:
     """The receipt, laid out for printing."""
     return render(request, "pages/tip_receipt.html", {"r": service.get_receipt(ctx, tip_id)})

@@ -119,7 +119,8 @@ def decide_appeal(
     if ctx.actor.user_id in repo.approver_ids(ctx.session, case.id or 0):
         raise Forbidden(
             f"you approved the decision in case {case.number}; an appeal is decided by "
-            "someone who did not approve it"
+            "someone who did not approve it",
+            zh=f"你批准了案件 {case.number} 的处理决定;申诉须由未参与批准的人决定",
         )
     row = repo.appeal_of(ctx.session, case.id or 0)
     if row is None:  # pragma: no cover - the appealed state always has an appeal
@@ -161,7 +162,8 @@ def _check_gates(ctx: Ctx, case: Case) -> None:
     failed = blocking_failures(gates)
     if failed:
         raise GuardrailViolation(
-            "the dismissal cannot take effect: " + "; ".join(g.text_en for g in failed)
+            "the dismissal cannot take effect: " + "; ".join(g.text_en for g in failed),
+            zh="解除劳动合同不能生效:" + ";".join(g.text_zh for g in failed),
         )
 
 

@@ -224,7 +224,11 @@ def _check_separation(ctx: Ctx, case: Case) -> None:
     if why is not None:
         raise Forbidden(
             f"you {why} in case {case.number}: whoever recorded the evidence or raised a "
-            "finding cannot approve the outcome"
+            "finding cannot approve the outcome",
+            zh=(
+                f"你在案件 {case.number} 中记录过证据或提出、确认过线索:"
+                "记录证据或提出线索的人不能批准处理结果(职责分离)"
+            ),
         )
 
 
@@ -232,16 +236,19 @@ def _check_dismissal(ctx: Ctx, case: Case, completes: bool) -> None:
     union = repo.union_notice_of(ctx.session, case.id or 0)
     if completes and (union is None or union.reply_at is None):
         missing = "the notice to the trade union" if union is None else "the union's reply"
+        missing_zh = "通知工会" if union is None else "工会的意见"
         raise GuardrailViolation(
             f"the second approval of a dismissal needs {missing} recorded first "
-            "(Labour Contract Law art. 43)"
+            "(Labour Contract Law art. 43)",
+            zh=f"解除劳动合同的第二个批准须先记录{missing_zh}(《劳动合同法》第四十三条)",
         )
     failed = blocking_failures(dismissal_gates(ctx.session, ctx.settings, case))
     if not completes:  # the union is told once the first approver has agreed
         failed = tuple(g for g in failed if g.key not in UNION_GATES)
     if failed:
         raise GuardrailViolation(
-            "the dismissal cannot be approved: " + "; ".join(g.text_en for g in failed)
+            "the dismissal cannot be approved: " + "; ".join(g.text_en for g in failed),
+            zh="不能批准解除劳动合同:" + ";".join(g.text_zh for g in failed),
         )
 
 
@@ -267,13 +274,20 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     capacity = _capacity(ctx, case)
     active = repo.active_approvals(ctx.session, proposal.id or 0)
     if any(a.approver_id == ctx.actor.user_id for a in active):
-        raise Conflict(f"you have already approved revision {proposal.revision}")
+        raise Conflict(
+            f"you have already approved revision {proposal.revision}",
+            zh=f"你已经批准过第 {proposal.revision} 版处理建议",
+        )
     completes = True
     if proposal.is_dismissal:
         if any(a.capacity == capacity.value for a in active):
             raise Conflict(
                 f"the {capacity.value} approval is already given; a dismissal needs one HR "
-                "and one director approval"
+                "and one director approval",
+                zh=(
+                    f"{'人事' if capacity == Capacity.HR else '管理处主任'}的批准已经给出;"
+                    "解除劳动合同需要人事和管理处主任各批准一次"
+                ),
             )
         completes = len(active) + 1 >= 2
         _check_dismissal(ctx, case, completes)
@@ -326,7 +340,10 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     _dismissal_proposal(ctx, case)
     existing = repo.union_notice_of(ctx.session, case.id or 0)
     if existing is not None:
-        raise Conflict(f"the trade union was already notified on {existing.notified_at:%Y-%m-%d}")
+        raise Conflict(
+            f"the trade union was already notified on {existing.notified_at:%Y-%m-%d}",
+            zh=f"已于 {existing.notified_at:%Y-%m-%d} 通知工会",
+        )
     before, _ = steps.move(ctx, case, Action.RECORD_UNION_NOTICE)
     ctx.session.add(
         UnionNotice(
@@ -349,7 +366,10 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     if notice is None:
         raise ValidationFailed.one("reply", "the trade union has not been notified yet")
     if notice.reply_at is not None:
-        raise Conflict(f"the union's reply was already recorded on {notice.reply_at:%Y-%m-%d}")
+        raise Conflict(
+            f"the union's reply was already recorded on {notice.reply_at:%Y-%m-%d}",
+            zh=f"工会意见已于 {notice.reply_at:%Y-%m-%d} 记录",
+        )
     before, _ = steps.move(ctx, case, Action.RECORD_UNION_REPLY)
     notice.reply = body.reply
     notice.reply_at = ctx.now()

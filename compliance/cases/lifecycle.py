@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from enum import StrEnum
 
+from compliance.cases.labels import ACTION_ZH, STATUS_ZH
 from compliance.cases.models import Case, CaseStatus
 from compliance.context import Actor
 from compliance.errors import Forbidden, InvalidTransition
@@ -134,6 +135,13 @@ _LABEL = {
     _C.ADMIN: "an admin",
     _C.SUBJECT: "the staff member themself",
 }
+_LABEL_ZH = {
+    _C.HR: "人事",
+    _C.MANAGER: "主管",
+    _C.DIRECTOR: "管理处主任",
+    _C.ADMIN: "管理员",
+    _C.SUBJECT: "员工本人",
+}
 
 
 def capacities(actor: Actor, case_staff_id: int) -> frozenset[Capacity]:
@@ -162,9 +170,17 @@ def check_may(actor: Actor, case_staff_id: int, action: Action) -> None:
     """Forbidden unless the actor may take the action on this case."""
     if not may(actor, case_staff_id, action):
         who = " or ".join(_LABEL[c] for c in sorted(WHO[action]))
+        who_zh = "或".join(_LABEL_ZH[c] for c in sorted(WHO[action]))
+        act_zh = ACTION_ZH[action.value]
         if actor.staff_id is not None and actor.staff_id == case_staff_id:
-            raise Forbidden(f"{action.value}: only {who}; nobody handles their own case")
-        raise Forbidden(f"{action.value}: only {who} may do this, not {actor.role.value}")
+            raise Forbidden(
+                f"{action.value}: only {who}; nobody handles their own case",
+                zh=f"{act_zh}:只能由{who_zh}办理;任何人都不能办理自己的案件",
+            )
+        raise Forbidden(
+            f"{action.value}: only {who} may do this, not {actor.role.value}",
+            zh=f"{act_zh}:只能由{who_zh}办理",
+        )
 
 
 def actions_from(status: str) -> list[Action]:
@@ -183,12 +199,18 @@ def targets(case: Case, action: Action) -> tuple[CaseStatus, ...]:
         return found
     if status in TERMINAL_STATES:
         raise InvalidTransition(
-            f"case {case.number} is {status.value}: it cannot be changed any more, only annotated"
+            f"case {case.number} is {status.value}: it cannot be changed any more, only annotated",
+            zh=f"案件 {case.number} {STATUS_ZH[status]},不能再更改,只能添加备注",
         )
     allowed = ", ".join(a.value for a in actions_from(status))
+    allowed_zh = "、".join(ACTION_ZH[a.value] for a in actions_from(status))
     raise InvalidTransition(
         f"case {case.number} is {status.value}: cannot {action.value} now "
-        f"(allowed in this state: {allowed})"
+        f"(allowed in this state: {allowed})",
+        zh=(
+            f"案件 {case.number} 当前为{STATUS_ZH[status]},现在不能{ACTION_ZH[action.value]}"
+            f"(此状态下可以:{allowed_zh})"
+        ),
     )
 
 
@@ -199,7 +221,11 @@ def target(case: Case, action: Action, to: CaseStatus | None = None) -> CaseStat
         return found[0]
     if to not in found:
         raise InvalidTransition(
-            f"case {case.number} is {case.status}: {action.value} cannot lead to {to.value}"
+            f"case {case.number} is {case.status}: {action.value} cannot lead to {to.value}",
+            zh=(
+                f"案件 {case.number} 当前为{STATUS_ZH[CaseStatus(case.status)]}:"
+                f"{ACTION_ZH[action.value]}不能使案件变为{STATUS_ZH[to]}"
+            ),
         )
     return to
 

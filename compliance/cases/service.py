@@ -112,8 +112,10 @@ def _check_attachable(ctx: Ctx, finding: Finding, *, may_confirm: bool) -> None:
     link = repo.case_of_finding(ctx.session, finding.id or 0)
     if link is not None:
         owner = ctx.session.get(Case, link.case_id)
+        number = owner.number if owner else "?"
         raise Conflict(
-            f"finding {finding.id} is already part of case {owner.number if owner else '?'}"
+            f"finding {finding.id} is already part of case {number}",
+            zh=f"线索 #{finding.id} 已属于案件 {number}",
         )
 
 

@@ -46,7 +46,7 @@ def recent_feedback(ctx: Ctx, limit: int = 10) -> list[FeedbackRow]:
         FeedbackRow(
             id=f.id or 0,
             staff_name=name,
-            unit=f"{building}{room}" if building else "",
+            unit=f"{building} {room}" if building else "",
             channel=f.channel,
             category=f.category,
             text=f.text,

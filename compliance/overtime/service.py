@@ -76,7 +76,10 @@ def decide_overtime(
     """Approve or refuse a pending request (the office director only)."""
     ctx.require(Role.MANAGER)
     if not ctx.actor.is_director:
-        raise Forbidden("only the office director may decide on overtime (R09)")
+        raise Forbidden(
+            "only the office director may decide on overtime (R09)",
+            zh="只有管理处主任可以审批加班(第九条)",
+        )
     body = parse(OvertimeDecide, data)
     row = ctx.session.exec(
         select(OvertimeRequest).where(

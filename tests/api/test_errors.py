@@ -53,3 +53,28 @@ def test_bad_path_ids_are_422(browser):
 def test_forbidden_page(browser):
     r = browser("cashier").client.get("/findings")
     assert r.status_code == 403 and "无权操作" in r.text
+
+
+HUGE = "99999999999999999999"  # more than any integer column holds
+
+
+def _page_routes_with_ids() -> list[tuple[str, str]]:
+    from api.access import ROUTE_ACCESS
+
+    return sorted(
+        (method, path)
+        for method, path in ROUTE_ACCESS
+        if "{" in path and not path.startswith("/api/") and "{name}" not in path
+    )
+
+
+def test_a_page_id_too_big_for_the_database_is_a_422_not_a_crash(browser):
+    routes = _page_routes_with_ids()
+    assert len(routes) > 10
+    for role in ("hr", "manager", "staff", "admin", "cashier"):
+        b = browser(role)
+        for method, path in routes:
+            url = path.replace("{", "").replace("}", "")
+            url = "/".join(HUGE if part.endswith("_id") else part for part in url.split("/"))
+            r = b.post(url) if method == "POST" else b.client.get(url)
+            assert r.status_code in (403, 404, 422), (role, method, path, r.status_code)

@@ -6,14 +6,17 @@ import re
 
 from openpyxl import load_workbook
 from sqlalchemy import select
+from sqlmodel import col
 
 from api.access import ROUTE_ACCESS
 from api.pages.cases import STEPS
 from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay import payroll
+from compliance.users.models import User
+from tests.api.conftest import sign_in
 from tests.api.helpers import XSS
-from tests.compliance.cases.helpers import act, drive, finding
+from tests.compliance.cases.helpers import act, drive, finding, open_case
 from tests.compliance.pay.helpers import add_min_wage
 
 S = CaseStatus
@@ -80,7 +83,10 @@ def test_a_dismissal_shows_the_failed_union_gate_until_notice_and_reply(
     assert 'id="gates"' in page and "✗" in page and "第四十三条" in page
     assert "如被认定违法解除" in page  # the cost of getting it wrong
     r = director.post(f"/cases/{case_id}/approve")
-    assert r.status_code == 422 and "trade union" in r.text
+    assert r.status_code == 422 and "须先记录通知工会" in r.text  # in the page's language
+    director.client.cookies.set("lang", "en")
+    r = director.post(f"/cases/{case_id}/approve")
+    assert r.status_code == 422 and "needs the notice to the trade union" in r.text
     assert _case(session, case_id).status == "decision_proposed"
 
     hr = browser("hr")
@@ -103,6 +109,21 @@ def test_a_stale_step_shows_a_conflict_and_the_case_as_it_is(browser, ctx, offic
     assert 'id="conflict"' in again.text and "重新载入" in again.text
     assert "awaiting_statement" in again.text  # the domain's message names the state
     assert _case(session, case_id).status == "awaiting_statement"
+
+
+def test_feedback_evidence_names_its_category_in_words(browser, ctx, office):
+    case_id = open_case(ctx, office, rule="R01")  # feedback in the category "attitude"
+    hr = browser("hr")
+
+    def evidence() -> str:
+        page = hr.client.get(f"/cases/{case_id}").text
+        return page.split('<ul class="evidence">', 1)[1].split("</ul>", 1)[0]
+
+    zh = evidence()
+    assert "服务态度 · 住户反映" in zh and "attitude" not in zh
+    hr.client.get("/lang/en")
+    en = evidence()
+    assert "Attitude · 住户反映" in en and "attitude" not in en
 
 
 def test_only_allowed_steps_are_rendered_as_forms(browser, ctx, office):
@@ -179,7 +200,8 @@ def test_admin_parameter_change_creates_a_version_shown_on_the_rulebook(browser,
     )
     assert r.status_code == 303
     rules = browser("staff").client.get("/rules").text
-    assert "1.1 · 从 2026-04-01" in rules and "linger_minutes=20" in rules
+    assert "1.1 · 从 2026-04-01" in rules
+    assert "工作完毕后允许在住户家停留的最长时间 <strong>20 分钟</strong>" in rules
 
 
 def test_admin_users_minimum_wage_and_audit_verify(browser, office, session):
@@ -208,3 +230,23 @@ def test_every_new_route_is_in_the_access_table():
         assert ("POST", f"/api/cases/{{case_id}}/{step.action}") in ROUTE_ACCESS
     for path in ("/cases", "/dashboard", "/rules", "/admin", "/payroll", "/api/cases"):
         assert ("GET", path) in ROUTE_ACCESS
+
+
+def test_admin_sets_a_new_users_first_password_and_they_can_sign_in(browser, office, session):
+    admin = browser("admin")
+    r = admin.post(
+        "/admin/users", {"username": "bsw-cashier2", "display_name": "出纳二", "role": "cashier"}
+    )
+    assert r.status_code == 303
+    new = session.execute(select(User).where(col(User.username) == "bsw-cashier2")).scalar_one()
+    page = admin.client.get("/admin").text
+    assert 'action="/admin/users/password"' in page and "新用户设置密码后才能登录" in page
+    short = admin.post("/admin/users/password", {"user_id": str(new.id), "new_password": "short"})
+    assert short.status_code == 422 and 'id="new_password-error"' in short.text
+    assert 'value="short"' not in short.text  # a password is never echoed back
+    ok = admin.post(
+        "/admin/users/password", {"user_id": str(new.id), "new_password": "a-long-enough-pw"}
+    )
+    assert ok.status_code == 303
+    admin.client.cookies.clear()
+    assert sign_in(admin.client, "bsw-cashier2", "a-long-enough-pw").status_code == 303

@@ -75,6 +75,17 @@ def test_acknowledge_and_appeal_when_notified(browser, office, ctx):
     assert ctx.session.get(Case, case_id).status == "appealed"
 
 
+def test_the_decision_is_shown_to_staff_once_served_and_not_before(browser, office, ctx):
+    proposed = drive(ctx, office, S.DECISION_PROPOSED, staff=0, rule="R01")
+    served = drive(ctx, office, S.NOTIFIED, staff=0)
+    b = browser("staff")
+    assert 'id="decision"' not in b.client.get(f"/me/cases/{proposed}").text
+    page = b.client.get(f"/me/cases/{served}").text
+    decision = page.split('id="decision"', 1)[1].split("</ul>", 1)[0]
+    assert "处理决定" in page and "书面警告" in decision
+    assert 'href="/cases"' not in page  # the HR queue is not in a staff member's menu
+
+
 def test_staff_see_photos_of_their_own_checks_only(browser, office, ctx):
     photo = store_image(ctx, _png(), "p.png")
     record_spot_check(

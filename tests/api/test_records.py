@@ -67,6 +67,18 @@ def test_damage_record_value_sign_off_settle_and_photo(browser, office, session)
     assert 'src="/files/' in page
 
 
+def test_an_error_in_one_damage_step_keeps_the_other_forms_filled(browser, office, session):
+    b = browser("manager")
+    assert b.post("/damages/new", damage_form(office)).status_code == 303
+    damage_id = session.execute(select(DamageIncident.id)).scalar_one()
+    b.post(f"/damages/{damage_id}/valuation", {"amount": "350", "basis": "receipt", "note": "发票"})
+    early = b.post(f"/damages/{damage_id}/sign-off", {"signed_off_at": "2026-03-29T09:00"})
+    assert early.status_code == 422 and 'id="signed_off_at-error"' in early.text
+    assert 'value="2026-03-29T09:00"' in early.text  # what was typed in the failing form
+    settle = early.text.split('action="/damages/', 3)[-1]
+    assert 'name="settled_at"' in settle and 'value="2026-' in settle  # its default, not blank
+
+
 def test_damage_form_errors_keep_values(browser, office, session):
     r = browser("manager").post("/damages/new", damage_form(office, item="", description=XSS))
     assert r.status_code == 422 and 'id="item-error"' in r.text

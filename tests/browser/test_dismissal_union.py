@@ -57,7 +57,7 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     sign_in(director, site.url, "bsw-director")
     director.goto(url)
     take_step(director, "approve")
-    expect(director.locator(".alert.error")).to_contain_text("trade union")
+    expect(director.locator(".alert.error")).to_contain_text("须先记录通知工会")
     screenshot(director, "06-case-dismissal-refused", full_page=False)
     expect(director.locator("h1 .badge")).to_have_text("已提出处理建议")
     assert len(all_of(site.engine, select(Approval))) == 1
@@ -73,7 +73,7 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     # Told but no reply yet: still refused.
     director.goto(url)
     take_step(director, "approve")
-    expect(director.locator(".alert.error")).to_contain_text("union's reply")
+    expect(director.locator(".alert.error")).to_contain_text("须先记录工会的意见")
     assert case_row(site.engine, case_id).status == "decision_proposed"
 
     take_step(hr, "record_union_reply", reply="工会已审阅事实与依据,无异议。")
