@@ -33,4 +33,4 @@ bench: setup
 	$(UV) run python -m bench.run
 
 migration: setup
-	scripts/regen_initial_migration.sh
+	scripts/new_migration.sh "$(MSG)"
