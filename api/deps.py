@@ -26,6 +26,7 @@ from compliance.auth.settings import AuthSettings
 from compliance.clock import Clock
 from compliance.config import Settings
 from compliance.context import Actor, Ctx
+from compliance.db import end_read
 from compliance.errors import Forbidden
 from compliance.users.models import Role
 from compliance.validation import MAX_ID
@@ -73,8 +74,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         failed = True
         raise
     finally:
-        with anyio.CancelScope(shield=True):  # a dropped connection must still close it
-            await run_in_threadpool(_end, session, failed=failed)
+        if safe:  # ending a read-only transaction takes no lock: no thread needed
+            _end(session, failed=failed)
+        else:
+            with anyio.CancelScope(shield=True):  # a dropped connection must still close it
+                await run_in_threadpool(_end, session, failed=failed)
 
 
 def _end(session: Session, *, failed: bool) -> None:
@@ -95,22 +99,49 @@ SessionDep = Annotated[Session, Depends(get_session)]
 TranslatorDep = Annotated[Translator, Depends(translator)]
 
 
-def maybe_principal(
+async def maybe_principal(
     request: Request, session: SessionDep, clock: ClockDep, cfg: AuthSettingsDep
 ) -> Principal | None:
     """Who is signed in: a bearer token for the API, the session cookie for pages."""
     principal: Principal | None = None
     if is_api(request):
         token = bearer_token(request)
-        if token:
-            principal = auth.principal_for_token(session, clock, token)
+        if token and request.method in SAFE_METHODS:
+            # On a read-only session the look-up is one indexed read that cannot wait on a
+            # lock (WAL readers never do), so it runs here on the event loop: handing it to a
+            # worker thread cost more than the query. Recording the token's use writes, and
+            # a write may wait for the lock, which must never stall the loop: a thread.
+            use = auth.find_token(session, clock, token)
+            if use is not None:
+                if use.stale and use.token_id not in _TOUCHING:
+                    await _record_use(session, clock, use.token_id)
+                principal = use.principal
+        elif token:  # a writing request's session begins with the write lock: a thread
+            principal = await run_in_threadpool(auth.principal_for_token, session, clock, token)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
-        if cookie:
-            principal = auth.resume(session, clock, cfg, cookie)
+        if cookie:  # resuming may refresh the session row: a write, so a worker thread
+            principal = await run_in_threadpool(auth.resume, session, clock, cfg, cookie)
     # Error pages and the layout read it from here.
     request.state.principal = principal
     return principal
+
+
+# Tokens whose use is being recorded right now: a burst of requests with a token not used
+# for a while records it once, not once per request.
+_TOUCHING: set[int] = set()
+
+
+async def _record_use(session: Session, clock: Clock, token_id: int) -> None:
+    _TOUCHING.add(token_id)
+    try:
+        # Hand the read transaction's connection back first: a coroutine must not hold one
+        # of the pool's connections while it waits, or a burst of them could take them all
+        # and leave the event loop itself waiting for one.
+        end_read(session)
+        await run_in_threadpool(auth.touch_token, session, clock, token_id)
+    finally:
+        _TOUCHING.discard(token_id)
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(maybe_principal)]

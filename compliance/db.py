@@ -197,6 +197,13 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={READ_ONLY: False})
 
 
+def end_read(session: Session) -> None:
+    """End a read-only session's transaction now, so that its connection goes back to the
+    pool (e.g. before waiting on something else); any other session is left as it is."""
+    if session.get_bind().get_execution_options().get(READ_ONLY, False):
+        session.rollback()
+
+
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction per use case: commit on success, roll back on any error."""

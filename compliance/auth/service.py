@@ -281,20 +281,45 @@ def set_initial_password(
     session.commit()
 
 
-def principal_for_token(session: Session, clock: Clock, token: str) -> Principal | None:
-    """The principal of a live API token of an active user, else None."""
+@dataclass(frozen=True)
+class TokenUse:
+    """A live token's principal, and whether its last use is old enough to record again."""
+
+    principal: Principal
+    token_id: int
+    stale: bool
+
+
+def find_token(session: Session, clock: Clock, token: str) -> TokenUse | None:
+    """The live API token of an active user, read only (no lock, no write), else None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     found = repo.token_with_user(session, _sha256(token))
     if found is None or not found[1].active:
         return None
     tok, user = found
-    now = clock.now()
-    if tok.last_used_at is None or now - tok.last_used_at >= TOUCH_EVERY:
-        begin_write(session)
-        session.execute(update(ApiToken).where(col(ApiToken.id) == tok.id).values(last_used_at=now))
-        session.commit()
-    return Principal(actor_of(user), token_id=tok.id)
+    assert tok.id is not None
+    stale = tok.last_used_at is None or clock.now() - tok.last_used_at >= TOUCH_EVERY
+    return TokenUse(Principal(actor_of(user), token_id=tok.id), tok.id, stale)
+
+
+def touch_token(session: Session, clock: Clock, token_id: int) -> None:
+    """Record that a token was used now (a short write transaction of its own)."""
+    begin_write(session)
+    session.execute(
+        update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=clock.now())
+    )
+    session.commit()
+
+
+def principal_for_token(session: Session, clock: Clock, token: str) -> Principal | None:
+    """The principal of a live API token of an active user, else None (records its use)."""
+    use = find_token(session, clock, token)
+    if use is None:
+        return None
+    if use.stale:
+        touch_token(session, clock, use.token_id)
+    return use.principal
 
 
 def create_token(ctx: Ctx, data: TokenCreate | dict[str, Any]) -> TokenCreated:
