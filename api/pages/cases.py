@@ -14,6 +14,7 @@ from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.templating import render
 from compliance.cases import service as cases
 from compliance.cases import view
+from compliance.cases.labels import step_note
 from compliance.cases.models import CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -171,6 +172,7 @@ def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
         "severities": [s.value for s in Severity],
         "outcome_kinds": [(k.value, outcome_labels[k]) for k in OutcomeKind],
         "outcome_label": lambda k: outcome_labels.get(OutcomeKind(k), k),
+        "step_note": lambda note: step_note(note, t.lang),
         "amend_rows": range(1, AMEND_ROWS + 1),
         "done": "",
         "status": 200,

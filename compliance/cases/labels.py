@@ -1,4 +1,6 @@
-"""Chinese names of case states and actions, for messages a person reads."""
+"""Chinese names of case states and actions, and of the notes the services write on steps."""
+
+import re
 
 from compliance.cases.models import CaseStatus
 
@@ -40,3 +42,43 @@ ACTION_ZH: dict[str, str] = {
     "close": "结案",
     "annotate": "添加备注",
 }
+
+# The notes the case services write on a step themselves (people's own words are kept as
+# typed). They are stored in English, as the audit trail has them; a Chinese page or dossier
+# shows them in Chinese.
+_NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), zh)
+    for pattern, zh in (
+        (r"opened from finding #(\d+)", "由线索 #{0} 立案"),
+        (r"statement due by (\d{4}-\d{2}-\d{2})", "申辩截止日期 {0}"),
+        (r"no statement by (\d{4}-\d{2}-\d{2})", "截至 {0} 未提交申辩"),
+        (r"appeal possible until (\d{4}-\d{2}-\d{2})", "可于 {0} 前申诉"),
+        (r"recorded by the staff member", "由员工本人提交"),
+        (r"recorded by HR from a paper statement", "由人事根据书面申辩录入"),
+        (r"refused", "拒绝申辩"),
+        (r"signed", "已签收"),
+        (r"refused_to_sign", "拒绝签收"),
+        (r"revision (\d+) approved as (hr|director)", "第 {0} 版处理建议由{1}批准"),
+        (
+            r"revision (\d+) approved as (hr|director); a second approval is needed",
+            "第 {0} 版处理建议由{1}批准;还需另一方批准",
+        ),
+    )
+)
+_CAPACITY_ZH = {"hr": "人事", "director": "管理处主任"}
+
+
+def step_note(note: str, lang: str) -> str:
+    """A step's note in the reader's language: the services' own notes translated."""
+    if lang != "zh":
+        return note
+    for pattern, zh in _NOTES_ZH:
+        m = pattern.fullmatch(note)
+        if m:
+            return zh.format(*(_CAPACITY_ZH.get(g, g) for g in m.groups()))
+    return note
+
+
+def action_word(action: str, lang: str) -> str:
+    """An action's name for a reader (the stored code is for machines)."""
+    return ACTION_ZH.get(action, action) if lang == "zh" else action.replace("_", " ")

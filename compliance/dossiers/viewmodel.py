@@ -24,6 +24,7 @@ from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit.models import AuditEvent
 from compliance.cases import repository as case_repo
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
+from compliance.cases.labels import action_word, step_note
 from compliance.cases.models import Case
 from compliance.clock import local_date
 from compliance.config import Settings
@@ -959,10 +960,10 @@ def build_content(
         steps=tuple(
             StepView(
                 fmt.dt(s.at),
-                s.action,
+                action_word(s.action, lang),
                 f"{lb.word(lb.STATUS, lang, s.from_status) if s.from_status else '—'} → "
                 f"{lb.word(lb.STATUS, lang, s.to_status)}",
-                s.note,
+                mask_text(step_note(s.note, lang)),
                 name(s.actor_id),
             )
             for s in steps

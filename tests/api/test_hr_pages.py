@@ -126,6 +126,16 @@ def test_feedback_evidence_names_its_category_in_words(browser, ctx, office):
     assert "Attitude · 住户反映" in en and "attitude" not in en
 
 
+def test_the_history_reads_in_the_pages_language(browser, ctx, office):
+    case_id = drive(ctx, office, S.AWAITING_STATEMENT)
+    hr = browser("hr")
+    history = hr.client.get(f"/cases/{case_id}").text.split('id="history"', 1)[1]
+    assert "申辩截止日期" in history and "statement due by" not in history
+    hr.client.get("/lang/en")
+    history = hr.client.get(f"/cases/{case_id}").text.split('id="history"', 1)[1]
+    assert "statement due by" in history
+
+
 def test_only_allowed_steps_are_rendered_as_forms(browser, ctx, office):
     case_id = drive(ctx, office, S.AWAITING_STATEMENT)
     detail = cases.get_case(act(ctx, office, "hr"), case_id)

@@ -99,6 +99,10 @@ def test_the_dossier_holds_the_case_and_hostile_text_stays_text(ctx, office, wea
     assert 'src="file:///etc/passwd"' in text
     assert _flat(f'href="{canary.base}/x.css"') in text
     assert f"url({canary.base}/y)" in text
+    # Steps are named in words (the audit section keeps the event codes), and the
+    # services' own notes are in Chinese.
+    assert "要求申辩" in text
+    assert "申辩截止日期" in text and "statement due by" not in text
     # Residents are masked; the full name and phone number are nowhere.
     assert "赵小红" not in text and "13812345678" not in text and "13912345678" not in text
     assert "赵**" in text and "138****5678" in text

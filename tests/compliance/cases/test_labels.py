@@ -1,0 +1,35 @@
+"""The notes the case services write on steps read in Chinese on Chinese pages and dossiers."""
+
+import pytest
+
+from compliance.cases.labels import ACTION_ZH, action_word, step_note
+from compliance.cases.lifecycle import Action
+
+
+@pytest.mark.parametrize(
+    ("note", "zh"),
+    [
+        ("opened from finding #12", "由线索 #12 立案"),
+        ("statement due by 2026-04-03", "申辩截止日期 2026-04-03"),
+        ("no statement by 2026-04-03", "截至 2026-04-03 未提交申辩"),
+        ("appeal possible until 2026-04-10", "可于 2026-04-10 前申诉"),
+        ("recorded by the staff member", "由员工本人提交"),
+        ("refused_to_sign", "拒绝签收"),
+        ("revision 2 approved as director", "第 2 版处理建议由管理处主任批准"),
+        (
+            "revision 1 approved as hr; a second approval is needed",
+            "第 1 版处理建议由人事批准;还需另一方批准",
+        ),
+        ("住户撤回投诉", "住户撤回投诉"),  # a person's own words stay as typed
+        ("opened from finding #12 and more", "opened from finding #12 and more"),
+    ],
+)
+def test_service_notes_in_chinese(note: str, zh: str) -> None:
+    assert step_note(note, "zh") == zh
+    assert step_note(note, "en") == note
+
+
+def test_every_action_has_a_chinese_name() -> None:
+    assert set(ACTION_ZH) == {a.value for a in Action}
+    assert action_word("request_statement", "zh") == "要求申辩"
+    assert action_word("request_statement", "en") == "request statement"
