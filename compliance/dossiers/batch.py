@@ -29,7 +29,7 @@ from compliance.cases.models import Case
 from compliance.context import Ctx
 from compliance.dossiers import service
 from compliance.dossiers.render import render_dossier, warm_up
-from compliance.dossiers.viewmodel import DossierView
+from compliance.dossiers.views import DossierView
 from compliance.errors import ValidationFailed
 
 

@@ -11,7 +11,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from compliance.dossiers import labels as lb
 from compliance.dossiers.fetcher import ASSETS_DIR, TEMPLATE_DIR, DenyByDefaultFetcher
-from compliance.dossiers.viewmodel import DossierView
+from compliance.dossiers.views import DossierView
 
 # Never the web app's environment: printed documents get their own, stricter one.
 ENV = Environment(

@@ -17,7 +17,8 @@ from compliance.counters.service import next_number
 from compliance.dossiers import labels as lb
 from compliance.dossiers.models import Dossier
 from compliance.dossiers.render import render_dossier
-from compliance.dossiers.viewmodel import DossierView, build_content, issue_view
+from compliance.dossiers.viewmodel import build_content, issue_view
+from compliance.dossiers.views import DossierView
 from compliance.errors import ValidationFailed
 from compliance.offices.models import Office
 from compliance.users.models import Role, User
