@@ -9,7 +9,11 @@ from compliance.models_base import fk, utc_field
 
 
 class Visit(SQLModel, table=True):
-    """A work order carried out in a home; work_date is the local date requested."""
+    """A work order carried out in a home.
+
+    work_date is the office-local working day of the job: the day it was requested until
+    someone arrives, then the day of arrival (the roster and punches it is judged against).
+    """
 
     __table_args__ = (Index("ix_visit_staff_day", "staff_id", "work_date"),)
 

@@ -78,6 +78,11 @@ def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any])
     not_in_future("at", body.at, ctx.now())
 
     values: dict[str, Any] = {column: body.at}
+    if body.step is VisitStep.ARRIVED:
+        # The job's working day is the day it was done, not the day it was asked for: a job
+        # requested one evening and done the next morning belongs to that morning's shift
+        # and check-in (R02, R09), not to the evening before.
+        values["work_date"] = local_date(body.at, ctx.tz)
     if body.step is VisitStep.DONE:
         values["done_date"] = local_date(body.at, ctx.tz)
         values["outcome"] = body.outcome

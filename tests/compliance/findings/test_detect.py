@@ -171,3 +171,23 @@ def test_detection_run_is_audited(ctx, office):
     actions = ctx.session.execute(select(AuditEvent.action)).scalars().all()
     assert "detection.run" in actions
     assert ctx.session.execute(select(func.count()).select_from(Finding)).scalar_one() == 0
+
+
+def test_a_job_asked_for_one_evening_and_done_next_morning_is_judged_on_that_morning(ctx, office):
+    from compliance.visits.service import create_visit, record_step
+
+    _day_ok(ctx, office, day_offset=1)  # the next day's shift, check-in and sign-back
+    evening = (T0 + timedelta(hours=10)).isoformat()  # 18:30 Shanghai on DAY
+    v = create_visit(
+        ctx,
+        {"staff_id": office.staff[0].id, "unit_id": office.units[0].id, "requested_at": evening},
+    )
+    morning = T0 + timedelta(days=1, hours=1)  # 09:30 the next day, inside the shift
+    for step, at in (("arrived", morning), ("done", morning + timedelta(hours=1))):
+        record_step(ctx, v.id, {"step": step, "at": at.isoformat()})
+    record_step(
+        ctx, v.id, {"step": "left", "at": (morning + timedelta(hours=1, minutes=5)).isoformat()}
+    )
+    run_detection(ctx, DAY, DAY + timedelta(days=1))
+    assert _findings(ctx, "R09") == []  # not overtime: it was done inside that day's shift
+    assert _findings(ctx, "R02") == []  # and after that day's check-in

@@ -75,7 +75,7 @@ def test_full_progress_records_each_step_and_done_date(ctx, office):
     assert done.outcome == "已更换阀芯"
     left = record_step(ctx, v.id, {"step": "left", "at": "2026-03-30T17:00:00+00:00"})
     assert left.left_at.isoformat() == "2026-03-30T17:00:00+00:00"
-    assert left.work_date == date(2026, 3, 30)
+    assert left.work_date == date(2026, 3, 31)  # arrived at 00:20: that day's work
     assert _count(ctx.session, AuditEvent) == before + 4
     assert get_visit(ctx, v.id) == left
 
@@ -207,3 +207,10 @@ def test_other_roles_cannot_create_or_progress(ctx, office, role):
         create_visit(as_role(ctx, office, role), _body(office))
     with pytest.raises(Forbidden):
         record_step(as_role(ctx, office, role), v.id, {"step": "arrived", "at": NOW.isoformat()})
+
+
+def test_a_job_requested_in_the_evening_and_done_next_morning_belongs_to_that_morning(ctx, office):
+    asked = create_visit(ctx, _body(office, requested_at="2026-03-29T11:00:00+00:00"))
+    assert asked.work_date == date(2026, 3, 29)  # 19:00 Shanghai: until someone arrives
+    came = record_step(ctx, asked.id, {"step": "arrived", "at": "2026-03-30T01:30:00+00:00"})
+    assert came.work_date == date(2026, 3, 30)  # 09:30 the next morning
