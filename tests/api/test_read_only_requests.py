@@ -30,7 +30,7 @@ from compliance.db import begin_write, read_only
 from compliance.users.models import User
 from tests import factories
 from tests.api.conftest import PASSWORD
-from tests.api.test_role_matrix import _url, registered
+from tests.api.test_role_matrix import _url, expected_status, registered
 from tests.compliance.cases.helpers import drive
 from tests.conftest import NOW
 
@@ -151,12 +151,7 @@ def test_every_get_route_answers_as_the_table_says(
                 signed = auth.sign_in(s, FixedClock(NOW), auth_cfg, username, PASSWORD)
             client.cookies.set(SESSION_COOKIE, signed.session_token)
         r = client.get(_url(path), headers=headers, follow_redirects=False)
-        if who in access.allow:
-            expected = access.ok
-        elif who == ANONYMOUS:
-            expected = 401 if api else 303
-        else:
-            expected = 403
+        expected = expected_status(access, who, api)
         if r.status_code != expected:
             wrong.append(f"GET {path}: got {r.status_code}, table says {expected}")
     assert not wrong, f"as {who}:\n" + "\n".join(wrong)

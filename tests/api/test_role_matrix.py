@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from sqlmodel import Session
 
-from api.access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS
+from api.access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS, Access
 from api.main import _check_declared, served_routes
 from api.security import API_PREFIX, SESSION_COOKIE
 from compliance.auth import service as auth
@@ -37,6 +37,15 @@ def test_a_route_without_declared_roles_stops_the_app(app: FastAPI) -> None:
     app.add_api_route("/undeclared", lambda: {"ok": True})
     with pytest.raises(RuntimeError, match="undeclared"):
         _check_declared(app)
+
+
+def expected_status(access: Access, who: str, api: bool) -> int:
+    """What the access table says a call as `who` gets: its answer, or the refusal."""
+    if who in access.allow:
+        return access.ok
+    if who == ANONYMOUS:
+        return 401 if api else 303  # pages send the visitor to the sign-in form
+    return 403
 
 
 def _url(path: str) -> str:
@@ -81,12 +90,7 @@ def test_role_matrix(
             data = {"csrf_token": signed.principal.csrf_token or ""}
         kwargs = {"data": data} if method == "POST" and not api else {}
         r = client.request(method, _url(path), headers=headers, follow_redirects=False, **kwargs)
-        if who in access.allow:
-            expected = access.ok
-        elif who == ANONYMOUS:
-            expected = 401 if api else 303
-        else:
-            expected = 403
+        expected = expected_status(access, who, api)
         if r.status_code != expected:
             wrong.append(f"{method} {path}: got {r.status_code}, table says {expected}")
         elif expected == 303 and who not in access.allow:
