@@ -65,6 +65,15 @@ OUTCOME_LABELS_EN: dict[OutcomeKind, str] = {
 }
 
 
+def outcome_label(kind: str, lang: str) -> str:
+    """An outcome's name in "zh" or "en"; an unknown code is shown as it is."""
+    try:
+        k = OutcomeKind(kind)
+    except ValueError:
+        return kind
+    return (OUTCOME_LABELS_ZH if lang == "zh" else OUTCOME_LABELS_EN)[k]
+
+
 class SanctionKind(StrEnum):
     """The shape of a rule's sanction schedule."""
 

@@ -21,7 +21,13 @@ from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.users.models import Role
 from policies import registry
-from policies.sanction import OUTCOME_LABELS_EN, OUTCOME_LABELS_ZH, OutcomeKind, Severity
+from policies.sanction import (
+    OUTCOME_LABELS_EN,
+    OUTCOME_LABELS_ZH,
+    OutcomeKind,
+    Severity,
+    outcome_label,
+)
 
 router = APIRouter(include_in_schema=False)
 READERS = require_role(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
@@ -171,7 +177,7 @@ def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
         "label": labeller(t),
         "severities": [s.value for s in Severity],
         "outcome_kinds": [(k.value, outcome_labels[k]) for k in OutcomeKind],
-        "outcome_label": lambda k: outcome_labels.get(OutcomeKind(k), k),
+        "outcome_label": lambda k: outcome_label(k, t.lang),
         "step_note": lambda note: step_note(note, t.lang),
         "amend_rows": range(1, AMEND_ROWS + 1),
         "done": "",

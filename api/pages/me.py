@@ -11,12 +11,13 @@ from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.cases import service as cases
+from compliance.cases.lifecycle import NOTICE_STATES
 from compliance.cases.models import CaseStatus
 from compliance.context import Ctx
 from compliance.findings import service as findings
 from compliance.users.models import Role
 from policies import registry
-from policies.sanction import OUTCOME_LABELS_EN, OUTCOME_LABELS_ZH, OutcomeKind
+from policies.sanction import outcome_label
 
 router = APIRouter(include_in_schema=False)
 STAFF = require_role(Role.STAFF)
@@ -26,17 +27,8 @@ FINDING_STATES = {
     "confirmed": N_("Confirmed"),
     "dismissed": N_("Dismissed: no breach"),
 }
-# States in which a decision has been served on the staff member.
-DECIDED = frozenset(
-    {
-        CaseStatus.NOTIFIED,
-        CaseStatus.APPEALED,
-        CaseStatus.APPEAL_DECIDED,
-        CaseStatus.FINAL,
-        CaseStatus.EXECUTED,
-        CaseStatus.CLOSED,
-    }
-)
+# A decision has been served on the staff member in these states (and once closed).
+DECIDED = frozenset((*NOTICE_STATES, CaseStatus.CLOSED))
 DONE = {
     "statement": N_("Your statement has been recorded."),
     "acknowledge": N_("You have signed for the notice."),
@@ -59,14 +51,13 @@ def overview(request: Request, ctx: CtxDep) -> Response:
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     detail = cases.get_case(ctx, case_id)
     t = translator(request)
-    outcome_labels = OUTCOME_LABELS_ZH if t.lang == "zh" else OUTCOME_LABELS_EN
     # The staff member sees the decision once it has been served on them, not while it is
     # still being proposed and approved.
     decided = detail.case.status in DECIDED and detail.proposals and detail.notices
     return {
         "d": detail,
         "decision": detail.proposals[-1] if decided else None,
-        "outcome_label": lambda k: outcome_labels.get(OutcomeKind(k), k),
+        "outcome_label": lambda k: outcome_label(k, t.lang),
         "policy": registry.get(detail.case.rule_code),
         "label": labeller(translator(request)),
         "done": "",

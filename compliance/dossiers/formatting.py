@@ -8,7 +8,7 @@ from compliance.clock import local_date
 from compliance.dossiers import labels as lb
 from compliance.money import format_fen
 from compliance.residents.masking import mask_phone
-from policies.sanction import OUTCOME_LABELS_EN, OUTCOME_LABELS_ZH, OutcomeKind
+from policies.sanction import outcome_label
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
@@ -38,11 +38,7 @@ class Fmt:
         return zh if self.lang == "zh" else en
 
     def outcome(self, kind: str) -> str:
-        try:
-            k = OutcomeKind(kind)
-        except ValueError:
-            return kind
-        return (OUTCOME_LABELS_ZH if self.lang == "zh" else OUTCOME_LABELS_EN)[k]
+        return outcome_label(kind, self.lang)
 
 
 def mask_text(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from typing import Final
 
+from compliance.cases.labels import STATUS_ZH
+
 LANGS: Final = ("zh", "en")
 
 _ZH: dict[str, str] = {
@@ -275,20 +277,8 @@ _EN: dict[str, str] = {
 }
 
 STATUS = {
-    "zh": {
-        "open": "立案",
-        "awaiting_statement": "待申辩",
-        "under_review": "审查中",
-        "decision_proposed": "已提出处理建议",
-        "approved": "已批准",
-        "notified": "已送达",
-        "appealed": "申诉中",
-        "appeal_decided": "申诉已决定",
-        "final": "决定生效",
-        "executed": "已执行",
-        "closed": "已结案",
-        "dismissed": "撤销(不构成违规)",
-    },
+    # One Chinese name per state, shared with the case pages' messages.
+    "zh": {status.value: name for status, name in STATUS_ZH.items()},
     "en": {
         "open": "open",
         "awaiting_statement": "awaiting statement",
