@@ -46,7 +46,8 @@ def test_the_cashier_hands_over_tips_and_prints_numbered_receipts(site: Site, pa
     expect(card).to_contain_text("李明")
     expect(card).to_contain_text("1栋 101")
     signers = card.locator(f"#signer-{tip_id} option").all_inner_texts()
-    assert "cashier" not in signers  # nobody countersigns their own receipt
+    assert "manager" in signers  # the choices are there...
+    assert "cashier" not in signers  # ...and nobody countersigns their own receipt
     card.locator(f"#signer-{tip_id}").select_option(label="manager")
     expect(card.locator(f"#handed-{tip_id}")).to_have_value("2026-03-31T12:00")
     screenshot(page, "20-cashier-desk")
@@ -98,6 +99,7 @@ def test_the_cashier_hands_over_tips_and_prints_numbered_receipts(site: Site, pa
     screenshot(page, "22-tip-receipt-second")
 
     page.get_by_role("link", name="小费与收据").first.click()
+    expect(page.locator("h1")).to_have_text("上交收银员的小费")  # the desk, not the receipt
     latest = page.locator("p.card a[href$='/receipt']").all_inner_texts()
     assert sorted(latest) == ["BSW-SJ-2026-00001", "BSW-SJ-2026-00002"]
 

@@ -63,12 +63,16 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     assert len(all_of(site.engine, select(Approval))) == 1
 
     hr.reload()
-    assert "record_union_reply" not in step_forms(hr)  # nothing to reply to yet
+    offered = step_forms(hr)
+    assert "record_union_notice" in offered  # the page has loaded its step forms
+    assert "record_union_reply" not in offered  # nothing to reply to yet
     take_step(hr, "record_union_notice", reasons="该员工向业主索要财物,拟解除劳动合同。")
     expect(hr.locator("#union")).to_contain_text("该员工向业主索要财物")
     expect(hr.locator("#union")).to_contain_text("尚未记录回复。")
     assert _union_gate(hr) == "✓"
-    assert "record_union_notice" not in step_forms(hr)  # told once
+    offered = step_forms(hr)
+    assert "record_union_reply" in offered  # now the reply can be recorded
+    assert "record_union_notice" not in offered  # told once
 
     # Told but no reply yet: still refused.
     director.goto(url)

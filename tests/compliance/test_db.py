@@ -28,7 +28,9 @@ def test_writers_take_their_turns_in_order_of_arrival() -> None:
         t = threading.Thread(target=writer, args=(i,))
         t.start()
         threads.append(t)
+        deadline = time.monotonic() + 10
         while turns.waiting < i + 1:  # the next one arrives after this one is in line
+            assert time.monotonic() < deadline, f"writer {i} never got in line"
             time.sleep(0.001)
     turns.release()
     for t in threads:
@@ -81,4 +83,5 @@ def test_many_writers_at_once_all_get_through(fresh_engine: Engine) -> None:
     for t in threads:
         t.join(120)
     engine.dispose()
+    assert not [t for t in threads if t.is_alive()], "a writer is stuck"
     assert failures == []

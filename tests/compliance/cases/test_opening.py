@@ -55,7 +55,7 @@ def test_a_failure_after_the_number_was_taken_gives_it_back(ctx, office, monkeyp
         return real(c, action, *args, **kw)
 
     monkeypatch.setattr("compliance.cases.service.audit.record", failing)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         cases.confirm_into_case(act(ctx, office, "manager"), fid, "属实")
     monkeypatch.undo()
     # Nothing of the failed attempt remains: number, case, link, confirmation, events.

@@ -194,6 +194,7 @@ class CaseMachine(RuleBasedStateMachine):
 
 @pytest.mark.db
 def test_random_case_actions_keep_the_chain_and_the_dismissal_gates(engine: Engine) -> None:
+    REACHED.clear()  # this run's own coverage, not an earlier run's
     CaseMachine.engine = engine
     run_state_machine_as_test(
         CaseMachine,

@@ -188,6 +188,7 @@ def test_a_job_asked_for_one_evening_and_done_next_morning_is_judged_on_that_mor
     record_step(
         ctx, v.id, {"step": "left", "at": (morning + timedelta(hours=1, minutes=5)).isoformat()}
     )
-    run_detection(ctx, DAY, DAY + timedelta(days=1))
+    summary = run_detection(ctx, DAY, DAY + timedelta(days=1))
+    assert summary.facts["visits"] == 1 and summary.facts["field_days"] == 1  # it was judged
     assert _findings(ctx, "R09") == []  # not overtime: it was done inside that day's shift
     assert _findings(ctx, "R02") == []  # and after that day's check-in
