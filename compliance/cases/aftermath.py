@@ -3,12 +3,14 @@
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
+from compliance.audit import service as audit
+from compliance.auth.service import revoke_user_access
 from compliance.cases import repository as repo
 from compliance.cases import steps
 from compliance.cases.deadlines import appeal_deadline
-from compliance.cases.decision import amend_on_appeal
+from compliance.cases.decision import amend_on_appeal, check_complete
 from compliance.cases.guard import dismissal_gates
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Appeal, Case, CaseStatus, Notice, NoticeKind
@@ -174,13 +176,17 @@ def _end_employment(ctx: Ctx, case: Case) -> int:
         .values(status=StaffStatus.LEFT.value)
         .execution_options(synchronize_session="fetch")
     )
-    result = ctx.session.exec(
-        update(User)
-        .where(col(User.staff_id) == case.staff_id, col(User.active).is_(True))
-        .values(active=False)
-        .execution_options(synchronize_session="fetch")
+    users = list(
+        ctx.session.exec(
+            select(User.id).where(col(User.staff_id) == case.staff_id, col(User.active).is_(True))
+        )
     )
-    return int(result.rowcount)
+    for user_id in users:  # as when an admin disables a user: every session and token ends
+        assert user_id is not None
+        ctx.session.execute(update(User).where(col(User.id) == user_id).values(active=False))
+        revoke_user_access(ctx.session, user_id, ctx.now(), "dismissed")
+        audit.record(ctx, "user.disabled", "user", user_id, {"case": case.number})
+    return len(users)
 
 
 @steps.use_case
@@ -191,6 +197,9 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     proposal = repo.latest_proposal(ctx.session, case.id or 0)
     if proposal is None:  # pragma: no cover - a final case always has a proposal
         raise ValidationFailed.one("proposal", f"case {case.number} has no proposal")
+    # An appeal that varied the outcome leaves a revision nobody approved: it must be
+    # complete before it is applied, or an outcome without its amount would vanish.
+    check_complete(proposal)
     ends = proposal.is_dismissal
     if ends:
         _check_gates(ctx, case)

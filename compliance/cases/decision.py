@@ -252,6 +252,16 @@ def _check_dismissal(ctx: Ctx, case: Case, completes: bool) -> None:
         )
 
 
+def check_complete(proposal: Proposal) -> None:
+    """Refuse a revision that still has open issues (e.g. an outcome without its amount)."""
+    issues = json.loads(proposal.reasoning).get("issues") or []
+    if issues:
+        texts = "; ".join(str(i.get("text_en", i.get("key"))) for i in issues)
+        raise ValidationFailed.one(
+            "proposal", f"revision {proposal.revision} is incomplete: {texts}"
+        )
+
+
 @steps.use_case
 def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
@@ -259,12 +269,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     body = parse(ApproveIn, {"justification": justification})
     _check_separation(ctx, case)
     proposal = _current(ctx, case)
-    issues = json.loads(proposal.reasoning).get("issues") or []
-    if issues:
-        texts = "; ".join(str(i.get("text_en", i.get("key"))) for i in issues)
-        raise ValidationFailed.one(
-            "proposal", f"revision {proposal.revision} is incomplete: {texts}"
-        )
+    check_complete(proposal)
     if proposal.legal_risk and not body.justification:
         raise ValidationFailed.one(
             "justification",

@@ -152,6 +152,42 @@ def test_executing_a_dismissal_ends_the_employment(ctx, office):
     assert ctx.session.get(User, office.users["staff2"].id).active is True
     kinds = [d.kind for d in ctx.session.execute(select(Deduction)).scalars()]
     assert kinds == ["restitution"]
+    # As when an admin disables the account: its sessions and tokens end, and it is audited.
+    gone = ctx.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "user.disabled")
+    ).scalars()
+    assert [e.entity_id for e in gone] == [str(staff_user.id)]
+
+
+def test_a_token_of_a_dismissed_employee_stops_working(ctx, office):
+    from compliance.auth import service as auth
+
+    seed_example_minimum_wage(ctx.session, NOW)
+    token = auth.create_token(act(ctx, office, "staff"), {"name": "phone"}).token
+    case_id = drive(ctx, office, S.UNDER_REVIEW, rule="R13", amount_fen=10_000)
+    cases.propose(act(ctx, office, "hr"), case_id, "standard", "索要财物")
+    cases.record_union_notice(act(ctx, office, "hr"), case_id, "拟辞退")
+    cases.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
+    _through_to_final(ctx, office, case_id, approvers=("hr", "director"))
+    cases.mark_executed(act(ctx, office, "hr"), case_id)
+    listed = auth.list_tokens(act(ctx, office, "staff"))
+    assert [t.revoked_at is not None for t in listed] == [True]
+
+
+def test_a_varied_outcome_without_its_amount_is_not_executed(ctx, office):
+    case_id = drive(ctx, office, S.APPEALED)
+    cases.decide_appeal(
+        act(ctx, office, "director"),
+        case_id,
+        "varied",
+        "改为赔偿",
+        outcomes=[{"kind": "compensation"}],  # the amount is missing
+    )
+    ctx.clock.advance(8 * DAY)
+    cases.finalize(act(ctx, office, "hr"), case_id)
+    with pytest.raises(ValidationFailed, match="incomplete"):
+        cases.mark_executed(act(ctx, office, "hr"), case_id)
+    assert row(ctx, case_id).status == "final"
 
 
 def test_a_closed_case_cannot_change_but_can_be_annotated(ctx, office):
