@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     # Photos are downscaled on upload: a phone photo is 12 MP, a dossier needs far less.
     max_image_side_px: int = 2000
     sqlite_busy_timeout_ms: int = 10_000
+    # Where the office's web app is reached: printed dossiers carry its verification address
+    # in their QR code (set COMPLIANCE_BASE_URL to the address staff and lawyers can open).
+    base_url: str = "http://127.0.0.1:8000"
 
 
 @lru_cache

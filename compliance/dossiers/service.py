@@ -24,7 +24,6 @@ from compliance.offices.models import Office
 from compliance.users.models import Role, User
 
 PRINT_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class DossierRecord(BaseModel):
@@ -83,11 +82,6 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def _base_url(ctx: Ctx) -> str:
-    value = getattr(ctx.settings, "base_url", None)
-    return str(value) if value else DEFAULT_BASE_URL
-
-
 def prepare(ctx: Ctx, case_ids: list[int], lang: str = "zh") -> list[Prepared]:
     """Number dossiers for the cases and freeze their view models (one transaction)."""
     ctx.require(*PRINT_ROLES)
@@ -110,7 +104,7 @@ def prepare(ctx: Ctx, case_ids: list[int], lang: str = "zh") -> list[Prepared]:
             dossier_number=f"{office.code}-D-{today.year}-{n:04d}",
             issued_at=now,
             issued_by=me,
-            base_url=_base_url(ctx),
+            base_url=ctx.settings.base_url,
             chain_seq=head.seq,
             chain_hash=head.hash,
             tz=ctx.tz,

@@ -199,3 +199,12 @@ def test_only_office_roles_print_and_only_their_own_office(ctx, office):
     with pytest.raises(NotFound):
         dossiers.print_dossier(as_role(ctx, office, "hr"), case_id + 999)
     assert ctx.session.exec(select(Dossier)).all() == []
+
+
+def test_the_verification_address_is_the_offices_own(ctx, office):
+    case_id = typical_case(ctx, office)
+    hr = as_role(ctx, office, "hr")
+    hr.settings = hr.settings.model_copy(update={"base_url": "https://wuye.example.cn/"})
+    data, rec = dossiers.print_dossier(hr, case_id)
+    text = _flat("".join(_text(data)[1]))
+    assert f"https://wuye.example.cn/dossiers/verify?number={rec.number}" in text

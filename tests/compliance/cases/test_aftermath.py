@@ -172,6 +172,7 @@ def test_a_token_of_a_dismissed_employee_stops_working(ctx, office):
     cases.mark_executed(act(ctx, office, "hr"), case_id)
     listed = auth.list_tokens(act(ctx, office, "staff"))
     assert [t.revoked_at is not None for t in listed] == [True]
+    assert auth.principal_for_token(ctx.session, ctx.clock, token) is None
 
 
 def test_a_varied_outcome_without_its_amount_is_not_executed(ctx, office):
