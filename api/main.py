@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import declared_access
+from api.i18n import LANGS, catalog
 from api.pages import (
     account,
     auth,
@@ -177,6 +178,8 @@ def create_app(
     app.state.read_engine = read_only(app.state.engine)
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates()
+    for lang in LANGS:  # compile the catalogs now, not on the first request in each language
+        catalog(lang)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -22,8 +22,6 @@ from compliance.errors import FieldError, ValidationFailed
 from compliance.users.models import Role
 from policies import registry
 from policies.sanction import (
-    OUTCOME_LABELS_EN,
-    OUTCOME_LABELS_ZH,
     OutcomeKind,
     Severity,
     outcome_label,
@@ -117,10 +115,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "amend",
         (Role.HR,),
-        (
-            "reason",
-            *(f"{f}_{n}" for n in range(1, AMEND_ROWS + 1) for f in ("kind", "amount", "note")),
-        ),
+        ("reason", *AMEND_FIELDS),
         lambda c, i, v: cases.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
     ),
     Step(
@@ -171,12 +166,11 @@ STEPS: tuple[Step, ...] = (
 
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     t = translator(request)
-    outcome_labels = OUTCOME_LABELS_ZH if t.lang == "zh" else OUTCOME_LABELS_EN
     return {
         "v": view.case_view(ctx, case_id),
         "label": labeller(t),
         "severities": [s.value for s in Severity],
-        "outcome_kinds": [(k.value, outcome_labels[k]) for k in OutcomeKind],
+        "outcome_kinds": [(k.value, outcome_label(k, t.lang)) for k in OutcomeKind],
         "outcome_label": lambda k: outcome_label(k, t.lang),
         "step_note": lambda note: step_note(note, t.lang),
         "amend_rows": range(1, AMEND_ROWS + 1),

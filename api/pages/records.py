@@ -12,7 +12,6 @@ from api.pages.spot_checks import Photos
 from api.templating import render
 from compliance.context import Ctx
 from compliance.damages import service as damages
-from compliance.damages.models import ValuationBasis
 from compliance.errors import ValidationFailed
 from compliance.feedback import views as feedback_views
 from compliance.files import service as files
@@ -63,8 +62,6 @@ def _names(ctx: Ctx) -> dict[str, Any]:
     units = list_units(ctx)
     return {
         "names": NAMES,
-        "staff": [s for s in staff if s.status == "active"],
-        "units": units,
         "staff_names": {s.id: f"{s.employee_no} {s.name}" for s in staff},
         "unit_names": {u.id: f"{u.building} {u.room}" for u in units},
         "staff_options": [
@@ -128,7 +125,6 @@ def _damage_context(ctx: Ctx, damage_id: int) -> dict[str, Any]:
         **_names(ctx),
         "d": row,
         "residents": list_residents(ctx, row.unit_id),
-        "bases": [b.value for b in ValuationBasis],
         "saved": "",
         "defaults": defaults,
     }

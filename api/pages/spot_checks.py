@@ -25,7 +25,6 @@ INSPECTORS = require_role(Role.MANAGER)
 READERS = require_role(Role.MANAGER, Role.HR)
 RESULTS = ("pass", "fail", "na")
 MAX_PHOTOS = 50
-FIELDS = ("staff", "unit_id", "area", "checked_at", "notes")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from api.deps import CtxDep, IdPath, IdQuery, require_role
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
-from compliance.findings import service as findings_service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
 from compliance.users.models import Role
@@ -26,7 +25,7 @@ def list_findings(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[FindingRow]:
     """The office's findings, newest first (open ones unless another status is asked)."""
-    return findings_service.triage_queue(
+    return service.triage_queue(
         ctx,
         status=status.value if status else None,
         rule_code=rule_code,
