@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from compliance.attendance.models import AttendanceEvent
+from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.damages.models import DamageIncident
 from compliance.feedback.models import Feedback
 from compliance.findings.schemas import FindingRead
@@ -111,6 +111,16 @@ def _rows(session: Session, kind: str, ids: list[int], office_id: int) -> dict[i
         ).scalars()
         for r in rows:
             out[r.id] = EvidenceItem(kind=kind, id=r.id, at=r.at, detail=f"{r.kind} ({r.source})")
+    elif kind == "roster":  # R02 and R09 cite the shift a day was judged against
+        rows = session.execute(
+            select(RosterShift).where(
+                col(RosterShift.id).in_(ids), col(RosterShift.office_id) == office_id
+            )
+        ).scalars()
+        for r in rows:
+            out[r.id] = EvidenceItem(
+                kind=kind, id=r.id, at=r.start_at, detail=f"{r.work_date.isoformat()}"
+            )
     elif kind == "overtime":
         rows = session.execute(
             select(OvertimeRequest).where(
