@@ -2,9 +2,21 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
+from annotated_types import MaxLen
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from compliance.clock import ensure_utc
 from compliance.errors import FieldError, ValidationFailed
@@ -23,6 +35,38 @@ LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 # Clocks on phones and punch clocks drift; a record a few minutes "in the future" is not fraud.
 CLOCK_SKEW = timedelta(minutes=5)
+
+
+class Input(BaseModel):
+    """The base of every input schema: unknown fields refused, text stripped of the
+    whitespace around it.
+
+    A text's length limit holds before stripping too. pydantic measures after stripping,
+    but the published schema's maxLength speaks of what is sent, and a client must be able
+    to rely on it: 101 characters are refused even when one of them is a leading space.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _within_published_length(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and info.field_name:
+            limit = _max_length(cls, info.field_name)
+            if limit is not None and len(value) > limit:
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": limit},
+                )
+        return value
+
+
+@cache
+def _max_length(model: type[BaseModel], field: str) -> int | None:
+    info = model.model_fields.get(field)
+    limits = [m.max_length for m in info.metadata if isinstance(m, MaxLen)] if info else []
+    return min(limits) if limits else None
 
 
 def parse(model: type[M], data: Any) -> M:

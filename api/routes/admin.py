@@ -16,16 +16,14 @@ from compliance.users import service as users
 from compliance.users.models import Role
 from compliance.users.overview import admin_overview
 from compliance.users.schemas import UserCreate, UserRead
-from compliance.validation import Flag
+from compliance.validation import Flag, Input
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 ADMIN = require_role(Role.ADMIN)
 
 
-class PublishIn(BaseModel):
+class PublishIn(Input):
     """New parameter values of a rule from a date on, with the reason."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     params: dict[str, int] = Field(default_factory=dict)
     effective_from: date

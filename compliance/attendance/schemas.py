@@ -5,16 +5,14 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from compliance.attendance.models import PunchKind
-from compliance.validation import AwareDatetime, RecordId
+from compliance.validation import AwareDatetime, Input, RecordId
 
 # A rostered shift longer than a day is a typing error (a wrong date), not a real shift.
 MAX_SHIFT = timedelta(hours=24)
 
 
-class PunchCreate(BaseModel):
+class PunchCreate(Input):
     """A check-in or sign-back a manager records by hand (the clock was down, say)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: RecordId
     kind: PunchKind
@@ -34,10 +32,8 @@ class PunchRead(BaseModel):
     source: str
 
 
-class ShiftCreate(BaseModel):
+class ShiftCreate(Input):
     """One rostered shift; start and end are instants, the shift may end after midnight."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: RecordId
     work_date: date

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from compliance.validation import Input
+
 # Argon2 hashes any length, but a megabyte "password" is a denial-of-service attempt.
 MAX_PASSWORD = 256
 
@@ -24,10 +26,8 @@ class PasswordChange(BaseModel):
         return self
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(Input):
     """A personal API token to create for oneself."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=100)
 

@@ -8,127 +8,97 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from compliance.findings.schemas import FindingRead
 from compliance.money import ABSURD_FEN
-from compliance.validation import fen_validator
+from compliance.validation import Input, fen_validator
 from policies.sanction import OutcomeKind, Severity
 
 Fen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
 
-_IN = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-
-class StatementRequest(BaseModel):
+class StatementRequest(Input):
     """Ask the staff member for a statement; the due date defaults to 3 working days."""
-
-    model_config = _IN
 
     due: date | None = None
 
 
-class StatementIn(BaseModel):
+class StatementIn(Input):
     """The staff member's statement (申辩), written by them or taken down on paper by HR."""
-
-    model_config = _IN
 
     text: str = Field(min_length=1, max_length=8000)
 
 
-class NoteIn(BaseModel):
+class NoteIn(Input):
     """A free note, e.g. how the staff member refused to make a statement."""
-
-    model_config = _IN
 
     note: str = Field(default="", max_length=8000)
 
 
-class ProposeIn(BaseModel):
+class ProposeIn(Input):
     """The reviewer's severity, with the reason for it."""
-
-    model_config = _IN
 
     severity: Severity
     severity_reason: str = Field(min_length=1, max_length=2000)
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(Input):
     """One outcome of an amended proposal."""
-
-    model_config = _IN
 
     kind: OutcomeKind
     amount_fen: Fen | None = None
     note: str = Field(default="", max_length=1000)
 
 
-class AmendIn(BaseModel):
+class AmendIn(Input):
     """A new revision of the proposal, with why it was changed."""
-
-    model_config = _IN
 
     outcomes: list[OutcomeIn] = Field(min_length=1, max_length=20)
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ApproveIn(BaseModel):
+class ApproveIn(Input):
     """An approval; a proposal with a legal risk needs the justification written down."""
-
-    model_config = _IN
 
     justification: str = Field(default="", max_length=4000)
 
 
-class UnionNoticeIn(BaseModel):
+class UnionNoticeIn(Input):
     """The reasons for a dismissal as told to the trade union."""
-
-    model_config = _IN
 
     reasons: str = Field(min_length=1, max_length=8000)
 
 
-class UnionReplyIn(BaseModel):
+class UnionReplyIn(Input):
     """The trade union's reply."""
-
-    model_config = _IN
 
     reply: str = Field(min_length=1, max_length=8000)
 
 
-class NoticeIn(BaseModel):
+class NoticeIn(Input):
     """The written decision notice served to the staff member."""
-
-    model_config = _IN
 
     content: str = Field(min_length=1, max_length=8000)
 
 
-class AppealIn(BaseModel):
+class AppealIn(Input):
     """The staff member's grounds of appeal."""
-
-    model_config = _IN
 
     grounds: str = Field(min_length=1, max_length=8000)
 
 
-class AppealDecisionIn(BaseModel):
+class AppealDecisionIn(Input):
     """How the appeal was decided and why."""
-
-    model_config = _IN
 
     outcome: Literal["upheld", "varied", "overturned"]
     reasoning: str = Field(min_length=1, max_length=8000)
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(Input):
     """A required reason (dismissing a case)."""
-
-    model_config = _IN
 
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class AnnotationIn(BaseModel):
+class AnnotationIn(Input):
     """A note on a case."""
-
-    model_config = _IN
 
     text: str = Field(min_length=1, max_length=4000)
 

@@ -7,15 +7,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from compliance.damages.models import Settlement, ValuationBasis
 from compliance.money import ABSURD_FEN
-from compliance.validation import AwareDatetime, RecordId, fen_validator
+from compliance.validation import AwareDatetime, Input, RecordId, fen_validator
 
 ValueFen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
 
 
-class DamageCreate(BaseModel):
+class DamageCreate(Input):
     """What a manager records when a staff member damaged a resident's property."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: RecordId
     unit_id: RecordId
@@ -24,10 +22,8 @@ class DamageCreate(BaseModel):
     occurred_at: AwareDatetime
 
 
-class ValuationSet(BaseModel):
+class ValuationSet(Input):
     """The assessed value in fen and what it rests on."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     assessed_value_fen: ValueFen
     basis: ValuationBasis

@@ -5,16 +5,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from compliance.validation import AwareDatetime, RecordId, fen_validator
+from compliance.validation import AwareDatetime, Input, RecordId, fen_validator
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
 TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=10_000_000))]
 
 
-class FeedbackCreate(BaseModel):
+class FeedbackCreate(Input):
     """What a manager records when a resident gives feedback."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: RecordId
     unit_id: RecordId | None = None

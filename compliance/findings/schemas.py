@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from compliance.validation import AwareDatetime, RecordId
+from compliance.validation import AwareDatetime, Input, RecordId
 from policies.vocab import EvidenceKind
 
 
@@ -18,10 +18,8 @@ class EvidenceIn(BaseModel):
     id: RecordId
 
 
-class ManualFindingCreate(BaseModel):
+class ManualFindingCreate(Input):
     """A finding raised by hand from any record (or from an observation)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     rule_code: str = Field(pattern=r"^R\d{2}$")
     staff_id: RecordId
@@ -30,10 +28,8 @@ class ManualFindingCreate(BaseModel):
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=50)
 
 
-class TriageIn(BaseModel):
+class TriageIn(Input):
     """Confirm or dismiss; a dismissal needs a reason."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(default="", max_length=2000)
 

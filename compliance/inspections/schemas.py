@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from compliance.findings.schemas import FindingRead
-from compliance.validation import AwareDatetime, RecordId
+from compliance.validation import AwareDatetime, Input, RecordId
 from policies.vocab import ItemResult
 
 # A day in seconds: no ring, gap or wait an inspector measures on a doorstep is longer.
@@ -23,10 +23,8 @@ def _no_bool(value: Any) -> Any:
 Observed = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_OBSERVED)]
 
 
-class SpotCheckItemIn(BaseModel):
+class SpotCheckItemIn(Input):
     """One checklist answer; `observed` is the measurement the item asks for (e.g. seconds)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     item_key: str = Field(min_length=1, max_length=40)
     result: ItemResult
@@ -34,19 +32,15 @@ class SpotCheckItemIn(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
-class SpotCheckPhotoIn(BaseModel):
+class SpotCheckPhotoIn(Input):
     """A stored photo attached to the check, optionally to one of its items."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     file_id: RecordId
     item_key: str | None = None
 
 
-class SpotCheckCreate(BaseModel):
+class SpotCheckCreate(Input):
     """What an inspector records after an unannounced check."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: RecordId
     unit_id: RecordId | None = None

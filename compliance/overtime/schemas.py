@@ -6,13 +6,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from compliance.overtime.models import OvertimeDecision
-from compliance.validation import AwareDatetime, Flag, RecordId
+from compliance.validation import AwareDatetime, Flag, Input, RecordId
 
 
-class OvertimeCreate(BaseModel):
+class OvertimeCreate(Input):
     """A resident's request for a staff member to work outside the rostered shift."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: RecordId
     unit_id: RecordId
@@ -21,10 +19,8 @@ class OvertimeCreate(BaseModel):
     requested_at: AwareDatetime
 
 
-class OvertimeDecide(BaseModel):
+class OvertimeDecide(Input):
     """The director's decision on an overtime request."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     decision: Literal[OvertimeDecision.APPROVED, OvertimeDecision.REFUSED]
     rearranged_others: Flag = False

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from compliance.money import ABSURD_FEN
-from compliance.validation import RecordId, fen_validator
+from compliance.validation import Input, RecordId, fen_validator
 
 WageFen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
 
@@ -19,10 +19,8 @@ def first_of_month(value: date) -> date:
     return value
 
 
-class MinimumWageSet(BaseModel):
+class MinimumWageSet(Input):
     """A city's monthly minimum wage in fen from a date on."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     city: str = Field(min_length=1, max_length=50)
     monthly_fen: WageFen
@@ -43,10 +41,8 @@ class MinimumWageRead(BaseModel):
     created_at: datetime
 
 
-class DeductionNoticeIn(BaseModel):
+class DeductionNoticeIn(Input):
     """The written notice of reason and amount served before the first deduction."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     case_id: RecordId
     content: str = Field(min_length=1, max_length=8000)

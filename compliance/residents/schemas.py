@@ -16,6 +16,7 @@ from pydantic import (
 from compliance.residents.masking import can_see_contact, mask_name, mask_phone
 from compliance.residents.models import Resident
 from compliance.users.models import Role
+from compliance.validation import Input
 
 # Mainland mobile numbers: 11 digits, 1 then 3-9. Separators people type are dropped first.
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -32,10 +33,8 @@ def _mobile(value: str) -> str:
 Phone = Annotated[str, AfterValidator(_mobile)]
 
 
-class UnitCreate(BaseModel):
+class UnitCreate(Input):
     """A home on the estate, by building and room."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     building: str = Field(min_length=1, max_length=20)
     room: str = Field(min_length=1, max_length=20)
@@ -51,10 +50,8 @@ class UnitRead(BaseModel):
     room: str
 
 
-class ResidentCreate(BaseModel):
+class ResidentCreate(Input):
     """A resident of a unit."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     unit_id: int
     name: str = Field(min_length=1, max_length=50)

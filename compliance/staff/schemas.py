@@ -7,16 +7,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from compliance.money import ABSURD_FEN
 from compliance.staff.models import StaffStatus
-from compliance.validation import AwareDatetime, fen_validator
+from compliance.validation import AwareDatetime, Input, fen_validator
 
 WageFen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
 Text30 = Annotated[str, Field(min_length=1, max_length=30)]
 
 
-class StaffCreate(BaseModel):
+class StaffCreate(Input):
     """A new employee; the first wage, if given, applies from the hire date."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     employee_no: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=50)
@@ -26,10 +24,8 @@ class StaffCreate(BaseModel):
     monthly_wage_fen: WageFen | None = None
 
 
-class StaffUpdate(BaseModel):
+class StaffUpdate(Input):
     """A change of team, position or employment status."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     team: Text30 | None = None
     position: Text30 | None = None

@@ -3,13 +3,11 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from compliance.users.models import Role
-from compliance.validation import Flag, RecordId
+from compliance.validation import Flag, Input, RecordId
 
 
-class UserCreate(BaseModel):
+class UserCreate(Input):
     """A new user of the acting admin's office."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{2,49}$")
     display_name: str = Field(min_length=1, max_length=100)
@@ -33,10 +31,8 @@ class UserRead(BaseModel):
     active: bool
 
 
-class OfficeCreate(BaseModel):
+class OfficeCreate(Input):
     """A new office and its first admin."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     code: str = Field(pattern=r"^[A-Z]{2,8}$")
     name: str = Field(min_length=2, max_length=100)

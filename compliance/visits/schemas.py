@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from compliance.validation import aware
+from compliance.validation import Input, aware
 
 AwareDatetime = Annotated[datetime, AfterValidator(aware)]
 
@@ -31,10 +31,8 @@ class VisitStep(StrEnum):
     LEFT = "left"
 
 
-class VisitCreate(BaseModel):
+class VisitCreate(Input):
     """A work order as the front desk takes it."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     staff_id: int
     unit_id: int
@@ -43,10 +41,8 @@ class VisitCreate(BaseModel):
     requested_at: AwareDatetime
 
 
-class VisitStepCreate(BaseModel):
+class VisitStepCreate(Input):
     """One step of progress on a work order; `outcome` only goes with `done`."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     step: VisitStep
     at: AwareDatetime
