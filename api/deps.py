@@ -1,7 +1,7 @@
 """Request dependencies: database session, clock, who is signed in, roles, CSRF, language."""
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import anyio
 from fastapi import Depends, Form, Path, Query, Request
@@ -99,10 +99,24 @@ SessionDep = Annotated[Session, Depends(get_session)]
 TranslatorDep = Annotated[Translator, Depends(translator)]
 
 
-async def maybe_principal(
-    request: Request, session: SessionDep, clock: ClockDep, cfg: AuthSettingsDep
-) -> Principal | None:
-    """Who is signed in: a bearer token for the API, the session cookie for pages."""
+# How a request's signed-in user reaches its route. FastAPI re-walks a dependency's whole
+# tree each time the dependency is named, cached or not, and on the busiest API reads that
+# walking cost more than the database work. So the chain is short: the role check takes the
+# Ctx, the Ctx takes the session, and who is signed in is looked up by a plain function that
+# remembers its answer on request.state (where error pages and the layout read it too). The
+# app's clock and settings come from app.state rather than from dependencies of their own.
+_UNKNOWN = object()
+
+
+async def authenticate(request: Request, session: Session) -> Principal | None:
+    """Who is signed in: a bearer token for the API, the session cookie for pages.
+
+    Looked up once per request; later calls return the same answer.
+    """
+    known = getattr(request.state, "principal", _UNKNOWN)
+    if known is not _UNKNOWN:
+        return cast(Principal | None, known)
+    clock: Clock = request.app.state.clock
     principal: Principal | None = None
     if is_api(request):
         token = bearer_token(request)
@@ -121,8 +135,8 @@ async def maybe_principal(
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:  # resuming may refresh the session row: a write, so a worker thread
+            cfg: AuthSettings = request.app.state.auth_settings
             principal = await run_in_threadpool(auth.resume, session, clock, cfg, cookie)
-    # Error pages and the layout read it from here.
     request.state.principal = principal
     return principal
 
@@ -144,11 +158,17 @@ async def _record_use(session: Session, clock: Clock, token_id: int) -> None:
         _TOUCHING.discard(token_id)
 
 
+async def maybe_principal(request: Request, session: SessionDep) -> Principal | None:
+    """Who is signed in, if anyone (for pages that visitors may see too)."""
+    return await authenticate(request, session)
+
+
 MaybePrincipal = Annotated[Principal | None, Depends(maybe_principal)]
 
 
-async def current_principal(principal: MaybePrincipal) -> Principal:
+async def current_principal(request: Request, session: SessionDep) -> Principal:
     """The signed-in principal, or NotAuthenticated (login redirect or 401)."""
+    principal = await authenticate(request, session)
     if principal is None:
         raise NotAuthenticated()
     return principal
@@ -165,11 +185,11 @@ async def current_actor(principal: PrincipalDep) -> Actor:
 CurrentUser = Annotated[Actor, Depends(current_actor)]
 
 
-async def get_ctx(
-    session: SessionDep, actor: CurrentUser, clock: ClockDep, settings: SettingsDep
-) -> Ctx:
-    """The use-case context for the signed-in user."""
-    return Ctx(session=session, actor=actor, clock=clock, settings=settings)
+async def get_ctx(request: Request, session: SessionDep) -> Ctx:
+    """The use-case context for the signed-in user (NotAuthenticated if nobody is)."""
+    principal = await current_principal(request, session)
+    state = request.app.state
+    return Ctx(session=session, actor=principal.actor, clock=state.clock, settings=state.settings)
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
@@ -186,11 +206,12 @@ def require_role(*roles: Role) -> DependsParam:
     """Admit only signed-in users with one of the roles (admin is not implied)."""
     allowed = frozenset(roles)
 
-    async def check_role(actor: CurrentUser) -> None:
-        if actor.role not in allowed:
+    async def check_role(ctx: CtxDep) -> None:
+        role = ctx.actor.role
+        if role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise Forbidden(
-                f"role {actor.role.value} may not do this (needs {names})",
+                f"role {role.value} may not do this (needs {names})",
                 zh="你的角色无权进行此操作",
             )
 

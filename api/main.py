@@ -51,36 +51,39 @@ from compliance.config import Settings, get_settings
 from compliance.db import make_engine, read_only
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Routers are matched in this order, route by route, so the JSON API (the busiest callers:
+# phones and integrations, one request per action) comes first, the case list and detail
+# before the rest; pages follow. No API path is also a page path, so the order changes no
+# answer, only how many routes a request is tried against.
 ROUTERS = (
     health_api.router,
+    cases_api.router,
+    spot_checks_api.router,
+    findings_api.router,
+    me_api.router,
+    my_records_api.router,
+    feedback_api.router,
+    damages_api.router,
+    overtime_api.router,
+    tips_api.router,
+    users_api.router,
+    tokens_api.router,
+    admin_api.router,
+    # Pages (in the order they were always matched)
     auth.router,
     home.router,
     findings.router,
     feedback.router,
     account.router,
-    me_api.router,
-    users_api.router,
-    findings_api.router,
-    feedback_api.router,
-    tokens_api.router,
-    # HR review, payroll, dashboard, rulebook and administration
     case_pages.router,
     payroll.router,
     dashboard.router,
     rulebook.router,
     admin_pages.router,
-    cases_api.router,
-    admin_api.router,
-    # Spot checks, records, the cashier's desk and staff self-service
     spot_checks.router,
     records.router,
     tips.router,
     me_pages.router,
-    spot_checks_api.router,
-    damages_api.router,
-    overtime_api.router,
-    tips_api.router,
-    my_records_api.router,
     # Printed dossiers and their verification
     dossier_pages.router,
 )

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import CtxDep, IdPath, IdQuery, require_role
+from api.responses import JSONBytes
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
-from compliance.cases.read import MAX_PAGE_SIZE, PAGE_SIZE
+from compliance.cases.read import CASE_PAGE, MAX_PAGE_SIZE, PAGE_SIZE
 from compliance.cases.schemas import (
     AmendIn,
     AnnotationIn,
@@ -53,27 +54,28 @@ class EvidenceAdd(BaseModel):
 # WAL reader never waits on a lock, so each is a few short indexed queries (well under a
 # millisecond); sending them to a worker thread cost more than the work (thread hand-offs and
 # the two cores fighting over the GIL, measured with bench/api_bench.py).
-@router.get("", dependencies=[READERS])
+@router.get("", dependencies=[READERS], response_model=list[CaseRead])
 async def list_cases(
     ctx: CtxDep,
     status: CaseStatus | None = None,
     staff_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> list[CaseRead]:
+) -> Response:
     """One page of cases, newest first: staff see their own, everyone else the office's.
 
     Pages hold `limit` cases (50 unless given); a page shorter than that is the last.
     """
-    return cases.list_cases(
+    page = cases.list_cases(
         ctx, status.value if status else None, staff_id, limit=limit, offset=offset
     )
+    return JSONBytes(CASE_PAGE.dump_json(page))
 
 
-@router.get("/{case_id}", dependencies=[READERS])
-async def get_case(case_id: IdPath, ctx: CtxDep) -> CaseDetail:
+@router.get("/{case_id}", dependencies=[READERS], response_model=CaseDetail)
+async def get_case(case_id: IdPath, ctx: CtxDep) -> Response:
     """One case in full, with the actions the caller may take now."""
-    return cases.get_case(ctx, case_id)
+    return JSONBytes(cases.get_case(ctx, case_id).model_dump_json())
 
 
 @router.post("/{case_id}/add_evidence", dependencies=[EVIDENCE])

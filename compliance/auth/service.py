@@ -294,13 +294,20 @@ def find_token(session: Session, clock: Clock, token: str) -> TokenUse | None:
     """The live API token of an active user, read only (no lock, no write), else None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    found = repo.token_with_user(session, _sha256(token))
-    if found is None or not found[1].active:
+    row = repo.live_token(session, _sha256(token))
+    if row is None:
         return None
-    tok, user = found
-    assert tok.id is not None
-    stale = tok.last_used_at is None or clock.now() - tok.last_used_at >= TOUCH_EVERY
-    return TokenUse(Principal(actor_of(user), token_id=tok.id), tok.id, stale)
+    actor = Actor(
+        user_id=row["user_id"],
+        username=row["username"],
+        role=Role(row["role"]),
+        office_id=row["office_id"],
+        staff_id=row["staff_id"],
+        is_director=row["is_director"],
+    )
+    last = row["last_used_at"]
+    stale = last is None or clock.now() - last >= TOUCH_EVERY
+    return TokenUse(Principal(actor, token_id=row["token_id"]), row["token_id"], stale)
 
 
 def touch_token(session: Session, clock: Clock, token_id: int) -> None:
