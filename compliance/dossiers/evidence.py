@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.config import Settings
 from compliance.damages.models import DamageIncident, DamagePhoto
-from compliance.dossiers import labels as lb
+from compliance.dossiers import codes
 from compliance.dossiers.formatting import Fmt, mask_text
 from compliance.dossiers.views import EvidenceItem, Photo
 from compliance.feedback.models import Feedback
@@ -138,14 +138,16 @@ def _spot_checks(
         for it in mine:
             obs = f" ({it.observed})" if it.observed is not None else ""
             note = f" — {mask_text(it.note)}" if it.note else ""
-            lines.append(f"{it.rule_code} {it.item_key}: {it.result}{obs}{note}")
+            label = codes.checklist_item(it.item_key, fmt.lang)
+            result = fmt.code(codes.SPOT_RESULT, it.result)
+            lines.append(f"{it.rule_code} {label}: {result}{obs}{note}")
         if check.notes:
             lines.append(mask_text(check.notes))
         pics = [files[p.file_id] for p in photos if p.spot_check_id == check_id]
-        title = f"{lb.word(lb.EVIDENCE, fmt.lang, 'inspection')} #{check_id}"
+        title = f"{fmt.code(codes.EVIDENCE, 'inspection')} #{check_id}"
         item = EvidenceItem(
             fmt.dt(check.checked_at),
-            lb.word(lb.EVIDENCE, fmt.lang, "inspection"),
+            fmt.code(codes.EVIDENCE, "inspection"),
             title,
             tuple(lines),
             _photos(pics, settings, fmt, title),
@@ -159,18 +161,18 @@ def _feedback(session: Session, fmt: Fmt, ids: set[int]) -> list[tuple[datetime,
         return []
     rows = session.exec(select(Feedback).where(col(Feedback.id).in_(ids))).all()
     units = _units(session, {r.unit_id for r in rows if r.unit_id})
-    kind = lb.word(lb.EVIDENCE, fmt.lang, "feedback")
+    kind = fmt.code(codes.EVIDENCE, "feedback")
     out = []
     for r in rows:
-        category = lb.word(lb.CATEGORY, fmt.lang, r.category)
-        lines = [f"{fmt.L['kind']}: {category} · {lb.word(lb.CHANNEL, fmt.lang, r.channel)}"]
+        category = fmt.code(codes.CATEGORY, r.category)
+        lines = [f"{fmt.L['kind']}: {category} · {fmt.code(codes.CHANNEL, r.channel)}"]
         if r.unit_id in units:
             unit, who = units[r.unit_id]
             lines.append(
                 f"{fmt.L['unit']}: {unit}" + (f" · {fmt.L['resident']}: {who}" if who else "")
             )
         if r.satisfaction:
-            lines.append(r.satisfaction)
+            lines.append(f"{fmt.L['rating']}: {fmt.code(codes.SATISFACTION, r.satisfaction)}")
         if r.amount_fen is not None:
             lines.append(f"{fmt.L['amount']}: {fmt.money(r.amount_fen)}")
         if r.text:
@@ -189,7 +191,7 @@ def _tips(session: Session, fmt: Fmt, ids: set[int]) -> list[tuple[datetime, Evi
         return []
     rows = session.exec(select(TipLine).where(col(TipLine.id).in_(ids))).all()
     units = _units(session, {r.unit_id for r in rows})
-    kind = lb.word(lb.EVIDENCE, fmt.lang, "tip_line")
+    kind = fmt.code(codes.EVIDENCE, "tip_line")
     out = []
     for r in rows:
         lines = [
@@ -224,19 +226,21 @@ def _damages(
     ).all()
     files = _files(session, {p.file_id for p in photos})
     units = _units(session, {r.unit_id for r in rows})
-    kind = lb.word(lb.EVIDENCE, fmt.lang, "damage")
+    kind = fmt.code(codes.EVIDENCE, "damage")
     out = []
     for r in rows:
         lines = [f"{r.item} · {fmt.L['unit']}: {units.get(r.unit_id, ('?', ''))[0]}"]
         if r.description:
             lines.append(mask_text(r.description))
-        basis = f" ({r.valuation_basis})" if r.valuation_basis else ""
+        basis = (
+            f" ({fmt.code(codes.VALUATION_BASIS, r.valuation_basis)})" if r.valuation_basis else ""
+        )
         lines.append(fmt.pick("估价", "Valuation") + f": {fmt.money(r.assessed_value_fen)}{basis}")
         if r.valuation_note:
             lines.append(mask_text(r.valuation_note))
         lines.append(
             fmt.pick("住户确认", "Resident sign-off") + f": {fmt.dt(r.resident_signed_off_at)}"
-            f" · {r.settlement}"
+            f" · {fmt.L['settlement']}: {fmt.code(codes.SETTLEMENT, r.settlement)}"
         )
         title = f"{kind} #{r.id}"
         pics = [files[p.file_id] for p in photos if p.damage_id == r.id]
@@ -261,7 +265,7 @@ def _attendance(
     out = []
     ids = refs.get("attendance", set())
     if ids:
-        kind = lb.word(lb.EVIDENCE, fmt.lang, "attendance")
+        kind = fmt.code(codes.EVIDENCE, "attendance")
         for a in session.exec(select(AttendanceEvent).where(col(AttendanceEvent.id).in_(ids))):
             out.append(
                 (
@@ -270,14 +274,17 @@ def _attendance(
                         fmt.dt(a.at),
                         kind,
                         f"{kind} #{a.id}",
-                        (f"{a.kind} · {a.work_date} · {a.source}",),
+                        (
+                            f"{fmt.code(codes.PUNCH_KIND, a.kind)} · {a.work_date} · "
+                            f"{fmt.code(codes.PUNCH_SOURCE, a.source)}",
+                        ),
                         (),
                     ),
                 )
             )
     ids = refs.get("roster", set())
     if ids:
-        kind = lb.word(lb.EVIDENCE, fmt.lang, "roster")
+        kind = fmt.code(codes.EVIDENCE, "roster")
         for s in session.exec(select(RosterShift).where(col(RosterShift.id).in_(ids))):
             out.append(
                 (
@@ -301,10 +308,11 @@ def _visits(
     ids = refs.get("visit", set())
     rows = session.exec(select(Visit).where(col(Visit.id).in_(ids))).all() if ids else []
     units = _units(session, {v.unit_id for v in rows})
-    kind = lb.word(lb.EVIDENCE, fmt.lang, "visit")
+    kind = fmt.code(codes.EVIDENCE, "visit")
     for v in rows:
         lines = [
-            f"{v.kind} · {fmt.L['unit']}: {units.get(v.unit_id, ('?', ''))[0]}",
+            f"{fmt.L['kind']}: {fmt.code(codes.VISIT_KIND, v.kind)} · "
+            f"{fmt.L['unit']}: {units.get(v.unit_id, ('?', ''))[0]}",
             fmt.pick(
                 f"报修 {fmt.dt(v.requested_at)} · 到达 {fmt.dt(v.arrived_at)} · 完成 "
                 f"{fmt.dt(v.done_at)} · 离开 {fmt.dt(v.left_at)}",
@@ -324,9 +332,9 @@ def _visits(
         )
     ids = refs.get("overtime", set())
     if ids:
-        kind = lb.word(lb.EVIDENCE, fmt.lang, "overtime")
+        kind = fmt.code(codes.EVIDENCE, "overtime")
         for o in session.exec(select(OvertimeRequest).where(col(OvertimeRequest.id).in_(ids))):
-            lines = [f"{o.decision} · {fmt.dt(o.decided_at)}"]
+            lines = [f"{fmt.code(codes.OVERTIME_DECISION, o.decision)} · {fmt.dt(o.decided_at)}"]
             lines += [mask_text(t) for t in (o.reason, o.decision_note) if t]
             out.append(
                 (
@@ -348,7 +356,7 @@ def timeline(
     rows += _damages(session, settings, fmt, refs.get("damage", set()))
     rows += _attendance(session, fmt, refs)
     rows += _visits(session, fmt, refs)
-    kind = lb.word(lb.EVIDENCE, fmt.lang, "finding")
+    kind = fmt.code(codes.EVIDENCE, "finding")
     for f in findings:
         if f.source == "manual":
             text = f.explanation_zh if fmt.lang == "zh" else f.explanation_en

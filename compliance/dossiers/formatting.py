@@ -1,10 +1,11 @@
-"""How a dossier writes times, days, money and outcomes, in its language; masking."""
+"""How a dossier writes times, days, money, outcomes and codes, in its language; masking."""
 
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from compliance.clock import local_date
+from compliance.dossiers import codes
 from compliance.dossiers import labels as lb
 from compliance.money import format_fen
 from compliance.residents.masking import mask_phone
@@ -39,6 +40,10 @@ class Fmt:
 
     def outcome(self, kind: str) -> str:
         return outcome_label(kind, self.lang)
+
+    def code(self, table: codes.Table, key: str | None) -> str:
+        """A stored code by its name in the language (an unknown code as it is)."""
+        return codes.word(table, self.lang, key)
 
 
 def mask_text(text: str) -> str:

@@ -1,8 +1,9 @@
-"""Printed wording of dossiers and reports, in Chinese (default) and English."""
+"""Printed wording of dossiers and reports, in Chinese (default) and English.
+
+The names of stored codes (states, kinds, outcomes) are in compliance.dossiers.codes.
+"""
 
 from typing import Final
-
-from compliance.cases.labels import STATUS_ZH
 
 LANGS: Final = ("zh", "en")
 
@@ -82,8 +83,6 @@ _ZH: dict[str, str] = {
     "served": "送达时间",
     "served_by": "送达人",
     "ack": "签收",
-    "ack_signed": "已签收",
-    "ack_refused": "拒绝签收(已记录)",
     "ack_none": "未签收",
     "union": "工会通知(解除劳动合同)",
     "union_reasons": "通知理由",
@@ -117,6 +116,8 @@ _ZH: dict[str, str] = {
     "unit": "房号",
     "resident": "住户",
     "kind": "类别",
+    "rating": "满意度",
+    "settlement": "赔偿处理",
     "note": "说明",
     "photo": "照片",
     "photo_missing": "照片文件缺失",
@@ -218,8 +219,6 @@ _EN: dict[str, str] = {
     "served": "Served",
     "served_by": "Served by",
     "ack": "Acknowledgement",
-    "ack_signed": "signed",
-    "ack_refused": "refused to sign (recorded)",
     "ack_none": "not signed",
     "union": "Trade union notification (dismissal)",
     "union_reasons": "Reasons given",
@@ -253,6 +252,8 @@ _EN: dict[str, str] = {
     "unit": "Unit",
     "resident": "Resident",
     "kind": "Kind",
+    "rating": "Rating",
+    "settlement": "Settlement",
     "note": "Note",
     "photo": "Photo",
     "photo_missing": "photo file missing",
@@ -276,97 +277,7 @@ _EN: dict[str, str] = {
     "generated": "Generated",
 }
 
-STATUS = {
-    # One Chinese name per state, shared with the case pages' messages.
-    "zh": {status.value: name for status, name in STATUS_ZH.items()},
-    "en": {
-        "open": "open",
-        "awaiting_statement": "awaiting statement",
-        "under_review": "under review",
-        "decision_proposed": "decision proposed",
-        "approved": "approved",
-        "notified": "notified",
-        "appealed": "appealed",
-        "appeal_decided": "appeal decided",
-        "final": "final",
-        "executed": "executed",
-        "closed": "closed",
-        "dismissed": "dismissed (no breach)",
-    },
-}
-
-SEVERITY = {
-    "zh": {"minor": "轻微", "standard": "一般", "serious": "情节严重"},
-    "en": {"minor": "minor", "standard": "standard", "serious": "serious"},
-}
-
-CATEGORY = {
-    "zh": {
-        "praise": "表扬", "attitude": "服务态度", "incompetent": "不能胜任",
-        "tip_reported": "反映给付小费", "solicitation": "索要财物", "theft": "偷盗",
-        "privacy": "议论家庭情况", "facility_use": "使用住户设施", "outsiders": "带无关人员入户",
-        "damage": "损坏财物", "lingering": "无故停留", "other": "其他",
-    },
-    "en": {
-        "praise": "praise", "attitude": "attitude", "incompetent": "incompetent",
-        "tip_reported": "tip reported", "solicitation": "solicitation", "theft": "theft",
-        "privacy": "privacy", "facility_use": "used facilities", "outsiders": "outsiders",
-        "damage": "damage", "lingering": "lingering", "other": "other",
-    },
-}  # fmt: skip
-
-CHANNEL = {
-    "zh": {"phone": "电话", "visit": "来访", "return_visit": "回访", "written": "书面"},
-    "en": {
-        "phone": "phone",
-        "visit": "visit",
-        "return_visit": "return visit",
-        "written": "written",
-    },
-}
-
-EVIDENCE = {
-    "zh": {
-        "inspection": "抽查",
-        "spot_check_item": "抽查项目",
-        "feedback": "住户反映",
-        "attendance": "考勤",
-        "roster": "排班",
-        "visit": "上门服务",
-        "overtime": "超时申请",
-        "tip_line": "小费登记",
-        "damage": "损坏赔偿",
-        "manual": "人工记录",
-        "finding": "违规发现",
-    },
-    "en": {
-        "inspection": "Spot check",
-        "spot_check_item": "Spot-check item",
-        "feedback": "Resident feedback",
-        "attendance": "Attendance",
-        "roster": "Roster",
-        "visit": "Visit",
-        "overtime": "Overtime request",
-        "tip_line": "Tip ledger",
-        "damage": "Damage",
-        "manual": "Manual record",
-        "finding": "Finding",
-    },
-}
-
-STATEMENT_KIND = {
-    "zh": {"statement": "书面申辩", "refused": "拒绝申辩", "silent": "逾期未申辩"},
-    "en": {"statement": "statement", "refused": "refused", "silent": "silent past the deadline"},
-}
-
 
 def labels(lang: str) -> dict[str, str]:
     """The printed wording for a language (KeyError for an unknown one)."""
     return {"zh": _ZH, "en": _EN}[lang]
-
-
-def word(table: dict[str, dict[str, str]], lang: str, key: str | None) -> str:
-    """A label from one of the tables, falling back to the key itself."""
-    if key is None:
-        return "—"
-    return table[lang].get(key, key)

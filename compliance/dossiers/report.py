@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from compliance.cases.models import Case, CaseStatus
 from compliance.context import Ctx
+from compliance.dossiers import codes
 from compliance.dossiers import labels as lb
 from compliance.dossiers.batch import parse_month
 from compliance.dossiers.render import html_to_pdf, render_html
@@ -256,7 +257,7 @@ def build_report(ctx: Ctx, month: str, lang: str = "zh") -> ReportView:
             for sid in sorted(repeat, key=lambda i: (-totals[i], who(i)[0]))
         ),
         open_cases=tuple(
-            Count(lb.word(lb.STATUS, lang, st), int(n))
+            Count(codes.word(codes.STATUS, lang, st), int(n))
             for st, n in sorted(open_rows, key=lambda r: status_order.index(r[0]))
         ),
         taken=tuple(MoneyLine(*who(sid), format_fen(int(v))) for sid, v in taken),

@@ -15,11 +15,10 @@ from sqlmodel import Session, col, select
 from compliance.audit.models import AuditEvent
 from compliance.cases import repository as case_repo
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
-from compliance.cases.labels import action_word, step_note
 from compliance.cases.models import Case
 from compliance.clock import local_date
 from compliance.config import Settings
-from compliance.dossiers import labels as lb
+from compliance.dossiers import codes
 from compliance.dossiers.evidence import timeline
 from compliance.dossiers.formatting import Fmt, mask_text
 from compliance.dossiers.views import (
@@ -58,11 +57,11 @@ def _users(session: Session, ids: set[int]) -> dict[int, str]:
     return {uid or 0: name for uid, name in rows}
 
 
-def _rules(session: Session, case: Case, codes: list[str], fmt: Fmt) -> tuple[RuleView, ...]:
+def _rules(session: Session, case: Case, cited: list[str], fmt: Fmt) -> tuple[RuleView, ...]:
     day = local_date(case.incident_at, fmt.tz)
     timeline = policy_params.timeline(session, case.office_id)
     out = []
-    for code in codes:
+    for code in cited:
         eff = policy_params.pick(timeline[code], day)
         if eff is None:
             continue
@@ -104,7 +103,10 @@ def _proposal_views(
                     )
                     for o in outcomes
                 ),
-                explanation=tuple(str(x) for x in reasoning.get(f"explanation_{fmt.lang}", [])),
+                explanation=tuple(
+                    codes.amend_reason(str(x), fmt.lang)
+                    for x in reasoning.get(f"explanation_{fmt.lang}", [])
+                ),
                 risks=tuple(
                     RiskView(
                         text=str(r[f"text_{fmt.lang}"]),
@@ -113,7 +115,7 @@ def _proposal_views(
                     )
                     for r in reasoning.get("legal_risks", [])
                 ),
-                amend_reason=p.amend_reason,
+                amend_reason=codes.amend_reason(p.amend_reason, fmt.lang),
             )
         )
     return tuple(out)
@@ -137,7 +139,7 @@ def _deductions(session: Session, case_id: int, fmt: Fmt) -> tuple[DeductionView
         left = d.amount_fen - sum(i.amount_fen for i in mine)
         out.append(
             DeductionView(
-                kind=d.kind,
+                kind=codes.deduction_kind(d.kind, fmt.lang),
                 amount=fmt.money(d.amount_fen),
                 start_month=d.start_month.strftime("%Y-%m"),
                 reason=d.reason,
@@ -217,7 +219,7 @@ def build_content(
     def name(uid: int | None) -> str:
         return users.get(uid or 0, "—")
 
-    codes = list(dict.fromkeys([case.rule_code, *(f.rule_code for f in findings)]))
+    cited = list(dict.fromkeys([case.rule_code, *(f.rule_code for f in findings)]))
     latest = proposals[-1] if proposals else None
     gates: tuple[GateView, ...] = ()
     cost: tuple[str, ...] = ()
@@ -234,7 +236,6 @@ def build_content(
                 fmt.money(c.amount_fen),
                 *(c.explanation_zh if lang == "zh" else c.explanation_en),
             )
-    ack_words = {"signed": L["ack_signed"], "refused": L["ack_refused"]}
     return CaseContent(
         lang=lang,
         office_name=office.name,
@@ -251,10 +252,10 @@ def build_content(
                 fmt.dt(staff.rulebook_ack_at) if staff.rulebook_ack_at else L["not_on_record"],
             ),
         ),
-        status=lb.word(lb.STATUS, lang, case.status),
-        severity=lb.word(lb.SEVERITY, lang, case.severity),
+        status=fmt.code(codes.STATUS, case.status),
+        severity=fmt.code(codes.SEVERITY, case.severity),
         severity_reason=case.severity_reason,
-        rule_codes=", ".join(codes),
+        rule_codes=", ".join(cited),
         dates=tuple(
             Field(L[k], v)
             for k, v in (
@@ -267,9 +268,9 @@ def build_content(
                 ("closed", fmt.dt(case.closed_at)),
             )
         ),
-        rules=_rules(session, case, codes, fmt),
+        rules=_rules(session, case, cited, fmt),
         timeline=timeline(session, settings, fmt, findings),
-        statement_kind=lb.word(lb.STATEMENT_KIND, lang, statement.kind) if statement else "",
+        statement_kind=fmt.code(codes.STATEMENT_KIND, statement.kind) if statement else "",
         statement=PartyText(
             statement.text, fmt.dt(statement.recorded_at), name(statement.recorded_by)
         )
@@ -280,10 +281,10 @@ def build_content(
                 id=f.id or 0,
                 rule=f"{f.rule_code} v{f.policy_version}",
                 occurred=fmt.dt(f.occurred_at),
-                source=f.source,
-                status=f.status,
+                source=fmt.code(codes.FINDING_SOURCE, f.source),
+                status=fmt.code(codes.FINDING_STATUS, f.status),
                 explanation=mask_text(fmt.pick(f.explanation_zh, f.explanation_en)),
-                suggested_severity=lb.word(lb.SEVERITY, lang, f.suggested_severity),
+                suggested_severity=fmt.code(codes.SEVERITY, f.suggested_severity),
                 triage_reason=f.triage_reason,
             )
             for f in findings
@@ -293,7 +294,7 @@ def build_content(
         approvals=tuple(
             ApprovalView(
                 name(a.approver_id),
-                a.capacity,
+                fmt.code(codes.CAPACITY, a.capacity),
                 fmt.dt(a.approved_at),
                 a.justification,
                 f"{L['lapsed']} {fmt.dt(a.lapsed_at)}" if a.lapsed_at else L["valid"],
@@ -302,12 +303,12 @@ def build_content(
         ),
         notices=tuple(
             NoticeView(
-                n.kind,
+                fmt.code(codes.NOTICE_KIND, n.kind),
                 n.content,
                 fmt.money(n.amount_fen),
                 fmt.dt(n.served_at),
                 name(n.served_by),
-                f"{ack_words.get(n.ack_kind or '', n.ack_kind or '')} {fmt.dt(n.acknowledged_at)}"
+                f"{fmt.code(codes.ACK, n.ack_kind)} {fmt.dt(n.acknowledged_at)}"
                 if n.ack_kind
                 else L["ack_none"],
             )
@@ -322,7 +323,7 @@ def build_content(
         else None,
         appeal=AppealView(
             PartyText(appeal.grounds, fmt.dt(appeal.filed_at), name(appeal.filed_by)),
-            appeal.outcome or "",
+            fmt.code(codes.APPEAL_OUTCOME, appeal.outcome) if appeal.outcome else "",
             PartyText(appeal.reasoning, fmt.dt(appeal.decided_at), name(appeal.decided_by))
             if appeal.decided_at
             else None,
@@ -334,10 +335,10 @@ def build_content(
         steps=tuple(
             StepView(
                 fmt.dt(s.at),
-                action_word(s.action, lang),
-                f"{lb.word(lb.STATUS, lang, s.from_status) if s.from_status else '—'} → "
-                f"{lb.word(lb.STATUS, lang, s.to_status)}",
-                mask_text(step_note(s.note, lang)),
+                codes.action(s.action, lang),
+                f"{fmt.code(codes.STATUS, s.from_status) if s.from_status else '—'} → "
+                f"{fmt.code(codes.STATUS, s.to_status)}",
+                mask_text(codes.step_note(s.action, s.note, lang)),
                 name(s.actor_id),
             )
             for s in steps

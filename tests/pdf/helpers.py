@@ -1,5 +1,6 @@
-"""A realistic case for dossier tests and the benchmark: evidence with photos, a tip line,
-feedback, a statement, a money outcome with instalments, notices and notes."""
+"""Realistic cases for dossier tests and the benchmark: evidence with photos, a tip line,
+feedback, a statement, a money outcome with instalments, notices and notes; and a case that
+stores every kind of code the dossier names in words."""
 
 import io
 import random
@@ -8,14 +9,18 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from compliance.attendance.service import record_punch
 from compliance.cases import service as cases
 from compliance.context import Ctx
+from compliance.damages.service import record_damage, set_valuation, settle
 from compliance.feedback.service import record_feedback
 from compliance.files.service import store_image
 from compliance.findings.service import confirm, raise_manual
 from compliance.inspections.service import record_spot_check
+from compliance.overtime.service import decide_overtime, request_overtime
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.tips.service import record_tip_with_handover
+from compliance.visits.service import create_visit
 from tests.conftest import as_role
 from tests.factories import OfficeSet
 
@@ -143,4 +148,93 @@ def typical_case(
     cases.finalize(hr, case_id)
     cases.mark_executed(hr, case_id)
     cases.annotate(hr, case_id, f"已归档。{hostile}")
+    return case_id
+
+
+def coded_case(ctx: Ctx, office: OfficeSet, appeal_outcome: str) -> int:
+    """The typical case plus a record of every other kind, taken through an appeal to executed.
+
+    Each record stores a code the dossier must print as a word: a visit's kind, a damage's
+    valuation basis and settlement, a punch's kind and source, an overtime decision, a
+    return visit's rating; then an approval's capacity, a notice's kind, a refusal to sign,
+    the appeal's outcome (`varied` gives new outcomes) and the deductions' kinds. The
+    users' display names are Chinese, so a role code printed anywhere is a stored code.
+    """
+    names = {"manager": "吴经理", "director": "周主任", "hr": "陈人事", "staff": "李明"}
+    for key, user in office.users.items():
+        user.display_name = names.get(key, f"用户{user.id}")
+    ctx.session.flush()
+    case_id = typical_case(ctx, office, feedback=1, photos=0, execute=False)
+    mgr, hr = as_role(ctx, office, "manager"), as_role(ctx, office, "hr")
+    director, subject = as_role(ctx, office, "director"), as_role(ctx, office, "staff")
+    sid, unit = office.staff[0].id, office.units[1].id
+    now = ctx.clock.now()
+    visit = create_visit(
+        mgr,
+        {
+            "staff_id": sid,
+            "unit_id": unit,
+            "kind": "installation",
+            "description": "安装晾衣架",
+            "requested_at": now - 3 * DAY,
+        },
+    )
+    damage = record_damage(
+        mgr,
+        {"staff_id": sid, "unit_id": unit, "item": "晾衣杆", "occurred_at": now - 3 * DAY},
+    )
+    set_valuation(mgr, damage.id, {"assessed_value_fen": 12_000, "basis": "receipt"})
+    settle(mgr, damage.id, {"settlement": "paid_directly", "settled_at": now - 2 * DAY})
+    punch = record_punch(mgr, {"staff_id": sid, "kind": "check_in", "at": now - 3 * DAY})
+    overtime = request_overtime(
+        mgr,
+        {"staff_id": sid, "unit_id": unit, "reason": "住户要求加班", "requested_at": now - 3 * DAY},
+    )
+    decide_overtime(
+        director, overtime.id, {"decision": "approved", "rearranged_others": True, "note": ""}
+    )
+    rating = record_feedback(
+        mgr,
+        {
+            "staff_id": sid,
+            "unit_id": unit,
+            "channel": "return_visit",
+            "category": "attitude",
+            "satisfaction": "unsatisfied",
+            "text": "回访:安装后未清理现场",
+            "occurred_at": now - 2 * DAY,
+        },
+    )
+    finding = raise_manual(
+        mgr,
+        {
+            "rule_code": "R04",
+            "staff_id": sid,
+            "occurred_at": now - 3 * DAY,
+            "note": "回访不满意",
+            "evidence": [
+                {"kind": "visit", "id": visit.id},
+                {"kind": "damage", "id": damage.id},
+                {"kind": "attendance", "id": punch.id},
+                {"kind": "overtime", "id": overtime.id},
+                {"kind": "feedback", "id": rating.id},
+            ],
+        },
+    )
+    confirm(mgr, finding.id, {"reason": "属实"})
+    cases.add_evidence(mgr, case_id, finding.id)
+    cases.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+    cases.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
+    cases.record_ack_refusal(hr, case_id)
+    cases.appeal(subject, case_id, "我已补交小费,扣发工资过重。")
+    varied = [{"kind": "restitution", "amount_fen": 20_000, "note": "退还所收小费"}]
+    cases.decide_appeal(
+        director,
+        case_id,
+        appeal_outcome,
+        "已补交,改为只退还小费",
+        outcomes=varied if appeal_outcome == "varied" else None,
+    )
+    cases.finalize(hr, case_id)
+    cases.mark_executed(hr, case_id)
     return case_id
