@@ -16,7 +16,7 @@ class Named(Input):
 
 def test_text_is_stripped_and_unknown_fields_refused() -> None:
     assert Named.model_validate({"name": " ab \n"}).name == "ab"
-    with pytest.raises(ValidationError, match="extra_forbidden|Extra inputs"):
+    with pytest.raises(ValidationError, match=r"extra_forbidden|Extra inputs"):
         Named.model_validate({"name": "ab", "colour": "red"})
 
 
