@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
 from compliance.audit import service as audit
@@ -17,7 +17,7 @@ from compliance.auth.schemas import PasswordChange, TokenCreate, TokenCreated, T
 from compliance.auth.settings import AuthSettings
 from compliance.clock import Clock
 from compliance.context import Actor, Ctx
-from compliance.db import begin_write
+from compliance.db import READ_ONLY, begin_write
 from compliance.errors import ComplianceError, Conflict, FieldError, NotFound, ValidationFailed
 from compliance.users.models import Role, User
 from compliance.validation import parse
@@ -86,6 +86,22 @@ def _locked_until(session: Session, cfg: AuthSettings, name: str, now: datetime)
     return until if now < until else None
 
 
+def _begin_read(session: Session) -> None:
+    """Begin a transaction that takes no write lock, whatever engine the session is on.
+
+    Work the caller left open is committed first, as this use case would commit it anyway.
+    A session bound to a Connection runs inside that connection's transaction: left as is.
+    """
+    if session.in_transaction():
+        session.commit()
+    if isinstance(session.get_bind(), Engine):
+        session.connection(execution_options={READ_ONLY: True})
+
+
+def _usable_hash(user: User | None) -> str | None:
+    return user.password_hash if user is not None and user.active else None
+
+
 def sign_in(
     session: Session,
     clock: Clock,
@@ -111,15 +127,33 @@ def sign_in(
     if missing:
         raise ValidationFailed(missing)
     now = clock.now()
+    # Argon2 takes tens of milliseconds: hashing inside the write transaction would make
+    # every other writer (on SQLite: the whole database) wait for it. So read, let go of the
+    # database, hash, and only then take the write lock to record the outcome.
+    _begin_read(session)
     if _locked_until(session, cfg, name, now) is not None:
+        session.rollback()
+        raise SignInRefused(locked=True)
+    stored = _usable_hash(repo.user_by_username(session, name))
+    session.rollback()  # nothing was written: end the read and hand back the connection
+    ok, new_hash = verify_and_update(cfg, password, stored)
+    begin_write(session)
+    # Decide again on what is committed now: failures recorded while we hashed may have
+    # locked the account, and the user may have been disabled or given a new password.
+    if _locked_until(session, cfg, name, now) is not None:
+        session.rollback()
         raise SignInRefused(locked=True)
     user = repo.user_by_username(session, name)
-    stored = user.password_hash if user is not None and user.active else None
-    ok, new_hash = verify_and_update(cfg, password, stored)
+    fresh = _usable_hash(user)
+    if fresh != stored:
+        # Changed while we hashed (a new password, or a concurrent sign-in's rehash): check
+        # against what is stored now. Rare enough that holding the lock for it is fine.
+        ok, new_hash = verify_and_update(cfg, password, fresh)
     session.add(LoginAttempt(username=name, at=now, succeeded=ok, ip=ip[:64]))
     if not ok or user is None:
+        locked = _locked_until(session, cfg, name, now) is not None
         session.commit()
-        raise SignInRefused(locked=_locked_until(session, cfg, name, now) is not None)
+        raise SignInRefused(locked=locked)
     assert user.id is not None
     if new_hash is not None:
         session.execute(update(User).where(col(User.id) == user.id).values(password_hash=new_hash))

@@ -233,18 +233,20 @@ def _check_separation(ctx: Ctx, case: Case) -> None:
 
 
 def _check_dismissal(ctx: Ctx, case: Case, completes: bool) -> None:
-    union = repo.union_notice_of(ctx.session, case.id or 0)
-    if completes and (union is None or union.reply_at is None):
-        missing = "the notice to the trade union" if union is None else "the union's reply"
-        missing_zh = "通知工会" if union is None else "工会的意见"
-        raise GuardrailViolation(
-            f"the second approval of a dismissal needs {missing} recorded first "
-            "(Labour Contract Law art. 43)",
-            zh=f"解除劳动合同的第二个批准须先记录{missing_zh}(《劳动合同法》第四十三条)",
-        )
+    # The guardrail profile decides which gates apply, the trade union's among them.
     failed = blocking_failures(dismissal_gates(ctx.session, ctx.settings, case))
     if not completes:  # the union is told once the first approver has agreed
         failed = tuple(g for g in failed if g.key not in UNION_GATES)
+    elif any(g.key in UNION_GATES for g in failed):
+        union = repo.union_notice_of(ctx.session, case.id or 0)
+        if union is None or union.reply_at is None:  # say which record is still missing
+            missing = "the notice to the trade union" if union is None else "the union's reply"
+            missing_zh = "通知工会" if union is None else "工会的意见"
+            raise GuardrailViolation(
+                f"the second approval of a dismissal needs {missing} recorded first "
+                "(Labour Contract Law art. 43)",
+                zh=f"解除劳动合同的第二个批准须先记录{missing_zh}(《劳动合同法》第四十三条)",
+            )
     if failed:
         raise GuardrailViolation(
             "the dismissal cannot be approved: " + "; ".join(g.text_en for g in failed),

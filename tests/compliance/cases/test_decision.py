@@ -1,5 +1,6 @@
 """Proposal from the sanction engine, amendments, approvals, separation of duties, lapse."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -240,6 +241,29 @@ def test_dismissal_needs_hr_and_director_and_the_trade_union(ctx, office):
     approvals = _detail(ctx, office, case_id).approvals
     assert sorted(a.capacity for a in approvals) == ["director", "hr"]
     assert len({a.approver_id for a in approvals}) == 2
+
+
+def _under(ctx, profile):
+    return replace(ctx, settings=ctx.settings.model_copy(update={"guardrail_profile": profile}))
+
+
+def test_under_the_default_profile_the_second_approval_waits_for_the_union(ctx, office):
+    assert ctx.settings.guardrail_profile == "CN"
+    case_id = _dismissal_case(ctx, office)
+    cases.approve(act(ctx, office, "hr"), case_id, "")
+    with pytest.raises(GuardrailViolation) as refused:
+        cases.approve(act(ctx, office, "director"), case_id, "")
+    assert "须先记录通知工会" in refused.value.text("zh")
+    assert row(ctx, case_id).status == "decision_proposed"
+
+
+def test_with_no_guardrails_a_dismissal_needs_no_trade_union(ctx, office):
+    ctx = _under(ctx, "none")
+    case_id = _dismissal_case(ctx, office)
+    assert _detail(ctx, office, case_id, "director").dismissal_gates == []
+    assert cases.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
+    assert cases.approve(act(ctx, office, "director"), case_id, "").status == "approved"
+    assert _detail(ctx, office, case_id).union_notice is None
 
 
 def test_two_hr_approvals_do_not_make_a_dismissal(ctx, office):
