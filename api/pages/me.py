@@ -11,8 +11,7 @@ from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.cases import service as cases
-from compliance.cases.lifecycle import NOTICE_STATES
-from compliance.cases.models import CaseStatus
+from compliance.cases.read import DECIDED
 from compliance.context import Ctx
 from compliance.findings import service as findings
 from compliance.users.models import Role
@@ -27,8 +26,6 @@ FINDING_STATES = {
     "confirmed": N_("Confirmed"),
     "dismissed": N_("Dismissed: no breach"),
 }
-# A decision has been served on the staff member in these states (and once closed).
-DECIDED = frozenset((*NOTICE_STATES, CaseStatus.CLOSED))
 DONE = {
     "statement": N_("Your statement has been recorded."),
     "acknowledge": N_("You have signed for the notice."),
@@ -51,8 +48,8 @@ def overview(request: Request, ctx: CtxDep) -> Response:
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     detail = cases.get_case(ctx, case_id)
     t = translator(request)
-    # The staff member sees the decision once it has been served on them, not while it is
-    # still being proposed and approved.
+    # The staff member sees the decision once it has been served on them (until then the
+    # case read leaves the proposals out for them).
     decided = detail.case.status in DECIDED and detail.proposals and detail.notices
     return {
         "d": detail,

@@ -1,11 +1,19 @@
 """Read models: one case in full, and the case list, filtered by who is asking."""
 
+from dataclasses import replace
+
 from pydantic import TypeAdapter
 
 from compliance.cases import repository as repo
 from compliance.cases import sod, steps
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
-from compliance.cases.lifecycle import Action, Capacity, allowed_actions, capacities
+from compliance.cases.lifecycle import (
+    NOTICE_STATES,
+    Action,
+    Capacity,
+    allowed_actions,
+    capacities,
+)
 from compliance.cases.models import Case, CaseStatus
 from compliance.cases.schemas import (
     AnnotationRead,
@@ -29,6 +37,8 @@ READ_ROLES = (Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 _APPROVERS = frozenset({Capacity.HR, Capacity.DIRECTOR})
+# A decision has been served on the staff member in these states (and once closed).
+DECIDED = frozenset(st.value for st in (*NOTICE_STATES, CaseStatus.CLOSED))
 # A page of cases, validated (and serialized, by the API) in one call rather than per case.
 CASE_PAGE = TypeAdapter(list[CaseRead])
 
@@ -65,12 +75,29 @@ def _blocked(
     return out
 
 
+def _deliberating(ctx: Ctx, case: Case) -> bool:
+    """Whether the actor is the staff member while the decision is still being made.
+
+    Proposals, approvals and the union's involvement are the office's deliberation until a
+    decision is served: the staff member sees the outcome in the notice, not a draft that may
+    still be amended or refused.
+    """
+    served = case.status in DECIDED
+    return not served and Capacity.SUBJECT in capacities(ctx.actor, case.staff_id)
+
+
+def _without_deliberation(rec: repo.CaseRecords) -> repo.CaseRecords:
+    return replace(rec, proposals=[], approvals=[], union_notice=None)
+
+
 def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     """Everything about one case; staff see only their own (others: NotFound)."""
     ctx.require(*READ_ROLES)
-    case = repo.get_visible(ctx.session, ctx.actor, case_id)
+    case = repo.read_visible(ctx.session, ctx.actor, case_id)
     s = ctx.session
     rec = repo.records(s, case.id or 0)
+    if _deliberating(ctx, case):
+        rec = _without_deliberation(rec)
     proposals = [ProposalRead.model_validate(p) for p in rec.proposals]
     latest = proposals[-1] if proposals else None
     approvals = [ApprovalRead.model_validate(a) for a in rec.approvals]

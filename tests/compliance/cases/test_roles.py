@@ -179,3 +179,19 @@ def test_allowed_actions_in_the_read_model_follow_the_actor(ctx, office):
     assert allowed["admin"] == ["annotate"]
     cases.acknowledge(act(ctx, office, "staff"), case_id)
     assert cases.get_case(act(ctx, office, "staff"), case_id).allowed_actions == ["appeal"]
+
+
+def test_staff_see_the_proposal_only_once_the_decision_is_served(ctx, office):
+    case_id = drive(ctx, office, S.APPROVED)
+    staff, hr = act(ctx, office, "staff"), act(ctx, office, "hr")
+    # HR sees the deliberation; the staff member, whose case it is, does not yet.
+    hr_view = cases.get_case(hr, case_id)
+    assert hr_view.proposals and hr_view.approvals
+    mine = cases.get_case(staff, case_id)
+    assert mine.case.status == "approved"
+    assert mine.proposals == [] and mine.approvals == [] and mine.union_notice is None
+    assert mine.findings == hr_view.findings and mine.statement == hr_view.statement
+    cases.serve_notice(hr, case_id, "处理决定通知书")
+    served = cases.get_case(staff, case_id)
+    assert [p.id for p in served.proposals] == [p.id for p in hr_view.proposals]
+    assert served.approvals == hr_view.approvals
