@@ -1,6 +1,7 @@
 """Chinese by default, English on request: gettext catalogs compiled by Babel at start-up."""
 
 import gettext
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -11,6 +12,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from starlette.requests import Request
+
+from compliance.dossiers import codes
 
 LANG_COOKIE = "lang"
 DEFAULT_LANG = "zh"
@@ -62,7 +65,23 @@ class Translator:
 
     def label(self, kind: str, value: str) -> str:
         """The translated display name of a stored code (channel, category, rating, role)."""
-        return self(LABELS.get(kind, {}).get(value, value))
+        return self.code_name(LABELS, ZH_NAMES, kind, value)
+
+    def code_name(
+        self,
+        msgids: Mapping[str, Mapping[str, str]],
+        zh_names: Mapping[str, Mapping[str, str]],
+        kind: str,
+        value: str,
+    ) -> str:
+        """A stored code's display name: in Chinese the compliance tables' word (the one the
+        case services and the dossier use), else the msgid translated, else the code itself."""
+        if self.lang == "zh":
+            zh = zh_names.get(kind, {}).get(value)
+            if zh:
+                return zh
+        msgid = msgids.get(kind, {}).get(value)
+        return self(msgid) if msgid else value
 
     def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
         """Plural-aware gettext; `num` is available as a placeholder."""
@@ -134,4 +153,16 @@ LABELS: dict[str, dict[str, str]] = {
         "spot_check": N_("spot check"),
         "manual": N_("raised by hand"),
     },
+}
+
+# One Chinese vocabulary: a stored code's Chinese name is the one the case services and the
+# printed dossier use (compliance.dossiers.codes), so the pages read it from there. The msgids
+# above give the English; the catalog translates them with the same words, which
+# tests/pdf/test_dossier_codes.py checks. A role has no name outside the pages.
+ZH_NAMES: dict[str, Mapping[str, str]] = {
+    "channel": codes.CHANNEL["zh"],
+    "category": codes.CATEGORY["zh"],
+    "rating": codes.SATISFACTION["zh"],
+    "severity": codes.SEVERITY["zh"],
+    "source": codes.FINDING_SOURCE["zh"],
 }

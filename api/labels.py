@@ -1,8 +1,10 @@
 """Display names of the case, pay and evidence codes and parameter units (translated at render)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from api.i18n import N_, Translator
+from compliance.cases import labels as case_words
+from compliance.dossiers import codes
 from compliance.money import format_fen
 
 CASE_LABELS: dict[str, dict[str, str]] = {
@@ -12,7 +14,7 @@ CASE_LABELS: dict[str, dict[str, str]] = {
         "under_review": N_("Under review"),
         "decision_proposed": N_("Decision proposed"),
         "approved": N_("Approved"),
-        "notified": N_("Notified"),
+        "notified": N_("Decision served"),
         "appealed": N_("Appealed"),
         "appeal_decided": N_("Appeal decided"),
         "final": N_("Final"),
@@ -53,10 +55,10 @@ CASE_LABELS: dict[str, dict[str, str]] = {
         "overtime": N_("Overtime request"),
         "tip_line": N_("Tip ledger line"),
         "damage": N_("Damage incident"),
-        "manual": N_("Observation"),
+        "manual": N_("Manual record"),
     },
     "statement": {
-        "statement": N_("Statement"),
+        "statement": N_("Written statement"),
         "refused": N_("Refused to make a statement"),
         "silent": N_("No statement by the deadline"),
     },
@@ -77,6 +79,20 @@ CASE_LABELS: dict[str, dict[str, str]] = {
         "hr": N_("HR"),
         "director": N_("office director"),
     },
+}
+
+# The Chinese names of these codes are the case services' and the dossier's words (one
+# vocabulary); the msgids above give the English, and the catalog translates them with the same
+# words (tests/pdf/test_dossier_codes.py).
+CASE_ZH: dict[str, Mapping[str, str]] = {
+    "status": codes.STATUS["zh"],
+    "action": {**case_words.ACTION_ZH, **codes.ACTION["zh"]},
+    "evidence": codes.EVIDENCE["zh"],
+    "statement": codes.STATEMENT_KIND["zh"],
+    "notice": codes.NOTICE_KIND["zh"],
+    "ack": codes.ACK["zh"],
+    "appeal": codes.APPEAL_OUTCOME["zh"],
+    "capacity": codes.CAPACITY["zh"],
 }
 
 # The units of rule parameters (policies: Parameter.unit) in the page's language. Money is
@@ -115,7 +131,8 @@ def labeller(t: Translator) -> Callable[[str, str], str]:
     """`label(kind, code)` for templates: the translated display name, else the code."""
 
     def label(kind: str, value: str) -> str:
-        text = CASE_LABELS.get(kind, {}).get(value)
-        return t(text) if text else t.label(kind, value)
+        if kind in CASE_LABELS:
+            return t.code_name(CASE_LABELS, CASE_ZH, kind, value)
+        return t.label(kind, value)
 
     return label

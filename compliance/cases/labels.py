@@ -1,11 +1,17 @@
-"""Chinese names of case states and actions, and of the notes the services write on steps."""
+"""Chinese names of case states and actions, and of the notes the services write on steps.
+
+These are the product's one Chinese vocabulary for the case codes: the case services' messages,
+the printed dossier (compliance.dossiers.codes) and the web pages (api/labels.py) all take the
+words from here. The zh_Hans catalog translates the pages' English msgids with the same words
+(tests/pdf/test_dossier_codes.py holds the two together).
+"""
 
 import re
 
 from compliance.cases.models import CaseStatus
 
 STATUS_ZH: dict[CaseStatus, str] = {
-    CaseStatus.OPEN: "立案",
+    CaseStatus.OPEN: "已立案",
     CaseStatus.AWAITING_STATEMENT: "待申辩",
     CaseStatus.UNDER_REVIEW: "审查中",
     CaseStatus.DECISION_PROPOSED: "已提出处理建议",
@@ -13,10 +19,10 @@ STATUS_ZH: dict[CaseStatus, str] = {
     CaseStatus.NOTIFIED: "已送达",
     CaseStatus.APPEALED: "申诉中",
     CaseStatus.APPEAL_DECIDED: "申诉已决定",
-    CaseStatus.FINAL: "决定生效",
+    CaseStatus.FINAL: "已生效",
     CaseStatus.EXECUTED: "已执行",
     CaseStatus.CLOSED: "已结案",
-    CaseStatus.DISMISSED: "撤销(不构成违规)",
+    CaseStatus.DISMISSED: "已撤销",
 }
 
 # By Action value (lifecycle.Action imports this module's neighbours, not the reverse).
@@ -65,7 +71,8 @@ _NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
     )
 )
-_CAPACITY_ZH = {"hr": "人事", "director": "管理处主任"}
+# The capacity in which an approver approved (the dossier and the pages name it so too).
+CAPACITY_ZH: dict[str, str] = {"hr": "人事", "director": "管理处主任"}
 
 
 def step_note(note: str, lang: str) -> str:
@@ -75,7 +82,7 @@ def step_note(note: str, lang: str) -> str:
     for pattern, zh in _NOTES_ZH:
         m = pattern.fullmatch(note)
         if m:
-            return zh.format(*(_CAPACITY_ZH.get(g, g) for g in m.groups()))
+            return zh.format(*(CAPACITY_ZH.get(g, g) for g in m.groups()))
     return note
 
 

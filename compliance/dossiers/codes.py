@@ -1,9 +1,11 @@
 """Printed names of the codes stored in the database, in Chinese (default) and English.
 
-A dossier never prints a stored code where a reader expects a word. The Chinese names are
-the web pages' names for the same codes (the zh_Hans catalog under api/translations), so the
-printed dossier and the pages speak one vocabulary; tests/pdf/test_dossier_codes.py holds
-the two together. A code with no name yet (a new one) prints as it is stored.
+A dossier never prints a stored code where a reader expects a word. The Chinese names here
+(with the case states and actions of compliance.cases.labels) are the product's one Chinese
+vocabulary: the web pages take a code's Chinese name from these tables too (api/i18n.py,
+api/labels.py), and the zh_Hans catalog translates the pages' English msgids with the same
+words; tests/pdf/test_dossier_codes.py holds the two together. A code with no name yet (a new
+one) prints as it is stored.
 """
 
 import re
@@ -25,7 +27,7 @@ STATUS: Table = {
         "under_review": "under review",
         "decision_proposed": "decision proposed",
         "approved": "approved",
-        "notified": "notified",
+        "notified": "decision served",
         "appealed": "appealed",
         "appeal_decided": "appeal decided",
         "final": "final",
@@ -43,9 +45,10 @@ SEVERITY: Table = {
 CATEGORY: Table = {
     "zh": {
         "praise": "表扬", "attitude": "服务态度", "incompetent": "不能胜任",
-        "tip_reported": "反映给付小费", "solicitation": "索要财物", "theft": "偷盗",
-        "privacy": "议论家庭情况", "facility_use": "使用住户设施", "outsiders": "带无关人员入户",
-        "damage": "损坏财物", "lingering": "无故停留", "other": "其他",
+        "tip_reported": "反映给付小费", "solicitation": "索取财物", "theft": "偷盗",
+        "privacy": "谈论住户家庭情况", "facility_use": "使用住户设施",
+        "outsiders": "带无关人员入户", "damage": "损坏财物", "lingering": "无故停留",
+        "other": "其他",
     },
     "en": {
         "praise": "praise", "attitude": "attitude", "incompetent": "incompetent",
@@ -69,13 +72,13 @@ EVIDENCE: Table = {
     "zh": {
         "inspection": "抽查",
         "spot_check_item": "抽查项目",
-        "feedback": "住户反映",
+        "feedback": "住户反馈",
         "attendance": "考勤",
         "roster": "排班",
         "visit": "上门服务",
-        "overtime": "超时申请",
+        "overtime": "加班申请",
         "tip_line": "小费登记",
-        "damage": "损坏赔偿",
+        "damage": "损坏事件",
         "manual": "人工记录",
         "finding": "违规发现",
     },
@@ -96,7 +99,11 @@ EVIDENCE: Table = {
 
 STATEMENT_KIND: Table = {
     "zh": {"statement": "书面申辩", "refused": "拒绝申辩", "silent": "逾期未申辩"},
-    "en": {"statement": "statement", "refused": "refused", "silent": "silent past the deadline"},
+    "en": {
+        "statement": "written statement",
+        "refused": "refused",
+        "silent": "silent past the deadline",
+    },
 }
 
 # --- findings -----------------------------------------------------------------------------
@@ -123,7 +130,7 @@ FINDING_STATUS: Table = {
 # --- the decision and its aftermath -------------------------------------------------------
 
 CAPACITY: Table = {
-    "zh": {"hr": "人事", "director": "管理处主任"},
+    "zh": case_labels.CAPACITY_ZH,
     "en": {"hr": "HR", "director": "office director"},
 }
 

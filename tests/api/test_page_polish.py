@@ -39,7 +39,7 @@ def test_dashboard_orders_open_cases_by_life_cycle_and_names_the_rules_broken(br
     drive(ctx, office, S.OPEN)
     page = browser("manager").client.get("/dashboard").text
     chart = page[page.index(Translator("zh")("Open cases by state")) :]
-    positions = [chart.index(f">{word}<") for word in ("已立案", "审核中", "已提出处理建议")]
+    positions = [chart.index(f">{word}<") for word in ("已立案", "审查中", "已提出处理建议")]
     assert positions == sorted(positions)
     assert "<th>违反的规则</th>" in page
     row = page[page.index("李明") :].split("</tr>")[0]

@@ -62,12 +62,12 @@ def test_hr_takes_a_finding_through_a_case_to_an_approved_written_warning(
     expect(hr.locator("#evidence")).to_contain_text("门铃每次鸣响 150 秒")
 
     take_step(hr, "request_statement", due="")
-    expect(hr.locator("h1 .badge")).to_have_text("等待申辩")
+    expect(hr.locator("h1 .badge")).to_have_text("待申辩")
     expect(hr.locator("#statement")).to_contain_text("2026-04-03")  # 3 working days
     assert "record_silence" not in step_forms(hr)  # not before the deadline has passed
 
     take_step(hr, "record_refusal", note="员工当面表示不作申辩,两名同事在场。")
-    expect(hr.locator("h1 .badge")).to_have_text("审核中")
+    expect(hr.locator("h1 .badge")).to_have_text("审查中")
     expect(hr.locator("#statement")).to_contain_text("拒绝申辩")
 
     take_step(hr, "propose", severity="standard", severity_reason="初次违反,事实清楚")

@@ -35,7 +35,7 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
     expect(page.locator("h1")).to_have_text("我的线索和案件")
     card = page.locator(f"#case-{case_id}")
     expect(card).to_contain_text(case.number)
-    expect(card.locator(".badge")).to_have_text("已通知")
+    expect(card.locator(".badge")).to_have_text("已送达")
     expect(card.locator(".deadline")).to_have_text(f"可申诉至 {deadline.isoformat()}")
     findings = page.locator("article[id^=finding-]")
     expect(findings).to_have_count(1)  # their own, not the colleague's
@@ -62,7 +62,7 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
     page.locator("#appeal-grounds").fill(GROUNDS)
     page.get_by_role("button", name="提交申诉").tap()
     expect(page.locator(".alert.ok")).to_have_text("你的申诉已提交。")
-    expect(page.locator(".card .badge")).to_have_text("已申诉")
+    expect(page.locator(".card .badge")).to_have_text("申诉中")
     expect(page.locator("p.quote").last).to_have_text(GROUNDS)
     expect(page.locator("#appeal-grounds")).to_have_count(0)  # appealed once
     assert fits_the_screen(page)
@@ -75,4 +75,4 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
     assert appeal.outcome is None
 
     page.get_by_role("link", name="我的线索和案件").tap()
-    expect(page.locator(f"#case-{case_id} .badge")).to_have_text("已申诉")
+    expect(page.locator(f"#case-{case_id} .badge")).to_have_text("申诉中")

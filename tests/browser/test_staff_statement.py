@@ -31,7 +31,7 @@ def test_a_staff_member_submits_a_statement_before_the_deadline(site: Site, page
     sign_in(page, site.url, "bsw-staff")
     page.locator("nav.menu a[href='/me']").tap()
     card = page.locator(f"#case-{case_id}")
-    expect(card).to_contain_text("等待申辩")
+    expect(card).to_contain_text("待申辩")
     expect(card.locator(".deadline")).to_have_text(f"申辩截止日期：{due.isoformat()}")
     assert fits_the_screen(page), "the staff member's page scrolls sideways on a phone"
 
@@ -43,7 +43,7 @@ def test_a_staff_member_submits_a_statement_before_the_deadline(site: Site, page
 
     expect(page.locator(".alert.ok")).to_have_text("你的申辩已记录。")
     expect(page.locator("p.quote")).to_have_text(TEXT)
-    expect(page.locator(".card .badge")).to_have_text("审核中")
+    expect(page.locator(".card .badge")).to_have_text("审查中")
     expect(page.locator("#statement-text")).to_have_count(0)  # said once, no second form
     assert fits_the_screen(page)
     screenshot(page, "07-staff-statement-recorded-phone")

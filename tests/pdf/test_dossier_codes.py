@@ -6,10 +6,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from api.i18n import LABELS, Translator
-from api.labels import CASE_LABELS
+from api.i18n import LABELS, ZH_NAMES, Translator
+from api.labels import CASE_LABELS, CASE_ZH, labeller
 from api.pages.me import FINDING_STATES
 from api.pages.records import NAMES
+from compliance.cases import labels as case_words
+from compliance.cases.models import CaseStatus
 from compliance.dossiers import codes
 from compliance.dossiers import service as dossiers
 from tests.conftest import as_role
@@ -67,7 +69,7 @@ def test_stored_codes_print_as_words(ctx, office, outcome):
     # Deductions are named after their outcome; the steps name actions, outcomes, severity.
     assert "退还财物/上交小费·应扣总额" in flat
     assert ("扣发工资·应扣总额" in flat) is (outcome == "upheld")
-    assert "立案·—→立案" in flat
+    assert "立案·—→已立案" in flat
     assert "第1版:退还财物/上交小费、扣发工资(一般)" in flat
     assert "补充线索#3(R04)" in flat
     if outcome == "varied":
@@ -106,6 +108,39 @@ def test_the_dossier_and_the_pages_use_the_same_words(name, table, web):
     for code, words in table["zh"].items():
         assert code in web, f"{name}: the pages have no name for {code!r}"
         assert words == zh(web[code]), f"{name}: {code!r}"
+
+
+# Every code the pages name by a label helper: its Chinese is the compliance tables' word (the
+# pages read it from there), and the catalog translates its msgid with the same word, so no
+# second vocabulary hides in the catalog. Roles are named by the pages alone.
+PAGE_KINDS = [
+    (kind, msgids)
+    for names in (LABELS, CASE_LABELS)
+    for kind, msgids in names.items()
+    if kind != "role"
+]
+
+
+@pytest.mark.parametrize(("kind", "msgids"), PAGE_KINDS, ids=[k for k, _ in PAGE_KINDS])
+def test_the_pages_and_the_catalog_speak_the_tables_words(kind, msgids):
+    tables = {**ZH_NAMES, **CASE_ZH}
+    assert set(tables) | {"role"} == set(LABELS) | set(CASE_LABELS)
+    zh = Translator("zh")
+    label = labeller(zh)
+    for code, msgid in msgids.items():
+        word = tables[kind].get(code)
+        assert word, f"{kind}: the compliance tables have no name for {code!r}"
+        assert label(kind, code) == word, f"{kind}: {code!r}"
+        assert zh(msgid) == word, f"{kind}: the catalog translates {msgid!r} otherwise"
+    assert label(kind, "brand_new_code") == "brand_new_code"
+
+
+def test_the_case_services_and_the_dossier_share_the_case_words():
+    assert codes.STATUS["zh"] == {s.value: w for s, w in case_words.STATUS_ZH.items()}
+    assert set(codes.STATUS["zh"]) == {s.value for s in CaseStatus}
+    assert codes.CAPACITY["zh"] == case_words.CAPACITY_ZH
+    for code, word in case_words.ACTION_ZH.items():
+        assert codes.action(code, "zh") == word
 
 
 TABLES = [
