@@ -202,6 +202,9 @@ def test_random_case_actions_keep_the_chain_and_the_dismissal_gates(engine: Engi
             max_examples=15,
             stateful_step_count=40,
             deadline=None,
+            # The same walks every run: a random 15 could miss the dismissal's whole road
+            # now and then and fail the coverage check below for no fault of the code.
+            derandomize=True,
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
