@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -147,6 +148,11 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
             if exc.locked
             else N_("The username or password is not correct.")
         )
+    form: FormPage | None = getattr(request.state, "form", None)
+    if form is not None and form.lazy and not is_api(request):
+        # The page is built from the database now: queries, and on SQLite perhaps a wait
+        # for the write lock, which must not stall the event loop.
+        return await run_in_threadpool(_respond, request, status_of(exc), message, errors)
     return _respond(request, status_of(exc), message, errors)
 
 

@@ -199,6 +199,16 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={READ_ONLY: False})
 
 
+def begin_read(session: Session) -> None:
+    """Begin a transaction that only reads (no write lock on SQLite), whatever engine the
+    session is on. Work left open is committed first. A session bound to a Connection runs
+    inside that connection's transaction (tests) and is left as it is."""
+    if session.in_transaction():
+        session.commit()
+    if isinstance(session.get_bind(), Engine):
+        session.connection(execution_options={READ_ONLY: True})
+
+
 def end_read(session: Session) -> None:
     """End a read-only session's transaction now, so that its connection goes back to the
     pool (e.g. before waiting on something else); any other session is left as it is."""

@@ -61,7 +61,10 @@ def create_token(request: Request, ctx: CtxDep, name: Annotated[str, Form()] = "
     remember_form(
         request,
         FormPage(
-            "pages/tokens.html", {"tokens": auth.list_tokens(ctx), "created": None}, {"name": name}
+            "pages/tokens.html",
+            lambda: {"tokens": auth.list_tokens(ctx), "created": None},
+            {"name": name},
+            session=ctx.session,
         ),
     )
     created = auth.create_token(ctx, {"name": name})

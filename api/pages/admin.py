@@ -68,7 +68,16 @@ def verify(request: Request, ctx: CtxDep) -> Response:
 def publish(request: Request, rule_code: str, ctx: CtxDep, form: FormValues) -> Response:
     """A new version of a rule's parameters from a date on, with the reason."""
     values = dict(form)
-    remember_form(request, FormPage("pages/admin.html", _context(ctx), values, f"rule-{rule_code}"))
+    remember_form(
+        request,
+        FormPage(
+            "pages/admin.html",
+            lambda: _context(ctx),
+            values,
+            f"rule-{rule_code}",
+            session=ctx.session,
+        ),
+    )
     overrides: dict[str, Any] = {}
     errors = []
     money = _money_params(rule_code)
@@ -102,10 +111,11 @@ def minimum_wage(request: Request, ctx: CtxDep, form: FormValues) -> Response:
         request,
         FormPage(
             "pages/admin.html",
-            _context(ctx),
+            lambda: _context(ctx),
             values,
             "minwage",
             aliases={"monthly_fen": "amount"},
+            session=ctx.session,
         ),
     )
     data: dict[str, Any] = {"monthly_fen": 0}
@@ -121,7 +131,10 @@ def create_user(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Add a user with a role (staff users are linked to their staff record)."""
     names = ("username", "display_name", "role", "staff_id", "is_director")
     values = {k: form.get(k, "") for k in names}
-    remember_form(request, FormPage("pages/admin.html", _context(ctx), values, "user"))
+    remember_form(
+        request,
+        FormPage("pages/admin.html", lambda: _context(ctx), values, "user", session=ctx.session),
+    )
     data: dict[str, Any] = present(values, "username", "display_name", "role", "staff_id")
     data["display_name"] = values["display_name"]
     data["is_director"] = values["is_director"] == "1"
@@ -134,7 +147,12 @@ def set_password(request: Request, ctx: CtxDep, cfg: AuthSettingsDep, form: Form
     """Set a user's password: a new user's first one, or a forgotten one (sessions end)."""
     # The password is never sent back into the form, even when something else is wrong.
     values = {"user_id": form.get("user_id", "")}
-    remember_form(request, FormPage("pages/admin.html", _context(ctx), values, "password"))
+    remember_form(
+        request,
+        FormPage(
+            "pages/admin.html", lambda: _context(ctx), values, "password", session=ctx.session
+        ),
+    )
     try:
         user_id = int(values["user_id"])
     except ValueError:

@@ -43,7 +43,7 @@ class CaseForm(FormPage):
         self, request: Request, status: int, errors: list[FieldError], message: str
     ) -> Response:
         """Show the case as it is now, with the step's errors and a reload hint on conflict."""
-        self.context = {**self.context, "status": status}
+        self.context = {**self.page_context(), "status": status}
         return super().render(request, status, errors, message)
 
 
@@ -226,10 +226,11 @@ def _register(step: Step) -> None:
             request,
             CaseForm(
                 "pages/case.html",
-                _case_context(request, ctx, case_id),
+                lambda: _case_context(request, ctx, case_id),
                 values,
                 step.action,
                 aliases={"outcomes": "kind_1"},
+                session=ctx.session,
             ),
         )
         step.run(ctx, case_id, values)

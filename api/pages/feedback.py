@@ -57,7 +57,11 @@ def create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     remember_form(
         request,
         FormPage(
-            "pages/feedback_new.html", _form_context(ctx), values, aliases={"amount_fen": "amount"}
+            "pages/feedback_new.html",
+            lambda: _form_context(ctx),
+            values,
+            aliases={"amount_fen": "amount"},
+            session=ctx.session,
         ),
     )
     data: dict[str, Any] = present(

@@ -42,7 +42,13 @@ def confirm(
     """Confirm a finding, then back to the queue."""
     remember_form(
         request,
-        FormPage("pages/findings.html", _queue(ctx), {"reason": reason}, f"confirm-{finding_id}"),
+        FormPage(
+            "pages/findings.html",
+            lambda: _queue(ctx),
+            {"reason": reason},
+            f"confirm-{finding_id}",
+            session=ctx.session,
+        ),
     )
     # Confirming opens a case, or joins the open one for the same staff member and rule.
     cases.confirm_into_case(ctx, finding_id, reason)
@@ -56,7 +62,13 @@ def dismiss(
     """Dismiss a finding with a reason, then back to the queue."""
     remember_form(
         request,
-        FormPage("pages/findings.html", _queue(ctx), {"reason": reason}, f"dismiss-{finding_id}"),
+        FormPage(
+            "pages/findings.html",
+            lambda: _queue(ctx),
+            {"reason": reason},
+            f"dismiss-{finding_id}",
+            session=ctx.session,
+        ),
     )
     service.dismiss(ctx, finding_id, {"reason": reason})
     return RedirectResponse(f"/findings?done=dismissed&id={finding_id}", status_code=303)

@@ -1,30 +1,63 @@
 """Forms: re-rendering a page with errors next to its fields, and parsing typed values."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.i18n import N_, translator
 from api.templating import render
+from compliance.db import begin_read
 from compliance.errors import FieldError, ValidationFailed
 from compliance.money import parse_yuan
 
 
 @dataclass
 class FormPage:
-    """The page a form was posted from, so an error can show it again with what was typed."""
+    """The page a form was posted from, so an error can show it again with what was typed.
+
+    A page whose context costs queries gives a builder and the request's session instead of
+    the context: it runs only if the form fails, after the failed step's changes are rolled
+    back, so it shows what is stored. Building it up front would cost every successful post
+    those queries, on SQLite while holding the database's write lock.
+    """
 
     template: str
-    context: dict[str, Any]
+    context: dict[str, Any] | Callable[[], dict[str, Any]]
     values: Mapping[str, str]
     form_id: str = ""
     # The domain's field name -> the form's field name (e.g. amount_fen -> amount).
     aliases: Mapping[str, str] = field(default_factory=dict)
+    session: Session | None = None
+
+    @property
+    def lazy(self) -> bool:
+        """Whether showing the page again runs queries (the error handler then uses a thread)."""
+        return callable(self.context)
+
+    def page_context(self) -> dict[str, Any]:
+        """The page's context as it is now."""
+        if not callable(self.context):
+            return self.context
+        if self.session is None:
+            self.context = self.context()
+            return self.context
+        # The error handlers run after the request's session was given back, so the page is
+        # read in a transaction of its own: read-only (no write lock), and closed after.
+        self.session.rollback()
+        begin_read(self.session)
+        try:
+            self.context = self.context()
+        finally:
+            if isinstance(self.session.get_bind(), Engine):  # not a test's shared connection
+                self.session.close()
+        return self.context
 
     def render(
         self, request: Request, status: int, errors: list[FieldError], message: str
@@ -36,7 +69,7 @@ class FormPage:
             name = self.aliases.get(e.field, e.field)
             by_field.setdefault(name, []).append(t(e.reason))
         context = {
-            **self.context,
+            **self.page_context(),
             "values": dict(self.values),
             "errors": by_field,
             "form_error": message,

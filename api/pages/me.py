@@ -71,7 +71,13 @@ def case(request: Request, case_id: IdPath, ctx: CtxDep, done: str = "") -> Resp
 
 
 def _form(request: Request, ctx: Ctx, case_id: int, values: dict[str, str], fid: str) -> None:
-    page = FormPage("pages/me_case.html", _case_context(request, ctx, case_id), values, fid)
+    page = FormPage(
+        "pages/me_case.html",
+        lambda: _case_context(request, ctx, case_id),
+        values,
+        fid,
+        session=ctx.session,
+    )
     remember_form(request, page)
 
 

@@ -103,7 +103,10 @@ def damage_list(request: Request, ctx: CtxDep) -> Response:
 @router.post("/damages/new", dependencies=[MANAGERS, csrf_checked])
 def damage_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Record a damage incident, then on to its page for valuation and photos."""
-    remember_form(request, FormPage("pages/damages.html", _damages_context(ctx), form))
+    remember_form(
+        request,
+        FormPage("pages/damages.html", lambda: _damages_context(ctx), form, session=ctx.session),
+    )
     data: dict[str, Any] = present(form, "staff_id", "unit_id")
     data["item"] = form.get("item", "")
     data["description"] = form.get("description", "")
@@ -135,10 +138,11 @@ def _damage_form(
 ) -> None:
     page = FormPage(
         "pages/damage_detail.html",
-        _damage_context(ctx, damage_id),
+        lambda: _damage_context(ctx, damage_id),
         form,
         fid,
         aliases={"assessed_value_fen": "amount", "file": "photo", "file_id": "photo"},
+        session=ctx.session,
     )
     remember_form(request, page)
 
@@ -211,7 +215,13 @@ def overtime_list(request: Request, ctx: CtxDep, done: str = "") -> Response:
 @router.post("/overtime/new", dependencies=[MANAGERS, csrf_checked])
 def overtime_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Record a resident's request for overtime."""
-    page = FormPage("pages/overtime.html", {**_overtime_context(ctx), "done": ""}, form, "new")
+    page = FormPage(
+        "pages/overtime.html",
+        lambda: {**_overtime_context(ctx), "done": ""},
+        form,
+        "new",
+        session=ctx.session,
+    )
     remember_form(request, page)
     data: dict[str, Any] = present(form, "staff_id", "unit_id")
     data["reason"] = form.get("reason", "")
@@ -233,9 +243,10 @@ def overtime_decide(
     values = {"decision": decision, "note": note, "rearranged_others": rearranged_others}
     page = FormPage(
         "pages/overtime.html",
-        {**_overtime_context(ctx), "done": ""},
+        lambda: {**_overtime_context(ctx), "done": ""},
         values,
         f"decide-{request_id}",
+        session=ctx.session,
     )
     remember_form(request, page)
     body = {"decision": decision, "note": note, "rearranged_others": rearranged_others == "on"}

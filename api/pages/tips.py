@@ -45,10 +45,11 @@ def record(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Declare a tip and hand it over at the desk in one go, then show its receipt."""
     page = FormPage(
         "pages/tips.html",
-        {**_desk(ctx), "now": form.get("handed_over_at", "")},
+        lambda: {**_desk(ctx), "now": form.get("handed_over_at", "")},
         form,
         "new",
         aliases={"amount_fen": "amount"},
+        session=ctx.session,
     )
     remember_form(request, page)
     data: dict[str, Any] = present(form, "staff_id", "unit_id", "countersigned_by")
@@ -64,9 +65,10 @@ def hand_over(request: Request, tip_id: IdPath, ctx: CtxDep, form: FormValues) -
     """Receive a declared tip with a countersignature, then show its receipt."""
     page = FormPage(
         "pages/tips.html",
-        {**_desk(ctx), "now": form.get("handed_over_at", "")},
+        lambda: {**_desk(ctx), "now": form.get("handed_over_at", "")},
         form,
         f"handover-{tip_id}",
+        session=ctx.session,
     )
     remember_form(request, page)
     signer = form.get("countersigned_by", "").strip()

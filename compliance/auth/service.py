@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 from sqlmodel import Session, col
 
 from compliance.audit import service as audit
@@ -17,7 +17,7 @@ from compliance.auth.schemas import PasswordChange, TokenCreate, TokenCreated, T
 from compliance.auth.settings import AuthSettings
 from compliance.clock import Clock
 from compliance.context import Actor, Ctx
-from compliance.db import READ_ONLY, begin_write
+from compliance.db import begin_read, begin_write
 from compliance.errors import ComplianceError, Conflict, FieldError, NotFound, ValidationFailed
 from compliance.users.models import Role, User
 from compliance.validation import parse
@@ -86,18 +86,6 @@ def _locked_until(session: Session, cfg: AuthSettings, name: str, now: datetime)
     return until if now < until else None
 
 
-def _begin_read(session: Session) -> None:
-    """Begin a transaction that takes no write lock, whatever engine the session is on.
-
-    Work the caller left open is committed first, as this use case would commit it anyway.
-    A session bound to a Connection runs inside that connection's transaction: left as is.
-    """
-    if session.in_transaction():
-        session.commit()
-    if isinstance(session.get_bind(), Engine):
-        session.connection(execution_options={READ_ONLY: True})
-
-
 def _usable_hash(user: User | None) -> str | None:
     return user.password_hash if user is not None and user.active else None
 
@@ -130,7 +118,7 @@ def sign_in(
     # Argon2 takes tens of milliseconds: hashing inside the write transaction would make
     # every other writer (on SQLite: the whole database) wait for it. So read, let go of the
     # database, hash, and only then take the write lock to record the outcome.
-    _begin_read(session)
+    begin_read(session)
     if _locked_until(session, cfg, name, now) is not None:
         session.rollback()
         raise SignInRefused(locked=True)

@@ -187,3 +187,27 @@ def test_pages_carry_security_headers(client):
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_a_form_page_is_rebuilt_only_when_the_form_fails(
+    browser, office, ctx, session, monkeypatch
+):
+    # The queue's context costs queries: a successful post must not pay for it (on SQLite it
+    # would hold the write lock meanwhile); a failed one shows the queue as stored.
+    from api.pages import findings as pages
+
+    built: list[int] = []
+    real = pages._queue
+
+    def counting(c: Ctx) -> dict:
+        built.append(1)
+        return real(c)
+
+    monkeypatch.setattr(pages, "_queue", counting)
+    ok, bad = manual_finding(ctx, office, days=2), manual_finding(ctx, office, days=3)
+    b = browser("manager")
+    assert b.post(f"/findings/{ok.id}/dismiss", {"reason": "住户撤回投诉"}).status_code == 303
+    assert built == []
+    r = b.post(f"/findings/{bad.id}/dismiss", {"reason": "  "})
+    assert r.status_code == 422 and built == [1]
+    assert f'id="reason-{bad.id}-error"' in r.text and f'finding-{ok.id}"' not in r.text
