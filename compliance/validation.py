@@ -44,13 +44,16 @@ class Input(BaseModel):
     A text's length limit holds before stripping too. pydantic measures after stripping,
     but the published schema's maxLength speaks of what is sent, and a client must be able
     to rely on it: 101 characters are refused even when one of them is a leading space.
+    Text with a NUL character is refused: no one types it, and PostgreSQL cannot store it.
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _within_published_length(cls, value: Any, info: ValidationInfo) -> Any:
+    def _storable_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("string_nul", "must not contain the NUL character")
         if isinstance(value, str) and info.field_name:
             limit = _max_length(cls, info.field_name)
             if limit is not None and len(value) > limit:

@@ -1,12 +1,12 @@
 """Queries for sessions, tokens and sign-in attempts (flush at most, never commit)."""
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import RowMapping, Select, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
+from compliance.prepared import PreparedSelect, Row
 from compliance.users.models import User
 
 # Every request runs one of these two: built once, they skip the statement's construction.
@@ -20,7 +20,7 @@ _SESSION_WITH_USER = (
 )
 # Every API request runs this one: plain columns, no entities to build and track. Only the
 # tokens of active users are found.
-_TOKEN_USER: Select[*tuple[Any, ...]] = (
+_TOKEN_USER = PreparedSelect(
     select(
         col(ApiToken.id).label("token_id"),
         col(ApiToken.last_used_at),
@@ -46,10 +46,10 @@ def session_with_user(session: Session, token_hash: str) -> tuple[AuthSession, U
     return None if row is None else (row[0], row[1])
 
 
-def live_token(session: Session, token_hash: str) -> RowMapping | None:
+def live_token(session: Session, token_hash: str) -> Row | None:
     """The unrevoked token with this hash of an active user: the token's id and last use,
     and the user's id, username, role, office_id, staff_id and is_director (one query)."""
-    return session.connection().execute(_TOKEN_USER, {"token_hash": token_hash}).mappings().first()
+    return _TOKEN_USER.first(session, {"token_hash": token_hash})
 
 
 def revoke_sessions(

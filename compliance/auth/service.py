@@ -106,7 +106,8 @@ def sign_in(
     Failures are counted per typed username, whether or not such a user exists, so the
     answer and the lock-out reveal nothing about which accounts exist.
     """
-    name = username.strip().lower()[:100]
+    # No account's name has a NUL character, and PostgreSQL cannot even compare with one.
+    name = username.strip().lower()[:100].replace("\x00", "")
     missing = [
         FieldError(f, "is required")
         for f, v in (("username", name), ("password", password))

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, Result, Select, Table, bindparam, func, update
+from sqlalchemy import Integer, Select, Table, bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
@@ -29,6 +29,7 @@ from compliance.cases.models import (
 from compliance.context import Actor
 from compliance.errors import Conflict, NotFound
 from compliance.findings.models import Finding
+from compliance.prepared import PreparedSelect
 from compliance.staff.models import Staff
 from compliance.users.models import Role
 
@@ -37,12 +38,6 @@ CONFLICT = "someone else changed this case first; reload it and try again"
 T = TypeVar("T", bound=SQLModel)
 # A row as a dict of its columns: the read models validate dicts five times faster than rows.
 Record = dict[str, Any]
-
-
-def _records(result: Result[Any]) -> list[Record]:
-    keys = list(result.keys())
-    # all() fetches in one call; iterating the result fetches row by row, at twice the cost.
-    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 def get_visible(session: Session, actor: Actor, case_id: int) -> Case:
@@ -60,7 +55,7 @@ def get_visible(session: Session, actor: Actor, case_id: int) -> Case:
 
 
 @cache
-def _page_query(own_only: bool, by_status: bool, by_staff: bool) -> Select[Any]:
+def _page_query(own_only: bool, by_status: bool, by_staff: bool) -> PreparedSelect:
     """The case-page query for one combination of filters, built once (with bound
     parameters): building it per request cost more than running it."""
     table: Table = Case.__table__  # type: ignore[attr-defined]
@@ -73,7 +68,7 @@ def _page_query(own_only: bool, by_status: bool, by_staff: bool) -> Select[Any]:
     if by_staff:
         stmt = stmt.where(c.staff_id == bindparam("staff_id"))
     # ix_case_office_opened holds this order: a page is read off the index, nothing sorted.
-    return (
+    return PreparedSelect(
         stmt.order_by(c.opened_at.desc(), c.id.desc())
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
@@ -82,11 +77,12 @@ def _page_query(own_only: bool, by_status: bool, by_staff: bool) -> Select[Any]:
 
 # One case by id within the office (and, for staff, their own): the case read runs it on
 # every view, so it is built once and its row read as plain columns.
-_VISIBLE = core_select(*Case.__table__.c).where(  # type: ignore[attr-defined]
-    Case.__table__.c.id == bindparam("case_id"),  # type: ignore[attr-defined]
-    Case.__table__.c.office_id == bindparam("office_id"),  # type: ignore[attr-defined]
+_CASE: Table = Case.__table__  # type: ignore[attr-defined]
+_VISIBLE = core_select(*_CASE.c).where(
+    _CASE.c.id == bindparam("case_id"), _CASE.c.office_id == bindparam("office_id")
 )
-_VISIBLE_OWN = _VISIBLE.where(Case.__table__.c.staff_id == bindparam("staff_id"))  # type: ignore[attr-defined]
+_VISIBLE_OWN = PreparedSelect(_VISIBLE.where(_CASE.c.staff_id == bindparam("staff_id")))
+_VISIBLE_ANY = PreparedSelect(_VISIBLE)
 
 
 def read_visible(session: Session, actor: Actor, case_id: int) -> Case:
@@ -96,10 +92,10 @@ def read_visible(session: Session, actor: Actor, case_id: int) -> Case:
     """
     own = actor.role == Role.STAFF
     params = {"case_id": case_id, "office_id": actor.office_id, "staff_id": actor.staff_id or -1}
-    found = _records(session.connection().execute(_VISIBLE_OWN if own else _VISIBLE, params))
-    if not found:
+    found = (_VISIBLE_OWN if own else _VISIBLE_ANY).first(session, params)
+    if found is None:
         raise NotFound(f"case {case_id} not found")
-    return Case.model_construct(**found[0])
+    return Case.model_construct(**found)
 
 
 def list_cases(
@@ -125,7 +121,7 @@ def list_cases(
         "limit": limit,
         "offset": offset,
     }
-    return _records(session.connection().execute(stmt, params))
+    return stmt.rows(session, params)
 
 
 def lock_staff(session: Session, office_id: int, staff_id: int) -> Staff:
@@ -321,29 +317,31 @@ def _of_case(model: type[SQLModel], *order: Any) -> Select[Any]:
 # plain rows (no entity bookkeeping), they cost a third of the ORM queries above.
 _FINDING, _LINK = Finding.__table__, CaseFinding.__table__  # type: ignore[attr-defined]
 _RECORDS = {
-    "findings": core_select(*_FINDING.c)
-    .join(_LINK, _LINK.c.finding_id == _FINDING.c.id)
-    .where(_LINK.c.case_id == bindparam("case_id"))
-    .order_by(_FINDING.c.occurred_at, _FINDING.c.id),
-    "statement": _of_case(Statement, col(Statement.id).desc()).limit(1),
-    "proposals": _of_case(Proposal, col(Proposal.revision)),
-    "approvals": _of_case(Approval, col(Approval.id)),
-    "notices": _of_case(Notice, col(Notice.id)),
-    "union_notice": _of_case(UnionNotice, col(UnionNotice.id).desc()).limit(1),
-    "appeal": _of_case(Appeal, col(Appeal.id).desc()).limit(1),
-    "steps": _of_case(CaseStep, col(CaseStep.id)),
-    "annotations": _of_case(Annotation, col(Annotation.id)),
+    name: PreparedSelect(stmt)
+    for name, stmt in {
+        "findings": core_select(*_FINDING.c)
+        .join(_LINK, _LINK.c.finding_id == _FINDING.c.id)
+        .where(_LINK.c.case_id == bindparam("case_id"))
+        .order_by(_FINDING.c.occurred_at, _FINDING.c.id),
+        "statement": _of_case(Statement, col(Statement.id).desc()).limit(1),
+        "proposals": _of_case(Proposal, col(Proposal.revision)),
+        "approvals": _of_case(Approval, col(Approval.id)),
+        "notices": _of_case(Notice, col(Notice.id)),
+        "union_notice": _of_case(UnionNotice, col(UnionNotice.id).desc()).limit(1),
+        "appeal": _of_case(Appeal, col(Appeal.id).desc()).limit(1),
+        "steps": _of_case(CaseStep, col(CaseStep.id)),
+        "annotations": _of_case(Annotation, col(Annotation.id)),
+    }.items()
 }
 _ONE = frozenset({"statement", "union_notice", "appeal"})
 
 
 def records(session: Session, case_id: int) -> CaseRecords:
     """Every row of the case's own tables, in their display order (one query per table)."""
-    conn = session.connection()  # the session's transaction, without the ORM's per-query work
     params = {"case_id": case_id}
     found: dict[str, Any] = {}
     for name, stmt in _RECORDS.items():
-        rows = _records(conn.execute(stmt, params))
+        rows = stmt.rows(session, params)
         found[name] = (rows[0] if rows else None) if name in _ONE else rows
     return CaseRecords(**found)
 

@@ -78,3 +78,9 @@ def test_set_initial_password_from_the_shell(session, clock, office, auth_cfg):
     )
     with pytest.raises(NotFound):
         auth.set_initial_password(session, clock, auth_cfg, "nobody", NEW)
+
+
+def test_a_nul_character_in_a_username_is_a_failed_sign_in(session, clock, office, auth_cfg):
+    # PostgreSQL cannot compare text with a NUL in it: the look-up must not reach it as is.
+    with pytest.raises(auth.SignInRefused):
+        auth.sign_in(session, clock, auth_cfg, "bsw\x00-hr", "not the password")

@@ -42,3 +42,11 @@ def test_real_schemas_use_it() -> None:
     assert parse(TokenCreate, {"name": " " + "x" * 99}).name == "x" * 99
     with pytest.raises(ValidationFailed):
         parse(StatementIn, {"text": " " * 8001})
+
+
+def test_text_with_a_nul_character_is_refused() -> None:
+    # PostgreSQL cannot store it (schemathesis sent one in a token name: a 500 there).
+    with pytest.raises(ValidationFailed) as err:
+        parse(TokenCreate, {"name": "ab\x00c"})
+    assert [e.field for e in err.value.errors] == ["name"]
+    assert "NUL" in err.value.errors[0].reason

@@ -71,7 +71,7 @@ def test_stored_codes_print_as_words(ctx, office, outcome):
     assert ("扣发工资·应扣总额" in flat) is (outcome == "upheld")
     assert "立案·—→已立案" in flat
     assert "第1版:退还财物/上交小费、扣发工资(一般)" in flat
-    assert "补充线索#3(R04)" in flat
+    assert re.search(r"补充线索#\d+\(R04\)", flat)  # the id differs per database
     if outcome == "varied":
         assert "修改理由:申诉决定变更:已补交" in flat
         assert "第3版处理决定已执行;已排定1项工资扣款" in flat
