@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Connection, Select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
@@ -62,12 +62,15 @@ class PreparedSelect:
         positional = tuple(str(n) for n in order) if order is not None else None
         return _Plan(str(compiled), positional, defaults, tuple(binds), tuple(keys), tuple(results))
 
-    def rows(self, session: Session, params: Mapping[str, Any]) -> list[Row]:
-        """Every row, as dicts of the selected columns' keys, in the session's transaction.
+    def rows(self, on: Session | Connection, params: Mapping[str, Any]) -> list[Row]:
+        """Every row, as dicts of the selected columns' keys, in the session's transaction
+        (or on the session's connection, when a caller runs several: asking the session for
+        it each time costs as much as one of these queries).
 
         `params` names every bound parameter of the statement (extra names are ignored).
         """
-        connection = session.connection()  # begins the session's transaction if need be
+        # Asking the session begins its transaction if need be.
+        connection = on if isinstance(on, Connection) else on.connection()
         plan = self._plan(connection.dialect)
         values = {**plan.defaults, **params}
         for name, proc in plan.binds:
@@ -88,7 +91,7 @@ class PreparedSelect:
             out.append(dict(zip(keys, row, strict=True)))
         return out
 
-    def first(self, session: Session, params: Mapping[str, Any]) -> Row | None:
+    def first(self, on: Session | Connection, params: Mapping[str, Any]) -> Row | None:
         """The first row, or None."""
-        found = self.rows(session, params)
+        found = self.rows(on, params)
         return found[0] if found else None

@@ -340,8 +340,9 @@ def records(session: Session, case_id: int) -> CaseRecords:
     """Every row of the case's own tables, in their display order (one query per table)."""
     params = {"case_id": case_id}
     found: dict[str, Any] = {}
+    conn = session.connection()
     for name, stmt in _RECORDS.items():
-        rows = stmt.rows(session, params)
+        rows = stmt.rows(conn, params)
         found[name] = (rows[0] if rows else None) if name in _ONE else rows
     return CaseRecords(**found)
 

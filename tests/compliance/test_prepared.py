@@ -25,6 +25,7 @@ def test_rows_equal_sqlalchemy_s_with_types_applied(session, office) -> None:
     prepared = PreparedSelect(stmt)
     got = prepared.rows(session, params)
     assert got == expected and len(got) == 3
+    assert prepared.rows(session.connection(), params) == expected  # the session's connection
     # The processors ran: an aware datetime and a real bool, as SQLAlchemy gives them.
     assert got[0]["created_at"].tzinfo is not None
     assert all(isinstance(r["is_director"], bool) for r in got)
