@@ -24,7 +24,6 @@ from compliance.auth import service as auth
 from compliance.auth.service import Principal
 from compliance.auth.settings import AuthSettings
 from compliance.clock import Clock
-from compliance.config import Settings
 from compliance.context import Actor, Ctx
 from compliance.db import end_read
 from compliance.errors import Forbidden
@@ -36,12 +35,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 # Dependencies that do no I/O are coroutines: FastAPI runs a plain function on a worker
 # thread, one hop per dependency per request, and under load those hops cost more than the
 # work. Those that query the database stay plain functions, off the event loop.
-
-
-async def get_settings(request: Request) -> Settings:
-    """The app's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def get_auth_settings(request: Request) -> AuthSettings:
@@ -92,7 +85,6 @@ def _end(session: Session, *, failed: bool) -> None:
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 AuthSettingsDep = Annotated[AuthSettings, Depends(get_auth_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SessionDep = Annotated[Session, Depends(get_session)]
