@@ -9,7 +9,7 @@ from api.deps import CtxDep, IdPath, IdQuery, require_role
 from api.responses import JSONBytes
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
-from compliance.cases.read import CASE_PAGE, MAX_PAGE_SIZE, PAGE_SIZE
+from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE
 from compliance.cases.schemas import (
     AmendIn,
     AnnotationIn,
@@ -66,10 +66,10 @@ async def list_cases(
 
     Pages hold `limit` cases (50 unless given); a page shorter than that is the last.
     """
-    page = cases.list_cases(
+    rows = cases.case_rows(
         ctx, status.value if status else None, staff_id, limit=limit, offset=offset
     )
-    return JSONBytes(CASE_PAGE.dump_json(page))
+    return JSONBytes(CASE_ROWS.dump_json(rows))
 
 
 @router.get("/{case_id}", dependencies=[READERS], response_model=CaseDetail)

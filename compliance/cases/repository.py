@@ -60,7 +60,9 @@ def _page_query(own_only: bool, by_status: bool, by_staff: bool) -> PreparedSele
     parameters): building it per request cost more than running it."""
     table: Table = Case.__table__  # type: ignore[attr-defined]
     c = table.c
-    stmt = core_select(*c).where(c.office_id == bindparam("office_id"))
+    # Every column the list shows; the office is the caller's own, so it is left out.
+    shown = [column for column in c if column.key != "office_id"]
+    stmt = core_select(*shown).where(c.office_id == bindparam("office_id"))
     if own_only:
         stmt = stmt.where(c.staff_id == bindparam("own_staff_id"))
     if by_status:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from typing_extensions import TypedDict
 
 from compliance.findings.schemas import FindingRead
 from compliance.money import ABSURD_FEN
@@ -130,6 +131,14 @@ class CaseRead(BaseModel):
     closed_at: datetime | None
     opened_at: datetime
     opened_by: int | None
+
+
+# A listed case as the database gives it: a dict with CaseRead's fields (built from them, so
+# the two cannot drift). The API serializes a page of these straight to JSON: building and
+# validating 50 CaseRead models first cost as much again as the query (measured).
+CaseRow = TypedDict(  # type: ignore[misc]  # fields taken from CaseRead at import time
+    "CaseRow", {name: field.annotation for name, field in CaseRead.model_fields.items()}
+)
 
 
 class StepRead(BaseModel):

@@ -41,7 +41,7 @@ from compliance.cases.models import (
     Statement,
     StatementKind,
 )
-from compliance.cases.read import get_case, list_cases
+from compliance.cases.read import case_rows, get_case, list_cases
 from compliance.cases.schemas import (
     AnnotationIn,
     AnnotationRead,
@@ -71,6 +71,7 @@ __all__ = [
     "annotate",
     "appeal",
     "approve",
+    "case_rows",
     "close",
     "confirm_into_case",
     "decide_appeal",
