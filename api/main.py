@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.case_list_cache import CaseListCache
 from api.deps import declared_access
 from api.i18n import LANGS, catalog
 from api.pages import (
@@ -180,6 +181,7 @@ def create_app(
     app.state.engine = engine or make_engine(settings.database_url, settings)
     app.state.read_engine = read_only(app.state.engine)
     app.state.clock = clock or SystemClock()
+    app.state.case_list_cache = CaseListCache(settings.case_list_cache_bytes)
     app.state.templates = make_templates()
     for lang in LANGS:  # compile the catalogs now, not on the first request in each language
         catalog(lang)

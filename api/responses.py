@@ -13,3 +13,11 @@ class JSONBytes(Response):
     """
 
     media_type = "application/json"
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names the ETag (compared weakly, as RFC 9110 asks)."""
+    if not if_none_match:
+        return False
+    sent = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in sent or "*" in sent

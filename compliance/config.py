@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,9 @@ class Settings(BaseSettings):
     # Where the office's web app is reached: printed dossiers carry its verification address
     # in their QR code (set COMPLIANCE_BASE_URL to the address staff and lawyers can open).
     base_url: str = "http://127.0.0.1:8000"
+    # Memory each server process may use for pages of the case list it has already served
+    # (api/case_list_cache.py); 0 serves every page from the database.
+    case_list_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
 
 
 @lru_cache

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
+from api.case_list_cache import CaseListCache
 from api.deps import CtxDep, IdPath, IdQuery, require_role
-from api.responses import JSONBytes
+from api.responses import JSONBytes, etag_matches
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE
@@ -54,8 +55,14 @@ class EvidenceAdd(BaseModel):
 # WAL reader never waits on a lock, so each is a few short indexed queries (well under a
 # millisecond); sending them to a worker thread cost more than the work (thread hand-offs and
 # the two cores fighting over the GIL, measured with bench/api_bench.py).
-@router.get("", dependencies=[READERS], response_model=list[CaseRead])
+@router.get(
+    "",
+    dependencies=[READERS],
+    response_model=list[CaseRead],
+    responses={304: {"description": "The page has not changed since the ETag sent"}},
+)
 async def list_cases(
+    request: Request,
     ctx: CtxDep,
     status: CaseStatus | None = None,
     staff_id: IdQuery = None,
@@ -64,12 +71,25 @@ async def list_cases(
 ) -> Response:
     """One page of cases, newest first: staff see their own, everyone else the office's.
 
-    Pages hold `limit` cases (50 unless given); a page shorter than that is the last.
+    Pages hold `limit` cases (50 unless given); a page shorter than that is the last. The
+    ETag changes whenever any of the office's cases does: send it back in If-None-Match to
+    get 304 Not Modified instead of the same page again.
     """
-    rows = cases.case_rows(
-        ctx, status.value if status else None, staff_id, limit=limit, offset=offset
-    )
-    return JSONBytes(CASE_ROWS.dump_json(rows))
+    stamp = cases.list_stamp(ctx)
+    etag = f'"{stamp.office_id}.{stamp.own_staff_id or 0}.{stamp.version}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    kept: CaseListCache = request.app.state.case_list_cache
+    key = (stamp.office_id, stamp.own_staff_id, status, staff_id, limit, offset)
+    page = kept.get(key, stamp.version)
+    if page is None:
+        rows = cases.case_rows(
+            ctx, status.value if status else None, staff_id, limit=limit, offset=offset
+        )
+        page = CASE_ROWS.dump_json(rows)
+        kept.put(key, stamp.version, page)
+    return JSONBytes(page, headers=headers)
 
 
 @router.get("/{case_id}", dependencies=[READERS], response_model=CaseDetail)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from compliance.models_base import fk, utc_field
@@ -56,6 +56,23 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = utc_field(nullable=True)
     opened_at: datetime = utc_field()
     opened_by: int | None = fk("user.id", nullable=True, index=False)
+
+
+class CaseListVersion(SQLModel, table=True):
+    """How many times an office's cases have changed.
+
+    A database trigger (compliance/cases/triggers.py) bumps it on every insert, update and delete in
+    case_file, inside the same transaction, whoever writes. So a page of the case list read
+    at one count is the same page for as long as the count stays; the API keeps pages by it
+    (api/case_list_cache.py). An office whose cases never changed has no row: count 0.
+    """
+
+    __tablename__ = "case_list_version"
+
+    office_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("office.id"), primary_key=True, autoincrement=False)
+    )
+    version: int = 0
 
 
 class CaseFinding(SQLModel, table=True):

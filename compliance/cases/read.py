@@ -1,6 +1,6 @@
 """Read models: one case in full, and the case list, filtered by who is asking."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import cast
 
 from pydantic import TypeAdapter
@@ -159,6 +159,26 @@ def case_rows(
         ctx.session, ctx.actor, status=status, staff_id=staff_id, limit=limit, offset=offset
     )
     return cast(list[CaseRow], rows)
+
+
+@dataclass(frozen=True)
+class ListStamp:
+    """Whose view of the case list this is, and how many times the office's cases have
+    changed: one page read twice under equal stamps is the same page."""
+
+    office_id: int
+    own_staff_id: int | None  # staff see only their own cases; None: the office's
+    version: int
+
+
+def list_stamp(ctx: Ctx) -> ListStamp:
+    """The caller's stamp on the case list. The count is kept by the database in the same
+    transaction as each change (compliance/cases/triggers.py), so while it stays, so does
+    every page; read it before the page, so a page is never taken for a newer count."""
+    ctx.require(*READ_ROLES)
+    actor = ctx.actor
+    own = actor.staff_id if actor.role == Role.STAFF else None
+    return ListStamp(actor.office_id, own, repo.list_version(ctx.session, actor.office_id))
 
 
 def list_cases(

@@ -18,6 +18,7 @@ from compliance.cases.models import (
     Approval,
     Case,
     CaseFinding,
+    CaseListVersion,
     CaseStatus,
     CaseStep,
     Notice,
@@ -124,6 +125,19 @@ def list_cases(
         "offset": offset,
     }
     return stmt.rows(session, params)
+
+
+_LIST_VERSION = PreparedSelect(
+    core_select(col(CaseListVersion.version)).where(
+        col(CaseListVersion.office_id) == bindparam("office_id")
+    )
+)
+
+
+def list_version(session: Session, office_id: int) -> int:
+    """How many times the office's cases have changed (0: never), as the trigger counts."""
+    found = _LIST_VERSION.first(session, {"office_id": office_id})
+    return int(found["version"]) if found else 0
 
 
 def lock_staff(session: Session, office_id: int, staff_id: int) -> Staff:

@@ -41,7 +41,7 @@ from compliance.cases.models import (
     Statement,
     StatementKind,
 )
-from compliance.cases.read import case_rows, get_case, list_cases
+from compliance.cases.read import case_rows, get_case, list_cases, list_stamp
 from compliance.cases.schemas import (
     AnnotationIn,
     AnnotationRead,
@@ -79,6 +79,7 @@ __all__ = [
     "finalize",
     "get_case",
     "list_cases",
+    "list_stamp",
     "mark_executed",
     "open_or_join",
     "propose",

@@ -22,7 +22,7 @@ from compliance.auth import service as auth
 from compliance.auth.models import ApiToken
 from compliance.auth.passwords import hash_password
 from compliance.auth.settings import AuthSettings
-from compliance.cases.models import CaseStatus
+from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
@@ -60,7 +60,7 @@ def deployed(
         setup = Ctx(session=s, actor=office.actor("manager"), clock=clock, settings=settings)
         case_id = drive(setup, office, CaseStatus.DECISION_PROPOSED)
         tokens = {}
-        for who in ROLE_NAMES:
+        for who in (*ROLE_NAMES, "staff2"):  # staff2: a second staff member
             ctx = Ctx(session=s, actor=office.actor(who), clock=clock, settings=settings)
             tokens[who] = auth.create_token(ctx, {"name": "read-only"}).token
     app = create_app(settings, fresh_engine, auth_settings=auth_cfg, clock=clock)
@@ -70,6 +70,13 @@ def deployed(
 
 def _bearer(d: Deployed, who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {d.tokens[who]}"}
+
+
+def _open_case(d: Deployed, settings: Settings, staff: int) -> int:
+    """A new case for the staff member, committed by the manager through the application."""
+    with Session(d.engine, expire_on_commit=False) as s:
+        ctx = Ctx(s, d.office.actor("manager"), FixedClock(NOW), settings)
+        return drive(ctx, d.office, CaseStatus.OPEN, staff=staff)
 
 
 def _sqlite_file(engine: Engine) -> str:
@@ -114,9 +121,7 @@ def test_a_get_still_records_the_tokens_first_use(deployed: Deployed) -> None:
 def test_the_case_list_comes_in_pages(deployed: Deployed, settings: Settings) -> None:
     d = deployed
     hr = _bearer(d, "hr")
-    with Session(d.engine, expire_on_commit=False) as s:
-        ctx = Ctx(s, d.office.actor("manager"), FixedClock(NOW), settings)
-        more = [drive(ctx, d.office, CaseStatus.OPEN, staff=i) for i in (1, 2)]
+    more = [_open_case(d, settings, staff=i) for i in (1, 2)]
     newest_first = [*reversed(more), d.case_id]
     assert [c["id"] for c in d.client.get("/api/cases", headers=hr).json()] == newest_first
     pages = [
@@ -175,3 +180,80 @@ def test_a_read_only_session_refuses_writes_until_it_begins_one(fresh_engine: En
             s.execute(stmt)
     with Session(fresh_engine) as s:
         assert s.get(User, user_id).display_name == "新名字"  # type: ignore[union-attr]
+
+
+# --- the case list kept in memory (api/case_list_cache.py) ---------------------------------
+
+
+def test_the_kept_case_list_shows_every_change_at_once(
+    deployed: Deployed, settings: Settings
+) -> None:
+    d = deployed
+    hr = _bearer(d, "hr")
+    first = d.client.get("/api/cases", headers=hr)
+    again = d.client.get("/api/cases", headers=hr)
+    assert again.content == first.content
+    assert d.client.app.state.case_list_cache.bytes_held == len(first.content)  # type: ignore[attr-defined]
+    # A new case, through the application.
+    newer = _open_case(d, settings, staff=1)
+    assert [c["id"] for c in d.client.get("/api/cases", headers=hr).json()] == [
+        newer,
+        d.case_id,
+    ]
+    # A change made straight in the database, as by someone at a SQL prompt.
+    with d.engine.begin() as conn:
+        conn.execute(update(Case).where(Case.id == d.case_id).values(severity_reason="改"))
+    listed = d.client.get("/api/cases", headers=hr).json()
+    assert [c["severity_reason"] for c in listed if c["id"] == d.case_id] == ["改"]
+
+
+def test_an_unchanged_case_list_answers_not_modified(
+    deployed: Deployed, settings: Settings
+) -> None:
+    d = deployed
+    hr = _bearer(d, "hr")
+    first = d.client.get("/api/cases", headers=hr)
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "private, no-cache"
+    same = d.client.get("/api/cases", headers={**hr, "If-None-Match": f'W/{etag}, "x"'})
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same.headers["etag"] == etag
+    _open_case(d, settings, staff=1)
+    changed = d.client.get("/api/cases", headers={**hr, "If-None-Match": etag})
+    assert changed.status_code == 200
+    assert len(changed.json()) == 2
+    assert changed.headers["etag"] != etag
+
+
+def test_the_kept_case_list_is_kept_apart_for_each_reader(deployed: Deployed) -> None:
+    d = deployed
+    # The case is staff[0]'s: HR sees it; another staff member must not, from the same URL.
+    assert [c["id"] for c in d.client.get("/api/cases", headers=_bearer(d, "hr")).json()] == [
+        d.case_id
+    ]
+    theirs = d.client.get("/api/cases", headers=_bearer(d, "staff2"))
+    assert theirs.json() == []
+    own = d.client.get("/api/cases", headers=_bearer(d, "staff"))
+    assert [c["id"] for c in own.json()] == [d.case_id]
+    assert len({theirs.headers["etag"], own.headers["etag"]}) == 2
+    # Nor may a role that reads no cases get a page that was kept for one that does.
+    assert d.client.get("/api/cases", headers=_bearer(d, "cashier")).status_code == 403
+
+
+def test_with_no_memory_for_pages_every_page_comes_from_the_database(
+    fresh_engine: Engine, settings: Settings, auth_cfg: AuthSettings
+) -> None:
+    settings = settings.model_copy(update={"case_list_cache_bytes": 0})
+    with Session(fresh_engine, expire_on_commit=False) as s:
+        office = factories.office_set(s)
+        ctx = Ctx(s, office.actor("manager"), FixedClock(NOW), settings)
+        case_id = drive(ctx, office, CaseStatus.OPEN)
+        token = auth.create_token(
+            Ctx(s, office.actor("hr"), FixedClock(NOW), settings), {"name": "t"}
+        ).token
+    app = create_app(settings, fresh_engine, auth_settings=auth_cfg, clock=FixedClock(NOW))
+    with TestClient(app) as client:
+        listed = client.get("/api/cases", headers={"Authorization": f"Bearer {token}"})
+        assert [c["id"] for c in listed.json()] == [case_id]
+        assert app.state.case_list_cache.bytes_held == 0

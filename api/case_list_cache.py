@@ -1,0 +1,52 @@
+"""Pages of the case list kept in memory, each for as long as its office's cases stay put."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+
+class CaseListCache:
+    """Serialized pages of the case list, by who may see what, filters and page.
+
+    A page is kept with the office's count of case changes read in the same transaction
+    (compliance/cases/triggers.py) and served again only while the database still shows
+    that count, so a change anyone made, from any process, shows at once. Each process
+    keeps its own; the least recently used pages go once their bytes pass `max_bytes`.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def bytes_held(self) -> int:
+        """The bytes of all pages kept."""
+        return self._bytes
+
+    def get(self, key: Hashable, version: int) -> bytes | None:
+        """The page, if it was kept at this count of changes."""
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is None or kept[0] != version:
+                return None
+            self._pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: Hashable, version: int, page: bytes) -> None:
+        """Keep the page as read at this count (a newer page of the same key stays)."""
+        if len(page) > self.max_bytes:
+            return
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is not None:
+                if kept[0] > version:  # a slower request read an older count: keep the newer
+                    return
+                self._bytes -= len(kept[1])
+            self._pages[key] = (version, page)
+            self._pages.move_to_end(key)
+            self._bytes += len(page)
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._pages.popitem(last=False)
+                self._bytes -= len(dropped)
