@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from api.i18n import LABELS, Translator, catalog
 
@@ -27,6 +28,14 @@ def test_every_message_has_a_chinese_translation() -> None:
     zh = catalog("zh")
     untranslated = sorted(m for m in ids if zh.gettext(m) == m)
     assert not untranslated
+
+
+def test_the_translators_template_lists_every_message() -> None:
+    # messages.pot is what a translator starts from: regenerate it (api/translations/babel.cfg)
+    # when messages change.
+    with (ROOT / "api" / "translations" / "messages.pot").open("rb") as f:
+        template = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f) if m.id}
+    assert template == _msgids()
 
 
 def test_every_label_is_translated() -> None:
