@@ -15,7 +15,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.inspections import service
 from compliance.residents.service import list_units
-from compliance.staff.service import list_staff
+from compliance.staff.service import find_active, list_staff
 from compliance.users.models import Role
 from policies import registry
 from policies.base import ChecklistItem
@@ -76,19 +76,14 @@ def _form_context(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def _pick_staff(ctx_staff: list[Any], typed: str) -> int:
+def _pick_staff(ctx: Ctx, typed: str) -> int:
     """The staff id for what was typed or picked: employee number or full name."""
-    text = typed.strip()
-    if not text:
+    if not typed.strip():
         raise ValidationFailed.one("staff", N_("is required"))
-    first = text.split()[0]
-    for s in ctx_staff:
-        if text == staff_label(s.employee_no, s.name) or first == s.employee_no:
-            return int(s.id)
-    named = [s for s in ctx_staff if s.name == text]
-    if len(named) == 1:
-        return int(named[0].id)
-    raise ValidationFailed.one("staff", N_("no staff member with this name or number"))
+    found = find_active(ctx, typed)
+    if found is None:
+        raise ValidationFailed.one("staff", N_("no staff member with this name or number"))
+    return found.id
 
 
 def _items(form: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -158,16 +153,22 @@ def create(
     request: Request, ctx: CtxDep, form: FormValues, photos: Photos, t: TranslatorDep
 ) -> Response:
     """Record the check with its photos; on any error nothing is saved and the form returns."""
-    context = _form_context(ctx)
     aliases: dict[str, str] = {"staff_id": "staff", "items": "items", "checked_at": "checked_at"}
     aliases.update({f"photos.{i}": "photos" for i in range(MAX_PHOTOS + len(photos))})
     aliases.update({f"photos.{i}.file_id": "photos" for i in range(MAX_PHOTOS + len(photos))})
-    page = FormPage("pages/spot_check_new.html", context, form, aliases=aliases)
+    # The form's lists (every active staff member, every unit) are read only if it fails.
+    page = FormPage(
+        "pages/spot_check_new.html",
+        lambda: _form_context(ctx),
+        form,
+        aliases=aliases,
+        session=ctx.session,
+    )
     remember_form(request, page)
     errors: list[FieldError] = []
     staff_id, items = 0, []
     try:
-        staff_id = _pick_staff(context["staff"], form.get("staff", ""))
+        staff_id = _pick_staff(ctx, form.get("staff", ""))
     except ValidationFailed as exc:
         errors += exc.errors
     try:

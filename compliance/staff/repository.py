@@ -5,7 +5,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from compliance.errors import ValidationFailed
-from compliance.staff.models import Staff, StaffWage
+from compliance.staff.models import Staff, StaffStatus, StaffWage
 
 
 def find_in_office(session: Session, office_id: int, staff_id: int) -> Staff | None:
@@ -39,6 +39,18 @@ def employee_no_taken(session: Session, office_id: int, employee_no: str) -> boo
         )
     ).first()
     return found is not None
+
+
+def active_matching(session: Session, office_id: int, employee_no: str, name: str) -> list[Staff]:
+    """The office's active staff with this employee number if there is one, else those with
+    this name (at most two: enough to tell one from several)."""
+    active = select(Staff).where(
+        col(Staff.office_id) == office_id, col(Staff.status) == StaffStatus.ACTIVE
+    )
+    numbered = session.exec(active.where(col(Staff.employee_no) == employee_no)).first()
+    if numbered is not None:
+        return [numbered]
+    return list(session.exec(active.where(col(Staff.name) == name).limit(2)))
 
 
 def list_in_office(

@@ -149,6 +149,20 @@ def list_staff(ctx: Ctx, status: str | None = None) -> list[StaffRead]:
     return [StaffRead.model_validate(s) for s in rows]
 
 
+def find_active(ctx: Ctx, typed: str) -> StaffRead | None:
+    """Whom an inspector means by what they typed or picked: an employee number, alone or
+    followed by the name (as the spot-check picker writes it), else the one active staff
+    member with that name. None when nobody is meant, or several are.
+
+    Two indexed look-ups rather than reading every staff member of the office."""
+    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.CASHIER)
+    text = typed.strip()
+    if not text:
+        return None
+    found = repo.active_matching(ctx.session, ctx.actor.office_id, text.split()[0], text)
+    return StaffRead.model_validate(found[0]) if len(found) == 1 else None
+
+
 def list_wages(ctx: Ctx, staff_id: int) -> list[StaffWageRead]:
     """A staff member's wage history (admin, HR, or the staff member themself)."""
     ctx.require(Role.ADMIN, Role.HR, Role.STAFF)

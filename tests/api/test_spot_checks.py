@@ -92,6 +92,32 @@ def test_a_staff_member_can_be_picked_by_employee_number_alone(browser, office, 
     assert session.execute(select(SpotCheck.staff_id)).scalar_one() == office.staff[1].id
 
 
+def test_a_staff_member_can_be_picked_by_a_name_only_they_have(browser, office, session):
+    r = browser("manager").post("/spot-checks/new", form(office, staff=office.staff[2].name))
+    assert r.status_code == 303
+    assert session.execute(select(SpotCheck.staff_id)).scalar_one() == office.staff[2].id
+
+
+@pytest.mark.parametrize("why", ["same name", "left", "unknown"])
+def test_a_name_or_number_that_names_nobody_active_or_several_is_refused(
+    browser, office, session, why
+):
+    first, second = office.staff[0], office.staff[1]
+    typed = first.name
+    if why == "same name":
+        second.name = first.name
+    elif why == "left":
+        first.status = "left"
+        typed = first.employee_no
+    else:
+        typed = "E-NOBODY"
+    session.flush()
+    r = browser("manager").post("/spot-checks/new", form(office, staff=typed))
+    assert r.status_code == 422
+    assert 'id="staff-error"' in r.text and f'value="{typed}"' in r.text
+    assert _count(session, SpotCheck) == 0
+
+
 def test_a_non_image_upload_is_refused_next_to_the_photo_field_and_nothing_is_saved(
     browser, office, session, settings
 ):
