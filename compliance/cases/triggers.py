@@ -2,7 +2,9 @@
 
 The count is kept by the database rather than by the code that writes cases: every insert,
 update and delete in case_file counts, whichever code path (or person at a SQL prompt) makes
-it, and in the same transaction, so a change rolled back counts nothing. The API keeps pages
+it, and in the same transaction, so a change rolled back counts nothing. (On PostgreSQL the
+count is taken as the transaction commits, on SQLite as the change is made: SQLite has one
+writer at a time, so there is nothing to wait for.) The API keeps pages
 of the case list by it (api/case_list_cache.py), so a change it missed would show a stale list.
 """
 
@@ -43,7 +45,12 @@ POSTGRESQL = [
          END IF;
          RETURN NULL;
        END $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER case_file_changed AFTER INSERT OR UPDATE OR DELETE ON case_file
+    # Deferred to the commit: bumping the office's row the moment a case changes would hold
+    # that row's lock while the transaction goes on to lock others (a staff row, a second
+    # case), and two such transactions could each wait for the other. At commit the
+    # transaction takes no more locks, so it only ever waits for another one's commit.
+    """CREATE CONSTRAINT TRIGGER case_file_changed AFTER INSERT OR UPDATE OR DELETE ON case_file
+       DEFERRABLE INITIALLY DEFERRED
        FOR EACH ROW EXECUTE FUNCTION case_list_changed()""",
     """CREATE TRIGGER case_file_truncated AFTER TRUNCATE ON case_file
        FOR EACH STATEMENT EXECUTE FUNCTION case_list_changed()""",
