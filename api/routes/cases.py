@@ -76,7 +76,8 @@ async def list_cases(
     get 304 Not Modified instead of the same page again.
     """
     stamp = cases.list_stamp(ctx)
-    etag = f'"{stamp.office_id}.{stamp.own_staff_id or 0}.{stamp.version}"'
+    whose = "office" if stamp.own_staff_id is None else f"staff{stamp.own_staff_id}"
+    etag = f'"{stamp.office_id}.{whose}.{stamp.version}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)

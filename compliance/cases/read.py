@@ -167,7 +167,7 @@ class ListStamp:
     changed: one page read twice under equal stamps is the same page."""
 
     office_id: int
-    own_staff_id: int | None  # staff see only their own cases; None: the office's
+    own_staff_id: int | None  # staff see only their own cases (-1: none); None: the office's
     version: int
 
 
@@ -176,9 +176,9 @@ def list_stamp(ctx: Ctx) -> ListStamp:
     transaction as each change (compliance/cases/triggers.py), so while it stays, so does
     every page; read it before the page, so a page is never taken for a newer count."""
     ctx.require(*READ_ROLES)
-    actor = ctx.actor
-    own = actor.staff_id if actor.role == Role.STAFF else None
-    return ListStamp(actor.office_id, own, repo.list_version(ctx.session, actor.office_id))
+    office_id = ctx.actor.office_id
+    own = repo.own_cases_of(ctx.actor)  # the same scope as the page's query
+    return ListStamp(office_id, own, repo.list_version(ctx.session, office_id))
 
 
 def list_cases(

@@ -101,6 +101,12 @@ def read_visible(session: Session, actor: Actor, case_id: int) -> Case:
     return Case.model_construct(**found)
 
 
+def own_cases_of(actor: Actor) -> int | None:
+    """Whose cases alone the actor sees: a staff user's own (-1, nobody's id, if the user is
+    linked to no staff member); None for the other roles, who see the office's."""
+    return (actor.staff_id or -1) if actor.role == Role.STAFF else None
+
+
 def list_cases(
     session: Session,
     actor: Actor,
@@ -114,11 +120,11 @@ def list_cases(
 
     Plain records of the case's columns (all the list shows): no entity bookkeeping.
     """
-    own_only = actor.role == Role.STAFF
-    stmt = _page_query(own_only, bool(status), staff_id is not None)
+    own = own_cases_of(actor)
+    stmt = _page_query(own is not None, bool(status), staff_id is not None)
     params = {
         "office_id": actor.office_id,
-        "own_staff_id": actor.staff_id or -1,
+        "own_staff_id": own,
         "status": status,
         "staff_id": staff_id,
         "limit": limit,

@@ -27,7 +27,7 @@ from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.db import begin_write, read_only
-from compliance.users.models import User
+from compliance.users.models import Role, User
 from tests import factories
 from tests.api.conftest import PASSWORD
 from tests.api.test_role_matrix import _url, expected_status, registered
@@ -226,7 +226,9 @@ def test_an_unchanged_case_list_answers_not_modified(
     assert changed.headers["etag"] != etag
 
 
-def test_the_kept_case_list_is_kept_apart_for_each_reader(deployed: Deployed) -> None:
+def test_the_kept_case_list_is_kept_apart_for_each_reader(
+    deployed: Deployed, settings: Settings
+) -> None:
     d = deployed
     # The case is staff[0]'s: HR sees it; another staff member must not, from the same URL.
     assert [c["id"] for c in d.client.get("/api/cases", headers=_bearer(d, "hr")).json()] == [
@@ -237,6 +239,22 @@ def test_the_kept_case_list_is_kept_apart_for_each_reader(deployed: Deployed) ->
     own = d.client.get("/api/cases", headers=_bearer(d, "staff"))
     assert [c["id"] for c in own.json()] == [d.case_id]
     assert len({theirs.headers["etag"], own.headers["etag"]}) == 2
+    # A staff user linked to no staff member sees no case, not the office's kept page.
+    with Session(d.engine, expire_on_commit=False) as s:
+        user = User(
+            office_id=d.office.office.id,
+            username="unlinked-staff",
+            display_name="未关联",
+            role=Role.STAFF.value,
+            created_at=NOW,
+        )
+        s.add(user)
+        s.commit()
+        ctx = Ctx(s, auth.actor_of(user), FixedClock(NOW), settings)
+        unlinked = auth.create_token(ctx, {"name": "unlinked"}).token
+    nobody = d.client.get("/api/cases", headers={"Authorization": f"Bearer {unlinked}"})
+    assert nobody.status_code == 200
+    assert nobody.json() == []
     # Nor may a role that reads no cases get a page that was kept for one that does.
     assert d.client.get("/api/cases", headers=_bearer(d, "cashier")).status_code == 403
 
