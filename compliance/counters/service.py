@@ -29,3 +29,37 @@ def next_number(session: Session, office_id: int, name: str, year: int) -> int:
         params,
     ).scalar_one()
     return int(value)
+
+
+def last_number(session: Session, office_id: int, name: str, year: int) -> int:
+    """The last number taken (0 if none yet), taking nothing: for work that numbers its
+    records before it may write, and takes the numbers with `take_after` once it can."""
+    value = session.execute(
+        text("SELECT value FROM counter WHERE office_id = :o AND name = :n AND year = :y"),
+        {"o": office_id, "n": name, "y": year},
+    ).scalar_one_or_none()
+    return int(value or 0)
+
+
+def take_after(
+    session: Session, office_id: int, name: str, year: int, last: int, count: int
+) -> bool:
+    """Take the `count` numbers after `last`, if nobody has taken one since it was read
+    (False, taking nothing, if someone has). Gap-free like next_number: the numbers are taken
+    in the caller's transaction, with the records that use them."""
+    params = {"o": office_id, "n": name, "y": year, "last": last, "count": count}
+    session.execute(
+        text(
+            "INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, 0) "
+            "ON CONFLICT (office_id, name, year) DO NOTHING"
+        ),
+        params,
+    )
+    taken = session.execute(
+        text(
+            "UPDATE counter SET value = value + :count "
+            "WHERE office_id = :o AND name = :n AND year = :y AND value = :last RETURNING value"
+        ),
+        params,
+    ).scalar_one_or_none()
+    return taken is not None

@@ -1,11 +1,14 @@
-"""Print many dossiers at once: numbered in one transaction, rendered on every core.
+"""Print many dossiers at once: rendered on every core, then recorded in one transaction.
 
-The parent process reads and numbers the dossiers (the database work) a chunk at a time and
-hands chunks to helper processes as soon as they are frozen, so rendering starts while the
-rest is still being read; then it renders chunks itself alongside the helpers, records each
-hash in print order and commits once at the end: a failure anywhere leaves no number used
-and no event written. Helpers are started once per batch, warm their fonts and stylesheet
-once, and only turn frozen view models into PDF bytes.
+The parent process reads and numbers the dossiers (the database work, in a read-only
+transaction) a chunk at a time and hands chunks to helper processes as soon as they are
+frozen, so rendering starts while the rest is still being read; then it renders chunks
+itself alongside the helpers. Only then does it take the numbers and record each hash, in
+print order, in one short write transaction: a failure anywhere leaves no number used and no
+event written, and no write lock is held while the PDFs render. If someone printed another
+dossier meanwhile, its numbers are taken: the batch stops with NumbersTaken, nothing kept.
+Helpers are started once per batch, warm their fonts and stylesheet once, and only turn
+frozen view models into PDF bytes.
 """
 
 import gc
@@ -27,6 +30,7 @@ from sqlmodel import col, select
 
 from compliance.cases.models import Case
 from compliance.context import Ctx
+from compliance.db import begin_read
 from compliance.dossiers import service
 from compliance.dossiers.render import render_dossier, warm_up
 from compliance.dossiers.views import DossierView
@@ -127,25 +131,33 @@ def print_batch(
             disable=not progress,
         ) as bar:
             task = bar.add_task("print", total=len(case_ids))
+            # Read and render in a read-only transaction: no write lock for the minutes a
+            # large batch takes. The numbers are taken with the records, in one short write.
+            begin_read(ctx.session)
+            numbering = service.begin_printing(ctx)
+            printed: list[tuple[service.Prepared, bytes]] = []
+            if n_workers == 1:
+                for i, cid in enumerate(case_ids):
+                    (p,) = service.prepare(ctx, [cid], lang, numbering=numbering, start=i)
+                    printed.append((p, render_dossier(p.view)))
+                    bar.advance(task)
+            else:
 
-            def done(p: service.Prepared, data: bytes) -> None:
-                row = service.record_issue(ctx, p, data)
+                def rendered(count: int) -> None:
+                    bar.advance(task, count)
+
+                printed = _render_in_pool(ctx, case_ids, lang, n_workers, numbering, rendered)
+            ctx.session.rollback()  # end the read; the write below begins afresh
+            rows = service.record_printed(ctx, numbering, printed)
+            for (p, data), row in zip(printed, rows, strict=True):
                 path = out_dir / f"{p.view.dossier_number}_{p.view.content.case_number}.pdf"
                 path.write_bytes(data)
                 item = BatchItem(
                     p.view.content.case_number, row.number, path, len(data), row.sha256
                 )
                 items.append(item)
-                bar.advance(task)
                 if on_done is not None:
                     on_done(item)
-
-            if n_workers == 1:
-                for cid in case_ids:
-                    (p,) = service.prepare(ctx, [cid], lang)
-                    done(p, render_dossier(p.view))
-            else:
-                _render_in_pool(ctx, case_ids, lang, n_workers, done)
         ctx.session.commit()
     except BaseException:
         ctx.session.rollback()
@@ -160,13 +172,15 @@ def _render_in_pool(
     case_ids: list[int],
     lang: str,
     n_workers: int,
-    done: Callable[[service.Prepared, bytes], None],
-) -> None:
-    """Prepare chunk by chunk and render them here and in n_workers - 1 helper processes.
+    numbering: service.Numbering,
+    rendered: Callable[[int], None],
+) -> list[tuple[service.Prepared, bytes]]:
+    """Prepare chunk by chunk and render them here and in n_workers - 1 helper processes;
+    every dossier with its PDF, in print order (`rendered` hears how many as chunks finish).
 
     This process is one of the renderers: the helpers take chunks from the front of the
     queue, this process from the back, so no core waits on a process that only hands out
-    work, and one process fewer has to start. `done` is called in print order at the end.
+    work, and one process fewer has to start.
     """
     size = chunk_size(len(case_ids), n_workers)
     helpers = n_workers - 1
@@ -189,7 +203,8 @@ def _render_in_pool(
         nonlocal helped
         finished, _ = wait(running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
         for fut in finished:
-            results[running.pop(fut)] = fut.result()
+            done = results[running.pop(fut)] = fut.result()
+            rendered(len(done))
             helped = True
 
     # The first submit starts the helpers (spawn, import, warm up) while this process goes
@@ -198,10 +213,9 @@ def _render_in_pool(
         max_workers=helpers, mp_context=get_context("spawn"), initializer=_warm
     ) as pool:
         try:
-            # Nothing is recorded until every dossier is numbered, so all of them print the
-            # same chain head whatever the timing.
             for start in range(0, len(case_ids), size):
-                chunks.append(service.prepare(ctx, case_ids[start : start + size], lang))
+                ids = case_ids[start : start + size]
+                chunks.append(service.prepare(ctx, ids, lang, numbering=numbering, start=start))
                 queue.append(len(chunks) - 1)
                 feed(pool)
             while queue or running:
@@ -209,12 +223,15 @@ def _render_in_pool(
                 if queue:
                     i = queue.pop()
                     results[i] = _render_chunk([p.view for p in chunks[i]])
+                    rendered(len(results[i]))
                     harvest(block=False)
                 else:
                     harvest(block=True)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    for i, prepared in enumerate(chunks):
-        for p, data in zip(prepared, results.pop(i), strict=True):
-            done(p, data)
+    return [
+        (p, data)
+        for i, prepared in enumerate(chunks)
+        for p, data in zip(prepared, results.pop(i), strict=True)
+    ]

@@ -1,6 +1,7 @@
 """Issue case dossiers (number, PDF, SHA-256 in the audit chain) and verify printed ones."""
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,13 +14,14 @@ from compliance.cases import repository as case_repo
 from compliance.cases.models import Case
 from compliance.clock import local_date
 from compliance.context import Ctx
-from compliance.counters.service import next_number
+from compliance.counters.service import last_number, take_after
+from compliance.db import begin_read
 from compliance.dossiers import labels as lb
 from compliance.dossiers.models import Dossier
 from compliance.dossiers.render import render_dossier
 from compliance.dossiers.viewmodel import build_content, issue_view
 from compliance.dossiers.views import DossierView
-from compliance.errors import ValidationFailed
+from compliance.errors import Conflict, ValidationFailed
 from compliance.offices.models import Office
 from compliance.users.models import Role, User
 
@@ -53,6 +55,35 @@ class Prepared:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """What a print run's dossiers print besides their cases, read before they are rendered.
+
+    Their numbers follow `last`, the last dossier number taken when the run began; they are
+    taken only when the rendered dossiers are recorded (`record_printed`), so rendering, which
+    takes seconds, holds no write lock on the database.
+    """
+
+    office_id: int
+    office_code: str
+    year: int
+    last: int
+    issued_at: datetime
+    issued_by: str
+    chain_seq: int
+    chain_hash: str
+
+
+class NumbersTaken(Conflict):
+    """Someone took a dossier number while this run's dossiers were being rendered."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "someone else printed a dossier while these were being rendered; print again",
+            zh="渲染期间有人打印了其他案卷，编号已被占用，请重新打印",
+        )
+
+
+@dataclass(frozen=True)
 class Verification:
     """Whether a PDF is one the office issued."""
 
@@ -82,35 +113,71 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def prepare(ctx: Ctx, case_ids: list[int], lang: str = "zh") -> list[Prepared]:
-    """Number dossiers for the cases and freeze their view models (one transaction)."""
+def begin_printing(ctx: Ctx) -> Numbering:
+    """Read where the dossier numbers stand, the audit chain's head and who is printing."""
     ctx.require(*PRINT_ROLES)
-    _check_lang(lang)
     session = ctx.session
     office = session.exec(select(Office).where(col(Office.id) == ctx.actor.office_id)).one()
-    cases = [case_repo.get_visible(session, ctx.actor, cid) for cid in case_ids]
-    now = ctx.now()
-    today = local_date(now, ctx.tz)
     me = session.exec(select(User.display_name).where(col(User.id) == ctx.actor.user_id)).one()
+    head = session.exec(select(AuditHead).where(col(AuditHead.id) == 1)).one()
+    now = ctx.now()
+    year = local_date(now, ctx.tz).year
+    office_id = office.id or 0
+    return Numbering(
+        office_id=office_id,
+        office_code=office.code,
+        year=year,
+        last=last_number(session, office_id, "dossier", year),
+        issued_at=now,
+        issued_by=me,
+        chain_seq=head.seq,
+        chain_hash=head.hash,
+    )
+
+
+def prepare(
+    ctx: Ctx,
+    case_ids: list[int],
+    lang: str = "zh",
+    *,
+    numbering: Numbering | None = None,
+    start: int = 0,
+) -> list[Prepared]:
+    """Freeze the cases' dossiers, numbered after `numbering.last` from position `start` of
+    the run (read only: nothing is taken or written)."""
+    ctx.require(*PRINT_ROLES)
+    _check_lang(lang)
+    numbering = numbering or begin_printing(ctx)
+    session = ctx.session
+    today = local_date(numbering.issued_at, ctx.tz)
     out = []
-    for case in cases:
-        # The counter row lock also queues concurrent printing, so the chain head read
-        # below is the one this dossier's own event will follow.
-        n = next_number(session, office.id or 0, "dossier", today.year)
-        head = session.exec(select(AuditHead).where(col(AuditHead.id) == 1)).one()
-        content = build_content(session, ctx.settings, case, lang, today)
+    for i, case_id in enumerate(case_ids):
+        case = case_repo.get_visible(session, ctx.actor, case_id)
+        n = numbering.last + start + i + 1
         view = issue_view(
-            content,
-            dossier_number=f"{office.code}-D-{today.year}-{n:04d}",
-            issued_at=now,
-            issued_by=me,
+            build_content(session, ctx.settings, case, lang, today),
+            dossier_number=f"{numbering.office_code}-D-{numbering.year}-{n:04d}",
+            issued_at=numbering.issued_at,
+            issued_by=numbering.issued_by,
             base_url=ctx.settings.base_url,
-            chain_seq=head.seq,
-            chain_hash=head.hash,
+            chain_seq=numbering.chain_seq,
+            chain_hash=numbering.chain_hash,
             tz=ctx.tz,
         )
         out.append(Prepared(case.id or 0, view))
     return out
+
+
+def record_printed(
+    ctx: Ctx, numbering: Numbering, printed: Sequence[tuple[Prepared, bytes]]
+) -> list[Dossier]:
+    """Take the numbers the dossiers print and record each one's SHA-256 and audit event
+    (no commit). NumbersTaken if anyone took a dossier number since `numbering` was read."""
+    session = ctx.session
+    year, last = numbering.year, numbering.last
+    if not take_after(session, numbering.office_id, "dossier", year, last, len(printed)):
+        raise NumbersTaken()
+    return [record_issue(ctx, prepared, data) for prepared, data in printed]
 
 
 def record_issue(ctx: Ctx, prepared: Prepared, data: bytes) -> Dossier:
@@ -151,18 +218,32 @@ def record_issue(ctx: Ctx, prepared: Prepared, data: bytes) -> Dossier:
     return row
 
 
+# Another print taking a number during the half second of rendering is rare; a few tries.
+PRINT_TRIES = 3
+
+
 def print_dossier(ctx: Ctx, case_id: int, lang: str = "zh") -> tuple[bytes, DossierRecord]:
-    """Print one case's dossier: number it, render the PDF, record its SHA-256, commit."""
-    try:
-        (prepared,) = prepare(ctx, [case_id], lang)
-        data = render_dossier(prepared.view)
-        row = record_issue(ctx, prepared, data)
-        record = DossierRecord.model_validate(row)
-        ctx.session.commit()
-    except BaseException:
-        ctx.session.rollback()
-        raise
-    return data, record
+    """Print one case's dossier: freeze it, render the PDF with no transaction open, then
+    take its number and record its SHA-256 in one short write, and commit."""
+    for attempt in range(1, PRINT_TRIES + 1):
+        try:
+            begin_read(ctx.session)
+            numbering = begin_printing(ctx)
+            (prepared,) = prepare(ctx, [case_id], lang, numbering=numbering)
+            ctx.session.rollback()  # the read ends: nothing is held while the PDF renders
+            data = render_dossier(prepared.view)
+            (row,) = record_printed(ctx, numbering, [(prepared, data)])
+            record = DossierRecord.model_validate(row)
+            ctx.session.commit()
+            return data, record
+        except NumbersTaken:
+            ctx.session.rollback()
+            if attempt == PRINT_TRIES:
+                raise
+        except BaseException:
+            ctx.session.rollback()
+            raise
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 def verify_pdf(session: Session, data: bytes) -> Verification:
