@@ -55,6 +55,7 @@ class BatchResult:
     items: tuple[BatchItem, ...]
     seconds: float
     workers: int
+    write_seconds: float  # how long the batch held a write transaction (other writers wait)
 
 
 # Several dossiers per task keeps the pool's queues short; small enough that both workers
@@ -148,6 +149,7 @@ def print_batch(
 
                 printed = _render_in_pool(ctx, case_ids, lang, n_workers, numbering, rendered)
             ctx.session.rollback()  # end the read; the write below begins afresh
+            writing = time.perf_counter()
             rows = service.record_printed(ctx, numbering, printed)
             for (p, data), row in zip(printed, rows, strict=True):
                 path = out_dir / f"{p.view.dossier_number}_{p.view.content.case_number}.pdf"
@@ -159,12 +161,13 @@ def print_batch(
                 if on_done is not None:
                     on_done(item)
         ctx.session.commit()
+        written = time.perf_counter()
     except BaseException:
         ctx.session.rollback()
         for item in items:
             item.path.unlink(missing_ok=True)
         raise
-    return BatchResult(tuple(items), time.perf_counter() - started, n_workers)
+    return BatchResult(tuple(items), written - started, n_workers, written - writing)
 
 
 def _render_in_pool(
