@@ -2,7 +2,13 @@
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.responses import JSONBytes, etag_matches
+from compliance.cases.read import ListStamp
 
 
 class CaseListCache:
@@ -50,3 +56,22 @@ class CaseListCache:
             while self._bytes > self.max_bytes:
                 _, (_, dropped) = self._pages.popitem(last=False)
                 self._bytes -= len(dropped)
+
+
+def kept_page(
+    request: Request, stamp: ListStamp, filters: Hashable, read: Callable[[], bytes]
+) -> Response:
+    """A page of the case list with its ETag: 304 if the client already has it, else the page
+    kept at the stamp's count, else `read()` (kept for next time)."""
+    whose = "office" if stamp.own_staff_id is None else f"staff{stamp.own_staff_id}"
+    etag = f'"{stamp.office_id}.{whose}.{stamp.version}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    cache: CaseListCache = request.app.state.case_list_cache
+    key = (stamp.office_id, stamp.own_staff_id, filters)
+    page = cache.get(key, stamp.version)
+    if page is None:
+        page = read()
+        cache.put(key, stamp.version, page)
+    return JSONBytes(page, headers=headers)

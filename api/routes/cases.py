@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from api.case_list_cache import CaseListCache
+from api.case_list_cache import kept_page
 from api.deps import CtxDep, IdPath, IdQuery, require_role
-from api.responses import JSONBytes, etag_matches
+from api.responses import JSONBytes
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE
@@ -75,22 +75,14 @@ async def list_cases(
     ETag changes whenever any of the office's cases does: send it back in If-None-Match to
     get 304 Not Modified instead of the same page again.
     """
-    stamp = cases.list_stamp(ctx)
-    whose = "office" if stamp.own_staff_id is None else f"staff{stamp.own_staff_id}"
-    etag = f'"{stamp.office_id}.{whose}.{stamp.version}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    kept: CaseListCache = request.app.state.case_list_cache
-    key = (stamp.office_id, stamp.own_staff_id, status, staff_id, limit, offset)
-    page = kept.get(key, stamp.version)
-    if page is None:
-        rows = cases.case_rows(
-            ctx, status.value if status else None, staff_id, limit=limit, offset=offset
-        )
-        page = CASE_ROWS.dump_json(rows)
-        kept.put(key, stamp.version, page)
-    return JSONBytes(page, headers=headers)
+    stamp = cases.list_stamp(ctx)  # first: a page is never kept under a newer count
+
+    def read() -> bytes:
+        by_status = status.value if status else None
+        rows = cases.case_rows(ctx, by_status, staff_id, limit=limit, offset=offset)
+        return CASE_ROWS.dump_json(rows)
+
+    return kept_page(request, stamp, (status, staff_id, limit, offset), read)
 
 
 @router.get("/{case_id}", dependencies=[READERS], response_model=CaseDetail)
