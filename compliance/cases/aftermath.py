@@ -18,6 +18,7 @@ from compliance.cases.schemas import AppealDecisionIn, AppealIn, CaseRead, Notic
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.pay import service as pay
+from compliance.staff import repository as staff_repo
 from compliance.staff.models import Staff, StaffStatus
 from compliance.users.models import User
 from compliance.validation import parse
@@ -204,7 +205,7 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     if ends:
         _check_gates(ctx, case)
     # Staff row before case row, as when a case is opened: the two never wait on each other.
-    repo.lock_staff(ctx.session, case.office_id, case.staff_id)
+    staff_repo.lock_in_office(ctx.session, case.office_id, case.staff_id)
     values: dict[str, Any] = {"effective_at": ctx.now()} if ends else {}
     before, _ = steps.move(ctx, case, Action.MARK_EXECUTED, **values)
     disabled = _end_employment(ctx, case) if ends else 0

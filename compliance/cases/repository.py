@@ -146,18 +146,6 @@ def list_version(session: Session, office_id: int) -> int:
     return int(found["version"]) if found else 0
 
 
-def lock_staff(session: Session, office_id: int, staff_id: int) -> Staff:
-    """Lock the staff row so two openings for one person queue (no duplicate open case)."""
-    row = session.exec(
-        select(Staff)
-        .where(col(Staff.id) == staff_id, col(Staff.office_id) == office_id)
-        .with_for_update()
-    ).one_or_none()
-    if row is None:
-        raise NotFound(f"staff member {staff_id} not found")
-    return row
-
-
 def open_case_for(session: Session, office_id: int, staff_id: int, rule_code: str) -> Case | None:
     """The case before approval for this staff member and rule, if there is one."""
     return session.exec(

@@ -61,6 +61,7 @@ from compliance.findings.models import Finding, FindingStatus
 from compliance.offices.models import Office
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
+from compliance.staff import repository as staff_repo
 from compliance.users.models import Role
 from compliance.validation import parse
 
@@ -223,7 +224,7 @@ def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
     eff = _policy_on(ctx, finding.rule_code, finding)
     # Openings for one person queue here, so two confirmations never open two cases; the
     # checks below therefore see what the one before committed.
-    repo.lock_staff(ctx.session, ctx.actor.office_id, finding.staff_id)
+    staff_repo.lock_in_office(ctx.session, ctx.actor.office_id, finding.staff_id)
     _check_attachable(ctx, finding, may_confirm=confirm_reason is not None)
     case = repo.open_case_for(ctx.session, ctx.actor.office_id, finding.staff_id, finding.rule_code)
     if case is None:

@@ -64,18 +64,6 @@ def get_office(session: Session, office_id: int) -> Office:
     return session.exec(select(Office).where(col(Office.id) == office_id)).one()
 
 
-def lock_staff(session: Session, office_id: int, staff_id: int) -> Staff:
-    """The staff member, row-locked so two replans of one person queue instead of interleave."""
-    staff = session.exec(
-        select(Staff)
-        .where(col(Staff.id) == staff_id, col(Staff.office_id) == office_id)
-        .with_for_update()
-    ).one_or_none()
-    if staff is None:
-        raise NotFound(f"staff member {staff_id} not found")
-    return staff
-
-
 def lock_office_staff(session: Session, office_id: int) -> None:
     """Row-lock every staff member of the office (payroll execution vs concurrent replans)."""
     session.exec(

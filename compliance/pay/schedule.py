@@ -15,6 +15,7 @@ from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.pay import repository as repo
 from compliance.pay.models import Deduction, Instalment, InstalmentStatus
+from compliance.staff import repository as staff_repo
 from policies.guardrails import (
     MAX_MONTHS,
     GuardrailProfile,
@@ -93,7 +94,7 @@ def replan(ctx: Ctx, staff_id: int, from_month: date) -> Schedule:
     before `from_month` count as paid.
     """
     session, office_id = ctx.session, ctx.actor.office_id
-    repo.lock_staff(session, office_id, staff_id)
+    staff_repo.lock_in_office(session, office_id, staff_id)
     repo.delete_planned_from(session, staff_id, from_month)
     kept = repo.staff_instalments(session, staff_id)
     obligations = _obligations(repo.staff_deductions(session, staff_id), kept)

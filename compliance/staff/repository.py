@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from compliance.errors import ValidationFailed
+from compliance.errors import NotFound, ValidationFailed
 from compliance.staff.models import Staff, StaffStatus, StaffWage
 
 
@@ -22,6 +22,19 @@ def get_in_office(
     staff = find_in_office(session, office_id, staff_id)
     if staff is None:
         raise ValidationFailed.one(field, f"unknown staff member {staff_id}")
+    return staff
+
+
+def lock_in_office(session: Session, office_id: int, staff_id: int) -> Staff:
+    """The staff member, row-locked until the transaction ends, so that work on one person
+    queues instead of interleaving (opening a case, replanning deductions); else NotFound."""
+    staff = session.exec(
+        select(Staff)
+        .where(col(Staff.id) == staff_id, col(Staff.office_id) == office_id)
+        .with_for_update()
+    ).one_or_none()
+    if staff is None:
+        raise NotFound(f"staff member {staff_id} not found")
     return staff
 
 
