@@ -35,6 +35,26 @@ def _context(ctx: Ctx, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _remember(
+    request: Request,
+    ctx: Ctx,
+    values: dict[str, str],
+    form_id: str,
+    aliases: dict[str, str] | None = None,
+) -> None:
+    """On an error, show the admin page again at this form, with what was typed (the page's
+    context is read only then)."""
+    page = FormPage(
+        "pages/admin.html",
+        lambda: _context(ctx),
+        values,
+        form_id,
+        aliases=aliases or {},
+        session=ctx.session,
+    )
+    remember_form(request, page)
+
+
 def _day(values: dict[str, str], name: str) -> date:
     try:
         return date.fromisoformat(values.get(name, "").strip())
@@ -68,16 +88,7 @@ def verify(request: Request, ctx: CtxDep) -> Response:
 def publish(request: Request, rule_code: str, ctx: CtxDep, form: FormValues) -> Response:
     """A new version of a rule's parameters from a date on, with the reason."""
     values = dict(form)
-    remember_form(
-        request,
-        FormPage(
-            "pages/admin.html",
-            lambda: _context(ctx),
-            values,
-            f"rule-{rule_code}",
-            session=ctx.session,
-        ),
-    )
+    _remember(request, ctx, values, f"rule-{rule_code}")
     overrides: dict[str, Any] = {}
     errors = []
     money = _money_params(rule_code)
@@ -107,17 +118,7 @@ def publish(request: Request, rule_code: str, ctx: CtxDep, form: FormValues) -> 
 def minimum_wage(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Record a city's monthly minimum wage from a date on."""
     values = {k: form.get(k, "") for k in ("city", "amount", "effective_from", "note")}
-    remember_form(
-        request,
-        FormPage(
-            "pages/admin.html",
-            lambda: _context(ctx),
-            values,
-            "minwage",
-            aliases={"monthly_fen": "amount"},
-            session=ctx.session,
-        ),
-    )
+    _remember(request, ctx, values, "minwage", aliases={"monthly_fen": "amount"})
     data: dict[str, Any] = {"monthly_fen": 0}
     yuan_to_fen(values, "amount", "monthly_fen", data)
     pay.set_minimum_wage(
@@ -131,10 +132,7 @@ def create_user(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Add a user with a role (staff users are linked to their staff record)."""
     names = ("username", "display_name", "role", "staff_id", "is_director")
     values = {k: form.get(k, "") for k in names}
-    remember_form(
-        request,
-        FormPage("pages/admin.html", lambda: _context(ctx), values, "user", session=ctx.session),
-    )
+    _remember(request, ctx, values, "user")
     data: dict[str, Any] = present(values, "username", "display_name", "role", "staff_id")
     data["display_name"] = values["display_name"]
     data["is_director"] = values["is_director"] == "1"
@@ -147,12 +145,7 @@ def set_password(request: Request, ctx: CtxDep, cfg: AuthSettingsDep, form: Form
     """Set a user's password: a new user's first one, or a forgotten one (sessions end)."""
     # The password is never sent back into the form, even when something else is wrong.
     values = {"user_id": form.get("user_id", "")}
-    remember_form(
-        request,
-        FormPage(
-            "pages/admin.html", lambda: _context(ctx), values, "password", session=ctx.session
-        ),
-    )
+    _remember(request, ctx, values, "password")
     try:
         user_id = int(values["user_id"])
     except ValueError:

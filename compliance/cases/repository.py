@@ -37,7 +37,8 @@ from compliance.users.models import Role
 CONFLICT = "someone else changed this case first; reload it and try again"
 
 T = TypeVar("T", bound=SQLModel)
-# A row as a dict of its columns: the read models validate dicts five times faster than rows.
+# A row as a dict of its columns (prepared selects give them): the read models validate
+# dicts five times faster than ORM rows.
 Record = Row
 
 
@@ -47,8 +48,9 @@ def get_visible(session: Session, actor: Actor, case_id: int) -> Case:
     Staff users see only their own cases, everyone else the cases of their office.
     """
     stmt = select(Case).where(col(Case.id) == case_id, col(Case.office_id) == actor.office_id)
-    if actor.role == Role.STAFF:
-        stmt = stmt.where(col(Case.staff_id) == (actor.staff_id or -1))
+    own = own_cases_of(actor)
+    if own is not None:
+        stmt = stmt.where(col(Case.staff_id) == own)
     row = session.exec(stmt).one_or_none()
     if row is None:
         raise NotFound(f"case {case_id} not found")
@@ -93,9 +95,9 @@ def read_visible(session: Session, actor: Actor, case_id: int) -> Case:
 
     Nothing tracks it, so changes to it are never saved; about half the cost of the ORM load.
     """
-    own = actor.role == Role.STAFF
-    params = {"case_id": case_id, "office_id": actor.office_id, "staff_id": actor.staff_id or -1}
-    found = (_VISIBLE_OWN if own else _VISIBLE_ANY).first(session, params)
+    own = own_cases_of(actor)
+    params = {"case_id": case_id, "office_id": actor.office_id, "staff_id": own}
+    found = (_VISIBLE_ANY if own is None else _VISIBLE_OWN).first(session, params)
     if found is None:
         raise NotFound(f"case {case_id} not found")
     return Case.model_construct(**found)
