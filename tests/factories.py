@@ -36,6 +36,11 @@ class OfficeSet:
             is_director=u.is_director,
         )
 
+    def share_password(self, password_hash: str) -> None:
+        """Give every user of the office the same (already hashed) password."""
+        for user in self.users.values():
+            user.password_hash = password_hash
+
 
 def office_set(
     session: Session, code: str = "BSW", n_staff: int = 3, n_units: int = 4

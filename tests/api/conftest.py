@@ -58,10 +58,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def passwords(office: OfficeSet, session: Session, auth_cfg: AuthSettings) -> str:
     """Give every user of the office the same password (hashed once)."""
-    hashed = hash_password(auth_cfg, PASSWORD)
-    for user in office.users.values():
-        user.password_hash = hashed
-        session.add(user)
+    office.share_password(hash_password(auth_cfg, PASSWORD))
     session.flush()
     return PASSWORD
 

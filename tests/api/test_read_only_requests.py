@@ -53,9 +53,7 @@ def deployed(
     clock = FixedClock(NOW)
     with Session(fresh_engine, expire_on_commit=False) as s:
         office = factories.office_set(s)
-        hashed = hash_password(auth_cfg, PASSWORD)
-        for user in office.users.values():
-            user.password_hash = hashed
+        office.share_password(hash_password(auth_cfg, PASSWORD))
         s.commit()
         setup = Ctx(session=s, actor=office.actor("manager"), clock=clock, settings=settings)
         case_id = drive(setup, office, CaseStatus.DECISION_PROPOSED)

@@ -134,9 +134,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     clock = FixedClock(NOW)
     with Session(engine, expire_on_commit=False) as session:
         office = factories.office_set(session)
-        hashed = hash_password(CHEAP, PASSWORD)
-        for user in office.users.values():
-            user.password_hash = hashed
+        office.share_password(hash_password(CHEAP, PASSWORD))
         session.commit()
     app = create_app(settings, engine, auth_settings=CHEAP, clock=clock)
     try:

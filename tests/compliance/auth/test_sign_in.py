@@ -28,10 +28,7 @@ def db(fresh_engine: Engine) -> Iterator[Engine]:
     """A database of the test's own holding an office whose users share PASSWORD."""
     with Session(fresh_engine) as s:
         office = factories.office_set(s)
-        hashed = hash_password(CFG, PASSWORD)
-        for user in office.users.values():
-            user.password_hash = hashed
-            s.add(user)
+        office.share_password(hash_password(CFG, PASSWORD))
         s.commit()
     yield fresh_engine
 
