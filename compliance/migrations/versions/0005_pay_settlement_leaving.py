@@ -1,0 +1,21 @@
+"""pay settlement leaving (placeholder: filled in by the work on issue 11, removed if it stays empty)
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-06 13:10:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
