@@ -1,7 +1,9 @@
 """The sanction engine: from a confirmed breach, its severity and the history, a proposal.
 
-Pure: the caller passes the rule version in force on the incident date, the confirmed prior
-breaches of the same rule by the same staff member, the money facts and the parameters.
+Pure: the caller passes the rule version in force on the incident date, the earlier confirmed
+findings of the same rule by the same staff member with the standing of the case that judged
+each, the money facts and the parameters. Only a prior breach a case decided, with the
+decision standing, raises the ladder; the others are listed as not counted, with why.
 The engine reads the rule's schedule (policies.sanction) and explains every step. It only
 suggests; a person decides. There is no fine among the outcomes, by design.
 """
@@ -24,6 +26,7 @@ from policies.proposal import (
     Proposal,
     ProposedOutcome,
     SanctionFacts,
+    Standing,
 )
 from policies.sanction import (
     OUTCOME_LABELS_EN,
@@ -151,6 +154,8 @@ def _split_priors(
             ignored.append((prior, "same_case"))
         elif prior.occurred_at >= facts.incident_at:
             ignored.append((prior, "not_before"))
+        elif prior.standing is not Standing.DECIDED:
+            ignored.append((prior, prior.standing.value))
         elif facts.local_date(prior.occurred_at) < since:
             ignored.append((prior, "too_old"))
         else:
@@ -168,8 +173,21 @@ def _listing(priors: Sequence[PriorBreach], facts: SanctionFacts, zh: bool) -> s
     return ", ".join(f"{k} ({', '.join(v)})" for k, v in groups.items())
 
 
-_IGNORED_ZH = {"too_old": "超出统计期", "not_before": "不早于本次事发", "same_case": "属本案"}
+# Why a prior breach is not counted, in the order the explanation lists them.
+_IGNORED_ZH = {
+    Standing.NO_CASE.value: "未立案,仅确认未处理",
+    Standing.PENDING.value: "案件尚未作出生效决定",
+    Standing.OVERTURNED.value: "申诉后撤销",
+    Standing.WITHDRAWN.value: "案件已撤销,不构成违规",
+    "too_old": "超出统计期",
+    "not_before": "不早于本次事发",
+    "same_case": "属本案",
+}
 _IGNORED_EN = {
+    Standing.NO_CASE.value: "confirmed but never decided in a case",
+    Standing.PENDING.value: "its case has no final decision yet",
+    Standing.OVERTURNED.value: "overturned on appeal",
+    Standing.WITHDRAWN.value: "its case was dismissed as no breach",
     "too_old": "older than the window",
     "not_before": "not before this incident",
     "same_case": "part of this case",
@@ -187,10 +205,10 @@ def _explain_priors(
     incidents = len({p.incident_key for p in counted})
     if counted:
         d.say(
-            f"统计期为事发日 {day} 前 {window} 天(自 {since} 起);计入此前已确认的违反本条 "
-            f"{incidents} 次:{_listing(counted, d.facts, True)}。",
+            f"统计期为事发日 {day} 前 {window} 天(自 {since} 起);计入此前经生效处理决定认定的"
+            f"违反本条 {incidents} 次:{_listing(counted, d.facts, True)}。",
             f"Window: {window} days before the incident on {day} (from {since}); counted "
-            f"{incidents} prior confirmed breach(es) of this rule: "
+            f"{incidents} prior decided breach(es) of this rule: "
             f"{_listing(counted, d.facts, False)}.",
         )
         if incidents < len(counted):
@@ -201,11 +219,11 @@ def _explain_priors(
     else:
         d.say(
             f"统计期为事发日 {day} 前 {window} 天(自 {since} 起);"
-            "期内没有此前已确认的违反本条记录。",
+            "期内没有此前经生效处理决定认定的违反本条记录。",
             f"Window: {window} days before the incident on {day} (from {since}); no prior "
-            "confirmed breach of this rule in it.",
+            "decided breach of this rule in it.",
         )
-    for reason in ("too_old", "not_before", "same_case"):
+    for reason in _IGNORED_ZH:
         left = [p for p, r in ignored if r == reason]
         if left:
             d.say(
@@ -325,8 +343,8 @@ def _tips(
         )
     if d.facts.prior_concealments:
         d.suggest_serious(
-            f"此前已有 {d.facts.prior_concealments} 次隐匿小费,本次为再次隐匿",
-            f"{d.facts.prior_concealments} earlier concealment(s): this is a repeat",
+            f"此前已有 {d.facts.prior_concealments} 次隐匿小费经生效处理决定认定,本次为再次隐匿",
+            f"{d.facts.prior_concealments} earlier decided concealment(s): this is a repeat",
         )
     threshold = rule.get("serious_tip_fen")
     if tip is not None and threshold is not None and tip >= threshold:

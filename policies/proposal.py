@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from policies.canonical import canonical_json, digest
@@ -21,18 +22,45 @@ def _amount(value: int | None, name: str) -> None:
         raise ValueError(f"{name} must be a non-negative integer (fen) or None, got {value!r}")
 
 
+class Standing(StrEnum):
+    """Where the decision on an earlier breach stands; only a decided one raises the ladder.
+
+    decided: its case reached a decision that stands (final, executed or closed; an appeal
+    upheld or varied it). pending: its case has no final decision yet. no_case: the finding
+    was confirmed but never put to a case. overturned: the decision was set aside on appeal.
+    withdrawn: the case was dismissed as no breach before any decision.
+    """
+
+    DECIDED = "decided"
+    PENDING = "pending"
+    NO_CASE = "no_case"
+    OVERTURNED = "overturned"
+    WITHDRAWN = "withdrawn"
+
+
 @dataclass(frozen=True)
 class PriorBreach:
-    """A confirmed earlier breach of the same rule by the same staff member."""
+    """An earlier confirmed finding of the same rule by the same staff member, with the
+    standing of the case that judged it. Only a case decides: a finding without a case
+    cannot be decided. A proposal stored before `standing` existed loads its priors with a
+    case as decided (as they were counted then) and those without one as no_case."""
 
     finding_id: int
     case_number: str | None
     rule_code: str
     occurred_at: datetime
     severity: Severity | None = None
+    standing: Standing = Standing.DECIDED
 
     def __post_init__(self) -> None:
         aware(self.occurred_at, "occurred_at")
+        object.__setattr__(self, "standing", Standing(self.standing))
+        if self.case_number is None and self.standing is not Standing.NO_CASE:
+            raise ValueError(
+                f"prior finding {self.finding_id} has no case, so it cannot be {self.standing}"
+            )
+        if self.case_number is not None and self.standing is Standing.NO_CASE:
+            raise ValueError(f"prior finding {self.finding_id} is in case {self.case_number}")
 
     @property
     def incident_key(self) -> str:
@@ -49,6 +77,10 @@ class PriorBreach:
             rule_code=str(data["rule_code"]),
             occurred_at=datetime.fromisoformat(data["occurred_at"]),
             severity=Severity(sev) if sev is not None else None,
+            standing=Standing(
+                data.get("standing")
+                or (Standing.DECIDED if data.get("case_number") else Standing.NO_CASE)
+            ),
         )
 
 

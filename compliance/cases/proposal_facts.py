@@ -12,10 +12,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import exists
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from compliance.cases.models import Case, CaseFinding, CaseStatus
+from compliance.cases.models import Appeal, Case, CaseFinding, CaseStatus
 from compliance.cases.sod import evidence_refs
 from compliance.clock import local_date
 from compliance.damages.models import DamageIncident
@@ -26,7 +27,7 @@ from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy, Timeline
 from compliance.staff.models import StaffWage
 from compliance.tips.models import TipLine
-from policies.proposal import PriorBreach, SanctionFacts
+from policies.proposal import PriorBreach, SanctionFacts, Standing
 from policies.sanction import Severity
 from policies.vocab import EvidenceKind, FeedbackCategory
 
@@ -36,6 +37,10 @@ INCOMPETENCE_RULE = "R10"
 # Feedback categories whose amount is money to restore (R13 solicitation and theft).
 _RESTITUTION_CATEGORIES = (FeedbackCategory.SOLICITATION.value, FeedbackCategory.THEFT.value)
 _EXECUTED = (CaseStatus.EXECUTED.value, CaseStatus.CLOSED.value)
+# A case's decision stands once final (the appeal window passed or the appeal was decided
+# upheld or varied) and stays standing when executed and closed.
+_DECIDED = (CaseStatus.FINAL.value, *_EXECUTED)
+OVERTURNED = "overturned"  # the appeal outcome that sets the decision aside
 # Bound parameters per IN list: far below SQLite's 32,766 and PostgreSQL's 65,535.
 CHUNK = 10_000
 
@@ -58,6 +63,18 @@ class _Prior:
     occurred_at: datetime
     case_number: str | None
     severity: str | None
+    standing: Standing
+
+
+def standing_of(case_number: str | None, status: str | None, overturned: bool) -> Standing:
+    """Where the decision on a finding stands, from its case (if any) and that case's state."""
+    if case_number is None:
+        return Standing.NO_CASE
+    if status in _DECIDED:
+        return Standing.DECIDED
+    if status == CaseStatus.DISMISSED.value:
+        return Standing.OVERTURNED if overturned else Standing.WITHDRAWN
+    return Standing.PENDING
 
 
 def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -94,10 +111,16 @@ def effective_policy(session: Session, case: Case, tz: tzinfo) -> EffectivePolic
 
 def _priors(session: Session, cases: Sequence[Case]) -> dict[int, list[_Prior]]:
     """Per case: confirmed findings of its rule and staff member before the incident, outside
-    the case, with their case number and severity; findings of dismissed cases were no breach.
+    the case, with their case number, severity and standing (the ladder counts only those a
+    case decided, the decision standing; it lists the others as not counted, with why).
     """
-    by_pair: dict[tuple[int, int, str], list[tuple[int, str, datetime, Any, Any, Any]]]
+    by_pair: dict[tuple[int, int, str], list[tuple[int, str, datetime, Any, Any, Any, Any]]]
     by_pair = defaultdict(list)
+    overturned = (
+        exists()
+        .where(col(Appeal.case_id) == col(Case.id), col(Appeal.outcome) == OVERTURNED)
+        .label("overturned")
+    )
     offices = sorted({c.office_id for c in cases})
     rules = sorted({c.rule_code for c in cases})
     for staff_ids in chunks(sorted({c.staff_id for c in cases})):
@@ -111,6 +134,7 @@ def _priors(session: Session, cases: Sequence[Case]) -> dict[int, list[_Prior]]:
                 col(Case.number),
                 col(Case.severity),
                 col(Case.status),
+                overturned,
             )
             .join(CaseFinding, col(CaseFinding.finding_id) == col(Finding.id), isouter=True)
             .join(Case, col(Case.id) == col(CaseFinding.case_id), isouter=True)
@@ -128,13 +152,11 @@ def _priors(session: Session, cases: Sequence[Case]) -> dict[int, list[_Prior]]:
     out: dict[int, list[_Prior]] = {}
     for case in cases:
         out[case.id or 0] = [
-            _Prior(fid, rule, at, number, severity)
-            for fid, rule, at, number, severity, status in by_pair.get(
+            _Prior(fid, rule, at, number, severity, standing_of(number, status, bool(gone)))
+            for fid, rule, at, number, severity, status, gone in by_pair.get(
                 (case.office_id, case.staff_id, case.rule_code), ()
             )
-            if at < case.incident_at
-            and number != case.number
-            and status != CaseStatus.DISMISSED.value
+            if at < case.incident_at and number != case.number
         ]
     return out
 
@@ -300,7 +322,10 @@ def gather_many(
         elif case.rule_code == TIP_RULE:
             grace = eff.params.get("handover_grace_hours", 48)
             concealed = _concealed_tip(case_refs, feedback, lines, grace)
-            prior_concealments = len({p.case_number or f"f{p.finding_id}" for p in mine})
+            # Only a concealment a case decided, the decision standing, makes this a repeat.
+            prior_concealments = len(
+                {p.case_number for p in mine if p.standing is Standing.DECIDED}
+            )
         elif case.rule_code == INCOMPETENCE_RULE:
             prior_steps = executed[cid]
         else:
@@ -323,6 +348,7 @@ def gather_many(
                 rule_code=p.rule_code,
                 occurred_at=p.occurred_at,
                 severity=Severity(p.severity) if p.severity else None,
+                standing=p.standing,
             )
             for p in mine
         )

@@ -8,7 +8,7 @@ import pytest
 
 from policies import registry
 from policies.ladder import LADDER_PARAMETERS, propose, replay
-from policies.proposal import PriorBreach, Proposal, SanctionFacts, to_dict
+from policies.proposal import PriorBreach, Proposal, SanctionFacts, Standing, to_dict
 from policies.sanction import (
     OUTCOME_LABELS_EN,
     OUTCOME_LABELS_ZH,
@@ -151,11 +151,12 @@ def test_rule_parameters_are_accepted_alongside() -> None:
 def test_findings_of_one_case_count_once() -> None:
     a = PriorBreach(1, "BSW-2025-0001", "R06", INCIDENT - timedelta(days=40))
     b = PriorBreach(2, "BSW-2025-0001", "R06", INCIDENT - timedelta(days=39))
-    c = PriorBreach(3, None, "R06", INCIDENT - timedelta(days=20))
+    c = PriorBreach(3, "BSW-2025-0002", "R06", INCIDENT - timedelta(days=20))
     proposal = run("R06", priors=[a, b, c, c])
     assert proposal.breach_ordinal == 3 and proposal.counted == (a, b, c)
     assert "按案件计为 2 次" in "".join(proposal.explanation_zh)
-    assert "发现 #3(2025-05-12)" in "".join(proposal.explanation_zh)
+    assert "BSW-2025-0001(2025-04-22、2025-04-23)" in "".join(proposal.explanation_zh)
+    assert "BSW-2025-0002(2025-05-12)" in "".join(proposal.explanation_zh)
 
 
 def test_this_case_and_later_breaches_are_not_priors() -> None:
@@ -166,6 +167,99 @@ def test_this_case_and_later_breaches_are_not_priors() -> None:
     assert set(proposal.ignored) == {same, later}
     zh = "".join(proposal.explanation_zh)
     assert "属本案" in zh and "不早于本次事发" in zh
+
+
+# --- only decided priors count (issue 11 item 1) ---------------------------------------------
+
+
+def undecided(n: int, standing: Standing, *, code: str = "R03", days: int = 10) -> PriorBreach:
+    number = None if standing is Standing.NO_CASE else f"BSW-2025-{n:04d}"
+    return PriorBreach(n, number, code, INCIDENT - timedelta(days=days * n), standing=standing)
+
+
+def test_two_undecided_priors_leave_the_ladder_at_its_first_step() -> None:
+    """A confirmed finding never put to a case and one whose case is still open: neither was
+    decided, so this is the first breach, a written warning, not a final written warning."""
+    priors = [undecided(1, Standing.NO_CASE), undecided(2, Standing.PENDING)]
+    proposal = run("R03", STANDARD, priors)
+    assert proposal.kinds() == (K.WRITTEN_WARNING,)
+    assert (proposal.breach_ordinal, proposal.ladder_step) == (1, 1)
+    assert proposal.counted == () and set(proposal.ignored) == set(priors)
+    assert "不计入(未立案,仅确认未处理):发现 #1(2025-05-22)。" in proposal.explanation_zh
+    assert "不计入(案件尚未作出生效决定):BSW-2025-0002(2025-05-12)。" in proposal.explanation_zh
+    assert "期内没有此前经生效处理决定认定的违反本条记录" in "".join(proposal.explanation_zh)
+    en = " ".join(proposal.explanation_en)
+    assert "Not counted (confirmed but never decided in a case): finding #1 (2025-05-22)." in en
+    assert "Not counted (its case has no final decision yet): BSW-2025-0002 (2025-05-12)." in en
+    assert "no prior decided breach" in en
+
+
+def test_the_same_priors_decided_raise_the_step() -> None:
+    priors = [prior(1), prior(2)]
+    assert all(p.standing is Standing.DECIDED for p in priors)
+    proposal = run("R03", STANDARD, priors)
+    assert proposal.kinds() == (K.FINAL_WRITTEN_WARNING,) and proposal.breach_ordinal == 3
+    zh = "".join(proposal.explanation_zh)
+    assert "计入此前经生效处理决定认定的违反本条 2 次" in zh
+    assert "BSW-2025-0002(2025-05-12)、BSW-2025-0001(2025-05-22)" in zh
+    assert "counted 2 prior decided breach(es)" in " ".join(proposal.explanation_en)
+
+
+def test_four_undecided_priors_never_propose_dismissal() -> None:
+    priors = [undecided(n, Standing.PENDING) for n in (1, 2, 3, 4)]
+    for severity in (MINOR, STANDARD, SERIOUS):
+        proposal = run("R02", severity, [replace(p, rule_code="R02") for p in priors])
+        assert K.DISMISSAL not in proposal.kinds() and proposal.breach_ordinal == 1
+        assert proposal.legal_risks == ()
+
+
+def test_overturned_and_withdrawn_priors_are_ignored_with_why() -> None:
+    gone = undecided(1, Standing.OVERTURNED)
+    withdrawn = undecided(2, Standing.WITHDRAWN)
+    kept = prior(3)
+    proposal = run("R05", STANDARD, [replace(p, rule_code="R05") for p in (gone, withdrawn, kept)])
+    assert [p.finding_id for p in proposal.counted] == [3] and proposal.breach_ordinal == 2
+    assert "不计入(申诉后撤销):BSW-2025-0001(2025-05-22)。" in proposal.explanation_zh
+    assert "不计入(案件已撤销,不构成违规):BSW-2025-0002(2025-05-12)。" in proposal.explanation_zh
+    en = " ".join(proposal.explanation_en)
+    assert "Not counted (overturned on appeal): BSW-2025-0001" in en
+    assert "Not counted (its case was dismissed as no breach): BSW-2025-0002" in en
+
+
+def test_an_undecided_prior_out_of_the_window_says_it_was_not_decided() -> None:
+    old = undecided(1, Standing.PENDING, days=400)
+    proposal = run("R03", priors=[old])
+    assert proposal.ignored == (old,)
+    assert "不计入(案件尚未作出生效决定):BSW-2025-0001(2024-04-27)。" in proposal.explanation_zh
+
+
+def test_a_prior_without_a_case_cannot_claim_a_decision() -> None:
+    with pytest.raises(ValueError, match="no case"):
+        PriorBreach(1, None, "R03", INCIDENT - timedelta(days=3))
+    with pytest.raises(ValueError, match="no case"):
+        PriorBreach(1, None, "R03", INCIDENT, standing=Standing.PENDING)
+    with pytest.raises(ValueError, match="is in case"):
+        PriorBreach(1, "BSW-2025-0001", "R03", INCIDENT, standing=Standing.NO_CASE)
+    with pytest.raises(ValueError):
+        PriorBreach(1, "BSW-2025-0001", "R03", INCIDENT, standing="maybe")  # type: ignore[arg-type]
+
+
+def test_standing_round_trips_and_old_stored_priors_load() -> None:
+    priors = [undecided(1, Standing.NO_CASE), undecided(2, Standing.OVERTURNED), prior(3)]
+    proposal = run("R03", SERIOUS, priors)
+    stored = proposal.to_dict()
+    assert {p["standing"] for p in stored["ignored"]} == {"no_case", "overturned"}
+    assert Proposal.from_dict(stored) == proposal
+    assert replay(registry.get("R03"), stored) == proposal
+    # A proposal stored before priors had a standing: those with a case were counted then.
+    for p in stored["counted"] + stored["ignored"]:
+        del p["standing"]
+    old = Proposal.from_dict(stored)
+    assert {p.finding_id: p.standing for p in old.ignored} == {
+        1: Standing.NO_CASE,
+        2: Standing.DECIDED,
+    }
+    assert [p.standing for p in old.counted] == [Standing.DECIDED]
 
 
 def test_a_prior_of_another_rule_is_a_caller_error() -> None:
