@@ -63,6 +63,9 @@ class VisitFact:
     overtime_id: int | None = None
     overtime_approved_at: datetime | None = None
     overtime_approved_by_director: bool = False
+    # The office-local day the order was opened (requested_at's day), which R04's 当日完成
+    # counts from; work_date moves to the day of arrival. None: derived from requested_at.
+    opened_date: date | None = None
 
 
 @dataclass(frozen=True)

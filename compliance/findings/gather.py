@@ -9,7 +9,7 @@ year of 2,000 staff (over a million punches) stays a few queries and little memo
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, select
+from sqlalchemy import Select, Subquery, and_, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -142,7 +142,14 @@ def _field_days(visits: tuple[VisitFact, ...], punches: dict[Any, Any]) -> tuple
     return tuple(out)
 
 
-def _visits(session: Session, office_id: int, start: date, end: date) -> tuple[VisitFact, ...]:
+# R04 judges a work order by the day it was opened: an order opened in the period but first
+# visited after it has a later work_date and is read too (up to this many days later).
+OPENED_LOOKAHEAD_DAYS = 62
+
+
+def _visits(
+    session: Session, office_id: int, start: date, end: date, tz: tzinfo
+) -> tuple[VisitFact, ...]:
     v, rs, ot = Visit, RosterShift, OvertimeRequest
     approved = and_(
         col(ot.visit_id) == col(v.id), col(ot.decision) == OvertimeDecision.APPROVED.value
@@ -170,7 +177,15 @@ def _visits(session: Session, office_id: int, start: date, end: date) -> tuple[V
         )
         .outerjoin(ot, approved)
         .outerjoin(User, col(User.id) == col(ot.decided_by))
-        .where(col(v.office_id) == office_id, col(v.work_date) >= start, col(v.work_date) <= end)
+        .where(
+            col(v.office_id) == office_id,
+            col(v.work_date) >= start,
+            col(v.work_date) <= end + timedelta(days=OPENED_LOOKAHEAD_DAYS),
+            or_(
+                col(v.work_date) <= end,
+                col(v.requested_at) < datetime.combine(end + timedelta(days=1), time(), tz),
+            ),
+        )
     )
     # Rows unpacked as tuples: named attribute access on 50,000 rows costs more than the query.
     return tuple(
@@ -190,6 +205,7 @@ def _visits(session: Session, office_id: int, start: date, end: date) -> tuple[V
             overtime_id=ot_id,
             overtime_approved_at=decided_at,
             overtime_approved_by_director=bool(is_director),
+            opened_date=requested_at.astimezone(tz).date(),
         )
         for (
             vid, staff_id, unit_id, work_date, requested_at, arrived_at, done_at, left_at,
@@ -244,9 +260,12 @@ def gather(
     start_utc = datetime.combine(start, time(), tz)
     end_utc = datetime.combine(end + timedelta(days=1), time(), tz)
     # Field days are built from the visits (first job, its shift), so one scan serves both.
-    visits = _visits(session, office_id, start, end) if needs & {"visits", "field_days"} else ()
+    visits = _visits(session, office_id, start, end, tz) if needs & {"visits", "field_days"} else ()
     field_days = (
-        _field_days(visits, _field_day_punches(session, office_id, start, end))
+        _field_days(
+            tuple(v for v in visits if v.work_date <= end),
+            _field_day_punches(session, office_id, start, end),
+        )
         if "field_days" in needs
         else ()
     )

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Mapping
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from policies.base import (
     ChecklistItem,
@@ -21,16 +22,33 @@ from policies.vocab import EvidenceKind, FeedbackChannel, Satisfaction
 CODE = "R04"
 
 
+# The office zone, used only when the caller gave no opened_date (facts built by hand).
+OFFICE_TZ = ZoneInfo("Asia/Shanghai")
+
+
 def local_as_of_date(bundle: FactBundle) -> date:
     """The office-local date of the run, falling back to the UTC date of as_of."""
     return bundle.as_of_date if bundle.as_of_date is not None else bundle.as_of.date()
 
 
+def opened_on(visit: VisitFact) -> date:
+    """The office-local day the work order was opened (《服务工作单》 issued).
+
+    The rulebook's 上门服务 clause limits a work order to 当日完成: the day counts from the
+    opening, not from the first arrival, so an order opened one evening and first visited the
+    next morning is already a day late when it is done.
+    """
+    if visit.opened_date is not None:
+        return visit.opened_date
+    return visit.requested_at.astimezone(OFFICE_TZ).date()
+
+
 def judge_same_day(visit: VisitFact, today: date) -> Outcome:
-    """A work order breaches if completed after its work date, or still open after it."""
+    """Breach if done after the day it was opened, or still open once that day is over."""
+    opened = opened_on(visit)
     if visit.done_date is not None:
-        return Outcome.BREACH if visit.done_date > visit.work_date else Outcome.PASS
-    return Outcome.BREACH if visit.work_date < today else Outcome.NOT_APPLICABLE
+        return Outcome.BREACH if visit.done_date > opened else Outcome.PASS
+    return Outcome.BREACH if opened < today else Outcome.NOT_APPLICABLE
 
 
 def _run_same_day(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
@@ -38,20 +56,23 @@ def _run_same_day(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
     for visit in bundle.visits:
         if judge_same_day(visit, today) is not Outcome.BREACH:
             continue
-        due = visit.work_date.isoformat()
+        due = opened_on(visit).isoformat()
         if visit.done_date is not None:
-            days = (visit.done_date - visit.work_date).days
+            days = (visit.done_date - opened_on(visit)).days
             zh = (
-                f"工单 #{visit.id} 应于 {due} 完成,到 {visit.done_date.isoformat()} 才完成,"
-                f"晚了 {days} 天,没有当天完成。"
+                f"工单 #{visit.id} 于 {due} 开单,应当日完成,到 {visit.done_date.isoformat()} "
+                f"才完成,晚了 {days} 天,没有当天完成。"
             )
             en = (
-                f"Visit #{visit.id} was due on {due} but completed on "
+                f"Visit #{visit.id} was opened on {due} and due that day but completed on "
                 f"{visit.done_date.isoformat()}, {days} day(s) late, not the same day."
             )
         else:
-            zh = f"工单 #{visit.id} 应于 {due} 完成,截至 {today.isoformat()} 仍未完成。"
-            en = f"Visit #{visit.id} was due on {due} and was still open on {today.isoformat()}."
+            zh = f"工单 #{visit.id} 于 {due} 开单,应当日完成,截至 {today.isoformat()} 仍未完成。"
+            en = (
+                f"Visit #{visit.id} was opened on {due} and due that day, and was still open "
+                f"on {today.isoformat()}."
+            )
         yield breach(
             explanation_zh=zh,
             explanation_en=en,
@@ -59,7 +80,7 @@ def _run_same_day(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
             staff_id=visit.staff_id,
             occurred_at=visit.requested_at,
             dedupe_key=f"visit:{visit.id}",
-            inputs={"visit": visit, "as_of_date": today},
+            inputs={"visit": visit, "opened_date": opened_on(visit), "as_of_date": today},
         )
 
 
@@ -118,8 +139,8 @@ POLICY = Policy(
         Detector(
             key="not_same_day",
             rule_code=CODE,
-            description_zh="工单没有当天完成",
-            description_en="A work order not completed on its work date",
+            description_zh="工单没有在开单当日完成",
+            description_en="A work order not completed on the day it was opened",
             needs=frozenset({"visits"}),
             params=(),
             run=_run_same_day,
