@@ -34,7 +34,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 # Dependencies that do no I/O are coroutines: FastAPI runs a plain function on a worker
 # thread, one hop per dependency per request, and under load those hops cost more than the
-# work. Those that query the database stay plain functions, off the event loop.
+# work. Every database call runs on a worker thread, never on the event loop.
 
 
 async def get_auth_settings(request: Request) -> AuthSettings:
@@ -58,7 +58,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     safe = request.method in SAFE_METHODS
     engine = request.app.state.read_engine if safe else request.app.state.engine
     # Making a session touches no database, so it needs no worker thread; closing it gives
-    # its connection back (a rollback: I/O), so that does.
+    # its connection back (a rollback: I/O), so that runs on a worker thread. Nothing that
+    # may touch the pool runs on the event loop: a loop waiting for a pooled connection
+    # cannot run the very requests that would give one back (a 30 s stall, then 500s).
     session = Session(engine, expire_on_commit=False)
     failed = False
     try:
@@ -67,11 +69,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         failed = True
         raise
     finally:
-        if safe:  # ending a read-only transaction takes no lock: no thread needed
-            _end(session, failed=failed)
-        else:
-            with anyio.CancelScope(shield=True):  # a dropped connection must still close it
-                await run_in_threadpool(_end, session, failed=failed)
+        with anyio.CancelScope(shield=True):  # a dropped connection must still close it
+            await run_in_threadpool(_end, session, failed=failed)
 
 
 def _end(session: Session, *, failed: bool) -> None:
@@ -113,11 +112,9 @@ async def authenticate(request: Request, session: Session) -> Principal | None:
     if is_api(request):
         token = bearer_token(request)
         if token and request.method in SAFE_METHODS:
-            # On a read-only session the look-up is one indexed read that cannot wait on a
-            # lock (WAL readers never do), so it runs here on the event loop: handing it to a
-            # worker thread cost more than the query. Recording the token's use writes, and
-            # a write may wait for the lock, which must never stall the loop: a thread.
-            use = auth.find_token(session, clock, token)
+            # The look-up reads (a pooled connection: a worker thread, never the loop).
+            # Recording the token's use writes, once per burst.
+            use = await run_in_threadpool(auth.find_token, session, clock, token)
             if use is not None:
                 if use.stale and use.token_id not in _TOUCHING:
                     await _record_use(session, clock, use.token_id)
@@ -141,13 +138,16 @@ _TOUCHING: set[int] = set()
 async def _record_use(session: Session, clock: Clock, token_id: int) -> None:
     _TOUCHING.add(token_id)
     try:
-        # Hand the read transaction's connection back first: a coroutine must not hold one
-        # of the pool's connections while it waits, or a burst of them could take them all
-        # and leave the event loop itself waiting for one.
-        end_read(session)
-        await run_in_threadpool(auth.touch_token, session, clock, token_id)
+        await run_in_threadpool(_touch, session, clock, token_id)
     finally:
         _TOUCHING.discard(token_id)
+
+
+def _touch(session: Session, clock: Clock, token_id: int) -> None:
+    # Hand the read transaction's connection back first: a request must not hold one of the
+    # pool's connections while it waits for the write lock.
+    end_read(session)
+    auth.touch_token(session, clock, token_id)
 
 
 async def maybe_principal(request: Request, session: SessionDep) -> Principal | None:
