@@ -90,13 +90,14 @@ def store_decisions(
     return [r["dedupe_key"] for r in rows], len(seen)
 
 
-def raise_from_spot_check(
+def decide_spot_check_items(
     ctx: Ctx, spot_check: SpotCheck, items: Sequence[SpotCheckItem]
-) -> list[Finding]:
-    """Turn every failed checklist item into a finding at once (same transaction)."""
+) -> list[tuple[Decision, list[str]]]:
+    """Judge every checklist answer under the version in force that day and store a finding
+    for each failed one not stored before; each decision with the keys it newly stored."""
     assert spot_check.id is not None
     versions = policy_params.timeline(ctx.session, ctx.actor.office_id)
-    keys: list[str] = []
+    out: list[tuple[Decision, list[str]]] = []
     for item in items:
         policy, _ = registry.find_item(item.item_key)
         eff = policy_params.pick(versions[policy.code], spot_check.work_date)
@@ -112,7 +113,15 @@ def raise_from_spot_check(
         )
         decision = policy.check_item(answer, eff.params)
         new, _ = store_decisions(ctx, [decision], eff, FindingSource.SPOT_CHECK)
-        keys.extend(new)
+        out.append((decision, new))
+    return out
+
+
+def raise_from_spot_check(
+    ctx: Ctx, spot_check: SpotCheck, items: Sequence[SpotCheckItem]
+) -> list[Finding]:
+    """Turn every failed checklist item into a finding at once (same transaction)."""
+    keys = [k for _, new in decide_spot_check_items(ctx, spot_check, items) for k in new]
     if not keys:
         return []
     return list(
@@ -123,6 +132,20 @@ def raise_from_spot_check(
             )
         ).scalars()
     )
+
+
+def finding_ids(ctx: Ctx, rule_code: str, keys: Sequence[str]) -> dict[str, int]:
+    """The ids of the office's findings of one rule by dedupe key (those that exist)."""
+    if not keys:
+        return {}
+    rows = ctx.session.execute(
+        select(col(Finding.dedupe_key), col(Finding.id)).where(
+            col(Finding.office_id) == ctx.actor.office_id,
+            col(Finding.rule_code) == rule_code,
+            col(Finding.dedupe_key).in_(list(keys)),
+        )
+    )
+    return {key: id_ for key, id_ in rows}
 
 
 _EVIDENCE_TABLES: dict[EvidenceKind, type[SQLModel]] = {

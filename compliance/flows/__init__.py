@@ -1,0 +1,1 @@
+"""Use cases that span domains: a record saved and judged at once, the nightly run."""
