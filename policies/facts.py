@@ -78,6 +78,9 @@ class TipLineFact:
     amount_fen: int
     received_at: datetime
     handed_over_at: datetime | None
+    # The resident's tip report (feedback) this line settles, when the cashier linked it at
+    # handover; R12 then matches the two directly instead of by time and amount.
+    feedback_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -24,3 +24,5 @@ class Feedback(SQLModel, table=True):
     received_at: datetime = utc_field()
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)
+    # The damage incident a "damage" feedback opened for valuation (R11).
+    damage_id: int | None = fk("damage_incident.id", nullable=True)

@@ -220,12 +220,20 @@ def _tip_lines(
     t = TipLine
     stmt = select(
         col(t.id), col(t.staff_id), col(t.unit_id), col(t.amount_fen), col(t.received_at),
-        col(t.handed_over_at),
+        col(t.handed_over_at), col(t.feedback_id),
     ).where(
         col(t.office_id) == office_id, col(t.received_at) >= start, col(t.received_at) <= end
     )  # fmt: skip
     return tuple(
-        TipLineFact(r.id, r.staff_id, r.unit_id, r.amount_fen, r.received_at, r.handed_over_at)
+        TipLineFact(
+            r.id,
+            r.staff_id,
+            r.unit_id,
+            r.amount_fen,
+            r.received_at,
+            r.handed_over_at,
+            feedback_id=r.feedback_id,
+        )
         for r in session.execute(stmt)
     )
 

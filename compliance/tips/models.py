@@ -25,5 +25,8 @@ class TipLine(SQLModel, table=True):
     receipt_no: str | None = Field(default=None, max_length=32)
     cashier_id: int | None = fk("user.id", nullable=True, index=False)
     countersigned_by: int | None = fk("user.id", nullable=True, index=False)
+    # The resident's tip report this handover settles, when the cashier names it (R12 then
+    # matches them directly, one line to one report).
+    feedback_id: int | None = fk("feedback.id", nullable=True)
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)

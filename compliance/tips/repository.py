@@ -8,6 +8,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from compliance.feedback.models import Feedback
 from compliance.offices.models import Office
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff
@@ -29,6 +30,7 @@ def claim_handover(
     handed_over_at: datetime,
     cashier_id: int,
     countersigned_by: int,
+    feedback_id: int | None = None,
 ) -> bool:
     """Mark the tip handed over unless someone already did; True if this call won."""
     # No session sync: it would mark a stale in-memory tip handed over even when this lost.
@@ -39,6 +41,7 @@ def claim_handover(
             handed_over_at=handed_over_at,
             cashier_id=cashier_id,
             countersigned_by=countersigned_by,
+            feedback_id=feedback_id,
         )
         .execution_options(synchronize_session=False)
     )
@@ -53,6 +56,15 @@ def set_receipt_no(session: Session, tip_id: int, receipt_no: str) -> None:
         .values(receipt_no=receipt_no)
         .execution_options(synchronize_session=False)
     )
+
+
+def tip_report_in_office(session: Session, office_id: int, feedback_id: int) -> Feedback | None:
+    """A resident's feedback of the office, or None."""
+    return session.exec(
+        select(Feedback).where(
+            col(Feedback.id) == feedback_id, col(Feedback.office_id) == office_id
+        )
+    ).one_or_none()
 
 
 def active_user_in_office(session: Session, office_id: int, user_id: int) -> User | None:

@@ -23,12 +23,17 @@ class TipDeclare(BaseModel):
 
 
 class HandOver(BaseModel):
-    """The cashier receiving a declared tip, with a countersignature."""
+    """The cashier receiving a declared tip, with a countersignature.
+
+    feedback_id names the resident's tip report this handover settles, when there is one:
+    R12 then matches this line to that report and to no other.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     countersigned_by: RecordId
     handed_over_at: AwareDatetime
+    feedback_id: RecordId | None = None
 
 
 class TipWithHandover(TipDeclare):
@@ -36,6 +41,7 @@ class TipWithHandover(TipDeclare):
 
     countersigned_by: RecordId
     handed_over_at: AwareDatetime
+    feedback_id: RecordId | None = None
 
     @model_validator(mode="after")
     def _order(self) -> "TipWithHandover":
@@ -75,6 +81,7 @@ class TipRead(BaseModel):
     receipt_no: str | None
     cashier_id: int | None
     countersigned_by: int | None
+    feedback_id: int | None = None
 
 
 class TipLedgerRow(TipRead):

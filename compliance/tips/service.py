@@ -24,6 +24,7 @@ from compliance.tips.schemas import (
 )
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
+from policies.vocab import FeedbackCategory
 
 
 def _own_only(ctx: Ctx, staff_id: int) -> None:
@@ -60,6 +61,21 @@ def _insert(ctx: Ctx, body: TipDeclare) -> TipLine:
     return row
 
 
+def _check_report(ctx: Ctx, staff_id: int, unit_id: int, feedback_id: int) -> None:
+    """The handover may name only a tip report about the same staff member (and unit)."""
+    report = repo.tip_report_in_office(ctx.session, ctx.actor.office_id, feedback_id)
+    if report is None:
+        raise ValidationFailed.one("feedback_id", f"unknown feedback {feedback_id}")
+    if report.category != FeedbackCategory.TIP_REPORTED.value:
+        raise ValidationFailed.one("feedback_id", f"feedback {feedback_id} is not a tip report")
+    if report.staff_id != staff_id:
+        raise ValidationFailed.one(
+            "feedback_id", f"feedback {feedback_id} is about another staff member"
+        )
+    if report.unit_id is not None and report.unit_id != unit_id:
+        raise ValidationFailed.one("feedback_id", f"feedback {feedback_id} is about another unit")
+
+
 def _check_handover(ctx: Ctx, received_at: datetime, body: HandOver) -> None:
     not_in_future("handed_over_at", body.handed_over_at, ctx.now())
     if body.handed_over_at < received_at:
@@ -84,6 +100,7 @@ def _apply_handover(ctx: Ctx, tip: TipLine, body: HandOver) -> None:
         handed_over_at=body.handed_over_at,
         cashier_id=ctx.actor.user_id,
         countersigned_by=body.countersigned_by,
+        feedback_id=body.feedback_id,
     )
     if not won:
         raise Conflict(f"tip {tip_id} was handed over by someone else just now")
@@ -111,17 +128,29 @@ def declare_tip(ctx: Ctx, data: TipDeclare | dict[str, Any]) -> TipRead:
 
 
 def hand_over(
-    ctx: Ctx, tip_id: int, countersigned_by: int, handed_over_at: datetime | str
+    ctx: Ctx,
+    tip_id: int,
+    countersigned_by: int,
+    handed_over_at: datetime | str,
+    feedback_id: int | str | None = None,
 ) -> TipRead:
-    """Record a declared tip handed over to the cashier and issue a gap-free receipt number."""
+    """Record a declared tip handed over to the cashier and issue a gap-free receipt number.
+
+    feedback_id, when given, links the handover to the resident's tip report it settles.
+    """
     ctx.require(Role.CASHIER)
-    body = parse(HandOver, {"countersigned_by": countersigned_by, "handed_over_at": handed_over_at})
+    raw: dict[str, Any] = {"countersigned_by": countersigned_by, "handed_over_at": handed_over_at}
+    if feedback_id not in (None, ""):
+        raw["feedback_id"] = feedback_id
+    body = parse(HandOver, raw)
     tip = repo.get_in_office(ctx.session, ctx.actor.office_id, tip_id)
     if tip is None:
         raise NotFound(f"tip {tip_id} not found")
     if tip.handed_over_at is not None:
         raise Conflict(f"tip {tip_id} was already handed over (receipt {tip.receipt_no})")
     _check_handover(ctx, tip.received_at, body)
+    if body.feedback_id is not None:
+        _check_report(ctx, tip.staff_id, tip.unit_id, body.feedback_id)
     _apply_handover(ctx, tip, body)
     ctx.session.commit()
     return TipRead.model_validate(tip)
@@ -135,6 +164,8 @@ def record_tip_with_handover(ctx: Ctx, data: TipWithHandover | dict[str, Any]) -
     # Check everything before writing anything, so a bad handover leaves no declared line.
     _check_declare(ctx, body)
     _check_handover(ctx, body.received_at, handover)
+    if handover.feedback_id is not None:
+        _check_report(ctx, body.staff_id, body.unit_id, handover.feedback_id)
     row = _insert(ctx, body)
     _apply_handover(ctx, row, handover)
     ctx.session.commit()

@@ -2,9 +2,10 @@
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from policies.base import (
     Decision,
@@ -25,9 +26,13 @@ from policies.vocab import EvidenceKind, FeedbackCategory
 CODE = "R12"
 
 
+# Only for showing a declared tip's receipt time in the office's own clock.
+OFFICE_TZ = ZoneInfo("Asia/Shanghai")
+
+
 @dataclass(frozen=True)
 class TipCheck:
-    """How a reported tip compares with the staff member's handovers."""
+    """How a reported tip compares with the handovers matched to it."""
 
     outcome: Outcome
     handed_fen: int
@@ -65,18 +70,74 @@ def _sorted(lines: list[TipLineFact]) -> tuple[list[datetime], list[TipLineFact]
     return [line.received_at for line in ordered], ordered
 
 
-def judge_tip(report: FeedbackFact, index: TipIndex, as_of: datetime, grace_hours: int) -> TipCheck:
-    """Compare a reported tip with the handovers made within the grace period after it."""
+def _reports(feedback: Iterable[FeedbackFact]) -> tuple[list[FeedbackFact], list[FeedbackFact]]:
+    """Tip reports in the order the tips were given, and any that cannot be placed in time."""
+    tips = [fb for fb in feedback if fb.category is FeedbackCategory.TIP_REPORTED]
+    good = [fb for fb in tips if isinstance(fb.occurred_at, datetime)]
+    broken = [fb for fb in tips if not isinstance(fb.occurred_at, datetime)]
+    return sorted(good, key=lambda fb: (fb.occurred_at, fb.id)), broken
+
+
+def match_tips(
+    reports: Sequence[FeedbackFact], lines: Sequence[TipLineFact], grace_hours: int
+) -> dict[int, tuple[TipLineFact, ...]]:
+    """Match every declared tip line to at most ONE resident report (report id -> its lines).
+
+    One ¥100 line never settles two ¥100 reports. The matching is deterministic:
+
+    1. A line the cashier linked to a report at handover (``feedback_id``) belongs to that
+       report, and to no other.
+    2. The other lines go to the reports in the order the tips were given (occurred_at, id).
+       A report takes lines of the same staff member (and unit, when the report names one)
+       received within the grace period either side of it, not yet taken by an earlier
+       report: a line of exactly the amount still owed if there is one (the earliest such),
+       otherwise the earliest line, until the amount is covered. A report without an amount
+       takes one line.
+
+    A line matched to a report is judged through that report; an unmatched line is judged on
+    its own (declared but not handed over in time).
+    """
     grace = timedelta(hours=grace_hours)
-    deadline = report.occurred_at + grace
-    candidates = index.between(
-        report.staff_id, report.unit_id, report.occurred_at - grace, deadline
-    )
-    in_time = [
-        c for c in candidates if c.handed_over_at is not None and c.handed_over_at <= deadline
-    ]
+    ids = {r.id for r in reports}
+    taken: dict[int, list[TipLineFact]] = {r.id: [] for r in reports}
+    used: set[int] = set()
+    for line in sorted(lines, key=lambda line: (line.received_at, line.id)):
+        if line.feedback_id is not None and line.feedback_id in ids:
+            taken[line.feedback_id].append(line)
+            used.add(line.id)
+    index = TipIndex([line for line in lines if line.id not in used and line.feedback_id is None])
+    for report in reports:
+        mine = taken[report.id]
+        window = index.between(
+            report.staff_id,
+            report.unit_id,
+            report.occurred_at - grace,
+            report.occurred_at + grace,
+        )
+        free = [line for line in window if line.id not in used]
+        if report.amount_fen is None:
+            if not mine and free:
+                mine.append(free[0])
+                used.add(free[0].id)
+            continue
+        owed = report.amount_fen - sum(line.amount_fen for line in mine)
+        while owed > 0 and free:
+            pick = next((line for line in free if line.amount_fen == owed), free[0])
+            free.remove(pick)
+            mine.append(pick)
+            used.add(pick.id)
+            owed -= pick.amount_fen
+    return {rid: tuple(v) for rid, v in taken.items()}
+
+
+def judge_tip(
+    report: FeedbackFact, matched: Sequence[TipLineFact], as_of: datetime, grace_hours: int
+) -> TipCheck:
+    """Compare a reported tip with the lines matched to it, handed over within the grace."""
+    deadline = report.occurred_at + timedelta(hours=grace_hours)
+    in_time = [c for c in matched if c.handed_over_at is not None and c.handed_over_at <= deadline]
     late = sorted(
-        (c for c in candidates if c.handed_over_at is not None and c.handed_over_at > deadline),
+        (c for c in matched if c.handed_over_at is not None and c.handed_over_at > deadline),
         key=lambda c: (c.handed_over_at, c.id),
     )
     handed = sum(c.amount_fen for c in in_time)
@@ -88,7 +149,15 @@ def judge_tip(report: FeedbackFact, index: TipIndex, as_of: datetime, grace_hour
     else:
         outcome = Outcome.BREACH
     concealed = None if report.amount_fen is None else max(report.amount_fen - handed, 0)
-    return TipCheck(outcome, handed, concealed, candidates, late[0] if late else None)
+    return TipCheck(outcome, handed, concealed, tuple(matched), late[0] if late else None)
+
+
+def judge_line(line: TipLineFact, as_of: datetime, grace_hours: int) -> Outcome:
+    """A declared tip must reach the cashier within the grace period after it was received."""
+    deadline = line.received_at + timedelta(hours=grace_hours)
+    if line.handed_over_at is not None:
+        return Outcome.PASS if line.handed_over_at <= deadline else Outcome.BREACH
+    return Outcome.NOT_APPLICABLE if as_of < deadline else Outcome.BREACH
 
 
 def _explain(report: FeedbackFact, check: TipCheck, grace_hours: int) -> tuple[str, str]:
@@ -132,11 +201,10 @@ def _explain(report: FeedbackFact, check: TipCheck, grace_hours: int) -> tuple[s
 def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
     grace_hours = params["handover_grace_hours"]
     serious_fen = params["serious_tip_fen"]
-    index = TipIndex(bundle.tip_lines)
-    for report in bundle.feedback:
-        if report.category is not FeedbackCategory.TIP_REPORTED:
-            continue
-        check = judge_tip(report, index, bundle.as_of, grace_hours)
+    reports, broken = _reports(bundle.feedback)
+    matches = match_tips(reports, bundle.tip_lines, grace_hours)
+    for report in reports:
+        check = judge_tip(report, matches[report.id], bundle.as_of, grace_hours)
         if check.outcome is not Outcome.BREACH:
             continue
         zh, en = _explain(report, check, grace_hours)
@@ -159,6 +227,57 @@ def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
                 if check.concealed_fen is not None
                 else {"handed_fen": check.handed_fen}
             ),
+        )
+    if broken:  # judged after the good ones, so one bad record hides nothing else
+        raise ValueError(f"tip report(s) without a time: {', '.join(f'#{b.id}' for b in broken)}")
+
+
+def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
+    grace_hours = params["handover_grace_hours"]
+    serious_fen = params["serious_tip_fen"]
+    matches = match_tips(_reports(bundle.feedback)[0], bundle.tip_lines, grace_hours)
+    matched = {line.id for lines in matches.values() for line in lines}
+    for line in sorted(bundle.tip_lines, key=lambda line: (line.received_at, line.id)):
+        if line.id in matched or judge_line(line, bundle.as_of, grace_hours) is not Outcome.BREACH:
+            continue
+        received = line.received_at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
+        head_zh = (
+            f"该员工登记于 {received} 收到住户小费 {yuan(line.amount_fen)}(小费登记 #{line.id})"
+        )
+        head_en = (
+            f"The staff member declared a tip of {yuan(line.amount_fen)} received at "
+            f"{received} (tip line #{line.id})"
+        )
+        if line.handed_over_at is None:
+            zh = f"{head_zh},{grace_hours} 小时内没有上交管理处。"
+            en = f"{head_en}; it was not handed over to the office within {grace_hours} h."
+            serious = line.amount_fen >= serious_fen
+        else:
+            after = line.handed_over_at - line.received_at
+            zh = f"{head_zh},收到后 {duration_zh(after)}才上交,超过 {grace_hours} 小时的期限。"
+            en = (
+                f"{head_en}; it was handed over {duration_en(after)} after it was received, "
+                f"past the {grace_hours} h allowed."
+            )
+            serious = False  # handed over in full, only late
+        if serious:
+            zh = zh[:-1] + f";金额不低于 {yuan(serious_fen)},建议按情节严重处理。"
+            en = en[:-1] + f"; at least {yuan(serious_fen)}: suggested serious."
+        late_seconds = (
+            {"late_seconds": int((line.handed_over_at - line.received_at).total_seconds())}
+            if line.handed_over_at is not None
+            else {}
+        )
+        yield breach(
+            explanation_zh=zh,
+            explanation_en=en,
+            evidence=[EvidenceRef(EvidenceKind.TIP_LINE, line.id)],
+            staff_id=line.staff_id,
+            occurred_at=line.received_at,
+            dedupe_key=f"tip_line:{line.id}",
+            inputs=line,
+            severity=Severity.SERIOUS if serious else Severity.STANDARD,
+            observed={"amount_fen": line.amount_fen, **late_seconds},
         )
 
 
@@ -210,6 +329,15 @@ POLICY = Policy(
             needs=frozenset({"feedback", "tip_lines"}),
             params=("handover_grace_hours", "serious_tip_fen"),
             run=_run,
+        ),
+        Detector(
+            key="declared_tip_not_handed_over",
+            rule_code=CODE,
+            description_zh="员工登记收到的小费没有在期限内上交管理处",
+            description_en="A tip the staff member declared was not handed over in time",
+            needs=frozenset({"feedback", "tip_lines"}),
+            params=("handover_grace_hours", "serious_tip_fen"),
+            run=_run_declared,
         ),
     ),
     sanction=RESTITUTION_PLUS_WAGE_WITHHOLDING,

@@ -2,12 +2,14 @@
 
 import random
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from policies import registry
 from policies.base import EvidenceRef, Outcome, Severity
+from policies.conduct.r12_tips import judge_line, match_tips
 from policies.facts import FeedbackFact
 from policies.vocab import EvidenceKind, FeedbackCategory
 
@@ -174,3 +176,123 @@ def test_five_thousand_tips_and_twenty_thousand_reports_run_quickly() -> None:
     assert time.perf_counter() - started < 5
     assert decisions
     assert all(d.outcome is Outcome.BREACH for d in decisions)
+
+
+# 十二、…收下的小费一律上交管理处,私自收起小费隐匿不上交者… — every declared tip reaches the
+# office, and one handover settles one report only.
+H = timedelta(hours=1)
+
+
+def test_one_handover_cannot_cover_two_reports() -> None:
+    reports = [reported(1, amount=10_000), reported(2, amount=10_000, at=T0 + 3 * H)]
+    lines = [tip(9, amount_fen=10_000)]
+    [decision] = R12.detect(bundle(feedback=reports, tip_lines=lines, as_of=LATER))
+    assert decision.dedupe_key == "feedback:2"
+    assert decision.evidence == (EvidenceRef(EvidenceKind.FEEDBACK, 2),)
+    assert decision.observed == {"concealed_fen": 10_000, "handed_fen": 0}
+
+
+def test_two_handovers_settle_two_reports() -> None:
+    reports = [reported(1, amount=10_000), reported(2, amount=10_000, at=T0 + 3 * H)]
+    lines = [tip(9, amount_fen=10_000), tip(10, amount_fen=10_000, received_at=T0 + 3 * H)]
+    assert R12.detect(bundle(feedback=reports, tip_lines=lines, as_of=LATER)) == []
+
+
+def test_a_report_without_amount_takes_one_handover_only() -> None:
+    reports = [reported(1), reported(2, at=T0 + H)]
+    [decision] = R12.detect(bundle(feedback=reports, tip_lines=[tip(9)], as_of=LATER))
+    assert decision.dedupe_key == "feedback:2"
+
+
+def test_an_explicit_link_wins_over_time_order() -> None:
+    # The cashier linked the handover to report 2: report 1, though earlier, is not settled.
+    reports = [reported(1, amount=10_000), reported(2, amount=10_000, at=T0 + H)]
+    lines = [replace(tip(9, amount_fen=10_000), feedback_id=2)]
+    [decision] = R12.detect(bundle(feedback=reports, tip_lines=lines, as_of=LATER))
+    assert decision.dedupe_key == "feedback:1"
+
+
+def test_an_exact_amount_is_matched_before_an_earlier_line() -> None:
+    reports = [reported(1, amount=30_000), reported(2, amount=10_000, at=T0 + H)]
+    lines = [tip(9, amount_fen=10_000), tip(10, amount_fen=30_000, received_at=T0 + 10 * MIN)]
+    matches = match_tips(sorted(reports, key=lambda r: r.occurred_at), lines, 48)
+    assert [line.id for line in matches[1]] == [10]
+    assert [line.id for line in matches[2]] == [9]
+    assert R12.detect(bundle(feedback=reports, tip_lines=lines, as_of=LATER)) == []
+
+
+def test_the_matching_does_not_depend_on_the_order_of_the_records() -> None:
+    reports = [reported(n, amount=10_000, at=T0 + n * H) for n in range(1, 6)]
+    lines = [tip(20 + n, amount_fen=10_000, received_at=T0 + n * H) for n in range(1, 4)]
+    found = set()
+    for seed in range(5):
+        rng = random.Random(seed)
+        shuffled_r, shuffled_l = reports[:], lines[:]
+        rng.shuffle(shuffled_r)
+        rng.shuffle(shuffled_l)
+        decisions = R12.detect(bundle(feedback=shuffled_r, tip_lines=shuffled_l, as_of=LATER))
+        found.add(tuple(d.dedupe_key for d in decisions))
+    assert found == {("feedback:4", "feedback:5")}
+
+
+MIN = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("handed_after", "breaches"),
+    [(47 * H + 59 * MIN, False), (48 * H, False), (48 * H + MIN, True)],
+    ids=["47:59", "48:00", "48:01"],
+)
+def test_a_declared_tip_must_be_handed_over_within_the_grace(
+    handed_after: timedelta, breaches: bool
+) -> None:
+    line = tip(9, handed_over_at=T0 + handed_after)
+    decisions = R12.detect(bundle(tip_lines=[line], as_of=LATER))
+    assert [d.dedupe_key for d in decisions] == (["tip_line:9"] if breaches else [])
+    if breaches:
+        [decision] = decisions
+        assert decision.detector == "declared_tip_not_handed_over"
+        assert decision.evidence == (EvidenceRef(EvidenceKind.TIP_LINE, 9),)
+        assert decision.occurred_at == T0
+        # T0 is 09:00 in Shanghai.
+        assert "2024-03-05 09:00" in decision.explanation_zh
+        assert "收到后 48 小时 1 分钟才上交" in decision.explanation_zh
+        assert decision.observed == {"amount_fen": 10_000, "late_seconds": 48 * 3600 + 60}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "breaches"),
+    [(T0 + 47 * H + 59 * MIN, False), (T0 + 48 * H, True), (T0 + 48 * H + MIN, True)],
+    ids=["47:59 still waiting", "48:00 reached", "48:01"],
+)
+def test_a_declared_tip_never_handed_over(as_of: datetime, breaches: bool) -> None:
+    line = tip(9, handed_over_at=None)
+    assert judge_line(line, as_of, 48) is (Outcome.BREACH if breaches else Outcome.NOT_APPLICABLE)
+    decisions = R12.detect(bundle(tip_lines=[line], as_of=as_of))
+    assert [d.dedupe_key for d in decisions] == (["tip_line:9"] if breaches else [])
+    if breaches:
+        assert "48 小时内没有上交管理处" in decisions[0].explanation_zh
+
+
+@pytest.mark.parametrize(
+    ("amount", "severity"), [(49_999, Severity.STANDARD), (50_000, Severity.SERIOUS)]
+)
+def test_a_large_declared_tip_kept_is_suggested_serious(amount: int, severity: Severity) -> None:
+    line = tip(9, amount_fen=amount, handed_over_at=None)
+    [decision] = R12.detect(bundle(tip_lines=[line], as_of=LATER))
+    assert decision.suggested_severity is severity
+
+
+def test_a_line_matched_to_a_report_is_judged_once_through_the_report() -> None:
+    line = tip(9, handed_over_at=None)
+    decisions = R12.detect(bundle(feedback=[reported(5, amount=10_000)], tip_lines=[line]))
+    assert [(d.detector, d.dedupe_key) for d in decisions] == [("concealed_tip", "feedback:5")]
+
+
+def test_declared_lines_beyond_the_reports_are_judged_on_their_own() -> None:
+    # Resident reported ¥100; the staff member declared two ¥100 tips and kept the second.
+    lines = [tip(9), tip(10, received_at=T0 + H, handed_over_at=None)]
+    decisions = R12.detect(
+        bundle(feedback=[reported(5, amount=10_000)], tip_lines=lines, as_of=LATER)
+    )
+    assert [d.dedupe_key for d in decisions] == ["tip_line:10"]
