@@ -69,8 +69,8 @@ def test_minor_first_breach_is_a_verbal_warning(ctx, office):
     assert _kinds(_detail(ctx, office, case_id)) == ["verbal_warning"]
 
 
-def test_prior_confirmed_breaches_of_the_rule_are_counted_with_their_case(ctx, office):
-    first = drive(ctx, office, S.APPROVED, days_ago=40)
+def test_prior_decided_breaches_of_the_rule_are_counted_with_their_case(ctx, office):
+    first = drive(ctx, office, S.FINAL, days_ago=40)
     dismissed = drive(ctx, office, S.DISMISSED, rule="R06", days_ago=30)
     assert dismissed
     second = _proposed(ctx, office, days_ago=2)
