@@ -1,9 +1,12 @@
 """The web app: JSON API under /api (OpenAPI at /docs) and server-rendered pages."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import Engine
@@ -50,6 +53,7 @@ from compliance.auth.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.db import make_engine, read_only
+from compliance.flows.nightly import NightlyScheduler, NightlySettings
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Routers are matched in this order, route by route, so the JSON API (the busiest callers:
@@ -160,12 +164,30 @@ def _check_declared(app: FastAPI) -> None:
         raise RuntimeError(f"routes without declared roles (deny by default): {undeclared}")
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the nightly detection thread with the server and stop it with the server."""
+    nightly: NightlySettings = app.state.nightly_settings
+    scheduler = None
+    if nightly.enabled:
+        scheduler = NightlyScheduler(app.state.engine, app.state.clock, app.state.settings, nightly)
+        scheduler.start()
+    app.state.nightly = scheduler
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            # Joining the thread blocks; never on the event loop.
+            await anyio.to_thread.run_sync(scheduler.stop)
+
+
 def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
     *,
     auth_settings: AuthSettings | None = None,
     clock: Clock | None = None,
+    nightly: NightlySettings | None = None,
 ) -> FastAPI:
     """Build the app; every argument defaults to the configured one."""
     settings = settings or get_settings()
@@ -175,7 +197,10 @@ def create_app(
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
+    app.state.nightly_settings = nightly or NightlySettings()
+    app.state.nightly = None
     app.state.settings = settings
     app.state.auth_settings = auth_settings or get_auth_settings()
     app.state.engine = engine or make_engine(settings.database_url, settings)

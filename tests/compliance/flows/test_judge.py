@@ -101,7 +101,7 @@ def test_the_third_incompetence_report_from_two_households_opens_r10(ctx, office
                 "occurred_at": MORNING - timedelta(hours=hours),
             },
         )
-    saved, result = _feedback(ctx, office, "incompetent")
+    _, result = _feedback(ctx, office, "incompetent")
     [outcome] = result.outcomes
     assert outcome.verdict is Verdict.FINDING_OPENED
     [finding] = _findings(ctx, "R10")
@@ -206,7 +206,7 @@ def test_a_damage_opens_r11_at_once(ctx, office):
         "item": "花瓶",
         "occurred_at": MORNING,
     }
-    saved, result = save_and_judge(
+    _, result = save_and_judge(
         ctx, RecordKind.DAMAGE, lambda: damages.record_damage(ctx, data), lambda r: r.id
     )
     [outcome] = result.outcomes
@@ -248,8 +248,9 @@ def test_a_judging_failure_keeps_the_record_and_says_so(ctx, office, monkeypatch
     saved, result = _feedback(ctx, office, "attitude")
     assert "facts unavailable" in result.error
     assert result.lines("zh") == ["记录已保存,但判定失败;夜间检查会再次判定。"]
+    fb = judge_mod.Feedback
     kept = ctx.session.execute(
-        select(func.count()).select_from(judge_mod.Feedback).where(judge_mod.Feedback.id == saved.id)
+        select(func.count()).select_from(fb).where(fb.id == saved.id)
     ).scalar_one()
     assert kept == 1
     row = ctx.session.get(Judgment, result.judgment_id)
