@@ -3,6 +3,7 @@
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
+from compliance.calendar.models import CalendarDay, CalendarYear
 from compliance.cases.models import (
     Annotation,
     Appeal,
@@ -17,7 +18,7 @@ from compliance.cases.models import (
     UnionNotice,
 )
 from compliance.counters.models import Counter
-from compliance.damages.models import DamageIncident, DamagePhoto
+from compliance.damages.models import DamageIncident, DamagePhoto, DamageSettlement
 from compliance.dossiers.models import Dossier
 from compliance.feedback.models import Feedback
 from compliance.files.models import StoredFile
@@ -43,6 +44,8 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "AuthSession",
+    "CalendarDay",
+    "CalendarYear",
     "Case",
     "CaseFinding",
     "CaseListVersion",
@@ -50,6 +53,7 @@ __all__ = [
     "Counter",
     "DamageIncident",
     "DamagePhoto",
+    "DamageSettlement",
     "Deduction",
     "DetectionRun",
     "Dossier",

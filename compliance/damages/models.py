@@ -17,11 +17,25 @@ class ValuationBasis(StrEnum):
 
 
 class Settlement(StrEnum):
-    """How the compensation is settled."""
+    """Where the damage's account stands (a summary of its settlement rows).
+
+    `pending`: something is still owed; otherwise the kind that settled the last of it.
+    `deducted` is kept for rows recorded before settlements were amounts.
+    """
 
     PENDING = "pending"
     PAID_DIRECTLY = "paid_directly"
+    INSURANCE = "insurance"
+    WAIVED = "waived"
     DEDUCTED = "deducted"
+
+
+class SettlementKind(StrEnum):
+    """How part of the compensation was settled outside the payroll."""
+
+    PAID_DIRECTLY = "paid_directly"  # the staff member paid the resident
+    INSURANCE = "insurance"  # the office's insurance paid the resident
+    WAIVED = "waived"  # the resident or the office waived it
 
 
 class DamageIncident(SQLModel, table=True):
@@ -42,6 +56,8 @@ class DamageIncident(SQLModel, table=True):
     resident_signed_off_at: datetime | None = utc_field(nullable=True)
     settlement: str = Field(default=Settlement.PENDING, max_length=16)
     settled_at: datetime | None = utc_field(nullable=True)
+    # The sum of the settlement rows: assessed − settled is what may still be recovered.
+    settled_fen: int = 0
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)
 
@@ -54,3 +70,19 @@ class DamagePhoto(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     damage_id: int = fk("damage_incident.id")
     file_id: int = fk("stored_file.id")
+
+
+class DamageSettlement(SQLModel, table=True):
+    """An amount of a damage's compensation settled outside the payroll (append-only)."""
+
+    __tablename__ = "damage_settlement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    damage_id: int = fk("damage_incident.id")
+    kind: str = Field(max_length=16)
+    amount_fen: int
+    at: datetime = utc_field()
+    by: int | None = fk("user.id", nullable=True, index=False)
+    note: str = Field(default="", max_length=500)
+    # What the settlement cancelled of an existing deduction plan (0 if none was planned).
+    cancelled_fen: int = 0

@@ -1,11 +1,19 @@
 """Input and output shapes for damage incidents (R11)."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from compliance.damages.models import Settlement, ValuationBasis
+from compliance.damages.models import Settlement, SettlementKind, ValuationBasis
 from compliance.money import ABSURD_FEN
 from compliance.validation import AwareDatetime, Input, RecordId, fen_validator
 
@@ -46,12 +54,42 @@ class SignOff(BaseModel):
 
 
 class Settle(BaseModel):
-    """How and when the compensation was settled."""
+    """An amount of the compensation settled outside the payroll: how, when, how much.
 
-    model_config = ConfigDict(extra="forbid")
+    Without an amount, everything still owed is settled. `settlement` is the old name of
+    `kind`; "deducted" is not a settlement (pay recovers what is owed when a case executes).
+    """
 
-    settlement: Literal[Settlement.PAID_DIRECTLY, Settlement.DEDUCTED]
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    kind: SettlementKind = Field(validation_alias=AliasChoices("kind", "settlement"))
     settled_at: AwareDatetime
+    amount_fen: ValueFen | None = None
+    note: str = Field(default="", max_length=500)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _not_deducted(cls, value: object) -> object:
+        if value == Settlement.DEDUCTED.value:
+            raise ValueError(
+                "deducted is not a settlement: what is still owed is deducted from pay when "
+                "the case is executed; record only what was paid to the resident, paid by "
+                "insurance or waived"
+            )
+        return value
+
+
+class SettlementRead(BaseModel):
+    """One settlement of a damage's compensation."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    amount_fen: int
+    at: datetime
+    note: str
+    cancelled_fen: int
 
 
 class PhotoAttach(BaseModel):
@@ -79,4 +117,13 @@ class DamageRead(BaseModel):
     resident_signed_off_at: datetime | None
     settlement: str
     settled_at: datetime | None
+    settled_fen: int = 0
+    settlements: list[SettlementRead] = []
     photo_file_ids: list[int] = []
+
+    @property
+    def owed_fen(self) -> int | None:
+        """Assessed less what was settled outside the payroll (None until valued)."""
+        if self.assessed_value_fen is None:
+            return None
+        return self.assessed_value_fen - self.settled_fen

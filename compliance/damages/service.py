@@ -1,26 +1,29 @@
-"""Use cases for damage incidents (R11): record, value, sign off, settle, photograph."""
+"""Use cases for damage incidents (R11): record, value, sign off, settle (amounts), photograph."""
 
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlmodel import col, select
 
 from compliance.audit import service as audit
 from compliance.context import Ctx
-from compliance.damages.models import DamageIncident, DamagePhoto, Settlement
+from compliance.damages.models import DamageIncident, DamagePhoto, DamageSettlement, Settlement
 from compliance.damages.schemas import (
     DamageCreate,
     DamageRead,
     PhotoAttach,
     Settle,
+    SettlementRead,
     SignOff,
     ValuationSet,
 )
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.files import service as files
 from compliance.files.models import StoredFile
+from compliance.money import format_fen
+from compliance.pay import settlements
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.users.models import Role
@@ -47,8 +50,14 @@ def _read(ctx: Ctx, rows: list[DamageIncident]) -> list[DamageRead]:
     )
     for p in ctx.session.exec(stmt):
         photos[p.damage_id].append(p.file_id)
+    settled: dict[int, list[SettlementRead]] = defaultdict(list)
+    paid = select(DamageSettlement).where(col(DamageSettlement.damage_id).in_(ids))
+    for s in ctx.session.exec(paid.order_by(col(DamageSettlement.id))):
+        settled[s.damage_id].append(SettlementRead.model_validate(s))
     return [
-        DamageRead.model_validate(r).model_copy(update={"photo_file_ids": photos[r.id or 0]})
+        DamageRead.model_validate(r).model_copy(
+            update={"photo_file_ids": photos[r.id or 0], "settlements": settled[r.id or 0]}
+        )
         for r in rows
     ]
 
@@ -122,8 +131,11 @@ def set_valuation(ctx: Ctx, damage_id: int, data: ValuationSet | dict[str, Any])
     _update_if(
         ctx,
         damage_id,
-        col(DamageIncident.settlement) == Settlement.PENDING,
-        f"damage {damage_id} is already settled; its valuation can no longer change",
+        and_(
+            col(DamageIncident.settlement) == Settlement.PENDING,
+            col(DamageIncident.settled_fen) == 0,
+        ),
+        f"damage {damage_id} is already (partly) settled; its valuation can no longer change",
         **values,
     )
     payload = {**body.model_dump(mode="json"), "sign_off_lapsed": lapse}
@@ -154,7 +166,13 @@ def record_sign_off(ctx: Ctx, damage_id: int, data: SignOff | dict[str, Any]) ->
 
 
 def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRead:
-    """Record how the compensation was settled: paid directly or deducted (manager or HR)."""
+    """Record an amount of the compensation settled outside the payroll: paid to the resident
+    by the staff member, paid by insurance, or waived (manager or HR).
+
+    One account per damage: no more than assessed − settled − taken from pay can be settled
+    (without an amount, all of that is). A deduction already planned for the damage stops
+    recovering the settled amount: its planned instalments are reduced or removed.
+    """
     ctx.require(Role.MANAGER, Role.HR)
     body = parse(Settle, data)
     row = _get(ctx, damage_id)
@@ -162,15 +180,56 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRea
     _not_before_incident("settled_at", body.settled_at, row)
     if row.assessed_value_fen is None:
         raise ValidationFailed.one("assessed_value_fen", "value the damage before settling it")
+    pay = settlements.damage_account(ctx.session, damage_id)
+    owed = row.assessed_value_fen - row.settled_fen - pay.taken_fen
+    if owed <= 0:
+        raise Conflict(
+            f"damage {damage_id} is already settled: assessed {format_fen(row.assessed_value_fen)}"
+            f", settled {format_fen(row.settled_fen)}, taken from pay {format_fen(pay.taken_fen)}",
+            zh=f"损坏事件 {damage_id} 已无欠款:评估价 {format_fen(row.assessed_value_fen)},"
+            f"已另行结清 {format_fen(row.settled_fen)},已从工资扣回 {format_fen(pay.taken_fen)}",
+        )
+    fen = owed if body.amount_fen is None else body.amount_fen
+    if fen > owed:
+        raise ValidationFailed.one(
+            "amount_fen",
+            f"{format_fen(fen)} is more than is still owed: assessed "
+            f"{format_fen(row.assessed_value_fen)} − settled {format_fen(row.settled_fen)} − "
+            f"taken from pay {format_fen(pay.taken_fen)} = {format_fen(owed)}",
+        )
+    left = owed - fen
     _update_if(
         ctx,
         damage_id,
-        col(DamageIncident.settlement) == Settlement.PENDING,
-        f"damage {damage_id} is already settled",
-        settlement=body.settlement.value,
+        col(DamageIncident.settled_fen) == row.settled_fen,
+        f"damage {damage_id} was settled by someone else just now; look again",
+        settled_fen=row.settled_fen + fen,
+        settlement=Settlement.PENDING.value if left else body.kind.value,
         settled_at=body.settled_at,
     )
-    payload = {**body.model_dump(mode="json"), "assessed_value_fen": row.assessed_value_fen}
+    entry = DamageSettlement(
+        damage_id=damage_id,
+        kind=body.kind.value,
+        amount_fen=fen,
+        at=body.settled_at,
+        by=ctx.actor.user_id,
+        note=body.note,
+    )
+    ctx.session.add(entry)
+    ctx.session.flush()
+    entry.cancelled_fen = settlements.cancel_for_settlement(ctx, damage_id, entry.id or 0, fen)
+    ctx.session.add(entry)
+    ctx.session.flush()
+    payload = {
+        **body.model_dump(mode="json"),
+        "settlement_id": entry.id,
+        "amount_fen": fen,
+        "assessed_value_fen": row.assessed_value_fen,
+        "settled_before_fen": row.settled_fen,
+        "taken_from_pay_fen": pay.taken_fen,
+        "owed_after_fen": left,
+        "deduction_cancelled_fen": entry.cancelled_fen,
+    }
     audit.record(ctx, "damage.settled", "damage_incident", damage_id, payload)
     return _commit_and_read(ctx, row)
 

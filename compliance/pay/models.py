@@ -46,6 +46,15 @@ class Deduction(SQLModel, table=True):
     legal_risk: bool = False
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)
+    # Compensation for one damage incident: its account is assessed − settled − deducted.
+    damage_id: int | None = fk("damage_incident.id", nullable=True)
+    # No longer recovered from pay: settled outside the payroll after planning.
+    cancelled_fen: int = 0
+
+    @property
+    def due_fen(self) -> int:
+        """What this deduction recovers from pay: its amount less what was cancelled."""
+        return self.amount_fen - self.cancelled_fen
 
 
 class InstalmentStatus(StrEnum):

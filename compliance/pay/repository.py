@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -13,7 +13,7 @@ from compliance.errors import NotFound
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment, InstalmentStatus, MinimumWage, PayrollRun
 from compliance.pay.schemas import SheetLine
-from compliance.staff.models import Staff, StaffWage
+from compliance.staff.models import Staff, StaffStatus, StaffWage
 
 # --- minimum wages -------------------------------------------------------------------------
 
@@ -192,10 +192,12 @@ class WageRow:
     employee_no: str
     name: str
     wage_fen: int
+    left_on: date | None = None
 
 
 def month_wages(session: Session, office_id: int, day: date) -> list[WageRow]:
-    """Every staff member of the office with a wage on the day, by employee number (1 query)."""
+    """Every staff member of the office with a wage on the day who had not left before the
+    day's month, by employee number (1 query)."""
     latest = (
         select(
             col(StaffWage.staff_id).label("staff_id"),
@@ -206,8 +208,14 @@ def month_wages(session: Session, office_id: int, day: date) -> list[WageRow]:
         .group_by(col(StaffWage.staff_id))
         .subquery()
     )
-    rows = session.exec(
-        select(Staff.id, Staff.employee_no, Staff.name, StaffWage.monthly_wage_fen)
+    rows = session.execute(
+        sa_select(
+            col(Staff.id),
+            col(Staff.employee_no),
+            col(Staff.name),
+            col(StaffWage.monthly_wage_fen),
+            col(Staff.left_on),
+        )
         .join(latest, latest.c.staff_id == col(Staff.id))
         .join(
             StaffWage,
@@ -216,9 +224,17 @@ def month_wages(session: Session, office_id: int, day: date) -> list[WageRow]:
                 col(StaffWage.effective_from) == latest.c.eff,
             ),
         )
+        # Who left before the month is paid nothing that month: not on its sheet. A member
+        # marked as left with no date recorded is on no sheet.
+        .where(
+            or_(
+                col(Staff.left_on) >= day.replace(day=1),
+                and_(col(Staff.left_on).is_(None), col(Staff.status) != StaffStatus.LEFT.value),
+            )
+        )
         .order_by(col(Staff.employee_no))
     )
-    return [WageRow(sid or 0, no, name, wage) for sid, no, name, wage in rows]
+    return [WageRow(sid or 0, no, name, wage, left) for sid, no, name, wage, left in rows]
 
 
 def month_lines(
@@ -270,7 +286,7 @@ def owed_after(session: Session, office_id: int, month: date) -> dict[int, int]:
     """Per staff member: deductions begun by the month minus instalments up to it (2 queries)."""
     owed: dict[int, int] = defaultdict(int)
     amounts = session.exec(
-        select(Deduction.staff_id, func.sum(Deduction.amount_fen))
+        select(Deduction.staff_id, func.sum(Deduction.amount_fen - Deduction.cancelled_fen))
         .where(col(Deduction.office_id) == office_id, col(Deduction.start_month) <= month)
         .group_by(col(Deduction.staff_id))
     )
@@ -285,3 +301,42 @@ def owed_after(session: Session, office_id: int, month: date) -> dict[int, int]:
     for staff_id, fen in paid:
         owed[staff_id] -= int(fen)
     return dict(owed)
+
+
+# --- damages: what pay recovers of a damage's compensation ---------------------------------
+
+
+def damage_deductions(session: Session, damage_id: int) -> list[Deduction]:
+    """The compensation deductions of one damage incident, oldest first."""
+    return list(
+        session.exec(
+            select(Deduction)
+            .where(col(Deduction.damage_id) == damage_id)
+            .order_by(col(Deduction.created_at), col(Deduction.id))
+        )
+    )
+
+
+def taken_by_deduction(session: Session, deduction_ids: list[int]) -> dict[int, int]:
+    """Per deduction: what payroll has taken for it so far."""
+    if not deduction_ids:
+        return {}
+    rows = session.exec(
+        select(Instalment.deduction_id, func.sum(Instalment.amount_fen))
+        .where(
+            col(Instalment.deduction_id).in_(deduction_ids),
+            col(Instalment.status) == InstalmentStatus.TAKEN.value,
+        )
+        .group_by(col(Instalment.deduction_id))
+    )
+    return {did: int(fen) for did, fen in rows}
+
+
+def cancel_part(session: Session, deduction_id: int, fen: int) -> None:
+    """Stop recovering `fen` of a deduction from pay (settled outside the payroll)."""
+    session.exec(
+        update(Deduction)
+        .where(col(Deduction.id) == deduction_id)
+        .values(cancelled_fen=col(Deduction.cancelled_fen) + fen)
+        .execution_options(synchronize_session="fetch")
+    )

@@ -5,17 +5,26 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from compliance.audit import service as audit
+from compliance.cases import repository as cases_repo
 from compliance.cases.models import Case, Notice, NoticeKind, Proposal
+from compliance.cases.sod import evidence_refs
 from compliance.clock import local_date
 from compliance.context import Ctx
+from compliance.damages.models import DamageIncident
 from compliance.errors import Conflict, ValidationFailed
 from compliance.money import check_fen, format_fen
 from compliance.pay import repository as repo
 from compliance.pay.models import Deduction, DeductionKind, MinimumWage
-from compliance.pay.schedule import next_month, replan, schedule_summary
+from compliance.pay.schedule import (
+    last_pay_month,
+    next_month,
+    plan_summary,
+    replan,
+    replan_plan,
+)
 from compliance.pay.schemas import (
     DeductionNoticeIn,
     MinimumWageRead,
@@ -23,9 +32,14 @@ from compliance.pay.schemas import (
     NoticeRead,
     ReplanIn,
 )
+from compliance.staff import repository as staff_repo
+from compliance.staff.models import Staff
 from compliance.users.models import Role
 from compliance.validation import parse
 from policies.sanction import OUTCOME_LABELS_ZH, OutcomeKind
+from policies.vocab import EvidenceKind
+
+DAMAGE = EvidenceKind.DAMAGE
 
 __all__ = [
     "EXAMPLE_MINIMUM_WAGE",
@@ -125,7 +139,7 @@ def seed_example_minimum_wage(session: Session, at: datetime) -> MinimumWage | N
 # --- deductions from a case ----------------------------------------------------------------
 
 
-def _money_outcomes(proposal: Proposal) -> list[tuple[OutcomeKind, int, bool]]:
+def money_outcomes(proposal: Proposal) -> list[tuple[OutcomeKind, int, bool]]:
     try:
         outcomes = json.loads(proposal.outcomes)
     except ValueError:
@@ -146,34 +160,110 @@ def _money_outcomes(proposal: Proposal) -> list[tuple[OutcomeKind, int, bool]]:
     return out
 
 
+def case_damages(session: Session, case: Case) -> list[DamageIncident]:
+    """The damage incidents a case's findings rely on, by id."""
+    ids = sorted(evidence_refs(cases_repo.findings_of(session, case.id or 0)).get(DAMAGE, set()))
+    if not ids:
+        return []
+    return list(
+        session.exec(
+            select(DamageIncident)
+            .where(col(DamageIncident.id).in_(ids), col(DamageIncident.office_id) == case.office_id)
+            .order_by(col(DamageIncident.id))
+        )
+    )
+
+
+def damage_owed(session: Session, damage: DamageIncident) -> int:
+    """What of a damage's compensation pay may still be asked for: assessed − settled −
+    what deductions already recover for it (one account: no double recovery)."""
+    planned = sum(d.due_fen for d in repo.damage_deductions(session, damage.id or 0))
+    return max((damage.assessed_value_fen or 0) - damage.settled_fen - planned, 0)
+
+
+def compensation_parts(
+    session: Session, case: Case, fen: int
+) -> tuple[list[tuple[int | None, int]], dict[str, Any]]:
+    """Split a compensation over the case's damages, each no more than it still owes."""
+    damages = case_damages(session, case)
+    if not damages:
+        return [(None, fen)], {}
+    parts: list[tuple[int | None, int]] = []
+    left = fen
+    account: list[dict[str, Any]] = []
+    for d in damages:
+        owed = damage_owed(session, d)
+        part = min(owed, left)
+        account.append(
+            {
+                "damage_id": d.id,
+                "assessed_fen": d.assessed_value_fen,
+                "settled_fen": d.settled_fen,
+                "owed_fen": owed,
+                "planned_fen": part,
+            }
+        )
+        if part:
+            parts.append((d.id, part))
+            left -= part
+    return parts, {"proposed_fen": fen, "damages": account}
+
+
+def first_deduction_month(ctx: Ctx, staff: Staff, leaves_now: bool = False) -> date:
+    """Recovery starts the month after today (office time); for a member who has left (or
+    leaves now), in their last pay month if that is earlier (it takes what the cap allows)."""
+    today = local_date(ctx.now(), ctx.tz)
+    start = next_month(today)
+    last = today.replace(day=1) if leaves_now else last_pay_month(staff)
+    if last is not None and last != date.min and last < start:
+        return last
+    return start
+
+
 def create_deductions_for_case(ctx: Ctx, case: Case, proposal: Proposal) -> list[Deduction]:
     """Turn a proposal's money outcomes into deductions and replan; flushes, never commits.
 
     Called inside the case's execute step (which checks roles and commits). Recovery starts
-    the month after execution, office time, within the guardrail profile's monthly cap.
+    the month after execution, office time (or a leaver's last pay month), within the
+    guardrail profile's monthly cap. Compensation is planned per damage and only for what is
+    still owed: assessed − settled outside the payroll − already being recovered.
     """
     if case.office_id != ctx.actor.office_id or proposal.case_id != case.id or case.id is None:
         raise ValidationFailed.one("proposal", "the proposal does not belong to this case")
     if repo.case_deductions(ctx.session, case.id):
         raise Conflict(f"deductions for case {case.number} were already created")
-    start = next_month(local_date(ctx.now(), ctx.tz))
+    staff = staff_repo.get_in_office(ctx.session, case.office_id, case.staff_id)
+    start = first_deduction_month(ctx, staff)
     rows: list[Deduction] = []
-    for kind, fen, risky in _money_outcomes(proposal):
+    accounts: list[dict[str, Any]] = []
+    for kind, fen, risky in money_outcomes(proposal):
         label = OUTCOME_LABELS_ZH[kind]
-        row = Deduction(
-            office_id=case.office_id,
-            staff_id=case.staff_id,
-            case_id=case.id,
-            kind=DEDUCTION_KINDS[kind].value,
-            amount_fen=fen,
-            start_month=start,
-            reason=f"案件 {case.number}({case.rule_code}){label} {format_fen(fen)}",
-            legal_risk=risky,
-            created_at=ctx.now(),
-            created_by=ctx.actor.user_id,
-        )
-        ctx.session.add(row)
-        rows.append(row)
+        parts: list[tuple[int | None, int]] = [(None, fen)]
+        if kind == OutcomeKind.COMPENSATION:
+            parts, account = compensation_parts(ctx.session, case, fen)
+            if account:
+                accounts.append(account)
+        for damage_id, part in parts:
+            reason = f"案件 {case.number}({case.rule_code}){label} {format_fen(part)}"
+            if damage_id is not None:
+                reason += f"(损坏事件 #{damage_id} 尚欠部分)"
+            row = Deduction(
+                office_id=case.office_id,
+                staff_id=case.staff_id,
+                case_id=case.id,
+                kind=DEDUCTION_KINDS[kind].value,
+                amount_fen=part,
+                start_month=start,
+                reason=reason,
+                legal_risk=risky,
+                created_at=ctx.now(),
+                created_by=ctx.actor.user_id,
+                damage_id=damage_id,
+            )
+            ctx.session.add(row)
+            rows.append(row)
+    for account in accounts:
+        audit.record(ctx, "deduction.compensation_account", "case", case.id, account)
     if not rows:
         return []
     ctx.session.flush()
@@ -185,15 +275,16 @@ def create_deductions_for_case(ctx: Ctx, case: Case, proposal: Proposal) -> list
             "amount_fen": row.amount_fen,
             "start_month": start.isoformat(),
             "legal_risk": row.legal_risk,
+            "damage_id": row.damage_id,
         }
         audit.record(ctx, "deduction.created", "deduction", row.id, payload)
-    schedule = replan(ctx, case.staff_id, start)
+    plan = replan_plan(ctx, case.staff_id, start)
     audit.record(
         ctx,
         "deduction.planned",
         "staff",
         case.staff_id,
-        {"case": case.number, "from_month": start.isoformat(), **schedule_summary(schedule)},
+        {"case": case.number, "from_month": start.isoformat(), **plan_summary(plan)},
     )
     return rows
 
@@ -203,7 +294,7 @@ def replan_staff(ctx: Ctx, staff_id: int, from_month: date | str) -> dict[str, A
     or minimum-wage change; returns the schedule summary."""
     ctx.require(*PAY_ROLES)
     body = parse(ReplanIn, {"staff_id": staff_id, "from_month": from_month})
-    summary = schedule_summary(replan(ctx, body.staff_id, body.from_month))
+    summary = plan_summary(replan_plan(ctx, body.staff_id, body.from_month))
     audit.record(
         ctx,
         "deduction.replanned",
@@ -226,7 +317,7 @@ def record_deduction_notice(ctx: Ctx, case_id: int, content: str) -> NoticeRead:
     deductions = repo.case_deductions(ctx.session, body.case_id)
     if not deductions:
         raise ValidationFailed.one("case_id", f"case {case.number} has no deductions to notify")
-    total = sum(d.amount_fen for d in deductions)
+    total = sum(d.due_fen for d in deductions)
     row = Notice(
         case_id=body.case_id,
         kind=NoticeKind.DEDUCTION.value,

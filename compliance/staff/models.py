@@ -17,6 +17,15 @@ class StaffStatus(StrEnum):
     LEFT = "left"
 
 
+class LeaveReason(StrEnum):
+    """Why the employment ended."""
+
+    DISMISSED = "dismissed"  # 辞退 (a case's dismissal executed)
+    RESIGNED = "resigned"  # 辞职
+    CONTRACT_ENDED = "contract_ended"  # 劳动合同期满
+    OTHER = "other"
+
+
 class Staff(SQLModel, table=True):
     """An employee who may work inside residents' homes."""
 
@@ -31,6 +40,10 @@ class Staff(SQLModel, table=True):
     hire_date: date
     status: str = Field(default=StaffStatus.ACTIVE, max_length=16)
     rulebook_ack_at: datetime | None = utc_field(nullable=True)
+    # The last working day (office time): nothing is deducted after that month's pay.
+    left_on: date | None = None
+    leave_reason: str | None = Field(default=None, max_length=16)
+    leave_note: str = Field(default="", max_length=500)
     created_at: datetime = utc_field()
     # No foreign key: user.staff_id already points here and a cycle breaks table ordering.
     created_by: int | None = None

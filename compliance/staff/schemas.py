@@ -68,6 +68,8 @@ class StaffRead(BaseModel):
     hire_date: date
     status: str
     rulebook_ack_at: datetime | None
+    left_on: date | None = None
+    leave_reason: str | None = None
 
 
 class StaffWageRead(BaseModel):

@@ -26,13 +26,17 @@ from policies.guardrails.months import (
 )
 from policies.guardrails.none import NONE, NoGuardrails
 from policies.guardrails.schedule import (
+    PLAN_LIMIT_MONTHS,
     CapBinding,
     Instalment,
     MonthCap,
     MonthPlan,
     Obligation,
     ObligationPlan,
+    PlanNote,
     Schedule,
+    months_between,
+    plan_notes,
 )
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "DEFAULT_PROFILE",
     "MAX_MONTHS",
     "NONE",
+    "PLAN_LIMIT_MONTHS",
     "PROFILES",
     "CNProfile",
     "CapBinding",
@@ -54,6 +59,7 @@ __all__ = [
     "NoGuardrails",
     "Obligation",
     "ObligationPlan",
+    "PlanNote",
     "Risk",
     "Schedule",
     "add_months",
@@ -64,7 +70,9 @@ __all__ = [
     "get_profile",
     "incompetence_termination_risk",
     "month_info",
+    "months_between",
     "months_from",
+    "plan_notes",
     "service_length",
 ]
 

@@ -257,3 +257,119 @@ class Allocator:
                 for o in self.order
             ),
         )
+
+
+# A plan longer than this is said in words: a year of deductions is what an office can defend.
+PLAN_LIMIT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PlanNote:
+    """Something about a plan said in words, with its figures: money that cannot be taken."""
+
+    key: str  # nothing_taken | long | unrecovered | unscheduled
+    text_zh: str
+    text_en: str
+
+
+def months_between(first: date, last: date) -> int:
+    """Calendar months from `first`'s month to `last`'s, both counted (2026-04..2026-06: 3)."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def _relation(wage: int, floor: int) -> str:
+    return "=" if wage == floor else "<" if wage < floor else ">"
+
+
+def _zero_cap_note(run: list[MonthPlan]) -> PlanNote:
+    first, last, cap = run[0].month, run[-1].month, run[0].cap
+    when_zh = f"{first:%Y-%m}" if first == last else f"{first:%Y-%m} 至 {last:%Y-%m} 每月"
+    when_en = f"{first:%Y-%m}" if first == last else f"each month {first:%Y-%m} to {last:%Y-%m}"
+    if cap.wage_fen == 0:
+        why_zh, why_en = "没有该月的工资记录", "no wage is recorded for it"
+    else:
+        rel = _relation(cap.wage_fen, cap.min_wage_fen)
+        why_zh = f"工资 {yuan(cap.wage_fen)} {rel} 当地最低工资标准 {yuan(cap.min_wage_fen)}"
+        why_en = f"wage {yuan(cap.wage_fen)} {rel} the local minimum wage {yuan(cap.min_wage_fen)}"
+        if rel == ">":
+            why_zh += f",20% 为 {yuan(cap.percent_cap_fen or 0)}"
+            why_en += f", 20% is {yuan(cap.percent_cap_fen or 0)}"
+    return PlanNote(
+        "nothing_taken",
+        f"{when_zh}无法扣款:{why_zh}(《工资支付暂行规定》第十六条)。",
+        f"Nothing can be taken {when_en}: {why_en} (Interim Provisions on Wage Payment, art. 16).",
+    )
+
+
+def plan_notes(
+    schedule: Schedule,
+    *,
+    obligation_ids: Iterable[int] | None = None,
+    last_pay_month: date | None = None,
+    limit_months: int = PLAN_LIMIT_MONTHS,
+) -> tuple[PlanNote, ...]:
+    """What a plan cannot do, in words with the figures, for some of its obligations (or all).
+
+    Months whose cap is zero while they are owed (grouped when the figures repeat); a plan
+    running beyond `limit_months`; what is left after the last pay month of a staff member who
+    leaves (an unrecovered balance: a civil claim), or after the scheduled months.
+    """
+    wanted = set(obligation_ids) if obligation_ids is not None else None
+    plans = [o for o in schedule.obligations if wanted is None or o.obligation.id in wanted]
+    if not plans:
+        return ()
+    first = min(o.obligation.start_month for o in plans)
+    remaining = sum(o.remaining_fen for o in plans)
+    total = sum(o.obligation.amount_fen for o in plans)
+    ends = [i.month for o in plans for i in o.instalments]
+    end = max(ends) if ends and not remaining else None
+    notes: list[PlanNote] = []
+    run: list[MonthPlan] = []
+    for m in schedule.months:
+        owed = m.month >= first and (end is None or m.month <= end)
+        if owed and m.cap.cap_fen == 0:
+            same = run and (run[-1].cap.wage_fen, run[-1].cap.min_wage_fen) == (
+                m.cap.wage_fen,
+                m.cap.min_wage_fen,
+            )
+            if run and not (same and months_between(run[-1].month, m.month) == 2):
+                notes.append(_zero_cap_note(run))
+                run = []
+            run.append(m)
+    if run:
+        notes.append(_zero_cap_note(run))
+    if end is not None and months_between(first, end) > limit_months:
+        n = months_between(first, end)
+        notes.append(
+            PlanNote(
+                "long",
+                f"按每月扣款上限,{yuan(total)} 需 {n} 个月({first:%Y-%m} 至 {end:%Y-%m})"
+                f"才能扣完,超过 {limit_months} 个月。",
+                f"At the monthly cap, {yuan(total)} takes {n} months ({first:%Y-%m} to "
+                f"{end:%Y-%m}) to recover: more than {limit_months} months.",
+            )
+        )
+    if remaining and last_pay_month is not None:
+        notes.append(
+            PlanNote(
+                "unrecovered",
+                f"员工已离职,最后工资月为 {last_pay_month:%Y-%m},此后不再扣款:"
+                f"{yuan(total)} 中尚余 {yuan(remaining)} 无法从工资中扣回,"
+                "为未追回余额(须另行民事追偿)。",
+                f"The staff member has left; the last pay month is {last_pay_month:%Y-%m} and "
+                f"nothing is deducted after it: {yuan(remaining)} of {yuan(total)} cannot be "
+                "recovered from pay and is an unrecovered balance (a civil claim).",
+            )
+        )
+    elif remaining:
+        months = len(schedule.months)
+        notes.append(
+            PlanNote(
+                "unscheduled",
+                f"在 {months} 个月内按每月上限无法扣完:{yuan(total)} 中尚余 {yuan(remaining)} "
+                "未排入扣款计划。",
+                f"Within {months} months the monthly cap cannot recover it: {yuan(remaining)} of "
+                f"{yuan(total)} is not scheduled.",
+            )
+        )
+    return tuple(notes)

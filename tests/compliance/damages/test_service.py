@@ -69,9 +69,20 @@ def test_full_life_of_a_damage_each_step_audited(ctx, office):
     assert d.resident_signed_off_at == NOW - timedelta(days=1)
     d = attach_photo(ctx, d.id, {"file_id": _stored_file(ctx.session, office.office.id)})
     assert len(d.photo_file_ids) == 1
-    d = settle(hr, d.id, {"settlement": "deducted", "settled_at": NOW.isoformat()})
-    assert (d.settlement, d.settled_at) == ("deducted", NOW)
-    assert _count(ctx.session, AuditEvent) == before + 5
+    d = settle(hr, d.id, {"kind": "insurance", "amount_fen": 28_050, "settled_at": NOW.isoformat()})
+    assert (d.settlement, d.settled_fen, d.owed_fen) == ("pending", 28_050, 100_000)
+    d = settle(hr, d.id, {"settlement": "paid_directly", "settled_at": NOW.isoformat()})
+    assert (d.settlement, d.settled_at, d.settled_fen, d.owed_fen) == (
+        "paid_directly",
+        NOW,
+        128_050,
+        0,
+    )
+    assert [(s.kind, s.amount_fen) for s in d.settlements] == [
+        ("insurance", 28_050),
+        ("paid_directly", 100_000),
+    ]
+    assert _count(ctx.session, AuditEvent) == before + 6
 
 
 @pytest.mark.parametrize(
@@ -185,6 +196,12 @@ def test_settling_before_a_valuation_is_refused(ctx, office):
     [
         ({"settlement": "pending"}, "settlement"),
         ({"settlement": "forgiven"}, "settlement"),
+        # Deducting is not settling: pay recovers what is still owed when the case executes.
+        ({"settlement": "deducted"}, "settlement"),
+        # One account: no more than assessed − settled can be settled, and never nothing.
+        ({"amount_fen": 128_051}, "amount_fen"),
+        ({"amount_fen": 0}, "amount_fen"),
+        ({"amount_fen": -5}, "amount_fen"),
         ({"settled_at": (NOW + timedelta(days=1)).isoformat()}, "settled_at"),
         ({"settled_at": (OCCURRED - timedelta(days=1)).isoformat()}, "settled_at"),
         ({"settled_at": "2026-03-31T10:00:00"}, "settled_at"),
@@ -207,7 +224,7 @@ def test_settled_damage_cannot_be_settled_or_revalued_again(ctx, office):
     settle(ctx, d.id, {"settlement": "paid_directly", "settled_at": NOW.isoformat()})
     before = _counts(ctx.session)
     with pytest.raises(Conflict):
-        settle(ctx, d.id, {"settlement": "deducted", "settled_at": NOW.isoformat()})
+        settle(ctx, d.id, {"kind": "waived", "settled_at": NOW.isoformat()})
     with pytest.raises(Conflict):
         set_valuation(ctx, d.id, {**VALUE, "assessed_value_fen": 1})
     row = ctx.session.get(DamageIncident, d.id)
@@ -218,8 +235,10 @@ def test_settled_damage_cannot_be_settled_or_revalued_again(ctx, office):
 def test_settle_loses_to_a_concurrent_settlement_it_did_not_see(ctx, office):
     d = record_damage(ctx, _body(office))
     set_valuation(ctx, d.id, VALUE)
+    seen = ctx.session.get(DamageIncident, d.id)  # read before the other settlement
+    assert seen.settled_fen == 0
     ctx.session.execute(
-        update(DamageIncident).where(DamageIncident.id == d.id).values(settlement="deducted"),
+        update(DamageIncident).where(DamageIncident.id == d.id).values(settled_fen=100),
         execution_options={"synchronize_session": False},
     )
     before = _counts(ctx.session)
