@@ -15,6 +15,7 @@ import typer
 from compliance.cli.common import acting, console, kv_pairs, reports_errors
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.flows.judge import RecordKind, judge_saved
 
 app = typer.Typer(
     help="Record what happened (feedback, tips, damages, visits, ...).", no_args_is_help=True
@@ -50,6 +51,21 @@ KINDS: dict[str, tuple[str, bool]] = {
 }
 
 
+# The kinds whose saving feeds rules: judged at once, and the command says what came of it.
+JUDGED: dict[str, RecordKind] = {
+    "feedback": RecordKind.FEEDBACK,
+    "spot-check": RecordKind.SPOT_CHECK,
+    "visit": RecordKind.VISIT,
+    "visit-step": RecordKind.VISIT,
+    "tip": RecordKind.TIP,
+    "tip-handover": RecordKind.TIP,
+    "tip-with-handover": RecordKind.TIP,
+    "damage": RecordKind.DAMAGE,
+    "damage-valuation": RecordKind.DAMAGE,
+}
+Lang = Annotated[str, typer.Option("--lang", help="zh (default) or en: the judgment's words")]
+
+
 def hand_over_tip(ctx: Ctx, tip_id: int, body: dict[str, Any]) -> Any:
     """Adapter: the cashier records a declared tip handed over (countersigner, time)."""
     from compliance.tips.service import hand_over
@@ -80,8 +96,12 @@ def add(
     record_id: Annotated[
         int | None, typer.Option("--id", help="The record a step applies to")
     ] = None,
+    lang: Lang = "zh",
 ) -> None:
-    """Record one thing through its service (times as ISO-8601 with a zone, money in fen)."""
+    """Record one thing through its service (times as ISO-8601 with a zone, money in fen);
+    a record that feeds rules is judged at once and the outcome printed per rule."""
+    if lang not in ("zh", "en"):
+        raise ValidationFailed.one("--lang", "zh or en")
     try:
         body = json.loads(json_body) if json_body else {}
     except json.JSONDecodeError as exc:
@@ -90,7 +110,12 @@ def add(
     fn = _service(kind, record_id)
     with acting(as_user) as ctx:
         result = fn(ctx, body)
+        judged = judge_saved(ctx, JUDGED[kind], result.id) if kind in JUDGED else None
     console.print_json(result.model_dump_json())
+    if judged is not None:
+        console.print("判定结果:" if lang == "zh" else "Judgment:", markup=False)
+        for line in judged.lines(lang):
+            console.print(f"  • {line}", markup=False, soft_wrap=True)
 
 
 @app.command("kinds")
