@@ -23,6 +23,12 @@ from policies import registry
 
 router = APIRouter(include_in_schema=False)
 ADMIN = require_role(Role.ADMIN)
+# Why a parameter change from a past day is refused (compliance.policy_params.service.RETROACTIVE,
+# the same text): listed here so that the translators' catalog has it.
+RETROACTIVE = N_(
+    "a new version cannot take effect before it is recorded: a rule binds staff only once it "
+    "has been made known to them (Labour Contract Law, art. 4); choose tomorrow or a later day"
+)
 
 
 def _context(ctx: Ctx, **extra: Any) -> dict[str, Any]:

@@ -29,12 +29,15 @@ def dismissal_gates(
 ) -> tuple[Gate, ...]:
     """The profile's dismissal gates for the case as it stands (effective_at: when it takes
     effect, if known)."""
-    eff = effective_policy(session, case, ZoneInfo(settings.timezone))
+    tz = ZoneInfo(settings.timezone)
+    eff = effective_policy(session, case, tz)
     union = repo.union_notice_of(session, case.id or 0)
     facts = DismissalFacts(
         incident_at=case.incident_at,
-        rule_effective_from=eff.policy.effective_from,
-        rule_published_on=eff.policy.published_on,
+        # The parameter version that judges the incident: its own start and publication (the
+        # code's dates when the office never changed the defaults).
+        rule_effective_from=eff.effective_from,
+        rule_published_on=eff.published_on(tz),
         rulebook_ack_at=_staff(session, case).rulebook_ack_at,
         statement_step_done=repo.statement_of(session, case.id or 0) is not None,
         union_notified_at=union.notified_at if union else None,

@@ -1,7 +1,9 @@
 """`compliance policy ...`: the rulebook, its versions and parameters."""
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -9,7 +11,8 @@ from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from compliance.cli.common import acting, console, engine, parse_day, reports_errors
-from compliance.errors import ValidationFailed
+from compliance.config import get_settings
+from compliance.errors import FieldError, ValidationFailed
 from compliance.offices.models import Office
 from compliance.policy_params import service
 from policies import registry
@@ -54,11 +57,36 @@ def show(code: str, office: Annotated[str, typer.Option(help="Office code")] = "
             if row is not None and row.id is not None:
                 versions = service.timeline(session, row.id)[p.code]
     eng.dispose()
-    table = Table("version", "from", "parameters", "digest")
+    table = Table("version", "from", "published", "parameters", "digest")
+    tz = ZoneInfo(get_settings().timezone)
     for v in versions or [service._defaults(p)]:
         params = ", ".join(f"{k}={val}" for k, val in sorted(v.params.items()))
-        table.add_row(v.version, v.effective_from.isoformat(), params, v.digest[:12])
+        published = v.published_on(tz).isoformat()
+        table.add_row(v.version, v.effective_from.isoformat(), published, params, v.digest[:12])
     console.print(table)
+
+
+def _publish(as_user: str, code: str, params: dict[str, int], day: date, reason: str) -> str:
+    """Publish now; a refusal names its reason in Chinese and English, and the first day
+    that may be chosen."""
+    with acting(as_user) as ctx:
+        try:
+            eff = service.publish(ctx, code, params, day, reason)
+        except ValidationFailed as exc:
+            earliest = service.earliest_effective_from(ctx.now(), ctx.tz)
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        e.field,
+                        f"{service.RETROACTIVE_ZH}(最早 {earliest})/ {e.reason} "
+                        f"(earliest {earliest})",
+                    )
+                    if e.reason == service.RETROACTIVE
+                    else e
+                    for e in exc.errors
+                ]
+            ) from None
+        return eff.version
 
 
 @app.command("set")
@@ -70,7 +98,11 @@ def set_(
     effective: Annotated[str, typer.Option("--from", help="Effective date YYYY-MM-DD")],
     reason: Annotated[str, typer.Option(help="Why the parameter changes")],
 ) -> None:
-    """Change a rule's parameters from a date on (creates a new version)."""
+    """Change a rule's parameters from a date on (creates a new version).
+
+    Never retroactive: the version applies from 00:00 office time of --from, which may not be
+    before now (《劳动合同法》第四条), so --from is tomorrow or later.
+    """
     overrides: dict[str, int] = {}
     for pair in params:
         name, _, value = pair.partition("=")
@@ -78,16 +110,15 @@ def set_(
             overrides[name] = int(value)
         except ValueError:
             raise ValidationFailed.one(name, f"not a whole number: {value!r}") from None
-    with acting(as_user) as ctx:
-        eff = service.publish(ctx, code, overrides, parse_day(effective, "--from"), reason)
-    console.print(f"{code} now version {eff.version} from {eff.effective_from}: {dict(eff.params)}")
+    day = parse_day(effective, "--from")
+    version = _publish(as_user, code, overrides, day, reason)
+    console.print(f"{code} now version {version} from {day}")
 
 
 @app.command("load-overrides")
 @reports_errors
 def load_overrides(path: Path, as_user: AsUser) -> None:
-    """Publish every override in a TOML file (e.g. policies/offices/BSW.toml)."""
+    """Publish every override in a TOML file, now: each must start tomorrow or later."""
     for code, day, params, reason in service.load_overrides_file(path):
-        with acting(as_user) as ctx:
-            eff = service.publish(ctx, code, params, day, reason)
-        console.print(f"{code} version {eff.version} from {day}")
+        version = _publish(as_user, code, params, day, reason)
+        console.print(f"{code} version {version} from {day}")

@@ -101,7 +101,12 @@ def _load(session: Session, today: date, settings: Settings, overrides: Path) ->
     admin = ctx(f"{CODE.lower()}-admin")
     published = 0
     for code, effective_from, params, reason in policy_params.load_overrides_file(overrides):
-        policy_params.publish(admin, code, params, effective_from, reason)
+        # The office's history: each override was published (a meeting, a notice) a week
+        # before it took effect, long before this load; `publish` takes only future dates.
+        made_known = policy_params.starts_at(effective_from, tz) - timedelta(days=7)
+        policy_params.record_history(
+            admin, code, params, effective_from, reason, min(made_known, now)
+        )
         published += 1
     counts["policy_version"] = published
     counts["spot_check_finding"] = _raise_spot_check_findings(ctx(f"{CODE.lower()}-manager"))

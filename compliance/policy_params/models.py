@@ -13,6 +13,9 @@ class PolicyVersion(SQLModel, table=True):
 
     Its version label is "<code version>.<revision>" (revision 0 = the defaults in code), so a
     finding's (code, version, params digest) identifies exactly what judged it.
+    `published_at` is when the version was made known (公示): for a version set through the
+    product, the moment it was recorded; effective_from (its start, 00:00 office time) is never
+    before it. `created_at` is when the row was written (later for loaded history).
     """
 
     __tablename__ = "policy_version"
@@ -27,5 +30,6 @@ class PolicyVersion(SQLModel, table=True):
     params_json: str = Field(max_length=4000)
     params_digest: str = Field(max_length=64)
     reason: str = Field(default="", max_length=1000)
+    published_at: datetime = utc_field()
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)

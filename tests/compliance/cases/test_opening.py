@@ -12,7 +12,7 @@ from compliance.cases.models import Case, CaseFinding, CaseStatus
 from compliance.counters.models import Counter
 from compliance.errors import Conflict, ValidationFailed
 from compliance.findings.models import Finding
-from compliance.policy_params.service import publish
+from compliance.policy_params.service import record_history
 from tests.compliance.cases.helpers import act, confirmed, drive, finding, open_case, row
 
 S = CaseStatus
@@ -130,12 +130,13 @@ def test_after_approval_a_new_finding_opens_a_new_case(ctx, office):
 
 def test_the_case_keeps_the_rule_version_of_the_incident_date(ctx, office):
     old = confirmed(ctx, office, days_ago=10)
-    publish(
+    record_history(  # published 4 days ago, from 3 days ago: a past version is history
         act(ctx, office, "admin"),
         "R05",
         {},
         (ctx.clock.now() - timedelta(days=3)).date(),
         "新版本",
+        ctx.clock.now() - timedelta(days=4),
     )
     case = cases.open_or_join(act(ctx, office, "manager"), old)
     assert case.policy_version == "1.0"  # the version published later starts after the incident

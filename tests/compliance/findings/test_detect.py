@@ -12,7 +12,7 @@ from compliance.errors import Forbidden, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
-from compliance.policy_params.service import publish
+from compliance.policy_params.service import record_history
 from compliance.visits.models import Visit
 from tests.conftest import as_role
 
@@ -120,7 +120,8 @@ def test_field_job_without_check_in_is_an_r02_finding(ctx, office):
 
 def test_new_parameter_version_judges_only_incidents_from_its_date(ctx, office, settings):
     admin = as_role(ctx, office, "admin")
-    publish(admin, "R08", {"linger_minutes": 10}, DAY + timedelta(days=1), "收紧")
+    # A past version is history (published the day before it took effect), not `publish`.
+    record_history(admin, "R08", {"linger_minutes": 10}, DAY + timedelta(days=1), "收紧", T0)
     for off in (0, 1):
         _day_ok(ctx, office, day_offset=off)
         _visit(ctx, office, day_offset=off, linger_min=12)
@@ -189,6 +190,6 @@ def test_a_job_asked_for_one_evening_and_done_next_morning_is_judged_on_that_mor
         ctx, v.id, {"step": "left", "at": (morning + timedelta(hours=1, minutes=5)).isoformat()}
     )
     summary = run_detection(ctx, DAY, DAY + timedelta(days=1))
-    assert summary.facts["visits"] == 1 and summary.facts["field_days"] == 1  # it was judged
+    assert summary.facts["visits"] == 1 and summary.facts["punches"] == 2  # it was judged
     assert _findings(ctx, "R09") == []  # not overtime: it was done inside that day's shift
     assert _findings(ctx, "R02") == []  # and after that day's check-in
