@@ -27,7 +27,7 @@ class FeedbackFact:
 
 @dataclass(frozen=True)
 class FieldDayFact:
-    """A staff member's working day that had at least one job in a home (R02)."""
+    """A calendar day with a job in a home (bench/naive_detect only; R02 judges duties)."""
 
     staff_id: int
     work_date: date
@@ -61,11 +61,36 @@ class VisitFact:
     shift_end_at: datetime | None = None
     roster_id: int | None = None
     overtime_id: int | None = None
+    # When the director gave the approval (not when it was typed in), and whether the
+    # approver was the office director at that moment (a flag cleared later changes nothing).
     overtime_approved_at: datetime | None = None
     overtime_approved_by_director: bool = False
+    # The office-local date the shift above is rostered on: a night shift's jobs after
+    # midnight belong to the duty that started the evening before.
+    roster_work_date: date | None = None
     # The office-local day the order was opened (requested_at's day), which R04's 当日完成
     # counts from; work_date moves to the day of arrival. None: derived from requested_at.
     opened_date: date | None = None
+
+    @property
+    def in_shift(self) -> bool:
+        """The job began inside the rostered shift it was matched to."""
+        return (
+            self.arrived_at is not None
+            and self.shift_start_at is not None
+            and self.shift_end_at is not None
+            and self.shift_start_at <= self.arrived_at < self.shift_end_at
+        )
+
+
+@dataclass(frozen=True)
+class PunchFact:
+    """One office punch: a check-in before going out, or a sign-back after work."""
+
+    id: int
+    staff_id: int
+    kind: str  # "check_in" or "sign_back"
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -117,6 +142,8 @@ class FactBundle:
     feedback: tuple[FeedbackFact, ...] = ()
     field_days: tuple[FieldDayFact, ...] = ()
     visits: tuple[VisitFact, ...] = ()
+    # Check-ins and sign-backs around the jobs in homes (R02 builds each duty from them).
+    punches: tuple[PunchFact, ...] = ()
     tip_lines: tuple[TipLineFact, ...] = ()
     damages: tuple[DamageFact, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)

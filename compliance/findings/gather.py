@@ -1,19 +1,19 @@
 """Gather the facts for a detection run with a handful of explicit, set-based queries.
 
 Each query reads one table (with its joins) for the whole office and period, never one
-staff member at a time. Punches are the exception to reading everything: only the first
-check-in and last sign-back of the days with a job in a home are sought, by index, so a
-year of 2,000 staff (over a million punches) stays a few queries and little memory.
+staff member at a time. Punches are the exception to reading everything: only those of
+the days around a job in a home are sought, by index, so a year of 2,000 staff (over a
+million punches) stays a few queries and little memory.
 """
 
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from compliance.attendance.models import AttendanceEvent, PunchKind, RosterShift
+from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.damages.models import DamageIncident
 from compliance.feedback.models import Feedback
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
@@ -24,7 +24,7 @@ from policies.facts import (
     DamageFact,
     FactBundle,
     FeedbackFact,
-    FieldDayFact,
+    PunchFact,
     TipLineFact,
     VisitFact,
 )
@@ -61,85 +61,68 @@ def _feedback(session: Session, office_id: int, start: date, end: date) -> tuple
     )
 
 
-def _punch_of_day(days: Subquery, kind: PunchKind, *, last: bool) -> Any:
-    """The id of the first (or last) punch of a kind on a staff member's day."""
-    a = aliased(AttendanceEvent)
-    order = (col(a.at).desc(), col(a.id).desc()) if last else (col(a.at), col(a.id))
-    return (
-        select(col(a.id))
-        .where(
-            col(a.staff_id) == days.c.staff_id,
-            col(a.work_date) == days.c.work_date,
-            col(a.kind) == kind.value,
+def _plus_days(session: Session, day: Any, n: int) -> Any:
+    """A date column moved by n days, in the database's own date arithmetic."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(day, f"{n:+d} days")  # SQLite keeps dates as 'YYYY-MM-DD' text
+    return day + n  # PostgreSQL: date + integer is a date
+
+
+def _punches(session: Session, office_id: int, start: date, end: date) -> tuple[PunchFact, ...]:
+    """Check-ins and sign-backs on the days around every day with a job in a home.
+
+    A duty can start the evening before its jobs (a night shift's check-in) and end the
+    morning after (a sign-back after midnight), so each job's day and its neighbours are
+    read. Only those days' punches are sought, by the (staff, day, kind) index: a year of
+    2,000 staff has a million punches but only tens of thousands of field days.
+    """
+    v, a = Visit, AttendanceEvent
+    field = and_(
+        col(v.office_id) == office_id, col(v.work_date) >= start, col(v.work_date) <= end,
+        col(v.arrived_at).is_not(None),
+    )  # fmt: skip
+    wd = col(v.work_date)
+    days = union(
+        *(
+            select(col(v.staff_id).label("staff_id"), day.label("work_date")).where(field)
+            for day in (wd, _plus_days(session, wd, -1), _plus_days(session, wd, 1))
         )
-        .order_by(*order)
-        .limit(1)
-        .scalar_subquery()
+    ).subquery("days")
+    stmt = (
+        select(col(a.id), col(a.staff_id), col(a.kind), col(a.at))
+        .join(
+            days,
+            and_(col(a.staff_id) == days.c.staff_id, col(a.work_date) == days.c.work_date),
+        )
+        .where(col(a.office_id) == office_id)
+        .order_by(col(a.staff_id), col(a.at), col(a.id))
+    )
+    return tuple(
+        PunchFact(id=pid, staff_id=staff_id, kind=kind, at=at)
+        for pid, staff_id, kind, at in session.execute(stmt)
     )
 
 
-def _field_day_punches(session: Session, office_id: int, start: date, end: date) -> dict[Any, Any]:
-    """First check-in and last sign-back of every day with a job in a home, by (staff, day)."""
-    # Start from the field days and seek each one's punches through the (staff, day, kind)
-    # index: a year of 2,000 staff has a million punches but only tens of thousands of
-    # field days, so the other punches never leave the database.
-    v = Visit
-    days = (
-        select(col(v.staff_id).label("staff_id"), col(v.work_date).label("work_date"))
-        .where(
-            col(v.office_id) == office_id, col(v.work_date) >= start, col(v.work_date) <= end,
-            col(v.arrived_at).is_not(None),
-        )
-        .distinct()
-        .subquery("days")
-    )  # fmt: skip
-    ci, sb = aliased(AttendanceEvent), aliased(AttendanceEvent)
-    stmt = (
-        select(
-            days.c.staff_id, days.c.work_date,
-            col(ci.id).label("ci_id"), col(ci.at).label("ci_at"),
-            col(sb.id).label("sb_id"), col(sb.at).label("sb_at"),
-        )
-        .select_from(days)
-        .outerjoin(ci, col(ci.id) == _punch_of_day(days, PunchKind.CHECK_IN, last=False))
-        .outerjoin(sb, col(sb.id) == _punch_of_day(days, PunchKind.SIGN_BACK, last=True))
-    )  # fmt: skip
-    return {(r.staff_id, r.work_date): r for r in session.execute(stmt)}
+def _pick_shift(arrived: datetime | None, *shifts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The shift a job belongs to: the one it began in, else the nearest in time.
 
+    Candidates are the shifts rostered on the job's own day and the day before (a night
+    shift from 22:00 holds a job at 01:00); the job's own day wins a tie.
+    """
+    found = [s for s in shifts if s[0] is not None]
+    if not found:
+        return (None, None, None, None)
+    if arrived is None:
+        return found[0]
 
-def _field_days(visits: tuple[VisitFact, ...], punches: dict[Any, Any]) -> tuple[FieldDayFact, ...]:
-    """Each staff member's days with a job in a home, from the visits (with their shift)."""
-    first: dict[tuple[int, date], tuple[datetime, int, VisitFact]] = {}
-    last_end: dict[tuple[int, date], datetime] = {}
-    for v in visits:
-        if v.arrived_at is None:
-            continue
-        key = (v.staff_id, v.work_date)
-        best = first.get(key)
-        if best is None or (v.arrived_at, v.id) < best[:2]:
-            first[key] = (v.arrived_at, v.id, v)
-        ended = v.left_at or v.done_at
-        if ended is not None and (key not in last_end or ended > last_end[key]):
-            last_end[key] = ended
-    out = []
-    for key, (arrived_at, _, job) in first.items():
-        p = punches.get(key)
-        out.append(
-            FieldDayFact(
-                staff_id=job.staff_id,
-                work_date=job.work_date,
-                first_job_at=arrived_at,
-                first_job_visit_id=job.id,
-                first_check_in_at=p.ci_at if p else None,
-                first_check_in_id=p.ci_id if p else None,
-                last_sign_back_at=p.sb_at if p else None,
-                last_sign_back_id=p.sb_id if p else None,
-                shift_end_at=job.shift_end_at,
-                roster_id=job.roster_id,
-                last_job_end_at=last_end.get(key),
-            )
-        )
-    return tuple(out)
+    def gap(s: tuple[Any, ...]) -> timedelta:
+        begin: datetime = s[2]
+        finish: datetime = s[3]
+        if begin <= arrived < finish:
+            return timedelta(0)
+        return begin - arrived if arrived < begin else arrived - finish
+
+    return min(found, key=gap)
 
 
 # R04 judges a work order by the day it was opened: an order opened in the period but first
@@ -150,10 +133,14 @@ OPENED_LOOKAHEAD_DAYS = 62
 def _visits(
     session: Session, office_id: int, start: date, end: date, tz: tzinfo
 ) -> tuple[VisitFact, ...]:
-    v, rs, ot = Visit, RosterShift, OvertimeRequest
+    v, ot = Visit, OvertimeRequest
+    rs, rp = aliased(RosterShift), aliased(RosterShift)
     approved = and_(
         col(ot.visit_id) == col(v.id), col(ot.decision) == OvertimeDecision.APPROVED.value
     )
+    # The approver's capacity as recorded with the approval; rows from before it was
+    # recorded fall back to the user's flag.
+    director = func.coalesce(col(ot.approver_was_director), col(User.is_director))
     stmt: Select[*tuple[Any, ...]] = (
         select(
             col(v.id),
@@ -165,15 +152,21 @@ def _visits(
             col(v.done_at),
             col(v.left_at),
             col(v.done_date),
-            col(rs.id).label("roster_id"),
-            col(rs.start_at),
-            col(rs.end_at),
+            col(rs.id), col(rs.work_date), col(rs.start_at), col(rs.end_at),
+            col(rp.id), col(rp.work_date), col(rp.start_at), col(rp.end_at),
             col(ot.id).label("ot_id"),
             col(ot.decided_at),
-            col(User.is_director),
+            director,
         )
         .outerjoin(
             rs, and_(col(rs.staff_id) == col(v.staff_id), col(rs.work_date) == col(v.work_date))
+        )
+        .outerjoin(
+            rp,
+            and_(
+                col(rp.staff_id) == col(v.staff_id),
+                col(rp.work_date) == _plus_days(session, col(v.work_date), -1),
+            ),
         )
         .outerjoin(ot, approved)
         .outerjoin(User, col(User.id) == col(ot.decided_by))
@@ -186,32 +179,39 @@ def _visits(
                 col(v.requested_at) < datetime.combine(end + timedelta(days=1), time(), tz),
             ),
         )
-    )
-    # Rows unpacked as tuples: named attribute access on 50,000 rows costs more than the query.
-    return tuple(
-        VisitFact(
-            id=vid,
-            staff_id=staff_id,
-            unit_id=unit_id,
-            work_date=work_date,
-            requested_at=requested_at,
-            arrived_at=arrived_at,
-            done_at=done_at,
-            left_at=left_at,
-            done_date=done_date,
-            shift_start_at=shift_start,
-            shift_end_at=shift_end,
-            roster_id=roster_id,
-            overtime_id=ot_id,
-            overtime_approved_at=decided_at,
-            overtime_approved_by_director=bool(is_director),
-            opened_date=requested_at.astimezone(tz).date(),
-        )
-        for (
-            vid, staff_id, unit_id, work_date, requested_at, arrived_at, done_at, left_at,
-            done_date, roster_id, shift_start, shift_end, ot_id, decided_at, is_director,
-        ) in session.execute(stmt)
     )  # fmt: skip
+    out = []
+    # Rows unpacked as tuples: named attribute access on 50,000 rows costs more than the query.
+    for (
+        vid, staff_id, unit_id, work_date, requested_at, arrived_at, done_at, left_at,
+        done_date, s_id, s_day, s_start, s_end, p_id, p_day, p_start, p_end, ot_id,
+        decided_at, is_director,
+    ) in session.execute(stmt):  # fmt: skip
+        roster_id, roster_day, shift_start, shift_end = _pick_shift(
+            arrived_at, (s_id, s_day, s_start, s_end), (p_id, p_day, p_start, p_end)
+        )
+        out.append(
+            VisitFact(
+                id=vid,
+                staff_id=staff_id,
+                unit_id=unit_id,
+                work_date=work_date,
+                requested_at=requested_at,
+                arrived_at=arrived_at,
+                done_at=done_at,
+                left_at=left_at,
+                done_date=done_date,
+                shift_start_at=shift_start,
+                shift_end_at=shift_end,
+                roster_id=roster_id,
+                roster_work_date=roster_day,
+                overtime_id=ot_id,
+                overtime_approved_at=decided_at,
+                overtime_approved_by_director=bool(is_director),
+                opened_date=requested_at.astimezone(tz).date(),
+            )
+        )
+    return tuple(out)
 
 
 def _tip_lines(
@@ -267,24 +267,19 @@ def gather(
     margin = timedelta(days=3)  # a tip handed over just outside the period still counts
     start_utc = datetime.combine(start, time(), tz)
     end_utc = datetime.combine(end + timedelta(days=1), time(), tz)
-    # Field days are built from the visits (first job, its shift), so one scan serves both.
-    visits = _visits(session, office_id, start, end, tz) if needs & {"visits", "field_days"} else ()
-    field_days = (
-        _field_days(
-            tuple(v for v in visits if v.work_date <= end),
-            _field_day_punches(session, office_id, start, end),
-        )
-        if "field_days" in needs
-        else ()
-    )
+    # A night duty begun the evening before the period holds jobs inside it: its jobs and
+    # punches are read too, so the duty is judged whole (its findings keep their own dates).
+    before = start - timedelta(days=1)
+    visits = _visits(session, office_id, before, end, tz) if "visits" in needs else ()
+    punches = _punches(session, office_id, before, end) if "punches" in needs else ()
     return FactBundle(
         as_of=as_of,
         as_of_date=as_of.astimezone(tz).date(),
         period_start=start,
         period_end=end,
         feedback=_feedback(session, office_id, start, end) if "feedback" in needs else (),
-        field_days=field_days,
-        visits=visits if "visits" in needs else (),
+        visits=visits,
+        punches=punches,
         tip_lines=(
             _tip_lines(session, office_id, start_utc - margin, end_utc + margin)
             if "tip_lines" in needs

@@ -29,9 +29,18 @@ class OvertimeRequest(SQLModel, table=True):
     reason: str = Field(default="", max_length=1000)
     requested_at: datetime = utc_field()
     decision: str = Field(default=OvertimeDecision.PENDING, max_length=16)
+    # decided_at is when the director gave the decision (it may be entered later, by phone
+    # then typed in); entered_at/entered_by say when and by whom it was typed in, and an
+    # entry well after the decision, or after the work began, carries late_entry_reason.
     decided_by: int | None = fk("user.id", nullable=True, index=False)
     decided_at: datetime | None = utc_field(nullable=True)
     decision_note: str = Field(default="", max_length=1000)
+    # Whether the approver was the office director when deciding: R09 judges the approval
+    # by the capacity it was given in, so clearing the flag later changes no past judgment.
+    approver_was_director: bool | None = None
+    entered_by: int | None = fk("user.id", nullable=True, index=False)
+    entered_at: datetime | None = utc_field(nullable=True)
+    late_entry_reason: str = Field(default="", max_length=1000)
     rearranged_others: bool = False
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)

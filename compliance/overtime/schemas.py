@@ -20,11 +20,17 @@ class OvertimeCreate(Input):
 
 
 class OvertimeDecide(Input):
-    """The director's decision on an overtime request."""
+    """The director's decision on an overtime request.
+
+    decided_at is when the director gave it (by phone, say), if not now; typed in well
+    after that, or after the work began, the entry needs late_entry_reason.
+    """
 
     decision: Literal[OvertimeDecision.APPROVED, OvertimeDecision.REFUSED]
     rearranged_others: Flag = False
     note: str = Field(default="", max_length=1000)
+    decided_at: AwareDatetime | None = None
+    late_entry_reason: str = Field(default="", max_length=1000)
 
     @model_validator(mode="after")
     def _others_rearranged(self) -> "OvertimeDecide":
@@ -53,3 +59,7 @@ class OvertimeRead(BaseModel):
     decided_at: datetime | None
     decision_note: str
     rearranged_others: bool
+    approver_was_director: bool | None = None
+    entered_by: int | None = None
+    entered_at: datetime | None = None
+    late_entry_reason: str = ""

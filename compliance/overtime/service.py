@@ -1,6 +1,7 @@
 """Use cases for overtime requests: recorded by a manager or the staff member, decided by the
 office director (R09)."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -16,6 +17,11 @@ from compliance.staff.repository import get_in_office
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
+
+# An approval typed in more than this long after the director gave it is entered late.
+LATE_ENTRY = timedelta(hours=2)
+# Typed in within this long, an approval counts as entered when given (minutes on a form).
+SAME_MOMENT = timedelta(minutes=5)
 
 
 def _own_only(ctx: Ctx, staff_id: int | None) -> None:
@@ -91,8 +97,10 @@ def decide_overtime(
         raise NotFound(f"overtime request {request_id} not found")
     if row.decision != OvertimeDecision.PENDING:
         raise Conflict(f"overtime request {request_id} was already {row.decision}")
-    # The decision time is the clock's, never typed in: R09 compares it with when work
-    # started, and a back-dated approval would hide a breach.
+    now = ctx.now()
+    given = _when_given(ctx, row, body, now)
+    # R09 compares when the approval was given with when the overtime began; a decision
+    # typed in later keeps who typed it and when beside it, and why it came late.
     result = ctx.session.exec(
         update(OvertimeRequest)
         .where(
@@ -102,9 +110,15 @@ def decide_overtime(
         .values(
             decision=body.decision.value,
             decided_by=ctx.actor.user_id,
-            decided_at=ctx.now(),
+            decided_at=given,
             decision_note=body.note,
             rearranged_others=body.rearranged_others,
+            # The capacity the approval was given in: clearing the director flag later
+            # does not turn the jobs it covered into breaches.
+            approver_was_director=ctx.actor.is_director,
+            entered_by=ctx.actor.user_id,
+            entered_at=now,
+            late_entry_reason=body.late_entry_reason.strip(),
         )
         # Refreshed below on success; syncing here would dress a lost race up as a win.
         .execution_options(synchronize_session=False)
@@ -118,6 +132,29 @@ def decide_overtime(
     out = OvertimeRead.model_validate(row)
     ctx.session.commit()
     return out
+
+
+def _when_given(ctx: Ctx, row: OvertimeRequest, body: OvertimeDecide, now: datetime) -> datetime:
+    """When the director gave the decision; refuses a late entry that gives no reason."""
+    not_in_future("decided_at", body.decided_at, now)
+    given = min(body.decided_at or now, now)  # a clock a little ahead is taken as now
+    if given < row.requested_at:
+        raise ValidationFailed.one("decided_at", "cannot be before the request was made")
+    if body.decision != OvertimeDecision.APPROVED or body.late_entry_reason.strip():
+        return given
+    late = now - given > LATE_ENTRY
+    if not late and now - given > SAME_MOMENT and row.visit_id is not None:
+        arrived = ctx.session.exec(
+            select(Visit.arrived_at).where(col(Visit.id) == row.visit_id)
+        ).one_or_none()
+        late = arrived is not None and arrived <= now
+    if late:
+        raise ValidationFailed.one(
+            "late_entry_reason",
+            "an approval entered more than 2 hours after it was given, or after the work "
+            "began, needs the reason it is entered late",
+        )
+    return given
 
 
 def list_overtime(

@@ -31,5 +31,8 @@ class Visit(SQLModel, table=True):
     done_date: date | None = None
     left_at: datetime | None = utc_field(nullable=True)
     outcome: str = Field(default="", max_length=500)
+    # A job that needs a second trip is recorded as two trips: the first leaves undone, the
+    # next trip is a visit of its own that follows it (the same order), judged on its own.
+    follows_visit_id: int | None = fk("visit.id", nullable=True)
     created_at: datetime = utc_field()
     created_by: int | None = fk("user.id", nullable=True, index=False)

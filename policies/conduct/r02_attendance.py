@@ -1,7 +1,8 @@
 """R02 — report to the office before going out, sign back when work ends, wear the badge."""
 
-from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from policies.base import (
     ChecklistItem,
@@ -14,117 +15,289 @@ from policies.base import (
     breach,
 )
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
-from policies.facts import FactBundle, FieldDayFact
+from policies.facts import FactBundle, PunchFact, VisitFact
 from policies.sanction import DEFAULT_LADDER
 from policies.text import duration_en, duration_zh
 from policies.vocab import EvidenceKind
 
 CODE = "R02"
+CHECK_IN, SIGN_BACK = "check_in", "sign_back"
 
 
-def judge_check_in(day: FieldDayFact) -> Outcome:
-    """A field day breaches when no office check-in came at or before the first home job."""
-    if day.first_check_in_at is None or day.first_check_in_at > day.first_job_at:
+# How long before its shift starts a check-in still counts as reporting for that shift.
+CHECK_IN_EARLIEST = timedelta(hours=8)
+
+
+@dataclass
+class Duty:
+    """One stretch of work a sign-back closes: a rostered shift, or a call-out.
+
+    A job begun inside a rostered shift belongs to that shift, across midnight for a night
+    shift. A job begun outside every shift is a call-out: it continues the duty before it
+    when the staff member went on to it before a sign-back was due and had not signed back
+    in between, and otherwise forms a duty of its own.
+    """
+
+    staff_id: int
+    jobs: list[VisitFact]
+    roster_id: int | None = None
+    roster_work_date: date | None = None
+    shift_start_at: datetime | None = None
+    shift_end_at: datetime | None = None
+
+    @property
+    def first_job(self) -> VisitFact:
+        """The duty's first job in a home."""
+        return self.jobs[0]
+
+    @property
+    def last_job_end_at(self) -> datetime:
+        """When the staff member left the last home of the duty (else done, else arrived)."""
+        return max(_job_end(v) for v in self.jobs)
+
+    @property
+    def last_job(self) -> VisitFact:
+        """The job the sign-back comes after."""
+        return max(self.jobs, key=lambda v: (_job_end(v), v.id))
+
+    @property
+    def work_end(self) -> datetime:
+        """The end of the shift, or of the last job in a home if that was later."""
+        end = self.last_job_end_at
+        if self.shift_end_at is not None and self.shift_end_at > end:
+            return self.shift_end_at
+        return end
+
+    @property
+    def day(self) -> date:
+        """The duty's date: the day its shift is rostered on, else its first job's."""
+        return self.roster_work_date or self.first_job.work_date
+
+    @property
+    def key(self) -> str:
+        """Stable words for the duty, the same on every run over the same records."""
+        if self.roster_id is not None:
+            return f"fieldday:{self.staff_id}:{self.day.isoformat()}"
+        return f"callout:{self.staff_id}:{self.first_job.id}"
+
+
+def _job_end(v: VisitFact) -> datetime:
+    # Leaving the home is when the way back to the office begins; minutes lingered before
+    # it are R08's, so the sign-back deadline runs from the leaving, not the job's done.
+    end = v.left_at or v.done_at or v.arrived_at
+    assert end is not None  # only jobs that began are grouped into duties
+    return end
+
+
+def duties(
+    visits: Sequence[VisitFact], punches: Sequence[PunchFact], grace_minutes: int
+) -> list[Duty]:
+    """Group the jobs each staff member began into duties, in time order."""
+    grace = timedelta(minutes=grace_minutes)
+    backs: dict[int, list[datetime]] = {}
+    for p in punches:
+        if p.kind == SIGN_BACK:
+            backs.setdefault(p.staff_id, []).append(p.at)
+    jobs: dict[int, list[VisitFact]] = {}
+    for v in visits:
+        if v.arrived_at is not None:
+            jobs.setdefault(v.staff_id, []).append(v)
+    out: list[Duty] = []
+    for staff_id in sorted(jobs):
+        mine: list[Duty] = []
+        signed = backs.get(staff_id, [])
+        for v in sorted(jobs[staff_id], key=lambda j: (j.arrived_at, j.id)):
+            assert v.arrived_at is not None
+            prev = mine[-1] if mine else None
+            if v.in_shift and prev is not None and prev.roster_id == v.roster_id:
+                prev.jobs.append(v)
+                continue
+            went_on = (
+                prev is not None
+                and v.arrived_at <= prev.work_end + grace
+                and not any(prev.last_job_end_at <= t <= v.arrived_at for t in signed)
+            )
+            if prev is not None and went_on and (not v.in_shift or prev.roster_id is None):
+                prev.jobs.append(v)
+                if v.in_shift:  # a call-out that ran on into a shift: the shift's duty
+                    _adopt_shift(prev, v)
+                continue
+            duty = Duty(staff_id, [v])
+            if v.in_shift:
+                _adopt_shift(duty, v)
+            mine.append(duty)
+        out.extend(mine)
+    return out
+
+
+def _adopt_shift(duty: Duty, v: VisitFact) -> None:
+    duty.roster_id, duty.roster_work_date = v.roster_id, v.roster_work_date
+    duty.shift_start_at, duty.shift_end_at = v.shift_start_at, v.shift_end_at
+
+
+def first_shift_job(duty: Duty) -> VisitFact | None:
+    """The first job begun inside the duty's shift; None for a call-out."""
+    return next((v for v in duty.jobs if v.in_shift and v.roster_id == duty.roster_id), None)
+
+
+def check_in_for(duty: Duty, punches: Sequence[PunchFact]) -> PunchFact | None:
+    """The first check-in that reports for the duty's shift, at or before its first job."""
+    job = first_shift_job(duty)
+    if job is None or duty.shift_start_at is None:
+        return None
+    assert job.arrived_at is not None
+    earliest = duty.shift_start_at - CHECK_IN_EARLIEST
+    found = [
+        p
+        for p in punches
+        if p.staff_id == duty.staff_id and p.kind == CHECK_IN and earliest <= p.at <= duty.work_end
+    ]
+    return min(found, key=lambda p: (p.at, p.id), default=None)
+
+
+def judge_check_in(duty: Duty, punches: Sequence[PunchFact]) -> Outcome:
+    """A rostered duty breaches when no check-in came at or before its first job.
+
+    A call-out (a job begun outside every shift) is not the start of a shift: the rule's
+    "report before going out" is judged for rostered shifts only.
+    """
+    job = first_shift_job(duty)
+    if job is None:
+        return Outcome.NOT_APPLICABLE
+    assert job.arrived_at is not None
+    found = check_in_for(duty, punches)
+    if found is None or found.at > job.arrived_at:
         return Outcome.BREACH
     return Outcome.PASS
 
 
-def work_end(day: FieldDayFact) -> datetime | None:
-    """When the working day ended: the end of the shift, or later if a job ran past it."""
-    if day.shift_end_at is None:
-        return None  # no roster: the end of the working day is unknown
-    if day.last_job_end_at is not None and day.last_job_end_at > day.shift_end_at:
-        return day.last_job_end_at
-    return day.shift_end_at
+def sign_back_for(duty: Duty, punches: Sequence[PunchFact], grace_minutes: int) -> PunchFact | None:
+    """The first sign-back after the duty's last job, if one came by the deadline."""
+    deadline = duty.work_end + timedelta(minutes=grace_minutes)
+    found = [
+        p
+        for p in punches
+        if p.staff_id == duty.staff_id
+        and p.kind == SIGN_BACK
+        and duty.last_job_end_at <= p.at <= deadline
+    ]
+    return min(found, key=lambda p: (p.at, p.id), default=None)
 
 
-def judge_sign_back(day: FieldDayFact, as_of: datetime, grace_minutes: int) -> Outcome:
-    """A field day breaches when there is no sign-back by the end of work plus the grace."""
-    end = work_end(day)
-    if end is None:
-        return Outcome.NOT_APPLICABLE
-    deadline = end + timedelta(minutes=grace_minutes)
-    if day.last_sign_back_at is not None and day.last_sign_back_at <= deadline:
+def judge_sign_back(
+    duty: Duty, punches: Sequence[PunchFact], as_of: datetime, grace_minutes: int
+) -> Outcome:
+    """A duty breaches when no sign-back follows its last job by the end of work + grace."""
+    if sign_back_for(duty, punches, grace_minutes) is not None:
         return Outcome.PASS
-    if as_of < deadline:
-        return Outcome.NOT_APPLICABLE  # the day is not over yet
+    if as_of < duty.work_end + timedelta(minutes=grace_minutes):
+        return Outcome.NOT_APPLICABLE  # the duty is not over yet
     return Outcome.BREACH
 
 
-def _refs(day: FieldDayFact, *pairs: tuple[EvidenceKind, int | None]) -> list[EvidenceRef]:
-    refs = [EvidenceRef(EvidenceKind.VISIT, day.first_job_visit_id)]
-    refs += [EvidenceRef(kind, ref_id) for kind, ref_id in pairs if ref_id is not None]
-    return refs
+def _late_sign_back(duty: Duty, punches: Sequence[PunchFact]) -> PunchFact | None:
+    """The first sign-back after the last job, however late (for the explanation)."""
+    found = [
+        p
+        for p in punches
+        if p.staff_id == duty.staff_id and p.kind == SIGN_BACK and p.at >= duty.last_job_end_at
+    ]
+    return min(found, key=lambda p: (p.at, p.id), default=None)
+
+
+def _staff_punches(bundle: FactBundle) -> dict[int, list[PunchFact]]:
+    by_staff: dict[int, list[PunchFact]] = {}
+    for p in bundle.punches:
+        by_staff.setdefault(p.staff_id, []).append(p)
+    return by_staff
 
 
 def _run_check_in(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
-    for day in bundle.field_days:
-        if judge_check_in(day) is not Outcome.BREACH:
+    by_staff = _staff_punches(bundle)
+    for duty in duties(bundle.visits, bundle.punches, params["signback_grace_minutes"]):
+        punches = by_staff.get(duty.staff_id, [])
+        if judge_check_in(duty, punches) is not Outcome.BREACH:
             continue
-        when = day.work_date.isoformat()
-        if day.first_check_in_at is None:
-            zh = f"{when} 第一项入户工作(工单 #{day.first_job_visit_id})开始前没有到管理处报到。"
+        job = first_shift_job(duty)
+        assert job is not None and job.arrived_at is not None  # judged above
+        found = check_in_for(duty, punches)
+        when = duty.day.isoformat()
+        if found is None:
+            zh = f"{when} 班次第一项入户工作(工单 #{job.id})开始前没有到管理处报到。"
             en = (
-                f"No office check-in before the first home job "
-                f"(visit #{day.first_job_visit_id}) on {when}."
+                f"No office check-in before the first home job (visit #{job.id}) of {when}'s shift."
             )
         else:
-            late = day.first_check_in_at - day.first_job_at
+            late = found.at - job.arrived_at
             zh = (
-                f"{when} 首次到管理处报到比第一项入户工作(工单 #{day.first_job_visit_id})"
+                f"{when} 班次首次到管理处报到比第一项入户工作(工单 #{job.id})"
                 f"开始晚 {duration_zh(late)}。"
             )
             en = (
-                f"On {when} the first office check-in came {duration_en(late)} after the first "
-                f"home job (visit #{day.first_job_visit_id}) started."
+                f"On {when} the first office check-in came {duration_en(late)} after the "
+                f"shift's first home job (visit #{job.id}) started."
             )
+        refs = [EvidenceRef(EvidenceKind.VISIT, job.id)]
+        if duty.roster_id is not None:
+            refs.append(EvidenceRef(EvidenceKind.ROSTER, duty.roster_id))
+        if found is not None:
+            refs.append(EvidenceRef(EvidenceKind.ATTENDANCE, found.id))
         yield breach(
             explanation_zh=zh,
             explanation_en=en,
-            evidence=_refs(day, (EvidenceKind.ATTENDANCE, day.first_check_in_id)),
-            staff_id=day.staff_id,
-            occurred_at=day.first_job_at,
-            dedupe_key=f"fieldday:{day.staff_id}:{day.work_date.isoformat()}:checkin",
-            inputs=day,
+            evidence=refs,
+            staff_id=duty.staff_id,
+            occurred_at=job.arrived_at,
+            dedupe_key=f"{duty.key}:checkin",
+            inputs=(duty.first_job, found),
         )
 
 
 def _run_sign_back(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
     grace = params["signback_grace_minutes"]
-    for day in bundle.field_days:
-        if judge_sign_back(day, bundle.as_of, grace) is not Outcome.BREACH:
+    by_staff = _staff_punches(bundle)
+    for duty in duties(bundle.visits, bundle.punches, grace):
+        punches = by_staff.get(duty.staff_id, [])
+        if judge_sign_back(duty, punches, bundle.as_of, grace) is not Outcome.BREACH:
             continue
-        end = work_end(day)
-        assert end is not None  # judge_sign_back says not applicable otherwise
-        when = day.work_date.isoformat()
-        after_job = end != day.shift_end_at
-        end_zh = "最后一项入户工作结束" if after_job else "下班"
-        end_en = "the last home job ended" if after_job else "the end of the shift"
-        if day.last_sign_back_at is None:
+        end = duty.work_end
+        when = duty.day.isoformat()
+        after_job = end != duty.shift_end_at
+        last = duty.last_job
+        if duty.roster_id is None:
+            end_zh = f"排班以外的入户工作(工单 #{last.id})结束"
+            end_en = f"the call-out job outside the roster (visit #{last.id}) ended"
+        elif after_job:
+            end_zh, end_en = "最后一项入户工作结束", "the last home job ended"
+        else:
+            end_zh, end_en = "下班", "the end of the shift"
+        late_back = _late_sign_back(duty, punches)
+        if late_back is None:
             zh = f"{when} 有入户工作,但{end_zh}后 {grace} 分钟内没有回管理处签到。"
             en = (
-                f"On {when}, a day with home jobs, there was no sign-back at the office "
+                f"On {when}, a duty with home jobs, there was no sign-back at the office "
                 f"within {grace} min of {end_en}."
             )
         else:
-            late = day.last_sign_back_at - end
+            late = late_back.at - end
             zh = f"{when} {end_zh}后 {duration_zh(late)}才回管理处签到,超过允许的 {grace} 分钟。"
             en = (
                 f"On {when} signed back at the office {duration_en(late)} after {end_en}, "
                 f"more than the {grace} min allowed."
             )
+        refs = [EvidenceRef(EvidenceKind.VISIT, last.id)]
+        if duty.roster_id is not None:
+            refs.append(EvidenceRef(EvidenceKind.ROSTER, duty.roster_id))
+        if late_back is not None:
+            refs.append(EvidenceRef(EvidenceKind.ATTENDANCE, late_back.id))
         yield breach(
             explanation_zh=zh,
             explanation_en=en,
-            evidence=_refs(
-                day,
-                (EvidenceKind.ROSTER, day.roster_id),
-                (EvidenceKind.ATTENDANCE, day.last_sign_back_id),
-            ),
-            staff_id=day.staff_id,
+            evidence=refs,
+            staff_id=duty.staff_id,
             occurred_at=end,
-            dedupe_key=f"fieldday:{day.staff_id}:{day.work_date.isoformat()}:signback",
-            inputs=day,
+            dedupe_key=f"{duty.key}:signback",
+            inputs=(tuple(duty.jobs), late_back),
         )
 
 
@@ -178,21 +351,25 @@ POLICY = Policy(
         Detector(
             key="no_check_in",
             rule_code=CODE,
-            description_zh="入户工作开始前当天没有到管理处报到",
-            description_en="A home job started with no office check-in earlier that day",
-            needs=frozenset({"field_days"}),
+            description_zh="班次的第一项入户工作开始前没有到管理处报到",
+            description_en="A shift's first home job started with no office check-in before it",
+            needs=frozenset({"visits", "punches"}),
             params=(),
             run=_run_check_in,
         ),
         Detector(
             key="no_sign_back",
             rule_code=CODE,
-            description_zh="有入户工作的工作日,下班或最后一项入户工作结束(以较晚者为准)后宽限时间内没有回管理处签到",
-            description_en=(
-                "A day with home jobs and no sign-back within the grace after the end of the "
-                "shift or of the last home job, whichever is later"
+            description_zh=(
+                "有入户工作的班次(含排班以外的出勤),最后一项入户工作结束后、"
+                "下班或该工作结束(以较晚者为准)加宽限时间内没有回管理处签到"
             ),
-            needs=frozenset({"field_days"}),
+            description_en=(
+                "A duty with home jobs (call-outs included) and no sign-back after its last "
+                "home job within the grace after the end of the shift or of that job, "
+                "whichever is later"
+            ),
+            needs=frozenset({"visits", "punches"}),
             params=("signback_grace_minutes",),
             run=_run_sign_back,
         ),

@@ -32,6 +32,23 @@ def judge_lingering(visit: VisitFact, linger_minutes: int) -> Outcome:
     return Outcome.PASS
 
 
+def _judged_once(visit: VisitFact) -> tuple[str, str]:
+    """Say so when the stay ran past the shift: those minutes are judged here only.
+
+    One act, one finding: R09 counts work until the job was done and R02's sign-back
+    deadline runs from the leaving, so the lingering is never also overtime or a late
+    sign-back.
+    """
+    assert visit.done_at is not None and visit.left_at is not None
+    if visit.shift_end_at is None or visit.left_at <= visit.shift_end_at:
+        return "", ""
+    return (
+        "停留延续到排班结束以后;这段时间只按本条认定,不另计为未经批准的加班(第九条)或迟签到(第二条)。",
+        " The stay ran past the end of the shift; those minutes are judged under this rule "
+        "only, not also as unapproved overtime (R09) or a late sign-back (R02).",
+    )
+
+
 def _run_lingering(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
     limit = params["linger_minutes"]
     for visit in bundle.visits:
@@ -39,14 +56,15 @@ def _run_lingering(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[De
             continue
         assert visit.done_at is not None and visit.left_at is not None  # judged above
         stayed = visit.left_at - visit.done_at
+        zh_once, en_once = _judged_once(visit)
         yield breach(
             explanation_zh=(
                 f"工单 #{visit.id} 完成后 {duration_zh(stayed)}才离开住户家,"
-                f"超过规定的 {limit} 分钟。"
+                f"超过规定的 {limit} 分钟。{zh_once}"
             ),
             explanation_en=(
                 f"Left the home {duration_en(stayed)} after visit #{visit.id} was marked done, "
-                f"more than the {limit} min allowed."
+                f"more than the {limit} min allowed.{en_once}"
             ),
             evidence=[EvidenceRef(EvidenceKind.VISIT, visit.id)],
             staff_id=visit.staff_id,
@@ -114,6 +132,13 @@ POLICY = Policy(
             categories=frozenset({FeedbackCategory.LINGERING}),
             description_zh="住户反映员工在房内无故停留",
             description_en="A resident reported the staff member lingering in the home",
+        ),
+        category_detector(
+            key="improper_relationship_reported",
+            rule_code=CODE,
+            categories=frozenset({FeedbackCategory.IMPROPER_RELATIONSHIP}),
+            description_zh="住户反映员工与住户有不正当关系",
+            description_en="A resident reported an improper relationship with a resident",
         ),
     ),
     sanction=DEFAULT_LADDER,

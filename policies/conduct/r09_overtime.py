@@ -1,6 +1,7 @@
 """R09 — overtime a resident asks for needs the office director's approval beforehand."""
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 
 from policies.base import Decision, Detector, EvidenceRef, Outcome, Policy, breach
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
@@ -12,62 +13,99 @@ from policies.vocab import EvidenceKind
 CODE = "R09"
 
 
+def work_end(visit: VisitFact) -> datetime | None:
+    """When the work in the home ended: when it was done, else when the trip left.
+
+    Minutes spent in the home after the job was done are not work: staying too long is
+    lingering (R08), judged there and only there, never also as overtime.
+    """
+    return visit.done_at or visit.left_at
+
+
+def overtime_begins(visit: VisitFact) -> datetime | None:
+    """The moment work went outside the shift the job belongs to; None when it never did.
+
+    A job begun outside the shift (before it, after it, or with no shift at all) is
+    overtime from its arrival; a job begun inside the shift becomes overtime at the end of
+    the shift, if the work ran past it.
+    """
+    if visit.arrived_at is None:
+        return None
+    if not visit.in_shift:
+        return visit.arrived_at
+    assert visit.shift_end_at is not None  # in_shift says so
+    end = work_end(visit)
+    if end is not None and end > visit.shift_end_at:
+        return visit.shift_end_at
+    return None
+
+
 def outside_shift(visit: VisitFact) -> list[tuple[str, str]]:
     """Say in both languages how the visit fell outside the roster; empty if it did not."""
-    if visit.arrived_at is None:
+    if overtime_begins(visit) is None:
         return []
+    assert visit.arrived_at is not None  # overtime_begins says so
     if visit.shift_start_at is None or visit.shift_end_at is None:
-        return [("当天没有排班", "no shift was rostered that day")]
-    reasons: list[tuple[str, str]] = []
+        return [("没有排班", "no shift was rostered")]
     if visit.arrived_at < visit.shift_start_at:
         early = visit.shift_start_at - visit.arrived_at
-        reasons.append(
+        return [
             (
                 f"比排班开始早 {duration_zh(early)}到达",
                 f"arrived {duration_en(early)} before the shift started",
             )
-        )
-    end = visit.left_at or visit.done_at
-    if end is not None and end > visit.shift_end_at:
-        late = end - visit.shift_end_at
-        reasons.append(
+        ]
+    if visit.arrived_at >= visit.shift_end_at:
+        after = visit.arrived_at - visit.shift_end_at
+        return [
             (
-                f"比排班结束晚 {duration_zh(late)}结束",
-                f"finished {duration_en(late)} after the shift ended",
+                f"排班结束 {duration_zh(after)}后才到达",
+                f"arrived {duration_en(after)} after the shift ended",
             )
+        ]
+    end = work_end(visit)
+    assert end is not None  # overtime_begins says the work ran past the shift
+    late = end - visit.shift_end_at
+    return [
+        (
+            f"工作到排班结束后 {duration_zh(late)}才完成",
+            f"the work went on {duration_en(late)} past the end of the shift",
         )
-    return reasons
+    ]
 
 
 def approved_in_advance(visit: VisitFact) -> bool:
-    """The director approved the overtime no later than the arrival in the home."""
+    """The director approved the overtime no later than the moment it began."""
+    began = overtime_begins(visit)
     return (
-        visit.arrived_at is not None
+        began is not None
         and visit.overtime_approved_at is not None
         and visit.overtime_approved_by_director
-        and visit.overtime_approved_at <= visit.arrived_at
+        and visit.overtime_approved_at <= began
     )
 
 
 def judge_overtime(visit: VisitFact) -> Outcome:
-    """Breach when work in a home fell outside the roster without prior director approval."""
+    """Breach when work in a home went outside the roster without prior director approval."""
     if visit.arrived_at is None:
         return Outcome.NOT_APPLICABLE
-    if not outside_shift(visit):
+    if overtime_begins(visit) is None:
         return Outcome.PASS
     return Outcome.PASS if approved_in_advance(visit) else Outcome.BREACH
 
 
-def _approval_text(visit: VisitFact) -> tuple[str, str]:
+def _approval_text(visit: VisitFact, began: datetime) -> tuple[str, str]:
     if visit.overtime_id is None or visit.overtime_approved_at is None:
         return "没有经管理处主任批准的加班申请", "there was no overtime approved by the director"
     if not visit.overtime_approved_by_director:
-        return "加班未经管理处主任批准", "the overtime was not approved by the office director"
-    assert visit.arrived_at is not None  # only asked about visits that started
-    late = visit.overtime_approved_at - visit.arrived_at
+        return (
+            "批准人在批准时不是管理处主任",
+            "whoever approved it was not the office director at the time",
+        )
+    late = visit.overtime_approved_at - began
     return (
-        f"主任在开始工作后 {duration_zh(late)}才批准",
-        f"the director approved it only {duration_en(late)} after the work started",
+        f"主任在加班开始后 {duration_zh(late)}才批准",
+        f"the director approved it only {duration_en(late)} after the overtime began",
     )
 
 
@@ -75,8 +113,10 @@ def _run_overtime(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
     for visit in bundle.visits:
         if judge_overtime(visit) is not Outcome.BREACH:
             continue
+        began = overtime_begins(visit)
+        assert began is not None  # a breach began somewhere
         reasons = outside_shift(visit)
-        approval_zh, approval_en = _approval_text(visit)
+        approval_zh, approval_en = _approval_text(visit, began)
         refs = [EvidenceRef(EvidenceKind.VISIT, visit.id)]
         if visit.roster_id is not None:
             refs.append(EvidenceRef(EvidenceKind.ROSTER, visit.roster_id))
@@ -93,7 +133,7 @@ def _run_overtime(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
             ),
             evidence=refs,
             staff_id=visit.staff_id,
-            occurred_at=visit.arrived_at,
+            occurred_at=began,
             dedupe_key=f"visit:{visit.id}",
             inputs=visit,
         )
@@ -123,8 +163,11 @@ POLICY = Policy(
         Detector(
             key="unapproved_overtime",
             rule_code=CODE,
-            description_zh="在排班时间外入户工作,且事先没有管理处主任批准",
-            description_en="Work in a home outside the roster without prior director approval",
+            description_zh="在排班时间外入户工作,且加班开始前没有管理处主任批准",
+            description_en=(
+                "Work in a home outside the roster with no director approval given before the "
+                "overtime began"
+            ),
             needs=frozenset({"visits"}),
             params=(),
             run=_run_overtime,

@@ -7,6 +7,7 @@ from policies.facts import (
     FactBundle,
     FeedbackFact,
     FieldDayFact,
+    PunchFact,
     TipLineFact,
     VisitFact,
 )
@@ -60,6 +61,7 @@ def visit(
     overtime_id: int | None = None,
     overtime_approved_at: datetime | None = None,
     overtime_approved_by_director: bool = False,
+    roster_work_date: date | None = D0,
 ) -> VisitFact:
     return VisitFact(
         id=id,
@@ -77,6 +79,7 @@ def visit(
         overtime_id=overtime_id,
         overtime_approved_at=overtime_approved_at,
         overtime_approved_by_director=overtime_approved_by_director,
+        roster_work_date=roster_work_date if roster_id is not None else None,
     )
 
 
@@ -103,6 +106,10 @@ def field_day(
         roster_id=31 if shift_end_at else None,
         last_job_end_at=last_job_end_at,
     )
+
+
+def punch(id: int, kind: str, at: datetime, *, staff_id: int = STAFF) -> PunchFact:
+    return PunchFact(id=id, staff_id=staff_id, kind=kind, at=at)
 
 
 def tip(

@@ -62,3 +62,39 @@ def test_lingering_is_a_breach_iff_the_stay_exceeds_the_limit(seconds: int, limi
     fact = visit(done_at=DONE, left_at=DONE + timedelta(seconds=seconds))
     found = R08.detect(bundle(visits=[fact]), {"linger_minutes": limit})
     assert bool(found) == (seconds > limit * 60)
+
+
+# One act, one finding (第八条 vs 第九条 and 第二条) -----------------------------------------
+
+SHIFT_END = T0 + timedelta(hours=9)  # 18:00 Shanghai
+
+
+def test_lingering_past_the_shift_is_one_r08_finding_not_three() -> None:
+    """Done at 17:30, left the home at 19:30, signed back at 19:45: only R08 is breached."""
+    from policies.facts import PunchFact
+
+    fact = visit(
+        5,
+        arrived_at=T0 + timedelta(hours=7),
+        done_at=SHIFT_END - timedelta(minutes=30),
+        left_at=SHIFT_END + timedelta(hours=1, minutes=30),
+    )
+    punches = [
+        PunchFact(21, 7, "check_in", T0 - timedelta(minutes=5)),
+        PunchFact(22, 7, "sign_back", SHIFT_END + timedelta(hours=1, minutes=45)),
+    ]
+    b = bundle(visits=[fact], punches=punches)
+    found = [
+        (code, d.dedupe_key) for code in ("R02", "R08", "R09") for d in registry.get(code).detect(b)
+    ]
+    assert found == [("R08", "visit:5")]
+    [r08] = R08.detect(b)
+    assert "不另计为未经批准的加班(第九条)或迟签到(第二条)" in r08.explanation_zh
+    assert "not also as unapproved overtime (R09) or a late sign-back (R02)" in r08.explanation_en
+
+
+def test_lingering_inside_the_shift_says_nothing_of_other_rules() -> None:
+    [r08] = R08.detect(
+        bundle(visits=[visit(5, done_at=DONE, left_at=DONE + timedelta(minutes=16))])
+    )
+    assert "第九条" not in r08.explanation_zh

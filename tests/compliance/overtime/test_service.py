@@ -125,7 +125,10 @@ def test_only_the_director_decides(ctx, office, role):
         ({"decision": "approved", "rearranged_others": False}, "rearranged_others"),
         ({"decision": "pending", "rearranged_others": True}, "decision"),
         ({"decision": "maybe"}, "decision"),
-        ({**APPROVE, "decided_at": "2026-03-30T00:00:00Z"}, "decided_at"),
+        ({**APPROVE, "decided_at": (NOW + timedelta(hours=1)).isoformat()}, "decided_at"),
+        ({**APPROVE, "decided_at": (NOW - timedelta(hours=2)).isoformat()}, "decided_at"),
+        ({**APPROVE, "decided_at": "2026-03-31T10:00:00"}, "decided_at"),
+        ({**APPROVE, "late_entry_reason": "x" * 1001}, "late_entry_reason"),
     ],
 )
 def test_bad_decision_names_the_field_and_changes_nothing(ctx, office, body, field):
@@ -188,3 +191,64 @@ def test_list_overtime_by_decision_and_staff_see_their_own(ctx, office):
     assert [r.id for r in list_overtime(as_role(ctx, office, "staff"))] == [a.id]
     with pytest.raises(Forbidden):
         list_overtime(as_role(ctx, office, "staff"), staff_id=office.staff[1].id)
+
+
+# When the approval was given, who entered it and when (R09, 第九条) ------------------------
+
+
+def test_an_approval_given_by_phone_is_dated_when_given_and_entered_beside_it(ctx, office):
+    """Given by phone at 11:00, typed in at 12:00: decided 11:00, entered 12:00 by her."""
+    r = request_overtime(ctx, _body(office))
+    given = NOW - timedelta(minutes=59)
+    d = decide_overtime(_director(ctx, office), r.id, {**APPROVE, "decided_at": given.isoformat()})
+    director = office.users["director"].id
+    assert (d.decided_at, d.decided_by) == (given, director)
+    assert (d.entered_at, d.entered_by, d.approver_was_director) == (NOW, director, True)
+    assert d.late_entry_reason == ""
+
+
+@pytest.mark.parametrize(
+    ("hours", "needs_reason"),
+    [(2, False), (2 + 1 / 60, True)],
+    ids=["entered 2 h after it was given", "2 h 1 min after"],
+)
+def test_an_approval_entered_late_needs_a_reason(ctx, office, hours, needs_reason):
+    r = request_overtime(ctx, _body(office, requested_at=(NOW - timedelta(hours=5)).isoformat()))
+    body = {**APPROVE, "decided_at": (NOW - timedelta(hours=hours)).isoformat()}
+    director = _director(ctx, office)
+    if needs_reason:
+        before = _counts(ctx.session)
+        with pytest.raises(ValidationFailed) as err:
+            decide_overtime(director, r.id, body)
+        assert {e.field for e in err.value.errors} == {"late_entry_reason"}
+        assert _counts(ctx.session) == before
+        body["late_entry_reason"] = "主任电话批准,当晚无法登录系统"
+    d = decide_overtime(director, r.id, body)
+    assert d.decided_at == NOW - timedelta(hours=hours)
+    assert d.late_entry_reason == body.get("late_entry_reason", "")
+
+
+def test_an_approval_back_dated_after_the_work_began_needs_a_reason(ctx, office):
+    """The job began at 11:30; an approval typed in at 12:00 and dated 11:20 needs a reason."""
+    vid = _visit(ctx.session, office)
+    ctx.session.get(Visit, vid).arrived_at = NOW - timedelta(minutes=30)
+    ctx.session.flush()
+    r = request_overtime(ctx, _body(office, visit_id=vid))
+    body = {**APPROVE, "decided_at": (NOW - timedelta(minutes=40)).isoformat()}
+    with pytest.raises(ValidationFailed) as err:
+        decide_overtime(_director(ctx, office), r.id, body)
+    assert {e.field for e in err.value.errors} == {"late_entry_reason"}
+    # Typed in as it is given, the same approval needs no reason.
+    d = decide_overtime(_director(ctx, office), r.id, APPROVE)
+    assert d.decided_at == NOW and d.late_entry_reason == ""
+
+
+def test_the_approvers_capacity_is_kept_as_it_was_when_approving(ctx, office):
+    from compliance.users.models import User
+
+    r = request_overtime(ctx, _body(office))
+    decide_overtime(_director(ctx, office), r.id, APPROVE)
+    ctx.session.get(User, office.users["director"].id).is_director = False  # later
+    ctx.session.flush()
+    row = ctx.session.get(OvertimeRequest, r.id)
+    assert row.approver_was_director is True
