@@ -15,6 +15,7 @@ from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
 from compliance.feedback import views as feedback_views
 from compliance.files import service as files
+from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.overtime import service as overtime
 from compliance.residents.service import list_residents, list_units
 from compliance.staff.service import list_staff
@@ -112,7 +113,8 @@ def damage_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     data["description"] = form.get("description", "")
     data["occurred_at"] = local_datetime(form.get("occurred_at", "").strip(), ctx.tz)
     row = damages.record_damage(ctx, data)
-    return RedirectResponse(f"/damages/{row.id}", status_code=303)
+    judged = judge_saved(ctx, RecordKind.DAMAGE, row.id)
+    return RedirectResponse(f"/damages/{row.id}?{judged_query(judged)}", status_code=303)
 
 
 def _damage_context(ctx: Ctx, damage_id: int) -> dict[str, Any]:
@@ -148,10 +150,17 @@ def _damage_form(
 
 
 @router.get("/damages/{damage_id}", dependencies=[READERS])
-def damage_detail(request: Request, damage_id: IdPath, ctx: CtxDep, saved: str = "") -> Response:
-    """One incident: valuation, the resident's sign-off, settlement and photos."""
+def damage_detail(
+    request: Request, damage_id: IdPath, ctx: CtxDep, saved: str = "", judged: int = 0
+) -> Response:
+    """One incident: valuation, the resident's sign-off, settlement and photos; after it is
+    recorded, what the rules concluded (R11)."""
     context = _damage_context(ctx, damage_id)
-    context.update(saved=saved, values=context["defaults"])
+    context.update(
+        saved=saved,
+        values=context["defaults"],
+        judgment=shown_judgment(ctx, judged, RecordKind.DAMAGE, damage_id),
+    )
     return render(request, "pages/damage_detail.html", context)
 
 

@@ -13,6 +13,7 @@ from api.pages.forms import FormPage, local_datetime, remember_form
 from api.templating import render
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
+from compliance.flows.judge import RecordKind, judge_saved, latest_judgment
 from compliance.inspections import service
 from compliance.residents.service import list_units
 from compliance.staff.service import find_active, list_staff
@@ -191,12 +192,18 @@ def create(
         done = service.record_spot_check_with_photos(ctx, data, photos)
     except ValidationFailed as exc:
         raise ValidationFailed([_name_photo(e, photos, t) for e in exc.errors]) from None
+    judge_saved(ctx, RecordKind.SPOT_CHECK, done.id)
     return RedirectResponse(f"/spot-checks/{done.id}", status_code=303)
 
 
 @router.get("/spot-checks/{spot_check_id}", dependencies=[READERS])
 def result(request: Request, spot_check_id: IdPath, ctx: CtxDep) -> Response:
-    """What was recorded and the findings the failed items raised."""
+    """What was recorded, what each rule concluded (with the measurement) and the findings."""
     check = service.get_spot_check(ctx, spot_check_id)
     items = {i.key: i for i in registry.checklist_items()}
-    return render(request, "pages/spot_check_result.html", {"check": check, "checklist": items})
+    judgment = latest_judgment(ctx, RecordKind.SPOT_CHECK, spot_check_id)
+    return render(
+        request,
+        "pages/spot_check_result.html",
+        {"check": check, "checklist": items, "judgment": judgment},
+    )

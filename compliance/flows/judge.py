@@ -414,3 +414,37 @@ def get_judgment(ctx: Ctx, judgment_id: int, kind: RecordKind) -> JudgeResult:
         RuleOutcome(**{**o, "verdict": Verdict(o["verdict"])}) for o in json.loads(row.outcomes)
     )
     return JudgeResult(RecordKind(row.record_kind), row.record_id, outcomes, row.id, row.error)
+
+
+def latest_judgment(ctx: Ctx, kind: RecordKind, record_id: int) -> JudgeResult | None:
+    """The last judgment of a record of the office, if it was ever judged."""
+    found = ctx.session.execute(
+        select(col(Judgment.id))
+        .where(
+            col(Judgment.office_id) == ctx.actor.office_id,
+            col(Judgment.record_kind) == kind.value,
+            col(Judgment.record_id) == record_id,
+        )
+        .order_by(col(Judgment.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if found is None else get_judgment(ctx, found, kind)
+
+
+def shown_judgment(
+    ctx: Ctx, judgment_id: int, kind: RecordKind, record_id: int | None = None
+) -> JudgeResult | None:
+    """The judgment a page was sent back with after a save (`?judged=ID`), if it is one of
+    this office's judgments of this kind (and record); else nothing is shown."""
+    if judgment_id <= 0:
+        return None
+    try:
+        found = get_judgment(ctx, judgment_id, kind)
+    except NotFound:
+        return None
+    return found if record_id is None or found.record_id == record_id else None
+
+
+def judged_query(result: JudgeResult) -> str:
+    """The query string that sends a saved record's judgment to the page after the redirect."""
+    return f"judged={result.judgment_id}" if result.judgment_id is not None else "judged=0"
