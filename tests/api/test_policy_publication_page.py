@@ -14,6 +14,8 @@ def _versions(session) -> int:
 def test_the_admin_form_refuses_a_past_day_in_chinese_and_keeps_the_input(browser, session):
     assert RETROACTIVE == DOMAIN_REASON  # the page's msgid is the domain's reason
     admin = browser("admin")
+    page = admin.client.get("/admin").text
+    assert "最早为明天" in page and "《劳动合同法》第四条" in page  # said before it is refused
     # The test clock stands at 2026-03-31 12:00 in Shanghai: the 31st has begun.
     for day in ("2026-03-01", "2026-03-31"):
         r = admin.post(
