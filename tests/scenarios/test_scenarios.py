@@ -185,16 +185,21 @@ def run_records(w: World, sc: dict[str, Any]) -> None:
 # --- case histories ---------------------------------------------------------------------
 
 
-def _raise(w: World, rule: str, letter: str, at: datetime, recorder: str = "manager") -> int:
-    """A resident's report recorded (by `recorder`) and a finding raised on it by the manager."""
+def _raise(w: World, rule: str, letter: str, at: datetime, report: dict[str, Any]) -> int:
+    """A resident's report recorded and a finding raised on it by the manager.
+
+    `report` may name who recorded the report (`recorded_by`, default the manager), its
+    `category` (default the rule's, see REPORT) and an `amount_fen`.
+    """
     fb = record_feedback(
-        w.as_(recorder, at + timedelta(hours=1)),
+        w.as_(report.get("recorded_by", "manager"), at + timedelta(hours=1)),
         {
             "staff_id": w.staff_id(letter),
             "unit_id": w.unit_id("101"),
             "channel": "phone",
-            "category": REPORT.get(rule, "other"),
+            "category": report.get("category", REPORT.get(rule, "other")),
             "text": "住户反映",
+            "amount_fen": report.get("amount_fen"),
             "occurred_at": at,
         },
     )
@@ -223,9 +228,10 @@ def _served(w: World, case_id: int, letter: str) -> None:
 
 
 def _prior(w: World, rule: str, letter: str, prior: dict[str, Any]) -> None:
-    """An earlier breach of the same rule, taken as far as its `state`."""
+    """An earlier breach (of the same rule and staff unless it says), taken to its `state`."""
+    rule, letter = prior.get("rule", rule), prior.get("staff", letter)
     at, state = prior["incident"], prior["state"]
-    fid = _raise(w, rule, letter, at)
+    fid = _raise(w, rule, letter, at, prior)
     w.clock.current = at + timedelta(days=1)
     if state == "confirmed":
         confirm(w.as_("manager"), fid, {"reason": "属实"})
@@ -269,8 +275,10 @@ def _then(w: World, case_id: int, letter: str, step: dict[str, Any]) -> None:
     actions: dict[str, Callable[[], Any]] = {
         "request_statement": lambda: cases.request_statement(ctx, case_id),
         "approve": lambda: cases.approve(ctx, case_id, step.get("justification", "证据充分")),
-        "serve_notice": lambda: _served(w, case_id, letter),
-        "appeal": lambda: cases.appeal(ctx, case_id, "请求从轻处理"),
+        "serve_notice": lambda: cases.serve_notice(ctx, case_id, "处理决定通知书"),
+        "acknowledge": lambda: cases.acknowledge(w.as_(STAFF_USER[letter]), case_id),
+        "leaves": lambda: update_staff(ctx, w.staff_id(letter), {"status": "left"}),
+        "appeal": lambda: cases.appeal(w.as_(STAFF_USER[letter]), case_id, "请求从轻处理"),
         "decide_appeal": lambda: cases.decide_appeal(ctx, case_id, step["outcome"], "复核"),
         "union_notice": lambda: cases.record_union_notice(ctx, case_id, "严重违反规章制度"),
         "union_reply": lambda: cases.record_union_reply(ctx, case_id, "无异议"),
@@ -302,7 +310,7 @@ def run_case(w: World, sc: dict[str, Any]) -> None:
         run_detection(w.as_("manager", sc["now"]), start, end)
         fid = max(f.id for f in _findings(w, rule, letter))
     else:
-        fid = _raise(w, rule, letter, case["incident"], case.get("recorded_by", "manager"))
+        fid = _raise(w, rule, letter, case["incident"], case)
     w.clock.current = case.get("opened", w.clock.current + timedelta(days=1))
     case_id = cases.confirm_into_case(w.as_("manager"), fid, "属实").id
     if case.get("until") != "open":
