@@ -49,6 +49,12 @@ class VisitStepCreate(Input):
     outcome: str = Field(default="", max_length=500)
 
 
+class NextTripCreate(Input):
+    """The next trip of a job the last trip left undone: when someone arrived again."""
+
+    at: AwareDatetime
+
+
 class VisitRead(BaseModel):
     """A work order as shown back."""
 
@@ -67,3 +73,4 @@ class VisitRead(BaseModel):
     done_date: date | None
     left_at: datetime | None
     outcome: str
+    follows_visit_id: int | None = None

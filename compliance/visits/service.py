@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from compliance.audit import service as audit
@@ -15,7 +15,14 @@ from compliance.staff.repository import get_in_office
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
-from compliance.visits.schemas import VisitCreate, VisitRead, VisitStep, VisitStepCreate
+from compliance.visits.schemas import (
+    NextTripCreate,
+    VisitCreate,
+    VisitRead,
+    VisitStep,
+    VisitStepCreate,
+)
+from policies.conduct.r09_overtime import MAX_TRIP
 
 # Step -> (its column, the steps that must come first, the steps that must not exist yet).
 _STEPS: dict[VisitStep, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -76,6 +83,7 @@ def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any])
             )
     _not_before_previous(visit, column, body.at)
     not_in_future("at", body.at, ctx.now())
+    _one_trip(visit, body)
 
     values: dict[str, Any] = {column: body.at}
     if body.step is VisitStep.ARRIVED:
@@ -101,6 +109,66 @@ def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any])
     audit.record(ctx, f"visit.{body.step.value}", "visit", visit_id, body.model_dump(mode="json"))
     ctx.session.commit()
     return VisitRead.model_validate(visit)
+
+
+def _one_trip(visit: Visit, body: VisitStepCreate) -> None:
+    """Refuse a done or left time that would make one trip of two (R09 would see overtime)."""
+    if body.step not in (VisitStep.DONE, VisitStep.LEFT) or visit.arrived_at is None:
+        return
+    if body.at - visit.arrived_at > MAX_TRIP:
+        raise ValidationFailed.one(
+            "at",
+            "more than 12 hours after the arrival: a job that needed another trip is "
+            "recorded as two trips (record when the first trip left, then the next trip)",
+        )
+
+
+def next_trip(ctx: Ctx, visit_id: int, data: NextTripCreate | dict[str, Any]) -> VisitRead:
+    """Record the next trip of a job whose last trip left it undone (manager or admin).
+
+    The trip is a visit of its own, following the last one: the same order, staff and unit,
+    judged on its own day and shift (R02, R09), so a job that needed two trips is never
+    taken for one long stay or hours of overtime.
+    """
+    ctx.require(Role.MANAGER, Role.ADMIN)
+    body = parse(NextTripCreate, data)
+    last = _get(ctx, visit_id)
+    if last.arrived_at is None or last.left_at is None:
+        raise InvalidTransition(f"work order {visit_id}: record when the last trip left first")
+    if last.done_at is not None:
+        raise InvalidTransition(f"work order {visit_id} is already done: no next trip")
+    taken = ctx.session.execute(
+        select(col(Visit.id)).where(col(Visit.follows_visit_id) == visit_id)
+    ).first()
+    if taken is not None:
+        raise Conflict(f"work order {visit_id} already has a next trip (#{taken[0]})")
+    if body.at < last.left_at:
+        raise ValidationFailed.one("at", f"must not be before left_at ({last.left_at.isoformat()})")
+    not_in_future("at", body.at, ctx.now())
+    row = Visit(
+        office_id=last.office_id,
+        staff_id=last.staff_id,
+        unit_id=last.unit_id,
+        kind=last.kind,
+        description=last.description,
+        requested_at=last.requested_at,
+        work_date=local_date(body.at, ctx.tz),
+        arrived_at=body.at,
+        follows_visit_id=visit_id,
+        created_at=ctx.now(),
+        created_by=ctx.actor.user_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(
+        ctx,
+        "visit.next_trip",
+        "visit",
+        row.id,
+        {"follows": visit_id, **body.model_dump(mode="json")},
+    )
+    ctx.session.commit()
+    return VisitRead.model_validate(row)
 
 
 def get_visit(ctx: Ctx, visit_id: int) -> VisitRead:

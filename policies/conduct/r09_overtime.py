@@ -1,7 +1,7 @@
 """R09 — overtime a resident asks for needs the office director's approval beforehand."""
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from policies.base import Decision, Detector, EvidenceRef, Outcome, Policy, breach
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
@@ -11,6 +11,9 @@ from policies.text import duration_en, duration_zh
 from policies.vocab import EvidenceKind
 
 CODE = "R09"
+# Longer than this from arrival to the end of the work is no single trip: a job that needed
+# another trip is recorded as two (the visit service refuses longer ones).
+MAX_TRIP = timedelta(hours=12)
 
 
 def work_end(visit: VisitFact) -> datetime | None:
@@ -35,6 +38,10 @@ def overtime_begins(visit: VisitFact) -> datetime | None:
         return visit.arrived_at
     assert visit.shift_end_at is not None  # in_shift says so
     end = work_end(visit)
+    if end is not None and visit.arrived_at + MAX_TRIP < end:
+        # Older records of one visit over two trips: when the first trip left is unknown,
+        # so its run past the shift cannot be told from the night between the trips.
+        return None
     if end is not None and end > visit.shift_end_at:
         return visit.shift_end_at
     return None

@@ -205,3 +205,15 @@ def test_lingering_after_the_job_is_r08_not_overtime() -> None:
     assert R09.detect(b) == []
     [r08] = registry.get("R08").detect(b)
     assert r08.dedupe_key == "visit:1"
+
+
+def test_an_old_record_of_one_visit_over_two_days_is_not_sixteen_hours_of_overtime() -> None:
+    """Arrived 10:00, done 09:30 the next morning: two trips recorded as one, not overtime."""
+    fact = visit(
+        done_at=T0 + timedelta(days=1, minutes=30), left_at=T0 + timedelta(days=1, hours=1)
+    )
+    assert overtime_begins(fact) is None
+    assert R09.detect(bundle(visits=[fact])) == []
+    # Twelve hours from arrival is still one trip: its run past the shift is overtime.
+    one = visit(done_at=T0 + timedelta(hours=13), left_at=T0 + timedelta(hours=13))
+    assert overtime_begins(one) == END

@@ -194,3 +194,29 @@ def test_lingering_past_the_shift_is_one_r08_finding_not_r09_and_r02_too(ctx, of
     assert found(ctx) == [("R08", f"visit:{vid}")]
     [r08] = ctx.session.execute(select(Finding).where(Finding.rule_code == "R08")).scalars()
     assert "不另计为未经批准的加班(第九条)或迟签到(第二条)" in r08.explanation_zh
+
+
+def test_a_job_that_needed_two_trips_is_two_trips_not_sixteen_hours_of_overtime(ctx, office):
+    """Came 16:00-17:30 and could not finish; came back next morning 09:30, done 10:30."""
+    from compliance.visits.service import next_trip
+
+    for day in (DAY, NEXT):
+        shift(ctx, office, local(day, 9), local(day, 18))
+        punch(ctx, office, "check_in", local(day, 8, 55))
+        punch(ctx, office, "sign_back", local(day, 18, 5))
+    v = create_visit(
+        ctx,
+        {
+            "staff_id": office.staff[0].id,
+            "unit_id": office.units[0].id,
+            "requested_at": local(DAY, 15).isoformat(),
+        },
+    )
+    record_step(ctx, v.id, {"step": "arrived", "at": local(DAY, 16).isoformat()})
+    record_step(ctx, v.id, {"step": "left", "at": local(DAY, 17, 30).isoformat()})
+    trip = next_trip(ctx, v.id, {"at": local(NEXT, 9, 30).isoformat()})
+    record_step(ctx, trip.id, {"step": "done", "at": local(NEXT, 10, 30).isoformat()})
+    record_step(ctx, trip.id, {"step": "left", "at": local(NEXT, 10, 35).isoformat()})
+    summary = run_detection(ctx, DAY, NEXT)
+    assert summary.facts["visits"] == 2
+    assert found(ctx) == []

@@ -214,3 +214,90 @@ def test_a_job_requested_in_the_evening_and_done_next_morning_belongs_to_that_mo
     assert asked.work_date == date(2026, 3, 29)  # 19:00 Shanghai: until someone arrives
     came = record_step(ctx, asked.id, {"step": "arrived", "at": "2026-03-30T01:30:00+00:00"})
     assert came.work_date == date(2026, 3, 30)  # 09:30 the next morning
+
+
+# A job that needs two trips is recorded as two trips (R09, 第九条) ------------------------
+
+
+def _first_trip(ctx, office):
+    """Arrived 10:00, left 11:30 without finishing (Shanghai, 2026-03-30)."""
+    from compliance.visits.service import record_step
+
+    v = create_visit(ctx, _body(office, requested_at="2026-03-30T01:30:00+00:00"))
+    record_step(ctx, v.id, {"step": "arrived", "at": "2026-03-30T02:00:00+00:00"})
+    record_step(ctx, v.id, {"step": "left", "at": "2026-03-30T03:30:00+00:00"})
+    return v
+
+
+@pytest.mark.parametrize(
+    ("at", "refused"),
+    [("2026-03-30T14:00:00+00:00", False), ("2026-03-30T14:01:00+00:00", True)],
+    ids=["12 h after the arrival", "12 h 1 min after"],
+)
+def test_a_done_time_more_than_12_hours_after_arrival_is_refused(ctx, office, at, refused):
+    from compliance.visits.service import record_step
+
+    v = create_visit(ctx, _body(office, requested_at="2026-03-30T01:30:00+00:00"))
+    record_step(ctx, v.id, {"step": "arrived", "at": "2026-03-30T02:00:00+00:00"})
+    if not refused:
+        assert record_step(ctx, v.id, {"step": "done", "at": at}).done_at is not None
+        return
+    before = _state(ctx.session)
+    with pytest.raises(ValidationFailed) as err:
+        record_step(ctx, v.id, {"step": "done", "at": at})
+    assert {e.field for e in err.value.errors} == {"at"}
+    assert "two trips" in err.value.errors[0].reason
+    assert ctx.session.get(Visit, v.id).done_at is None
+    assert _state(ctx.session) == before
+
+
+def test_the_next_trip_is_a_visit_of_its_own_on_its_own_day(ctx, office):
+    from compliance.visits.service import next_trip, record_step
+
+    first = _first_trip(ctx, office)
+    before = _count(ctx.session, AuditEvent)
+    second = next_trip(ctx, first.id, {"at": "2026-03-31T01:30:00+00:00"})  # 09:30 next day
+    assert second.id != first.id and second.follows_visit_id == first.id
+    assert (second.staff_id, second.unit_id, second.kind) == (
+        first.staff_id,
+        first.unit_id,
+        first.kind,
+    )
+    assert second.requested_at == first.requested_at  # the same order
+    assert second.work_date == date(2026, 3, 31)
+    assert _count(ctx.session, AuditEvent) == before + 1
+    done = record_step(ctx, second.id, {"step": "done", "at": "2026-03-31T02:30:00+00:00"})
+    assert done.done_at is not None
+    with pytest.raises(Conflict):
+        next_trip(ctx, first.id, {"at": "2026-03-31T03:30:00+00:00"})
+
+
+@pytest.mark.parametrize(
+    "case", ["not left", "already done", "before the last trip left", "in the future"]
+)
+def test_a_next_trip_needs_an_undone_job_whose_last_trip_left(ctx, office, case):
+    from compliance.visits.service import next_trip, record_step
+
+    v = create_visit(ctx, _body(office, requested_at="2026-03-30T01:30:00+00:00"))
+    record_step(ctx, v.id, {"step": "arrived", "at": "2026-03-30T02:00:00+00:00"})
+    at = "2026-03-31T01:30:00+00:00"
+    if case != "not left":
+        if case == "already done":
+            record_step(ctx, v.id, {"step": "done", "at": "2026-03-30T03:00:00+00:00"})
+        record_step(ctx, v.id, {"step": "left", "at": "2026-03-30T03:30:00+00:00"})
+    if case == "before the last trip left":
+        at = "2026-03-30T03:00:00+00:00"
+    if case == "in the future":
+        at = FUTURE
+    before = _state(ctx.session)
+    with pytest.raises((InvalidTransition, ValidationFailed)):
+        next_trip(ctx, v.id, {"at": at})
+    assert _state(ctx.session) == before
+
+
+def test_staff_cannot_record_a_next_trip(ctx, office):
+    from compliance.visits.service import next_trip
+
+    first = _first_trip(ctx, office)
+    with pytest.raises(Forbidden):
+        next_trip(as_role(ctx, office, "staff"), first.id, {"at": "2026-03-31T01:30:00+00:00"})
