@@ -11,6 +11,7 @@ from api.templating import render
 from compliance.context import Ctx
 from compliance.feedback import service
 from compliance.feedback import views as feedback_views
+from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.users.models import Role
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
@@ -41,12 +42,35 @@ def _form_context(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def _judgment(ctx: Ctx, judged: int) -> Any:
+    """What the rules concluded about the feedback just saved (a rule-less one says so above)."""
+    found = shown_judgment(ctx, judged, RecordKind.FEEDBACK)
+    return found if found is not None and (found.outcomes or found.error) else None
+
+
 @router.get("/feedback/new", dependencies=[RECORDERS])
-def new(request: Request, ctx: CtxDep, saved: int = 0) -> Response:
-    """The feedback form, with the latest recorded feedback below it."""
+def new(
+    request: Request,
+    ctx: CtxDep,
+    saved: int = 0,
+    damage: int = 0,
+    archived: int = 0,
+    judged: int = 0,
+) -> Response:
+    """The feedback form, with the latest recorded feedback below it.
+
+    After a save it says where the feedback led: the damage incident it opened for valuation,
+    or that it feeds no rule and is kept on file only.
+    """
     context = _form_context(ctx)
     now_local = ctx.now().astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M")
-    context.update(saved=bool(saved), values={"occurred_at": now_local, "channel": "phone"})
+    context.update(
+        saved=bool(saved),
+        damage_id=damage if saved and damage > 0 else None,
+        archived=bool(saved and archived),
+        values={"occurred_at": now_local, "channel": "phone"},
+    )
+    context["judgment"] = _judgment(ctx, judged)
     return render(request, "pages/feedback_new.html", context)
 
 
@@ -71,5 +95,11 @@ def create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     if values["occurred_at"].strip():
         data["occurred_at"] = local_datetime(values["occurred_at"].strip(), ctx.tz)
     yuan_to_fen(values, "amount", "amount_fen", data)
-    service.record_feedback(ctx, data)
-    return RedirectResponse("/feedback/new?saved=1", status_code=303)
+    saved = service.record_feedback(ctx, data)
+    judged = judge_saved(ctx, RecordKind.FEEDBACK, saved.id)
+    where = f"saved=1&{judged_query(judged)}"
+    if saved.damage_id is not None:
+        where += f"&damage={saved.damage_id}"
+    elif not saved.rules:
+        where += "&archived=1"
+    return RedirectResponse(f"/feedback/new?{where}", status_code=303)

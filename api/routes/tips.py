@@ -21,7 +21,9 @@ def declare(body: TipDeclare, ctx: CtxDep) -> TipRead:
 @router.post("/{tip_id}/handover", dependencies=[require_role(Role.CASHIER)])
 def hand_over(tip_id: IdPath, body: HandOver, ctx: CtxDep) -> TipRead:
     """Receive a declared tip with a countersignature; returns the gap-free receipt number."""
-    return service.hand_over(ctx, tip_id, body.countersigned_by, body.handed_over_at)
+    return service.hand_over(
+        ctx, tip_id, body.countersigned_by, body.handed_over_at, body.feedback_id
+    )
 
 
 @router.get(

@@ -70,7 +70,13 @@ def hand_over_tip(ctx: Ctx, tip_id: int, body: dict[str, Any]) -> Any:
     """Adapter: the cashier records a declared tip handed over (countersigner, time)."""
     from compliance.tips.service import hand_over
 
-    return hand_over(ctx, tip_id, body.get("countersigned_by"), body.get("handed_over_at"))  # type: ignore[arg-type]
+    return hand_over(
+        ctx,
+        tip_id,
+        body.get("countersigned_by"),  # type: ignore[arg-type]
+        body.get("handed_over_at"),  # type: ignore[arg-type]
+        body.get("feedback_id"),
+    )
 
 
 def _service(kind: str, record_id: int | None) -> Callable[[Ctx, dict[str, Any]], Any]:

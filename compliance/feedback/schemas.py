@@ -1,7 +1,7 @@
 """Input and output shapes for resident feedback."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -11,13 +11,27 @@ from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=10_000_000))]
 
 
+def _category_from_chinese(value: Any) -> Any:
+    """Accept a category by its Chinese name too (e.g. 不正当关系), as the pages print it."""
+    if isinstance(value, str):
+        # Imported here: the printed-name tables import much of the domain.
+        from compliance.dossiers.codes import CATEGORY
+
+        by_name = {name: code for code, name in CATEGORY["zh"].items()}
+        return by_name.get(value.strip(), value)
+    return value
+
+
+Category = Annotated[FeedbackCategory, BeforeValidator(_category_from_chinese)]
+
+
 class FeedbackCreate(Input):
     """What a manager records when a resident gives feedback."""
 
     staff_id: RecordId
     unit_id: RecordId | None = None
     channel: FeedbackChannel
-    category: FeedbackCategory
+    category: Category
     satisfaction: Satisfaction | None = None
     text: str = Field(default="", max_length=4000)
     amount_fen: TipFen | None = None
@@ -30,6 +44,12 @@ class FeedbackCreate(Input):
             raise ValueError("received_at: cannot be before occurred_at")
         if self.satisfaction is not None and self.channel != FeedbackChannel.RETURN_VISIT:
             raise ValueError("satisfaction: only a return visit carries a rating")
+        if self.category is FeedbackCategory.DAMAGE:
+            # It opens a damage incident (R11), which names the home and what was damaged.
+            if self.unit_id is None:
+                raise ValueError("unit_id: a damage report names the unit of the damaged property")
+            if not self.text.strip():
+                raise ValueError("text: a damage report says what was damaged")
         return self
 
 
@@ -48,6 +68,12 @@ class FeedbackRead(BaseModel):
     amount_fen: int | None
     occurred_at: datetime
     received_at: datetime
+    # Where it leads: the rules it feeds (empty: kept on file only) and, for a damage report,
+    # the damage incident it opened for valuation (R11).
+    rules: tuple[str, ...] = ()
+    damage_id: int | None = None
+    note_zh: str = ""
+    note_en: str = ""
 
 
 class StaffChoice(BaseModel):

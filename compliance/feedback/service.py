@@ -1,22 +1,45 @@
-"""Use cases for resident feedback."""
+"""Use cases for resident feedback: record it, and say where it leads.
+
+Every category leads somewhere (policies.conduct.feedback.RULES_FED): to the rules that judge
+it, or for "damage" to a damage incident opened for valuation (R11) in the same transaction;
+a category that feeds no rule is kept on file only, and the result says so.
+"""
 
 from typing import Any
+
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import col
 
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
+from compliance.damages import service as damages
+from compliance.damages.models import DamageIncident
+from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
+from policies.conduct.feedback import rules_fed
+from policies.vocab import FeedbackCategory
+
+ARCHIVED_ZH = "此类反馈不对应任何条款,仅存档"
+ARCHIVED_EN = "This kind of feedback matches no rule; it is kept on file only."
 
 
 def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> FeedbackRead:
-    """Record one piece of resident feedback (manager or HR)."""
+    """Record one piece of resident feedback (manager or HR); a damage report (manager)
+    also opens a damage incident to value, linked to it, in the same transaction."""
     ctx.require(Role.MANAGER, Role.HR)
     body = parse(FeedbackCreate, data)
+    damage = body.category is FeedbackCategory.DAMAGE
+    if damage and ctx.actor.role != Role.MANAGER:
+        raise ValidationFailed.one(
+            "category", "only a manager can record a damage report: it opens a damage incident"
+        )
     office_id = ctx.actor.office_id
     get_in_office(ctx.session, office_id, body.staff_id)
     if body.unit_id is not None:
@@ -41,6 +64,65 @@ def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> Feedback
     )
     ctx.session.add(row)
     ctx.session.flush()
-    audit.record(ctx, "feedback.recorded", "feedback", row.id, body.model_dump(mode="json"))
+    rules = rules_fed(body.category, body.channel, body.satisfaction)
+    payload = {**body.model_dump(mode="json"), "rules": list(rules)}
+    audit.record(ctx, "feedback.recorded", "feedback", row.id, payload)
+    out = FeedbackRead.model_validate(row).model_copy(update={"rules": rules})
+    if damage:
+        damage_id = _open_damage(ctx, row, body)  # commits the feedback, incident and link
+        return out.model_copy(
+            update={
+                "damage_id": damage_id,
+                "note_zh": f"已开立损坏事件 #{damage_id},待评估价值(第十一条)。",
+                "note_en": f"Damage incident #{damage_id} opened for valuation (R11).",
+            }
+        )
     ctx.session.commit()
-    return FeedbackRead.model_validate(row)
+    if not rules:
+        return out.model_copy(update={"note_zh": ARCHIVED_ZH, "note_en": ARCHIVED_EN})
+    return out
+
+
+def _open_damage(ctx: Ctx, feedback: Feedback, body: FeedbackCreate) -> int:
+    """Open the damage incident a damage report leads to, through the damages service.
+
+    That service inserts the incident and commits. The link back to the feedback is written
+    by the very flush that inserts the incident, and a commit without it is refused, so the
+    feedback, the incident and the link are kept together or not at all.
+    """
+    assert body.unit_id is not None and feedback.id is not None  # checked by the schema
+    session, feedback_id = ctx.session, feedback.id
+    linked: list[int] = []
+
+    def link(sess: OrmSession, _context: object) -> None:
+        for obj in sess.new:
+            if isinstance(obj, DamageIncident) and obj.id is not None and not linked:
+                sess.connection().execute(
+                    update(Feedback).where(col(Feedback.id) == feedback_id).values(damage_id=obj.id)
+                )
+                linked.append(obj.id)
+
+    def check(_sess: OrmSession) -> None:
+        if not linked:
+            raise Conflict(f"feedback {feedback_id}: its damage incident was not opened")
+
+    text = body.text.strip()
+    event.listen(session, "after_flush", link)
+    event.listen(session, "before_commit", check)
+    try:
+        opened = damages.record_damage(
+            ctx,
+            {
+                "staff_id": body.staff_id,
+                "unit_id": body.unit_id,
+                "item": text.splitlines()[0][:100],
+                "description": f"由住户反馈 #{feedback_id} 开立:{text}"[:4000],
+                "occurred_at": body.occurred_at,
+            },
+        )
+    finally:
+        event.remove(session, "after_flush", link)
+        event.remove(session, "before_commit", check)
+    if linked != [opened.id]:  # pragma: no cover - the damages service changed under us
+        raise Conflict(f"feedback {feedback_id} was linked to the wrong damage incident")
+    return opened.id

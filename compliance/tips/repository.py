@@ -67,6 +67,24 @@ def tip_report_in_office(session: Session, office_id: int, feedback_id: int) -> 
     ).one_or_none()
 
 
+def recent_tip_reports(session: Session, office_id: int, since: datetime) -> list[Row[Any]]:
+    """Residents' tip reports since a time, newest first, with the staff member's name."""
+    stmt = (
+        sa_select(
+            col(Feedback.id), col(Feedback.amount_fen), col(Feedback.occurred_at), col(Staff.name)
+        )
+        .join(Staff, col(Staff.id) == col(Feedback.staff_id))
+        .where(
+            col(Feedback.office_id) == office_id,
+            col(Feedback.category) == "tip_reported",
+            col(Feedback.occurred_at) >= since,
+        )
+        .order_by(col(Feedback.occurred_at).desc(), col(Feedback.id).desc())
+        .limit(200)
+    )
+    return list(session.execute(stmt).all())
+
+
 def active_user_in_office(session: Session, office_id: int, user_id: int) -> User | None:
     """An active user of the office, or None."""
     return session.exec(

@@ -108,3 +108,12 @@ class Countersigner(BaseModel):
     id: int
     display_name: str
     role: str
+
+
+class TipReportChoice(BaseModel):
+    """A resident's tip report a handover may name as the one it settles."""
+
+    id: int
+    staff_name: str
+    amount_fen: int | None
+    occurred_at: datetime

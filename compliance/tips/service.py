@@ -1,6 +1,6 @@
 """Use cases for the tip ledger (R12): declaring a tip and handing it over to the cashier."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from compliance.audit import service as audit
@@ -20,6 +20,7 @@ from compliance.tips.schemas import (
     TipQuery,
     TipRead,
     TipReceipt,
+    TipReportChoice,
     TipWithHandover,
 )
 from compliance.users.models import Role
@@ -214,6 +215,22 @@ def countersigners(ctx: Ctx) -> list[Countersigner]:
     ctx.require(*DESK_ROLES)
     rows = repo.countersigners(ctx.session, ctx.actor.office_id, ctx.actor.user_id)
     return [Countersigner.model_validate(u) for u in rows]
+
+
+REPORT_DAYS = 30
+
+
+def tip_reports(ctx: Ctx) -> list[TipReportChoice]:
+    """Residents' tip reports of the last 30 days, for a handover to name the one it settles."""
+    ctx.require(*DESK_ROLES)
+    since = ctx.now() - timedelta(days=REPORT_DAYS)
+    rows = repo.recent_tip_reports(ctx.session, ctx.actor.office_id, since)
+    return [
+        TipReportChoice(
+            id=r.id, staff_name=r.name, amount_fen=r.amount_fen, occurred_at=r.occurred_at
+        )
+        for r in rows
+    ]
 
 
 def get_receipt(ctx: Ctx, tip_id: int) -> TipReceipt:

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator, Mapping
 from policies.base import Decision, Detector, EvidenceRef, Severity, breach
 from policies.facts import FactBundle, FeedbackFact
 from policies.text import CHANNEL_EN, CHANNEL_ZH, yuan
-from policies.vocab import EvidenceKind, FeedbackCategory
+from policies.vocab import EvidenceKind, FeedbackCategory, FeedbackChannel, Satisfaction
 
 TOPIC_ZH: dict[FeedbackCategory, str] = {
     FeedbackCategory.ATTITUDE: "服务态度差",
@@ -13,6 +13,7 @@ TOPIC_ZH: dict[FeedbackCategory, str] = {
     FeedbackCategory.OUTSIDERS: "将与工作无关的人员带进家中",
     FeedbackCategory.PRIVACY: "与他人谈论业主家庭情况",
     FeedbackCategory.LINGERING: "在房内无故停留",
+    FeedbackCategory.IMPROPER_RELATIONSHIP: "与住户有不正当关系",
     FeedbackCategory.SOLICITATION: "索取财物",
     FeedbackCategory.THEFT: "偷盗",
 }
@@ -23,9 +24,47 @@ TOPIC_EN: dict[FeedbackCategory, str] = {
     FeedbackCategory.OUTSIDERS: "people unrelated to the work brought into the home",
     FeedbackCategory.PRIVACY: "the resident's family affairs discussed with others",
     FeedbackCategory.LINGERING: "lingering in the home without reason",
+    FeedbackCategory.IMPROPER_RELATIONSHIP: "an improper relationship with a resident",
     FeedbackCategory.SOLICITATION: "soliciting money or goods",
     FeedbackCategory.THEFT: "theft",
 }
+
+# Where each category of feedback leads: the rules that judge it. Every category is listed;
+# a test runs every rule over every category so that none is silently dropped.
+RULES_FED: dict[FeedbackCategory, tuple[str, ...]] = {
+    FeedbackCategory.PRAISE: (),
+    FeedbackCategory.ATTITUDE: ("R01",),
+    FeedbackCategory.FACILITY_USE: ("R05",),
+    FeedbackCategory.OUTSIDERS: ("R06",),
+    FeedbackCategory.PRIVACY: ("R07",),
+    FeedbackCategory.LINGERING: ("R08",),
+    FeedbackCategory.IMPROPER_RELATIONSHIP: ("R08",),
+    FeedbackCategory.INCOMPETENT: ("R10",),  # 多次反映: three reports from two households
+    FeedbackCategory.DAMAGE: ("R11",),  # through the damage incident it opens, once valued
+    FeedbackCategory.TIP_REPORTED: ("R12",),
+    FeedbackCategory.SOLICITATION: ("R13",),
+    FeedbackCategory.THEFT: ("R13",),
+    FeedbackCategory.OTHER: (),
+}
+
+# Categories whose rule judges another record that the feedback opens, not the feedback.
+OPENS_RECORD: dict[FeedbackCategory, EvidenceKind] = {
+    FeedbackCategory.DAMAGE: EvidenceKind.DAMAGE,
+}
+
+
+def rules_fed(
+    category: FeedbackCategory, channel: FeedbackChannel, satisfaction: Satisfaction | None
+) -> tuple[str, ...]:
+    """The rules a piece of feedback feeds; empty means it is kept on file only.
+
+    Besides its category, a return visit rated 不满意 feeds R04 (保证客户满意).
+    """
+    rules = set(RULES_FED[category])
+    if channel is FeedbackChannel.RETURN_VISIT and satisfaction is Satisfaction.UNSATISFIED:
+        rules.add("R04")
+    return tuple(sorted(rules))
+
 
 SeverityFn = Callable[[FeedbackFact, Mapping[str, int]], Severity | None]
 

@@ -229,7 +229,7 @@ def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
             ),
         )
     if broken:  # judged after the good ones, so one bad record hides nothing else
-        raise ValueError(f"tip report(s) without a time: {', '.join(f'#{b.id}' for b in broken)}")
+        raise TypeError(f"tip report(s) without a time: {', '.join(f'#{b.id}' for b in broken)}")
 
 
 def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:

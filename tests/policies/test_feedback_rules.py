@@ -1,12 +1,18 @@
-"""Rules broken whenever a resident reports it: R01, R05, R06, R07, R08 (reported), R13."""
+"""Rules broken whenever a resident reports it: R01, R05, R06, R07, R08 (reported), R13.
+
+And where every category of feedback leads: no category may be silently dropped.
+"""
+
+from datetime import timedelta
 
 import pytest
 
 from policies import registry
 from policies.base import EvidenceRef, Outcome, Severity
-from policies.vocab import EvidenceKind, FeedbackCategory, FeedbackChannel
+from policies.conduct.feedback import OPENS_RECORD, RULES_FED, rules_fed
+from policies.vocab import EvidenceKind, FeedbackCategory, FeedbackChannel, Satisfaction
 
-from .builders import STAFF, T0, bundle, feedback
+from .builders import STAFF, T0, UNIT, bundle, feedback
 
 CASES = [
     ("R01", FeedbackCategory.ATTITUDE, "attitude_complaint", "服务态度差"),
@@ -14,6 +20,8 @@ CASES = [
     ("R06", FeedbackCategory.OUTSIDERS, "outsiders_reported", "无关的人员"),
     ("R07", FeedbackCategory.PRIVACY, "privacy_reported", "家庭情况"),
     ("R08", FeedbackCategory.LINGERING, "lingering_reported", "无故停留"),
+    # 第八条: 不得与业主(住户)有不正当关系
+    ("R08", FeedbackCategory.IMPROPER_RELATIONSHIP, "improper_relationship_reported", "不正当关系"),
     ("R13", FeedbackCategory.SOLICITATION, "solicitation_or_theft_reported", "索取财物"),
     ("R13", FeedbackCategory.THEFT, "solicitation_or_theft_reported", "偷盗"),
 ]
@@ -80,3 +88,67 @@ def test_r13_threshold_is_a_parameter() -> None:
 def test_r01_has_no_severity_of_its_own() -> None:
     [decision] = registry.get("R01").detect(bundle(feedback=[feedback()]))
     assert decision.suggested_severity is None
+
+
+def _rules_that_judge(category: FeedbackCategory) -> set[str]:
+    """Every rule run over three reports of the category from two households (R10's 多次)."""
+    reports = [
+        feedback(
+            n,
+            category=category,
+            unit_id=UNIT + n % 2,
+            occurred_at=T0 + timedelta(days=n),
+            amount_fen=10_000,
+        )
+        for n in range(1, 4)
+    ]
+    facts = bundle(feedback=reports, as_of=T0 + timedelta(days=60))
+    found: set[str] = set()
+    for policy in registry.RULES:
+        for decision in policy.detect(facts):
+            assert decision.outcome is Outcome.BREACH, decision.error
+            found.add(policy.code)
+    return found
+
+
+@pytest.mark.parametrize("category", list(FeedbackCategory), ids=str)
+def test_every_category_leads_where_the_table_says(category: FeedbackCategory) -> None:
+    expected = set() if category in OPENS_RECORD else set(RULES_FED[category])
+    assert _rules_that_judge(category) == expected
+
+
+def test_the_table_routes_every_category() -> None:
+    assert set(RULES_FED) == set(FeedbackCategory)
+    archived_only = {c for c, rules in RULES_FED.items() if not rules}
+    assert archived_only == {FeedbackCategory.PRAISE, FeedbackCategory.OTHER}
+    # Damage is judged through the incident it opens (R11), not as feedback.
+    assert RULES_FED[FeedbackCategory.DAMAGE] == ("R11",)
+    assert OPENS_RECORD == {FeedbackCategory.DAMAGE: EvidenceKind.DAMAGE}
+    assert RULES_FED[FeedbackCategory.IMPROPER_RELATIONSHIP] == ("R08",)
+    assert {code for rules in RULES_FED.values() for code in rules} <= {
+        p.code for p in registry.RULES
+    }
+
+
+@pytest.mark.parametrize(
+    ("category", "channel", "satisfaction", "rules"),
+    [
+        (FeedbackCategory.OTHER, FeedbackChannel.PHONE, None, ()),
+        (FeedbackCategory.PRAISE, FeedbackChannel.RETURN_VISIT, Satisfaction.SATISFIED, ()),
+        (FeedbackCategory.OTHER, FeedbackChannel.RETURN_VISIT, Satisfaction.UNSATISFIED, ("R04",)),
+        (
+            FeedbackCategory.ATTITUDE,
+            FeedbackChannel.RETURN_VISIT,
+            Satisfaction.UNSATISFIED,
+            ("R01", "R04"),
+        ),
+        (FeedbackCategory.IMPROPER_RELATIONSHIP, FeedbackChannel.VISIT, None, ("R08",)),
+    ],
+)
+def test_rules_fed_by_one_piece_of_feedback(
+    category: FeedbackCategory,
+    channel: FeedbackChannel,
+    satisfaction: Satisfaction | None,
+    rules: tuple[str, ...],
+) -> None:
+    assert rules_fed(category, channel, satisfaction) == rules
