@@ -47,6 +47,13 @@ REASONS = (
     N_("cannot be before the damage occurred"),
     N_("Input should be 'receipt', 'quote' or 'assessment'"),
     N_("other residents' appointments must be rearranged before overtime is approved (R09)"),
+    N_(
+        "an approval entered more than 2 hours after it was given, or after the work began, "
+        "needs the reason it is entered late"
+    ),
+    N_("cannot be before the request was made"),
+    N_("the visit is for another staff member or unit"),
+    N_("no such work order in this office"),
     N_("cannot be before the tip was received"),
     N_("the cashier cannot countersign their own receipt"),
     N_(
@@ -232,7 +239,7 @@ def overtime_create(request: Request, ctx: CtxDep, form: FormValues) -> Response
         session=ctx.session,
     )
     remember_form(request, page)
-    data: dict[str, Any] = present(form, "staff_id", "unit_id")
+    data: dict[str, Any] = present(form, "staff_id", "unit_id", "visit_id")
     data["reason"] = form.get("reason", "")
     data["requested_at"] = local_datetime(form.get("requested_at", "").strip(), ctx.tz)
     overtime.request_overtime(ctx, data)
@@ -247,9 +254,20 @@ def overtime_decide(
     decision: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     rearranged_others: Annotated[str, Form()] = "",
+    decided_at: Annotated[str, Form()] = "",
+    late_entry_reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """The director approves or refuses (approval needs the others rearranged, R09)."""
-    values = {"decision": decision, "note": note, "rearranged_others": rearranged_others}
+    """The director approves or refuses (approval needs the others rearranged, R09).
+
+    decided_at is when the director gave the decision (by phone, say); blank is now.
+    """
+    values = {
+        "decision": decision,
+        "note": note,
+        "rearranged_others": rearranged_others,
+        "decided_at": decided_at,
+        "late_entry_reason": late_entry_reason,
+    }
     page = FormPage(
         "pages/overtime.html",
         lambda: {**_overtime_context(ctx), "done": ""},
@@ -258,7 +276,14 @@ def overtime_decide(
         session=ctx.session,
     )
     remember_form(request, page)
-    body = {"decision": decision, "note": note, "rearranged_others": rearranged_others == "on"}
+    body: dict[str, Any] = {
+        "decision": decision,
+        "note": note,
+        "rearranged_others": rearranged_others == "on",
+        "late_entry_reason": late_entry_reason,
+    }
+    if decided_at.strip():
+        body["decided_at"] = local_datetime(decided_at.strip(), ctx.tz)
     overtime.decide_overtime(ctx, request_id, body)
     return RedirectResponse(f"/overtime?done={decision}", status_code=303)
 

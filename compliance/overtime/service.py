@@ -41,7 +41,7 @@ def _check_visit(ctx: Ctx, body: OvertimeCreate) -> None:
         )
     ).one_or_none()
     if visit is None:
-        raise ValidationFailed.one("visit_id", f"unknown visit {body.visit_id}")
+        raise ValidationFailed.one("visit_id", "no such work order in this office")
     if (visit.staff_id, visit.unit_id) != (body.staff_id, body.unit_id):
         raise ValidationFailed.one("visit_id", "the visit is for another staff member or unit")
 
