@@ -129,7 +129,7 @@ LABELS: dict[str, dict[str, str]] = {
         "outsiders": N_("Outsiders brought in"),
         "damage": N_("Damage"),
         "lingering": N_("Lingering"),
-        "relationship": N_("Improper relationship"),
+        "improper_relationship": N_("Improper relationship"),
         "other": N_("Other"),
     },
     "rating": {

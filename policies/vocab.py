@@ -17,8 +17,8 @@ class FeedbackCategory(StrEnum):
     OUTSIDERS = "outsiders"
     DAMAGE = "damage"
     LINGERING = "lingering"
-    # 第八条: 不得与业主(住户)有不正当关系 (stored short: the column holds 16 characters).
-    IMPROPER_RELATIONSHIP = "relationship"
+    # 第八条: 不得与业主(住户)有不正当关系
+    IMPROPER_RELATIONSHIP = "improper_relationship"
     OTHER = "other"
 
 

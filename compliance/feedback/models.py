@@ -15,7 +15,7 @@ class Feedback(SQLModel, table=True):
     staff_id: int = fk("staff.id")
     unit_id: int | None = fk("unit.id", nullable=True)
     channel: str = Field(max_length=16)
-    category: str = Field(max_length=16, index=True)
+    category: str = Field(max_length=32, index=True)
     satisfaction: str | None = Field(default=None, max_length=24)
     text: str = Field(default="", max_length=4000)
     amount_fen: int | None = None

@@ -78,7 +78,7 @@ FEEDBACK_RULES: dict[str, tuple[str, ...]] = {
     "outsiders": ("R06",),
     "privacy": ("R07",),
     "lingering": ("R08",),
-    "relationship": ("R08",),  # FeedbackCategory.IMPROPER_RELATIONSHIP (不正当关系)
+    "improper_relationship": ("R08",),
     "incompetent": ("R10",),
     "tip_reported": ("R12",),
     "solicitation": ("R13",),

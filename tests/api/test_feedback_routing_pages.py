@@ -19,7 +19,7 @@ def test_the_form_offers_every_category_with_its_chinese_name(browser):
     page = browser("manager").client.get("/feedback/new").text
     for category in FeedbackCategory:
         assert f'value="{category.value}"' in page
-    assert '<option value="relationship">不正当关系</option>' in page
+    assert '<option value="improper_relationship">不正当关系</option>' in page
     assert '<option value="damage">损坏财物</option>' in page
 
 
@@ -29,7 +29,8 @@ def test_a_damage_report_says_which_incident_it_opened(browser, office, session)
     r = b.post("/feedback/new", form)
     assert r.status_code == 303, r.text
     incident = session.execute(select(DamageIncident)).scalar_one()
-    assert r.headers["location"] == f"/feedback/new?saved=1&damage={incident.id}"
+    assert r.headers["location"].startswith("/feedback/new?saved=1&")
+    assert r.headers["location"].endswith(f"&damage={incident.id}")
     page = b.client.get(r.headers["location"]).text
     assert f"已开立损坏事件 #{incident.id},待评估价值(第十一条)。" in page
     assert f'href="/damages/{incident.id}"' in page
@@ -48,7 +49,8 @@ def test_a_damage_report_without_a_unit_is_an_error_on_the_unit(browser, office,
 def test_a_category_that_feeds_no_rule_says_it_is_archived(browser, office):
     b = browser("manager")
     r = b.post("/feedback/new", feedback_form(office, category="other", amount=""))
-    assert r.headers["location"] == "/feedback/new?saved=1&archived=1"
+    assert r.headers["location"].startswith("/feedback/new?saved=1&")
+    assert r.headers["location"].endswith("&archived=1")
     assert "此类反馈不对应任何条款,仅存档" in b.client.get(r.headers["location"]).text
 
 

@@ -104,10 +104,10 @@ def test_no_feedback_is_kept_when_its_damage_incident_cannot_be_opened(ctx, offi
     assert _count(ctx.session, Feedback) == 0 and _count(ctx.session, DamageIncident) == 0
 
 
-@pytest.mark.parametrize("category", ["relationship", "不正当关系"])
+@pytest.mark.parametrize("category", ["improper_relationship", "不正当关系"])
 def test_an_improper_relationship_report_feeds_r08(ctx, office, category):
     fb = record_feedback(ctx, _body(office, category=category, text="与住户交往过密"))
-    assert fb.category == "relationship" and fb.rules == ("R08",)
+    assert fb.category == "improper_relationship" and fb.rules == ("R08",)
     assert fb.note_zh == "" and fb.damage_id is None
     _detect(ctx)
     [finding] = _findings(ctx, "R08")
