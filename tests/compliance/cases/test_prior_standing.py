@@ -6,8 +6,10 @@ decision stands. A finding merely confirmed, or whose case has not become final,
 decision was overturned on appeal or withdrawn, is listed as not counted, with why.
 """
 
+from sqlalchemy import select
+
 from compliance.cases import service as cases
-from compliance.cases.models import CaseStatus
+from compliance.cases.models import Case, CaseStatus
 from tests.compliance.cases.helpers import act, confirmed, drive, open_case, row
 
 S = CaseStatus
@@ -134,3 +136,23 @@ def test_a_decided_concealment_makes_a_repeat(ctx, office):
     assert reasoning["facts"]["prior_concealments"] == 1
     assert reasoning["suggested_severity"] == "serious"
     assert "经生效处理决定认定" in reasoning["suggestion_zh"]
+
+
+def _r10_cases(ctx) -> list[Case]:
+    return list(ctx.session.execute(select(Case).where(Case.rule_code == "R10")).scalars())
+
+
+def test_incompetence_counts_only_steps_carried_out(ctx, office):
+    """R10 (劳动合同法第四十条): training or reassignment counts once its case was executed;
+    a decision merely approved, or final but not yet carried out, is no step taken."""
+    drive(ctx, office, S.APPROVED, rule="R10", days_ago=60)
+    drive(ctx, office, S.FINAL, rule="R10", days_ago=50)
+    reasoning = _propose(ctx, office, rule="R10", days_ago=2)
+    assert reasoning["facts"]["prior_incompetence_steps"] == 0
+    assert _kinds(reasoning) == ["retraining"]
+    [proposed] = [c for c in _r10_cases(ctx) if c.status == S.DECISION_PROPOSED]
+    cases.dismiss(act(ctx, office, "hr"), proposed.id, "另案处理")
+    drive(ctx, office, S.EXECUTED, rule="R10", days_ago=40)
+    reasoning = _propose(ctx, office, rule="R10", days_ago=1)
+    assert reasoning["facts"]["prior_incompetence_steps"] == 1
+    assert _kinds(reasoning) == ["reassignment"]
