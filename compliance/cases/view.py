@@ -12,6 +12,7 @@ from compliance.cases.models import CaseStatus
 from compliance.cases.read import READ_ROLES, get_case
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.context import Ctx
+from compliance.pay.plans import CasePay, case_money
 from compliance.pay.read import StaffSchedule, staff_schedule
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
@@ -60,6 +61,7 @@ class CaseView(BaseModel):
     evidence: list[FindingEvidence]
     names: dict[int, str]
     schedule: StaffSchedule | None
+    money: CasePay | None = None
 
 
 def queue(
@@ -102,7 +104,7 @@ def _rule(ctx: Ctx, code: str, version: str) -> RuleShown:
         text_en=policy.text_en,
         version=version,
         effective_from=eff.effective_from if eff else None,
-        published_on=policy.published_on,
+        published_on=eff.published_on(ctx.tz) if eff else policy.published_on,
     )
 
 
@@ -121,6 +123,8 @@ def case_view(ctx: Ctx, case_id: int) -> CaseView:
     schedule = (
         staff_schedule(ctx, case.staff_id) if held & {Capacity.HR, Capacity.SUBJECT} else None
     )
+    # The case's money in words (what pay can and cannot take), for the same readers.
+    money = case_money(ctx, case.id) if schedule is not None else None
     return CaseView(
         detail=detail,
         staff_name=staff.name,
@@ -130,4 +134,5 @@ def case_view(ctx: Ctx, case_id: int) -> CaseView:
         evidence=timeline(ctx.session, ctx.actor.office_id, detail.findings),
         names=names,
         schedule=schedule,
+        money=money,
     )

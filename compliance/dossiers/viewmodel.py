@@ -43,6 +43,7 @@ from compliance.dossiers.views import (
 )
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment
+from compliance.pay.plans import case_pay_on
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
 from compliance.users.models import User
@@ -74,7 +75,7 @@ def _rules(session: Session, case: Case, cited: list[str], fmt: Fmt) -> tuple[Ru
                 text=fmt.pick(p.text_zh, p.text_en),
                 version=case.policy_version if code == case.rule_code else eff.version,
                 effective_from=eff.effective_from.isoformat(),
-                published_on=p.published_on.isoformat(),
+                published_on=eff.published_on(fmt.tz).isoformat(),  # the version's
                 params_digest=case.params_digest if code == case.rule_code else eff.digest,
             )
         )
@@ -136,7 +137,7 @@ def _deductions(session: Session, case_id: int, fmt: Fmt) -> tuple[DeductionView
     out = []
     for d in rows:
         mine = [i for i in inst if i.deduction_id == d.id]
-        left = d.amount_fen - sum(i.amount_fen for i in mine)
+        left = d.due_fen - sum(i.amount_fen for i in mine)
         out.append(
             DeductionView(
                 kind=codes.deduction_kind(d.kind, fmt.lang),
@@ -154,6 +155,18 @@ def _deductions(session: Session, case_id: int, fmt: Fmt) -> tuple[DeductionView
             )
         )
     return tuple(out)
+
+
+def _pay_notes(
+    session: Session, settings: Settings, case: Case, latest: Any, lang: str, today: date
+) -> tuple[str, ...]:
+    """The case's money in words: the account, and what pay cannot take (with figures)."""
+    money = case_pay_on(session, settings, case, latest, today)
+    if money is None:
+        return ()
+    if lang == "zh":
+        return (*money.lines_zh, *money.notes_zh)
+    return (*money.lines_en, *money.notes_en)
 
 
 def _audit(
@@ -291,6 +304,7 @@ def build_content(
         ),
         proposals=_proposal_views(proposals, fmt, users),
         deductions=_deductions(session, cid, fmt),
+        pay_notes=_pay_notes(session, settings, case, latest, lang, today),
         approvals=tuple(
             ApprovalView(
                 name(a.approver_id),

@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 
 from compliance.audit.models import AuditEvent
 from compliance.cases.guard import dismissal_gates
+from compliance.cases.view import case_view
 from compliance.clock import FixedClock
 from compliance.context import Ctx
+from compliance.dossiers.viewmodel import build_content
 from compliance.errors import ValidationFailed
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
@@ -182,6 +184,12 @@ def _rule_gate(ctx, office, settings):
     incident_day = case.incident_at.astimezone(SH).date()
     assert incident_day == date(2026, 3, 29)
     [gate] = [g for g in dismissal_gates(ctx.session, settings, case) if g.key == "rule_in_force"]
+    # The case page and the dossier show the same publication the gate read.
+    published = ctx.session.execute(select(PolicyVersion.published_at)).scalar_one()
+    shown = case_view(as_role(ctx, office, "hr"), case_id).rule
+    assert (shown.version, shown.published_on) == ("1.1", published.astimezone(SH).date())
+    [cited] = build_content(ctx.session, settings, case, "zh", TODAY).rules
+    assert cited.published_on == published.astimezone(SH).date().isoformat()
     return gate
 
 
