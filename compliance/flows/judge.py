@@ -331,6 +331,13 @@ def judge_record(ctx: Ctx, kind: RecordKind, record_id: int) -> JudgeResult:
         outcomes = _judge_spot_check(ctx, record_id)
     else:
         outcomes = _judge_detected(ctx, kind, record_id)
+    if kind is RecordKind.FEEDBACK:
+        # A damage report is judged through the damage incident it opened (R11).
+        opened = ctx.session.execute(
+            select(col(Feedback.damage_id)).where(col(Feedback.id) == record_id)
+        ).scalar_one_or_none()
+        if opened is not None:
+            outcomes += _judge_detected(ctx, RecordKind.DAMAGE, opened)
     row = Judgment(
         office_id=ctx.actor.office_id,
         record_kind=kind.value,

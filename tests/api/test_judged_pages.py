@@ -52,3 +52,44 @@ def test_recording_a_damage_says_the_r11_finding_it_opened(browser, office, sess
     # The detail page shows it once, after the save; not on a plain visit.
     plain = b.client.get(r.headers["location"].split("?")[0]).text
     assert "规则判定结果" not in plain
+
+
+def test_posting_an_attitude_complaint_shows_the_finding_it_opened(browser, office, session):
+    b = browser("manager")
+    r = b.post(
+        "/feedback/new",
+        {
+            "staff_id": str(office.staff[0].id),
+            "unit_id": str(office.units[0].id),
+            "channel": "phone",
+            "category": "attitude",
+            "occurred_at": "2026-03-31T10:00",
+            "text": "态度冷淡",
+        },
+    )
+    assert r.status_code == 303, r.text
+    [finding] = _findings(session, "R01")
+    page = b.client.get(r.headers["location"]).text
+    assert f"已生成线索 #{finding.id}" in page and "服务态度差" in page
+    b.client.cookies.set("lang", "en")
+    page = b.client.get(r.headers["location"]).text
+    assert f"finding #{finding.id} opened" in page
+
+
+def test_a_tip_handed_over_at_the_desk_shows_no_breach_on_screen_only(browser, office, session):
+    b = browser("cashier")
+    r = b.post(
+        "/tips/new",
+        {
+            "staff_id": str(office.staff[0].id),
+            "unit_id": str(office.units[0].id),
+            "amount": "100",
+            "received_at": "2026-03-31T09:00",
+            "handed_over_at": "2026-03-31T11:00",
+            "countersigned_by": str(office.users["manager"].id),
+        },
+    )
+    assert r.status_code == 303, r.text
+    page = b.client.get(r.headers["location"]).text
+    assert "R12" in page and "未违规" in page and '<div class="no-print">' in page
+    assert _findings(session, "R12") == []

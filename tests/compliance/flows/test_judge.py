@@ -262,3 +262,32 @@ def test_judging_a_spot_check_again_reports_its_finding_as_already_recorded(ctx,
     again = judge_saved(ctx, RecordKind.SPOT_CHECK, saved.id)
     assert again.outcomes[0].verdict is Verdict.FINDING_EXISTS
     assert again.outcomes[0].finding_id == first.outcomes[0].finding_id
+
+
+def test_a_damage_report_is_judged_through_the_damage_incident_it_opened(ctx, office):
+    damage = damages.record_damage(
+        ctx,
+        {
+            "staff_id": office.staff[0].id,
+            "unit_id": office.units[0].id,
+            "item": "地板",
+            "occurred_at": MORNING,
+        },
+    )
+    saved = feedback.record_feedback(
+        ctx,
+        {
+            "staff_id": office.staff[0].id,
+            "unit_id": office.units[0].id,
+            "channel": "phone",
+            "category": "other",
+            "occurred_at": MORNING,
+        },
+    )
+    row = ctx.session.get(judge_mod.Feedback, saved.id)
+    row.category, row.damage_id = "damage", damage.id  # as the damage category records it
+    ctx.session.flush()
+    result = judge_saved(ctx, RecordKind.FEEDBACK, saved.id)
+    [outcome] = result.outcomes
+    assert (outcome.rule_code, outcome.verdict) == ("R11", Verdict.FINDING_OPENED)
+    assert _findings(ctx, "R11")[0].id == outcome.finding_id
