@@ -49,11 +49,27 @@ def _judgment(ctx: Ctx, judged: int) -> Any:
 
 
 @router.get("/feedback/new", dependencies=[RECORDERS])
-def new(request: Request, ctx: CtxDep, saved: int = 0, judged: int = 0) -> Response:
-    """The feedback form, with the latest recorded feedback below it."""
+def new(
+    request: Request,
+    ctx: CtxDep,
+    saved: int = 0,
+    damage: int = 0,
+    archived: int = 0,
+    judged: int = 0,
+) -> Response:
+    """The feedback form, with the latest recorded feedback below it.
+
+    After a save it says where the feedback led: the damage incident it opened for valuation,
+    or that it feeds no rule and is kept on file only.
+    """
     context = _form_context(ctx)
     now_local = ctx.now().astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M")
-    context.update(saved=bool(saved), values={"occurred_at": now_local, "channel": "phone"})
+    context.update(
+        saved=bool(saved),
+        damage_id=damage if saved and damage > 0 else None,
+        archived=bool(saved and archived),
+        values={"occurred_at": now_local, "channel": "phone"},
+    )
     context["judgment"] = _judgment(ctx, judged)
     return render(request, "pages/feedback_new.html", context)
 
@@ -81,4 +97,9 @@ def create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     yuan_to_fen(values, "amount", "amount_fen", data)
     saved = service.record_feedback(ctx, data)
     judged = judge_saved(ctx, RecordKind.FEEDBACK, saved.id)
-    return RedirectResponse(f"/feedback/new?saved=1&{judged_query(judged)}", status_code=303)
+    where = f"saved=1&{judged_query(judged)}"
+    if saved.damage_id is not None:
+        where += f"&damage={saved.damage_id}"
+    elif not saved.rules:
+        where += "&archived=1"
+    return RedirectResponse(f"/feedback/new?{where}", status_code=303)

@@ -10,9 +10,11 @@ from api.pages.forms import FormPage, local_datetime, present, remember_form, yu
 from api.templating import render
 from compliance.context import Ctx
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.money import format_fen
 from compliance.residents.service import list_units
 from compliance.staff.service import list_staff
 from compliance.tips import service
+from compliance.tips.schemas import TipReportChoice
 from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +32,14 @@ def _desk(ctx: Ctx) -> dict[str, Any]:
         "signers": [(u.id, u.display_name) for u in service.countersigners(ctx)],
         "staff_options": [(s.id, f"{s.employee_no} {s.name}") for s in staff],
         "unit_options": [(u.id, f"{u.building} {u.room}") for u in units],
+        "report_options": [(r.id, _report_label(ctx, r)) for r in service.tip_reports(ctx)],
     }
+
+
+def _report_label(ctx: Ctx, r: TipReportChoice) -> str:
+    when = r.occurred_at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
+    amount = f" · {format_fen(r.amount_fen)}" if r.amount_fen is not None else ""
+    return f"#{r.id} · {r.staff_name}{amount} · {when}"
 
 
 @router.get("/tips", dependencies=[CASHIER])
@@ -53,7 +62,7 @@ def record(request: Request, ctx: CtxDep, form: FormValues) -> Response:
         session=ctx.session,
     )
     remember_form(request, page)
-    data: dict[str, Any] = present(form, "staff_id", "unit_id", "countersigned_by")
+    data: dict[str, Any] = present(form, "staff_id", "unit_id", "countersigned_by", "feedback_id")
     for name in ("received_at", "handed_over_at"):
         data[name] = local_datetime(form.get(name, "").strip(), ctx.tz)
     yuan_to_fen(form, "amount", "amount_fen", data)
@@ -75,7 +84,8 @@ def hand_over(request: Request, tip_id: IdPath, ctx: CtxDep, form: FormValues) -
     remember_form(request, page)
     signer = form.get("countersigned_by", "").strip()
     when = local_datetime(form.get("handed_over_at", "").strip(), ctx.tz)
-    tip = service.hand_over(ctx, tip_id, signer, when)  # type: ignore[arg-type]
+    report = form.get("feedback_id", "").strip() or None
+    tip = service.hand_over(ctx, tip_id, signer, when, report)  # type: ignore[arg-type]
     judged = judge_saved(ctx, RecordKind.TIP, tip.id)
     return RedirectResponse(f"/tips/{tip.id}/receipt?{judged_query(judged)}", status_code=303)
 
