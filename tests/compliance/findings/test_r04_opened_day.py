@@ -54,6 +54,6 @@ def test_opened_at_23_50_and_done_at_00_10_is_a_breach(ctx, office):
 
 
 def test_opened_at_08_00_and_done_at_23_59_is_the_same_day(ctx, office):
-    _order(ctx, office, _at(DAY, 8, 0), _at(DAY, 9, 0), _at(DAY, 23, 59))
+    _order(ctx, office, _at(DAY, 8, 0), _at(DAY, 12, 0), _at(DAY, 23, 59))
     run_detection(ctx, DAY, NEXT)
     assert _r04(ctx) == []
