@@ -1,6 +1,6 @@
 """Use cases for work orders: create one, then record each step of progress once."""
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import select, update
@@ -83,7 +83,7 @@ def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any])
             )
     _not_before_previous(visit, column, body.at)
     not_in_future("at", body.at, ctx.now())
-    _one_trip(visit, body)
+    _one_trip(visit, body, ctx.tz)
 
     values: dict[str, Any] = {column: body.at}
     if body.step is VisitStep.ARRIVED:
@@ -111,15 +111,17 @@ def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any])
     return VisitRead.model_validate(visit)
 
 
-def _one_trip(visit: Visit, body: VisitStepCreate) -> None:
+def _one_trip(visit: Visit, body: VisitStepCreate, tz: tzinfo) -> None:
     """Refuse a done or left time that would make one trip of two (R09 would see overtime)."""
     if body.step not in (VisitStep.DONE, VisitStep.LEFT) or visit.arrived_at is None:
         return
-    if body.at - visit.arrived_at > MAX_TRIP:
+    if body.at - visit.arrived_at > MAX_TRIP and local_date(body.at, tz) != local_date(
+        visit.arrived_at, tz
+    ):
         raise ValidationFailed.one(
             "at",
-            "more than 12 hours after the arrival: a job that needed another trip is "
-            "recorded as two trips (record when the first trip left, then the next trip)",
+            "more than 12 hours after the arrival, on another day: a job that needed another "
+            "trip is recorded as two trips (record when the first trip left, then the next trip)",
         )
 
 

@@ -17,7 +17,7 @@ from policies.conduct.r09_overtime import judge_overtime, overtime_begins
 from policies.facts import VisitFact
 from policies.vocab import EvidenceKind
 
-from .builders import T0, bundle, visit
+from .builders import D0, T0, bundle, visit
 
 R09 = registry.get("R09")
 START, END = T0, T0 + timedelta(hours=9)
@@ -210,10 +210,19 @@ def test_lingering_after_the_job_is_r08_not_overtime() -> None:
 def test_an_old_record_of_one_visit_over_two_days_is_not_sixteen_hours_of_overtime() -> None:
     """Arrived 10:00, done 09:30 the next morning: two trips recorded as one, not overtime."""
     fact = visit(
-        done_at=T0 + timedelta(days=1, minutes=30), left_at=T0 + timedelta(days=1, hours=1)
+        done_at=T0 + timedelta(days=1, minutes=30),
+        left_at=T0 + timedelta(days=1, hours=1),
+        done_date=D0 + timedelta(days=1),
     )
     assert overtime_begins(fact) is None
     assert R09.detect(bundle(visits=[fact])) == []
     # Twelve hours from arrival is still one trip: its run past the shift is overtime.
-    one = visit(done_at=T0 + timedelta(hours=13), left_at=T0 + timedelta(hours=13))
+    one = visit(
+        done_at=T0 + timedelta(hours=13),
+        left_at=T0 + timedelta(hours=13),
+        done_date=D0 + timedelta(days=1),
+    )
     assert overtime_begins(one) == END
+    # So is a long day's work done the same day: 10:00 to 23:59 is 13 h 59 min of one stay.
+    long_day = visit(done_at=T0 + timedelta(hours=14, minutes=59), left_at=None)
+    assert overtime_begins(long_day) == END

@@ -231,14 +231,25 @@ def _first_trip(ctx, office):
 
 @pytest.mark.parametrize(
     ("at", "refused"),
-    [("2026-03-30T14:00:00+00:00", False), ("2026-03-30T14:01:00+00:00", True)],
-    ids=["12 h after the arrival", "12 h 1 min after"],
+    [
+        ("2026-03-30T18:00:00+00:00", False),
+        ("2026-03-30T18:01:00+00:00", True),
+        ("2026-03-30T15:59:00+00:00", False),
+    ],
+    ids=[
+        "02:00 next day, 12 h after the arrival",
+        "02:01 next day, 12 h 1 min after",
+        "23:59 the same day, 9 h 59 min after",
+    ],
 )
-def test_a_done_time_more_than_12_hours_after_arrival_is_refused(ctx, office, at, refused):
+def test_a_done_time_more_than_12_hours_after_arrival_on_another_day_is_refused(
+    ctx, office, at, refused
+):
+    """Arrived 14:00 Shanghai (06:00 UTC) on 2026-03-30."""
     from compliance.visits.service import record_step
 
-    v = create_visit(ctx, _body(office, requested_at="2026-03-30T01:30:00+00:00"))
-    record_step(ctx, v.id, {"step": "arrived", "at": "2026-03-30T02:00:00+00:00"})
+    v = create_visit(ctx, _body(office, requested_at="2026-03-30T05:30:00+00:00"))
+    record_step(ctx, v.id, {"step": "arrived", "at": "2026-03-30T06:00:00+00:00"})
     if not refused:
         assert record_step(ctx, v.id, {"step": "done", "at": at}).done_at is not None
         return
