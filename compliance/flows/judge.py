@@ -33,8 +33,9 @@ from compliance.tips.models import TipLine
 from compliance.visits.models import Visit
 from policies import registry
 from policies.base import Decision, EvidenceRef, Outcome, Policy
+from policies.conduct.feedback import rules_fed
 from policies.text import yuan
-from policies.vocab import EvidenceKind
+from policies.vocab import EvidenceKind, FeedbackCategory, FeedbackChannel, Satisfaction
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,23 +70,6 @@ FEEDS: dict[RecordKind, frozenset[str]] = {
     RecordKind.TIP: frozenset({"tip_lines"}),
     RecordKind.DAMAGE: frozenset({"damages"}),
 }
-
-# Feedback feeds only the rules its category is about (a praise feeds none). Categories are
-# matched by value so that a category added to the vocabulary later is one line here.
-FEEDBACK_RULES: dict[str, tuple[str, ...]] = {
-    "attitude": ("R01",),
-    "facility_use": ("R05",),
-    "outsiders": ("R06",),
-    "privacy": ("R07",),
-    "lingering": ("R08",),
-    "improper_relationship": ("R08",),
-    "incompetent": ("R10",),
-    "tip_reported": ("R12",),
-    "solicitation": ("R13",),
-    "theft": ("R13",),
-}
-# A return visit rated "unsatisfied" feeds R04 whatever its category.
-UNSATISFIED_RULES = ("R04",)
 
 # Rules whose breach is the absence of something within a time allowed: a record saved
 # before that time is up cannot breach them yet; the nightly run judges them again.
@@ -202,9 +186,12 @@ def _subject(ctx: Ctx, kind: RecordKind, record_id: int) -> _Subject:
     rules = _rules_feeding(kind)
     if kind is RecordKind.FEEDBACK:
         fb: Feedback = _one(ctx, Feedback, record_id)
-        codes = set(FEEDBACK_RULES.get(fb.category, ()))
-        if fb.channel == "return_visit" and fb.satisfaction == "unsatisfied":
-            codes.update(UNSATISFIED_RULES)
+        # The rules its category leads to (declared once, with the feedback rules); a damage
+        # report's R11 is judged on the incident it opened (see judge_record).
+        satisfaction = Satisfaction(fb.satisfaction) if fb.satisfaction else None
+        codes = set(
+            rules_fed(FeedbackCategory(fb.category), FeedbackChannel(fb.channel), satisfaction)
+        )
         ref = EvidenceRef(EvidenceKind.FEEDBACK, record_id)
         return _Subject(fb.staff_id, fb.work_date, ref, tuple(p for p in rules if p.code in codes))
     if kind is RecordKind.VISIT:
