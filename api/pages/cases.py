@@ -154,7 +154,14 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("finalize", (Role.HR,), (), lambda c, i, v: cases.finalize(c, i)),
     Step("mark_executed", (Role.HR,), (), lambda c, i, v: cases.mark_executed(c, i)),
-    Step("close", (Role.HR,), (), lambda c, i, v: cases.close(c, i)),
+    Step(
+        "close",
+        (Role.HR,),
+        ("acknowledge_unrecoverable",),
+        lambda c, i, v: cases.close(
+            c, i, acknowledge_unrecoverable=v["acknowledge_unrecoverable"] == "1"
+        ),
+    ),
     Step(
         "annotate",
         (Role.MANAGER, Role.HR, Role.ADMIN),

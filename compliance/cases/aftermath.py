@@ -2,11 +2,6 @@
 
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
-from compliance.audit import service as audit
-from compliance.auth.service import revoke_user_access
 from compliance.cases import repository as repo
 from compliance.cases import steps
 from compliance.cases.deadlines import appeal_deadline
@@ -15,12 +10,13 @@ from compliance.cases.guard import dismissal_gates
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Appeal, Case, CaseStatus, Notice, NoticeKind
 from compliance.cases.schemas import AppealDecisionIn, AppealIn, CaseRead, NoticeIn, OutcomeIn
+from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
+from compliance.pay import leaving, plans
 from compliance.pay import service as pay
 from compliance.staff import repository as staff_repo
-from compliance.staff.models import Staff, StaffStatus
-from compliance.users.models import User
+from compliance.staff.models import LeaveReason
 from compliance.validation import parse
 from policies.guardrails import blocking_failures
 
@@ -171,23 +167,15 @@ def _check_gates(ctx: Ctx, case: Case) -> None:
 
 
 def _end_employment(ctx: Ctx, case: Case) -> int:
-    ctx.session.exec(
-        update(Staff)
-        .where(col(Staff.id) == case.staff_id)
-        .values(status=StaffStatus.LEFT.value)
-        .execution_options(synchronize_session="fetch")
+    # The dismissal's day is the last working day: nothing is deducted after that month.
+    disabled, _ = leaving.end_employment(
+        ctx,
+        case.staff_id,
+        local_date(ctx.now(), ctx.tz),
+        LeaveReason.DISMISSED,
+        f"案件 {case.number} 辞退执行",
     )
-    users = list(
-        ctx.session.exec(
-            select(User.id).where(col(User.staff_id) == case.staff_id, col(User.active).is_(True))
-        )
-    )
-    for user_id in users:  # as when an admin disables a user: every session and token ends
-        assert user_id is not None
-        ctx.session.execute(update(User).where(col(User.id) == user_id).values(active=False))
-        revoke_user_access(ctx.session, user_id, ctx.now(), "dismissed")
-        audit.record(ctx, "user.disabled", "user", user_id, {"case": case.number})
-    return len(users)
+    return disabled
 
 
 @steps.use_case
@@ -232,8 +220,21 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
 
 
 @steps.use_case
-def close(ctx: Ctx, case_id: int) -> CaseRead:
-    """Close an executed case; from now on it can only be annotated (HR)."""
+def close(ctx: Ctx, case_id: int, *, acknowledge_unrecoverable: bool = False) -> CaseRead:
+    """Close an executed case; from now on it can only be annotated (HR).
+
+    When pay cannot take the case's money (a zero cap, a plan beyond 12 months, a balance
+    left after the member's last pay month), closing needs that acknowledged, in words.
+    """
     case = steps.begin(ctx, case_id, Action.CLOSE)
-    steps.step(ctx, case, Action.CLOSE, closed_at=ctx.now())
+    money = plans.case_pay(ctx, case, repo.latest_proposal(ctx.session, case.id or 0))
+    unrecoverable = money is not None and money.needs_ack
+    if unrecoverable and not acknowledge_unrecoverable and money is not None:
+        raise GuardrailViolation(
+            f"case {case.number} cannot be closed without acknowledging that pay cannot take "
+            "its money: " + " ".join(money.notes_en),
+            zh=f"案件 {case.number} 须确认以下情况后方可结案:" + "".join(money.notes_zh),
+        )
+    payload = {"acknowledged": money.notes_zh} if unrecoverable and money is not None else None
+    steps.step(ctx, case, Action.CLOSE, payload=payload, closed_at=ctx.now())
     return steps.finish(ctx, case)

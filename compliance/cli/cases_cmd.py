@@ -244,9 +244,25 @@ def execute(case_id: int, as_user: AsUser) -> None:
 
 @app.command()
 @reports_errors
-def close(case_id: int, as_user: AsUser) -> None:
+def close(
+    case_id: int,
+    as_user: AsUser,
+    acknowledge_unrecoverable: Annotated[
+        bool,
+        typer.Option(
+            "--acknowledge-unrecoverable",
+            help="Acknowledge that pay cannot take the case's money (zero cap, over 12 months, "
+            "balance after leaving); required to close such a case.",
+        ),
+    ] = False,
+) -> None:
     """Close an executed case (it can then only be annotated)."""
-    _step(as_user, lambda ctx: service.close(ctx, case_id))
+    _step(
+        as_user,
+        lambda ctx: service.close(
+            ctx, case_id, acknowledge_unrecoverable=acknowledge_unrecoverable
+        ),
+    )
 
 
 @app.command()

@@ -40,6 +40,7 @@ app.add_typer(records_cmd.import_app, name="import")
 app.add_typer(users_cmd.office_app, name="office")
 app.add_typer(users_cmd.user_app, name="user")
 app.add_typer(payroll_cmd.app, name="payroll")
+app.add_typer(payroll_cmd.staff_app, name="staff")
 app.add_typer(cases_cmd.app, name="case")
 app.add_typer(dossier_cmd.app, name="dossier")
 

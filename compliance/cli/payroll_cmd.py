@@ -11,11 +11,12 @@ from rich.table import Table
 from compliance.cli.common import acting, console, parse_day, reports_errors
 from compliance.errors import ValidationFailed
 from compliance.money import format_fen, parse_yuan
-from compliance.pay import payroll, service
+from compliance.pay import leaving, payroll, service
 from compliance.pay.repository import get_office
 from compliance.pay.schemas import PayrollSheet
 
 app = typer.Typer(help="Payroll deductions: sheet, execution, minimum wages.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff members leaving (deductions end).", no_args_is_help=True)
 min_wage_app = typer.Typer(help="Per-city monthly minimum wages.", no_args_is_help=True)
 app.add_typer(min_wage_app, name="min-wage")
 
@@ -33,6 +34,8 @@ def parse_month(value: str) -> date:
 
 def _print_sheet(sheet: PayrollSheet, show_all: bool) -> None:
     state = f"executed {sheet.executed_at:%Y-%m-%d %H:%M} UTC" if sheet.executed_at else "planned"
+    if sheet.preview:
+        state = "PREVIEW 预览: the plan as it stands today, cannot be executed yet"
     table = Table(
         title=(
             f"{sheet.office_name} payroll {sheet.month:%Y-%m} ({state}); minimum wage "
@@ -52,21 +55,38 @@ def _print_sheet(sheet: PayrollSheet, show_all: bool) -> None:
             format_fen(r.wage_fen),
             format_fen(r.cap_fen),
             format_fen(r.taken_fen),
-            format_fen(r.carried_fen),
-            "\n".join(f"{x.case_number} {format_fen(x.amount_fen)} {x.status}" for x in r.lines),
+            format_fen(r.carried_fen - r.unrecovered_fen),
+            "\n".join(
+                [f"{x.case_number} {format_fen(x.amount_fen)} {x.status}" for x in r.lines]
+                + (
+                    [
+                        f"left {r.left_on}, last pay month; unrecovered "
+                        f"{format_fen(r.unrecovered_fen)} (civil claim 民事追偿)"
+                    ]
+                    if r.left_on
+                    else []
+                )
+            ),
         )
     console.print(table)
     console.print(
         f"{len(sheet.rows):,} staff with a wage, {len(shown):,} shown; "
         f"total taken {format_fen(sheet.total_taken_fen)}"
     )
+    if sheet.total_unrecovered_fen:
+        console.print(
+            f"unrecovered balances after the last pay month (civil claim 民事追偿): "
+            f"{format_fen(sheet.total_unrecovered_fen)}"
+        )
 
 
 @app.command()
 @reports_errors
 def sheet(
     as_user: AsUser,
-    month: Month,
+    month: Annotated[
+        str, typer.Option("--month", help="The month (YYYY-MM); after next month: a preview.")
+    ],
     office: Annotated[str, typer.Option("--office", help="Office code, e.g. BSW.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the CSV and XLSX.")] = Path("."),
     show_all: Annotated[bool, typer.Option("--all", help="Show staff without deductions.")] = False,
@@ -163,3 +183,33 @@ def min_wage_list(
     for r in rows:
         table.add_row(r.city, r.effective_from.isoformat(), format_fen(r.monthly_fen), r.note)
     console.print(table)
+
+
+@staff_app.command("leave")
+@reports_errors
+def staff_leave(
+    staff_id: int,
+    as_user: AsUser,
+    left_on: Annotated[str, typer.Option("--on", help="Last working day (YYYY-MM-DD).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="resigned, contract_ended or other")
+    ] = "resigned",
+    note: Annotated[str, typer.Option(help="A note, e.g. the resignation letter's date.")] = "",
+) -> None:
+    """Record that a staff member left: nothing is deducted after that month's pay."""
+    with acting(as_user) as ctx:
+        r = leaving.record_leaving(
+            ctx,
+            staff_id,
+            {"left_on": parse_day(left_on, "--on"), "reason": reason, "note": note},
+        )
+    console.print(
+        f"{r.staff.employee_no} {r.staff.name} left on {r.staff.left_on} ({reason}); "
+        f"last pay month {r.last_pay_month:%Y-%m}"
+    )
+    for line in r.notes_zh:
+        console.print(line)
+    if r.unrecovered_fen:
+        console.print(
+            f"unrecovered balance (civil claim 民事追偿): {format_fen(r.unrecovered_fen)}"
+        )

@@ -233,6 +233,8 @@ class CaseContent:
     steps: tuple[StepView, ...]
     annotations: tuple[PartyText, ...]
     audit: tuple[AuditView, ...]
+    # The case's money in words: its account and what pay cannot take (with the figures).
+    pay_notes: tuple[str, ...] = ()
 
     def digest(self) -> str:
         """SHA-256 of the content as canonical JSON."""

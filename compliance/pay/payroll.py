@@ -24,18 +24,38 @@ from compliance.pay.service import PAY_ROLES
 from compliance.validation import parse
 
 
+def parse_month(month: date | str) -> date:
+    """A payroll month: a first-of-month date."""
+    return parse(MonthIn, {"month": month}).month
+
+
+def latest_executable(ctx: Ctx) -> date:
+    """The latest month whose payroll may be executed: next month (office time)."""
+    return next_month(local_date(ctx.now(), ctx.tz))
+
+
 def check_month(ctx: Ctx, month: date | str) -> date:
-    """A payroll month: a first-of-month date no more than one month ahead of today."""
-    value = parse(MonthIn, {"month": month}).month
-    latest = next_month(local_date(ctx.now(), ctx.tz))
+    """A payroll month to execute: a first-of-month date no more than one month ahead."""
+    value = parse_month(month)
+    latest = latest_executable(ctx)
     if value > latest:
         raise ValidationFailed.one(
-            "month", f"{value:%Y-%m} is more than one month ahead (latest {latest:%Y-%m})"
+            "month",
+            f"{value:%Y-%m} is more than one month ahead (latest {latest:%Y-%m}); its sheet "
+            "can be previewed but not executed",
         )
     return value
 
 
-def _build(ctx: Ctx, month: date) -> PayrollSheet:
+def check_preview_month(month: date | str) -> date:
+    """A month whose sheet may be shown: any first-of-month within the planning horizon."""
+    value = parse_month(month)
+    if not date(2000, 1, 1) <= value <= date(2199, 12, 1):
+        raise ValidationFailed.one("month", f"{value:%Y-%m} is outside 2000-01 to 2199-12")
+    return value
+
+
+def _build(ctx: Ctx, month: date, preview: bool = False) -> PayrollSheet:
     # A fixed handful of queries for the whole office, whatever its size (no per-staff loop).
     session, office_id = ctx.session, ctx.actor.office_id
     office = repo.get_office(session, office_id)
@@ -57,6 +77,7 @@ def _build(ctx: Ctx, month: date) -> PayrollSheet:
             taken_fen=sum(line.amount_fen for line in lines.get(w.staff_id, ())),
             carried_fen=owed.get(w.staff_id, 0),
             lines=tuple(lines.get(w.staff_id, ())),
+            left_on=w.left_on if w.left_on and w.left_on.replace(day=1) == month else None,
         )
         for w in repo.month_wages(session, office_id, month)
     )
@@ -69,13 +90,19 @@ def _build(ctx: Ctx, month: date) -> PayrollSheet:
         profile=profile.code,
         executed_at=run.executed_at if run is not None else None,
         rows=rows,
+        preview=preview,
     )
 
 
 def payroll_sheet(ctx: Ctx, month: date | str) -> PayrollSheet:
-    """The office's payroll deductions for a month (HR): wage, cap, floor, taken, carried."""
+    """The office's payroll deductions for a month (HR): wage, cap, floor, taken, carried.
+
+    Any month can be shown; one after next month is a read-only preview of the plan (it
+    cannot be executed yet). Members who left before the month are not on it.
+    """
     ctx.require(*PAY_ROLES)
-    return _build(ctx, check_month(ctx, month))
+    value = check_preview_month(month)
+    return _build(ctx, value, preview=value > latest_executable(ctx))
 
 
 def _refusals(sheet: PayrollSheet) -> list[str]:
@@ -166,6 +193,7 @@ HEADERS_ZH = (
     "本月扣款(元)",
     "扣后工资(元)",
     "结转待扣(元)",
+    "未追回余额·民事追偿(元)",
     "扣款明细",
 )
 HEADERS_EN = (
@@ -177,6 +205,7 @@ HEADERS_EN = (
     "Taken this month (yuan)",
     "Wage after deductions (yuan)",
     "Carried forward (yuan)",
+    "Unrecovered balance, civil claim (yuan)",
     "Instalments",
 )
 MONEY_FORMAT = '"¥"#,##0.00'
@@ -184,13 +213,15 @@ _STATUS = {"planned": "计划 planned", "taken": "已扣 taken"}
 
 
 def _money(row: SheetRow) -> tuple[int, ...]:
+    # A leaver's balance is not carried anywhere: it is unrecovered, in its own column.
     return (
         row.wage_fen,
         row.cap_fen,
         row.floor_fen,
         row.taken_fen,
         row.net_fen,
-        row.carried_fen,
+        row.carried_fen - row.unrecovered_fen,
+        row.unrecovered_fen,
     )
 
 
@@ -208,7 +239,12 @@ def _describe(line: SheetLine) -> str:
 
 def describe_lines(row: SheetRow) -> str:
     """The month's instalments of one row: case number, amount, status, reason, warnings."""
-    return "; ".join(_describe(line) for line in row.lines)
+    parts = [_describe(line) for line in row.lines]
+    if row.left_on is not None:
+        parts.append(
+            f"{row.left_on.isoformat()} 离职 left: 本月为最后工资月,此后不再扣款 last pay month"
+        )
+    return "; ".join(parts)
 
 
 def file_stem(sheet: PayrollSheet) -> str:
@@ -246,7 +282,8 @@ def write_xlsx(sheet: PayrollSheet, path: Path) -> Path:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{sheet.month:%Y-%m}")
     ws.freeze_panes = "C3"
-    for letter, width in zip("ABCDEFGHI", (10, 10, 12, 14, 14, 14, 16, 14, 80), strict=True):
+    widths = (10, 10, 12, 14, 14, 14, 16, 14, 18, 80)
+    for letter, width in zip("ABCDEFGHIJ", widths, strict=True):
         ws.column_dimensions[letter].width = width
     bold = Font(bold=True)
     for headers in (HEADERS_ZH, HEADERS_EN):
@@ -258,6 +295,8 @@ def write_xlsx(sheet: PayrollSheet, path: Path) -> Path:
     executed = (
         sheet.executed_at.strftime("%Y-%m-%d %H:%M UTC") if sheet.executed_at else "未执行 not yet"
     )
+    if sheet.preview:
+        executed = "预览,尚不能执行 preview, cannot be executed yet"
     for label, value in (
         ("管理处 Office", f"{sheet.office_name} ({sheet.office_code})"),
         ("月份 Month", f"{sheet.month:%Y-%m}"),
@@ -266,6 +305,7 @@ def write_xlsx(sheet: PayrollSheet, path: Path) -> Path:
         ("规则 Guardrail profile", sheet.profile),
         ("执行 Executed", executed),
         ("本月扣款合计 Total taken", format_fen(sheet.total_taken_fen)),
+        ("未追回余额合计 Unrecovered (civil claim)", format_fen(sheet.total_unrecovered_fen)),
         (
             "依据 Basis",
             "《工资支付暂行规定》第十六条:每月扣除部分不得超过当月工资的20%,"

@@ -5,14 +5,17 @@ Read-only. Before execution it previews the plan the proposal's money outcomes w
 The case page, the approval screen, the dossier and closing use the same account.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from compliance.cases import repository as cases_repo
 from compliance.cases.models import Case, Proposal
-from compliance.clock import local_date
-from compliance.context import Ctx
+from compliance.clock import FixedClock, local_date
+from compliance.config import Settings
+from compliance.context import Actor, Ctx
 from compliance.damages.models import DamageSettlement, SettlementKind
 from compliance.errors import ValidationFailed
 from compliance.money import format_fen
@@ -20,6 +23,7 @@ from compliance.pay import repository as repo
 from compliance.pay import service as pay
 from compliance.pay.schedule import Plan, preview
 from compliance.staff import repository as staff_repo
+from compliance.users.models import Role
 from policies.guardrails import Obligation
 from policies.sanction import OUTCOME_LABELS_ZH, OutcomeKind
 
@@ -169,3 +173,18 @@ def case_pay(ctx: Ctx, case: Case, proposal: Proposal | None) -> CasePay | None:
         unrecovered_fen=left if last is not None else 0,
         last_pay_month=None if last == date.min else last,
     )
+
+
+def case_money(ctx: Ctx, case_id: int) -> CasePay | None:
+    """`case_pay` of a case of the actor's office, by id, with its latest proposal."""
+    case = repo.get_case(ctx.session, ctx.actor.office_id, case_id)
+    return case_pay(ctx, case, cases_repo.latest_proposal(ctx.session, case_id))
+
+
+def case_pay_on(
+    session: Session, settings: Settings, case: Case, proposal: Proposal | None, today: date
+) -> CasePay | None:
+    """`case_pay` as of a day (noon, office time), for a document printed from the records."""
+    at = datetime.combine(today, time(12), ZoneInfo(settings.timezone)).astimezone(UTC)
+    reader = Actor(user_id=0, username="document", role=Role.HR, office_id=case.office_id)
+    return case_pay(Ctx(session, reader, FixedClock(at), settings), case, proposal)

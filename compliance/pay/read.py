@@ -50,7 +50,7 @@ def staff_schedule(ctx: Ctx, staff_id: int) -> StaffSchedule:
     session = ctx.session
     office = repo.get_office(session, ctx.actor.office_id)
     deductions = [d for d in repo.staff_deductions(session, staff_id) if d.office_id == office.id]
-    owed = sum(d.amount_fen for d in deductions)
+    owed = sum(d.due_fen for d in deductions)
     by_month: dict[date, list[tuple[int, str]]] = defaultdict(list)
     for inst in repo.staff_instalments(session, staff_id) if deductions else []:
         by_month[inst.month].append((inst.amount_fen, inst.status))

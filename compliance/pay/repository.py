@@ -340,3 +340,13 @@ def cancel_part(session: Session, deduction_id: int, fen: int) -> None:
         .values(cancelled_fen=col(Deduction.cancelled_fen) + fen)
         .execution_options(synchronize_session="fetch")
     )
+
+
+def start_no_later_than(session: Session, staff_id: int, month: date) -> None:
+    """Move a leaver's deductions due to start after their last pay month to that month."""
+    session.exec(
+        update(Deduction)
+        .where(col(Deduction.staff_id) == staff_id, col(Deduction.start_month) > month)
+        .values(start_month=month)
+        .execution_options(synchronize_session="fetch")
+    )

@@ -6,7 +6,7 @@ forward) is the profile's; here we only gather the figures and store the result.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -135,6 +135,10 @@ def compute(
     last = first_of_month(leaves_on) if leaves_on is not None else last_pay_month(staff)
     if not obligations:
         return Plan(profile.schedule_deductions([], []), last)
+    if last is not None and last != date.min:
+        # The last pay month takes what the cap allows, even of what was due to start later.
+        obligations = [replace(o, start_month=min(o.start_month, last)) for o in obligations]
+        from_month = min(from_month, last)
     start = max(from_month, min(o.start_month for o in obligations))
     office = repo.get_office(session, office_id)
     history = repo.minimum_wage_history(session, office.city)
@@ -193,6 +197,11 @@ def replan_plan(ctx: Ctx, staff_id: int, from_month: date) -> Plan:
     """`replan`, returning the plan with the member's last pay month."""
     session, office_id = ctx.session, ctx.actor.office_id
     staff = staff_repo.lock_in_office(session, office_id, staff_id)
+    last = last_pay_month(staff)
+    if last is not None and last != date.min:
+        from_month = min(from_month, last)  # the last pay month is replanned too
+        # What was due to start later starts in the last pay month: the record says so.
+        repo.start_no_later_than(session, staff_id, last)
     repo.delete_planned_from(session, staff_id, from_month)
     kept = repo.staff_instalments(session, staff_id)
     plan = compute(ctx, staff, from_month, kept)

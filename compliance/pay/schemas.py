@@ -126,6 +126,14 @@ class SheetRow:
     taken_fen: int
     carried_fen: int
     lines: tuple[SheetLine, ...]
+    # The member's last working day when this is their last pay month: what is carried is
+    # then an unrecovered balance (a civil claim), never deducted later.
+    left_on: date | None = None
+
+    @property
+    def unrecovered_fen(self) -> int:
+        """What pay will never recover: the balance left after a leaver's last pay month."""
+        return self.carried_fen if self.left_on is not None else 0
 
     @property
     def net_fen(self) -> int:
@@ -145,6 +153,13 @@ class PayrollSheet:
     profile: str
     executed_at: datetime | None
     rows: tuple[SheetRow, ...]
+    # A month after next: a read-only preview of what is planned, never executable yet.
+    preview: bool = False
+
+    @property
+    def total_unrecovered_fen(self) -> int:
+        """Unrecovered balances of members whose last pay month this is."""
+        return sum(r.unrecovered_fen for r in self.rows)
 
     @property
     def total_taken_fen(self) -> int:

@@ -116,7 +116,8 @@ def test_sheet_files(hr, office, month, tmp_path):
         "¥4,000.00",
         "¥1,300.00",
     ]
-    assert "BSW-2026-0001 ¥1,000.00" in rows[2][8] and "planned" in rows[2][8]
+    assert rows[2][8] == "¥0.00"  # unrecovered: nobody has left
+    assert "BSW-2026-0001 ¥1,000.00" in rows[2][9] and "planned" in rows[2][9]
     assert rows[3][5] == "¥240.00" and rows[4][5] == "¥0.00"
     assert len(rows) == 5
 
@@ -127,7 +128,7 @@ def test_sheet_files(hr, office, month, tmp_path):
     assert [round(v * 100) for v in money] == [500_000, 100_000, 236_000, 100_000, 400_000, 130_000]
     assert all(c.number_format == MONEY_FORMAT for c in ws[3][2:8])
     assert ws["A4"].value == "E002" and round(ws["F4"].value * 100) == 24_000
-    assert "BSW-2026-0001" in ws["I3"].value
+    assert "BSW-2026-0001" in ws["J3"].value
     assert ws.max_row == 5
 
 
@@ -232,15 +233,22 @@ def test_only_hr_runs_payroll(ctx, office, hr, month, role):
     ("value", "reason"),
     [
         (date(2026, 4, 15), "first day of a month"),
-        (date(2026, 5, 1), "more than one month ahead"),
         ("2026-13-01", "date"),
     ],
 )
-def test_month_must_be_a_first_day_at_most_one_month_ahead(hr, value, reason):
+def test_month_must_be_a_first_day(hr, value, reason):
     with pytest.raises(ValidationFailed, match=reason):
         payroll_sheet(hr, value)
     with pytest.raises(ValidationFailed, match=reason):
         execute_month(hr, value)
+
+
+def test_a_month_after_next_is_a_preview_never_executed(hr):
+    # Today is 2026-03-31 (Shanghai): April can be executed, May only previewed.
+    assert payroll_sheet(hr, APRIL).preview is False
+    assert payroll_sheet(hr, date(2026, 5, 1)).preview is True
+    with pytest.raises(ValidationFailed, match="more than one month ahead"):
+        execute_month(hr, date(2026, 5, 1))
 
 
 def test_staff_without_a_wage_have_no_row(hr, office):
