@@ -335,6 +335,15 @@ def _visits(
         kind = fmt.code(codes.EVIDENCE, "overtime")
         for o in session.exec(select(OvertimeRequest).where(col(OvertimeRequest.id).in_(ids))):
             lines = [f"{fmt.code(codes.OVERTIME_DECISION, o.decision)} · {fmt.dt(o.decided_at)}"]
+            if o.entered_at is not None and o.entered_at != o.decided_at:
+                # Given by phone, typed in later: when it was entered, and why late (R09).
+                lines.append(
+                    fmt.pick(f"录入于 {fmt.dt(o.entered_at)}", f"entered {fmt.dt(o.entered_at)}")
+                )
+            if o.late_entry_reason:
+                lines.append(
+                    fmt.pick("补录原因:", "entered late because: ") + mask_text(o.late_entry_reason)
+                )
             lines += [mask_text(t) for t in (o.reason, o.decision_note) if t]
             out.append(
                 (

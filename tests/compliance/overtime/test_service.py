@@ -252,3 +252,37 @@ def test_the_approvers_capacity_is_kept_as_it_was_when_approving(ctx, office):
     ctx.session.flush()
     row = ctx.session.get(OvertimeRequest, r.id)
     assert row.approver_was_director is True
+
+
+def test_the_dossier_prints_when_a_late_approval_was_entered_and_why(ctx, office):
+    import json
+    from zoneinfo import ZoneInfo
+
+    from compliance.dossiers.evidence import timeline
+    from compliance.dossiers.formatting import Fmt
+    from compliance.findings.models import Finding
+
+    r = request_overtime(ctx, _body(office, requested_at=(NOW - timedelta(hours=5)).isoformat()))
+    given = (NOW - timedelta(hours=3)).isoformat()  # 09:00 Shanghai, entered at 12:00
+    body = {**APPROVE, "decided_at": given, "late_entry_reason": "主任电话批准,当时在外开会"}
+    decide_overtime(_director(ctx, office), r.id, body)
+    finding = Finding(
+        office_id=office.office.id,
+        staff_id=office.staff[0].id,
+        rule_code="R09",
+        policy_version="1.0",
+        params_digest="0" * 64,
+        input_digest="0" * 64,
+        source="detector",
+        dedupe_key="x",
+        occurred_at=NOW,
+        explanation_zh="",
+        explanation_en="",
+        evidence=json.dumps([{"kind": "overtime", "id": r.id}]),
+        created_at=NOW,
+    )
+    [item] = timeline(ctx.session, ctx.settings, Fmt("zh", ZoneInfo("Asia/Shanghai")), [finding])
+    text = " ".join(item.lines)
+    assert "已批准 · 2026-03-31 09:00" in text
+    assert "录入于 2026-03-31 12:00" in text
+    assert "补录原因:主任电话批准,当时在外开会" in text
