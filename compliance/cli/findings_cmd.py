@@ -80,3 +80,35 @@ def raise_(
     ]
     with acting(as_user) as ctx:
         _show(service.raise_manual(ctx, body))
+
+
+@app.command("nightly")
+@reports_errors
+def nightly(as_user: AsUser) -> None:
+    """Run tonight's detection now, unless a server (or another command) already has.
+
+    The same claim as the app's own nightly thread: one run per night across processes.
+    """
+    from compliance.cli.common import engine
+    from compliance.clock import SystemClock
+    from compliance.flows.nightly import default_holder, run_nightly
+    from compliance.users.models import Role
+
+    with acting(as_user) as ctx:
+        ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    eng = engine()
+    try:
+        holder = f"cli:{as_user}:{default_holder()}"[:120]
+        result = run_nightly(eng, SystemClock(), holder=holder)
+    finally:
+        eng.dispose()
+    if not result.ran:
+        console.print(f"night {result.night}: already run or running elsewhere; nothing done")
+        return
+    for office_id, summary in result.runs.items():
+        console.print(
+            f"night {result.night}, office {office_id}: run {summary.run_id}, "
+            f"{summary.new} new findings, {summary.existing} found again, {summary.errors} errors"
+        )
+    for office_id, error in result.errors.items():
+        console.print(f"[red]office {office_id} failed:[/red] {error}")

@@ -52,3 +52,11 @@ def test_a_ring_of_12_s_ticked_fail_prints_no_breach_with_the_measure_in_english
     assert code == 0, out
     assert "Judgment:" in out
     assert "R03 Knocking and ringing: no breach — Rang for 12 s, within the 120 s allowed" in out
+
+
+def test_the_nightly_command_runs_once_a_night(cli_db):  # noqa: F811
+    _office()
+    code, out = run("findings", "nightly", "--as", "ljy-mgr")
+    assert code == 0 and "new findings" in out, out
+    code, out = run("findings", "nightly", "--as", "ljy-mgr")
+    assert code == 0 and "already run or running elsewhere" in out, out
