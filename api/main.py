@@ -32,6 +32,7 @@ from api.pages import (
     tips,
 )
 from api.pages import admin as admin_pages
+from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
@@ -85,6 +86,7 @@ ROUTERS = (
     dashboard.router,
     rulebook.router,
     admin_pages.router,
+    calendar_pages.router,
     spot_checks.router,
     records.router,
     tips.router,
