@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from compliance.cases import repository as case_repo
 from compliance.cases import service as cases
-from compliance.cli.records_cmd import KINDS
+from compliance.cli.records_cmd import JUDGED, KINDS
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.errors import ComplianceError
@@ -29,6 +29,7 @@ from compliance.feedback.service import record_feedback
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
 from compliance.findings.service import confirm, raise_manual
+from compliance.flows.judge import judge_saved
 from compliance.pay.read import staff_schedule
 from compliance.pay.service import set_minimum_wage
 from compliance.policy_params.service import publish
@@ -48,6 +49,7 @@ REPORT = {"R01": "attitude", "R05": "facility_use", "R06": "outsiders", "R07": "
 REPORT |= {"R08": "lingering", "R12": "tip_reported", "R13": "solicitation"}
 VISIT_STEPS = ("assigned", "arrived", "done", "left")
 APPEAL_WINDOW_PASSED = timedelta(days=8)
+Action = Callable[[], None]
 
 
 def _scenarios() -> Iterator[Any]:
@@ -108,48 +110,93 @@ def _expect_refusal(words: list[str], fn: Callable[[], Any]) -> None:
         assert word in said, f"refusal {said!r} does not say {word!r}"
 
 
-def _record(w: World, rec: dict[str, Any], now: datetime) -> None:
-    """One record through the service the CLI's `record add KIND` calls."""
-    kind = rec["type"]
-    ctx = w.as_(rec.get("by", RECORDER.get(kind, "manager")), rec.get("entered", now))
+def _entered(rec: dict[str, Any], now: datetime) -> datetime:
+    """When a record is entered: as it happens (its latest time), a shift the day before."""
+    if "entered" in rec:
+        return rec["entered"]  # type: ignore[no-any-return]
+    if rec["type"] == "shift":
+        return rec["start_at"] - timedelta(days=1)  # type: ignore[no-any-return]
+    times = [v for v in rec.values() if isinstance(v, datetime)]
+    return max(times) if times else now
+
+
+def _service(kind: str) -> tuple[Callable[..., Any], bool]:
+    target, needs_id = KINDS[kind]
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name), needs_id
+
+
+def _saved(ctx: Ctx, kind: str, fn: Callable[[], Any]) -> Any:
+    """Save through the service and judge it at once, as `compliance record add` does."""
+    made = fn()
+    if kind in JUDGED:
+        judge_saved(ctx, JUDGED[kind], made.id)
+    return made
+
+
+def _actions(w: World, rec: dict[str, Any], now: datetime) -> list[tuple[datetime, Action]]:
+    """A record as the entries made for it, each with the time it is entered."""
+    kind, at = rec["type"], _entered(rec, now)
+    who = rec.get("by", RECORDER.get(kind, "manager"))
+    if kind == "visit":
+        return _visit_actions(w, rec, who)
 
     def run() -> Any:
+        ctx = w.as_(who)
         if kind == "policy":
             return publish(ctx, rec["rule"], rec["params"], rec["from"], rec["reason"])
         if kind == "min-wage":
             return set_minimum_wage(ctx, "深圳", rec["monthly_fen"], rec["from"], "示例")
         if kind == "leaves":
             return update_staff(ctx, w.staff_id(rec["staff"]), {"status": "left"})
-        if kind == "visit":
-            return _visit(w, ctx, rec)
-        target, needs_id = KINDS[kind]
-        module, _, name = target.partition(":")
-        fn = getattr(importlib.import_module(module), name)
+        fn, needs_id = _service(kind)
         body = _body(w, rec)
         if kind in ("wage", "rulebook-ack"):
             return fn(ctx, body.pop("staff_id"), body)
         if needs_id:
-            return fn(ctx, w.labels[rec["of"]], body)
-        return fn(ctx, body)
+            return _saved(ctx, kind, lambda: fn(ctx, w.labels[rec["of"]], body))
+        return _saved(ctx, kind, lambda: fn(ctx, body))
 
-    if "refused" in rec:
-        _expect_refusal(rec["refused"], run)
-        return
-    made = run()
-    if "as" in rec:
-        w.labels[rec["as"]] = made.id
+    def act() -> None:
+        if "refused" in rec:
+            _expect_refusal(rec["refused"], run)
+            return
+        made = run()
+        if "as" in rec:
+            w.labels[rec["as"]] = made.id
+
+    return [(at, act)]
 
 
-def _visit(w: World, ctx: Ctx, rec: dict[str, Any]) -> Any:
-    """A work order opened, then each step that has a time (arrived, done, left)."""
-    from compliance.visits.service import create_visit, record_step
+def _visit_actions(w: World, rec: dict[str, Any], who: str) -> list[tuple[datetime, Action]]:
+    """A work order opened when requested, then each step entered when it happened."""
+    label = rec.get("as", f"visit@{rec['requested_at'].isoformat()}/{rec['staff']}")
 
-    body = _body(w, rec)
-    made = create_visit(ctx, body)
-    for step in VISIT_STEPS:
-        if f"{step}_at" in rec:
-            made = record_step(ctx, made.id, {"step": step, "at": rec[f"{step}_at"]})
-    return made
+    def create() -> None:
+        ctx = w.as_(who)
+        fn, _ = _service("visit")
+        w.labels[label] = _saved(ctx, "visit", lambda: fn(ctx, _body(w, rec))).id
+
+    def step(name: str) -> Action:
+        def run() -> None:
+            ctx = w.as_(who)
+            fn, _ = _service("visit-step")
+            body = {"step": name, "at": rec[f"{name}_at"]}
+            _saved(ctx, "visit-step", lambda: fn(ctx, w.labels[label], body))
+
+        return run
+
+    out: list[tuple[datetime, Action]] = [(rec.get("entered", rec["requested_at"]), create)]
+    out += [(rec[f"{n}_at"], step(n)) for n in VISIT_STEPS if f"{n}_at" in rec]
+    return out
+
+
+def _enter(w: World, records: list[dict[str, Any]], now: datetime) -> None:
+    """Enter every record in the order of the time it is entered (ties: as written)."""
+    actions = [a for rec in records for a in _actions(w, rec, now)]
+    for at, act in sorted(actions, key=lambda a: a[0]):
+        w.clock.current = at
+        act()
 
 
 def _findings(w: World, rule: str, letter: str) -> list[Finding]:
@@ -164,8 +211,7 @@ def _findings(w: World, rule: str, letter: str) -> list[Finding]:
 def run_records(w: World, sc: dict[str, Any]) -> None:
     """Records given → `compliance detect` over the period → the findings expected."""
     now = sc["now"]
-    for rec in sc.get("record", []):
-        _record(w, rec, now)
+    _enter(w, sc.get("record", []), now)
     if "detect" in sc:
         start, end = sc["detect"]
         run_detection(w.as_("manager", now), start, end)
@@ -288,7 +334,7 @@ def _then(w: World, case_id: int, letter: str, step: dict[str, Any]) -> None:
             w.clock, "current", w.clock.current + APPEAL_WINDOW_PASSED
         ),
         "carry_out": lambda: _carry_out(w, case_id, letter, by),
-        "record": lambda: _record(w, step["record"], w.clock.current),
+        "record": lambda: _enter(w, [step["record"]], w.clock.current),
     }
     if "refused" in step:
         _expect_refusal(step["refused"], actions[do])
@@ -303,8 +349,7 @@ def run_case(w: World, sc: dict[str, Any]) -> None:
     rule, letter, case = sc["rule"], sc["staff"], sc["case"]
     for prior in sc.get("prior", []):
         _prior(w, rule, letter, prior)
-    for rec in sc.get("record", []):
-        _record(w, rec, sc["now"])
+    _enter(w, sc.get("record", []), sc.get("now", w.clock.current))
     if "detect" in sc:
         start, end = sc["detect"]
         run_detection(w.as_("manager", sc["now"]), start, end)
