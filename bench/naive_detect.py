@@ -1,8 +1,8 @@
 """Detection done the naive way, as the yardstick for the set-based path.
 
 Per staff member: one ORM query per table (full objects, no aggregation in SQL), the same
-facts built in Python (first check-in of a day found by scanning that day's punches, the
-roster and overtime matched by hand), then the same policies run on that one person's
+facts built in Python (the punches around the jobs, the roster shift each job began in and
+overtime matched by hand), then the same policies run on that one person's
 bundle. Nothing is stored, so the comparison flatters the naive path a little.
 """
 
@@ -29,58 +29,38 @@ from policies.facts import (
     DamageFact,
     FactBundle,
     FeedbackFact,
-    FieldDayFact,
+    PunchFact,
     TipLineFact,
     VisitFact,
 )
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
 
-def _field_days(
-    visits: Sequence[Visit], punches: Sequence[AttendanceEvent], shifts: dict[date, RosterShift]
-) -> list[FieldDayFact]:
-    first_job: dict[date, Visit] = {}
-    last_end: dict[date, datetime] = {}
-    for v in visits:
-        if v.arrived_at is None:
-            continue
-        ended = v.left_at or v.done_at
-        if ended is not None and (v.work_date not in last_end or ended > last_end[v.work_date]):
-            last_end[v.work_date] = ended
-        best = first_job.get(v.work_date)
-        if best is None or (v.arrived_at, v.id or 0) < (best.arrived_at, best.id or 0):
-            first_job[v.work_date] = v
-    check_in: dict[date, AttendanceEvent] = {}
-    sign_back: dict[date, AttendanceEvent] = {}
-    for p in punches:
-        if p.kind == PunchKind.CHECK_IN.value:
-            seen = check_in.get(p.work_date)
-            if seen is None or (p.at, p.id or 0) < (seen.at, seen.id or 0):
-                check_in[p.work_date] = p
-        elif p.kind == PunchKind.SIGN_BACK.value:
-            seen = sign_back.get(p.work_date)
-            if seen is None or (p.at, p.id or 0) > (seen.at, seen.id or 0):
-                sign_back[p.work_date] = p
-    out = []
-    for day, job in first_job.items():
-        ci, sb, sh = check_in.get(day), sign_back.get(day), shifts.get(day)
-        assert job.arrived_at is not None and job.id is not None
-        out.append(
-            FieldDayFact(
-                staff_id=job.staff_id,
-                work_date=day,
-                first_job_at=job.arrived_at,
-                first_job_visit_id=job.id,
-                first_check_in_at=ci.at if ci else None,
-                first_check_in_id=ci.id if ci else None,
-                last_sign_back_at=sb.at if sb else None,
-                last_sign_back_id=sb.id if sb else None,
-                shift_end_at=sh.end_at if sh else None,
-                roster_id=sh.id if sh else None,
-                last_job_end_at=last_end.get(day),
-            )
-        )
-    return out
+def _punch_facts(punches: Sequence[AttendanceEvent]) -> list[PunchFact]:
+    """Every check-in and sign-back, in time order (R02 builds the duties from them)."""
+    kinds = {PunchKind.CHECK_IN.value, PunchKind.SIGN_BACK.value}
+    return [
+        PunchFact(p.id or 0, p.staff_id, p.kind, p.at)
+        for p in sorted(punches, key=lambda p: (p.at, p.id or 0))
+        if p.kind in kinds
+    ]
+
+
+def _shift_of(v: Visit, shifts: dict[date, RosterShift]) -> RosterShift | None:
+    """The shift the job began in (its day's or a night shift from the day before), else the
+    nearer of the two; its own day's on a tie."""
+    own, before = shifts.get(v.work_date), shifts.get(v.work_date - timedelta(days=1))
+    found = [s for s in (own, before) if s is not None]
+    if not found or v.arrived_at is None:
+        return own
+    arrived = v.arrived_at
+
+    def gap(s: RosterShift) -> timedelta:
+        if s.start_at <= arrived < s.end_at:
+            return timedelta(0)
+        return s.start_at - arrived if arrived < s.start_at else arrived - s.end_at
+
+    return min(found, key=gap)
 
 
 def _visit_facts(
@@ -96,7 +76,14 @@ def _visit_facts(
     out = []
     for v in visits:
         assert v.id is not None
-        sh, approval = shifts.get(v.work_date), approved.get(v.id)
+        sh, approval = _shift_of(v, shifts), approved.get(v.id)
+        director = False
+        if approval is not None:
+            director = (
+                approval.approver_was_director
+                if approval.approver_was_director is not None
+                else approval.decided_by in directors
+            )
         out.append(
             VisitFact(
                 id=v.id,
@@ -111,9 +98,10 @@ def _visit_facts(
                 shift_start_at=sh.start_at if sh else None,
                 shift_end_at=sh.end_at if sh else None,
                 roster_id=sh.id if sh else None,
+                roster_work_date=sh.work_date if sh else None,
                 overtime_id=approval.id if approval else None,
                 overtime_approved_at=approval.decided_at if approval else None,
-                overtime_approved_by_director=bool(approval and approval.decided_by in directors),
+                overtime_approved_by_director=director,
             )
         )
     return out
@@ -136,7 +124,7 @@ def staff_bundle(
         session.execute(
             select(Visit).where(
                 col(Visit.staff_id) == staff_id,
-                col(Visit.work_date) >= start,
+                col(Visit.work_date) >= start - timedelta(days=1),
                 col(Visit.work_date) <= end,
             )
         )
@@ -147,8 +135,8 @@ def staff_bundle(
         session.execute(
             select(AttendanceEvent).where(
                 col(AttendanceEvent.staff_id) == staff_id,
-                col(AttendanceEvent.work_date) >= start,
-                col(AttendanceEvent.work_date) <= end,
+                col(AttendanceEvent.work_date) >= start - timedelta(days=2),
+                col(AttendanceEvent.work_date) <= end + timedelta(days=1),
             )
         )
         .scalars()
@@ -159,7 +147,7 @@ def staff_bundle(
         for r in session.execute(
             select(RosterShift).where(
                 col(RosterShift.staff_id) == staff_id,
-                col(RosterShift.work_date) >= start,
+                col(RosterShift.work_date) >= start - timedelta(days=2),
                 col(RosterShift.work_date) <= end,
             )
         ).scalars()
@@ -208,8 +196,8 @@ def staff_bundle(
             for f in feedback
             if f.category != FeedbackCategory.PRAISE.value
         ),
-        field_days=tuple(_field_days(visits, punches, shifts)),
         visits=tuple(_visit_facts(visits, shifts, overtime, directors)),
+        punches=tuple(_punch_facts(punches)),
         tip_lines=tuple(
             TipLineFact(
                 t.id or 0, t.staff_id, t.unit_id, t.amount_fen, t.received_at, t.handed_over_at

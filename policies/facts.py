@@ -26,25 +26,6 @@ class FeedbackFact:
 
 
 @dataclass(frozen=True)
-class FieldDayFact:
-    """A calendar day with a job in a home (bench/naive_detect only; R02 judges duties)."""
-
-    staff_id: int
-    work_date: date
-    first_job_at: datetime
-    first_job_visit_id: int
-    first_check_in_at: datetime | None
-    first_check_in_id: int | None
-    last_sign_back_at: datetime | None
-    last_sign_back_id: int | None
-    shift_end_at: datetime | None
-    roster_id: int | None
-    # When the day's last job in a home ended (left, else done): evening overtime moves the
-    # end of the working day, and so the sign-back deadline, past the end of the shift.
-    last_job_end_at: datetime | None = None
-
-
-@dataclass(frozen=True)
 class VisitFact:
     """A job in a home (work order) with the roster and overtime facts around it."""
 
@@ -106,6 +87,9 @@ class TipLineFact:
     # The resident's tip report (feedback) this line settles, when the cashier linked it at
     # handover; R12 then matches the two directly instead of by time and amount.
     feedback_id: int | None = None
+    # When the staff member declared it to the office (None: not known; a handover is a
+    # declaration too). R12 tells a tip kept quiet past the deadline from one declared in time.
+    declared_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +124,6 @@ class FactBundle:
     period_start: date
     period_end: date
     feedback: tuple[FeedbackFact, ...] = ()
-    field_days: tuple[FieldDayFact, ...] = ()
     visits: tuple[VisitFact, ...] = ()
     # Check-ins and sign-backs around the jobs in homes (R02 builds each duty from them).
     punches: tuple[PunchFact, ...] = ()

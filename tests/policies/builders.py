@@ -6,7 +6,6 @@ from policies.facts import (
     DamageFact,
     FactBundle,
     FeedbackFact,
-    FieldDayFact,
     PunchFact,
     TipLineFact,
     VisitFact,
@@ -80,31 +79,6 @@ def visit(
         overtime_approved_at=overtime_approved_at,
         overtime_approved_by_director=overtime_approved_by_director,
         roster_work_date=roster_work_date if roster_id is not None else None,
-    )
-
-
-def field_day(
-    *,
-    staff_id: int = STAFF,
-    work_date: date = D0,
-    first_job_at: datetime = T0 + timedelta(hours=1),
-    first_check_in_at: datetime | None = T0,
-    last_sign_back_at: datetime | None = T0 + timedelta(hours=9, minutes=10),
-    shift_end_at: datetime | None = T0 + timedelta(hours=9),
-    last_job_end_at: datetime | None = None,
-) -> FieldDayFact:
-    return FieldDayFact(
-        staff_id=staff_id,
-        work_date=work_date,
-        first_job_at=first_job_at,
-        first_job_visit_id=11,
-        first_check_in_at=first_check_in_at,
-        first_check_in_id=21 if first_check_in_at else None,
-        last_sign_back_at=last_sign_back_at,
-        last_sign_back_id=22 if last_sign_back_at else None,
-        shift_end_at=shift_end_at,
-        roster_id=31 if shift_end_at else None,
-        last_job_end_at=last_job_end_at,
     )
 
 
