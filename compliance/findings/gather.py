@@ -220,7 +220,7 @@ def _tip_lines(
     t = TipLine
     stmt = select(
         col(t.id), col(t.staff_id), col(t.unit_id), col(t.amount_fen), col(t.received_at),
-        col(t.handed_over_at), col(t.feedback_id),
+        col(t.handed_over_at), col(t.feedback_id), col(t.declared_at),
     ).where(
         col(t.office_id) == office_id, col(t.received_at) >= start, col(t.received_at) <= end
     )  # fmt: skip
@@ -233,6 +233,7 @@ def _tip_lines(
             r.received_at,
             r.handed_over_at,
             feedback_id=r.feedback_id,
+            declared_at=r.declared_at,
         )
         for r in session.execute(stmt)
     )

@@ -35,7 +35,7 @@ class TipCheck:
     """How a reported tip compares with the handovers matched to it."""
 
     outcome: Outcome
-    handed_fen: int
+    declared_fen: int
     concealed_fen: int | None
     candidates: tuple[TipLineFact, ...]
     first_late: TipLineFact | None
@@ -94,8 +94,9 @@ def match_tips(
        otherwise the earliest line, until the amount is covered. A report without an amount
        takes one line.
 
-    A line matched to a report is judged through that report; an unmatched line is judged on
-    its own (declared but not handed over in time).
+    A report is settled by its lines declared in time; a line matched to a report but declared
+    only after the report's deadline is part of that report's finding (隐匿). Every other line
+    is judged on its own: declared, but not handed over to the office in time.
     """
     grace = timedelta(hours=grace_hours)
     ids = {r.id for r in reports}
@@ -130,12 +131,29 @@ def match_tips(
     return {rid: tuple(v) for rid, v in taken.items()}
 
 
+def declared_by(line: TipLineFact) -> datetime | None:
+    """When the office first knew of the tip: its declaration or its handover, if earlier."""
+    known = [t for t in (line.declared_at, line.handed_over_at) if t is not None]
+    return min(known) if known else None
+
+
+def _declared_in_time(line: TipLineFact, deadline: datetime) -> bool:
+    at = declared_by(line)
+    return at is not None and at <= deadline
+
+
 def judge_tip(
     report: FeedbackFact, matched: Sequence[TipLineFact], as_of: datetime, grace_hours: int
 ) -> TipCheck:
-    """Compare a reported tip with the lines matched to it, handed over within the grace."""
+    """Compare a reported tip with the lines matched to it that were declared in time.
+
+    What the staff member declared within the grace period settles the report; what was
+    not declared by then was kept quiet (隐匿). Whether a declared tip then reached the
+    cashier in time is judged on the line itself (judge_line), so one tip is one finding
+    whichever record came first.
+    """
     deadline = report.occurred_at + timedelta(hours=grace_hours)
-    in_time = [c for c in matched if c.handed_over_at is not None and c.handed_over_at <= deadline]
+    in_time = [c for c in matched if _declared_in_time(c, deadline)]
     late = sorted(
         (c for c in matched if c.handed_over_at is not None and c.handed_over_at > deadline),
         key=lambda c: (c.handed_over_at, c.id),
@@ -167,29 +185,29 @@ def _explain(report: FeedbackFact, check: TipCheck, grace_hours: int) -> tuple[s
     head_zh = f"住户于 {when} 通过{CHANNEL_ZH[report.channel]}反映给付小费{amount_zh}"
     head_en = f"A resident reported giving a tip{amount_en} on {when}"
     if report.amount_fen is None:
-        zh = f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} 小时内没有上交小费的记录"
+        zh = f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} 小时内没有登记上交小费的记录"
         en = (
-            f"{head_en} (feedback #{report.id}); there is no handover by this staff member "
-            f"within {grace_hours} h"
+            f"{head_en} (feedback #{report.id}); this staff member declared no tip for "
+            f"handover within {grace_hours} h"
         )
-    elif check.handed_fen == 0:
+    elif check.declared_fen == 0:
         zh = (
             f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} "
-            f"小时内没有上交,隐匿 {yuan(report.amount_fen)}"
+            f"小时内没有登记上交,隐匿 {yuan(report.amount_fen)}"
         )
         en = (
-            f"{head_en} (feedback #{report.id}); nothing was "
-            f"handed over within {grace_hours} h, {yuan(report.amount_fen)} concealed"
+            f"{head_en} (feedback #{report.id}); nothing was declared for "
+            f"handover within {grace_hours} h, {yuan(report.amount_fen)} concealed"
         )
     else:
         short = yuan(check.concealed_fen or 0)
         zh = (
             f"{head_zh}(反馈 #{report.id}),该员工在 {grace_hours} "
-            f"小时内仅上交 {yuan(check.handed_fen)},少交 {short}"
+            f"小时内仅登记上交 {yuan(check.declared_fen)},少交 {short}"
         )
         en = (
-            f"{head_en} (feedback #{report.id}); only "
-            f"{yuan(check.handed_fen)} was handed over within {grace_hours} h, {short} short"
+            f"{head_en} (feedback #{report.id}); only {yuan(check.declared_fen)} was "
+            f"declared for handover within {grace_hours} h, {short} short"
         )
     if check.first_late is not None and check.first_late.handed_over_at is not None:
         after = check.first_late.handed_over_at - report.occurred_at
@@ -223,9 +241,9 @@ def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
             inputs={"report": report, "tip_lines": check.candidates},
             severity=Severity.SERIOUS if serious else Severity.STANDARD,
             observed=(
-                {"concealed_fen": check.concealed_fen, "handed_fen": check.handed_fen}
+                {"concealed_fen": check.concealed_fen, "declared_fen": check.declared_fen}
                 if check.concealed_fen is not None
-                else {"handed_fen": check.handed_fen}
+                else {"declared_fen": check.declared_fen}
             ),
         )
     if broken:  # judged after the good ones, so one bad record hides nothing else
@@ -235,10 +253,23 @@ def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
 def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
     grace_hours = params["handover_grace_hours"]
     serious_fen = params["serious_tip_fen"]
-    matches = match_tips(_reports(bundle.feedback)[0], bundle.tip_lines, grace_hours)
+    reports = _reports(bundle.feedback)[0]
+    matches = match_tips(reports, bundle.tip_lines, grace_hours)
+    grace = timedelta(hours=grace_hours)
+    # A line a report found kept quiet past the report's deadline is that report's finding
+    # (隐匿), and so is a line linked to a report outside these facts. Every other line,
+    # declared in time or reported by no one, is judged here on its own handover.
     matched = {line.id for lines in matches.values() for line in lines}
+    judged_by_report = {
+        line.id
+        for report in reports
+        for line in matches[report.id]
+        if not _declared_in_time(line, report.occurred_at + grace)
+    } | {line.id for line in bundle.tip_lines if line.feedback_id and line.id not in matched}
     for line in sorted(bundle.tip_lines, key=lambda line: (line.received_at, line.id)):
-        if line.id in matched or judge_line(line, bundle.as_of, grace_hours) is not Outcome.BREACH:
+        if line.id in judged_by_report:
+            continue
+        if judge_line(line, bundle.as_of, grace_hours) is not Outcome.BREACH:
             continue
         received = line.received_at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
         head_zh = (

@@ -9,7 +9,7 @@ import pytest
 
 from policies import registry
 from policies.base import EvidenceRef, Outcome, Severity
-from policies.conduct.r12_tips import judge_line, match_tips
+from policies.conduct.r12_tips import declared_by, judge_line, match_tips
 from policies.facts import FeedbackFact
 from policies.vocab import EvidenceKind, FeedbackCategory
 
@@ -72,10 +72,13 @@ def test_no_handover_waits_for_the_grace_period(as_of: datetime, breaches: bool)
 def test_shortfall_is_measured_and_explained() -> None:
     line = tip(amount_fen=10_000)
     [decision] = R12.detect(bundle(feedback=[reported(amount=30_000)], tip_lines=[line]))
-    assert decision.observed == {"concealed_fen": 20_000, "handed_fen": 10_000}
+    assert decision.observed == {"concealed_fen": 20_000, "declared_fen": 10_000}
     assert "¥300.00" in decision.explanation_zh
-    assert "仅上交 ¥100.00,少交 ¥200.00" in decision.explanation_zh
-    assert "only ¥100.00 was handed over within 48 h, ¥200.00 short" in decision.explanation_en
+    assert "仅登记上交 ¥100.00,少交 ¥200.00" in decision.explanation_zh
+    assert (
+        "only ¥100.00 was declared for handover within 48 h, ¥200.00 short"
+        in decision.explanation_en
+    )
     assert decision.suggested_severity is Severity.STANDARD
 
 
@@ -189,7 +192,7 @@ def test_one_handover_cannot_cover_two_reports() -> None:
     [decision] = R12.detect(bundle(feedback=reports, tip_lines=lines, as_of=LATER))
     assert decision.dedupe_key == "feedback:2"
     assert decision.evidence == (EvidenceRef(EvidenceKind.FEEDBACK, 2),)
-    assert decision.observed == {"concealed_fen": 10_000, "handed_fen": 0}
+    assert decision.observed == {"concealed_fen": 10_000, "declared_fen": 0}
 
 
 def test_two_handovers_settle_two_reports() -> None:
@@ -296,3 +299,38 @@ def test_declared_lines_beyond_the_reports_are_judged_on_their_own() -> None:
         bundle(feedback=[reported(5, amount=10_000)], tip_lines=lines, as_of=LATER)
     )
     assert [d.dedupe_key for d in decisions] == ["tip_line:10"]
+
+
+# One tip, one finding, whichever record came first: a tip declared in time but never handed
+# over is the line's finding (the report is settled by the declaration); a tip kept quiet
+# until after the report's deadline is the report's finding (隐匿), not also the line's.
+def test_a_tip_declared_in_time_but_kept_is_the_lines_finding_only() -> None:
+    line = replace(tip(9, handed_over_at=None), declared_at=T0 + H)
+    decisions = R12.detect(
+        bundle(feedback=[reported(5, amount=10_000)], tip_lines=[line], as_of=LATER)
+    )
+    assert [(d.detector, d.dedupe_key) for d in decisions] == [
+        ("declared_tip_not_handed_over", "tip_line:9")
+    ]
+
+
+def test_a_tip_declared_only_after_the_report_deadline_is_the_reports_finding_only() -> None:
+    line = replace(
+        tip(9, handed_over_at=T0 + 73 * H), declared_at=T0 + 72 * H
+    )  # declared once the resident had reported it
+    decisions = R12.detect(
+        bundle(feedback=[reported(5, amount=10_000)], tip_lines=[line], as_of=LATER)
+    )
+    assert [(d.detector, d.dedupe_key) for d in decisions] == [("concealed_tip", "feedback:5")]
+    assert "隐匿 ¥100.00" in decisions[0].explanation_zh
+
+
+def test_a_handover_is_a_declaration_too() -> None:
+    line = replace(tip(9, handed_over_at=T0 + 2 * H), declared_at=T0 + 100 * H)
+    assert declared_by(line) == T0 + 2 * H
+    assert declared_by(replace(tip(9, handed_over_at=None), declared_at=None)) is None
+
+
+def test_a_line_linked_to_a_report_outside_the_facts_is_judged_with_that_report() -> None:
+    line = replace(tip(9, handed_over_at=None), feedback_id=404)
+    assert R12.detect(bundle(tip_lines=[line], as_of=LATER)) == []
