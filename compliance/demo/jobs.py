@@ -235,6 +235,11 @@ class JobsBuilder(PeopleBuilder):
             settlement = Settlement.PENDING
             if settled is not None:
                 settlement = rng.choice((Settlement.PAID_DIRECTLY, Settlement.DEDUCTED))
+            # Paid directly: the whole account is settled. "Deducted" is still owed until a
+            # case's deduction takes it from pay, so it is pending, not settled.
+            paid = value if settlement == Settlement.PAID_DIRECTLY and value is not None else 0
+            if settlement == Settlement.DEDUCTED:
+                settlement, settled = Settlement.PENDING, None
             rows.append(
                 {
                     "office_id": self.office_id,
@@ -249,6 +254,7 @@ class JobsBuilder(PeopleBuilder):
                     "resident_signed_off_at": signed,
                     "settlement": settlement.value,
                     "settled_at": settled,
+                    "settled_fen": paid,
                     "created_at": min(now, occurred + timedelta(hours=2)),
                     "created_by": self.users["manager"],
                 }

@@ -83,6 +83,7 @@ class PeopleBuilder(Builder):
                     "position": rng.choice(N.TEAMS[team][1]),
                     "hire_date": hire,
                     "status": StaffStatus.ACTIVE.value,
+                    "left_on": None,  # every date column is bound (see Builder.statement)
                     "rulebook_ack_at": None
                     if i in no_ack
                     else local.at(ack_day + rng.randint(0, 3), 10 * HOUR),
