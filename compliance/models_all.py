@@ -3,6 +3,7 @@
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
+from compliance.calendar.models import CalendarDay, CalendarYear
 from compliance.cases.models import (
     Annotation,
     Appeal,
@@ -43,6 +44,8 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "AuthSession",
+    "CalendarDay",
+    "CalendarYear",
     "Case",
     "CaseFinding",
     "CaseListVersion",

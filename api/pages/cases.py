@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -45,6 +46,17 @@ class CaseForm(FormPage):
         """Show the case as it is now, with the step's errors and a reload hint on conflict."""
         self.context = {**self.page_context(), "status": status}
         return super().render(request, status, errors, message)
+
+
+def _local_time(ctx: Ctx, value: str) -> datetime | None:
+    """A datetime-local form value (office time), blank for now."""
+    if not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed.one("at", N_("not a date and time")) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=ctx.tz)
 
 
 def _outcomes(values: dict[str, str]) -> list[dict[str, Any]]:
@@ -144,7 +156,14 @@ STEPS: tuple[Step, ...] = (
         lambda c, i, v: cases.serve_notice(c, i, v["content"]),
     ),
     Step("acknowledge", (Role.STAFF,), (), lambda c, i, v: cases.acknowledge(c, i)),
-    Step("record_ack_refusal", (Role.HR,), (), lambda c, i, v: cases.record_ack_refusal(c, i)),
+    Step(
+        "record_ack_refusal",
+        (Role.HR,),
+        ("witnesses", "at", "place", "note"),
+        lambda c, i, v: cases.record_ack_refusal(
+            c, i, v["witnesses"], at=_local_time(c, v["at"]), place=v["place"], note=v["note"]
+        ),
+    ),
     Step("appeal", (Role.STAFF,), ("grounds",), lambda c, i, v: cases.appeal(c, i, v["grounds"])),
     Step(
         "decide_appeal",

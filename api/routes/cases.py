@@ -24,6 +24,7 @@ from compliance.cases.schemas import (
     NoticeIn,
     ProposeIn,
     ReasonIn,
+    ServiceRefusalIn,
     StatementIn,
     StatementRequest,
     UnionNoticeIn,
@@ -176,9 +177,13 @@ def acknowledge(case_id: IdPath, ctx: CtxDep) -> CaseRead:
 
 
 @router.post("/{case_id}/record_ack_refusal", dependencies=[HR])
-def record_ack_refusal(case_id: IdPath, ctx: CtxDep) -> CaseRead:
-    """The staff member refused to sign for the notice."""
-    return cases.record_ack_refusal(ctx, case_id)
+def record_ack_refusal(
+    case_id: IdPath, ctx: CtxDep, body: ServiceRefusalIn | None = None
+) -> CaseRead:
+    """The staff member refused to sign for the notice before a witness (留置送达): the
+    notice is served at `at` (default now); without a witness it is refused (422)."""
+    b = body or ServiceRefusalIn.model_construct(witnesses=[], at=None, place="", note="")
+    return cases.record_ack_refusal(ctx, case_id, b.witnesses, at=b.at, place=b.place, note=b.note)
 
 
 @router.post("/{case_id}/appeal", dependencies=[STAFF])

@@ -1,41 +1,52 @@
 """After approval: the notice, its acknowledgement, the appeal, finality, execution, closing."""
 
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm.attributes import set_committed_value
+
+from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import repository as repo
 from compliance.cases import steps
-from compliance.cases.deadlines import appeal_deadline
+from compliance.cases.deadlines import APPEAL_WINDOW_DAYS, appeal_deadline
 from compliance.cases.decision import amend_on_appeal, check_complete
 from compliance.cases.guard import dismissal_gates
 from compliance.cases.lifecycle import Action
-from compliance.cases.models import Appeal, Case, CaseStatus, Notice, NoticeKind
-from compliance.cases.schemas import AppealDecisionIn, AppealIn, CaseRead, NoticeIn, OutcomeIn
+from compliance.cases.models import Appeal, Case, CaseStatus, Notice, NoticeKind, ServiceKind
+from compliance.cases.schemas import (
+    AppealDecisionIn,
+    AppealIn,
+    CaseRead,
+    NoticeIn,
+    OutcomeIn,
+    ServiceRefusalIn,
+)
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.pay import leaving, plans
 from compliance.pay import service as pay
 from compliance.staff import repository as staff_repo
-from compliance.staff.models import LeaveReason
-from compliance.validation import parse
+from compliance.staff.models import LeaveReason, Staff
+from compliance.validation import not_in_future, parse
 from policies.guardrails import blocking_failures
 
 
 @steps.use_case
 def serve_notice(ctx: Ctx, case_id: int, content: str) -> CaseRead:
-    """Serve the written decision notice; the appeal window opens (HR)."""
+    """Hand over the written decision notice (HR). The notice is served, and the appeal
+    window opens, only when the staff member signs for it or refuses before a witness."""
     case = steps.begin(ctx, case_id, Action.SERVE_NOTICE)
     body = parse(NoticeIn, {"content": content})
     now = ctx.now()
-    deadline = appeal_deadline(steps.today(ctx))
     steps.step(
         ctx,
         case,
         Action.SERVE_NOTICE,
-        note=f"appeal possible until {deadline.isoformat()}",
-        payload={"content": body.content, "appeal_deadline": deadline},
+        note="notice handed over; the appeal window opens once it is served",
+        payload={"content": body.content},
         notified_at=now,
-        appeal_deadline=deadline,
+        appeal_deadline=None,
     )
     ctx.session.add(
         Notice(
@@ -50,32 +61,125 @@ def serve_notice(ctx: Ctx, case_id: int, content: str) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-def _ack(ctx: Ctx, case_id: int, action: Action, kind: str) -> CaseRead:
-    case = steps.begin(ctx, case_id, action)
+def _window(ctx: Ctx, case: Case, served_at: datetime) -> date | None:
+    """The appeal deadline counted from service; None while the calendar lacks the year."""
+    try:
+        return appeal_deadline(ctx.session, case.office_id, local_date(served_at, ctx.tz))
+    except CalendarNotCovered:
+        return None
+
+
+def _decision_notice(ctx: Ctx, case: Case) -> Notice:
     notice = repo.decision_notice(ctx.session, case.id or 0)
     if notice is None:  # pragma: no cover - every notified state has a notice
         raise ValidationFailed.one("notice", f"case {case.number} has no decision notice")
     if notice.ack_kind is not None:
-        raise Conflict(f"the notice was already marked {notice.ack_kind}")
-    steps.step(ctx, case, action, note=kind, payload={"notice_id": notice.id, "ack_kind": kind})
-    notice.acknowledged_at = ctx.now()
-    notice.ack_kind = kind
+        when = notice.acknowledged_at.astimezone(ctx.tz) if notice.acknowledged_at else None
+        how = "签收" if notice.ack_kind == ServiceKind.SIGNED.value else "拒签(留置送达)"
+        raise Conflict(
+            f"the notice was already served ({notice.ack_kind})",
+            zh=f"处理决定通知书已于 {when:%Y-%m-%d %H:%M} 送达({how})" if when else "已送达",
+        )
+    return notice
+
+
+def _serve(
+    ctx: Ctx,
+    case: Case,
+    notice: Notice,
+    action: Action,
+    kind: ServiceKind,
+    at: datetime,
+    refusal: ServiceRefusalIn | None = None,
+) -> None:
+    deadline = _window(ctx, case, at)
+    served_on = local_date(at, ctx.tz).isoformat()
+    how = "signed" if refusal is None else f"refused to sign before {'、'.join(refusal.witnesses)}"
+    tail = (
+        f"appeal possible until {deadline.isoformat()}"
+        if deadline
+        else "appeal deadline not counted yet (the office calendar lacks the year)"
+    )
+    note = f"served {served_on} ({how}); {tail}"
+    payload: dict[str, Any] = {
+        "notice_id": notice.id,
+        "ack_kind": kind.value,
+        "served_at": at,
+        "appeal_deadline": deadline,
+    }
+    if refusal is not None:
+        payload |= {"witnesses": refusal.witnesses, "place": refusal.place, "note": refusal.note}
+    steps.step(
+        ctx,
+        case,
+        action,
+        note=note,
+        payload=payload,
+        service_completed_at=at,
+        appeal_deadline=deadline,
+    )
+    notice.acknowledged_at = at
+    notice.ack_kind = kind.value
     notice.ack_recorded_by = ctx.actor.user_id
+    notice.ack_recorded_at = ctx.now()
+    if refusal is not None:
+        notice.witnesses = "、".join(refusal.witnesses)
+        notice.service_place = refusal.place
+        notice.service_note = refusal.note
     ctx.session.add(notice)
     ctx.session.flush()
-    return steps.finish(ctx, case)
 
 
 @steps.use_case
 def acknowledge(ctx: Ctx, case_id: int) -> CaseRead:
-    """The staff member signs for the decision notice."""
-    return _ack(ctx, case_id, Action.ACKNOWLEDGE, "signed")
+    """The staff member signs for the decision notice: it is served now."""
+    case = steps.begin(ctx, case_id, Action.ACKNOWLEDGE)
+    notice = _decision_notice(ctx, case)
+    _serve(ctx, case, notice, Action.ACKNOWLEDGE, ServiceKind.SIGNED, ctx.now())
+    return steps.finish(ctx, case)
 
 
 @steps.use_case
-def record_ack_refusal(ctx: Ctx, case_id: int) -> CaseRead:
-    """HR records that the staff member refused to sign for the notice."""
-    return _ack(ctx, case_id, Action.RECORD_ACK_REFUSAL, "refused_to_sign")
+def record_ack_refusal(
+    ctx: Ctx,
+    case_id: int,
+    witnesses: list[str] | str | None = None,
+    *,
+    at: datetime | None = None,
+    place: str = "",
+    note: str = "",
+) -> CaseRead:
+    """HR records that the staff member refused to sign, before a witness (留置送达): the
+    notice is served at the time of the refusal."""
+    case = steps.begin(ctx, case_id, Action.RECORD_ACK_REFUSAL)
+    body = parse(ServiceRefusalIn, {"witnesses": witnesses, "at": at, "place": place, "note": note})
+    notice = _decision_notice(ctx, case)
+    when = body.at or ctx.now()
+    not_in_future("at", when, ctx.now())
+    if when < notice.served_at:
+        raise ValidationFailed.one("at", "is before the notice was handed over")
+    staff = ctx.session.get(Staff, case.staff_id)
+    if staff is not None and staff.name in body.witnesses:
+        raise ValidationFailed.one("witnesses", "the staff member cannot witness their own refusal")
+    _serve(ctx, case, notice, Action.RECORD_ACK_REFUSAL, ServiceKind.REFUSED_TO_SIGN, when, body)
+    return steps.finish(ctx, case)
+
+
+def _count_window(ctx: Ctx, case: Case, *, for_appeal: bool) -> dict[str, Any]:
+    """Count the appeal deadline now if it could not be counted at service (the calendar
+    lacked the year). Refused while it still cannot be counted, except for an appeal
+    that is surely inside the window (within 7 days of service)."""
+    if case.service_completed_at is None or case.appeal_deadline is not None:
+        return {}
+    served_on = local_date(case.service_completed_at, ctx.tz)
+    try:
+        deadline = appeal_deadline(ctx.session, case.office_id, served_on)
+    except CalendarNotCovered:
+        if for_appeal and steps.today(ctx) <= served_on + timedelta(days=APPEAL_WINDOW_DAYS):
+            return {}
+        raise
+    set_committed_value(case, "appeal_deadline", deadline)
+    return {"appeal_deadline": deadline}
 
 
 @steps.use_case
@@ -83,8 +187,9 @@ def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
     """The staff member appeals, while the window is open (up to and including its last day)."""
     case = steps.begin(ctx, case_id, Action.APPEAL)
     body = parse(AppealIn, {"grounds": grounds})
+    values = _count_window(ctx, case, for_appeal=True)
     steps.check_date(ctx, case, Action.APPEAL, "appeal_deadline")
-    steps.step(ctx, case, Action.APPEAL, note=body.grounds)
+    steps.step(ctx, case, Action.APPEAL, note=body.grounds, **values)
     ctx.session.add(
         Appeal(
             case_id=case.id or 0,
@@ -151,8 +256,20 @@ def decide_appeal(
 def finalize(ctx: Ctx, case_id: int) -> CaseRead:
     """The decision becomes final: after the appeal window, or once the appeal is decided."""
     case = steps.begin(ctx, case_id, Action.FINALIZE)
+    if case.service_completed_at is None:
+        raise GuardrailViolation(
+            f"case {case.number}: the decision notice has not been served. It is served when "
+            "the staff member signs for it or when a refusal to sign is recorded with a "
+            "witness (留置送达); the appeal window counts from then",
+            zh=(
+                f"案件 {case.number} 的处理决定通知书尚未送达:员工签收,或拒绝签收时由见证人"
+                "在场并记录(留置送达),才算送达;申诉期自送达之日起计算,送达前处理决定不能生效"
+            ),
+        )
+    notified = case.status == CaseStatus.NOTIFIED.value
+    values = _count_window(ctx, case, for_appeal=False) if notified else {}
     steps.check_date(ctx, case, Action.FINALIZE, "appeal_deadline")
-    steps.step(ctx, case, Action.FINALIZE)
+    steps.step(ctx, case, Action.FINALIZE, **values)
     return steps.finish(ctx, case)
 
 

@@ -64,6 +64,29 @@ _NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"refused", "拒绝申辩"),
         (r"signed", "已签收"),
         (r"refused_to_sign", "拒绝签收"),
+        (
+            r"notice handed over; the appeal window opens once it is served",
+            "处理决定通知书已交付;送达(签收或见证人在场拒签)后起算申诉期",
+        ),
+        (
+            r"served (\d{4}-\d{2}-\d{2}) \(signed\); appeal possible until (\d{4}-\d{2}-\d{2})",
+            "{0} 员工签收送达;可于 {1} 前申诉",
+        ),
+        (
+            r"served (\d{4}-\d{2}-\d{2}) \(refused to sign before (.+)\); "
+            r"appeal possible until (\d{4}-\d{2}-\d{2})",
+            "{0} 员工拒绝签收,{1} 在场见证(留置送达);可于 {2} 前申诉",
+        ),
+        (
+            r"served (\d{4}-\d{2}-\d{2}) \(signed\); appeal deadline not counted yet "
+            r"\(the office calendar lacks the year\)",
+            "{0} 员工签收送达;工作日历尚缺该年度,申诉期限待录入后计算",
+        ),
+        (
+            r"served (\d{4}-\d{2}-\d{2}) \(refused to sign before (.+)\); appeal deadline not "
+            r"counted yet \(the office calendar lacks the year\)",
+            "{0} 员工拒绝签收,{1} 在场见证(留置送达);工作日历尚缺该年度,申诉期限待录入后计算",
+        ),
         (r"revision (\d+) approved as (hr|director)", "第 {0} 版处理建议由{1}批准"),
         (
             r"revision (\d+) approved as (hr|director); a second approval is needed",

@@ -49,7 +49,7 @@ OPEN_STATES: tuple[CaseStatus, ...] = (
     S.UNDER_REVIEW,
     S.DECISION_PROPOSED,
 )
-# A decision notice has been served and not yet closed: it can be acknowledged.
+# A decision notice has been handed over and the case is not yet closed.
 NOTICE_STATES: tuple[CaseStatus, ...] = (
     S.NOTIFIED,
     S.APPEALED,
@@ -57,6 +57,9 @@ NOTICE_STATES: tuple[CaseStatus, ...] = (
     S.FINAL,
     S.EXECUTED,
 )
+# The decision notice can still be served (signed for, or refused before a witness): every
+# state from the notice until the decision is final, which needs service first.
+SERVICE_STATES: tuple[CaseStatus, ...] = (S.NOTIFIED, S.APPEALED, S.APPEAL_DECIDED)
 # Nothing can change any more; annotations only.
 TERMINAL_STATES: tuple[CaseStatus, ...] = (S.CLOSED, S.DISMISSED)
 
@@ -78,7 +81,7 @@ def _table() -> dict[tuple[CaseStatus, Action], tuple[CaseStatus, ...]]:
     # The first of two approvals a dismissal needs leaves the case where it is.
     t[(S.DECISION_PROPOSED, Action.APPROVE)] = (S.APPROVED, S.DECISION_PROPOSED)
     t[(S.APPROVED, Action.SERVE_NOTICE)] = (S.NOTIFIED,)
-    for state in NOTICE_STATES:
+    for state in SERVICE_STATES:
         t[(state, Action.ACKNOWLEDGE)] = (state,)
         t[(state, Action.RECORD_ACK_REFUSAL)] = (state,)
     t[(S.NOTIFIED, Action.APPEAL)] = (S.APPEALED,)
@@ -241,16 +244,23 @@ def time_block(case: Case, action: Action, today: date) -> str | None:
     if action is Action.APPEAL and case.appeal_deadline is not None:
         if today > case.appeal_deadline:
             return f"the appeal window closed on {case.appeal_deadline.isoformat()}"
-    if (
-        action is Action.FINALIZE
-        and case.status == S.NOTIFIED
-        and case.appeal_deadline is not None
-        and today <= case.appeal_deadline
-    ):
-        return (
-            f"the appeal window is open until {case.appeal_deadline.isoformat()}; the decision "
-            "becomes final only after that day"
-        )
+    if action is Action.FINALIZE:
+        if case.service_completed_at is None:
+            return (
+                "the decision notice has not been served (signed for, or a refusal to sign "
+                "recorded with a witness); the decision becomes final only after service"
+            )
+        if case.status == S.NOTIFIED and case.appeal_deadline is None:
+            return "the appeal deadline is not counted yet: the office calendar lacks the year"
+        if (
+            case.status == S.NOTIFIED
+            and case.appeal_deadline is not None
+            and today <= case.appeal_deadline
+        ):
+            return (
+                f"the appeal window is open until {case.appeal_deadline.isoformat()}; the "
+                "decision becomes final only after that day"
+            )
     return None
 
 

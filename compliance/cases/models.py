@@ -51,6 +51,9 @@ class Case(SQLModel, table=True):
     severity_reason: str = Field(default="", max_length=2000)
     statement_due: date | None = None
     notified_at: datetime | None = utc_field(nullable=True)
+    # When the decision notice was served (signed for, or refused before a witness): the
+    # appeal window counts from this day, and the decision can become final only after it.
+    service_completed_at: datetime | None = utc_field(nullable=True)
     appeal_deadline: date | None = None
     effective_at: datetime | None = utc_field(nullable=True)
     closed_at: datetime | None = utc_field(nullable=True)
@@ -157,8 +160,20 @@ class NoticeKind(StrEnum):
     DEDUCTION = "deduction"
 
 
+class ServiceKind(StrEnum):
+    """How a notice was served (送达)."""
+
+    SIGNED = "signed"  # the staff member signed for it
+    REFUSED_TO_SIGN = "refused_to_sign"  # 留置送达: the refusal recorded before a witness
+
+
 class Notice(SQLModel, table=True):
-    """A notice served, and its acknowledgement or refusal to sign."""
+    """A notice handed over, and how it was served: signed for, or a refusal to sign
+    recorded with its witness(es), time and place (留置送达).
+
+    `acknowledged_at` is the moment of service (the signature, or the refusal as witnessed);
+    `ack_recorded_at`/`ack_recorded_by` are when and by whom it was entered.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = fk("case_file.id")
@@ -170,6 +185,10 @@ class Notice(SQLModel, table=True):
     acknowledged_at: datetime | None = utc_field(nullable=True)
     ack_kind: str | None = Field(default=None, max_length=16)
     ack_recorded_by: int | None = fk("user.id", nullable=True, index=False)
+    ack_recorded_at: datetime | None = utc_field(nullable=True)
+    witnesses: str = Field(default="", max_length=200)
+    service_place: str = Field(default="", max_length=200)
+    service_note: str = Field(default="", max_length=2000)
 
 
 class UnionNotice(SQLModel, table=True):

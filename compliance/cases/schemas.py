@@ -9,7 +9,7 @@ from typing_extensions import TypedDict
 
 from compliance.findings.schemas import FindingRead
 from compliance.money import ABSURD_FEN
-from compliance.validation import Input, fen_validator
+from compliance.validation import AwareDatetime, Input, fen_validator
 from policies.sanction import OutcomeKind, Severity
 
 Fen = Annotated[int, BeforeValidator(fen_validator(maximum=ABSURD_FEN))]
@@ -79,6 +79,50 @@ class NoticeIn(Input):
     content: str = Field(min_length=1, max_length=8000)
 
 
+# Separators accepted between witnesses' names typed on one line.
+_WITNESS_SEPARATORS = str.maketrans({c: "\n" for c in "、,,;;/"})
+NO_WITNESS = (
+    "a refusal to sign serves the notice only when a witness saw it (留置送达): "
+    "name at least one witness"
+)
+
+
+class ServiceRefusalIn(Input):
+    """A refusal to sign for the decision notice, as witnessed (留置送达).
+
+    `at` is when the refusal happened (default: now); `place` and `note` say where and how
+    the notice was left with the staff member.
+    """
+
+    witnesses: list[str] = Field(default_factory=list)
+    at: AwareDatetime | None = None
+    place: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=2000)
+
+    @field_validator("witnesses", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            names = [
+                n.strip() for v in value for n in str(v).translate(_WITNESS_SEPARATORS).split("\n")
+            ]
+            return [n for n in names if n]
+        return value
+
+    @field_validator("witnesses")
+    @classmethod
+    def _at_least_one(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError(NO_WITNESS)
+        if len(value) > 5 or any(len(n) > 50 for n in value) or len("、".join(value)) > 200:
+            raise ValueError("at most 5 witnesses, 50 characters each, 200 in all")
+        return value
+
+
 class AppealIn(Input):
     """The staff member's grounds of appeal."""
 
@@ -126,6 +170,7 @@ class CaseRead(BaseModel):
     severity_reason: str
     statement_due: date | None
     notified_at: datetime | None
+    service_completed_at: datetime | None
     appeal_deadline: date | None
     effective_at: datetime | None
     closed_at: datetime | None
@@ -213,6 +258,11 @@ class NoticeRead(BaseModel):
     served_by: int | None
     acknowledged_at: datetime | None
     ack_kind: str | None
+    ack_recorded_by: int | None
+    ack_recorded_at: datetime | None
+    witnesses: str
+    service_place: str
+    service_note: str
 
 
 class UnionNoticeRead(BaseModel):

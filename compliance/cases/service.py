@@ -23,7 +23,7 @@ from compliance.cases.aftermath import (
     record_ack_refusal,
     serve_notice,
 )
-from compliance.cases.deadlines import STATEMENT_WORKING_DAYS, add_working_days
+from compliance.cases.deadlines import statement_due
 from compliance.cases.decision import (
     amend,
     approve,
@@ -264,7 +264,7 @@ def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRe
     case = steps.begin(ctx, case_id, Action.REQUEST_STATEMENT)
     body = parse(StatementRequest, {"due": due})
     today = steps.today(ctx)
-    deadline = body.due or add_working_days(today, STATEMENT_WORKING_DAYS)
+    deadline = body.due or statement_due(ctx.session, case.office_id, today)
     if deadline < today:
         raise ValidationFailed.one("due", f"{deadline} is before today ({today})")
     steps.step(

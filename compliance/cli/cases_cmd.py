@@ -6,6 +6,7 @@ in the web app.
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -82,6 +83,17 @@ def _print_detail(d: CaseDetail, tz: Any) -> None:
     if d.wrongful_dismissal_cost:
         cost = d.wrongful_dismissal_cost
         console.print(f"  wrongful-dismissal cost: {format_fen(cost.amount_fen)}")
+    for n in d.notices:
+        if n.kind != "decision":
+            continue
+        if n.acknowledged_at is None:
+            console.print("  decision notice handed over, [red]not yet served[/red]")
+            continue
+        served = n.acknowledged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        how = "signed" if n.ack_kind == "signed" else f"refused to sign before {n.witnesses}"
+        console.print(f"  decision notice served {served} ({how})")
+    if c.appeal_deadline:
+        console.print(f"  appeal possible until {c.appeal_deadline.isoformat()}")
     for s in d.steps:
         at = s.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         console.print(f"  {at} {s.action}: {s.from_status} → {s.to_status} {s.note}")
@@ -192,21 +204,86 @@ def union_reply(case_id: int, as_user: AsUser, reply: Text) -> None:
     _step(as_user, lambda ctx: service.record_union_reply(ctx, case_id, reply))
 
 
+Witness = Annotated[
+    list[str] | None,
+    typer.Option("--witness", help="A witness of the refusal (repeat for several)"),
+]
+
+
+def _local_time(value: str | None, tz: Any) -> datetime | None:
+    """'YYYY-MM-DD HH:MM' in the office's time zone (or an ISO time with its offset)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed.one("--at", f"not a time (YYYY-MM-DD HH:MM): {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
 @app.command()
 @reports_errors
 def notify(case_id: int, as_user: AsUser, text: Text) -> None:
-    """Serve the written decision notice (the appeal window starts)."""
+    """Hand over the written decision notice; it is served when signed for or refused
+    before a witness (`acknowledge` / `refused-service`), and the appeal window counts
+    from then."""
     _step(as_user, lambda ctx: service.serve_notice(ctx, case_id, text))
+
+
+def _refused(
+    as_user: str, case_id: int, witness: list[str] | None, at: str | None, place: str, note: str
+) -> None:
+    with acting(as_user) as ctx:
+        when = _local_time(at, ctx.tz)
+        case = service.record_ack_refusal(
+            ctx, case_id, witness or [], at=when, place=place, note=note
+        )
+    _print_service(case)
+
+
+def _print_service(case: CaseRead) -> None:
+    console.print(f"case {case.number} (id {case.id}) is now [bold]{case.status}[/bold]")
+    if case.service_completed_at is not None:
+        deadline = case.appeal_deadline.isoformat() if case.appeal_deadline else "—"
+        console.print(f"notice served; appeal possible until {deadline}")
 
 
 @app.command()
 @reports_errors
-def acknowledge(case_id: int, as_user: AsUser, refused_to_sign: bool = False) -> None:
-    """The staff member signs the notice, or HR records a refusal to sign."""
+def acknowledge(
+    case_id: int,
+    as_user: AsUser,
+    refused_to_sign: bool = False,
+    witness: Witness = None,
+    at: Annotated[str | None, typer.Option(help="When the refusal happened")] = None,
+    place: str = "",
+    note: str = "",
+) -> None:
+    """The staff member signs for the notice (served now), or HR records a refusal to sign
+    with its witness (same as `refused-service`)."""
     if refused_to_sign:
-        _step(as_user, lambda ctx: service.record_ack_refusal(ctx, case_id))
-    else:
-        _step(as_user, lambda ctx: service.acknowledge(ctx, case_id))
+        _refused(as_user, case_id, witness, at, place, note)
+        return
+    with acting(as_user) as ctx:
+        case = service.acknowledge(ctx, case_id)
+    _print_service(case)
+
+
+@app.command("refused-service")
+@reports_errors
+def refused_service(
+    case_id: int,
+    as_user: AsUser,
+    witness: Witness = None,
+    at: Annotated[
+        str | None, typer.Option(help="When the refusal happened (YYYY-MM-DD HH:MM, office time)")
+    ] = None,
+    place: Annotated[str, typer.Option(help="Where the notice was read out and left")] = "",
+    note: Annotated[str, typer.Option(help="How the refusal happened")] = "",
+) -> None:
+    """HR records that the staff member refused to sign for the decision notice before a
+    witness (留置送达): the notice is served at that time."""
+    _refused(as_user, case_id, witness, at, place, note)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from compliance.audit import service as audit
 from compliance.cli import (
+    calendar_cmd,
     cases_cmd,
     dossier_cmd,
     findings_cmd,
@@ -43,6 +44,7 @@ app.add_typer(payroll_cmd.app, name="payroll")
 app.add_typer(payroll_cmd.staff_app, name="staff")
 app.add_typer(cases_cmd.app, name="case")
 app.add_typer(dossier_cmd.app, name="dossier")
+app.add_typer(calendar_cmd.app, name="calendar")
 
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
 

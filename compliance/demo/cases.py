@@ -11,8 +11,10 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from compliance.calendar import service as calendar
+from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import service as cases
-from compliance.cases.models import CaseStatus
+from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.damages import service as damages
@@ -46,6 +48,8 @@ ROAD: list[tuple[CaseStatus, str, Step]] = [
             c, i, "处理决定通知书:经调查核实,现作出如下处理,如有异议请于七日内提出申诉。"
         ),
     ),
+    # Served (送达): the staff member signs for the notice, or refuses before a witness.
+    (S.NOTIFIED, "SERVE", lambda c, i: cases.acknowledge(c, i)),
     (S.FINAL, "hr", lambda c, i: cases.finalize(c, i)),
     (S.EXECUTED, "hr", lambda c, i: cases.mark_executed(c, i)),
     (S.CLOSED, "hr", lambda c, i: cases.close(c, i)),
@@ -86,6 +90,8 @@ DAYS_NEEDED = {S.FINAL: 24, S.EXECUTED: 26, S.CLOSED: 28}
 def build_cases(session: Session, who: Who, clock: FixedClock, now: datetime) -> dict[str, int]:
     """Record the R11 demo damage, detect, then drive one case per plan; counts by state."""
     pay.seed_example_minimum_wage(session, now - timedelta(days=1000))
+    # The office calendar (holidays, 调休) for the years the demo spans, from chinesecalendar.
+    calendar.seed(session, who("hr").actor.office_id, [now.year - 1, now.year])
     _cap_damage(who, clock, now)
     _weekly_detection(who, clock, now)
     staff_users = {
@@ -205,12 +211,23 @@ def _drive(
             _appeal(who, clock, plan, case_id, staff_user)
             return
         if reached == S.FINAL:
-            clock.advance(timedelta(days=8))  # the appeal window passes unused
-        if reached == S.APPROVED and rule in special:
-            special[rule](who, clock, case_id)
-        else:
-            actor = who(staff_user or "hr") if role == "STAFF" else who(role)
-            take(actor, case_id)
+            _past_the_window(who, clock, case_id)  # the appeal window passes unused
+        try:
+            if reached == S.APPROVED and rule in special:
+                special[rule](who, clock, case_id)
+            elif role == "SERVE" and staff_user is None:
+                cases.record_ack_refusal(
+                    who("hr"),
+                    case_id,
+                    ["保安队长 周建国"],
+                    place="管理处办公室",
+                    note="当面宣读处理决定通知书,员工拒绝签收,通知书留置于其工位",
+                )
+            else:
+                own = role in ("STAFF", "SERVE")  # the staff member's own act
+                take(who(staff_user or "hr") if own else who(role), case_id)
+        except CalendarNotCovered:
+            return  # a deadline in a year whose holidays are not entered: the case waits
         if reached == S.EXECUTED and rule == "R11":
             clock.advance(timedelta(hours=2))
             pay.record_deduction_notice(
@@ -220,6 +237,18 @@ def _drive(
             )
         if reached == plan.target:
             return
+
+
+def _past_the_window(who: Who, clock: FixedClock, case_id: int) -> None:
+    """Move the clock past the appeal deadline (7 days from service, moved off holidays)."""
+    hr = who("hr")
+    clock.advance(timedelta(days=8))
+    deadline = hr.session.exec(
+        select(col(Case.appeal_deadline)).where(col(Case.id) == case_id)
+    ).one()
+    if deadline is not None:
+        after = datetime.combine(deadline + timedelta(days=1), time(10), hr.tz)
+        clock.current = max(clock.current, after)
 
 
 def _r12(who: Who, clock: FixedClock, case_id: int) -> None:

@@ -63,12 +63,15 @@ def test_statement_before_the_deadline(browser, office, ctx):
 
 
 def test_acknowledge_and_appeal_when_notified(browser, office, ctx):
-    case_id = drive(ctx, office, S.NOTIFIED, staff=0)
+    case_id = drive(ctx, office, S.NOTIFIED, staff=0, served=False)
     b = browser("staff")
     page = b.client.get(f"/me/cases/{case_id}").text
     assert f'action="/me/cases/{case_id}/acknowledge"' in page
     assert f'action="/me/cases/{case_id}/appeal"' in page
+    assert "尚未送达" in page and "自通知书送达之日" in page
     assert b.post(f"/me/cases/{case_id}/acknowledge").status_code == 303
+    signed = b.client.get(f"/me/cases/{case_id}").text
+    assert "2026-04-07" in signed and "尚未送达" not in signed  # 7 days from the signature
     r = b.post(f"/me/cases/{case_id}/appeal", {"grounds": "处理过重"})
     assert r.status_code == 303
     ctx.session.expire_all()

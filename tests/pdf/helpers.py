@@ -143,7 +143,7 @@ def typical_case(
     if subject.actor.role == "staff":
         cases.acknowledge(subject, case_id)
     else:
-        cases.record_ack_refusal(hr, case_id)
+        cases.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
     ctx.clock.advance(8 * DAY)  # type: ignore[attr-defined]
     cases.finalize(hr, case_id)
     cases.mark_executed(hr, case_id)
@@ -225,7 +225,7 @@ def coded_case(ctx: Ctx, office: OfficeSet, appeal_outcome: str) -> int:
     cases.add_evidence(mgr, case_id, finding.id)
     cases.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
     cases.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
-    cases.record_ack_refusal(hr, case_id)
+    cases.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
     cases.appeal(subject, case_id, "我已补交小费,扣发工资过重。")
     varied = [{"kind": "restitution", "amount_fen": 20_000, "note": "退还所收小费"}]
     cases.decide_appeal(

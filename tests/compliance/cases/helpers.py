@@ -96,6 +96,8 @@ ROAD: list[tuple[CaseStatus, str, Step]] = [
     (S.DECISION_PROPOSED, "hr", lambda c, i: cases.propose(c, i, "standard", "初次违反")),
     (S.APPROVED, "APPROVER", lambda c, i: cases.approve(c, i, "")),
     (S.NOTIFIED, "hr", lambda c, i: cases.serve_notice(c, i, "处理决定通知书")),
+    # Served: the staff member signs for the notice (the appeal window opens).
+    (S.NOTIFIED, "staff", lambda c, i: cases.acknowledge(c, i)),
     (S.APPEALED, "staff", lambda c, i: cases.appeal(c, i, "处理过重")),
     (S.APPEAL_DECIDED, "DECIDER", lambda c, i: cases.decide_appeal(c, i, "upheld", "维持")),
     (S.FINAL, "hr", lambda c, i: cases.finalize(c, i)),
@@ -105,9 +107,19 @@ ROAD: list[tuple[CaseStatus, str, Step]] = [
 
 
 def drive(
-    ctx: Ctx, office: OfficeSet, state: CaseStatus, *, approver: str = "hr", **kw: Any
+    ctx: Ctx,
+    office: OfficeSet,
+    state: CaseStatus,
+    *,
+    approver: str = "hr",
+    served: bool = True,
+    **kw: Any,
 ) -> int:
-    """A fresh case (staff[0], R05 unless told) taken along the usual road to `state`."""
+    """A fresh case (staff[0], R05 unless told) taken along the usual road to `state`.
+
+    The decision notice is signed for (served) right after it is handed over, unless
+    `served=False` (then the case cannot go past `appeal_decided`).
+    """
     case_id = open_case(ctx, office, **kw)
     if state == S.DISMISSED:
         cases.dismiss(act(ctx, office, "hr"), case_id, "证据不足")
@@ -117,10 +129,23 @@ def drive(
         if state == S.OPEN:
             break
         who = {"APPROVER": approver, "DECIDER": decider}.get(role, role)
+        if reached == S.NOTIFIED and role == "staff" and not served:
+            if state == S.NOTIFIED:
+                break
+            continue
         take(act(ctx, office, who), case_id)
-        if reached == state:
+        if reached == state and not (state == S.NOTIFIED and role == "hr" and served):
             break
     return case_id
+
+
+WITNESS = "保安 李见证"
+
+
+def refuse_before_witness(ctx: Ctx, office: OfficeSet, case_id: int, **kw: Any) -> object:
+    """HR records that the staff member refused to sign, before a witness (留置送达)."""
+    kw.setdefault("place", "管理处办公室")
+    return cases.record_ack_refusal(act(ctx, office, "hr"), case_id, [WITNESS], **kw)
 
 
 def row(ctx: Ctx, case_id: int) -> Case:

@@ -14,19 +14,22 @@ from compliance.pay.models import Deduction
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.staff.models import Staff
 from compliance.users.models import User
-from tests.compliance.cases.helpers import act, drive, open_case, row
+from tests.compliance.cases.helpers import act, drive, open_case, refuse_before_witness, row
 from tests.conftest import NOW
 
 S = CaseStatus
 DAY = timedelta(days=1)
 
 
-def test_serving_the_notice_opens_a_seven_day_window(ctx, office):
-    case_id = drive(ctx, office, S.NOTIFIED)
+def test_signing_for_the_notice_opens_a_seven_day_window(ctx, office):
+    case_id = drive(ctx, office, S.NOTIFIED, served=False)
     case = row(ctx, case_id)
-    assert case.notified_at == NOW and case.appeal_deadline == date(2026, 4, 7)
+    assert case.notified_at == NOW and case.appeal_deadline is None
     detail = cases.get_case(act(ctx, office, "staff"), case_id)
     assert detail.notices[0].kind == "decision" and detail.notices[0].ack_kind is None
+    cases.acknowledge(act(ctx, office, "staff"), case_id)
+    case = row(ctx, case_id)
+    assert case.service_completed_at == NOW and case.appeal_deadline == date(2026, 4, 7)
 
 
 def test_appeal_on_the_last_day_is_accepted(ctx, office):
@@ -100,17 +103,19 @@ def test_a_varied_appeal_can_set_new_outcomes(ctx, office):
 
 
 def test_acknowledgement_signed_once(ctx, office):
-    case_id = drive(ctx, office, S.NOTIFIED)
+    case_id = drive(ctx, office, S.NOTIFIED, served=False)
     cases.acknowledge(act(ctx, office, "staff"), case_id)
     with pytest.raises(Conflict, match="signed"):
-        cases.record_ack_refusal(act(ctx, office, "hr"), case_id)
+        refuse_before_witness(ctx, office, case_id)
+    with pytest.raises(Conflict, match="signed"):
+        cases.acknowledge(act(ctx, office, "staff"), case_id)
     notice = cases.get_case(act(ctx, office, "hr"), case_id).notices[0]
     assert notice.ack_kind == "signed" and notice.acknowledged_at == NOW
 
 
 def test_refusal_to_sign_is_recorded_by_hr(ctx, office):
-    case_id = drive(ctx, office, S.APPEALED)
-    cases.record_ack_refusal(act(ctx, office, "hr"), case_id)
+    case_id = drive(ctx, office, S.APPEALED, served=False)
+    refuse_before_witness(ctx, office, case_id)
     assert row(ctx, case_id).status == "appealed"
     notice = cases.get_case(act(ctx, office, "hr"), case_id).notices[0]
     assert notice.ack_kind == "refused_to_sign"
@@ -120,6 +125,7 @@ def _through_to_final(ctx, office, case_id, approvers=("hr",)):
     for who in approvers:
         cases.approve(act(ctx, office, who), case_id, "依规章制度处理")
     cases.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")
+    cases.acknowledge(act(ctx, office, "staff"), case_id)
     ctx.clock.advance(8 * DAY)
     cases.finalize(act(ctx, office, "hr"), case_id)
 

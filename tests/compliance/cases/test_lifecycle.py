@@ -1,24 +1,22 @@
 """The life-cycle table: every (state, action) pair, legal and illegal, on a real database."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from compliance.cases import lifecycle
 from compliance.cases import service as cases
-from compliance.cases.deadlines import add_working_days, appeal_deadline
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus
 from compliance.context import Actor
 from compliance.errors import InvalidTransition
 from compliance.users.models import Role
-from tests.compliance.cases.helpers import act, confirmed, drive, row, step_count
+from tests.compliance.cases.helpers import WITNESS, act, confirmed, drive, row, step_count
 
 S = CaseStatus
 A = Action
 PRE = (S.OPEN, S.AWAITING_STATEMENT, S.UNDER_REVIEW, S.DECISION_PROPOSED)
-NOTICED = (S.NOTIFIED, S.APPEALED, S.APPEAL_DECIDED, S.FINAL, S.EXECUTED)
 
 # Written out by hand from SPEC §4, independently of lifecycle.TRANSITIONS.
 EXPECTED: dict[tuple[CaseStatus, Action], CaseStatus] = {
@@ -36,8 +34,10 @@ EXPECTED: dict[tuple[CaseStatus, Action], CaseStatus] = {
     (S.DECISION_PROPOSED, A.RECORD_UNION_REPLY): S.DECISION_PROPOSED,
     (S.DECISION_PROPOSED, A.APPROVE): S.APPROVED,
     (S.APPROVED, A.SERVE_NOTICE): S.NOTIFIED,
-    **{(s, A.ACKNOWLEDGE): s for s in NOTICED},
-    **{(s, A.RECORD_ACK_REFUSAL): s for s in NOTICED},
+    # Service (signing, or a refusal before a witness) is possible until the decision is
+    # final; a decision cannot become final without it.
+    **{(s, A.ACKNOWLEDGE): s for s in (S.NOTIFIED, S.APPEALED, S.APPEAL_DECIDED)},
+    **{(s, A.RECORD_ACK_REFUSAL): s for s in (S.NOTIFIED, S.APPEALED, S.APPEAL_DECIDED)},
     (S.NOTIFIED, A.APPEAL): S.APPEALED,
     (S.APPEALED, A.DECIDE_APPEAL): S.APPEAL_DECIDED,
     (S.NOTIFIED, A.FINALIZE): S.FINAL,
@@ -84,7 +84,7 @@ def _prepare(ctx, office, case_id: int, action: Action, legal: bool) -> Callable
         A.DISMISS: lambda: cases.dismiss(c("hr"), case_id, "不构成违规"),
         A.SERVE_NOTICE: lambda: cases.serve_notice(c("hr"), case_id, "处理决定通知书"),
         A.ACKNOWLEDGE: lambda: cases.acknowledge(c("staff"), case_id),
-        A.RECORD_ACK_REFUSAL: lambda: cases.record_ack_refusal(c("hr"), case_id),
+        A.RECORD_ACK_REFUSAL: lambda: cases.record_ack_refusal(c("hr"), case_id, [WITNESS]),
         A.APPEAL: lambda: cases.appeal(c("staff"), case_id, "不服"),
         A.DECIDE_APPEAL: lambda: cases.decide_appeal(c("director"), case_id, "upheld", "维持"),
         A.FINALIZE: lambda: cases.finalize(c("hr"), case_id),
@@ -96,7 +96,8 @@ def _prepare(ctx, office, case_id: int, action: Action, legal: bool) -> Callable
 
 @pytest.mark.parametrize(("state", "action"), sorted(EXPECTED), ids=lambda v: str(v))
 def test_every_legal_step(ctx, office, state, action):
-    case_id = drive(ctx, office, state)
+    serving = action in (A.ACKNOWLEDGE, A.RECORD_ACK_REFUSAL)
+    case_id = drive(ctx, office, state, served=not serving)
     take = _prepare(ctx, office, case_id, action, legal=True)
     before = row(ctx, case_id)
     version, steps = before.version, step_count(ctx, case_id)
@@ -178,7 +179,13 @@ def test_allowed_actions_depend_on_state_role_and_dates():
     assert lifecycle.allowed_actions(proposed, director) == ["add_evidence", "approve", "annotate"]
     assert lifecycle.allowed_actions(proposed, subject) == []
     assert lifecycle.allowed_actions(proposed, hr, blocked={A.APPROVE}).count("approve") == 0
-    notified = _case(S.NOTIFIED, appeal_deadline=date(2026, 4, 7))
+    handed_over = _case(S.NOTIFIED)
+    assert "finalize" not in lifecycle.allowed_actions(handed_over, hr, today=date(2026, 5, 1))
+    assert "not been served" in (
+        lifecycle.time_block(handed_over, A.FINALIZE, date(2026, 5, 1)) or ""
+    )
+    served = datetime(2026, 3, 31, 4, tzinfo=UTC)
+    notified = _case(S.NOTIFIED, appeal_deadline=date(2026, 4, 7), service_completed_at=served)
     assert lifecycle.allowed_actions(notified, subject, today=date(2026, 4, 7)) == [
         "acknowledge",
         "appeal",
@@ -194,21 +201,3 @@ def test_allowed_actions_depend_on_state_role_and_dates():
 def test_nobody_handles_their_own_case_in_an_official_capacity():
     hr_on_own = _actor(Role.HR, staff_id=7)
     assert lifecycle.allowed_actions(_case(S.DECISION_PROPOSED), hr_on_own) == []
-
-
-@pytest.mark.parametrize(
-    ("start", "days", "due"),
-    [
-        (date(2026, 4, 2), 3, date(2026, 4, 7)),  # Thursday → next Tuesday
-        (date(2026, 4, 3), 3, date(2026, 4, 8)),  # Friday → Wednesday
-        (date(2026, 4, 4), 3, date(2026, 4, 8)),  # Saturday → Wednesday
-        (date(2026, 3, 30), 3, date(2026, 4, 2)),  # Monday → Thursday
-        (date(2026, 4, 2), 0, date(2026, 4, 2)),
-    ],
-)
-def test_working_days_skip_weekends(start, days, due):
-    assert add_working_days(start, days) == due
-
-
-def test_appeal_deadline_is_seven_days_after_the_notice():
-    assert appeal_deadline(date(2026, 3, 31)) == date(2026, 4, 7)

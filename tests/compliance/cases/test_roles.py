@@ -10,7 +10,15 @@ from compliance.cases.lifecycle import Action
 from compliance.cases.models import CaseStatus
 from compliance.context import Ctx
 from compliance.errors import Forbidden, NotFound
-from tests.compliance.cases.helpers import act, confirmed, drive, open_case, row, step_count
+from tests.compliance.cases.helpers import (
+    WITNESS,
+    act,
+    confirmed,
+    drive,
+    open_case,
+    row,
+    step_count,
+)
 
 S = CaseStatus
 A = Action
@@ -62,7 +70,7 @@ def _call(ctx: Ctx, office, action: Action, case_id: int) -> Callable[[Ctx], obj
         A.DISMISS: lambda c: cases.dismiss(c, case_id, "无违规"),
         A.SERVE_NOTICE: lambda c: cases.serve_notice(c, case_id, "通知书"),
         A.ACKNOWLEDGE: lambda c: cases.acknowledge(c, case_id),
-        A.RECORD_ACK_REFUSAL: lambda c: cases.record_ack_refusal(c, case_id),
+        A.RECORD_ACK_REFUSAL: lambda c: cases.record_ack_refusal(c, case_id, [WITNESS]),
         A.APPEAL: lambda c: cases.appeal(c, case_id, "不服"),
         A.DECIDE_APPEAL: lambda c: cases.decide_appeal(c, case_id, "upheld", "维持"),
         A.FINALIZE: lambda c: cases.finalize(c, case_id),
@@ -81,7 +89,8 @@ def test_every_action_has_a_role_row():
 def test_only_the_right_roles_may_act(ctx, office, action):
     state, allowed = WHO[action]
     # A refusal changes nothing, so one case serves every role that is refused.
-    case_id = drive(ctx, office, state, rule="R01")
+    serving = action in (A.ACKNOWLEDGE, A.RECORD_ACK_REFUSAL)  # on a notice not yet served
+    case_id = drive(ctx, office, state, rule="R01", served=not serving)
     take = _call(ctx, office, action, case_id)
     version, steps = row(ctx, case_id).version, step_count(ctx, case_id)
     for role in sorted(set(ROLES) - allowed):
@@ -94,7 +103,9 @@ def test_only_the_right_roles_may_act(ctx, office, action):
     for role in sorted(allowed):
         # The approver never decides the appeal: the director approves when HR is to decide.
         approver = "director" if (action, role) == (A.DECIDE_APPEAL, "hr") else "hr"
-        case_id = drive(ctx, office, state, approver=approver, rule=RULE_FOR[role])
+        case_id = drive(
+            ctx, office, state, approver=approver, rule=RULE_FOR[role], served=not serving
+        )
         take = _call(ctx, office, action, case_id)
         version = row(ctx, case_id).version
         take(act(ctx, office, role))
@@ -167,13 +178,13 @@ def test_another_office_cannot_see_the_case(ctx, office):
 
 
 def test_allowed_actions_in_the_read_model_follow_the_actor(ctx, office):
-    case_id = drive(ctx, office, S.NOTIFIED)
+    case_id = drive(ctx, office, S.NOTIFIED, served=False)
     allowed = {
         role: cases.get_case(act(ctx, office, role), case_id).allowed_actions
         for role in ("hr", "staff", "manager", "director", "admin")
     }
     assert allowed["staff"] == ["acknowledge", "appeal"]
-    assert allowed["hr"] == ["record_ack_refusal", "annotate"]  # finalize waits for the window
+    assert allowed["hr"] == ["record_ack_refusal", "annotate"]  # finalize waits for service
     assert allowed["manager"] == ["annotate"]
     assert allowed["director"] == ["annotate"]
     assert allowed["admin"] == ["annotate"]

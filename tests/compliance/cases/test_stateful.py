@@ -63,7 +63,7 @@ def _actions(case_id: int) -> dict[str, object]:
         "close": lambda c: cases.close(c, case_id),
         "dismiss": lambda c: cases.dismiss(c, case_id, "证据不足"),
         "annotate": lambda c: cases.annotate(c, case_id, "备注"),
-        "record_ack_refusal": lambda c: cases.record_ack_refusal(c, case_id),
+        "record_ack_refusal": lambda c: cases.record_ack_refusal(c, case_id, ["保安 李见证"]),
     }
 
 
@@ -162,6 +162,12 @@ class CaseMachine(RuleBasedStateMachine):
     def chain_verifies(self) -> None:
         report = verify(self.session)
         assert report.ok, report.reason
+
+    @invariant()
+    def no_final_decision_without_service(self) -> None:
+        for case in self.session.exec(select(Case)).all():
+            if case.status in {"final", "executed", "closed"}:
+                assert case.service_completed_at is not None, case.number
 
     @invariant()
     def no_dismissal_without_its_gates(self) -> None:

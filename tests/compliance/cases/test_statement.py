@@ -18,19 +18,22 @@ def _to_thursday(ctx):
     assert ctx.clock.now().date() == date(2026, 4, 2)
 
 
-def test_request_on_a_thursday_is_due_the_next_tuesday(ctx, office):
+def test_request_before_qingming_skips_the_holiday(ctx, office):
+    # Thursday 2026-04-02: Friday 04-03 is the 1st working day; 04-04..06 are 清明 (State
+    # Council notice for 2026); Tuesday 04-07 is the 2nd, Wednesday 04-08 the 3rd.
     case_id = drive(ctx, office, S.OPEN)
     _to_thursday(ctx)
     out = cases.request_statement(act(ctx, office, "hr"), case_id)
-    assert out.statement_due == date(2026, 4, 7) and out.status == "awaiting_statement"
+    assert out.statement_due == date(2026, 4, 8) and out.status == "awaiting_statement"
 
 
 def test_the_deadline_uses_the_office_date_not_utc(ctx, office):
     case_id = drive(ctx, office, S.OPEN)
-    # 2026-04-02 17:00 UTC is already Friday 01:00 in Shanghai: due Wednesday, not Tuesday.
+    # 2026-04-02 17:00 UTC is already Friday 01:00 in Shanghai: due Thursday 04-09 (the
+    # 3rd working day after 清明), not Wednesday.
     ctx.clock.advance(timedelta(days=2, hours=13))
     out = cases.request_statement(act(ctx, office, "hr"), case_id)
-    assert out.statement_due == date(2026, 4, 8)
+    assert out.statement_due == date(2026, 4, 9)
 
 
 def test_hr_may_set_a_later_due_date_but_not_a_past_one(ctx, office):
@@ -46,10 +49,10 @@ def test_silence_only_after_the_deadline(ctx, office):
     case_id = drive(ctx, office, S.OPEN)
     _to_thursday(ctx)
     cases.request_statement(act(ctx, office, "hr"), case_id)
-    ctx.clock.advance(timedelta(days=5))  # Tuesday 2026-04-07, the last day to answer
+    ctx.clock.advance(timedelta(days=6))  # Wednesday 2026-04-08, the last day to answer
     with pytest.raises(ValidationFailed) as err:
         cases.record_silence(act(ctx, office, "hr"), case_id)
-    assert "2026-04-07" in str(err.value) and err.value.errors[0].field == "statement_due"
+    assert "2026-04-08" in str(err.value) and err.value.errors[0].field == "statement_due"
     assert row(ctx, case_id).status == "awaiting_statement"
     ctx.clock.advance(timedelta(days=1))
     out = cases.record_silence(act(ctx, office, "hr"), case_id)

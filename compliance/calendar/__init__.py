@@ -1,0 +1,1 @@
+"""The office calendar: which days are working days (public holidays and 调休 included)."""
