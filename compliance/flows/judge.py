@@ -84,7 +84,7 @@ WINDOW: dict[RecordKind, tuple[int, int]] = {
     RecordKind.DAMAGE: (0, 0),
 }
 
-UNIT_ZH = {"s": "秒", "min": "分钟", "h": "小时", "days": "天", "count": "次"}
+UNIT_ZH = {"s": "秒", "min": "分钟", "h": "小时", "days": "天", "count": ""}
 UNIT_EN = {"s": "s", "min": "min", "h": "h", "days": "days", "count": ""}
 
 
@@ -221,10 +221,12 @@ def _limits(policy: Policy, params: dict[str, int], zh: bool) -> str:
     return ("、" if zh else "; ").join(parts)
 
 
-def _checked(policy: Policy, params: dict[str, int]) -> tuple[str, str]:
-    """What a rule with no breach was checked for, with the limits that applied."""
-    what_zh = ";".join(d.description_zh for d in policy.detectors)
-    what_en = "; ".join(d.description_en for d in policy.detectors)
+def _checked(policy: Policy, params: dict[str, int], fed: frozenset[str]) -> tuple[str, str]:
+    """What a rule with no breach was checked for (its detectors this record feeds), with
+    the limits that applied."""
+    detectors = [d for d in policy.detectors if d.needs & fed] or list(policy.detectors)
+    what_zh = ";".join(d.description_zh for d in detectors)
+    what_en = "; ".join(d.description_en for d in detectors)
     zh, en = f"已检查:{what_zh}", f"checked: {what_en}"
     if policy.parameters:
         zh += f"({_limits(policy, params, True)})"
@@ -279,7 +281,7 @@ def _judge_detected(ctx: Ctx, kind: RecordKind, record_id: int) -> list[RuleOutc
             # The version in force on the record's own day says what was checked.
             eff = next((r.eff for r in mine if r.eff.effective_from <= subject.day), None)
             params = dict(eff.params) if eff else policy.resolve_params()
-            zh, en = _checked(policy, params)
+            zh, en = _checked(policy, params, FEEDS[kind])
             out.append(RuleOutcome(policy.code, Verdict.NO_BREACH, zh, en))
     return out
 

@@ -85,7 +85,7 @@ def test_a_first_incompetence_report_is_no_breach_and_names_the_threshold(ctx, o
     _, result = _feedback(ctx, office, "incompetent")
     [outcome] = result.outcomes
     assert (outcome.rule_code, outcome.verdict) == ("R10", Verdict.NO_BREACH)
-    assert "3 次" in outcome.detail_zh and "90 天" in outcome.detail_zh
+    assert "反映的次数 3" in outcome.detail_zh and "90 天" in outcome.detail_zh
     assert _findings(ctx) == []
 
 
@@ -196,6 +196,10 @@ def test_leaving_15_minutes_after_the_work_is_done_is_no_breach_of_r08(ctx, offi
     r08 = [o for o in result.outcomes if o.rule_code == "R08"]
     assert [o.verdict for o in r08] == [Verdict.NO_BREACH]
     assert "15 分钟" in r08[0].detail_zh
+    # What was checked is what a work order feeds, not R04's return-visit detector.
+    [r04] = [o for o in result.outcomes if o.rule_code == "R04"]
+    assert r04.verdict is Verdict.NO_BREACH and "开单当日" in r04.detail_zh
+    assert "回访" not in r04.detail_zh
     assert _findings(ctx, "R08") == []
 
 
