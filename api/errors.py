@@ -143,10 +143,10 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     message = "" if isinstance(exc, ValidationFailed) else exc.text(lang)
     if isinstance(exc, SignInRefused):
         t = translator(request)
-        message = t(
-            N_("Too many failed sign-ins. Try again in 15 minutes.")
+        message = (
+            t(N_("Too many attempts. Try again in %(seconds)s seconds."), seconds=exc.retry_after)
             if exc.locked
-            else N_("The username or password is not correct.")
+            else t(N_("The username or password is not correct."))
         )
     form: FormPage | None = getattr(request.state, "form", None)
     if form is not None and form.lazy and not is_api(request):

@@ -108,5 +108,17 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def client_ip(request: Request) -> str:
-    """The peer address (uvicorn --proxy-headers puts the real one here behind a proxy)."""
-    return request.client.host if request.client else ""
+    """The client's address as uvicorn gives it (the peer; behind a proxy, what uvicorn's
+    own --proxy-headers/--forwarded-allow-ips put there).
+
+    X-Forwarded-For is anyone's to write: it is read only when the sign-in settings say the
+    app sits behind a proxy that appends to it (COMPLIANCE_AUTH_TRUST_FORWARDED_FOR), and
+    then only its last address, the one that proxy added.
+    """
+    peer = request.client.host if request.client else ""
+    cfg = getattr(request.app.state, "auth_settings", None)
+    if cfg is not None and getattr(cfg, "trust_forwarded_for", False):
+        added = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
+        if added:
+            return added[:64]
+    return peer

@@ -1,22 +1,45 @@
-"""The signed-in user's own account: password and personal API tokens."""
+"""The signed-in user's own account: password and personal API tokens (and, for an admin,
+every live token of the office)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import AuthSettingsDep, CtxDep, IdPath, PrincipalDep, csrf_checked, signed_in
+from api.i18n import N_
 from api.pages.forms import FormPage, remember_form
+from api.security import client_ip
 from api.templating import render
 from compliance.auth import service as auth
+from compliance.auth.schemas import READ
+from compliance.context import Ctx
+from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 
+# Why a new password is refused (compliance.auth.strength), for the catalog.
+PASSWORD_REASONS = (
+    N_("is too short"),
+    N_("must not be only spaces"),
+    N_("contains your name, username or the office's name"),
+    N_("is a commonly used password"),
+    N_("repeats the same characters"),
+    N_("is a sequence such as abc or 6543"),
+    N_("is a row or pattern of keys on the keyboard"),
+    N_("contains a date or a year"),
+    N_("is too easy to guess: add more words or characters"),
+)
+
 
 @router.get("/me/password", dependencies=[signed_in])
-def password_form(request: Request, done: int = 0) -> Response:
+def password_form(request: Request, cfg: AuthSettingsDep, done: int = 0) -> Response:
     """The change-password form."""
-    return render(request, "pages/password.html", {"done": bool(done)})
+    return render(
+        request,
+        "pages/password.html",
+        {"done": bool(done), "min_length": cfg.password_min_length},
+    )
 
 
 @router.post("/me/password", dependencies=[signed_in, csrf_checked])
@@ -29,9 +52,14 @@ def change_password(
     new_password: Annotated[str, Form()] = "",
     new_password_repeat: Annotated[str, Form()] = "",
 ) -> Response:
-    """Change one's password; other sessions end, this one stays."""
+    """Change one's password; other sessions and every API token end, this session stays.
+
+    The old password's check is throttled like signing in."""
     # Passwords are never echoed back into the form.
-    remember_form(request, FormPage("pages/password.html", {"done": False}, {}))
+    remember_form(
+        request,
+        FormPage("pages/password.html", {"done": False, "min_length": cfg.password_min_length}, {}),
+    )
     auth.set_password(
         ctx,
         cfg,
@@ -42,19 +70,36 @@ def change_password(
             "new_password_repeat": new_password_repeat,
         },
         keep_session_id=principal.session_id,
+        ip=client_ip(request),
     )
     return RedirectResponse("/me/password?done=1", status_code=303)
 
 
+def _tokens_page(ctx: Ctx, created: Any = None) -> dict[str, Any]:
+    office = auth.office_tokens(ctx) if ctx.actor.role == Role.ADMIN else None
+    return {"tokens": auth.list_tokens(ctx), "office_tokens": office, "created": created}
+
+
 @router.get("/me/tokens", dependencies=[signed_in])
-def tokens(request: Request, ctx: CtxDep) -> Response:
-    """One's API tokens and a form to create one."""
-    return render(request, "pages/tokens.html", {"tokens": auth.list_tokens(ctx), "created": None})
+def tokens(request: Request, ctx: CtxDep, cfg: AuthSettingsDep) -> Response:
+    """One's API tokens and a form to create one; an admin also sees the office's."""
+    return render(
+        request,
+        "pages/tokens.html",
+        {**_tokens_page(ctx), "token_days": cfg.token_days},
+    )
 
 
 @router.post("/me/tokens", dependencies=[signed_in, csrf_checked])
-def create_token(request: Request, ctx: CtxDep, name: Annotated[str, Form()] = "") -> Response:
-    """Create a token and show its secret this once.
+def create_token(
+    request: Request,
+    ctx: CtxDep,
+    cfg: AuthSettingsDep,
+    principal: PrincipalDep,
+    name: Annotated[str, Form()] = "",
+    scope: Annotated[str, Form()] = READ,
+) -> Response:
+    """Create a token and show its secret this once (only a signed-in browser can).
 
     Not a redirect: the secret must not travel in a URL or be kept anywhere to show later.
     """
@@ -62,22 +107,23 @@ def create_token(request: Request, ctx: CtxDep, name: Annotated[str, Form()] = "
         request,
         FormPage(
             "pages/tokens.html",
-            lambda: {"tokens": auth.list_tokens(ctx), "created": None},
-            {"name": name},
+            lambda: {**_tokens_page(ctx), "token_days": cfg.token_days},
+            {"name": name, "scope": scope},
             session=ctx.session,
         ),
     )
-    created = auth.create_token(ctx, {"name": name})
+    auth.refuse_token_minting(principal)
+    created = auth.create_token(ctx, {"name": name, "scope": scope}, cfg)
     return render(
         request,
         "pages/tokens.html",
-        {"tokens": auth.list_tokens(ctx), "created": created},
+        {**_tokens_page(ctx, created), "token_days": cfg.token_days},
         headers={"Cache-Control": "no-store"},
     )
 
 
 @router.post("/me/tokens/{token_id}/revoke", dependencies=[signed_in, csrf_checked])
 def revoke_token(token_id: IdPath, ctx: CtxDep) -> Response:
-    """Revoke one of one's tokens."""
+    """Revoke one of one's tokens (an admin: any token of the office)."""
     auth.revoke_token(ctx, token_id)
     return RedirectResponse("/me/tokens", status_code=303)

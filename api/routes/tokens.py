@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from api.deps import CtxDep, IdPath, signed_in
+from api.deps import AuthSettingsDep, CtxDep, IdPath, PrincipalDep, signed_in
 from compliance.auth import service as auth
 from compliance.auth.schemas import TokenCreate, TokenCreated, TokenRead
 
@@ -16,9 +16,12 @@ def list_tokens(ctx: CtxDep) -> list[TokenRead]:
 
 
 @router.post("", status_code=201, dependencies=[signed_in])
-def create(body: TokenCreate, ctx: CtxDep) -> TokenCreated:
-    """Create a token; its secret is in this answer only."""
-    return auth.create_token(ctx, body)
+def create(
+    body: TokenCreate, ctx: CtxDep, cfg: AuthSettingsDep, principal: PrincipalDep
+) -> TokenCreated:
+    """Refused to a bearer token (403): tokens are created on the page /me/tokens."""
+    auth.refuse_token_minting(principal)
+    return auth.create_token(ctx, body, cfg)
 
 
 @router.delete("/{token_id}", status_code=204, dependencies=[signed_in])

@@ -9,9 +9,10 @@ from sqlmodel import Session
 
 from compliance.auth.service import set_initial_password
 from compliance.auth.settings import get_auth_settings
+from compliance.auth.strength import ZH
 from compliance.clock import SystemClock
 from compliance.db import make_engine
-from compliance.errors import ComplianceError
+from compliance.errors import ComplianceError, ValidationFailed
 
 app = typer.Typer(help="Sign-in administration from the server's shell.", no_args_is_help=True)
 
@@ -26,7 +27,9 @@ def set_password(
     username: str,
     stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
-    """Set a user's password (e.g. the first admin's); their sessions end."""
+    """Set a user's password (e.g. the first admin's); their sessions and API tokens end.
+
+    A password that is too easy to guess is refused, with the reason."""
     if stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -38,6 +41,12 @@ def set_password(
     try:
         with Session(engine, expire_on_commit=False) as session:
             set_initial_password(session, SystemClock(), get_auth_settings(), username, password)
+    except ValidationFailed as exc:
+        typer.echo("Rejected; nothing was changed (未修改):", err=True)
+        for e in exc.errors:
+            zh = ZH.get(e.reason)
+            typer.echo(f"  {e.field}: {e.reason}" + (f"({zh})" if zh else ""), err=True)
+        raise typer.Exit(2) from None
     except ComplianceError as exc:
         typer.echo(f"Rejected; nothing was changed: {exc}", err=True)
         raise typer.Exit(2) from None

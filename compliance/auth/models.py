@@ -37,16 +37,24 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=100)
     token_hash: str = Field(max_length=64, unique=True)
     prefix: str = Field(max_length=16)
+    # "read" (GET and HEAD only) or "read-write".
+    scope: str = Field(default="read-write", max_length=16)
     created_at: datetime = utc_field()
+    # A token stops working at this moment (COMPLIANCE_AUTH_TOKEN_DAYS after its creation).
+    expires_at: datetime = utc_field()
     last_used_at: datetime | None = utc_field(nullable=True)
     revoked_at: datetime | None = utc_field(nullable=True)
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, kept per typed username (existing or not) for throttling."""
+    """One sign-in attempt (or old-password check), kept per typed username (existing or
+    not) and source address, for throttling."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=100)

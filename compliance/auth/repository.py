@@ -19,10 +19,11 @@ _SESSION_WITH_USER = (
     )
 )
 # Every API request runs this one: plain columns, no entities to build and track. Only the
-# tokens of active users are found.
+# unexpired tokens of active users are found.
 _TOKEN_USER = PreparedSelect(
     select(
         col(ApiToken.id).label("token_id"),
+        col(ApiToken.scope),
         col(ApiToken.last_used_at),
         col(User.id).label("user_id"),
         col(User.username),
@@ -35,6 +36,7 @@ _TOKEN_USER = PreparedSelect(
     .where(
         col(ApiToken.token_hash) == bindparam("token_hash"),
         col(ApiToken.revoked_at).is_(None),
+        col(ApiToken.expires_at) > bindparam("now"),
         col(User.active).is_(True),
     )
 )
@@ -46,10 +48,11 @@ def session_with_user(session: Session, token_hash: str) -> tuple[AuthSession, U
     return None if row is None else (row[0], row[1])
 
 
-def live_token(session: Session, token_hash: str) -> Row | None:
-    """The unrevoked token with this hash of an active user: the token's id and last use,
-    and the user's id, username, role, office_id, staff_id and is_director (one query)."""
-    return _TOKEN_USER.first(session, {"token_hash": token_hash})
+def live_token(session: Session, token_hash: str, now: datetime) -> Row | None:
+    """The unrevoked, unexpired token with this hash of an active user: the token's id, scope
+    and last use, and the user's id, username, role, office_id, staff_id and is_director
+    (one query)."""
+    return _TOKEN_USER.first(session, {"token_hash": token_hash, "now": now})
 
 
 def revoke_sessions(
@@ -96,22 +99,22 @@ def revoke_tokens(
     return int(done.rowcount)  # type: ignore[attr-defined]
 
 
-def recent_failures(session: Session, username: str, since: datetime, limit: int) -> list[datetime]:
-    """Times of the latest failed attempts for a username since a time, after its last success."""
+def recent_failures(
+    session: Session, since: datetime, limit: int, *, username: str = "", ip: str = ""
+) -> list[datetime]:
+    """Times of the latest failed attempts, newest first, for a username (or a source
+    address) since a time and after that username's (or address's) last success."""
+    key = col(LoginAttempt.ip) == ip if ip else col(LoginAttempt.username) == username
     last_ok = (
         select(col(LoginAttempt.at))
-        .where(col(LoginAttempt.username) == username, col(LoginAttempt.succeeded).is_(True))
+        .where(key, col(LoginAttempt.succeeded).is_(True))
         .order_by(col(LoginAttempt.at).desc())
         .limit(1)
         .scalar_subquery()
     )
     stmt = (
         select(col(LoginAttempt.at))
-        .where(
-            col(LoginAttempt.username) == username,
-            col(LoginAttempt.succeeded).is_(False),
-            col(LoginAttempt.at) >= since,
-        )
+        .where(key, col(LoginAttempt.succeeded).is_(False), col(LoginAttempt.at) >= since)
         .where((last_ok.is_(None)) | (col(LoginAttempt.at) > last_ok))
         .order_by(col(LoginAttempt.at).desc())
         .limit(limit)
@@ -140,6 +143,30 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
             .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
         ).scalars()
     )
+
+
+def live_tokens_of_office(session: Session, office_id: int, now: datetime) -> list[Row]:
+    """Every unrevoked, unexpired token of the office's users with its owner, newest first."""
+    rows = session.execute(
+        select(ApiToken, col(User.username), col(User.display_name))
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(
+            col(User.office_id) == office_id,
+            col(ApiToken.revoked_at).is_(None),
+            col(ApiToken.expires_at) > now,
+        )
+        .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+    ).all()
+    return [{"token": t, "username": username, "display_name": name} for t, username, name in rows]
+
+
+def token_in_office(session: Session, office_id: int, token_id: int) -> ApiToken | None:
+    """A token of any user of the office."""
+    return session.execute(
+        select(ApiToken)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(col(ApiToken.id) == token_id, col(User.office_id) == office_id)
+    ).scalar_one_or_none()
 
 
 def token_of(session: Session, user_id: int, token_id: int) -> ApiToken | None:

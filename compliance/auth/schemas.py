@@ -1,6 +1,7 @@
 """Input and output shapes for passwords and API tokens."""
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -26,10 +27,17 @@ class PasswordChange(BaseModel):
         return self
 
 
+# A token's scope: "read" may only GET and HEAD; "read-write" may do what its owner may.
+Scope = Literal["read", "read-write"]
+READ: Scope = "read"
+READ_WRITE: Scope = "read-write"
+
+
 class TokenCreate(Input):
     """A personal API token to create for oneself."""
 
     name: str = Field(min_length=1, max_length=100)
+    scope: Scope = READ_WRITE
 
 
 class TokenRead(BaseModel):
@@ -40,7 +48,9 @@ class TokenRead(BaseModel):
     id: int
     name: str
     prefix: str
+    scope: str
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -49,3 +59,10 @@ class TokenCreated(TokenRead):
     """A token just created: the secret is shown this once and never stored."""
 
     token: str
+
+
+class TokenReadAsAdmin(TokenRead):
+    """A live token of the office as its admin sees it: with its owner."""
+
+    username: str
+    display_name: str

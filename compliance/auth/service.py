@@ -1,6 +1,7 @@
 """Use cases for signing in and out, passwords, sessions and personal API tokens."""
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,14 +12,30 @@ from sqlmodel import Session, col
 
 from compliance.audit import service as audit
 from compliance.auth import repository as repo
+from compliance.auth import strength
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
 from compliance.auth.passwords import hash_password, verify_and_update, verify_password
-from compliance.auth.schemas import PasswordChange, TokenCreate, TokenCreated, TokenRead
-from compliance.auth.settings import AuthSettings
+from compliance.auth.schemas import (
+    READ,
+    PasswordChange,
+    TokenCreate,
+    TokenCreated,
+    TokenRead,
+    TokenReadAsAdmin,
+)
+from compliance.auth.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock
 from compliance.context import Actor, Ctx
 from compliance.db import begin_read, begin_write
-from compliance.errors import ComplianceError, Conflict, FieldError, NotFound, ValidationFailed
+from compliance.errors import (
+    ComplianceError,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+from compliance.offices.models import Office
 from compliance.users.models import Role, User
 from compliance.validation import parse
 
@@ -29,11 +46,18 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 
 class SignInRefused(ComplianceError):
-    """Wrong username or password, or too many failures; never says which."""
+    """Wrong username or password, or too many failures (then `retry_after` seconds to wait);
+    never says whether the account exists."""
 
-    def __init__(self, *, locked: bool) -> None:
+    def __init__(self, *, locked: bool, retry_after: int = 0) -> None:
         self.locked = locked
-        super().__init__("sign-in paused after repeated failures" if locked else "sign-in failed")
+        self.retry_after = max(1, retry_after) if locked else 0
+        super().__init__(
+            f"too many attempts; try again in {self.retry_after} seconds"
+            if locked
+            else "sign-in failed",
+            zh=f"尝试次数过多,请在 {self.retry_after} 秒后再试" if locked else "用户名或密码不正确",
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,8 @@ class Principal:
     session_id: int | None = None
     csrf_token: str | None = None
     token_id: int | None = None
+    # A token's scope: "read" or "read-write" (None for a browser session).
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +102,39 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def _locked_until(session: Session, cfg: AuthSettings, name: str, now: datetime) -> datetime | None:
-    window = timedelta(minutes=cfg.failure_window_minutes)
-    lockout = timedelta(minutes=cfg.lockout_minutes)
-    fails = repo.recent_failures(session, name, now - window - lockout, cfg.max_failures)
-    if len(fails) < cfg.max_failures or fails[0] - fails[-1] >= window:
-        return None
-    until = fails[0] + lockout
-    return until if now < until else None
+def _delay_left(fails: list[datetime], free: int, base: int, cap: int, now: datetime) -> int:
+    """Seconds still to wait: after `free` failures in a row each further attempt waits
+    `base` seconds after the last failure, doubled at every further failure, at most `cap`."""
+    if len(fails) < free:
+        return 0
+    doublings = min(len(fails) - free, 30)
+    until = fails[0] + timedelta(seconds=min(cap, base * 2**doublings))
+    return math.ceil((until - now).total_seconds()) if now < until else 0
+
+
+def wait_seconds(session: Session, cfg: AuthSettings, name: str, ip: str, now: datetime) -> int:
+    """How long the account `name` must wait before it may be tried again from address `ip`
+    (0: now): the longer of the per-account and the per-address delays (ASVS 5.0 §6.3)."""
+    since = now - timedelta(hours=cfg.failure_memory_hours)
+    # Past this many failures the delay is at its cap: older ones change nothing.
+    enough = 40
+    account = _delay_left(
+        repo.recent_failures(session, since, cfg.account_free_failures + enough, username=name),
+        cfg.account_free_failures,
+        cfg.account_delay_seconds,
+        cfg.account_delay_cap_seconds,
+        now,
+    )
+    address = 0
+    if ip:
+        address = _delay_left(
+            repo.recent_failures(session, since, cfg.address_free_failures + enough, ip=ip),
+            cfg.address_free_failures,
+            cfg.address_delay_seconds,
+            cfg.address_delay_cap_seconds,
+            now,
+        )
+    return max(account, address)
 
 
 def _usable_hash(user: User | None) -> str | None:
@@ -104,7 +155,8 @@ def sign_in(
     """Check the password and open a new session (always a new id: no session fixation).
 
     Failures are counted per typed username, whether or not such a user exists, so the
-    answer and the lock-out reveal nothing about which accounts exist.
+    answer and the delays reveal nothing about which accounts exist; and per source address.
+    Both only delay further attempts (growing delays): nobody can lock a user out.
     """
     # No account's name has a NUL character, and PostgreSQL cannot even compare with one.
     name = username.strip().lower()[:100].replace("\x00", "")
@@ -119,30 +171,34 @@ def sign_in(
     # Argon2 takes tens of milliseconds: hashing inside the write transaction would make
     # every other writer (on SQLite: the whole database) wait for it. So read, let go of the
     # database, hash, and only then take the write lock to record the outcome.
+    ip = ip[:64]
     begin_read(session)
-    if _locked_until(session, cfg, name, now) is not None:
+    wait = wait_seconds(session, cfg, name, ip, now)
+    if wait:
         session.rollback()
-        raise SignInRefused(locked=True)
+        raise SignInRefused(locked=True, retry_after=wait)
     stored = _usable_hash(repo.user_by_username(session, name))
     session.rollback()  # nothing was written: end the read and hand back the connection
     ok, new_hash = verify_and_update(cfg, password, stored)
     begin_write(session)
-    # Decide again on what is committed now: failures recorded while we hashed may have
-    # locked the account, and the user may have been disabled or given a new password.
-    if _locked_until(session, cfg, name, now) is not None:
+    # Decide again on what is committed now: failures recorded while we hashed may call for
+    # a delay, and the user may have been disabled or given a new password.
+    wait = wait_seconds(session, cfg, name, ip, now)
+    if wait:
         session.rollback()
-        raise SignInRefused(locked=True)
+        raise SignInRefused(locked=True, retry_after=wait)
     user = repo.user_by_username(session, name)
     fresh = _usable_hash(user)
     if fresh != stored:
         # Changed while we hashed (a new password, or a concurrent sign-in's rehash): check
         # against what is stored now. Rare enough that holding the lock for it is fine.
         ok, new_hash = verify_and_update(cfg, password, fresh)
-    session.add(LoginAttempt(username=name, at=now, succeeded=ok, ip=ip[:64]))
+    session.add(LoginAttempt(username=name, at=now, succeeded=ok, ip=ip))
     if not ok or user is None:
-        locked = _locked_until(session, cfg, name, now) is not None
+        session.flush()
+        wait = wait_seconds(session, cfg, name, ip, now)
         session.commit()
-        raise SignInRefused(locked=locked)
+        raise SignInRefused(locked=wait > 0, retry_after=wait)
     assert user.id is not None
     if new_hash is not None:
         session.execute(update(User).where(col(User.id) == user.id).values(password_hash=new_hash))
@@ -156,7 +212,7 @@ def sign_in(
         created_at=now,
         last_seen_at=now,
         expires_at=now + timedelta(hours=cfg.session_absolute_hours),
-        ip=ip[:64],
+        ip=ip,
         user_agent=user_agent[:200],
     )
     session.add(row)
@@ -226,13 +282,20 @@ def revoke_user_access(session: Session, user_id: int, now: datetime, reason: st
     repo.revoke_tokens(session, user_id, now)
 
 
-def _check_strength(cfg: AuthSettings, password: str, username: str) -> None:
-    if len(password) < cfg.password_min_length:
-        raise ValidationFailed.one(
-            "new_password", f"must be at least {cfg.password_min_length} characters"
-        )
-    if password.strip().lower() == username.lower():
-        raise ValidationFailed.one("new_password", "must not be the username")
+def _check_strength(session: Session, cfg: AuthSettings, password: str, user: User) -> None:
+    office = session.get(Office, user.office_id)
+    known = [user.display_name] + ([office.name, office.code] if office is not None else [])
+    strength.check(
+        password, min_length=cfg.password_min_length, username=user.username, known=known
+    )
+
+
+def _store_password(session: Session, cfg: AuthSettings, user_id: int, password: str) -> None:
+    session.execute(
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(password_hash=hash_password(cfg, password))
+    )
 
 
 def set_password(
@@ -242,10 +305,13 @@ def set_password(
     data: PasswordChange | dict[str, Any],
     *,
     keep_session_id: int | None = None,
+    ip: str = "",
 ) -> None:
     """Set a password: users their own (with the old one), admins anyone's in the office.
 
-    Every other session of the user ends; a user changing their own keeps the current one.
+    Every API token of the user ends, and every other session; a user changing their own
+    keeps the current session. Checking the old password is throttled like signing in
+    (a wrong one counts as a failed sign-in of the account, from `ip`).
     """
     own = user_id == ctx.actor.user_id
     if not own:
@@ -254,15 +320,18 @@ def set_password(
     user = repo.user_in_office(ctx.session, ctx.actor.office_id, user_id)
     if user is None:
         raise NotFound(f"user {user_id} not found")
-    if own and not verify_password(cfg, body.old_password, user.password_hash):
-        raise ValidationFailed.one("old_password", "is not correct")
-    _check_strength(cfg, body.new_password, user.username)
     now = ctx.now()
-    ctx.session.execute(
-        update(User)
-        .where(col(User.id) == user_id)
-        .values(password_hash=hash_password(cfg, body.new_password))
-    )
+    if own:
+        ip = ip[:64]
+        wait = wait_seconds(ctx.session, cfg, user.username, ip, now)
+        if wait:
+            raise SignInRefused(locked=True, retry_after=wait)
+        if not verify_password(cfg, body.old_password, user.password_hash):
+            ctx.session.add(LoginAttempt(username=user.username, at=now, succeeded=False, ip=ip))
+            ctx.session.commit()
+            raise ValidationFailed.one("old_password", "is not correct")
+    _check_strength(ctx.session, cfg, body.new_password, user)
+    _store_password(ctx.session, cfg, user_id, body.new_password)
     repo.revoke_sessions(
         ctx.session,
         user_id,
@@ -270,26 +339,27 @@ def set_password(
         "password changed",
         keep_session_id=keep_session_id if own else None,
     )
-    audit.record(ctx, "user.password_set", "user", user_id, {"by_admin": not own})
+    tokens = repo.revoke_tokens(ctx.session, user_id, now)
+    audit.record(
+        ctx, "user.password_set", "user", user_id, {"by_admin": not own, "tokens_revoked": tokens}
+    )
     ctx.session.commit()
 
 
 def set_initial_password(
     session: Session, clock: Clock, cfg: AuthSettings, username: str, password: str
 ) -> None:
-    """Bootstrap from the server's shell: set a user's password (recorded as the system)."""
+    """Bootstrap from the server's shell: set a user's password (recorded as the system).
+
+    The user's sessions and API tokens end."""
     user = repo.user_by_username(session, username.strip().lower())
     if user is None:
         raise NotFound(f"no user {username!r}")
     assert user.id is not None
-    _check_strength(cfg, password, user.username)
+    _check_strength(session, cfg, password, user)
     now = clock.now()
-    session.execute(
-        update(User)
-        .where(col(User.id) == user.id)
-        .values(password_hash=hash_password(cfg, password))
-    )
-    repo.revoke_sessions(session, user.id, now, "password changed")
+    _store_password(session, cfg, user.id, password)
+    revoke_user_access(session, user.id, now, "password changed")
     audit.append(
         session,
         at=now,
@@ -317,7 +387,7 @@ def find_token(session: Session, clock: Clock, token: str) -> TokenUse | None:
     """The live API token of an active user, read only (no lock, no write), else None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = repo.live_token(session, _sha256(token))
+    row = repo.live_token(session, _sha256(token), clock.now())
     if row is None:
         return None
     actor = Actor(
@@ -330,7 +400,8 @@ def find_token(session: Session, clock: Clock, token: str) -> TokenUse | None:
     )
     last = row["last_used_at"]
     stale = last is None or clock.now() - last >= TOUCH_EVERY
-    return TokenUse(Principal(actor, token_id=row["token_id"]), row["token_id"], stale)
+    principal = Principal(actor, token_id=row["token_id"], scope=row["scope"])
+    return TokenUse(principal, row["token_id"], stale)
 
 
 def touch_token(session: Session, clock: Clock, token_id: int) -> None:
@@ -343,29 +414,60 @@ def touch_token(session: Session, clock: Clock, token_id: int) -> None:
 
 
 def principal_for_token(session: Session, clock: Clock, token: str) -> Principal | None:
-    """The principal of a live API token of an active user, else None (records its use)."""
+    """For a request that may write (anything but GET and HEAD): the principal of a live API
+    token of an active user, else None (records its use). A read-only token is Forbidden."""
     use = find_token(session, clock, token)
     if use is None:
         return None
+    if use.principal.scope == READ:
+        raise Forbidden(
+            "this API token may only read (GET and HEAD); a read-write token is needed",
+            zh="此 API 令牌只能读取(GET、HEAD),修改数据需要可读写的令牌",
+        )
     if use.stale:
         touch_token(session, clock, use.token_id)
     return use.principal
 
 
-def create_token(ctx: Ctx, data: TokenCreate | dict[str, Any]) -> TokenCreated:
-    """Create a personal API token for the acting user; the secret is returned only now."""
+def refuse_token_minting(principal: Principal) -> None:
+    """Only a signed-in browser session may create a token: a token that could make tokens
+    would outlive its own expiry and revocation."""
+    if principal.token_id is not None:
+        raise Forbidden(
+            "an API token cannot create tokens; sign in and create one on the page /me/tokens",
+            zh="API 令牌不能创建令牌;请登录后在“API 令牌”页面创建",
+        )
+
+
+def create_token(
+    ctx: Ctx, data: TokenCreate | dict[str, Any], cfg: AuthSettings | None = None
+) -> TokenCreated:
+    """Create a personal API token for the acting user; the secret is returned only now.
+
+    It ends after COMPLIANCE_AUTH_TOKEN_DAYS days. Callers on the web make sure the request
+    came from a signed-in browser session (refuse_token_minting)."""
     body = parse(TokenCreate, data)
+    cfg = cfg or get_auth_settings()
+    now = ctx.now()
     raw = TOKEN_PREFIX + _secret()
     row = ApiToken(
         user_id=ctx.actor.user_id,
         name=body.name,
         token_hash=_sha256(raw),
         prefix=raw[:12],
-        created_at=ctx.now(),
+        scope=body.scope,
+        created_at=now,
+        expires_at=now + timedelta(days=cfg.token_days),
     )
     ctx.session.add(row)
     ctx.session.flush()
-    audit.record(ctx, "api_token.created", "api_token", row.id, {"name": body.name})
+    audit.record(
+        ctx,
+        "api_token.created",
+        "api_token",
+        row.id,
+        {"name": body.name, "scope": body.scope, "expires_at": row.expires_at.isoformat()},
+    )
     ctx.session.commit()
     return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=raw)
 
@@ -375,14 +477,31 @@ def list_tokens(ctx: Ctx) -> list[TokenRead]:
     return [TokenRead.model_validate(t) for t in repo.tokens_of(ctx.session, ctx.actor.user_id)]
 
 
+def office_tokens(ctx: Ctx) -> list[TokenReadAsAdmin]:
+    """Admin: every live (unrevoked, unexpired) API token of the office's users."""
+    ctx.require(Role.ADMIN)
+    return [
+        TokenReadAsAdmin(
+            **TokenRead.model_validate(r["token"]).model_dump(),
+            username=r["username"],
+            display_name=r["display_name"],
+        )
+        for r in repo.live_tokens_of_office(ctx.session, ctx.actor.office_id, ctx.now())
+    ]
+
+
 def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
-    """Revoke one of the acting user's own tokens; another user's is not found."""
+    """Revoke one of the acting user's own tokens, or (an admin) any token of the office;
+    another user's token is not found."""
     row = repo.token_of(ctx.session, ctx.actor.user_id, token_id)
+    if row is None and ctx.actor.role == Role.ADMIN:
+        row = repo.token_in_office(ctx.session, ctx.actor.office_id, token_id)
     if row is None:
         raise NotFound(f"token {token_id} not found")
-    if repo.revoke_tokens(ctx.session, ctx.actor.user_id, ctx.now(), token_id=token_id) != 1:
+    if repo.revoke_tokens(ctx.session, row.user_id, ctx.now(), token_id=token_id) != 1:
         raise Conflict(f"token {token_id} is already revoked")
-    audit.record(ctx, "api_token.revoked", "api_token", token_id, {})
+    by_admin = row.user_id != ctx.actor.user_id
+    audit.record(ctx, "api_token.revoked", "api_token", token_id, {"by_admin": by_admin})
     ctx.session.commit()
     ctx.session.refresh(row)
     return TokenRead.model_validate(row)

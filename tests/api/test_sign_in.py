@@ -68,26 +68,112 @@ def test_empty_fields_are_field_errors(client):
     assert 'id="username-error"' in r.text and 'id="password-error"' in r.text
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(client, office, passwords, clock):
-    for _ in range(4):
-        assert sign_in(client, "bsw-manager", "guess").status_code == 401
-    assert sign_in(client, "bsw-manager", "guess").status_code == 429  # the fifth locks
-    locked = sign_in(client, "bsw-manager")  # even the right password is refused now
-    assert locked.status_code == 429
-    assert "15 分钟" in locked.text
-    clock.advance(timedelta(minutes=14))
-    assert sign_in(client, "bsw-manager").status_code == 429
-    clock.advance(timedelta(minutes=1))
-    assert sign_in(client, "bsw-manager").status_code == 303
+def _from(app, address: str):  # type: ignore[no-untyped-def]
+    """A browser of its own at another source address."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, client=(address, 50000))
 
 
-def test_lock_out_does_not_reveal_whether_the_user_exists(client, office, passwords):
-    for name in ("bsw-manager", "ghost-user"):
+def test_five_wrong_passwords_from_one_address_do_not_keep_the_user_out(app, office, passwords):
+    # ASVS 5.0 §6.3: an anonymous visitor's guesses must not lock the real user out.
+    stranger, user = _from(app, "203.0.113.7"), _from(app, "198.51.100.20")
+    answers = [sign_in(stranger, "bsw-manager", "guess").status_code for _ in range(5)]
+    assert answers == [401, 401, 401, 401, 429]  # the stranger's address must now wait
+    assert sign_in(stranger, "bsw-manager").status_code == 429  # even with the right one
+    assert sign_in(user, "bsw-manager").status_code == 303  # the user, elsewhere, signs in
+
+
+def test_an_address_that_keeps_failing_waits_longer_each_time(app, office, passwords, clock):
+    # Guessing at many accounts from one address: after five failures each further
+    # attempt waits 15 s, then 30 s, 60 s ... after the last failure.
+    a = _from(app, "203.0.113.7")
+    for name in ("bsw-manager", "bsw-hr", "bsw-cashier", "bsw-admin"):
+        assert sign_in(a, name, "guess").status_code == 401
+    fifth = sign_in(a, "ghost-user", "guess")
+    assert fifth.status_code == 429 and "尝试次数过多,请在 15 秒后再试" in fifth.text
+    for delay in (15, 30, 60, 120):
+        clock.advance(timedelta(seconds=delay - 1))
+        early = sign_in(a, "bsw-director", "guess")
+        assert early.status_code == 429 and "请在 1 秒后再试" in early.text, delay
+        clock.advance(timedelta(seconds=1))
+        failed = sign_in(a, "bsw-director", "guess")  # tried, failed: the wait doubles
+        assert failed.status_code == 429 and f"请在 {delay * 2} 秒后再试" in failed.text
+    clock.advance(timedelta(seconds=240))
+    assert sign_in(a, "bsw-director").status_code == 303  # a wait, never a lock-out
+
+
+def test_the_address_delay_is_capped(app, office, passwords, clock, auth_cfg):
+    a = _from(app, "203.0.113.7")
+    waits = []
+    for _ in range(20):
+        r = sign_in(a, "ghost-user", "guess")
+        text = r.text.split("请在 ", 1)[1].split(" 秒", 1)[0] if r.status_code == 429 else "0"
+        waits.append(int(text))
+        clock.advance(timedelta(seconds=int(text)))
+    assert max(waits) == auth_cfg.address_delay_cap_seconds == 900
+    assert waits[:8] == [0, 0, 0, 0, 15, 30, 60, 120]
+
+
+def test_an_account_guessed_at_from_many_addresses_is_slowed_not_locked(
+    app, office, passwords, clock
+):
+    # Ten failures for one account, each from another address: each further attempt on
+    # the account waits 2 s, then 4 s, 8 s ..., whoever makes it.
+    for i in range(9):
+        assert sign_in(_from(app, f"203.0.113.{i}"), "bsw-manager", "guess").status_code == 401
+    tenth = sign_in(_from(app, "203.0.113.99"), "bsw-manager", "guess")
+    assert tenth.status_code == 429 and "请在 2 秒后再试" in tenth.text
+    user = _from(app, "198.51.100.20")
+    assert sign_in(user, "bsw-manager").status_code == 429
+    assert sign_in(user, "bsw-hr").status_code == 303  # other accounts are not affected
+    clock.advance(timedelta(seconds=2))
+    eleventh = sign_in(_from(app, "203.0.113.100"), "bsw-manager", "guess")
+    assert eleventh.status_code == 429 and "请在 4 秒后再试" in eleventh.text
+    clock.advance(timedelta(seconds=4))
+    assert sign_in(user, "bsw-manager").status_code == 303  # after the wait: in
+
+
+def test_the_wait_is_told_in_english_too(app, office, passwords):
+    a = _from(app, "203.0.113.7")
+    a.get("/lang/en")
+    for _ in range(5):
+        r = sign_in(a, "bsw-manager", "guess")
+    assert r.status_code == 429
+    assert "Too many attempts. Try again in 15 seconds." in r.text
+
+
+def test_x_forwarded_for_is_ignored_unless_a_setting_trusts_it(app, office, passwords, auth_cfg):
+    from compliance.auth.settings import AuthSettings
+
+    def spoofing(client, i: int, name: str = "bsw-manager"):  # type: ignore[no-untyped-def]
+        client.headers["X-Forwarded-For"] = f"192.0.2.{i}"
+        return sign_in(client, name, "guess").status_code
+
+    a = _from(app, "203.0.113.7")
+    assert [spoofing(a, i) for i in range(5)] == [401, 401, 401, 401, 429]
+    # Behind a proxy that appends the client's address, a setting says to read it.
+    app.state.auth_settings = AuthSettings(**{**auth_cfg.model_dump(), "trust_forwarded_for": True})
+    b = _from(app, "10.0.0.1")  # the proxy
+    assert [spoofing(b, 10 + i, "bsw-hr") for i in range(5)] == [401] * 5  # five clients
+    b.headers["X-Forwarded-For"] = "192.0.2.10, 192.0.2.99"  # only the last entry counts
+    assert sign_in(b, "bsw-hr", "guess").status_code == 401
+
+
+def test_lock_out_does_not_reveal_whether_the_user_exists(app, office, passwords):
+    answers = []
+    for i, name in enumerate(("bsw-manager", "ghost-user")):
+        c = _from(app, f"203.0.113.{i}")
         for _ in range(5):
-            sign_in(client, name, "guess")
-    real, ghost = sign_in(client, "bsw-manager", "guess"), sign_in(client, "ghost-user", "guess")
+            r = sign_in(c, name, "guess")
+        answers.append(r)
+    real, ghost = answers
     assert real.status_code == ghost.status_code == 429
-    assert real.text.replace("bsw-manager", "X") == ghost.text.replace("ghost-user", "X")
+
+    def page(r, name: str) -> str:  # type: ignore[no-untyped-def]
+        return r.text.replace(name, "X").replace(csrf_of(r.text), "CSRF")
+
+    assert page(real, "bsw-manager") == page(ghost, "ghost-user")
 
 
 def test_failures_are_counted_per_account_and_reset_by_success(client, office, passwords, session):

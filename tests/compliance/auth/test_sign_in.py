@@ -88,12 +88,12 @@ def test_the_password_is_hashed_with_no_write_lock_held(
         assert s.execute(select(func.count()).select_from(AuthSession)).scalar_one() == int(ok)
 
 
-def test_failures_recorded_while_hashing_lock_the_account_before_it_signs_in(
+def test_failures_recorded_while_hashing_delay_the_account_before_it_signs_in(
     db: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def guesses_elsewhere() -> None:
         with Session(db) as s:
-            for i in range(CFG.max_failures):
+            for i in range(CFG.account_free_failures):
                 at = clock.now() - timedelta(seconds=i + 1)
                 s.add(LoginAttempt(username="bsw-manager", at=at, succeeded=False))
             s.commit()
@@ -102,8 +102,8 @@ def test_failures_recorded_while_hashing_lock_the_account_before_it_signs_in(
     with Session(db) as s, pytest.raises(auth.SignInRefused) as refused:
         auth.sign_in(s, clock, CFG, "bsw-manager", PASSWORD)
     assert refused.value.locked
-    # Refused as locked, as if the lock had been seen first: nothing more is recorded.
-    assert _count(db) == CFG.max_failures
+    # Refused as delayed, as if the delay had been seen first: nothing more is recorded.
+    assert _count(db) == CFG.account_free_failures
     with Session(db) as s:
         assert s.execute(select(func.count()).select_from(AuthSession)).scalar_one() == 0
 
