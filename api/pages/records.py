@@ -26,6 +26,8 @@ router = APIRouter(include_in_schema=False)
 NAMES = {
     "pending": N_("Pending"),
     "paid_directly": N_("Paid directly to the resident"),
+    "insurance": N_("Paid by insurance"),
+    "waived": N_("Waived"),
     "deducted": N_("Deducted from pay"),
     "receipt": N_("Receipt"),
     "quote": N_("Quote"),
@@ -59,6 +61,8 @@ REASONS = (
     N_(
         "Input should be <Settlement.PAID_DIRECTLY: 'paid_directly'> or <Settlement.DEDUCTED: 'deducted'>"  # noqa: E501
     ),
+    N_("Input should be 'paid_directly', 'insurance' or 'waived'"),
+    N_("is more than is still owed: assessed − settled outside the payroll − taken from pay"),
     N_(
         "Input should be <OvertimeDecision.APPROVED: 'approved'> or <OvertimeDecision.REFUSED: 'refused'>"  # noqa: E501
     ),
@@ -150,7 +154,12 @@ def _damage_form(
         lambda: _damage_context(ctx, damage_id),
         form,
         fid,
-        aliases={"assessed_value_fen": "amount", "file": "photo", "file_id": "photo"},
+        aliases={
+            "assessed_value_fen": "amount",
+            "amount_fen": "settled_amount",
+            "file": "photo",
+            "file_id": "photo",
+        },
         session=ctx.session,
     )
     remember_form(request, page)
@@ -194,10 +203,16 @@ def damage_sign_off(request: Request, damage_id: IdPath, ctx: CtxDep, form: Form
 
 @router.post("/damages/{damage_id}/settle", dependencies=[READERS, csrf_checked])
 def damage_settle(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
-    """Record how the compensation was settled."""
+    """Record an amount of the compensation settled outside the payroll (blank: all still owed)."""
     _damage_form(request, ctx, damage_id, form, "settle")
     when = local_datetime(form.get("settled_at", "").strip(), ctx.tz)
-    damages.settle(ctx, damage_id, {"settlement": form.get("settlement", ""), "settled_at": when})
+    data: dict[str, Any] = {
+        "kind": form.get("kind", ""),
+        "settled_at": when,
+        "note": form.get("settle_note", ""),
+    }
+    yuan_to_fen(form, "settled_amount", "amount_fen", data)
+    damages.settle(ctx, damage_id, data)
     return RedirectResponse(f"/damages/{damage_id}?saved=settle", status_code=303)
 
 

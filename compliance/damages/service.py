@@ -19,7 +19,7 @@ from compliance.damages.schemas import (
     SignOff,
     ValuationSet,
 )
-from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from compliance.files import service as files
 from compliance.files.models import StoredFile
 from compliance.money import format_fen
@@ -28,6 +28,8 @@ from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
+
+OVER_OWED = "is more than is still owed: assessed − settled outside the payroll − taken from pay"
 
 
 def _get(ctx: Ctx, damage_id: int) -> DamageIncident:
@@ -191,11 +193,17 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRea
         )
     fen = owed if body.amount_fen is None else body.amount_fen
     if fen > owed:
-        raise ValidationFailed.one(
-            "amount_fen",
-            f"{format_fen(fen)} is more than is still owed: assessed "
-            f"{format_fen(row.assessed_value_fen)} − settled {format_fen(row.settled_fen)} − "
-            f"taken from pay {format_fen(pay.taken_fen)} = {format_fen(owed)}",
+        # Two reasons: the rule in words (translated), the arithmetic in figures only.
+        raise ValidationFailed(
+            [
+                FieldError("amount_fen", OVER_OWED),
+                FieldError(
+                    "amount_fen",
+                    f"{format_fen(fen)} > {format_fen(row.assessed_value_fen)} − "
+                    f"{format_fen(row.settled_fen)} − {format_fen(pay.taken_fen)} = "
+                    f"{format_fen(owed)}",
+                ),
+            ]
         )
     left = owed - fen
     _update_if(

@@ -203,10 +203,18 @@ VALUATION_BASIS: Table = {
 }
 
 SETTLEMENT: Table = {
-    "zh": {"pending": "待处理", "paid_directly": "直接赔付业主", "deducted": "从工资中扣除"},
+    "zh": {
+        "pending": "待处理",
+        "paid_directly": "直接赔付业主",
+        "insurance": "保险赔付",
+        "waived": "免除",
+        "deducted": "从工资中扣除",
+    },
     "en": {
         "pending": "pending",
         "paid_directly": "paid directly to the resident",
+        "insurance": "paid by insurance",
+        "waived": "waived",
         "deducted": "deducted from pay",
     },
 }

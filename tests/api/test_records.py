@@ -45,10 +45,19 @@ def test_damage_record_value_sign_off_settle_and_photo(browser, office, session)
         b.post(f"/damages/{damage_id}/sign-off", {"signed_off_at": "2026-03-31T09:00"}).status_code
         == 303
     )
-    settled = b.post(
-        f"/damages/{damage_id}/settle",
-        {"settlement": "deducted", "settled_at": "2026-03-31T10:00"},
-    )
+    # One account: ¥100 by insurance, then no more than the ¥250 still owed can be settled.
+    part = {"kind": "insurance", "settled_amount": "100", "settled_at": "2026-03-31T10:00"}
+    assert b.post(f"/damages/{damage_id}/settle", part).status_code == 303
+    too_much = {
+        "kind": "paid_directly",
+        "settled_amount": "250.01",
+        "settled_at": "2026-03-31T10:00",
+    }
+    over = b.post(f"/damages/{damage_id}/settle", too_much)
+    assert over.status_code == 422 and "超过尚欠金额" in over.text
+    assert "¥250.01 &gt; ¥350.00 − ¥100.00 − ¥0.00 = ¥250.00" in over.text
+    rest = {"kind": "paid_directly", "settled_amount": "", "settled_at": "2026-03-31T10:00"}
+    settled = b.post(f"/damages/{damage_id}/settle", rest)
     assert settled.status_code == 303
     bad_photo = b.post(
         f"/damages/{damage_id}/photos", files=[("photos", ("x.png", b"nope", "image/png"))]
@@ -60,10 +69,14 @@ def test_damage_record_value_sign_off_settle_and_photo(browser, office, session)
     )
     assert photo.status_code == 303
     page = b.client.get(f"/damages/{damage_id}").text
-    assert "¥350.00" in page and "从工资中扣除" in page
+    assert "¥350.00" in page and "保险赔付 ¥100.00" in page and "直接赔付业主 ¥250.00" in page
     row = session.get(DamageIncident, damage_id)
     session.refresh(row)
-    assert row.assessed_value_fen == 35000 and row.settlement == "deducted"
+    assert (row.assessed_value_fen, row.settled_fen, row.settlement) == (
+        35000,
+        35000,
+        "paid_directly",
+    )
     assert 'src="/files/' in page
 
 

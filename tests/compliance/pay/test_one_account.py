@@ -162,8 +162,9 @@ def test_what_pay_took_cannot_be_settled_again(hr, office):
             damage,
             {"kind": "paid_directly", "amount_fen": 149_001, "settled_at": NOW.isoformat()},
         )
-    assert err.value.errors[0].field == "amount_fen"
-    assert "taken from pay ¥1,000.00 = ¥1,490.00" in err.value.errors[0].reason
+    assert [e.field for e in err.value.errors] == ["amount_fen", "amount_fen"]
+    assert "more than is still owed" in err.value.errors[0].reason
+    assert err.value.errors[1].reason == "¥1,490.01 > ¥2,490.00 − ¥0.00 − ¥1,000.00 = ¥1,490.00"
 
 
 def test_a_second_case_on_the_same_damage_plans_nothing_more(hr, office):
