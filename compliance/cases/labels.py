@@ -16,7 +16,7 @@ STATUS_ZH: dict[CaseStatus, str] = {
     CaseStatus.UNDER_REVIEW: "审查中",
     CaseStatus.DECISION_PROPOSED: "已提出处理建议",
     CaseStatus.APPROVED: "已批准",
-    CaseStatus.NOTIFIED: "已送达",
+    CaseStatus.NOTIFIED: "已发出处理决定",  # handed over; served only once signed or witnessed
     CaseStatus.APPEALED: "申诉中",
     CaseStatus.APPEAL_DECIDED: "申诉已决定",
     CaseStatus.FINAL: "已生效",
@@ -38,7 +38,7 @@ ACTION_ZH: dict[str, str] = {
     "record_union_reply": "记录工会意见",
     "approve": "批准",
     "dismiss": "撤销案件",
-    "serve_notice": "送达处理决定",
+    "serve_notice": "发出处理决定",
     "acknowledge": "签收",
     "record_ack_refusal": "记录拒绝签收",
     "appeal": "申诉",

@@ -27,7 +27,7 @@ STATUS: Table = {
         "under_review": "under review",
         "decision_proposed": "decision proposed",
         "approved": "approved",
-        "notified": "decision served",
+        "notified": "decision notice issued",
         "appealed": "appealed",
         "appeal_decided": "appeal decided",
         "final": "final",

@@ -20,13 +20,13 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
     assert site.office is not None
     with Session(site.engine, expire_on_commit=False) as session:
         ctx = site.ctx(session, "manager")
-        # R05 about staff[0] (bsw-staff): statement, written warning, notice served today.
-        case_id = drive(ctx, site.office, CaseStatus.NOTIFIED)
+        # R05 about staff[0] (bsw-staff): statement, written warning, notice handed over today
+        # (not yet served: the appeal window opens when bsw-staff signs for it).
+        case_id = drive(ctx, site.office, CaseStatus.NOTIFIED, served=False)
         # A finding about a colleague, still being looked at: not for bsw-staff's eyes.
         other = finding(ctx, site.office, rule="R01", staff=1)
     case = case_row(site.engine, case_id)
-    deadline = case.appeal_deadline
-    assert deadline is not None and site.clock.now().date() <= deadline
+    assert case.appeal_deadline is None and case.service_completed_at is None
     mine = one(site.engine, select(Finding).where(col(Finding.staff_id) == case.staff_id))
 
     page = pages.open(phone=True)
@@ -35,8 +35,8 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
     expect(page.locator("h1")).to_have_text("我的线索和案件")
     card = page.locator(f"#case-{case_id}")
     expect(card).to_contain_text(case.number)
-    expect(card.locator(".badge")).to_have_text("已送达")
-    expect(card.locator(".deadline")).to_have_text(f"可申诉至 {deadline.isoformat()}")
+    expect(card.locator(".badge")).to_have_text("已发出处理决定")
+    expect(card.locator(".deadline")).to_have_count(0)  # no window before service
     findings = page.locator("article[id^=finding-]")
     expect(findings).to_have_count(1)  # their own, not the colleague's
     expect(page.locator(f"#finding-{mine.id}")).to_contain_text("R05")
@@ -48,10 +48,14 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
     # Signing for the notice: it confirms receipt, not agreement; the case stays open to appeal.
     card.tap()
     expect(page.locator("h1")).to_contain_text(case.number)
-    expect(page.locator(".card .deadline")).to_have_text(f"申诉期于 {deadline.isoformat()} 截止。")
+    expect(page.locator(".card .deadline")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("处理决定通知书")
+    expect(page.locator("main")).to_contain_text("尚未送达")
     page.get_by_role("button", name="签收通知").tap()
     expect(page.locator(".alert.ok")).to_have_text("你已签收通知。")
+    deadline = case_row(site.engine, case_id).appeal_deadline  # 7 days from the signature
+    assert deadline is not None and site.clock.now().date() < deadline
+    expect(page.locator(".card .deadline")).to_have_text(f"申诉期于 {deadline.isoformat()} 截止。")
     expect(page.locator("main")).to_contain_text("已签收")
     expect(page.get_by_role("button", name="签收通知")).to_have_count(0)
     notice = one(site.engine, select(Notice).where(col(Notice.case_id) == case_id))
