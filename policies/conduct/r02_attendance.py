@@ -1,6 +1,7 @@
 """R02 — report to the office before going out, sign back when work ends, wear the badge."""
 
-from collections.abc import Iterator, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -40,6 +41,8 @@ class Duty:
 
     staff_id: int
     jobs: list[VisitFact]
+    # When the staff member left the last home of the duty (else done, else arrived).
+    last_job_end_at: datetime
     roster_id: int | None = None
     roster_work_date: date | None = None
     shift_start_at: datetime | None = None
@@ -50,10 +53,10 @@ class Duty:
         """The duty's first job in a home."""
         return self.jobs[0]
 
-    @property
-    def last_job_end_at(self) -> datetime:
-        """When the staff member left the last home of the duty (else done, else arrived)."""
-        return max(_job_end(v) for v in self.jobs)
+    def add(self, v: VisitFact) -> None:
+        """Another job of the duty, begun after the ones before it."""
+        self.jobs.append(v)
+        self.last_job_end_at = max(self.last_job_end_at, _job_end(v))
 
     @property
     def last_job(self) -> VisitFact:
@@ -67,6 +70,11 @@ class Duty:
         if self.shift_end_at is not None and self.shift_end_at > end:
             return self.shift_end_at
         return end
+
+    @property
+    def open_ended(self) -> bool:
+        """Some job of the duty has neither a done nor a leaving time recorded."""
+        return any(v.left_at is None and v.done_at is None for v in self.jobs)
 
     @property
     def day(self) -> date:
@@ -89,44 +97,80 @@ def _job_end(v: VisitFact) -> datetime:
     return end
 
 
+class PunchIndex:
+    """One staff member's punches of each kind in time order, looked up by bisection."""
+
+    def __init__(self, punches: Iterable[PunchFact]) -> None:
+        self._at: dict[str, list[datetime]] = {}
+        self._rows: dict[str, list[PunchFact]] = {}
+        for p in sorted(punches, key=lambda p: (p.at, p.id)):
+            self._at.setdefault(p.kind, []).append(p.at)
+            self._rows.setdefault(p.kind, []).append(p)
+
+    @classmethod
+    def of(cls, punches: "Sequence[PunchFact] | PunchIndex") -> "PunchIndex":
+        """The index itself, or one built from a list of punches."""
+        return punches if isinstance(punches, PunchIndex) else cls(punches)
+
+    def first(self, kind: str, lo: datetime, hi: datetime | None = None) -> PunchFact | None:
+        """The first punch of the kind at or after lo (and at or before hi, if given)."""
+        times = self._at.get(kind, [])
+        i = bisect_left(times, lo)
+        if i == len(times) or (hi is not None and times[i] > hi):
+            return None
+        return self._rows[kind][i]
+
+
+Punches = Sequence[PunchFact] | PunchIndex  # a list of punches (tests), or one's index
+
+
+def _by_staff(punches: Iterable[PunchFact]) -> dict[int, PunchIndex]:
+    rows: dict[int, list[PunchFact]] = {}
+    for p in punches:
+        rows.setdefault(p.staff_id, []).append(p)
+    return {staff_id: PunchIndex(mine) for staff_id, mine in rows.items()}
+
+
 def duties(
-    visits: Sequence[VisitFact], punches: Sequence[PunchFact], grace_minutes: int
+    visits: Sequence[VisitFact],
+    punches: Sequence[PunchFact] | Mapping[int, PunchIndex],
+    grace_minutes: int,
 ) -> list[Duty]:
     """Group the jobs each staff member began into duties, in time order."""
     grace = timedelta(minutes=grace_minutes)
-    backs: dict[int, list[datetime]] = {}
-    for p in punches:
-        if p.kind == SIGN_BACK:
-            backs.setdefault(p.staff_id, []).append(p.at)
+    indexes = punches if isinstance(punches, Mapping) else _by_staff(punches)
     jobs: dict[int, list[VisitFact]] = {}
     for v in visits:
         if v.arrived_at is not None:
             jobs.setdefault(v.staff_id, []).append(v)
+    none = PunchIndex(())
     out: list[Duty] = []
     for staff_id in sorted(jobs):
-        mine: list[Duty] = []
-        signed = backs.get(staff_id, [])
+        prev: Duty | None = None
+        signed = indexes.get(staff_id, none)
         for v in sorted(jobs[staff_id], key=lambda j: (j.arrived_at, j.id)):
-            assert v.arrived_at is not None
-            prev = mine[-1] if mine else None
-            if v.in_shift and prev is not None and prev.roster_id == v.roster_id:
-                prev.jobs.append(v)
+            arrived = v.arrived_at
+            assert arrived is not None
+            inside = v.in_shift
+            if prev is not None and inside and prev.roster_id == v.roster_id:
+                prev.add(v)
                 continue
-            went_on = (
+            if (
                 prev is not None
-                and v.arrived_at <= prev.work_end + grace
-                and not any(prev.last_job_end_at <= t <= v.arrived_at for t in signed)
-            )
-            if prev is not None and went_on and (not v.in_shift or prev.roster_id is None):
-                prev.jobs.append(v)
-                if v.in_shift:  # a call-out that ran on into a shift: the shift's duty
+                and (not inside or prev.roster_id is None)
+                and arrived <= prev.work_end + grace
+                and signed.first(SIGN_BACK, prev.last_job_end_at, arrived) is None
+            ):
+                # Went on to this job before a sign-back was due and without one: the same
+                # duty (a call-out that ran on into a shift takes the shift's).
+                prev.add(v)
+                if inside:
                     _adopt_shift(prev, v)
                 continue
-            duty = Duty(staff_id, [v])
-            if v.in_shift:
-                _adopt_shift(duty, v)
-            mine.append(duty)
-        out.extend(mine)
+            prev = Duty(staff_id, [v], _job_end(v))
+            if inside:
+                _adopt_shift(prev, v)
+            out.append(prev)
     return out
 
 
@@ -140,22 +184,17 @@ def first_shift_job(duty: Duty) -> VisitFact | None:
     return next((v for v in duty.jobs if v.in_shift and v.roster_id == duty.roster_id), None)
 
 
-def check_in_for(duty: Duty, punches: Sequence[PunchFact]) -> PunchFact | None:
+def check_in_for(duty: Duty, punches: Punches) -> PunchFact | None:
     """The first check-in that reports for the duty's shift, at or before its first job."""
     job = first_shift_job(duty)
     if job is None or duty.shift_start_at is None:
         return None
-    assert job.arrived_at is not None
-    earliest = duty.shift_start_at - CHECK_IN_EARLIEST
-    found = [
-        p
-        for p in punches
-        if p.staff_id == duty.staff_id and p.kind == CHECK_IN and earliest <= p.at <= duty.work_end
-    ]
-    return min(found, key=lambda p: (p.at, p.id), default=None)
+    return PunchIndex.of(punches).first(
+        CHECK_IN, duty.shift_start_at - CHECK_IN_EARLIEST, duty.work_end
+    )
 
 
-def judge_check_in(duty: Duty, punches: Sequence[PunchFact]) -> Outcome:
+def judge_check_in(duty: Duty, punches: Punches) -> Outcome:
     """A rostered duty breaches when no check-in came at or before its first job.
 
     A call-out (a job begun outside every shift) is not the start of a shift: the rule's
@@ -171,51 +210,37 @@ def judge_check_in(duty: Duty, punches: Sequence[PunchFact]) -> Outcome:
     return Outcome.PASS
 
 
-def sign_back_for(duty: Duty, punches: Sequence[PunchFact], grace_minutes: int) -> PunchFact | None:
+def sign_back_for(duty: Duty, punches: Punches, grace_minutes: int) -> PunchFact | None:
     """The first sign-back after the duty's last job, if one came by the deadline."""
     deadline = duty.work_end + timedelta(minutes=grace_minutes)
-    found = [
-        p
-        for p in punches
-        if p.staff_id == duty.staff_id
-        and p.kind == SIGN_BACK
-        and duty.last_job_end_at <= p.at <= deadline
-    ]
-    return min(found, key=lambda p: (p.at, p.id), default=None)
+    return PunchIndex.of(punches).first(SIGN_BACK, duty.last_job_end_at, deadline)
 
 
-def judge_sign_back(
-    duty: Duty, punches: Sequence[PunchFact], as_of: datetime, grace_minutes: int
-) -> Outcome:
-    """A duty breaches when no sign-back follows its last job by the end of work + grace."""
+def judge_sign_back(duty: Duty, punches: Punches, as_of: datetime, grace_minutes: int) -> Outcome:
+    """A duty breaches when no sign-back follows its last job by the end of work + grace.
+
+    A call-out whose job has no end recorded is not judged: when its work ended is unknown
+    (a rostered duty still ends with its shift at the latest).
+    """
     if sign_back_for(duty, punches, grace_minutes) is not None:
         return Outcome.PASS
+    if duty.roster_id is None and duty.open_ended:
+        return Outcome.NOT_APPLICABLE
     if as_of < duty.work_end + timedelta(minutes=grace_minutes):
         return Outcome.NOT_APPLICABLE  # the duty is not over yet
     return Outcome.BREACH
 
 
-def _late_sign_back(duty: Duty, punches: Sequence[PunchFact]) -> PunchFact | None:
+def _late_sign_back(duty: Duty, punches: PunchIndex) -> PunchFact | None:
     """The first sign-back after the last job, however late (for the explanation)."""
-    found = [
-        p
-        for p in punches
-        if p.staff_id == duty.staff_id and p.kind == SIGN_BACK and p.at >= duty.last_job_end_at
-    ]
-    return min(found, key=lambda p: (p.at, p.id), default=None)
-
-
-def _staff_punches(bundle: FactBundle) -> dict[int, list[PunchFact]]:
-    by_staff: dict[int, list[PunchFact]] = {}
-    for p in bundle.punches:
-        by_staff.setdefault(p.staff_id, []).append(p)
-    return by_staff
+    return punches.first(SIGN_BACK, duty.last_job_end_at)
 
 
 def _run_check_in(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
-    by_staff = _staff_punches(bundle)
-    for duty in duties(bundle.visits, bundle.punches, params["signback_grace_minutes"]):
-        punches = by_staff.get(duty.staff_id, [])
+    by_staff = _by_staff(bundle.punches)
+    none = PunchIndex(())
+    for duty in duties(bundle.visits, by_staff, params["signback_grace_minutes"]):
+        punches = by_staff.get(duty.staff_id, none)
         if judge_check_in(duty, punches) is not Outcome.BREACH:
             continue
         job = first_shift_job(duty)
@@ -255,9 +280,10 @@ def _run_check_in(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
 
 def _run_sign_back(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
     grace = params["signback_grace_minutes"]
-    by_staff = _staff_punches(bundle)
-    for duty in duties(bundle.visits, bundle.punches, grace):
-        punches = by_staff.get(duty.staff_id, [])
+    by_staff = _by_staff(bundle.punches)
+    none = PunchIndex(())
+    for duty in duties(bundle.visits, by_staff, grace):
+        punches = by_staff.get(duty.staff_id, none)
         if judge_sign_back(duty, punches, bundle.as_of, grace) is not Outcome.BREACH:
             continue
         end = duty.work_end

@@ -238,6 +238,14 @@ def test_an_evening_call_out_signed_back_within_the_grace(back: datetime, outcom
     assert judge_sign_back(call, punches, LATE, 60) is outcome
 
 
+def test_a_call_out_with_no_end_recorded_is_not_judged_for_sign_back() -> None:
+    open_job = callout(12, END + 3 * H, H, done_at=None, left_at=None)
+    assert judge_sign_back(one_duty([open_job], []), [], LATE, 60) is Outcome.NOT_APPLICABLE
+    # A rostered duty's open job still ends with the shift at the latest.
+    shift_job = day_job(done_at=None, left_at=None)
+    assert judge_sign_back(one_duty([shift_job], []), [], LATE, 60) is Outcome.BREACH
+
+
 def test_a_call_out_straight_after_the_shift_continues_its_duty() -> None:
     """No sign-back between the shift and a call-out at 18:40: one duty, one sign-back."""
     evening = callout(12, END + 40 * M, H)  # left 19:45
