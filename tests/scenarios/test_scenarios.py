@@ -12,7 +12,7 @@ import json
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,8 @@ RECORDER |= {"policy": "admin", "min-wage": "admin", "leaves": "hr"}
 REPORT = {"R01": "attitude", "R05": "facility_use", "R06": "outsiders", "R07": "privacy"}
 REPORT |= {"R08": "lingering", "R12": "tip_reported", "R13": "solicitation"}
 VISIT_STEPS = ("assigned", "arrived", "done", "left")
-APPEAL_WINDOW_PASSED = timedelta(days=8)
+# Without a counted appeal deadline (decision not served yet), time moved on by this much.
+LONG_AFTER = timedelta(days=16)
 Action = Callable[[], None]
 
 
@@ -299,17 +300,29 @@ def _prior(w: World, rule: str, letter: str, prior: dict[str, Any]) -> None:
         return
     if state == "notified":
         return
-    w.clock.current += APPEAL_WINDOW_PASSED
+    _after_appeal_window(w, case_id)
     cases.finalize(w.as_("hr"), case_id)
     if state == "executed":
         cases.mark_executed(w.as_("hr"), case_id)
+
+
+def _after_appeal_window(w: World, case_id: int) -> None:
+    """Move the clock to 10:00 on the day after the case's appeal deadline (however counted)."""
+    case = case_repo.get_visible(w.session, w.office.actor("hr"), case_id)
+    w.session.refresh(case)
+    if case.appeal_deadline is None:
+        w.clock.current += LONG_AFTER
+        return
+    tz = w.as_("hr").tz
+    after = datetime.combine(case.appeal_deadline + timedelta(days=1), time(10), tzinfo=tz)
+    w.clock.current = max(w.clock.current, after)
 
 
 def _carry_out(w: World, case_id: int, letter: str, by: str) -> None:
     """Approve, serve the decision, let the appeal window pass, make it final and execute."""
     cases.approve(w.as_(by), case_id, "证据充分,依规处理")
     _served(w, case_id, letter)
-    w.clock.current += APPEAL_WINDOW_PASSED
+    _after_appeal_window(w, case_id)
     cases.finalize(w.as_("hr"), case_id)
     cases.mark_executed(w.as_("hr"), case_id)
 
@@ -330,9 +343,7 @@ def _then(w: World, case_id: int, letter: str, step: dict[str, Any]) -> None:
         "union_reply": lambda: cases.record_union_reply(ctx, case_id, "无异议"),
         "finalize": lambda: cases.finalize(ctx, case_id),
         "execute": lambda: cases.mark_executed(ctx, case_id),
-        "wait_appeal_window": lambda: setattr(
-            w.clock, "current", w.clock.current + APPEAL_WINDOW_PASSED
-        ),
+        "wait_appeal_window": lambda: _after_appeal_window(w, case_id),
         "carry_out": lambda: _carry_out(w, case_id, letter, by),
         "record": lambda: _enter(w, [step["record"]], w.clock.current),
     }
