@@ -6,7 +6,7 @@ the days around a job in a home are sought, by index, so a year of 2,000 staff (
 million punches) stays a few queries and little memory.
 """
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, union
@@ -180,7 +180,7 @@ def _visits(
             ),
         )
     )  # fmt: skip
-    out = []
+    out: dict[int, VisitFact] = {}
     # Rows unpacked as tuples: named attribute access on 50,000 rows costs more than the query.
     for (
         vid, staff_id, unit_id, work_date, requested_at, arrived_at, done_at, left_at,
@@ -190,28 +190,36 @@ def _visits(
         roster_id, roster_day, shift_start, shift_end = _pick_shift(
             arrived_at, (s_id, s_day, s_start, s_end), (p_id, p_day, p_start, p_end)
         )
-        out.append(
-            VisitFact(
-                id=vid,
-                staff_id=staff_id,
-                unit_id=unit_id,
-                work_date=work_date,
-                requested_at=requested_at,
-                arrived_at=arrived_at,
-                done_at=done_at,
-                left_at=left_at,
-                done_date=done_date,
-                shift_start_at=shift_start,
-                shift_end_at=shift_end,
-                roster_id=roster_id,
-                roster_work_date=roster_day,
-                overtime_id=ot_id,
-                overtime_approved_at=decided_at,
-                overtime_approved_by_director=bool(is_director),
-                opened_date=requested_at.astimezone(tz).date(),
-            )
+        fact = VisitFact(
+            id=vid,
+            staff_id=staff_id,
+            unit_id=unit_id,
+            work_date=work_date,
+            requested_at=requested_at,
+            arrived_at=arrived_at,
+            done_at=done_at,
+            left_at=left_at,
+            done_date=done_date,
+            shift_start_at=shift_start,
+            shift_end_at=shift_end,
+            roster_id=roster_id,
+            roster_work_date=roster_day,
+            overtime_id=ot_id,
+            overtime_approved_at=decided_at,
+            overtime_approved_by_director=bool(is_director),
+            opened_date=requested_at.astimezone(tz).date(),
         )
-    return tuple(out)
+        # A job with more than one approved request is judged by its best approval: the
+        # director's, earliest given (a later re-approval must not make a breach of it).
+        seen = out.get(vid)
+        if seen is None or _approval_rank(fact) < _approval_rank(seen):
+            out[vid] = fact
+    return tuple(out.values())
+
+
+def _approval_rank(v: VisitFact) -> tuple[bool, datetime]:
+    given = v.overtime_approved_at or datetime.max.replace(tzinfo=UTC)
+    return (not v.overtime_approved_by_director, given)
 
 
 def _tip_lines(

@@ -220,3 +220,11 @@ def test_a_job_that_needed_two_trips_is_two_trips_not_sixteen_hours_of_overtime(
     summary = run_detection(ctx, DAY, NEXT)
     assert summary.facts["visits"] == 2
     assert found(ctx) == []
+
+
+def test_a_job_with_two_approved_requests_is_judged_by_the_timely_one(ctx, office):
+    vid = _run_on(ctx, office)
+    _approve(ctx, office, vid, local(DAY, 17, 40), reason="主任电话批准,次日补录")
+    _approve(ctx, office, vid, local(DAY, 18, 30), reason="重复登记")  # a second, later one
+    run_detection(ctx, DAY, DAY)
+    assert found(ctx) == []
