@@ -15,6 +15,7 @@ from rich.table import Table
 from compliance.cases import service
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.cli.common import acting, console, parse_day, reports_errors
+from compliance.cli.payroll_cmd import print_case_money
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.money import format_fen
@@ -110,6 +111,7 @@ def show(case_id: int, as_user: AsUser, as_json: bool = False) -> None:
             console.print_json(detail.model_dump_json())
         else:
             _print_detail(detail, ctx.tz)
+            print_case_money(ctx, case_id, detail.case.staff_id)
 
 
 @app.command("open")

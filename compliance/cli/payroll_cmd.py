@@ -9,11 +9,14 @@ import typer
 from rich.table import Table
 
 from compliance.cli.common import acting, console, parse_day, reports_errors
+from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.money import format_fen, parse_yuan
 from compliance.pay import leaving, payroll, service
+from compliance.pay.plans import case_money
 from compliance.pay.repository import get_office
 from compliance.pay.schemas import PayrollSheet
+from compliance.users.models import Role
 
 app = typer.Typer(help="Payroll deductions: sheet, execution, minimum wages.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members leaving (deductions end).", no_args_is_help=True)
@@ -213,3 +216,20 @@ def staff_leave(
         console.print(
             f"unrecovered balance (civil claim 民事追偿): {format_fen(r.unrecovered_fen)}"
         )
+
+
+def print_case_money(ctx: Ctx, case_id: int, staff_id: int) -> None:
+    """The case's money in words under `case show`: the account and what pay cannot take
+    (HR and the staff member concerned; others do not see wages)."""
+    mine = ctx.actor.role == Role.STAFF and ctx.actor.staff_id == staff_id
+    if ctx.actor.role != Role.HR and not mine:
+        return
+    money = case_money(ctx, case_id)
+    if money is None:
+        return
+    state = "planned" if money.executed else "preview: planned when the case is executed"
+    console.print(f"money from pay ({state}): {format_fen(money.owed_fen)}")
+    for line in [*money.lines_zh, *money.notes_zh]:
+        console.print(f"  {line}")
+    if money.unrecovered_fen:
+        console.print(f"  unrecovered balance (civil claim): {format_fen(money.unrecovered_fen)}")

@@ -66,7 +66,7 @@ def make_case(
         case_id=case.id or 0,
         revision=1,
         outcomes=json.dumps(outcomes),
-        reasoning="test",
+        reasoning="{}",  # the explanation, as JSON (none here)
         digest="0" * 64,
         created_at=NOW,
     )

@@ -2,23 +2,28 @@
 
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from compliance.cases.models import CaseStatus
 from compliance.cli import app as main_app
 from compliance.cli.payroll_cmd import app
 from compliance.clock import SystemClock
 from compliance.config import get_settings
-from compliance.context import Ctx
+from compliance.context import Actor, Ctx
 from compliance.db import make_engine
+from compliance.offices.models import Office
 from compliance.pay.schedule import next_month
 from compliance.pay.service import create_deductions_for_case, record_deduction_notice
+from compliance.staff.models import Staff
+from compliance.users.models import Role, User
 from tests import factories
-from tests.compliance.pay.helpers import add_min_wage, compensation, make_case
+from tests.compliance.pay.helpers import MIN_WAGE, add_min_wage, compensation, make_case, set_wage
 
 runner = CliRunner()
 
@@ -107,3 +112,67 @@ def test_notice_and_replan_commands(cli_db):
     assert code == 0 and "¥2,500.00" in text, text
     code, text = run("replan", "1", "--from", _month(), "--as", "bsw-hr")
     assert code == 0 and "cap ¥1,000.00" in text and "carried ¥0.00" in text, text
+
+
+def test_staff_leave_ends_the_plan_and_a_later_month_is_a_preview_without_them(cli_db):
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    result = runner.invoke(
+        main_app,
+        [
+            "staff",
+            "leave",
+            "1",
+            "--as",
+            "bsw-hr",
+            "--on",
+            today.isoformat(),
+            "--reason",
+            "resigned",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    # ¥2,500 owed, ¥1,000 (20% of ¥5,000) in the last pay month: ¥1,500 is a civil claim.
+    assert f"last pay month {today:%Y-%m}" in result.output
+    assert "unrecovered balance (civil claim 民事追偿): ¥1,500.00" in result.output
+    later = f"{next_month(next_month(today)):%Y-%m}"
+    code, text = run("sheet", "--office", "BSW", "--month", later, "--as", "bsw-hr", "--all")
+    assert code == 0, text
+    assert "PREVIEW" in text and "E001" not in text and "E002" in text
+    again = runner.invoke(
+        main_app, ["staff", "leave", "1", "--as", "bsw-hr", "--on", today.isoformat()]
+    )
+    assert again.exit_code != 0 and "already left" in again.output
+
+
+def test_case_show_says_nothing_can_be_taken_and_close_needs_the_flag(cli_db):
+    eng = make_engine(cli_db)
+    with Session(eng, expire_on_commit=False) as session:
+        office = session.exec(select(Office)).one()
+        hr_user = session.exec(select(User).where(User.username == "bsw-hr")).one()
+        hr = Ctx(
+            session=session,
+            actor=Actor(hr_user.id or 0, hr_user.username, Role.HR, office.id or 0),
+            clock=SystemClock(),
+        )
+        staff = session.exec(select(Staff).where(Staff.employee_no == "E002")).one()
+        set_wage(session, staff, MIN_WAGE)
+        case, proposal = make_case(
+            session, SimpleNamespace(office=office), staff, compensation(50_000)
+        )
+        create_deductions_for_case(hr, case, proposal)
+        case.status = CaseStatus.EXECUTED.value
+        session.add(case)
+        session.commit()
+        case_id = case.id
+    eng.dispose()
+    show = runner.invoke(main_app, ["case", "show", str(case_id), "--as", "bsw-hr"])
+    assert show.exit_code == 0, show.output
+    flat = show.output.replace("\n", "")  # the console wraps at 80 columns
+    assert "每月无法扣款:工资 ¥2,360.00 = 当地最低工资标准 ¥2,360.00" in flat
+    refused = runner.invoke(main_app, ["case", "close", str(case_id), "--as", "bsw-hr"])
+    assert refused.exit_code != 0 and "acknowledg" in refused.output.replace("\n", " ")
+    closed = runner.invoke(
+        main_app,
+        ["case", "close", str(case_id), "--as", "bsw-hr", "--acknowledge-unrecoverable"],
+    )
+    assert closed.exit_code == 0, closed.output
