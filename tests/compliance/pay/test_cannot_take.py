@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from compliance.audit.models import AuditEvent
 from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus, CaseStep
+from compliance.dossiers.viewmodel import build_content
 from compliance.errors import GuardrailViolation
 from compliance.pay.plans import case_money, case_pay_on
 from compliance.pay.service import create_deductions_for_case
@@ -91,3 +92,13 @@ def test_a_case_paid_off_within_a_year_closes_without_one(hr, office):
     assert case_money(hr, case.id).note_keys == []
     cases.close(hr, case.id)
     assert hr.session.get(Case, case.id).status == CaseStatus.CLOSED.value
+
+
+def test_the_dossier_prints_the_account_and_what_cannot_be_taken(hr, office):
+    staff = office.staff[0]
+    set_wage(hr.session, staff, MIN_WAGE)
+    case, _ = _executed(hr, office, staff, 50_000)
+    zh = build_content(hr.session, hr.settings, case, "zh", date(2026, 3, 31)).pay_notes
+    assert any(TEXT in line and "无法扣款" in line for line in zh)
+    en = build_content(hr.session, hr.settings, case, "en", date(2026, 3, 31)).pay_notes
+    assert any("wage ¥2,360.00 = the local minimum wage ¥2,360.00" in line for line in en)
