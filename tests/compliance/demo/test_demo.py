@@ -11,7 +11,8 @@ from sqlmodel import Session
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
-from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
+from compliance.calendar.models import CalendarYear
+from compliance.cases.models import Approval, Case, CaseStatus, Notice, Proposal, UnionNotice
 from compliance.clock import FixedClock
 from compliance.context import Actor, Ctx
 from compliance.counters.models import Counter as CounterRow
@@ -143,6 +144,18 @@ def test_demo_has_a_case_in_every_state(demo: tuple[Engine, dict[str, int]]) -> 
         proposal = session.execute(select(Proposal).where(Proposal.case_id == r12.id)).scalar_one()
         approval = session.execute(select(Approval).where(Approval.case_id == r12.id)).scalar_one()
         assert proposal.legal_risk and approval.justification
+        # Every decision in force was served first: signed for, or (the dismissed member has no
+        # user) refused before a witness; the notified case is handed over, not yet served.
+        for case in session.execute(select(Case)).scalars():
+            if case.status in ("final", "executed", "closed"):
+                assert case.service_completed_at is not None, case.number
+        refusal = session.execute(select(Notice).where(Notice.case_id == dismissal.id)).scalar_one()
+        assert refusal.ack_kind == "refused_to_sign" and refusal.witnesses
+        notified = session.execute(select(Case).where(Case.status == "notified")).scalar_one()
+        assert notified.service_completed_at is None and notified.appeal_deadline is None
+        # The office calendar holds the years the demo spans (春节 2026 off, 02-14 worked).
+        years = session.execute(select(CalendarYear.year)).scalars().all()
+        assert {2025, 2026} <= set(years)
 
 
 def test_near_misses_pass_and_the_tightened_linger_limit_applies(
