@@ -198,7 +198,13 @@ class OfficeBuilder(FeedbackBuilder):
                     elif label == "sign_back_at_limit":
                         punch(s, d, PunchKind.SIGN_BACK, SHIFT_END + grace)
                     elif label != "no_sign_back" and not (first is None and rng.random() < 0.01):
-                        punch(s, d, PunchKind.SIGN_BACK, SHIFT_END + rng.randint(60, usual_back))
+                        back = SHIFT_END + rng.randint(60, usual_back)
+                        punch(s, d, PunchKind.SIGN_BACK, back)
+                        last = self.field_last.get(key, back)
+                        if key in self.overtime_days and last > back:
+                            # R02 asks for a sign-back after the duty's last job, the
+                            # evening's overtime job included.
+                            punch(s, d, PunchKind.SIGN_BACK, last + 10 * MIN)
                 elif first is not None:  # overtime on a rest day: report in first, back after
                     punch(s, d, PunchKind.CHECK_IN, first - rng.randint(15, 40) * MIN)
                     last = self.field_last.get(key, first)

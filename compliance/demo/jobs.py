@@ -200,6 +200,10 @@ class JobsBuilder(PeopleBuilder):
                     "decision": decision.value,
                     "decided_by": decider,
                     "decided_at": decided,
+                    # Entered as given, in the capacity the decider held then (R09).
+                    "approver_was_director": decider == users["director"],
+                    "entered_by": decider,
+                    "entered_at": decided,
                     "decision_note": rng.choice(N.OVERTIME_NOTES[decision.value]),
                     "rearranged_others": decision is OvertimeDecision.APPROVED,
                     "created_at": requested + 2 * A_MINUTE,
