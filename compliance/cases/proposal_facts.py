@@ -214,7 +214,9 @@ def _concealed_tip(
     lines: Mapping[int, Any],
     grace_hours: int,
 ) -> int | None:
-    """R12: the tips reported minus what was handed over within the grace period.
+    """R12, as its detectors judge it: the tips reported minus what was declared for handover
+    by the deadline (a handover is a declaration too); for a declared tip found on its own
+    (no report), what has still not been handed over.
 
     None when a reported tip has no amount: the reviewer must establish it.
     """
@@ -223,14 +225,20 @@ def _concealed_tip(
         for i in sorted(refs.get(EvidenceKind.FEEDBACK, set()))
         if i in feedback and feedback[i].category == FeedbackCategory.TIP_REPORTED.value
     ]
-    if not reports or any(r.amount_fen is None for r in reports):
+    declared = [lines[i] for i in sorted(refs.get(EvidenceKind.TIP_LINE, set())) if i in lines]
+    if not reports:
+        if not declared:
+            return None
+        return sum(t.amount_fen for t in declared if t.handed_over_at is None)
+    if any(r.amount_fen is None for r in reports):
         return None
-    handed = [lines[i] for i in sorted(refs.get(EvidenceKind.TIP_LINE, set())) if i in lines]
     reported: int = sum(r.amount_fen or 0 for r in reports)
     deadline = max(r.occurred_at for r in reports) + timedelta(hours=grace_hours)
-    in_time: int = sum(
-        t.amount_fen for t in handed if t.handed_over_at and t.handed_over_at <= deadline
-    )
+    in_time: int = 0
+    for t in declared:
+        known = [at for at in (t.declared_at, t.handed_over_at) if at is not None]
+        if known and min(known) <= deadline:
+            in_time += t.amount_fen
     return max(reported - in_time, 0)
 
 
@@ -304,9 +312,8 @@ def gather_many(
     )
     lines = _by_id(
         session,
-        (TipLine.id, TipLine.amount_fen, TipLine.handed_over_at),
+        (TipLine.id, TipLine.amount_fen, TipLine.handed_over_at, TipLine.declared_at),
         wanted(EvidenceKind.TIP_LINE, lambda r: r == TIP_RULE),
-        col(TipLine.handed_over_at).is_not(None),
     )
     priors = _priors(session, cases)
     wages = _wages(session, cases, tz)
