@@ -14,6 +14,8 @@ from policies.guardrails import (
     Schedule,
     add_months,
     get_profile,
+    months_from,
+    plan_notes,
 )
 
 START = date(2026, 1, 1)
@@ -183,3 +185,32 @@ def test_compensation_grows_with_service_and_wrongful_is_double(
     assert comp.half_months <= 2 * (days // 365 + 1)
     assert comp.amount_fen == comp.half_months * wage // 2
     assert CN.wrongful_dismissal_cost(hire, end, wage).amount_fen == 2 * comp.amount_fen
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 1_000_000),
+    st.integers(1, 400_000),
+    st.integers(1, 500_000),
+    st.integers(1, 24),
+    st.one_of(st.none(), st.integers(0, 23)),
+)
+def test_plan_notes_say_exactly_what_pay_cannot_do(
+    wage: int, min_wage: int, owed: int, months: int, leaves_after: int | None
+) -> None:
+    """Words follow the figures: a zero cap, a plan past 12 months, a balance left over."""
+    count = months if leaves_after is None else min(months, leaves_after + 1)
+    info = months_from(START, count, wages={START: wage}, min_wages={START: min_wage})
+    schedule = CN.schedule_deductions([Obligation(1, owed, START)], info)
+    last = add_months(START, count - 1) if leaves_after is not None else None
+    keys = [n.key for n in plan_notes(schedule, last_pay_month=last)]
+    cap = CN.deduction_cap(wage, min_wage).cap_fen
+    assert ("nothing_taken" in keys) == (cap == 0)
+    assert schedule.remaining_fen == max(owed - cap * count, 0)
+    left = schedule.remaining_fen > 0
+    assert ("unrecovered" in keys) == (left and last is not None)
+    assert ("unscheduled" in keys) == (left and last is None)
+    assert ("long" in keys) == (not left and -(-owed // cap if cap else 0) > 12)
+    # Every figure in a note is integer fen shown as yuan: the cap's own arithmetic.
+    if cap == 0 and wage:
+        assert f"{wage // 100:,}.{wage % 100:02d}" in plan_notes(schedule)[0].text_zh
