@@ -10,6 +10,7 @@ from compliance.errors import NotFound
 from compliance.pay import repository as repo
 from compliance.pay.models import InstalmentStatus
 from compliance.pay.schedule import profile_for
+from compliance.staff import repository as staff_repo
 from compliance.users.models import Role
 
 SCHEDULE_ROLES = (Role.HR, Role.STAFF)
@@ -35,6 +36,8 @@ class StaffSchedule(BaseModel):
     scheduled_fen: int
     unscheduled_fen: int
     months: list[ScheduleMonth]
+    # Set once the member has left: what is unscheduled is then an unrecovered balance.
+    left_on: date | None = None
 
 
 def _in_force(history: list[tuple[date, int]], month: date) -> int | None:
@@ -75,7 +78,9 @@ def staff_schedule(ctx: Ctx, staff_id: int) -> StaffSchedule:
             )
         )
     scheduled = owed - left
+    staff = staff_repo.find_in_office(session, office.id or 0, staff_id)
     return StaffSchedule(
+        left_on=staff.left_on if staff is not None else None,
         staff_id=staff_id,
         owed_fen=owed,
         scheduled_fen=scheduled,

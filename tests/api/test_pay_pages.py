@@ -4,6 +4,7 @@ be taken; closing such a case asks for an acknowledgement; any future month can 
 from sqlalchemy import update
 
 from compliance.cases.models import Case, CaseStatus
+from compliance.pay.leaving import record_leaving
 from compliance.pay.service import create_deductions_for_case
 from tests.compliance.pay.helpers import MIN_WAGE, add_min_wage, compensation, make_case, set_wage
 from tests.conftest import as_role
@@ -57,3 +58,18 @@ def test_a_future_month_is_a_read_only_preview(browser, ctx, office, session):
     assert "/payroll/execute" not in page.text
     assert hr.client.get("/payroll/2027-06.csv").status_code == 200
     assert hr.post("/payroll/execute", {"month": "2027-06"}).status_code == 422
+
+
+def test_after_leaving_the_case_page_shows_the_unrecovered_balance(browser, ctx, office, session):
+    add_min_wage(session)
+    staff = office.staff[0]  # ¥5,000: ¥1,000 a month
+    outcomes = [{**o, "note_zh": "", "note_en": ""} for o in compensation(500_000)]
+    case, proposal = make_case(session, office, staff, outcomes)
+    proposal.reasoning = "{}"
+    session.add(proposal)
+    hr = as_role(ctx, office, "hr")
+    create_deductions_for_case(hr, case, proposal)
+    record_leaving(hr, staff.id, {"left_on": "2026-03-31", "reason": "resigned"})
+    page = browser("hr").client.get(f"/cases/{case.id}").text
+    assert "未追回余额(须另行民事追偿)" in page and "¥4,000.00" in page
+    assert "最后工资月为 2026-03" in page
