@@ -229,7 +229,8 @@ def _concealed_tip(
     if not reports:
         if not declared:
             return None
-        return sum(t.amount_fen for t in declared if t.handed_over_at is None)
+        kept: int = sum(t.amount_fen for t in declared if t.handed_over_at is None)
+        return kept
     if any(r.amount_fen is None for r in reports):
         return None
     reported: int = sum(r.amount_fen or 0 for r in reports)
