@@ -1,10 +1,10 @@
 """Every scenario in tests/scenarios/*.toml, each its own test, through the real services.
 
 The file format is described at the top of tests/scenarios/README.md. A scenario is one of
-four kinds (`given`): `records` (records → findings), `case` (a case history → proposal,
-deadlines, deductions), `deductions` (wage, minimum wage, debts → months) and nothing else.
-A scenario with `pending = "item N"` describes behaviour that is not built yet: it runs as
-an expected failure (xfail, not strict) until the mark is removed.
+three kinds (`given`): `records` (records → findings), `case` (a case history → proposal,
+deadlines, deductions) and `deductions` (wage, minimum wage, debts → months). A scenario with
+`pending = "item N"` (or "bug: …") describes behaviour that is not right yet: it runs as an
+expected failure (xfail, not strict) until the mark is removed.
 """
 
 import importlib
@@ -46,7 +46,7 @@ RECORDER |= {"overtime-decision": "director", "wage": "hr", "rulebook-ack": "hr"
 RECORDER |= {"policy": "admin", "min-wage": "admin", "leaves": "hr"}
 # The feedback category a resident's report of each rule falls under (case histories).
 REPORT = {"R01": "attitude", "R05": "facility_use", "R06": "outsiders", "R07": "privacy"}
-REPORT |= {"R08": "lingering", "R12": "tip_reported", "R13": "solicitation"}
+REPORT |= {"R08": "lingering", "R10": "incompetent", "R12": "tip_reported", "R13": "solicitation"}
 VISIT_STEPS = ("assigned", "arrived", "done", "left")
 # Without a counted appeal deadline (decision not served yet), time moved on by this much.
 LONG_AFTER = timedelta(days=16)
