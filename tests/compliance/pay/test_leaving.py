@@ -3,7 +3,7 @@ last working day). That month takes what the cap allows (20% of the wage, the wa
 below the minimum wage); the rest is an unrecovered balance, a civil claim (民事追偿), shown
 on the payroll sheet; people who left are not on later sheets."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -144,3 +144,18 @@ def test_leaving_twice_is_a_conflict_and_only_hr_or_admin_record_it(hr, office):
     record_leaving(hr, staff.id, {"left_on": "2026-03-31", "reason": "resigned"})
     with pytest.raises(Conflict):
         record_leaving(hr, staff.id, {"left_on": "2026-03-30", "reason": "other"})
+
+
+def test_executing_a_dismissal_records_the_day_it_takes_effect(hr, office, clock):
+    # The step mark_executed takes for a dismissal (its gates are tested with the cases).
+    from compliance.cases.aftermath import _end_employment
+
+    staff = office.staff[0]
+    case, _ = _five_months(hr, office, staff)
+    clock.current = datetime(2026, 3, 31, 16, 30, tzinfo=UTC)  # 00:30 on 1 April in Shanghai
+    _end_employment(hr, case)
+    row = hr.session.get(Staff, staff.id)
+    assert (row.left_on, row.leave_reason) == (date(2026, 4, 1), "dismissed")
+    assert case.number in row.leave_note
+    # April is the last pay month (office time, not UTC's 31 March): it takes the cap.
+    assert [(m, fen) for m, _, fen, _ in plan(hr.session, staff.id)] == [("2026-04", 100_000)]
