@@ -273,7 +273,8 @@ def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
             continue
         received = line.received_at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
         head_zh = (
-            f"该员工登记于 {received} 收到住户小费 {yuan(line.amount_fen)}(小费登记 #{line.id})"
+            f"该员工登记于 {received} 收到住户小费 {yuan(line.amount_fen)}"
+            f"(小费登记 #{line.id},已向管理处申报)"
         )
         head_en = (
             f"The staff member declared a tip of {yuan(line.amount_fen)} received at "
@@ -294,8 +295,8 @@ def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
         if serious:
             zh = zh[:-1] + f";金额不低于 {yuan(serious_fen)},建议按情节严重处理。"
             en = en[:-1] + f"; at least {yuan(serious_fen)}: suggested serious."
-        late_seconds = (
-            {"late_seconds": int((line.handed_over_at - line.received_at).total_seconds())}
+        handover_seconds = (
+            {"handover_seconds": int((line.handed_over_at - line.received_at).total_seconds())}
             if line.handed_over_at is not None
             else {}
         )
@@ -308,7 +309,7 @@ def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
             dedupe_key=f"tip_line:{line.id}",
             inputs=line,
             severity=Severity.SERIOUS if serious else Severity.STANDARD,
-            observed={"amount_fen": line.amount_fen, **late_seconds},
+            observed={"amount_fen": line.amount_fen, **handover_seconds},
         )
 
 

@@ -260,7 +260,7 @@ def test_a_declared_tip_must_be_handed_over_within_the_grace(
         # T0 is 09:00 in Shanghai.
         assert "2024-03-05 09:00" in decision.explanation_zh
         assert "收到后 48 小时 1 分钟才上交" in decision.explanation_zh
-        assert decision.observed == {"amount_fen": 10_000, "late_seconds": 48 * 3600 + 60}
+        assert decision.observed == {"amount_fen": 10_000, "handover_seconds": 48 * 3600 + 60}
 
 
 @pytest.mark.parametrize(
