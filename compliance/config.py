@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     # Memory each server process may use for pages of the case list it has already served
     # (api/case_list_cache.py); 0 serves every page from the database.
     case_list_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    # The audit head is anchored outside the database (compliance/audit/anchor.py): the
+    # anchor log's folder (default: `anchors` beside the data folder) and the HMAC key that
+    # signs its lines (default: generated once into `audit.key` beside the data folder, 0600).
+    anchor_dir: Path | None = None
+    audit_key: str = ""
 
 
 @lru_cache

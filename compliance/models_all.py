@@ -1,7 +1,7 @@
 """Import every table so that SQLModel.metadata is complete (Alembic, tests)."""
 
 from compliance.attendance.models import AttendanceEvent, RosterShift
-from compliance.audit.models import AuditEvent, AuditHead
+from compliance.audit.models import AuditEvent, AuditHead, RowSeal, SealBaseline
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
 from compliance.calendar.models import CalendarDay, CalendarYear
 from compliance.cases.models import (
@@ -72,6 +72,8 @@ __all__ = [
     "Proposal",
     "Resident",
     "RosterShift",
+    "RowSeal",
+    "SealBaseline",
     "SpotCheck",
     "SpotCheckItem",
     "SpotCheckPhoto",

@@ -36,3 +36,34 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(default=GENESIS_HASH, max_length=64)
+    # The head of the row-seal chain (RowSeal), moved under the same row lock.
+    seal_seq: int = 0
+    seal_hash: str = Field(default=GENESIS_HASH, max_length=64)
+
+
+class RowSeal(SQLModel, table=True):
+    """One transaction's seals: the canonical hash of every business row it wrote.
+
+    A second hash chain beside `audit_event` (append-only by the same kind of triggers) so
+    that the people's audit trail keeps one event per action while every written row is
+    still witnessed; `audit_seq` ties each link to the audit head it was sealed under.
+    """
+
+    __tablename__ = "row_seal"
+
+    seq: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    at: datetime = utc_field()
+    audit_seq: int
+    payload: str
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class SealBaseline(SQLModel, table=True):
+    """Rows that existed before sealing began (migration 0011): the highest id per table
+    that `compliance audit seal-baseline` may seal once."""
+
+    __tablename__ = "seal_baseline"
+
+    table_name: str = Field(max_length=64, primary_key=True)
+    max_id: int

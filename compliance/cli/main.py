@@ -113,23 +113,101 @@ def detect(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the whole chain; exit 1 and name the first bad sequence number if tampered."""
+def audit_verify(
+    expect: Annotated[
+        str | None,
+        typer.Option("--expect", help="A head printed on paper, SEQ:HASH, that must be held."),
+    ] = None,
+) -> None:
+    """Walk the whole chain, check it against every anchor (and --expect), and recompute every
+    sealed business row; exit 1 naming what does not fit."""
+    from compliance.audit import anchor, seals
+
     eng = engine()
+    settings = get_settings()
     with Session(eng) as session:
+        conn = session.connection()
         report = audit.verify(session)
+        anchored, anchor_problems = anchor.check_anchors(conn, settings)
+        expected = anchor.check_expected(conn, expect) if expect else None
+        rows = seals.verify_rows(conn)
     eng.dispose()
+    bad = False
     if report.ok:
         console.print(
             f"[green]audit chain intact[/green]: {report.events:,} events, head "
             f"{report.head_seq} {report.head_hash}"
         )
-        return
-    err_console.print(
-        f"[red]audit chain broken at event {report.first_bad_seq}[/red]: {report.reason} "
-        f"({report.events:,} events verified before it)"
+    else:
+        bad = True
+        err_console.print(
+            f"[red]audit chain broken at event {report.first_bad_seq}[/red]: {report.reason} "
+            f"({report.events:,} events verified before it)"
+        )
+    for problem in anchor_problems:
+        bad = True
+        err_console.print(f"[red]anchor:[/red] {problem}")
+    if not anchor_problems:
+        console.print(f"anchors: {anchored:,} checked, all agree with the chain")
+    if expect:
+        if expected is None:
+            console.print(f"[green]expected head {expect} is in the chain[/green]")
+        else:
+            bad = True
+            err_console.print(f"[red]expected head:[/red] {expected}")
+    if rows.chain_error:
+        err_console.print(f"[red]row seals:[/red] {rows.chain_error}")
+    for p in rows.problems:
+        err_console.print(f"[red]row:[/red] {p.describe()}")
+    if rows.ok:
+        console.print(
+            f"[green]business rows intact[/green]: {rows.rows:,} rows match their seals "
+            f"({rows.links:,} seal links, head {rows.head_seq} {rows.head_hash})"
+        )
+    else:
+        bad = True
+        unsealed = sum(p.kind == "unsealed" for p in rows.problems)
+        if unsealed:
+            err_console.print(
+                f"{unsealed:,} row(s) have no seal: written outside the app, or before sealing "
+                "began (an upgraded database: run `compliance audit seal-baseline --as <admin>`"
+                " once)"
+            )
+    if bad:
+        raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Append the current heads to the anchor log now (the app also does it nightly and at
+    every dossier or report printed)."""
+    from compliance.audit import anchor
+    from compliance.clock import SystemClock
+
+    eng = engine()
+    settings = get_settings()
+    with Session(eng) as session:
+        a = anchor.write_anchor(session.connection(), settings, SystemClock().now(), "manual")
+    eng.dispose()
+    console.print(
+        f"anchored audit head {a.seq} {a.hash} and seal head {a.seal_seq} in "
+        f"{anchor.anchor_dir(settings) / anchor.ANCHOR_FILE}"
     )
-    raise typer.Exit(1)
+
+
+@audit_app.command("seal-baseline")
+@reports_errors
+def audit_seal_baseline(as_user: AsUser) -> None:
+    """Seal, once, the business rows written before sealing began (an upgraded database)."""
+    from compliance.audit import seals
+    from compliance.users.models import Role
+
+    with acting(as_user) as ctx:
+        ctx.require(Role.ADMIN)
+        n = seals.seal_baseline(ctx.session.connection())
+        audit.record(ctx, "audit.seal_baseline", "row_seal", "baseline", {"rows": n})
+        ctx.session.commit()
+    console.print(f"sealed {n:,} row(s) written before sealing began")
 
 
 @app.command()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 
+from compliance.audit.anchor import anchor_quietly
 from compliance.cases.models import Case, CaseStatus
 from compliance.context import Ctx
 from compliance.dossiers import codes
@@ -273,5 +274,7 @@ def render_report(view: ReportView) -> bytes:
 
 
 def print_report(ctx: Ctx, month: str, lang: str = "zh") -> bytes:
-    """Build and render the monthly office report."""
-    return render_report(build_report(ctx, month, lang))
+    """Build and render the monthly office report (the audit head is anchored as it prints)."""
+    data = render_report(build_report(ctx, month, lang))
+    anchor_quietly(ctx.session.connection(), ctx.settings, ctx.now(), f"report {month}")
+    return data

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from compliance.audit import service as audit
+from compliance.audit.anchor import anchor_quietly
 from compliance.clock import Clock
 from compliance.config import Settings, get_settings
 from compliance.context import Actor, Ctx
@@ -186,6 +187,8 @@ def run_nightly(
         }
     )
     finish(engine, clock.now(), night, holder, outcome)
+    with engine.connect() as conn:  # the night's heads, outside the database (audit/anchor.py)
+        anchor_quietly(conn, settings, clock.now(), f"nightly {night}")
     return result
 
 

@@ -1,0 +1,417 @@
+"""Row seals: every business row the app writes is witnessed by its canonical hash.
+
+How it works, with no use case having to take part:
+
+- Every INSERT, UPDATE or DELETE the app sends to a sealed table passes `_track` (a Core
+  `before_execute` listener on every engine, so the ORM's unit of work, `session.execute`
+  of a conditional UPDATE and `session.connection().execute` are all seen). It notes, on the
+  connection, which rows the statement touches: for an UPDATE or DELETE the ids its WHERE
+  clause selects just before it runs (read straight from the parameters when the clause is
+  `id = :param`, as the unit of work writes it); for an INSERT the table's highest id before
+  it, so that every row above it is this transaction's.
+- When the session commits (`before_commit`, also for a test's savepoint), the touched rows
+  are read back as they now stand and one link is appended to the seal chain (`row_seal`):
+  for each row its table, id and the SHA-256 of its canonical JSON, or null if it is gone.
+  The link records the audit head it was sealed under and is chained by hash like the audit
+  trail; `audit_head` keeps both heads and the anchor log (anchor.py) witnesses both.
+- `verify_rows` reads the latest seal of every row and recomputes every current row of the
+  sealed tables: a different hash is a change made outside the app, a sealed row that is
+  missing was deleted outside the app, a row never sealed was written outside the app (or
+  before sealing began: `compliance audit seal-baseline` seals those once).
+
+Writes from outside the app (a SQL shell, another program) pass none of this, so they leave
+no seal and are reported.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, event, func, insert, select, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.dml import Delete, Insert, Update
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+from sqlalchemy.sql.operators import eq
+
+from compliance.audit.canonical import canonical_json
+from compliance.audit.models import GENESIS_HASH, AuditHead, RowSeal, SealBaseline
+
+# The business records (SPEC §7): evidence, findings, cases and everything that hangs off
+# them, deductions and instalments, dossiers, policy versions, users, staff and wages.
+SEALED_TABLES: tuple[str, ...] = (
+    "annotation",
+    "appeal",
+    "approval",
+    "attendance_event",
+    "case_file",
+    "case_finding",
+    "case_step",
+    "damage_incident",
+    "damage_photo",
+    "damage_settlement",
+    "deduction",
+    "dossier",
+    "feedback",
+    "finding",
+    "instalment",
+    "minimum_wage",
+    "notice",
+    "office",
+    "overtime_request",
+    "policy_version",
+    "proposal",
+    "roster_shift",
+    "spot_check",
+    "spot_check_item",
+    "spot_check_photo",
+    "staff",
+    "staff_wage",
+    "statement",
+    "stored_file",
+    "tip_line",
+    "union_notice",
+    "user",
+    "visit",
+)
+_SEALED = frozenset(SEALED_TABLES)
+
+_TOUCHED = "compliance_seal_touched"  # conn.info: {table: {id, ...}}
+_ABOVE = "compliance_seal_inserted_above"  # conn.info: {table: highest id before an INSERT}
+_CHUNK = 500
+
+
+def _table_of(stmt: Insert | Update | Delete) -> Table | None:
+    table = stmt.table
+    name = getattr(table, "name", None)
+    if name not in _SEALED or not isinstance(table, Table):
+        return None
+    return table
+
+
+def _param_sets(multiparams: Any, params: Any) -> list[Mapping[str, Any]]:
+    if multiparams:
+        if len(multiparams) == 1 and isinstance(multiparams[0], list | tuple):
+            return list(multiparams[0])
+        return [p for p in multiparams if isinstance(p, Mapping)]
+    return [params] if params else []
+
+
+def _ids_from_params(
+    table: Table, where: Any, sets: Sequence[Mapping[str, Any]]
+) -> list[int] | None:
+    """The ids of `WHERE id = :param` (the unit of work's form) without a query."""
+    if not isinstance(where, BinaryExpression) or where.operator is not eq:
+        return None
+    left, right = where.left, where.right
+    pk = table.primary_key.columns.values()[0]
+    if getattr(left, "name", None) != pk.name or getattr(left, "table", None) is not table:
+        return None
+    if not isinstance(right, BindParameter):
+        return None
+    if not sets:
+        return [right.value] if isinstance(right.value, int) else None
+    ids = [s.get(right.key) for s in sets]
+    return ids if all(isinstance(i, int) for i in ids) else None  # type: ignore[return-value]
+
+
+@event.listens_for(Engine, "before_execute")
+def _track(
+    conn: Connection,
+    clauseelement: Any,
+    multiparams: Any,
+    params: Any,
+    execution_options: Any,
+) -> None:
+    if not isinstance(clauseelement, Insert | Update | Delete):
+        return
+    table = _table_of(clauseelement)
+    if table is None:
+        return
+    pk = table.primary_key.columns.values()[0]
+    if isinstance(clauseelement, Insert):
+        above: dict[str, int] = conn.info.setdefault(_ABOVE, {})
+        if table.name not in above:
+            highest = conn.execute(select(func.max(pk))).scalar()
+            above[table.name] = int(highest or 0)
+        return
+    where = clauseelement.whereclause
+    sets = _param_sets(multiparams, params)
+    ids = _ids_from_params(table, where, sets)
+    if ids is None:
+        query = select(pk) if where is None else select(pk).where(where)
+        found: set[int] = set()
+        for one in sets or [{}]:
+            found.update(conn.execute(query, dict(one)).scalars())
+        ids = list(found)
+    touched: dict[str, set[int]] = conn.info.setdefault(_TOUCHED, {})
+    touched.setdefault(table.name, set()).update(ids)
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget(conn: Connection) -> None:
+    conn.info.pop(_TOUCHED, None)
+    conn.info.pop(_ABOVE, None)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return _norm(value.value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def row_hash(table: str, row: Mapping[str, Any] | Any) -> str:
+    """SHA-256 of the row's canonical JSON: every column, typed values normalised (UTC ISO
+    datetimes, ISO dates, ints, text), with the table's name."""
+    body = canonical_json({"table": table, "row": {str(k): _norm(v) for k, v in row.items()}})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _tables(names: Iterable[str]) -> Iterator[Table]:
+    from sqlmodel import SQLModel
+
+    import compliance.models_all  # noqa: F401  (every table in the metadata)
+
+    for name in names:
+        yield SQLModel.metadata.tables[name]
+
+
+def _current(conn: Connection, table: Table, ids: Sequence[int]) -> dict[int, str]:
+    pk = table.primary_key.columns.values()[0]
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for row in conn.execute(select(table).where(pk.in_(ids[i : i + _CHUNK]))):
+            m = row._mapping
+            out[m[pk.name]] = row_hash(table.name, m)
+    return out
+
+
+def _above(conn: Connection, table: Table, highest: int) -> dict[int, str]:
+    pk = table.primary_key.columns.values()[0]
+    out: dict[int, str] = {}
+    for row in conn.execute(select(table).where(pk > highest)):
+        m = row._mapping
+        out[m[pk.name]] = row_hash(table.name, m)
+    return out
+
+
+def seal_hash(*, seq: int, at: datetime, audit_seq: int, payload: str, prev_hash: str) -> str:
+    """SHA-256 over every field of a seal link and the previous link's hash."""
+    body = canonical_json(
+        {"seq": seq, "at": at, "audit_seq": audit_seq, "payload": payload, "prev_hash": prev_hash}
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append_seal(conn: Connection, entries: list[list[Any]], at: datetime | None = None) -> int:
+    """Append one link sealing `entries` ([table, id, hash or None]); its sequence number."""
+    head = conn.execute(
+        select(AuditHead.seq, AuditHead.seal_seq, AuditHead.seal_hash)  # type: ignore[call-overload]
+        .where(AuditHead.id == 1)
+        .with_for_update()
+    ).one()
+    seq = head.seal_seq + 1
+    at = at or datetime.now(UTC)
+    payload = canonical_json(sorted(entries, key=lambda e: (e[0], e[1])))
+    digest = seal_hash(
+        seq=seq, at=at, audit_seq=head.seq, payload=payload, prev_hash=head.seal_hash
+    )
+    conn.execute(
+        insert(RowSeal).values(
+            seq=seq,
+            at=at,
+            audit_seq=head.seq,
+            payload=payload,
+            prev_hash=head.seal_hash,
+            hash=digest,
+        )
+    )
+    conn.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)  # type: ignore[arg-type]
+        .values(seal_seq=seq, seal_hash=digest)
+    )
+    return int(seq)
+
+
+def seal_pending(conn: Connection) -> int | None:
+    """Seal the rows this connection's transaction touched (None if it touched none)."""
+    touched: dict[str, set[int]] = conn.info.pop(_TOUCHED, None) or {}
+    above: dict[str, int] = conn.info.pop(_ABOVE, None) or {}
+    if not touched and not above:
+        return None
+    entries: list[list[Any]] = []
+    for table in _tables(sorted(set(touched) | set(above))):
+        ids = sorted(touched.get(table.name, ()))
+        now = _current(conn, table, ids) if ids else {}
+        if table.name in above:
+            now.update(_above(conn, table, above[table.name]))
+        for row_id in sorted(set(ids) | set(now)):
+            entries.append([table.name, row_id, now.get(row_id)])
+    if not entries:
+        return None
+    return append_seal(conn, entries)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _seal_on_commit(session: OrmSession) -> None:
+    if session.get_transaction() is None:
+        return
+    session.flush()
+    conn = session.connection()
+    if conn.info.get(_TOUCHED) or conn.info.get(_ABOVE):
+        seal_pending(conn)
+
+
+# --- verification --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One row that does not match its seal."""
+
+    table: str
+    row_id: int
+    kind: str  # "changed", "deleted" or "unsealed"
+    audit_seq: int | None  # the audit head when the row was last written by the app
+    seal_seq: int | None
+
+    def describe(self) -> str:
+        """One line for people."""
+        lawful = (
+            f"last lawful write under audit event {self.audit_seq} (seal {self.seal_seq})"
+            if self.seal_seq is not None
+            else "never written by the app"
+        )
+        what = {
+            "changed": "changed outside the app",
+            "deleted": "deleted outside the app",
+            "unsealed": "written outside the app (no seal)",
+        }[self.kind]
+        return f"{self.table} {self.row_id}: {what}; {lawful}"
+
+
+@dataclass
+class RowsReport:
+    """Result of checking every sealed table against its seals."""
+
+    ok: bool = True
+    links: int = 0
+    rows: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    chain_error: str = ""
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _walk(conn: Connection) -> Iterator[RowSeal]:
+    stmt = (
+        select(RowSeal)
+        .order_by(RowSeal.seq)  # type: ignore[arg-type]
+        .execution_options(yield_per=1000)
+    )
+    for row in conn.execute(stmt):
+        yield RowSeal.model_validate(row._mapping)
+
+
+def verify_rows(conn: Connection, *, limit: int = 1000) -> RowsReport:
+    """Walk the seal chain, then recompute every current row of every sealed table."""
+    head = conn.execute(
+        select(AuditHead.seal_seq, AuditHead.seal_hash).where(AuditHead.id == 1)  # type: ignore[call-overload]
+    ).one()
+    report = RowsReport(head_seq=head.seal_seq, head_hash=head.seal_hash)
+    latest: dict[str, dict[int, tuple[str | None, int, int]]] = defaultdict(dict)
+    expected, prev = 1, GENESIS_HASH
+    for link in _walk(conn):
+        if link.seq != expected:
+            report.chain_error = f"seal {expected} is missing (next found is {link.seq})"
+            break
+        recomputed = seal_hash(
+            seq=link.seq,
+            at=link.at,
+            audit_seq=link.audit_seq,
+            payload=link.payload,
+            prev_hash=link.prev_hash,
+        )
+        if link.prev_hash != prev or recomputed != link.hash:
+            report.chain_error = f"seal {link.seq} does not match its hash (edited)"
+            break
+        for table, row_id, digest in json.loads(link.payload):
+            latest[table][row_id] = (digest, link.audit_seq, link.seq)
+        prev, expected, report.links = link.hash, expected + 1, report.links + 1
+    if not report.chain_error and (head.seal_seq != expected - 1 or head.seal_hash != prev):
+        report.chain_error = (
+            f"seal chain ends at {expected - 1} but the head says {head.seal_seq} "
+            "(truncated or rewritten)"
+        )
+
+    def problem(p: RowProblem) -> None:
+        report.ok = False
+        if len(report.problems) < limit:
+            report.problems.append(p)
+
+    for table in _tables(SEALED_TABLES):
+        seals = latest.get(table.name, {})
+        seen: set[int] = set()
+        pk = table.primary_key.columns.values()[0]
+        stmt = select(table).order_by(pk).execution_options(yield_per=2000)
+        for row in conn.execute(stmt):
+            m = row._mapping
+            row_id = m[pk.name]
+            seen.add(row_id)
+            report.rows += 1
+            sealed = seals.get(row_id)
+            if sealed is None:
+                problem(RowProblem(table.name, row_id, "unsealed", None, None))
+            elif sealed[0] is None or sealed[0] != row_hash(table.name, m):
+                problem(RowProblem(table.name, row_id, "changed", sealed[1], sealed[2]))
+        for row_id, (digest, audit_seq, seal_seq) in sorted(seals.items()):
+            if digest is not None and row_id not in seen:
+                problem(RowProblem(table.name, row_id, "deleted", audit_seq, seal_seq))
+    if report.chain_error:
+        report.ok = False
+    return report
+
+
+def seal_baseline(conn: Connection) -> int:
+    """Seal, once, the rows that existed before sealing began (ids up to the baseline the
+    migration recorded) and have no seal yet; how many rows were sealed."""
+    marks = {
+        r.table_name: r.max_id
+        for r in conn.execute(select(SealBaseline.table_name, SealBaseline.max_id))  # type: ignore[call-overload]
+    }
+    if not marks:
+        return 0
+    sealed: dict[str, set[int]] = defaultdict(set)
+    for link in _walk(conn):
+        for table, row_id, _digest in json.loads(link.payload):
+            sealed[table].add(row_id)
+    entries: list[list[Any]] = []
+    for table in _tables(name for name in SEALED_TABLES if marks.get(name, 0) > 0):
+        pk = table.primary_key.columns.values()[0]
+        for row in conn.execute(select(table).where(pk <= marks[table.name])):
+            m = row._mapping
+            if m[pk.name] not in sealed[table.name]:
+                entries.append([table.name, m[pk.name], row_hash(table.name, m)])
+    conn.execute(SealBaseline.__table__.delete())  # type: ignore[attr-defined]
+    if entries:
+        append_seal(conn, entries)
+    return len(entries)
