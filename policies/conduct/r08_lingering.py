@@ -140,13 +140,6 @@ POLICY = Policy(
             description_zh="住户反映员工与住户有不正当关系",
             description_en="A resident reported an improper relationship with a resident",
         ),
-        category_detector(
-            key="improper_relationship_reported",
-            rule_code=CODE,
-            categories=frozenset({FeedbackCategory.IMPROPER_RELATIONSHIP}),
-            description_zh="住户反映员工与住户有不正当关系",
-            description_en="A resident reported an improper relationship with a resident",
-        ),
     ),
     sanction=DEFAULT_LADDER,
 )
