@@ -276,6 +276,7 @@ def build_content(
                 ("opened", fmt.dt(case.opened_at)),
                 ("statement_due", fmt.day(case.statement_due)),
                 ("notified", fmt.dt(case.notified_at)),
+                ("service", fmt.dt(case.service_completed_at)),
                 ("appeal_deadline", fmt.day(case.appeal_deadline)),
                 ("effective", fmt.dt(case.effective_at)),
                 ("closed", fmt.dt(case.closed_at)),
@@ -323,6 +324,7 @@ def build_content(
                 fmt.dt(n.served_at),
                 name(n.served_by),
                 f"{fmt.code(codes.ACK, n.ack_kind)} {fmt.dt(n.acknowledged_at)}"
+                + (f"({L['witnesses']}:{n.witnesses})" if n.witnesses else "")
                 if n.ack_kind
                 else L["ack_none"],
             )

@@ -54,8 +54,9 @@ def test_stored_codes_print_as_words(ctx, office, outcome):
     assert "人工提出已确认" in flat and "抽查已确认" in flat
     # Approval capacity (approver, capacity, time are one row), notice kind, refusal to sign.
     assert "陈人事人事2026-03-31" in flat
-    assert "处理决定通知书·送达时间" in flat
-    assert "签收:拒绝签收" in flat
+    assert "处理决定通知书·交付时间" in flat  # handed over; served by the witnessed refusal
+    assert "签收:拒绝签收" in flat and "见证人:保安李见证" in flat
+    assert "送达(签收或留置送达)" in flat
     # The appeal's outcome, in the appeal section and in the step that decided it.
     word = {"upheld": "维持", "varied": "变更"}[outcome]
     assert f"申诉结论:{word}" in flat and f"·周主任—{word}:已补交" in flat
