@@ -7,7 +7,9 @@
 - `deduction.damage_id` (compensation for one damage) and `deduction.cancelled_fen` (settled
   after planning: no longer recovered from pay).
 - `staff.left_on`, `leave_reason`, `leave_note`: nothing is deducted after the last pay month.
-  A member who left through an executed dismissal gets the dismissal's date (office time).
+  A member who left through an executed dismissal gets the dismissal's date (office time);
+  planned instalments after a leaver's last pay month are removed (all of them when the
+  leaving day is unknown); taken ones stay.
 
 Revision ID: 0005
 Revises: 0004
@@ -56,14 +58,25 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("settled_fen", sa.Integer(), nullable=False, server_default="0")
         )
-    with op.batch_alter_table("deduction", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("damage_id", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("cancelled_fen", sa.Integer(), nullable=False, server_default="0")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its reference in place; rebuilding `deduction` to add a
+        # named constraint would drop a table `instalment` rows point at.
+        op.execute(
+            "ALTER TABLE deduction ADD COLUMN damage_id INTEGER "
+            "CONSTRAINT fk_deduction_damage_id_damage_incident REFERENCES damage_incident (id)"
         )
-        batch_op.create_index(batch_op.f("ix_deduction_damage_id"), ["damage_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_deduction_damage_id_damage_incident"),
+        op.execute("ALTER TABLE deduction ADD COLUMN cancelled_fen INTEGER NOT NULL DEFAULT 0")
+        op.create_index("ix_deduction_damage_id", "deduction", ["damage_id"], unique=False)
+    else:
+        op.add_column("deduction", sa.Column("damage_id", sa.Integer(), nullable=True))
+        op.add_column(
+            "deduction",
+            sa.Column("cancelled_fen", sa.Integer(), nullable=False, server_default="0"),
+        )
+        op.create_index("ix_deduction_damage_id", "deduction", ["damage_id"], unique=False)
+        op.create_foreign_key(
+            "fk_deduction_damage_id_damage_incident",
+            "deduction",
             "damage_incident",
             ["damage_id"],
             ["id"],
@@ -132,10 +145,26 @@ def _migrate_leaving() -> None:
     for staff_id, effective_at in rows:
         left[staff_id] = _aware(effective_at)
     for staff_id, at in left.items():
+        day = at.astimezone(OFFICE_ZONE).date()
         conn.execute(
             sa.text("UPDATE staff SET left_on = :day, leave_reason = 'dismissed' WHERE id = :s"),
-            {"day": at.astimezone(OFFICE_ZONE).date(), "s": staff_id},
+            {"day": day, "s": staff_id},
         )
+        # Nothing is deducted after the last pay month: planned instalments beyond it go.
+        conn.execute(
+            sa.text(
+                "DELETE FROM instalment WHERE staff_id = :s AND status = 'planned' "
+                "AND month > :last"
+            ),
+            {"s": staff_id, "last": day.replace(day=1)},
+        )
+    # Left on a day nobody recorded: no month can be paid, so nothing stays planned.
+    conn.execute(
+        sa.text(
+            "DELETE FROM instalment WHERE status = 'planned' AND staff_id IN "
+            "(SELECT id FROM staff WHERE status = 'left' AND left_on IS NULL)"
+        )
+    )
 
 
 def downgrade() -> None:

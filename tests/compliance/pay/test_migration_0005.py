@@ -37,7 +37,7 @@ def _seed(conn):
         ),
         {"at": AT},
     )
-    for sid, status in ((1, "active"), (2, "left")):
+    for sid, status in ((1, "active"), (2, "left"), (3, "left")):
         conn.execute(
             text(
                 "INSERT INTO staff (id, office_id, employee_no, name, team, position, hire_date, "
@@ -75,6 +75,28 @@ def _seed(conn):
         ),
         {"digest": "0" * 64, "at": AT},
     )
+    for sid in (2, 3):  # a deduction each, planned from February to May, February taken
+        conn.execute(
+            text(
+                "INSERT INTO deduction (id, office_id, staff_id, case_id, kind, amount_fen, "
+                "start_month, reason, legal_risk, created_at) VALUES (:id, 1, :sid, 1, "
+                "'compensation', 400000, :start, '赔偿', :no, :at)"
+            ),
+            {"id": sid, "sid": sid, "start": date(2026, 2, 1), "no": False, "at": AT},
+        )
+        for month in (2, 3, 4, 5):
+            conn.execute(
+                text(
+                    "INSERT INTO instalment (deduction_id, staff_id, month, amount_fen, status) "
+                    "VALUES (:d, :sid, :month, 100000, :status)"
+                ),
+                {
+                    "d": sid,
+                    "sid": sid,
+                    "month": date(2026, month, 1),
+                    "status": "taken" if month == 2 else "planned",
+                },
+            )
 
 
 def test_old_settlements_and_dismissals_are_carried_over(old_db):
@@ -89,6 +111,12 @@ def test_old_settlements_and_dismissals_are_carried_over(old_db):
             text("SELECT id, settlement, settled_fen FROM damage_incident ORDER BY id")
         ).all()
         staff = conn.execute(text("SELECT id, left_on, leave_reason FROM staff ORDER BY id")).all()
+        instalments = [
+            (sid, str(month)[:7], status)
+            for sid, month, status in conn.execute(
+                text("SELECT staff_id, month, status FROM instalment ORDER BY staff_id, month")
+            )
+        ]
     assert [tuple(r) for r in settlements] == [(1, "paid_directly", 249_000, 0)]
     assert [tuple(r) for r in damages] == [
         (1, "paid_directly", 249_000),
@@ -99,3 +127,10 @@ def test_old_settlements_and_dismissals_are_carried_over(old_db):
     assert left[1] == (None, None)
     day = left[2][0]
     assert (str(day)[:10], left[2][1]) == ("2026-03-02", "dismissed")
+    assert left[3] == (None, None)  # left on a day nobody recorded
+    # Nothing stays planned after the last pay month (March); taken months are kept.
+    assert [tuple(r) for r in instalments] == [
+        (2, "2026-02", "taken"),
+        (2, "2026-03", "planned"),
+        (3, "2026-02", "taken"),
+    ]
