@@ -72,6 +72,7 @@ class World:
     settings: Any
     clock: FixedClock
     labels: dict[str, int] = field(default_factory=dict)
+    judged: list[str] = field(default_factory=list)  # what judging the last record said
 
     def as_(self, role: str, at: datetime | None = None) -> Ctx:
         """A context for one of the office's users, with the clock set to `at` if given."""
@@ -90,7 +91,8 @@ class World:
 
 def _body(w: World, rec: dict[str, Any]) -> dict[str, Any]:
     """A record's fields as the service takes them: names of staff, units, users to ids."""
-    skip = {"type", "by", "entered", "as", "of", "refused", *(f"{s}_at" for s in VISIT_STEPS)}
+    skip = {"type", "by", "entered", "as", "of", "refused", "judged"}
+    skip |= {f"{s}_at" for s in VISIT_STEPS}
     out = {k: v for k, v in rec.items() if k not in skip}
     if "staff" in out:
         out["staff_id"] = w.staff_id(out.pop("staff"))
@@ -107,8 +109,10 @@ def _expect_refusal(words: list[str], fn: Callable[[], Any]) -> None:
     with pytest.raises(ComplianceError) as err:
         fn()
     said = f"{err.value} {err.value.zh or ''}"
-    for word in words:
-        assert word in said, f"refusal {said!r} does not say {word!r}"
+    for word in words:  # "a|b": either wording (the Chinese or the English message)
+        assert any(alt in said for alt in word.split("|")), (
+            f"refusal {said!r} does not say {word!r}"
+        )
 
 
 def _entered(rec: dict[str, Any], now: datetime) -> datetime:
@@ -127,11 +131,11 @@ def _service(kind: str) -> tuple[Callable[..., Any], bool]:
     return getattr(importlib.import_module(module), name), needs_id
 
 
-def _saved(ctx: Ctx, kind: str, fn: Callable[[], Any]) -> Any:
+def _saved(w: World, ctx: Ctx, kind: str, fn: Callable[[], Any]) -> Any:
     """Save through the service and judge it at once, as `compliance record add` does."""
     made = fn()
     if kind in JUDGED:
-        judge_saved(ctx, JUDGED[kind], made.id)
+        w.judged = judge_saved(ctx, JUDGED[kind], made.id).lines("zh")
     return made
 
 
@@ -155,16 +159,20 @@ def _actions(w: World, rec: dict[str, Any], now: datetime) -> list[tuple[datetim
         if kind in ("wage", "rulebook-ack"):
             return fn(ctx, body.pop("staff_id"), body)
         if needs_id:
-            return _saved(ctx, kind, lambda: fn(ctx, w.labels[rec["of"]], body))
-        return _saved(ctx, kind, lambda: fn(ctx, body))
+            return _saved(w, ctx, kind, lambda: fn(ctx, w.labels[rec["of"]], body))
+        return _saved(w, ctx, kind, lambda: fn(ctx, body))
 
     def act() -> None:
         if "refused" in rec:
             _expect_refusal(rec["refused"], run)
             return
+        w.judged = []
         made = run()
         if "as" in rec:
             w.labels[rec["as"]] = made.id
+        said = " ".join(w.judged)
+        for word in rec.get("judged", []):
+            assert word in said, f"judging the {kind} did not say {word!r}: {said!r}"
 
     return [(at, act)]
 
@@ -176,14 +184,14 @@ def _visit_actions(w: World, rec: dict[str, Any], who: str) -> list[tuple[dateti
     def create() -> None:
         ctx = w.as_(who)
         fn, _ = _service("visit")
-        w.labels[label] = _saved(ctx, "visit", lambda: fn(ctx, _body(w, rec))).id
+        w.labels[label] = _saved(w, ctx, "visit", lambda: fn(ctx, _body(w, rec))).id
 
     def step(name: str) -> Action:
         def run() -> None:
             ctx = w.as_(who)
             fn, _ = _service("visit-step")
             body = {"step": name, "at": rec[f"{name}_at"]}
-            _saved(ctx, "visit-step", lambda: fn(ctx, w.labels[label], body))
+            _saved(w, ctx, "visit-step", lambda: fn(ctx, w.labels[label], body))
 
         return run
 
