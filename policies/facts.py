@@ -5,7 +5,7 @@ Money is integer fen. Facts are plain frozen values: rules never touch a databas
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from policies.vocab import FeedbackCategory, FeedbackChannel, ItemResult, Satisfaction
 
@@ -23,6 +23,11 @@ class FeedbackFact:
     work_date: date
     satisfaction: Satisfaction | None = None
     amount_fen: int | None = None
+
+
+# Longer than this from arrival to the end of the work, on another office day, is no single
+# trip: a job that needed another trip is recorded as two (the visit service refuses more).
+MAX_TRIP = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,22 @@ class VisitFact:
             and self.shift_start_at is not None
             and self.shift_end_at is not None
             and self.shift_start_at <= self.arrived_at < self.shift_end_at
+        )
+
+    @property
+    def two_trips_in_one(self) -> bool:
+        """An older record of two trips as one visit: done on another day, over MAX_TRIP on.
+
+        When the first trip left is unknown, so neither overtime (R09) nor a sign-back
+        deadline (R02) can be drawn from its end.
+        """
+        end = self.done_at or self.left_at
+        return (
+            self.arrived_at is not None
+            and end is not None
+            and end - self.arrived_at > MAX_TRIP
+            and self.done_date is not None
+            and self.done_date != self.work_date
         )
 
 

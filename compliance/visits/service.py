@@ -22,7 +22,7 @@ from compliance.visits.schemas import (
     VisitStep,
     VisitStepCreate,
 )
-from policies.conduct.r09_overtime import MAX_TRIP
+from policies.facts import MAX_TRIP
 
 # Step -> (its column, the steps that must come first, the steps that must not exist yet).
 _STEPS: dict[VisitStep, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

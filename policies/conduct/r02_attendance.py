@@ -73,8 +73,8 @@ class Duty:
 
     @property
     def open_ended(self) -> bool:
-        """Some job of the duty has neither a done nor a leaving time recorded."""
-        return any(v.left_at is None and v.done_at is None for v in self.jobs)
+        """When some job of the duty ended is unknown (no done or leaving time recorded)."""
+        return any(_ended(v) is None for v in self.jobs)
 
     @property
     def day(self) -> date:
@@ -89,10 +89,15 @@ class Duty:
         return f"callout:{self.staff_id}:{self.first_job.id}"
 
 
-def _job_end(v: VisitFact) -> datetime:
+def _ended(v: VisitFact) -> datetime | None:
     # Leaving the home is when the way back to the office begins; minutes lingered before
     # it are R08's, so the sign-back deadline runs from the leaving, not the job's done.
-    end = v.left_at or v.done_at or v.arrived_at
+    # An older record of two trips as one visit does not say when the first trip left.
+    return None if v.two_trips_in_one else (v.left_at or v.done_at)
+
+
+def _job_end(v: VisitFact) -> datetime:
+    end = _ended(v) or v.arrived_at
     assert end is not None  # only jobs that began are grouped into duties
     return end
 

@@ -1,7 +1,7 @@
 """R09 — overtime a resident asks for needs the office director's approval beforehand."""
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from policies.base import Decision, Detector, EvidenceRef, Outcome, Policy, breach
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
@@ -11,9 +11,6 @@ from policies.text import duration_en, duration_zh
 from policies.vocab import EvidenceKind
 
 CODE = "R09"
-# Longer than this from arrival to the end of the work, on another day, is no single trip: a
-# job that needed another trip is recorded as two (the visit service refuses longer ones).
-MAX_TRIP = timedelta(hours=12)
 
 
 def work_end(visit: VisitFact) -> datetime | None:
@@ -23,18 +20,6 @@ def work_end(visit: VisitFact) -> datetime | None:
     lingering (R08), judged there and only there, never also as overtime.
     """
     return visit.done_at or visit.left_at
-
-
-def two_trips_in_one(visit: VisitFact) -> bool:
-    """A visit done on another office day more than MAX_TRIP after its arrival."""
-    end = work_end(visit)
-    return (
-        visit.arrived_at is not None
-        and end is not None
-        and end - visit.arrived_at > MAX_TRIP
-        and visit.done_date is not None
-        and visit.done_date != visit.work_date
-    )
 
 
 def overtime_begins(visit: VisitFact) -> datetime | None:
@@ -50,7 +35,7 @@ def overtime_begins(visit: VisitFact) -> datetime | None:
         return visit.arrived_at
     assert visit.shift_end_at is not None  # in_shift says so
     end = work_end(visit)
-    if two_trips_in_one(visit):
+    if visit.two_trips_in_one:
         # An older record of one visit over two trips: when the first trip left is unknown,
         # so its run past the shift cannot be told from the night between the trips.
         return None

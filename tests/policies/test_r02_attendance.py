@@ -333,3 +333,13 @@ def test_the_same_records_give_the_same_duties_in_any_order() -> None:
     assert [(d.dedupe_key, d.input_digest) for d in a] == [
         (d.dedupe_key, d.input_digest) for d in b
     ]
+
+
+def test_an_old_record_of_two_trips_as_one_visit_needs_only_the_shifts_sign_back() -> None:
+    """Arrived 10:00, done 09:30 the next morning (no leaving of the first trip recorded):
+    the sign-back at 18:10 that day counts; the next morning's end is not this duty's."""
+    job = day_job(done_at=T0 + timedelta(days=1, minutes=30), left_at=None, done_date=D1)
+    assert job.two_trips_in_one
+    punches = [check_in(T0), sign_back(END + 10 * M)]
+    assert judge_sign_back(one_duty([job], punches), punches, LATE + H, 60) is Outcome.PASS
+    assert judge_sign_back(one_duty([job], []), [], LATE + H, 60) is Outcome.BREACH
