@@ -1,7 +1,10 @@
 """Printing a case's dossier from the case page, and the public verification page.
 
-Anyone holding a printed or e-mailed dossier can check it here (the QR code on its cover
-leads to this page): the upload is hashed and looked up, nothing is stored.
+Anyone holding a printed or e-mailed dossier can check it here, with no sign-in: the QR code
+on a printed dossier's cover opens the page for its number, which shows what the office
+recorded when it issued it (the fingerprints printed on it, when, by whom) and whether the
+audit trail still verifies; an e-mailed PDF can be uploaded, hashed and looked up (nothing
+is stored).
 """
 
 from typing import Annotated
@@ -11,7 +14,7 @@ from starlette.responses import Response
 
 from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require_role
 from api.templating import render
-from compliance.dossiers.service import print_dossier, verify_pdf
+from compliance.dossiers.service import check_number, print_dossier, verify_pdf
 from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
@@ -32,10 +35,14 @@ def print_case_dossier(ctx: CtxDep, case_id: IdPath, lang: str = "zh") -> Respon
 
 
 @router.get("/dossiers/verify", dependencies=[public])
-def verify_form(request: Request, number: str = "") -> Response:
-    """The upload form (the QR code on a dossier's cover brings its number along)."""
+def verify_form(request: Request, session: SessionDep, number: str = "") -> Response:
+    """The QR code's page: what the office recorded for this dossier number, and the upload
+    form for an e-mailed PDF."""
+    paper = check_number(session, number) if number.strip() else None
     return render(
-        request, "pages/dossier_verify.html", {"number": number, "result": None, "error": False}
+        request,
+        "pages/dossier_verify.html",
+        {"number": number.strip()[:32], "paper": paper, "result": None, "error": False},
     )
 
 
@@ -49,10 +56,12 @@ async def verify_upload(
         return render(
             request,
             "pages/dossier_verify.html",
-            {"number": "", "result": None, "error": True},
+            {"number": "", "paper": None, "result": None, "error": True},
             status_code=422,
         )
     result = verify_pdf(session, data)
     return render(
-        request, "pages/dossier_verify.html", {"number": "", "result": result, "error": False}
+        request,
+        "pages/dossier_verify.html",
+        {"number": "", "paper": None, "result": result, "error": False},
     )

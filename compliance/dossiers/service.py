@@ -349,13 +349,16 @@ class PaperCheck:
     content_digest: str = ""
     issued_at: datetime | None = None
     issued_by: str = ""
+    chain_seq: int = 0
+    chain_hash: str = ""
+    head_held: bool = False  # the chain head printed on the dossier is still in the chain
     chain_ok: bool = False
     disagreement: str = ""
 
     @property
     def ok(self) -> bool:
         """Issued, recorded alike in the table and the chain, and the chain verifies."""
-        return self.found and self.chain_ok and not self.disagreement
+        return self.found and self.chain_ok and self.head_held and not self.disagreement
 
 
 # The public page walks the whole chain; one walk a minute per head is enough for it.
@@ -398,16 +401,22 @@ def check_number(session: Session, number: str) -> PaperCheck:
     if event is None:
         disagreement = "no dossier.issued event in the audit chain"
     else:
-        for field_name in ("number", "sha256", "content_digest"):
+        for field_name in ("number", "sha256", "content_digest", "chain_seq", "chain_hash"):
             if event.get(field_name) != getattr(dossier, field_name):
                 disagreement = (
                     f"{field_name}: table {getattr(dossier, field_name)}, "
                     f"audit chain {event.get(field_name)}"
                 )
                 break
+    chain_seq = int(event.get("chain_seq", dossier.chain_seq)) if event else dossier.chain_seq
+    chain_hash = str(event.get("chain_hash", dossier.chain_hash)) if event else dossier.chain_hash
+    held = anchor.check_expected(session.connection(), f"{chain_seq}:{chain_hash}") is None
     return PaperCheck(
         number=number,
         found=True,
+        chain_seq=chain_seq,
+        chain_hash=chain_hash,
+        head_held=held,
         sha256=str(event.get("sha256")) if event else dossier.sha256,
         content_digest=str(event.get("content_digest")) if event else dossier.content_digest,
         issued_at=dossier.issued_at,
