@@ -51,3 +51,19 @@ def test_the_case_page_says_when_the_staff_member_signed(browser, ctx, office):
     case_id = drive(ctx, office, S.NOTIFIED)
     page = browser("hr").client.get(f"/cases/{case_id}").text
     assert "已送达:员工本人签收" in page and "可申诉至 2026-04-07" in page
+
+
+def test_the_json_api_records_a_witnessed_refusal(client, ctx, office, session, clock, settings):
+    from compliance.auth import service as auth
+    from compliance.context import Ctx
+
+    case_id = drive(ctx, office, S.NOTIFIED, served=False)
+    hr = Ctx(session=session, actor=office.actor("hr"), clock=clock, settings=settings)
+    headers = {"Authorization": f"Bearer {auth.create_token(hr, {'name': 't'}).token}"}
+    url = f"/api/cases/{case_id}/record_ack_refusal"
+    r = client.post(url, headers=headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "witnesses"
+    r = client.post(url, headers=headers, json={"witnesses": ["保安 李见证"], "place": "办公室"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["service_completed_at"] is not None and body["appeal_deadline"] == "2026-04-07"
