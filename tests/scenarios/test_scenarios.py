@@ -400,9 +400,10 @@ def _check_case(w: World, case_id: int, letter: str, exp: dict[str, Any]) -> Non
     for kind, fen in exp.get("amounts", {}).items():
         got = [o["amount_fen"] for o in proposal["outcomes"] if o["kind"] == kind]
         assert got == [fen], f"{kind}: {got}"
-    said = "".join(proposal.get("explanation_zh", []))
+    # Anything the proposal says: its explanation, notes on outcomes, risks, plan notes.
+    said = json.dumps(proposal, ensure_ascii=False)
     for word in exp.get("words", []):
-        assert word in said, f"{word!r} not in the proposal's explanation: {said}"
+        assert word in said, f"{word!r} not in the proposal: {proposal.get('explanation_zh')}"
     if "status" in exp:
         assert (
             case_repo.get_visible(w.session, w.office.actor("hr"), case_id).status
