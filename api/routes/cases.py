@@ -211,9 +211,10 @@ def mark_executed(case_id: IdPath, ctx: CtxDep) -> CaseRead:
 
 
 @router.post("/{case_id}/close", dependencies=[HR])
-def close(case_id: IdPath, ctx: CtxDep) -> CaseRead:
-    """Close an executed case."""
-    return cases.close(ctx, case_id)
+def close(case_id: IdPath, ctx: CtxDep, acknowledge_unrecoverable: bool = False) -> CaseRead:
+    """Close an executed case; `acknowledge_unrecoverable=true` is required when pay cannot
+    take its money (zero cap, a plan over 12 months, a balance after leaving)."""
+    return cases.close(ctx, case_id, acknowledge_unrecoverable=acknowledge_unrecoverable)
 
 
 @router.post("/{case_id}/annotate", dependencies=[NOTERS])

@@ -3,6 +3,7 @@ be taken; closing such a case asks for an acknowledgement; any future month can 
 
 from sqlalchemy import update
 
+from compliance.auth import service as auth
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay.leaving import record_leaving
 from compliance.pay.service import create_deductions_for_case
@@ -73,3 +74,16 @@ def test_after_leaving_the_case_page_shows_the_unrecovered_balance(browser, ctx,
     page = browser("hr").client.get(f"/cases/{case.id}").text
     assert "未追回余额(须另行民事追偿)" in page and "¥4,000.00" in page
     assert "最后工资月为 2026-03" in page
+
+
+def test_the_json_api_close_takes_the_acknowledgement_too(client, ctx, office, session):
+    case_id = _case_at_minimum_wage(ctx, office, session, executed=True)
+    token = auth.create_token(as_role(ctx, office, "hr"), {"name": "test"}).token
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    refused = client.post(f"/api/cases/{case_id}/close", headers=headers)
+    assert refused.status_code == 422 and "acknowledg" in refused.text
+    done = client.post(
+        f"/api/cases/{case_id}/close?acknowledge_unrecoverable=true", headers=headers
+    )
+    assert done.status_code == 200 and done.json()["status"] == "closed"
