@@ -343,10 +343,10 @@ def plan_notes(
         notes.append(
             PlanNote(
                 "long",
-                f"按每月扣款上限,{yuan(total)} 需 {n} 个月({first:%Y-%m} 至 {end:%Y-%m})"
-                f"才能扣完,超过 {limit_months} 个月。",
-                f"At the monthly cap, {yuan(total)} takes {n} months ({first:%Y-%m} to "
-                f"{end:%Y-%m}) to recover: more than {limit_months} months.",
+                f"按每月扣款上限,扣款计划共 {n} 个月({first:%Y-%m} 至 {end:%Y-%m}),"
+                f"超过 {limit_months} 个月;尚待扣回 {yuan(total)}。",
+                f"At the monthly cap the plan runs {n} months ({first:%Y-%m} to {end:%Y-%m}): "
+                f"more than {limit_months} months; {yuan(total)} is still to be recovered.",
             )
         )
     if remaining and last_pay_month is not None:

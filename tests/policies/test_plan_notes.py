@@ -60,7 +60,7 @@ def test_a_plan_beyond_twelve_months_is_said(owed, months, long):
     notes = plan_notes(_schedule(250_000, owed))
     assert [n.key for n in notes] == (["long"] if long else [])
     if long:
-        assert f"需 {months} 个月" in notes[0].text_zh
+        assert f"扣款计划共 {months} 个月" in notes[0].text_zh
         assert "超过 12 个月" in notes[0].text_zh
 
 

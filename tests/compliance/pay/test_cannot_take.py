@@ -59,7 +59,7 @@ def test_a_plan_beyond_twelve_months_is_said_on_the_case(hr, office):
     case, _ = make_case(hr.session, office, staff, compensation(200_000))
     money = case_money(hr, case.id)
     assert money.note_keys == ["long"]
-    assert "需 15 个月(2026-04 至 2027-06)" in money.notes_zh[0]
+    assert "扣款计划共 15 个月(2026-04 至 2027-06)" in money.notes_zh[0]
 
 
 def test_closing_a_case_pay_cannot_take_needs_an_acknowledgement(hr, office):
