@@ -234,8 +234,10 @@ def _error_statuses(rc: RouteContext, route: APIRoute) -> list[int]:
     statuses = set()
     if any(r is not None for r in roles):  # not public: a bearer token is required
         statuses.add(401)
-        # Fewer than all roles, or a further check (the director's): someone is refused.
-        if any(r is not None and r != ALL_ROLES for r in roles) or len(deps) > len(roles):
+        # Fewer than all roles, a further check (the director's), or a write (a read-only
+        # token may not): someone is refused.
+        writes = bool(route.methods - {"GET", "HEAD"})
+        if any(r is not None and r != ALL_ROLES for r in roles) or len(deps) > len(roles) or writes:
             statuses.add(403)
     if route.param_convertors:
         statuses.add(404)  # the record named in the path does not exist (or is not theirs)
@@ -243,6 +245,8 @@ def _error_statuses(rc: RouteContext, route: APIRoute) -> list[int]:
         statuses.add(409)  # a concurrent change: the record, or the audit chain, moved first
     if route.body_field is not None:
         statuses.add(400)  # FastAPI could not read the body at all (not UTF-8, say)
+    # Problems a route declares itself (e.g. 429: a throttled password check).
+    statuses |= {int(k) for k in route.responses if str(k) in {"429"}}
     reads_body = route.body_field is not None or "requestBody" in (route.openapi_extra or {})
     if reads_body or route.dependant.path_params or route.dependant.query_params:
         statuses.add(422)

@@ -34,8 +34,14 @@ def me(actor: CurrentUser) -> MeRead:
     )
 
 
-@router.post("/me/password", status_code=204, dependencies=[signed_in])
+@router.post(
+    "/me/password",
+    status_code=204,
+    dependencies=[signed_in],
+    responses={429: {"description": "Too many wrong old passwords: try again later"}},
+)
 def change_password(body: PasswordChange, ctx: CtxDep, cfg: AuthSettingsDep) -> Response:
-    """Change one's own password (the old one is required); browser sessions end."""
+    """Change one's own password (the old one is required, its check throttled like signing
+    in); browser sessions and every API token end."""
     auth.set_password(ctx, cfg, ctx.actor.user_id, body)
     return Response(status_code=204)

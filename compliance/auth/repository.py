@@ -105,17 +105,19 @@ def recent_failures(
     """Times of the latest failed attempts, newest first, for a username (or a source
     address) since a time and after that username's (or address's) last success."""
     key = col(LoginAttempt.ip) == ip if ip else col(LoginAttempt.username) == username
+    # "After" by the order of recording (the id): a failure in the same instant as a
+    # success, but recorded after it, counts.
     last_ok = (
-        select(col(LoginAttempt.at))
-        .where(key, col(LoginAttempt.succeeded).is_(True))
-        .order_by(col(LoginAttempt.at).desc())
+        select(col(LoginAttempt.id))
+        .where(key, col(LoginAttempt.succeeded).is_(True), col(LoginAttempt.at) >= since)
+        .order_by(col(LoginAttempt.id).desc())
         .limit(1)
         .scalar_subquery()
     )
     stmt = (
         select(col(LoginAttempt.at))
         .where(key, col(LoginAttempt.succeeded).is_(False), col(LoginAttempt.at) >= since)
-        .where((last_ok.is_(None)) | (col(LoginAttempt.at) > last_ok))
+        .where((last_ok.is_(None)) | (col(LoginAttempt.id) > last_ok))
         .order_by(col(LoginAttempt.at).desc())
         .limit(limit)
     )

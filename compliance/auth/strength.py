@@ -55,8 +55,10 @@ def user_inputs(*values: str) -> list[str]:
         v = value.strip().lower()
         if not v:
             continue
+        words = [w for w in re.split(r"[\W_]+", v) if w]
         out.append(v)
-        out.extend(w for w in re.split(r"[\W_]+", v) if len(w) >= 3 and w != v)
+        out.append("".join(words))  # "Wang Fang" is typed "wangfang" too
+        out.extend(w for w in words if len(w) >= 3)
     return list(dict.fromkeys(out))
 
 
