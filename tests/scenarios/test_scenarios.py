@@ -30,10 +30,10 @@ from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
 from compliance.findings.service import confirm, raise_manual
 from compliance.flows.judge import judge_saved
+from compliance.pay.leaving import record_leaving
 from compliance.pay.read import staff_schedule
 from compliance.pay.service import set_minimum_wage
 from compliance.policy_params.service import publish
-from compliance.staff.service import update_staff
 from policies.guardrails import Obligation, add_months, get_profile, month_info
 from tests.factories import OfficeSet
 
@@ -153,7 +153,7 @@ def _actions(w: World, rec: dict[str, Any], now: datetime) -> list[tuple[datetim
         if kind == "min-wage":
             return set_minimum_wage(ctx, "深圳", rec["monthly_fen"], rec["from"], "示例")
         if kind == "leaves":
-            return update_staff(ctx, w.staff_id(rec["staff"]), {"status": "left"})
+            return _leaves(w, ctx, rec["staff"], rec)
         fn, needs_id = _service(kind)
         body = _body(w, rec)
         if kind in ("wage", "rulebook-ack"):
@@ -206,6 +206,15 @@ def _enter(w: World, records: list[dict[str, Any]], now: datetime) -> None:
     for at, act in sorted(actions, key=lambda a: a[0]):
         w.clock.current = at
         act()
+
+
+def _leaves(w: World, ctx: Ctx, letter: str, given: dict[str, Any]) -> Any:
+    """The staff member leaves (`left_on`, default today; `reason`, default resigned)."""
+    body = {
+        "left_on": given.get("left_on", ctx.now().astimezone(ctx.tz).date()),
+        "reason": given.get("reason", "resigned"),
+    }
+    return record_leaving(ctx, w.staff_id(letter), body)
 
 
 def _findings(w: World, rule: str, letter: str) -> list[Finding]:
@@ -344,7 +353,7 @@ def _then(w: World, case_id: int, letter: str, step: dict[str, Any]) -> None:
         "approve": lambda: cases.approve(ctx, case_id, step.get("justification", "证据充分")),
         "serve_notice": lambda: cases.serve_notice(ctx, case_id, "处理决定通知书"),
         "acknowledge": lambda: cases.acknowledge(w.as_(STAFF_USER[letter]), case_id),
-        "leaves": lambda: update_staff(ctx, w.staff_id(letter), {"status": "left"}),
+        "leaves": lambda: _leaves(w, ctx, letter, step),
         "appeal": lambda: cases.appeal(w.as_(STAFF_USER[letter]), case_id, "请求从轻处理"),
         "decide_appeal": lambda: cases.decide_appeal(ctx, case_id, step["outcome"], "复核"),
         "union_notice": lambda: cases.record_union_notice(ctx, case_id, "严重违反规章制度"),
