@@ -73,7 +73,9 @@ def _decision_notice(ctx: Ctx, case: Case) -> Notice:
     notice = repo.decision_notice(ctx.session, case.id or 0)
     if notice is None:  # pragma: no cover - every notified state has a notice
         raise ValidationFailed.one("notice", f"case {case.number} has no decision notice")
-    if notice.ack_kind is not None:
+    # A refusal recorded without a witness (before witnesses were required) served nothing:
+    # it may be recorded again, properly.
+    if notice.ack_kind is not None and case.service_completed_at is not None:
         when = notice.acknowledged_at.astimezone(ctx.tz) if notice.acknowledged_at else None
         how = "签收" if notice.ack_kind == ServiceKind.SIGNED.value else "拒签(留置送达)"
         raise Conflict(

@@ -107,7 +107,6 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     approvals = [ApprovalRead.model_validate(a) for a in rec.approvals]
     notices = [NoticeRead.model_validate(n) for n in rec.notices]
     union = UnionNoticeRead.model_validate(rec.union_notice) if rec.union_notice else None
-    decision = next((n for n in reversed(notices) if n.kind == "decision"), None)
     blocked = _blocked(
         ctx,
         case,
@@ -115,7 +114,9 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         approvals,
         union_sent=union is not None,
         union_replied=union is not None and union.reply_at is not None,
-        notice_signed=decision is not None and decision.ack_kind is not None,
+        # Served (signed, or refused before a witness); a refusal recorded before witnesses
+        # were required did not serve the notice and can be recorded again.
+        notice_signed=case.service_completed_at is not None,
     )
     detail = CaseDetail(
         case=CaseRead.model_validate(case),

@@ -87,7 +87,7 @@ def _print_detail(d: CaseDetail, tz: Any) -> None:
     for n in d.notices:
         if n.kind != "decision":
             continue
-        if n.acknowledged_at is None:
+        if n.acknowledged_at is None or c.service_completed_at is None:
             console.print("  decision notice handed over, [red]not yet served[/red]")
             continue
         served = n.acknowledged_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -220,3 +220,17 @@ def test_a_deadline_in_an_unentered_year_is_refused_until_an_admin_enters_it(ctx
     calendar.confirm_year(admin, 2027, "国办发明电〔2026〕示例号")
     assert cases.finalize(act(ctx, office, "hr"), case_id).status == "final"
     assert row(ctx, case_id).appeal_deadline == date(2027, 1, 4)
+
+
+def test_a_refusal_recorded_without_a_witness_before_the_rule_can_be_recorded_again(ctx, office):
+    # Before this rule a refusal was recorded with no witness: the notice was never served.
+    case_id = drive(ctx, office, S.NOTIFIED, served=False)
+    notice = _notice(ctx, case_id)
+    notice.ack_kind, notice.acknowledged_at = "refused_to_sign", NOW
+    ctx.session.add(notice)
+    ctx.session.commit()
+    assert "record_ack_refusal" in cases.get_case(act(ctx, office, "hr"), case_id).allowed_actions
+    refuse_before_witness(ctx, office, case_id)
+    case = row(ctx, case_id)
+    assert case.service_completed_at == NOW and case.appeal_deadline == date(2026, 4, 7)
+    assert _notice(ctx, case_id).witnesses == WITNESS
