@@ -12,6 +12,7 @@ cannot forge a new anchor line without the key.
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from compliance.audit.canonical import canonical_json
 from compliance.audit.models import AuditEvent, AuditHead, RowSeal
@@ -189,13 +190,26 @@ def check_expected(conn: Connection, expected: str) -> str | None:
     return None
 
 
+def anchor_committed(session: Session, settings: Settings, at: datetime, why: str) -> Anchor | None:
+    """Anchor the heads just committed, reading them in a short read-only transaction (no
+    write lock held on SQLite), which is ended before returning."""
+    from compliance.db import begin_read
+
+    try:
+        begin_read(session)
+        return anchor_quietly(session.connection(), settings, at, why)
+    except Exception:
+        logging.getLogger(__name__).exception("could not read the heads to anchor them")
+        return None
+    finally:
+        session.rollback()
+
+
 def anchor_quietly(conn: Connection, settings: Settings, at: datetime, why: str) -> Anchor | None:
     """Anchor after something was printed or the night's work committed; a folder that
     cannot be written is logged (the print itself is kept) and `audit verify` still works."""
-    import logging
-
     try:
         return write_anchor(conn, settings, at, why)
-    except OSError:
+    except Exception:  # never undo what was printed; `audit anchor` can be run by hand
         logging.getLogger(__name__).exception("could not append to the audit anchor log")
         return None

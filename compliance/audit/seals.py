@@ -31,9 +31,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    bindparam,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.dml import Delete, Insert, Update
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
@@ -110,7 +122,8 @@ def _ids_from_params(
         return None
     left, right = where.left, where.right
     pk = table.primary_key.columns.values()[0]
-    if getattr(left, "name", None) != pk.name or getattr(left, "table", None) is not table:
+    left_table = getattr(left, "table", None)
+    if getattr(left, "name", None) != pk.name or getattr(left_table, "name", None) != table.name:
         return None
     if not isinstance(right, BindParameter):
         return None
@@ -118,6 +131,11 @@ def _ids_from_params(
         return [right.value] if isinstance(right.value, int) else None
     ids = [s.get(right.key) for s in sets]
     return ids if all(isinstance(i, int) for i in ids) else None  # type: ignore[return-value]
+
+
+@cache
+def _max_id(table: Table) -> Select[Any]:
+    return select(func.max(table.primary_key.columns.values()[0]))
 
 
 @event.listens_for(Engine, "before_execute")
@@ -137,7 +155,7 @@ def _track(
     if isinstance(clauseelement, Insert):
         above: dict[str, int] = conn.info.setdefault(_ABOVE, {})
         if table.name not in above:
-            highest = conn.execute(select(func.max(pk))).scalar()
+            highest = conn.execute(_max_id(table)).scalar()
             above[table.name] = int(highest or 0)
         return
     where = clauseelement.whereclause
@@ -194,22 +212,34 @@ def _tables(names: Iterable[str]) -> Iterator[Table]:
         yield SQLModel.metadata.tables[name]
 
 
-def _current(conn: Connection, table: Table, ids: Sequence[int]) -> dict[int, str]:
+@cache
+def _by_ids(table: Table) -> Select[Any]:
     pk = table.primary_key.columns.values()[0]
+    return select(table).where(pk.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _above_id(table: Table) -> Select[Any]:
+    pk = table.primary_key.columns.values()[0]
+    return select(table).where(pk > bindparam("above"))
+
+
+def _current(conn: Connection, table: Table, ids: Sequence[int]) -> dict[int, str]:
+    pk = table.primary_key.columns.values()[0].name
     out: dict[int, str] = {}
     for i in range(0, len(ids), _CHUNK):
-        for row in conn.execute(select(table).where(pk.in_(ids[i : i + _CHUNK]))):
+        for row in conn.execute(_by_ids(table), {"ids": list(ids[i : i + _CHUNK])}):
             m = row._mapping
-            out[m[pk.name]] = row_hash(table.name, m)
+            out[m[pk]] = row_hash(table.name, m)
     return out
 
 
 def _above(conn: Connection, table: Table, highest: int) -> dict[int, str]:
-    pk = table.primary_key.columns.values()[0]
+    pk = table.primary_key.columns.values()[0].name
     out: dict[int, str] = {}
-    for row in conn.execute(select(table).where(pk > highest)):
+    for row in conn.execute(_above_id(table), {"above": highest}):
         m = row._mapping
-        out[m[pk.name]] = row_hash(table.name, m)
+        out[m[pk]] = row_hash(table.name, m)
     return out
 
 
@@ -221,35 +251,42 @@ def seal_hash(*, seq: int, at: datetime, audit_seq: int, payload: str, prev_hash
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+_HEAD = AuditHead.__table__  # type: ignore[attr-defined]
+_HEAD_FOR_UPDATE = (
+    select(_HEAD.c.seq, _HEAD.c.seal_seq, _HEAD.c.seal_hash)
+    .where(_HEAD.c.id == 1)
+    .with_for_update()
+)
+_INSERT_SEAL = insert(RowSeal.__table__)  # type: ignore[attr-defined]
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seal_seq=bindparam("new_seq"), seal_hash=bindparam("new_hash"))
+)
+
+
 def append_seal(conn: Connection, entries: list[list[Any]], at: datetime | None = None) -> int:
     """Append one link sealing `entries` ([table, id, hash or None]); its sequence number."""
-    head = conn.execute(
-        select(AuditHead.seq, AuditHead.seal_seq, AuditHead.seal_hash)  # type: ignore[call-overload]
-        .where(AuditHead.id == 1)
-        .with_for_update()
-    ).one()
-    seq = head.seal_seq + 1
+    head = conn.execute(_HEAD_FOR_UPDATE).one()
+    seq = int(head.seal_seq) + 1
     at = at or datetime.now(UTC)
     payload = canonical_json(sorted(entries, key=lambda e: (e[0], e[1])))
     digest = seal_hash(
         seq=seq, at=at, audit_seq=head.seq, payload=payload, prev_hash=head.seal_hash
     )
     conn.execute(
-        insert(RowSeal).values(
-            seq=seq,
-            at=at,
-            audit_seq=head.seq,
-            payload=payload,
-            prev_hash=head.seal_hash,
-            hash=digest,
-        )
+        _INSERT_SEAL,
+        {
+            "seq": seq,
+            "at": at,
+            "audit_seq": head.seq,
+            "payload": payload,
+            "prev_hash": head.seal_hash,
+            "hash": digest,
+        },
     )
-    conn.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)  # type: ignore[arg-type]
-        .values(seal_seq=seq, seal_hash=digest)
-    )
-    return int(seq)
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+    return seq
 
 
 def seal_pending(conn: Connection) -> int | None:

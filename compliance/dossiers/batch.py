@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlmodel import col, select
 
-from compliance.audit.anchor import anchor_quietly
+from compliance.audit.anchor import anchor_committed
 from compliance.cases.models import Case
 from compliance.context import Ctx
 from compliance.db import begin_read
@@ -163,12 +163,12 @@ def print_batch(
                     on_done(item)
         ctx.session.commit()
         written = time.perf_counter()
-        anchor_quietly(ctx.session.connection(), ctx.settings, ctx.now(), "dossier batch")
     except BaseException:
         ctx.session.rollback()
         for item in items:
             item.path.unlink(missing_ok=True)
         raise
+    anchor_committed(ctx.session, ctx.settings, ctx.now(), "dossier batch")
     return BatchResult(tuple(items), written - started, n_workers, written - writing)
 
 

@@ -275,8 +275,8 @@ def print_dossier(ctx: Ctx, case_id: int, lang: str = "zh") -> tuple[bytes, Doss
             (row,) = record_printed(ctx, numbering, [(prepared, data)])
             record = DossierRecord.model_validate(row)
             ctx.session.commit()
-            anchor.anchor_quietly(
-                ctx.session.connection(), ctx.settings, ctx.now(), f"dossier {record.number}"
+            anchor.anchor_committed(
+                ctx.session, ctx.settings, ctx.now(), f"dossier {record.number}"
             )
             return data, record
         except NumbersTaken:
