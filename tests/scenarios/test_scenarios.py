@@ -413,6 +413,8 @@ def _check_case(w: World, case_id: int, letter: str, exp: dict[str, Any]) -> Non
     said = json.dumps(proposal, ensure_ascii=False)
     for word in exp.get("words", []):
         assert word in said, f"{word!r} not in the proposal: {proposal.get('explanation_zh')}"
+    for word in exp.get("not_words", []):
+        assert word not in said, f"{word!r} in the proposal: {proposal.get('explanation_zh')}"
     if "status" in exp:
         assert (
             case_repo.get_visible(w.session, w.office.actor("hr"), case_id).status
