@@ -9,11 +9,17 @@ How it works, with no use case having to take part:
   clause selects just before it runs (read straight from the parameters when the clause is
   `id = :param`, as the unit of work writes it); for an INSERT the table's highest id before
   it, so that every row above it is this transaction's.
-- When the session commits (`before_commit`, also for a test's savepoint), the touched rows
+- When the session commits (`before_commit`, also for a test's savepoint; a transaction
+  committed on its Connection is sealed by the Connection's `commit` event), the touched rows
   are read back as they now stand and one link is appended to the seal chain (`row_seal`):
   for each row its table, id and the SHA-256 of its canonical JSON, or null if it is gone.
-  The link records the audit head it was sealed under and is chained by hash like the audit
-  trail; `audit_head` keeps both heads and the anchor log (anchor.py) witnesses both.
+  The link records the audit head it was sealed under and is chained by an HMAC under the
+  anchor log's key (never in the database), so one who can only write the database cannot
+  add a link that re-seals his edit; `audit_head` keeps both heads and the anchor log
+  (anchor.py) witnesses both.
+- Why a chain of its own rather than an audit event per transaction: the audit trail stays
+  one event per thing a person did (its readers and its counts are unchanged), while a seal
+  link may carry thousands of rows (an import); both heads are anchored together.
 - `verify_rows` reads the latest seal of every row and recomputes every current row of the
   sealed tables: a different hash is a change made outside the app, a sealed row that is
   missing was deleted outside the app, a row never sealed was written outside the app (or
@@ -24,6 +30,7 @@ no seal and are reported.
 """
 
 import hashlib
+import hmac
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -32,6 +39,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -53,6 +61,7 @@ from sqlalchemy.sql.operators import eq
 
 from compliance.audit.canonical import canonical_json
 from compliance.audit.models import GENESIS_HASH, AuditHead, RowSeal, SealBaseline
+from compliance.config import Settings, get_settings
 
 # The business records (SPEC §7): evidence, findings, cases and everything that hangs off
 # them, deductions and instalments, dossiers, policy versions, users, staff and wages.
@@ -172,6 +181,13 @@ def _track(
 
 
 @event.listens_for(Engine, "commit")
+def _seal_left_over(conn: Connection) -> None:
+    """A transaction committed on its Connection (not through a Session's commit, e.g. an
+    outer transaction around savepoint sessions) seals what it still holds, just before."""
+    if conn.info.get(_TOUCHED) or conn.info.get(_ABOVE):
+        seal_pending(conn)
+
+
 @event.listens_for(Engine, "rollback")
 def _forget(conn: Connection) -> None:
     conn.info.pop(_TOUCHED, None)
@@ -243,12 +259,29 @@ def _above(conn: Connection, table: Table, highest: int) -> dict[int, str]:
     return out
 
 
-def seal_hash(*, seq: int, at: datetime, audit_seq: int, payload: str, prev_hash: str) -> str:
-    """SHA-256 over every field of a seal link and the previous link's hash."""
+@cache
+def _key_for(audit_key: str, data_dir: str) -> bytes:
+    from compliance.audit.anchor import audit_key as read_key
+
+    return read_key(Settings(audit_key=audit_key, data_dir=Path(data_dir)))
+
+
+def seal_key() -> bytes:
+    """The key seal links are keyed with: the anchor log's key (COMPLIANCE_AUDIT_KEY, or
+    `audit.key` beside the data folder), never stored in the database."""
+    settings = get_settings()
+    return _key_for(settings.audit_key, str(settings.data_dir))
+
+
+def seal_hash(
+    *, seq: int, at: datetime, audit_seq: int, payload: str, prev_hash: str, key: bytes
+) -> str:
+    """HMAC-SHA256, under a key outside the database, over every field of a seal link and
+    the previous link's hash: one who can only write the database cannot add a link."""
     body = canonical_json(
         {"seq": seq, "at": at, "audit_seq": audit_seq, "payload": payload, "prev_hash": prev_hash}
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
@@ -272,7 +305,12 @@ def append_seal(conn: Connection, entries: list[list[Any]], at: datetime | None 
     at = at or datetime.now(UTC)
     payload = canonical_json(sorted(entries, key=lambda e: (e[0], e[1])))
     digest = seal_hash(
-        seq=seq, at=at, audit_seq=head.seq, payload=payload, prev_hash=head.seal_hash
+        seq=seq,
+        at=at,
+        audit_seq=head.seq,
+        payload=payload,
+        prev_hash=head.seal_hash,
+        key=seal_key(),
     )
     conn.execute(
         _INSERT_SEAL,
@@ -371,6 +409,7 @@ def _walk(conn: Connection) -> Iterator[RowSeal]:
 
 def verify_rows(conn: Connection, *, limit: int = 1000) -> RowsReport:
     """Walk the seal chain, then recompute every current row of every sealed table."""
+    key = seal_key()
     head = conn.execute(
         select(AuditHead.seal_seq, AuditHead.seal_hash).where(AuditHead.id == 1)  # type: ignore[call-overload]
     ).one()
@@ -387,9 +426,13 @@ def verify_rows(conn: Connection, *, limit: int = 1000) -> RowsReport:
             audit_seq=link.audit_seq,
             payload=link.payload,
             prev_hash=link.prev_hash,
+            key=key,
         )
-        if link.prev_hash != prev or recomputed != link.hash:
-            report.chain_error = f"seal {link.seq} does not match its hash (edited)"
+        if link.prev_hash != prev or not hmac.compare_digest(recomputed, link.hash):
+            report.chain_error = (
+                f"seal {link.seq} does not match its keyed hash (edited, or made without the"
+                " office's key)"
+            )
             break
         for table, row_id, digest in json.loads(link.payload):
             latest[table][row_id] = (digest, link.audit_seq, link.seq)

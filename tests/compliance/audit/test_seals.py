@@ -120,3 +120,61 @@ def test_dossier_rows_are_sealed_with_their_print(ctx, office):
     _data, rec = print_dossier(as_role(ctx, office, "hr"), case_id)
     row = ctx.session.get(Dossier, rec.id)
     assert row is not None and _verify(ctx.session).ok
+
+
+def test_a_seal_link_added_without_the_key_does_not_launder_an_edit(ctx, office):
+    """One who can write the database re-seals the row he edited: the link is not keyed."""
+    import json
+    from datetime import UTC, datetime
+
+    typical_case(ctx, office, feedback=1, photos=0)
+    s = ctx.session
+    fb = s.execute(select(Feedback).order_by(Feedback.id)).scalars().first()
+    assert fb is not None
+    _tamper(s, "UPDATE feedback SET text = '住户表扬' WHERE id = :i", i=fb.id)
+    row = s.connection().execute(select(Feedback.__table__).where(Feedback.id == fb.id)).one()  # type: ignore[attr-defined]
+    head = s.execute(select(AuditHead)).scalar_one()
+    payload = json.dumps([["feedback", fb.id, seals.row_hash("feedback", row._mapping)]])
+    at = datetime(2026, 3, 31, 5, tzinfo=UTC)
+    forged = seals.seal_hash(
+        seq=head.seal_seq + 1,
+        at=at,
+        audit_seq=head.seq,
+        payload=payload,
+        prev_hash=head.seal_hash,
+        key=b"a guess at the key",
+    )
+    _tamper(
+        s,
+        "INSERT INTO row_seal (seq, at, audit_seq, payload, prev_hash, hash)"
+        " VALUES (:q, :at, :a, :p, :prev, :h)",
+        q=head.seal_seq + 1,
+        at=at.replace(tzinfo=None) if s.get_bind().dialect.name == "sqlite" else at,
+        a=head.seq,
+        p=payload,
+        prev=head.seal_hash,
+        h=forged,
+    )
+    _tamper(s, "UPDATE audit_head SET seal_seq = :q, seal_hash = :h", q=head.seal_seq + 1, h=forged)
+    report = _verify(s)
+    assert not report.ok
+    assert "made without the office's key" in report.chain_error
+
+
+def test_seal_baseline_seals_once_only_the_rows_from_before_sealing(fresh_engine):
+    """An upgraded database: rows written before migration 0011 are sealed once, up to the
+    ids the migration recorded; a row added later behind the app's back stays unsealed."""
+    insert_office = (
+        "INSERT INTO office (code, name, timezone, city, created_at)"
+        " VALUES (:c, '管理处', 'Asia/Shanghai', '深圳', '2026-01-01 00:00:00')"
+    )
+    with fresh_engine.begin() as conn:
+        conn.execute(text(insert_office), {"c": "OLD"})
+        conn.execute(text("INSERT INTO seal_baseline (table_name, max_id) VALUES ('office', 1)"))
+    with fresh_engine.begin() as conn:
+        conn.execute(text(insert_office), {"c": "NEW"})
+        assert {p.kind for p in seals.verify_rows(conn).problems} == {"unsealed"}
+        assert seals.seal_baseline(conn) == 1
+        assert seals.seal_baseline(conn) == 0  # once
+        report = seals.verify_rows(conn)
+    assert [(p.table, p.row_id, p.kind) for p in report.problems] == [("office", 2, "unsealed")]
