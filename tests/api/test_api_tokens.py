@@ -114,7 +114,9 @@ def test_the_page_makes_read_tokens_unless_asked(browser, session):
     b = browser("hr")
     page = b.post("/me/tokens", {"name": "phone"})
     assert page.status_code == 200
-    assert '<option value="read" selected>' in b.client.get("/me/tokens").text
+    mine = b.client.get("/me/tokens").text
+    assert '<option value="read" selected>' in mine
+    assert 'id="office-tokens"' not in mine  # only an admin sees the office's tokens
     b.post("/me/tokens", {"name": "script", "scope": "read-write"})
     scopes = dict(session.execute(select(ApiToken.name, ApiToken.scope)).all())
     assert scopes == {"phone": "read", "script": "read-write"}
@@ -173,6 +175,7 @@ def test_the_admin_sees_every_live_token_of_the_office_and_revokes_any(
     b = browser("admin")
     page = b.client.get("/me/tokens")
     section = page.text.split('id="office-tokens"', 1)[1]
+    assert "本管理处仍有效的令牌" in section and "只读" in section and "失效时间" in section
     assert "staff read" in section and "bsw-staff" in section
     assert "hr read-write" not in section  # revoked: not live
     assert "xyz-hr" not in section  # another office's
