@@ -83,11 +83,64 @@ def store_decisions(
         return [], 0
     by_key = {d.dedupe_key: d for d in wanted}
     seen = repository.existing_keys(ctx.session, ctx.actor.office_id, eff.policy.code, by_key)
+    if seen:
+        _refresh_untriaged(ctx, eff.policy.code, {k: by_key[k] for k in seen})
     rows = [_row(ctx, d, eff, source, run_id) for k, d in by_key.items() if k not in seen]
     if rows:
         # Core insert of the table: the ORM's bulk path splits rows by their None pattern.
         ctx.session.execute(insert(Finding.__table__), rows)  # type: ignore[attr-defined]
     return [r["dedupe_key"] for r in rows], len(seen)
+
+
+def _refresh_untriaged(ctx: Ctx, rule_code: str, decisions: dict[str, Decision]) -> None:
+    """An open finding judged again on facts that have changed since (a damage valued after
+    it was first judged, say) takes the new explanation and suggested severity: nobody has
+    decided on it yet, so it must say what the records say now. A triaged finding keeps
+    what was decided on."""
+    current = ctx.session.execute(
+        select(
+            col(Finding.id),
+            col(Finding.dedupe_key),
+            col(Finding.explanation_zh),
+            col(Finding.suggested_severity),
+        ).where(
+            col(Finding.office_id) == ctx.actor.office_id,
+            col(Finding.rule_code) == rule_code,
+            col(Finding.status) == FindingStatus.OPEN.value,
+            col(Finding.dedupe_key).in_(list(decisions)),
+        )
+    ).all()
+    for finding_id, key, explanation_zh, severity in current:
+        d = decisions[key]
+        new_severity = d.suggested_severity.value if d.suggested_severity else None
+        new_zh = d.explanation_zh[:2000]
+        if (explanation_zh, severity) == (new_zh, new_severity):
+            continue
+        changed = ctx.session.execute(
+            update(Finding)
+            .where(
+                col(Finding.id) == finding_id,
+                col(Finding.status) == FindingStatus.OPEN.value,
+            )
+            .values(
+                explanation_zh=new_zh,
+                explanation_en=d.explanation_en[:2000],
+                suggested_severity=new_severity,
+                input_digest=d.input_digest,
+                evidence=_evidence_json(d),
+            )
+        )
+        if changed.rowcount:  # type: ignore[attr-defined]
+            audit.record(
+                ctx,
+                "finding.refreshed",
+                "finding",
+                finding_id,
+                {
+                    "before": {"explanation_zh": explanation_zh, "suggested_severity": severity},
+                    "after": {"explanation_zh": new_zh, "suggested_severity": new_severity},
+                },
+            )
 
 
 def decide_spot_check_items(
