@@ -79,10 +79,9 @@ class CalendarNotCovered(GuardrailViolation):
 
 @cache
 def package_years() -> frozenset[int]:
-    """The years the installed `chinesecalendar` knows in full."""
-    return frozenset(d.year for d in package_data.holidays) & frozenset(
-        d.year for d in package_data.workdays
-    )
+    """The years the installed `chinesecalendar` knows (every year has public holidays; not
+    every year needs a make-up workday)."""
+    return frozenset(d.year for d in package_data.holidays)
 
 
 def package_days(year: int) -> list[tuple[date, DayKind, str]]:
