@@ -21,6 +21,7 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
+from compliance.pay import plans
 from compliance.validation import parse
 from policies import ladder
 from policies.canonical import canonical_json
@@ -118,6 +119,10 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
         severity_reason=body.severity_reason,
     )
     data = result.to_dict()
+    # What pay can and cannot take of it, in words with the figures (kept with the proposal;
+    # replaying the rule ignores it).
+    ends = any(OutcomeKind(o["kind"]) in ENDS_EMPLOYMENT for o in data["outcomes"])
+    data.update(plans.proposal_notes(ctx, case, data["outcomes"], ends))
     row = _store(ctx, case, data["outcomes"], data)
     kinds = [o.kind.value for o in result.outcomes]
     steps.record(

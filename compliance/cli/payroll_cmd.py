@@ -50,7 +50,7 @@ def _print_sheet(sheet: PayrollSheet, show_all: bool) -> None:
     for name in ("wage", "cap", "taken", "carried"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("instalments (case, amount, status)")
-    shown = [r for r in sheet.rows if show_all or r.lines or r.carried_fen]
+    shown = [r for r in sheet.rows if show_all or r.lines or r.carried_fen or r.unrecovered_fen]
     for r in shown:
         table.add_row(
             r.employee_no,
@@ -58,7 +58,7 @@ def _print_sheet(sheet: PayrollSheet, show_all: bool) -> None:
             format_fen(r.wage_fen),
             format_fen(r.cap_fen),
             format_fen(r.taken_fen),
-            format_fen(r.carried_fen - r.unrecovered_fen),
+            format_fen(r.carried_fen),
             "\n".join(
                 [f"{x.case_number} {format_fen(x.amount_fen)} {x.status}" for x in r.lines]
                 + (

@@ -66,6 +66,9 @@ def _build(ctx: Ctx, month: date, preview: bool = False) -> PayrollSheet:
     lines = repo.month_lines(session, office_id, month, ctx.now())
     owed = repo.owed_after(session, office_id, month)
     run = repo.payroll_run(session, office_id, month)
+    staff = repo.month_wages(session, office_id, month)
+    leaving = [w.staff_id for w in staff if w.left_on and w.left_on.replace(day=1) == month]
+    balances = repo.balances(session, leaving)
     rows = tuple(
         SheetRow(
             staff_id=w.staff_id,
@@ -75,11 +78,12 @@ def _build(ctx: Ctx, month: date, preview: bool = False) -> PayrollSheet:
             cap_fen=profile.deduction_cap(w.wage_fen, floor).cap_fen,
             floor_fen=floor,
             taken_fen=sum(line.amount_fen for line in lines.get(w.staff_id, ())),
-            carried_fen=owed.get(w.staff_id, 0),
+            carried_fen=0 if w.staff_id in balances else owed.get(w.staff_id, 0),
             lines=tuple(lines.get(w.staff_id, ())),
-            left_on=w.left_on if w.left_on and w.left_on.replace(day=1) == month else None,
+            left_on=w.left_on if w.staff_id in balances else None,
+            unrecovered_fen=max(balances.get(w.staff_id, 0), 0),
         )
-        for w in repo.month_wages(session, office_id, month)
+        for w in staff
     )
     return PayrollSheet(
         office_code=office.code,
@@ -220,7 +224,7 @@ def _money(row: SheetRow) -> tuple[int, ...]:
         row.floor_fen,
         row.taken_fen,
         row.net_fen,
-        row.carried_fen - row.unrecovered_fen,
+        row.carried_fen,
         row.unrecovered_fen,
     )
 

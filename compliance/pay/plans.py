@@ -6,6 +6,7 @@ The case page, the approval screen, the dossier and closing use the same account
 """
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -111,12 +112,14 @@ def _damage_lines(ctx: Ctx, case: Case, executed: bool) -> tuple[list[str], list
     return zh, en
 
 
-def _proposed(ctx: Ctx, case: Case, proposal: Proposal) -> list[Obligation]:
-    """The obligations executing the proposal now would create (negative ids: not stored)."""
+def _proposed(
+    ctx: Ctx, case: Case, money: list[tuple[OutcomeKind, int, bool]], ends: bool
+) -> list[Obligation]:
+    """The obligations executing these outcomes now would create (negative ids: not stored)."""
     staff = staff_repo.get_in_office(ctx.session, case.office_id, case.staff_id)
-    start = pay.first_deduction_month(ctx, staff, leaves_now=proposal.is_dismissal)
+    start = pay.first_deduction_month(ctx, staff, leaves_now=ends)
     out: list[Obligation] = []
-    for kind, fen, _ in pay.money_outcomes(proposal):
+    for kind, fen, _ in money:
         parts: list[tuple[int | None, int]] = [(None, fen)]
         if kind == OutcomeKind.COMPENSATION:
             parts, _ = pay.compensation_parts(ctx.session, case, fen)
@@ -134,23 +137,40 @@ def _proposed(ctx: Ctx, case: Case, proposal: Proposal) -> list[Obligation]:
 
 def case_pay(ctx: Ctx, case: Case, proposal: Proposal | None) -> CasePay | None:
     """The case's money account and plan in words; None when the case takes no money."""
+    if proposal is None:
+        return _account(ctx, case, [], ends=False)
+    return _account(ctx, case, pay.money_outcomes(proposal), ends=proposal.is_dismissal)
+
+
+def proposal_notes(ctx: Ctx, case: Case, outcomes: list[Any], ends: bool) -> dict[str, Any]:
+    """What a new proposal says about its money in words (stored with it): the account and
+    what pay cannot take, as planned if it were executed today. Empty without money."""
+    money = _account(ctx, case, pay.money_items(outcomes), ends=ends)
+    if money is None:
+        return {}
+    return {
+        "pay_notes_zh": [*money.lines_zh, *money.notes_zh],
+        "pay_notes_en": [*money.lines_en, *money.notes_en],
+    }
+
+
+def _account(
+    ctx: Ctx, case: Case, money: list[tuple[OutcomeKind, int, bool]], ends: bool
+) -> CasePay | None:
     deductions = repo.case_deductions(ctx.session, case.id or 0)
     executed = bool(deductions)
     extra: list[Obligation] = []
     if not executed:
-        if proposal is None:
+        if not money:
             return None
-        if not pay.money_outcomes(proposal):
-            return None
-        extra = _proposed(ctx, case, proposal)
+        extra = _proposed(ctx, case, money, ends)
     lines_zh, lines_en = _damage_lines(ctx, case, executed)
     ids = [d.id or 0 for d in deductions] if executed else [o.id for o in extra]
     owed = sum(d.due_fen for d in deductions) if executed else sum(o.amount_fen for o in extra)
     try:
-        leaves = local_date(ctx.now(), ctx.tz) if proposal and proposal.is_dismissal else None
-        plan: Plan | None = preview(
-            ctx, case.staff_id, extra, leaves_on=None if executed else leaves
-        )
+        # A dismissal not yet executed ends the employment this month when it is.
+        leaves = local_date(ctx.now(), ctx.tz) if ends and not executed else None
+        plan: Plan | None = preview(ctx, case.staff_id, extra, leaves_on=leaves)
     except ValidationFailed as exc:  # no minimum wage recorded: say so instead of a plan
         plan = None
         lines_zh.append(f"无法计算扣款计划:{exc}")

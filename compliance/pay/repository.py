@@ -342,6 +342,28 @@ def cancel_part(session: Session, deduction_id: int, fen: int) -> None:
     )
 
 
+def balances(session: Session, staff_ids: list[int]) -> dict[int, int]:
+    """Per staff member: everything due (less what was cancelled) minus every instalment."""
+    if not staff_ids:
+        return {}
+    out: dict[int, int] = defaultdict(int)
+    due = session.exec(
+        select(Deduction.staff_id, func.sum(Deduction.amount_fen - Deduction.cancelled_fen))
+        .where(col(Deduction.staff_id).in_(staff_ids))
+        .group_by(col(Deduction.staff_id))
+    )
+    for staff_id, fen in due:
+        out[staff_id] += int(fen)
+    paid = session.exec(
+        select(Instalment.staff_id, func.sum(Instalment.amount_fen))
+        .where(col(Instalment.staff_id).in_(staff_ids))
+        .group_by(col(Instalment.staff_id))
+    )
+    for staff_id, fen in paid:
+        out[staff_id] -= int(fen)
+    return dict(out)
+
+
 def start_no_later_than(session: Session, staff_id: int, month: date) -> None:
     """Move a leaver's deductions due to start after their last pay month to that month."""
     session.exec(

@@ -126,14 +126,10 @@ class SheetRow:
     taken_fen: int
     carried_fen: int
     lines: tuple[SheetLine, ...]
-    # The member's last working day when this is their last pay month: what is carried is
-    # then an unrecovered balance (a civil claim), never deducted later.
+    # The member's last working day when this is their last pay month: nothing is carried
+    # then; what is left is an unrecovered balance (a civil claim), never deducted later.
     left_on: date | None = None
-
-    @property
-    def unrecovered_fen(self) -> int:
-        """What pay will never recover: the balance left after a leaver's last pay month."""
-        return self.carried_fen if self.left_on is not None else 0
+    unrecovered_fen: int = 0
 
     @property
     def net_fen(self) -> int:

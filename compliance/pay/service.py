@@ -140,10 +140,16 @@ def seed_example_minimum_wage(session: Session, at: datetime) -> MinimumWage | N
 
 
 def money_outcomes(proposal: Proposal) -> list[tuple[OutcomeKind, int, bool]]:
+    """The proposal's outcomes that take money from pay: (kind, fen, legal risk)."""
     try:
         outcomes = json.loads(proposal.outcomes)
     except ValueError:
         raise ValidationFailed.one("outcomes", "the proposal's outcomes are not JSON") from None
+    return money_items(outcomes)
+
+
+def money_items(outcomes: Any) -> list[tuple[OutcomeKind, int, bool]]:
+    """Of a list of outcomes (as stored), those that take money from pay."""
     if not isinstance(outcomes, list):
         raise ValidationFailed.one("outcomes", "the proposal's outcomes must be a list")
     out: list[tuple[OutcomeKind, int, bool]] = []
@@ -211,7 +217,7 @@ def compensation_parts(
 
 def first_deduction_month(ctx: Ctx, staff: Staff, leaves_now: bool = False) -> date:
     """Recovery starts the month after today (office time); for a member who has left (or
-    leaves now), in their last pay month if that is earlier (it takes what the cap allows)."""
+    leaves now), in their last pay month if that is earlier: it takes what the cap allows."""
     today = local_date(ctx.now(), ctx.tz)
     start = next_month(today)
     last = today.replace(day=1) if leaves_now else last_pay_month(staff)

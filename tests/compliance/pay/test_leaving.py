@@ -1,7 +1,8 @@
 """Leaving ends deductions: nothing is planned after the last pay month (the month of the
 last working day). That month takes what the cap allows (20% of the wage, the wage left not
-below the minimum wage); the rest is an unrecovered balance, a civil claim (民事追偿), shown
-on the payroll sheet; people who left are not on later sheets."""
+below the minimum wage), even of a deduction due to start later; the rest is an unrecovered
+balance, a civil claim (民事追偿), shown on the case, the dossier and the payroll sheet;
+people who left are not on later sheets."""
 
 from datetime import UTC, date, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from compliance.audit.models import AuditEvent
 from compliance.errors import Conflict, Forbidden, ValidationFailed
 from compliance.pay.leaving import end_employment, record_leaving
+from compliance.pay.models import Deduction
 from compliance.pay.payroll import payroll_sheet, write_csv
 from compliance.pay.plans import case_money
 from compliance.pay.service import create_deductions_for_case
@@ -42,23 +44,24 @@ def _five_months(hr, office, staff):
     return case, d
 
 
-def test_resignation_stops_the_plan_at_the_last_pay_month(hr, office):
+def test_resignation_stops_the_plan_at_the_last_pay_month(hr, office, clock):
     staff = office.staff[0]
     case, d = _five_months(hr, office, staff)
-    out = record_leaving(hr, staff.id, {"left_on": "2026-03-31", "reason": "resigned"})
-    # March is the last pay month: it takes the cap, ¥1,000; ¥4,000 is never deducted.
-    assert plan(hr.session, staff.id) == [("2026-03", d.id, 100_000, "planned")]
-    assert (out.last_pay_month, out.unrecovered_fen) == (MARCH, 400_000)
+    clock.current = datetime(2026, 4, 20, 4, 0, tzinfo=UTC)
+    out = record_leaving(hr, staff.id, {"left_on": "2026-04-20", "reason": "resigned"})
+    # April is the last pay month: it takes the cap, ¥1,000; ¥4,000 is never deducted.
+    assert plan(hr.session, staff.id) == [("2026-04", d.id, 100_000, "planned")]
+    assert (out.last_pay_month, out.unrecovered_fen) == (APRIL, 400_000)
     assert (out.staff.status, out.staff.left_on, out.staff.leave_reason) == (
         "left",
-        date(2026, 3, 31),
+        date(2026, 4, 20),
         "resigned",
     )
     assert any("尚余 ¥4,000.00 无法从工资中扣回" in n and "民事追偿" in n for n in out.notes_zh)
     money = case_money(hr, case.id)  # the case page and the dossier say it too
     assert (money.unrecovered_fen, money.last_pay_month, money.needs_ack) == (
         400_000,
-        MARCH,
+        APRIL,
         True,
     )
     event = hr.session.execute(
@@ -67,14 +70,27 @@ def test_resignation_stops_the_plan_at_the_last_pay_month(hr, office):
     assert '"unrecovered_fen":400000' in event.payload
 
 
-def test_the_last_month_takes_only_what_the_cap_allows(hr, office):
+def test_the_last_month_takes_only_what_the_cap_allows(hr, office, clock):
     staff = office.staff[0]
     set_wage(hr.session, staff, 250_000)  # 20% = ¥500, but only ¥140 above the ¥2,360 floor
     case, proposal = make_case(hr.session, office, staff, compensation(50_000))
     [d] = create_deductions_for_case(hr, case, proposal)
-    out = record_leaving(hr, staff.id, {"left_on": "2026-03-15", "reason": "contract_ended"})
-    assert plan(hr.session, staff.id) == [("2026-03", d.id, 14_000, "planned")]
+    clock.current = datetime(2026, 4, 15, 4, 0, tzinfo=UTC)
+    out = record_leaving(hr, staff.id, {"left_on": "2026-04-15", "reason": "contract_ended"})
+    assert plan(hr.session, staff.id) == [("2026-04", d.id, 14_000, "planned")]
     assert out.unrecovered_fen == 36_000
+
+
+def test_leaving_before_the_first_instalment_month_takes_the_last_pay_month(hr, office):
+    # Recovery was to start in April; leaving on 31 March, March is the last pay month and
+    # takes the cap (the deduction now starts there); ¥4,000 is a civil claim.
+    staff = office.staff[0]
+    case, d = _five_months(hr, office, staff)
+    out = record_leaving(hr, staff.id, {"left_on": "2026-03-31", "reason": "resigned"})
+    assert plan(hr.session, staff.id) == [("2026-03", d.id, 100_000, "planned")]
+    assert hr.session.get(Deduction, d.id).start_month == MARCH
+    assert (out.last_pay_month, out.unrecovered_fen) == (MARCH, 400_000)
+    assert case_money(hr, case.id).unrecovered_fen == 400_000
 
 
 def test_a_dismissal_ends_deductions_planned_into_next_year(hr, office):
@@ -85,7 +101,7 @@ def test_a_dismissal_ends_deductions_planned_into_next_year(hr, office):
     create_deductions_for_case(hr, case, proposal)
     assert plan(hr.session, staff.id)[-1][0] == "2027-06"
     disabled, left = end_employment(hr, staff.id, date(2026, 3, 31), LeaveReason.DISMISSED)
-    assert [m for m, *_ in plan(hr.session, staff.id)] == ["2026-03"]
+    assert [m for m, *_ in plan(hr.session, staff.id)] == ["2026-03"]  # nothing after March
     assert left.schedule.remaining_fen == 200_000 - 14_000
     assert hr.session.get(Staff, staff.id).leave_reason == "dismissed"
     users = hr.session.execute(select(User).where(User.staff_id == staff.id)).scalars().all()
@@ -93,30 +109,32 @@ def test_a_dismissal_ends_deductions_planned_into_next_year(hr, office):
 
 
 def test_leavers_are_not_on_later_sheets_and_their_last_sheet_shows_the_balance(
-    hr, office, tmp_path
+    hr, office, tmp_path, clock
 ):
     staff = office.staff[0]
     _five_months(hr, office, staff)
-    record_leaving(hr, staff.id, {"left_on": "2026-03-31", "reason": "resigned"})
-    march = payroll_sheet(hr, MARCH)
-    [row] = [r for r in march.rows if r.staff_id == staff.id]
-    assert (row.taken_fen, row.unrecovered_fen, row.left_on) == (
+    clock.current = datetime(2026, 4, 20, 4, 0, tzinfo=UTC)
+    record_leaving(hr, staff.id, {"left_on": "2026-04-20", "reason": "resigned"})
+    april = payroll_sheet(hr, APRIL)
+    [row] = [r for r in april.rows if r.staff_id == staff.id]
+    assert (row.taken_fen, row.carried_fen, row.unrecovered_fen, row.left_on) == (
         100_000,
+        0,
         400_000,
-        date(2026, 3, 31),
+        date(2026, 4, 20),
     )
-    assert march.total_unrecovered_fen == 400_000
-    rows = write_csv(march, tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert april.total_unrecovered_fen == 400_000
+    rows = write_csv(april, tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines()
     line = next(x for x in rows if x.startswith(staff.employee_no))
     assert "¥4,000.00" in line and "离职" in line
-    for month in (APRIL, date(2026, 5, 1), date(2027, 1, 1)):  # later months, previews too
+    for month in (date(2026, 5, 1), date(2026, 6, 1), date(2027, 1, 1)):  # previews too
         assert staff.id not in {r.staff_id for r in payroll_sheet(hr, month).rows}
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"left_on": "2026-04-01", "reason": "resigned"}, "left_on"),  # tomorrow
+        ({"left_on": "2026-04-01", "reason": "resigned"}, "left_on"),  # tomorrow (Shanghai)
         ({"left_on": "2020-01-01", "reason": "resigned"}, "left_on"),  # before the hire date
         ({"left_on": "2026-03-31", "reason": "dismissed"}, "reason"),  # only through a case
         ({"left_on": "2026-03-31", "reason": "fired"}, "reason"),
