@@ -26,6 +26,7 @@ from compliance.cases.schemas import ProposeIn
 from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
+from compliance.pay import plans
 from compliance.users.models import Role
 from compliance.validation import parse
 from policies import ladder
@@ -222,6 +223,7 @@ def propose_many(
             raise ValidationFailed.one("proposal", f"case {case.number}: {exc}") from None
         proposed.add(case.number)
         data = result.to_dict()
+        data.update(plans.proposal_notes(ctx, case, data["outcomes"]))  # as decision.propose
         fields = proposal_fields(data["outcomes"], data)
         revision = latest.get(cid, 0) + 1
         kinds = [o.kind.value for o in result.outcomes]

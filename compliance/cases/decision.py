@@ -121,8 +121,7 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
     data = result.to_dict()
     # What pay can and cannot take of it, in words with the figures (kept with the proposal;
     # replaying the rule ignores it).
-    ends = any(OutcomeKind(o["kind"]) in ENDS_EMPLOYMENT for o in data["outcomes"])
-    data.update(plans.proposal_notes(ctx, case, data["outcomes"], ends))
+    data.update(plans.proposal_notes(ctx, case, data["outcomes"]))
     row = _store(ctx, case, data["outcomes"], data)
     kinds = [o.kind.value for o in result.outcomes]
     steps.record(

@@ -28,6 +28,8 @@ from compliance.users.models import Role
 from policies.guardrails import Obligation
 from policies.sanction import OUTCOME_LABELS_ZH, OutcomeKind
 
+# Outcomes that end the employment: pay stops after that month.
+ENDS = frozenset({OutcomeKind.DISMISSAL.value, OutcomeKind.TERMINATION_WITH_NOTICE.value})
 # Notes that mean money the rulebook asks for will not (all, or not soon) come from pay.
 ACK_NOTES = ("nothing_taken", "long", "unrecovered", "unscheduled")
 
@@ -142,10 +144,14 @@ def case_pay(ctx: Ctx, case: Case, proposal: Proposal | None) -> CasePay | None:
     return _account(ctx, case, pay.money_outcomes(proposal), ends=proposal.is_dismissal)
 
 
-def proposal_notes(ctx: Ctx, case: Case, outcomes: list[Any], ends: bool) -> dict[str, Any]:
+def proposal_notes(ctx: Ctx, case: Case, outcomes: list[Any]) -> dict[str, Any]:
     """What a new proposal says about its money in words (stored with it): the account and
     what pay cannot take, as planned if it were executed today. Empty without money."""
-    money = _account(ctx, case, pay.money_items(outcomes), ends=ends)
+    items = pay.money_items(outcomes)
+    if not items:  # most proposals: no query at all
+        return {}
+    ends = any(isinstance(o, dict) and o.get("kind") in ENDS for o in outcomes)
+    money = _account(ctx, case, items, ends=ends)
     if money is None:
         return {}
     return {
