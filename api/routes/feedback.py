@@ -3,14 +3,24 @@
 from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
+from api.judged import Judgment, judge
 from compliance.feedback import service
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
+from compliance.flows.judge import RecordKind
 from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 
 
+class FeedbackSaved(FeedbackRead):
+    """The feedback as saved, and what the rules it feeds concluded."""
+
+    judgment: Judgment
+
+
 @router.post("", status_code=201, dependencies=[require_role(Role.MANAGER, Role.HR)])
-def record(body: FeedbackCreate, ctx: CtxDep) -> FeedbackRead:
-    """Record one piece of resident feedback."""
-    return service.record_feedback(ctx, body)
+def record(body: FeedbackCreate, ctx: CtxDep) -> FeedbackSaved:
+    """Record one piece of resident feedback and judge it at once."""
+    saved = service.record_feedback(ctx, body)
+    judgment = judge(ctx, RecordKind.FEEDBACK, saved.id)
+    return FeedbackSaved(**saved.model_dump(), judgment=judgment)

@@ -7,13 +7,23 @@ from fastapi import APIRouter, Depends, Request
 from starlette.exceptions import HTTPException
 
 from api.deps import CtxDep, IdPath, require_role
+from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
 from compliance.errors import ValidationFailed
+from compliance.flows.judge import RecordKind
 from compliance.inspections import service
 from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead, SpotCheckResult
 from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])
+
+
+class SpotCheckSaved(SpotCheckRead):
+    """The spot check as saved, and what each checklist item's rule concluded."""
+
+    judgment: Judgment
+
+
 MULTIPART_HELP = (
     "Either a JSON body (SpotCheckCreate; photos as ids of stored files), or "
     "multipart/form-data with a `data` field holding that JSON and one or more `photos` files."
@@ -78,9 +88,12 @@ async def spot_check_input(request: Request) -> SpotCheckInput:
 )
 def record(
     body: Annotated[SpotCheckInput, Depends(spot_check_input)], ctx: CtxDep
-) -> SpotCheckRead:
-    """Record a spot check; failed items become findings (their ids are returned)."""
-    return service.record_spot_check_with_photos(ctx, body.data, body.uploads)
+) -> SpotCheckSaved:
+    """Record a spot check and judge it at once: each item's verdict with the measurement
+    and the limit; failed items become findings (their ids are returned)."""
+    saved = service.record_spot_check_with_photos(ctx, body.data, body.uploads)
+    judgment = judge(ctx, RecordKind.SPOT_CHECK, saved.id)
+    return SpotCheckSaved(**saved.model_dump(), judgment=judgment)
 
 
 @router.get("/{spot_check_id}", dependencies=[require_role(Role.MANAGER, Role.HR)])

@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from api.deps import CtxDep, IdPath, require_role
+from api.judged import Judgment, judge
+from compliance.flows.judge import RecordKind
 from compliance.tips import service
 from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt
 from compliance.users.models import Role
@@ -10,20 +12,29 @@ from compliance.users.models import Role
 router = APIRouter(prefix="/api/tips", tags=["tips"])
 
 
+class TipSaved(TipRead):
+    """The tip line as saved, and what R12 concluded."""
+
+    judgment: Judgment
+
+
 @router.post(
     "", status_code=201, dependencies=[require_role(Role.STAFF, Role.CASHIER, Role.MANAGER)]
 )
-def declare(body: TipDeclare, ctx: CtxDep) -> TipRead:
-    """Declare a tip received from a resident (staff declare only their own)."""
-    return service.declare_tip(ctx, body)
+def declare(body: TipDeclare, ctx: CtxDep) -> TipSaved:
+    """Declare a tip received from a resident (staff declare only their own); judged at once."""
+    saved = service.declare_tip(ctx, body)
+    return TipSaved(**saved.model_dump(), judgment=judge(ctx, RecordKind.TIP, saved.id))
 
 
 @router.post("/{tip_id}/handover", dependencies=[require_role(Role.CASHIER)])
-def hand_over(tip_id: IdPath, body: HandOver, ctx: CtxDep) -> TipRead:
-    """Receive a declared tip with a countersignature; returns the gap-free receipt number."""
-    return service.hand_over(
+def hand_over(tip_id: IdPath, body: HandOver, ctx: CtxDep) -> TipSaved:
+    """Receive a declared tip with a countersignature; returns the gap-free receipt number
+    and what R12 concluded."""
+    saved = service.hand_over(
         ctx, tip_id, body.countersigned_by, body.handed_over_at, body.feedback_id
     )
+    return TipSaved(**saved.model_dump(), judgment=judge(ctx, RecordKind.TIP, saved.id))
 
 
 @router.get(

@@ -66,7 +66,7 @@ class Verdict(StrEnum):
 # their checklist items instead.
 FEEDS: dict[RecordKind, frozenset[str]] = {
     RecordKind.FEEDBACK: frozenset({"feedback"}),
-    RecordKind.VISIT: frozenset({"visits", "field_days"}),
+    RecordKind.VISIT: frozenset({"visits", "punches"}),
     RecordKind.TIP: frozenset({"tip_lines"}),
     RecordKind.DAMAGE: frozenset({"damages"}),
 }
