@@ -178,3 +178,23 @@ def test_seal_baseline_seals_once_only_the_rows_from_before_sealing(fresh_engine
         assert seals.seal_baseline(conn) == 0  # once
         report = seals.verify_rows(conn)
     assert [(p.table, p.row_id, p.kind) for p in report.problems] == [("office", 2, "unsealed")]
+
+
+def test_rows_flushed_under_an_outer_connection_transaction_are_sealed(fresh_engine):
+    """The demo load's shape: savepoint sessions inside one Connection transaction, the last
+    writes only flushed, the whole committed on the Connection."""
+    from tests.factories import office_set
+
+    with fresh_engine.connect() as conn:
+        outer = conn.begin()
+        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+        office = office_set(session)
+        session.commit()  # a savepoint: sealed here
+        office.users["hr"].display_name = "人事 王"
+        session.flush()  # never committed through the session
+        outer.commit()
+        session.close()
+    with fresh_engine.connect() as conn:
+        report = seals.verify_rows(conn)
+    assert report.ok, [p.describe() for p in report.problems]
+    assert report.links == 2
