@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from compliance.audit import service as audit
 from compliance.cli import (
+    backup_cmd,
     calendar_cmd,
     cases_cmd,
     dossier_cmd,
@@ -45,6 +46,7 @@ app.add_typer(payroll_cmd.staff_app, name="staff")
 app.add_typer(cases_cmd.app, name="case")
 app.add_typer(dossier_cmd.app, name="dossier")
 app.add_typer(calendar_cmd.app, name="calendar")
+backup_cmd.register(app)
 
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
 

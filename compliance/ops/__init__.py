@@ -1,0 +1,1 @@
+"""Operating the office's installation: backup and restore."""
