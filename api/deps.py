@@ -1,5 +1,7 @@
 """Request dependencies: database session, clock, who is signed in, roles, CSRF, language."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, cast
 
@@ -25,7 +27,7 @@ from compliance.auth.service import Principal
 from compliance.auth.settings import AuthSettings
 from compliance.clock import Clock
 from compliance.context import Actor, Ctx
-from compliance.db import end_read
+from compliance.db import begin_read, end_read, request_slots
 from compliance.errors import Forbidden
 from compliance.users.models import Role
 from compliance.validation import MAX_ID
@@ -57,20 +59,37 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     safe = request.method in SAFE_METHODS
     engine = request.app.state.read_engine if safe else request.app.state.engine
-    # Making a session touches no database, so it needs no worker thread; closing it gives
-    # its connection back (a rollback: I/O), so that runs on a worker thread. Nothing that
-    # may touch the pool runs on the event loop: a loop waiting for a pooled connection
-    # cannot run the very requests that would give one back (a 30 s stall, then 500s).
-    session = Session(engine, expire_on_commit=False)
-    failed = False
-    try:
-        yield session
-    except Exception:
-        failed = True
-        raise
-    finally:
-        with anyio.CancelScope(shield=True):  # a dropped connection must still close it
-            await run_in_threadpool(_end, session, failed=failed)
+    # A request holds its connection while it goes back and forth between the loop and the
+    # worker threads. Were more requests to hold sessions than the pool has connections, the
+    # rest would wait for one on worker threads, and with every thread waiting, those holding
+    # connections could never get a thread to finish on: a stall until the pool times out
+    # (500s). So requests queue here, on the loop, for a slot, before touching the pool.
+    async with _slots(request.app, engine):
+        # Making a session touches no database, so it needs no worker thread; closing it
+        # gives its connection back (a rollback: I/O), so that runs on a worker thread.
+        # Nothing that may touch the pool runs on the event loop: a loop waiting for a pooled
+        # connection cannot run the very requests that would give one back.
+        session = Session(engine, expire_on_commit=False)
+        failed = False
+        try:
+            yield session
+        except Exception:
+            failed = True
+            raise
+        finally:
+            with anyio.CancelScope(shield=True):  # a dropped connection must still close it
+                await run_in_threadpool(_end, session, failed=failed)
+
+
+def _slots(app: Any, engine: Any) -> Any:
+    """The app's request slots on the running event loop (one per pooled connection)."""
+    loop = asyncio.get_running_loop()
+    kept = getattr(app.state, "session_slots", None)
+    if kept is None or kept[0] is not loop:
+        slots = request_slots(engine)
+        kept = (loop, asyncio.Semaphore(slots) if slots else contextlib.nullcontext())
+        app.state.session_slots = kept
+    return kept[1]
 
 
 def _end(session: Session, *, failed: bool) -> None:
@@ -148,6 +167,10 @@ def _touch(session: Session, clock: Clock, token_id: int) -> None:
     # pool's connections while it waits for the write lock.
     end_read(session)
     auth.touch_token(session, clock, token_id)
+    # Take the read transaction's connection again here, on this worker thread: the busiest
+    # API reads (api/routes/cases.py) run on the event loop, and a loop that waits for a
+    # pooled connection cannot run the requests that would give one back (a stall).
+    begin_read(session)
 
 
 async def maybe_principal(request: Request, session: SessionDep) -> Principal | None:

@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     # Photos are downscaled on upload: a phone photo is 12 MP, a dossier needs far less.
     max_image_side_px: int = 2000
-    sqlite_busy_timeout_ms: int = 10_000
+    # A writer waits this long for its turn (other processes write too) before it gives up.
+    sqlite_busy_timeout_ms: int = 30_000
     # Where the office's web app is reached: printed dossiers carry its verification address
     # in their QR code (set COMPLIANCE_BASE_URL to the address staff and lawyers can open).
     base_url: str = "http://127.0.0.1:8000"

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
@@ -174,10 +175,28 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        pool: dict[str, Any] = {}
+        if path and path != ":memory:":
+            pool = {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         _sqlite_pragmas(engine, settings.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+
+
+# Connections per engine (per server process): POOL_SIZE for requests, MAX_OVERFLOW more for
+# work outside requests (the nightly run) so that it never makes a request wait.
+POOL_SIZE = 10
+MAX_OVERFLOW = 10
+
+
+def request_slots(engine: Engine) -> int | None:
+    """How many requests may hold a session at once so that none waits for a pooled
+    connection (None: the pool does not limit them)."""
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        return pool.size()
+    return None
 
 
 def read_only(engine: Engine) -> Engine:
