@@ -1,7 +1,7 @@
 """Read models: one case in full, and the case list, filtered by who is asking."""
 
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 from pydantic import TypeAdapter
 
@@ -94,6 +94,69 @@ def _without_deliberation(rec: repo.CaseRecords) -> repo.CaseRecords:
     return replace(rec, proposals=[], approvals=[], union_notice=None)
 
 
+# The steps whose notes a staff member may read about their own case: what was asked of
+# them, what they said and signed, and what was decided and served on them. Every other
+# step's note (a proposal's or an amendment's reasons, an approval, the union's
+# correspondence, a dismissal's reasons) is the office's own deliberation.
+_STAFF_STEP_NOTES = frozenset(
+    a.value
+    for a in (
+        Action.REQUEST_STATEMENT,
+        Action.SUBMIT_STATEMENT,
+        Action.RECORD_REFUSAL,
+        Action.RECORD_SILENCE,
+        Action.SERVE_NOTICE,
+        Action.ACKNOWLEDGE,
+        Action.RECORD_ACK_REFUSAL,
+        Action.APPEAL,
+        Action.DECIDE_APPEAL,
+        Action.FINALIZE,
+        Action.CLOSE,
+    )
+)
+
+
+def is_staff_reader(ctx: Ctx) -> bool:
+    """Whether the reader is a staff member (who sees only their own cases, without the
+    office's internal notes)."""
+    return ctx.actor.role == Role.STAFF
+
+
+def for_staff(detail: CaseDetail) -> CaseDetail:
+    """A case as its staff member may read it: without HR's annotations, the approvers'
+    justifications, the proposal's reasoning and amendment reasons, the severity's
+    reasons, or the notes of the office's internal steps. The outcomes decided and the
+    notices served stay: they are what was decided about them."""
+    case = detail.case.model_copy(update={"severity_reason": ""})
+    if detail.case.status not in DECIDED:
+        case.severity = None
+    return detail.model_copy(
+        update={
+            "case": case,
+            "proposals": [
+                p.model_copy(update={"reasoning": {}, "amend_reason": ""}) for p in detail.proposals
+            ],
+            # Who approved, in which capacity and when stays (once served); not why.
+            "approvals": [a.model_copy(update={"justification": ""}) for a in detail.approvals],
+            "annotations": [],
+            "steps": [
+                s if s.action in _STAFF_STEP_NOTES else s.model_copy(update={"note": ""})
+                for s in detail.steps
+            ],
+            "dismissal_gates": None,
+            "wrongful_dismissal_cost": None,
+        }
+    )
+
+
+def row_for_staff(row: CaseRow) -> CaseRow:
+    """A listed case as its staff member may read it (see `for_staff`)."""
+    out: dict[str, Any] = {**row, "severity_reason": ""}
+    if out["status"] not in DECIDED:
+        out["severity"] = None
+    return cast(CaseRow, out)
+
+
 def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     """Everything about one case; staff see only their own (others: NotFound)."""
     ctx.require(*READ_ROLES)
@@ -142,7 +205,7 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         detail.wrongful_dismissal_cost = wrongful_dismissal_cost(
             s, ctx.settings, case, steps.today(ctx)
         )
-    return detail
+    return for_staff(detail) if is_staff_reader(ctx) else detail
 
 
 def case_rows(
@@ -156,10 +219,13 @@ def case_rows(
     """One page of cases, newest first, as rows: staff see their own, everyone else the
     office's. The columns are typed by the database layer, so no model is built per case."""
     ctx.require(*READ_ROLES)
-    rows = repo.list_cases(
-        ctx.session, ctx.actor, status=status, staff_id=staff_id, limit=limit, offset=offset
+    rows = cast(
+        list[CaseRow],
+        repo.list_cases(
+            ctx.session, ctx.actor, status=status, staff_id=staff_id, limit=limit, offset=offset
+        ),
     )
-    return cast(list[CaseRow], rows)
+    return [row_for_staff(r) for r in rows] if is_staff_reader(ctx) else rows
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from compliance.cases import repository as repo
 from compliance.cases.evidence import FindingEvidence, timeline
 from compliance.cases.lifecycle import Capacity, capacities
 from compliance.cases.models import CaseStatus
-from compliance.cases.read import READ_ROLES, get_case
+from compliance.cases.read import READ_ROLES, get_case, is_staff_reader
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.context import Ctx
 from compliance.pay.plans import CasePay, case_money
@@ -76,10 +76,12 @@ def queue(
     rows = repo.list_with_staff(
         ctx.session, ctx.actor, status=status, rule_code=rule_code, staff_id=staff_id
     )
+    # A staff member's queue (their own cases) leaves out the office's reasons, as the case does.
+    hide = {"severity_reason": ""} if is_staff_reader(ctx) else {}
     return CaseQueue(
         rows=[
             CaseRow(
-                **CaseRead.model_validate(c).model_dump(),
+                **{**CaseRead.model_validate(c).model_dump(), **hide},
                 staff_name=name,
                 employee_no=no,
                 team=team,
