@@ -1,7 +1,13 @@
 """Import every table so that SQLModel.metadata is complete (Alembic, tests)."""
 
 from compliance.attendance.models import AttendanceEvent, RosterShift
-from compliance.audit.models import AuditEvent, AuditHead, RowSeal, SealBaseline
+from compliance.audit.models import (
+    AuditEvent,
+    AuditHead,
+    RowSeal,
+    RowSealLatest,
+    SealBaseline,
+)
 from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
 from compliance.calendar.models import CalendarDay, CalendarYear
 from compliance.cases.models import (
@@ -73,6 +79,7 @@ __all__ = [
     "Resident",
     "RosterShift",
     "RowSeal",
+    "RowSealLatest",
     "SealBaseline",
     "SpotCheck",
     "SpotCheckItem",

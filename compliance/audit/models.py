@@ -67,3 +67,18 @@ class SealBaseline(SQLModel, table=True):
 
     table_name: str = Field(max_length=64, primary_key=True)
     max_id: int
+
+
+class RowSealLatest(SQLModel, table=True):
+    """Each sealed row's latest seal, for checking a few rows at once (a dossier's) without
+    walking the seal chain; keyed with the audit key so it cannot be rewritten to fit an
+    edit. `audit verify` walks the chain itself and does not rely on it."""
+
+    __tablename__ = "row_seal_latest"
+
+    table_name: str = Field(max_length=64, primary_key=True)
+    row_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    hash: str | None = Field(default=None, max_length=64)
+    seal_seq: int
+    audit_seq: int
+    mac: str = Field(max_length=64)

@@ -54,13 +54,21 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.dml import Delete, Insert, Update
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.sql.operators import eq
 
 from compliance.audit.canonical import canonical_json
-from compliance.audit.models import GENESIS_HASH, AuditHead, RowSeal, SealBaseline
+from compliance.audit.models import (
+    GENESIS_HASH,
+    AuditHead,
+    RowSeal,
+    RowSealLatest,
+    SealBaseline,
+)
 from compliance.config import Settings, get_settings
 
 # The business records (SPEC §7): evidence, findings, cases and everything that hangs off
@@ -324,7 +332,39 @@ def append_seal(conn: Connection, entries: list[list[Any]], at: datetime | None 
         },
     )
     conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+    _keep_latest(conn, entries, seq, int(head.seq))
     return seq
+
+
+def _latest_mac(key: bytes, table: str, row_id: int, digest: str | None, seal_seq: int) -> str:
+    body = canonical_json([table, row_id, digest, seal_seq])
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _keep_latest(conn: Connection, entries: list[list[Any]], seq: int, audit_seq: int) -> None:
+    key = seal_key()
+    table = RowSealLatest.__table__  # type: ignore[attr-defined]
+    rows = [
+        {
+            "table_name": t,
+            "row_id": i,
+            "hash": h,
+            "seal_seq": seq,
+            "audit_seq": audit_seq,
+            "mac": _latest_mac(key, t, i, h, seq),
+        }
+        for t, i, h in entries
+    ]
+    if conn.dialect.name == "postgresql":
+        stmt: Any = pg_insert(table)
+    else:
+        stmt = sqlite_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["table_name", "row_id"],
+        set_={c: stmt.excluded[c] for c in ("hash", "seal_seq", "audit_seq", "mac")},
+    )
+    for i in range(0, len(rows), _CHUNK):
+        conn.execute(stmt, rows[i : i + _CHUNK])
 
 
 def seal_pending(conn: Connection) -> int | None:
@@ -495,3 +535,49 @@ def seal_baseline(conn: Connection) -> int:
     if entries:
         append_seal(conn, entries)
     return len(entries)
+
+
+# Where a finding's evidence reference kind names a table by another name.
+_EVIDENCE_TABLES = {"damage": "damage_incident", "overtime": "overtime_request"}
+
+
+def check_rows(conn: Connection, wanted: Mapping[str, Iterable[int]]) -> list[RowProblem]:
+    """Check these rows against their latest seals (a dossier's rows, before printing):
+    each changed, deleted or unsealed one, as `verify_rows` would report it."""
+    key = seal_key()
+    latest = RowSealLatest.__table__  # type: ignore[attr-defined]
+    problems: list[RowProblem] = []
+    for name, ids in sorted(wanted.items()):
+        name = _EVIDENCE_TABLES.get(name, name)
+        want = sorted(set(ids))
+        if name not in _SEALED or not want:
+            continue
+        (table,) = _tables([name])
+        now = _current(conn, table, want)
+        seals: dict[int, Any] = {}
+        for i in range(0, len(want), _CHUNK):
+            for r in conn.execute(
+                select(latest).where(
+                    latest.c.table_name == name, latest.c.row_id.in_(want[i : i + _CHUNK])
+                )
+            ):
+                ok = hmac.compare_digest(
+                    r.mac, _latest_mac(key, name, r.row_id, r.hash, r.seal_seq)
+                )
+                seals[r.row_id] = r if ok else None
+        for row_id in want:
+            sealed = seals.get(row_id)
+            current = now.get(row_id)
+            if sealed is None:
+                if current is not None:
+                    problems.append(RowProblem(name, row_id, "unsealed", None, None))
+            elif current is None:
+                if sealed.hash is not None:
+                    problems.append(
+                        RowProblem(name, row_id, "deleted", sealed.audit_seq, sealed.seal_seq)
+                    )
+            elif current != sealed.hash:
+                problems.append(
+                    RowProblem(name, row_id, "changed", sealed.audit_seq, sealed.seal_seq)
+                )
+    return problems

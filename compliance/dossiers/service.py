@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
-from compliance.audit import anchor
+from compliance.audit import anchor, seals
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.cases import repository as case_repo
@@ -26,7 +26,9 @@ from compliance.dossiers.render import render_dossier
 from compliance.dossiers.viewmodel import build_content, issue_view
 from compliance.dossiers.views import DossierView
 from compliance.errors import Conflict, ValidationFailed
+from compliance.findings.models import Finding
 from compliance.offices.models import Office
+from compliance.pay.models import Instalment
 from compliance.users.models import Role, User
 
 PRINT_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
@@ -147,6 +149,60 @@ def _issued_with_hash(session: Session, digest: str) -> tuple[int, dict[str, Any
     return None
 
 
+class RecordsAltered(Conflict):
+    """Records a dossier would print were changed, deleted or added outside the app."""
+
+    def __init__(self, problems: Sequence[seals.RowProblem]) -> None:
+        listed = "; ".join(p.describe() for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(
+            f"not printed: records of this case were altered outside the app: {listed}{more};"
+            " run `compliance audit verify`",
+            zh=(
+                f"未打印:此案件的 {len(problems)} 条记录曾在系统之外被改动、删除或添加,"
+                "打印出的案卷将不可信。请管理员运行 compliance audit verify 查明。"
+            ),
+        )
+        self.problems = tuple(problems)
+
+
+def case_rows(session: Session, case: Case) -> dict[str, set[int]]:
+    """The sealed rows a case's dossier is printed from: the case and everything recorded
+    under it, its findings and the evidence they cite, its deductions and instalments."""
+    from sqlmodel import SQLModel
+
+    case_id = case.id or 0
+    out: dict[str, set[int]] = {"case_file": {case_id}, "staff": {case.staff_id}}
+    for name in seals.SEALED_TABLES:
+        table = SQLModel.metadata.tables[name]
+        if "case_id" in table.c and name != "dossier":
+            ids = session.exec(select(table.c.id).where(table.c.case_id == case_id)).all()
+            out.setdefault(name, set()).update(int(i) for i in ids)
+    finding_ids = out.get("case_finding", set())
+    if finding_ids:
+        cf = SQLModel.metadata.tables["case_finding"]
+        fids = session.exec(select(cf.c.finding_id).where(cf.c.id.in_(finding_ids))).all()
+        out["finding"] = {int(i) for i in fids}
+        for evidence in session.exec(
+            select(Finding.evidence).where(col(Finding.id).in_(out["finding"]))
+        ).all():
+            for ref in json.loads(evidence):
+                out.setdefault(str(ref["kind"]), set()).add(int(ref["id"]))
+    if out.get("deduction"):
+        ids = session.exec(
+            select(Instalment.id).where(col(Instalment.deduction_id).in_(out["deduction"]))
+        ).all()
+        out["instalment"] = {int(i) for i in ids if i is not None}
+    return out
+
+
+def check_case_rows(session: Session, case: Case) -> None:
+    """RecordsAltered if any row the dossier is printed from does not match its seal."""
+    problems = seals.check_rows(session.connection(), case_rows(session, case))
+    if problems:
+        raise RecordsAltered(problems)
+
+
 def _check_lang(lang: str) -> str:
     if lang not in lb.LANGS:
         raise ValidationFailed.one("lang", f"unknown language {lang!r} (zh or en)")
@@ -193,6 +249,7 @@ def prepare(
     out = []
     for i, case_id in enumerate(case_ids):
         case = case_repo.get_visible(session, ctx.actor, case_id)
+        check_case_rows(session, case)
         n = numbering.last + start + i + 1
         view = issue_view(
             build_content(session, ctx.settings, case, lang, today),

@@ -5,6 +5,8 @@
   it, append-only (triggers refuse UPDATE, DELETE and TRUNCATE).
 - `audit_head.seal_seq` / `seal_hash`: the head of that chain, moved under the audit head's
   row lock.
+- `row_seal_latest`: each sealed row's latest seal, keyed (HMAC) like the chain, so that the
+  rows a dossier is printed from can be checked at once before it is printed.
 - `seal_baseline`: the highest id of each sealed table when this revision ran. Rows up to it
   were written before sealing began; `compliance audit seal-baseline --as <admin>` seals them
   once. Any later row without a seal was written outside the app.
@@ -73,6 +75,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_row_seal")),
     )
     op.create_table(
+        "row_seal_latest",
+        sa.Column("table_name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("row_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("seal_seq", sa.Integer(), nullable=False),
+        sa.Column("audit_seq", sa.Integer(), nullable=False),
+        sa.Column("mac", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("table_name", "row_id", name=op.f("pk_row_seal_latest")),
+    )
+    op.create_table(
         "seal_baseline",
         sa.Column("table_name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("max_id", sa.Integer(), nullable=False),
@@ -112,4 +124,5 @@ def downgrade() -> None:
         batch_op.drop_column("seal_hash")
         batch_op.drop_column("seal_seq")
     op.drop_table("seal_baseline")
+    op.drop_table("row_seal_latest")
     op.drop_table("row_seal")

@@ -198,3 +198,24 @@ def test_rows_flushed_under_an_outer_connection_transaction_are_sealed(fresh_eng
         report = seals.verify_rows(conn)
     assert report.ok, [p.describe() for p in report.problems]
     assert report.links == 2
+
+
+def test_a_dossier_is_not_printed_from_records_edited_behind_the_apps_back(ctx, office):
+    """Re-printing after a raw edit would make a genuine-looking dossier of forged data."""
+    import pytest
+
+    from compliance.dossiers.service import RecordsAltered
+
+    case_id = typical_case(ctx, office, feedback=2, photos=0)
+    hr = as_role(ctx, office, "hr")
+    _data, first = print_dossier(hr, case_id)  # untouched records print
+    fb = ctx.session.execute(select(Feedback.id).order_by(Feedback.id)).scalars().first()
+    _tamper(ctx.session, "UPDATE feedback SET text = '住户表扬' WHERE id = :i", i=fb)
+    ctx.session.commit()
+    with pytest.raises(RecordsAltered) as caught:
+        print_dossier(hr, case_id)
+    assert [(p.table, p.row_id, p.kind) for p in caught.value.problems] == [
+        ("feedback", fb, "changed")
+    ]
+    assert "曾在系统之外被改动" in caught.value.text("zh")
+    assert ctx.session.execute(select(Dossier.id)).scalars().all() == [first.id]
