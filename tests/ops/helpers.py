@@ -80,15 +80,32 @@ class Proc:
     def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
         self.log = log
         self._out = log.open("ab")
+        # A session (process group) of its own: the kill reaches its helper processes too.
         self.p = subprocess.Popen(
-            args, env=env, cwd=PROJECT_ROOT, stdout=self._out, stderr=subprocess.STDOUT
+            args,
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self) -> None:
-        """SIGKILL: no cleanup, no atexit, no flush; as a power cut is to the process."""
-        if self.p.poll() is None:
-            os.kill(self.p.pid, signal.SIGKILL)
+        """SIGKILL it and every process it started: no cleanup, no atexit, no flush; as a
+        power cut is to the process."""
+        try:
+            os.killpg(self.p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.p.wait(30)
+
+    def children(self) -> list[int]:
+        """The ids of the processes it started that still run."""
+        try:
+            found = Path(f"/proc/{self.p.pid}/task/{self.p.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(x) for x in found.split()]
 
     def stop(self) -> None:
         """Kill it if it still runs, and close its log."""

@@ -244,3 +244,75 @@ def _writing(inst: Install) -> bool:
                 )
             ).scalar_one()
         )
+
+
+def _numbers(inst: Install) -> list[int]:
+    with inst.engine.connect() as conn:
+        found = conn.execute(text("SELECT number FROM dossier ORDER BY id")).scalars().all()
+    return [int(n.rsplit("-", 1)[1]) for n in found]
+
+
+def test_dossier_batch_killed_mid_way_keeps_nothing_and_numbers_stay_gap_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance.dossiers.batch import print_batch, select_cases
+    from compliance.dossiers.service import print_dossier, verify_pdf
+    from compliance.pay.service import seed_example_minimum_wage
+    from tests.compliance.cases.helpers import drive
+    from tests.conftest import NOW
+
+    with installation(tmp_path) as inst:
+        _use(inst, monkeypatch)
+        with inst.session() as session:
+            office = office_set(session)
+            seed_example_minimum_wage(session, NOW)
+            session.commit()
+            ctx = Ctx(session, office.actor("manager"), FixedClock(NOW), get_settings())
+            for _ in range(6):
+                drive(ctx, office, "approved")
+                session.commit()
+            hr = Ctx(session, office.actor("hr"), FixedClock(datetime.now(UTC)), get_settings())
+            first = select_cases(hr, state="approved")[0]
+            print_dossier(hr, first)  # one issued before the batch: number 1
+            hr_name, hr_actor = office.users["hr"].username, office.actor("hr")
+        assert _numbers(inst) == [1]
+        events = inst.count("SELECT count(*) FROM audit_event WHERE action = 'dossier.issued'")
+        out = tmp_path / "printed"
+        proc = cli(
+            inst,
+            tmp_path / "batch.log",
+            "dossier",
+            "batch",
+            "--as",
+            hr_name,
+            "--state",
+            "approved",
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        )
+        try:
+            # Its helper process starts once the first dossiers are numbered and rendering
+            # is under way: mid-way through the batch.
+            wait_for(lambda: proc.children() or proc.p.poll() is not None, "the batch to render")
+            assert proc.p.poll() is None, proc.output()
+            proc.kill()
+        finally:
+            proc.stop()
+        assert _numbers(inst) == [1]  # nothing half-kept
+        kept = inst.count("SELECT count(*) FROM audit_event WHERE action = 'dossier.issued'")
+        assert kept == events
+        assert not out.exists() or not list(out.glob("*.pdf"))  # nothing printed unrecorded
+        _audit_verify()
+
+        # Run again to the end: the numbers follow on with no gap and every PDF verifies.
+        with inst.session() as session:
+            hr = Ctx(session, hr_actor, FixedClock(datetime.now(UTC)), get_settings())
+            result = print_batch(
+                hr, select_cases(hr, state="approved"), out, workers=1, progress=False
+            )
+            assert _numbers(inst) == list(range(1, 8))
+            for item in result.items:
+                assert verify_pdf(session, item.path.read_bytes()).ok
+        _audit_verify()
