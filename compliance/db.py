@@ -16,6 +16,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
 from compliance.config import Settings, get_settings
+from compliance.errors import Conflict
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -112,8 +113,7 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         if conn.info.get(_HOLDS_TURN):
             return  # a later transaction on a connection that has not gone back to the pool
         if not turns.acquire(busy_timeout_ms / 1000):
-            locked = sqlite3.OperationalError("database is locked (waited for other writers)")
-            raise OperationalError("BEGIN IMMEDIATE", None, locked)
+            raise _busy()
         conn.info[_HOLDS_TURN] = True
 
     @event.listens_for(engine, "checkin")
@@ -159,10 +159,29 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         take_turn(conn)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
+        except BaseException as exc:
             if conn.info.pop(_HOLDS_TURN, False):
                 turns.release()
+            if isinstance(exc, OperationalError) and _is_busy(exc):
+                # Another process held the database for the whole busy timeout.
+                raise _busy() from exc
             raise
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+
+
+def _busy() -> Conflict:
+    """A writer that waited the whole busy timeout for the database: nothing was written,
+    and the user is told so in words (the form keeps what they typed), not with a 500."""
+    return Conflict(
+        "the database is busy with other changes; nothing was saved, try again",
+        zh="数据库正忙于其他修改,本次未保存,请稍后重试",
+    )
 
 
 def make_engine(url: str | None = None, settings: Settings | None = None) -> Engine:
