@@ -114,7 +114,7 @@ def test_notice_and_replan_commands(cli_db):
     assert code == 0 and "cap ¥1,000.00" in text and "carried ¥0.00" in text, text
 
 
-def test_staff_leave_ends_the_plan_and_a_later_month_is_a_preview_without_them(cli_db):
+def test_staff_leave_ends_the_plan_and_a_later_month_is_a_preview_without_them(cli_db, tmp_path):
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     result = runner.invoke(
         main_app,
@@ -135,7 +135,10 @@ def test_staff_leave_ends_the_plan_and_a_later_month_is_a_preview_without_them(c
     assert f"last pay month {today:%Y-%m}" in result.output
     assert "unrecovered balance (civil claim 民事追偿): ¥1,500.00" in result.output
     later = f"{next_month(next_month(today)):%Y-%m}"
-    code, text = run("sheet", "--office", "BSW", "--month", later, "--as", "bsw-hr", "--all")
+    out = str(tmp_path / "out")
+    code, text = run(
+        "sheet", "--office", "BSW", "--month", later, "--as", "bsw-hr", "--all", "--out", out
+    )
     assert code == 0, text
     assert "PREVIEW" in text and "E001" not in text and "E002" in text
     again = runner.invoke(
