@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
 from compliance.audit import anchor
 from compliance.config import Settings
@@ -178,7 +179,8 @@ def _dump_sqlite(url: str, out: Path, busy_timeout_ms: int) -> Head:
     src_path = _sqlite_path(url)
     if not src_path.exists():
         raise BackupError(f"no database file at {src_path}")
-    src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=busy_timeout_ms / 1000)
+    # Not opened read-only: a WAL database with no -shm file yet could not be read so.
+    src = sqlite3.connect(src_path, timeout=busy_timeout_ms / 1000)
     dst = sqlite3.connect(out)
     try:
         # One step copies every page under one read snapshot: in WAL mode writers go on
@@ -378,7 +380,12 @@ def restore(folder: Path, url: str, settings: Settings) -> RestoreResult:
     kind = manifest["database"]["kind"]
     if kind != ("sqlite" if is_sqlite(url) else "postgresql"):
         raise BackupError(f"this backup holds a {kind} database; the target {url!r} is not one")
-    problem = _not_empty_sqlite(url) if is_sqlite(url) else _not_empty_postgres(url)
+    try:
+        problem = _not_empty_sqlite(url) if is_sqlite(url) else _not_empty_postgres(url)
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        raise BackupError(
+            f"cannot open the target database (create it empty first): {exc}"
+        ) from None
     if problem:
         raise BackupError(
             f"refused: the target is not empty ({problem}); restore only into an "
