@@ -15,6 +15,7 @@ from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
+from compliance.exports import safe_cell, text_row
 from compliance.money import format_fen
 from compliance.pay import repository as repo
 from compliance.pay.models import InstalmentStatus, PayrollRun
@@ -264,7 +265,8 @@ def write_csv(sheet: PayrollSheet, path: Path) -> Path:
         out.writerow(HEADERS_EN)
         for row in sheet.rows:
             money = [format_fen(v) for v in _money(row)]
-            out.writerow([row.employee_no, row.name, *money, describe_lines(row)])
+            text = [safe_cell(row.employee_no), safe_cell(row.name)]
+            out.writerow([*text, *money, safe_cell(describe_lines(row))])
     return path
 
 
@@ -294,7 +296,7 @@ def write_xlsx(sheet: PayrollSheet, path: Path) -> Path:
         ws.append([_cell(ws, h, font=bold) for h in headers])
     for row in sheet.rows:
         money = [_cell(ws, _yuan(fen), number_format=MONEY_FORMAT) for fen in _money(row)]
-        ws.append([row.employee_no, row.name, *money, describe_lines(row)])
+        ws.append(text_row(ws, [row.employee_no, row.name, *money, describe_lines(row)]))
     about = wb.create_sheet("说明 About")
     executed = (
         sheet.executed_at.strftime("%Y-%m-%d %H:%M UTC") if sheet.executed_at else "未执行 not yet"
@@ -316,7 +318,7 @@ def write_xlsx(sheet: PayrollSheet, path: Path) -> Path:
             "扣除后的剩余工资不得低于当地月最低工资标准",
         ),
     ):
-        about.append([label, value])
+        about.append(text_row(about, [label, value]))
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 90
     wb.save(path)
