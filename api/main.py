@@ -14,10 +14,11 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
+from api import docs, errors
 from api.case_list_cache import CaseListCache
 from api.deps import declared_access
 from api.i18n import LANGS, catalog
+from api.middleware import BodyLimit, NoStoreWhenSignedIn
 from api.pages import (
     account,
     auth,
@@ -36,6 +37,7 @@ from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
+from api.pages.dossiers import MAX_PDF_BYTES
 from api.routes import admin as admin_api
 from api.routes import cases as cases_api
 from api.routes import damages as damages_api
@@ -93,6 +95,8 @@ ROUTERS = (
     me_pages.router,
     # Printed dossiers and their verification
     dossier_pages.router,
+    # The API's documentation and schema (signed-in users)
+    docs.router,
 )
 
 # Pages get a strict policy: no inline script or style, nothing from other sites.
@@ -100,6 +104,27 @@ PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+# Swagger UI at /docs starts itself with an inline script and styles itself inline; its
+# files come from this server (api/docs.py), so nothing from other sites either.
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+# Request bodies: a form carries one file of at most max_upload_bytes and its fields; a spot
+# check up to this many photos; the dossier check one PDF (api/pages/dossiers.py).
+FORM_OVERHEAD = 1024 * 1024
+SPOT_CHECK_PHOTOS = 10
+
+
+def body_limits(settings: Settings) -> tuple[int, dict[tuple[str, str], int]]:
+    """The default request-body limit and the routes that take more."""
+    photos = settings.max_upload_bytes * SPOT_CHECK_PHOTOS + FORM_OVERHEAD
+    return settings.max_upload_bytes + FORM_OVERHEAD, {
+        ("POST", "/spot-checks/new"): photos,
+        ("POST", "/api/spot-checks"): photos,
+        ("POST", "/dossiers/verify"): MAX_PDF_BYTES + FORM_OVERHEAD,
+    }
 
 
 class SecurityHeaders:
@@ -112,8 +137,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # Swagger UI at /docs loads its script and style from a CDN; everything else is ours.
-        docs = scope["path"].startswith("/docs")
+        csp = (DOCS_CSP if scope["path"] == "/docs" else PAGE_CSP).encode()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -123,8 +147,7 @@ class SecurityHeaders:
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),
                 ]
-                if not docs:
-                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
+                headers.append((b"content-security-policy", csp))
                 message["headers"] = headers
             await send(message)
 
@@ -196,9 +219,10 @@ def create_app(
     app = FastAPI(
         title="Staff conduct & compliance",
         version="0.1.0",
-        docs_url="/docs",
+        # Served by api/docs.py to signed-in users, with Swagger UI's files from this server.
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,
         lifespan=lifespan,
     )
     app.state.nightly_settings = nightly or NightlySettings()
@@ -215,8 +239,13 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     errors.install(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(NoStoreWhenSignedIn)
+    # Outermost: an oversized body is refused before any other layer sees it.
+    default, limits = body_limits(settings)
+    app.add_middleware(BodyLimit, default=default, limits=limits)
     _check_declared(app)
     return app
 
