@@ -14,6 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.security import SESSION_COOKIE
 
 NO_STORE = b"no-store"
+# Files that are the same for every visitor (style, script, Swagger UI): left cacheable.
+PUBLIC_FILES = ("/static/", "/docs/assets/")
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
@@ -55,14 +57,15 @@ class NoStoreWhenSignedIn:
     response is never kept by a browser or a proxy: an office PC is shared, and the back
     button must not bring a case back after signing out. Any other Cache-Control the route
     set is replaced: the case list's ETag stays, so a client that keeps the page itself
-    still gets 304 Not Modified by sending it back in If-None-Match.
+    still gets 304 Not Modified by sending it back in If-None-Match. The public files under
+    PUBLIC_FILES are the same for everyone and stay cacheable.
     """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith(PUBLIC_FILES):
             await self.app(scope, receive, send)
             return
         carried = _has_credentials(scope)

@@ -68,6 +68,14 @@ def test_every_api_answer_to_a_token_is_no_store_and_the_case_list_still_answers
     assert bad.status_code == 401 and bad.headers["cache-control"] == "no-store"
 
 
+def test_the_same_files_for_everyone_stay_cacheable(browser):
+    b = browser("hr")
+    for url in ("/static/app.css", "/docs/assets/swagger-ui.css"):
+        r = b.client.get(url)
+        assert r.status_code == 200 and "cache-control" not in r.headers, url
+        assert r.headers["etag"], url
+
+
 def test_the_anonymous_sign_in_form_is_not_marked(client: TestClient):
     client.cookies.clear()
     assert client.get("/login").headers.get("cache-control") != "no-store"
