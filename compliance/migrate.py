@@ -19,8 +19,30 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to the given revision on the engine's own connection."""
+    """Bring the database to the given revision on the engine's own connection.
+
+    On SQLite a migration that changes a table's constraints rebuilds it (copy, drop,
+    rename), and dropping a table that other rows point at fails while foreign keys are
+    enforced. So enforcement is off while the migrations run (SQLite ignores the pragma
+    inside a transaction: it is set before the transaction begins) and every reference is
+    checked before the commit instead: a migration that left a dangling one rolls back.
+    """
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"migration left dangling references: {dangling[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

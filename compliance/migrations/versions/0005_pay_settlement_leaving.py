@@ -98,6 +98,14 @@ def _aware(value: datetime | str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def _stored(value: datetime) -> datetime | str:
+    # What compliance.db.UTCDateTime writes: on SQLite naive UTC text in SQLAlchemy's own
+    # format (text order is time order); elsewhere the aware instant.
+    if op.get_bind().dialect.name == "sqlite":
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
 def _migrate_settlements() -> None:
     conn = op.get_bind()
     rows = conn.execute(
@@ -115,7 +123,7 @@ def _migrate_settlements() -> None:
             {
                 "d": damage_id,
                 "fen": fen,
-                "at": _aware(settled_at or created_at),
+                "at": _stored(_aware(settled_at or created_at)),
                 "note": "迁移:原记录为「直接赔付」,按评估价全额计入",
             },
         )
