@@ -5,6 +5,7 @@ day or so per step, so the demo reads like an office that has been working for m
 statements given, proposals approved, notices served, appeal windows passed.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -18,6 +19,7 @@ from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.damages import service as damages
+from compliance.damages.models import DamageIncident
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding, FindingStatus
 from compliance.pay import service as pay
@@ -190,8 +192,19 @@ def _pick(
                 continue
             if (plan.needs_staff_user and not has_user) or (plan.avoid_staff_user and has_user):
                 continue
+            if rule == "R11" and not _still_owed(session, f):
+                continue  # settled with the resident already: nothing for pay to recover
             return f, rule
     return None
+
+
+def _still_owed(session: Session, finding: Finding) -> bool:
+    """Whether the damage an R11 finding cites still has compensation owed."""
+    ids = [e["id"] for e in json.loads(finding.evidence) if e.get("kind") == "damage"]
+    damage = session.get(DamageIncident, ids[0]) if ids else None
+    if damage is None or damage.assessed_value_fen is None:
+        return False
+    return damage.assessed_value_fen > damage.settled_fen
 
 
 def _drive(
