@@ -91,7 +91,8 @@ def test_hr_downloads_the_payroll_sheet_as_csv_and_xlsx(
         format_fen(wage - taken),
         shown[4],  # carried forward, as on the page
     ]
-    assert case_no in row[8]
+    assert row[8] == format_fen(0)  # nothing left unrecovered: still employed
+    assert case_no in row[9]
 
     # XLSX: numeric yuan cells (exact decimals) formatted as ¥, and an 'about' sheet.
     path = _download(page, "下载 XLSX", tmp_path)
@@ -105,7 +106,7 @@ def test_hr_downloads_the_payroll_sheet_as_csv_and_xlsx(
     assert Decimal(str(xrow[5].value)) == Decimal(taken) / 100
     assert Decimal(str(xrow[6].value)) == Decimal(wage - taken) / 100
     assert "¥" in xrow[5].number_format
-    assert case_no in str(xrow[8].value)
+    assert case_no in str(xrow[9].value)
     assert len(cells) == len(rows) - 2  # the same staff in both files
     about = {r[0].value: r[1].value for r in book["说明 About"].iter_rows()}
     assert about["管理处 Office"] == "碧水湾管理处 (BSW)"

@@ -60,7 +60,9 @@ def test_a_manager_records_resident_feedback_on_a_phone(site: Site, pages: Pages
 
     page.locator("#amount").fill("")
     page.get_by_role("button", name="保存反馈").tap()
-    expect(page.locator(".alert.ok")).to_have_text("反馈已记录。")
+    # Praise feeds no rule: saved, and the page says it is kept on file only.
+    expect(page.locator(".alert.ok")).to_contain_text("反馈已记录。")
+    expect(page.locator(".alert.ok")).to_contain_text("此类反馈不对应任何条款,仅存档")
     recent = page.locator("article.card").first
     # (The feedback pages write the unit as 1栋102, the others as 1栋 102.)
     expect(recent).to_contain_text(re.compile(r"王芳 · 1栋 ?102 · 2026-03-31 09:15"))
@@ -98,9 +100,13 @@ def test_a_damage_incident_is_valued_in_yuan_and_stored_in_fen(site: Site, pages
     page.locator("#occurred_at").fill("2026-03-30T15:40")
     page.get_by_role("button", name="保存事件").click()
 
-    expect(page).to_have_url(f"{site.url}/damages/1")
+    expect(page).to_have_url(re.compile(rf"^{re.escape(site.url)}/damages/1(\?judged=\d+)?$"))
     expect(page.locator("h1")).to_have_text("损坏事件 #1")
-    expect(page.locator(".card").first).to_contain_text("张伟 · 2栋 104 · 2026-03-30 15:40")
+    expect(page.locator("#judgment")).to_contain_text("R11 损坏财物照价赔偿")
+    expect(page.locator("#judgment")).to_contain_text("价值尚待评估")
+    expect(page.locator(".card:not(#judgment)").first).to_contain_text(
+        "张伟 · 2栋 104 · 2026-03-30 15:40"
+    )
 
     # A negative valuation is refused next to the field; nothing is stored.
     page.locator("#amount").fill("-350")

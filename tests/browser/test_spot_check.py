@@ -40,7 +40,10 @@ def test_a_spot_check_on_a_phone_raises_a_finding_for_the_failed_item(
 
     expect(page).to_have_url(f"{site.url}/spot-checks/1")
     expect(page.locator("h1")).to_have_text("抽查 #1 已记录")
-    expect(page.locator("h2").first).to_have_text("产生了 1 条线索")
+    # First what the rules concluded, item by item, then the finding it raised.
+    expect(page.locator("#judgment h2")).to_have_text("规则判定结果")
+    expect(page.locator("#judgment")).to_contain_text("R03")
+    expect(page.locator("h2", has_text="产生了 1 条线索")).to_have_count(1)
     card = page.locator("article.finding")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("R03")
