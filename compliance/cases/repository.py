@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
+from compliance.cases.labels import STATUS_ZH
 from compliance.cases.lifecycle import OPEN_STATES
 from compliance.cases.models import (
     Annotation,
@@ -177,7 +178,14 @@ def move(session: Session, case: Case, to: CaseStatus, **values: Any) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict(CONFLICT)
+        # Name the state the case is in now, not the one read before the update lost.
+        now = session.exec(select(Case.status).where(col(Case.id) == case.id)).one_or_none()
+        if now is None:
+            raise Conflict(CONFLICT)
+        zh = STATUS_ZH.get(CaseStatus(now), now)
+        raise Conflict(
+            f"{CONFLICT} (it is now {now})", zh=f"该案件已有变动，现为：{zh}；请刷新后重试"
+        )
     set_committed_value(case, "status", to.value)
     set_committed_value(case, "version", case.version + 1)
     for name, value in values.items():

@@ -275,6 +275,10 @@ def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> Findin
     return FindingRead.model_validate(row)
 
 
+# How a finding's triage state reads in a conflict message on a Chinese page.
+_STATUS_ZH = {"open": "待处理", "confirmed": "已确认", "dismissed": "已驳回"}
+
+
 def _triage(
     ctx: Ctx, finding_id: int, to: FindingStatus, reason: str, *, commit: bool = True
 ) -> FindingRead:
@@ -289,7 +293,14 @@ def _triage(
         .values(status=to.value, triaged_by=ctx.actor.user_id, triaged_at=now, triage_reason=reason)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"finding {finding_id} was already triaged ({row.status})")
+        # Name the state the finding is in now, not the one read before the update lost.
+        current = ctx.session.execute(
+            select(col(Finding.status)).where(col(Finding.id) == finding_id)
+        ).scalar_one()
+        raise Conflict(
+            f"finding {finding_id} was already triaged; it is now {current}",
+            zh=f"该线索已被处理，现为：{_STATUS_ZH.get(current, current)}",
+        )
     audit.record(ctx, f"finding.{to.value}", "finding", finding_id, {"reason": reason})
     if commit:
         ctx.session.commit()

@@ -108,7 +108,7 @@ def test_triaging_twice_is_a_conflict(browser, office, ctx):
     b = browser("manager")
     assert b.post(f"/findings/{f.id}/confirm").status_code == 303
     r = b.post(f"/findings/{f.id}/dismiss", {"reason": "晚了"})
-    assert r.status_code == 409 and "already triaged" in r.text
+    assert r.status_code == 409 and "该线索已被处理，现为：已确认" in r.text
 
 
 def test_another_office_s_finding_is_not_found(browser, office, ctx, session):
