@@ -46,7 +46,9 @@ from tests.factories import OfficeSet
 
 # The schema does not depend on the database: read it once, from an app of its own
 # (straight from the app: /openapi.json is for signed-in users).
-schema = schemathesis.openapi.from_dict(create_app(Settings(database_url="sqlite://")).openapi())
+_schema_app = create_app(Settings(database_url="sqlite://"))
+schema = schemathesis.openapi.from_dict(_schema_app.openapi())
+schema.app = _schema_app  # as from_asgi does; each call passes the test's own app
 
 CHECKS = [
     not_a_server_error,
