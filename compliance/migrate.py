@@ -46,3 +46,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     raise RuntimeError(f"migration left dangling references: {dangling[:5]}")
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to `revision`, under the same rules as upgrade().
+
+    A migration whose downgrade would drop the audit trail (0001, 0011) refuses while the
+    trail holds rows, and nothing is changed.
+    """
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+        finally:
+            if sqlite:
+                assert raw is not None
+                raw.execute("PRAGMA foreign_keys=ON")

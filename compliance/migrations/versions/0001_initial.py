@@ -1061,6 +1061,7 @@ def _upgrade_tables() -> None:
 
 
 def downgrade() -> None:
+    _refuse_to_drop_the_audit_trail("audit_event")
     from compliance.audit.triggers import statements
 
     for sql in statements(op.get_bind().dialect.name, drop=True):
@@ -1264,3 +1265,15 @@ def _upgrade_extras() -> None:
     op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
     for sql in statements(op.get_bind().dialect.name):
         op.execute(sql)
+
+
+def _refuse_to_drop_the_audit_trail(*tables: str) -> None:
+    """Refuse a downgrade that would drop an audit table holding rows (they cannot be rebuilt)."""
+    bind = op.get_bind()
+    held = [t for t in tables if bind.execute(sa.text(f"SELECT 1 FROM {t} LIMIT 1")).first()]
+    if held:
+        raise RuntimeError(
+            f"refusing to downgrade below revision {revision}: it would drop the audit trail "
+            f"(rows in {', '.join(held)}). Restore a backup taken before the upgrade instead. "
+            f"拒绝降级：这会删除审计记录（{', '.join(held)} 中有数据）；请改为恢复升级前的备份。"
+        )

@@ -117,6 +117,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _refuse_to_drop_the_audit_trail("row_seal", "row_seal_latest")
     bind = op.get_bind()
     for stmt in DROP_SQLITE if bind.dialect.name == "sqlite" else DROP_POSTGRESQL:
         op.execute(stmt)
@@ -126,3 +127,15 @@ def downgrade() -> None:
     op.drop_table("seal_baseline")
     op.drop_table("row_seal_latest")
     op.drop_table("row_seal")
+
+
+def _refuse_to_drop_the_audit_trail(*tables: str) -> None:
+    """Refuse a downgrade that would drop an audit table holding rows (they cannot be rebuilt)."""
+    bind = op.get_bind()
+    held = [t for t in tables if bind.execute(sa.text(f"SELECT 1 FROM {t} LIMIT 1")).first()]
+    if held:
+        raise RuntimeError(
+            f"refusing to downgrade below revision {revision}: it would drop the audit trail "
+            f"(rows in {', '.join(held)}). Restore a backup taken before the upgrade instead. "
+            f"拒绝降级：这会删除审计记录（{', '.join(held)} 中有数据）；请改为恢复升级前的备份。"
+        )
