@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 from sqlmodel import Session, col
 
 from compliance.audit.canonical import canonical_json
@@ -72,6 +72,55 @@ class Anchor:
     seal_seq: int
     seal_hash: str
     why: str
+    # The highest dossier number issued, by "OFFICE_ID/YEAR" (lines written before this
+    # was recorded carry none, and their HMAC covers only the fields above).
+    dossiers: dict[str, int] | None = None
+
+
+def numbers_key(office_id: int, year: int) -> str:
+    """The key of an office's dossier numbers of a year in an anchor line."""
+    return f"{office_id}/{year}"
+
+
+# Concurrent writers may append their lines out of order: the highest numbers are looked for
+# among this many of the last lines that carry them (every line carries all of them).
+_NUMBERS_WINDOW = 64
+
+
+def anchored_numbers(settings: Settings) -> dict[str, int]:
+    """The highest dossier number anchored, by `numbers_key`: numbers at or below it were
+    printed once and are never issued again, even if the database was restored from an
+    older backup. Only lines carrying the office's key count."""
+    key, seen = audit_key(settings), 0
+    found: dict[str, int] = {}
+    for line in reversed(_lines(settings)):
+        if seen >= _NUMBERS_WINDOW:
+            break
+        try:
+            data = json.loads(line)
+            mac = data.pop("mac")
+            numbers = data.get("dossiers")
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+        if not isinstance(numbers, dict) or not hmac.compare_digest(str(mac), _mac(key, data)):
+            continue
+        seen += 1
+        for k, v in numbers.items():
+            if isinstance(v, int) and v > found.get(k, 0):
+                found[k] = v
+    return found
+
+
+def _dossier_numbers(conn: Connection, settings: Settings) -> dict[str, int]:
+    """The dossier numbers the database has taken, merged with those anchored before."""
+    merged = anchored_numbers(settings)
+    rows = conn.execute(
+        text("SELECT office_id, year, value FROM counter WHERE name = 'dossier'")
+    ).all()
+    for office_id, year, value in rows:
+        k = numbers_key(int(office_id), int(year))
+        merged[k] = max(merged.get(k, 0), int(value))
+    return dict(sorted(merged.items()))
 
 
 def write_anchor(conn: Connection, settings: Settings, at: datetime, why: str) -> Anchor:
@@ -88,6 +137,7 @@ def write_anchor(conn: Connection, settings: Settings, at: datetime, why: str) -
         "seal_seq": head.seal_seq,
         "seal_hash": head.seal_hash,
         "why": why,
+        "dossiers": _dossier_numbers(conn, settings),
     }
     line = canonical_json({**body, "mac": _mac(audit_key(settings), body)}) + "\n"
     folder = anchor_dir(settings)

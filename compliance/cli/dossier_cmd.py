@@ -25,7 +25,7 @@ def print_(case_id: int, as_user: AsUser, lang: Lang = "zh", out: OutDir = Path(
         data, rec = service.print_dossier(ctx, case_id, lang)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{rec.number}.pdf"
-    path.write_bytes(data)
+    batch_mod.write_atomically(path, data)  # whole or not at all, after the record
     console.print(f"dossier {rec.number} written to {path} ({rec.size_bytes:,} bytes)")
     console.print(f"sha256 {rec.sha256}")
 
@@ -87,5 +87,5 @@ def report(
         data = report_mod.print_report(ctx, month, lang)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"report-{month}.pdf"
-    path.write_bytes(data)
+    batch_mod.write_atomically(path, data)  # whole or not at all, after the record
     console.print(f"report written to {path} ({len(data):,} bytes)")

@@ -42,12 +42,32 @@ def last_number(session: Session, office_id: int, name: str, year: int) -> int:
 
 
 def take_after(
-    session: Session, office_id: int, name: str, year: int, last: int, count: int
+    session: Session,
+    office_id: int,
+    name: str,
+    year: int,
+    last: int,
+    count: int,
+    *,
+    floor: int = 0,
 ) -> bool:
     """Take the `count` numbers after `last`, if nobody has taken one since it was read
     (False, taking nothing, if someone has). Gap-free like next_number: the numbers are taken
-    in the caller's transaction, with the records that use them."""
-    params = {"o": office_id, "n": name, "y": year, "last": last, "count": count}
+    in the caller's transaction, with the records that use them.
+
+    `floor` is the highest number known to have been issued already (the anchor log's record,
+    outside the database): when the counter is behind it (an older backup was restored), the
+    numbers taken are the `count` after `floor`, never one at or below it again.
+    """
+    if floor < 0 or count < 0:
+        raise ValueError(f"take_after: floor {floor}, count {count}")
+    params = {
+        "o": office_id,
+        "n": name,
+        "y": year,
+        "last": last,
+        "new": max(last, floor) + count,
+    }
     session.execute(
         text(
             "INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, 0) "
@@ -57,7 +77,7 @@ def take_after(
     )
     taken = session.execute(
         text(
-            "UPDATE counter SET value = value + :count "
+            "UPDATE counter SET value = :new "
             "WHERE office_id = :o AND name = :n AND year = :y AND value = :last RETURNING value"
         ),
         params,

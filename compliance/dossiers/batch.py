@@ -14,6 +14,7 @@ frozen view models into PDF bytes.
 import gc
 import math
 import os
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -152,24 +153,64 @@ def print_batch(
             ctx.session.rollback()  # end the read; the write below begins afresh
             writing = time.perf_counter()
             rows = service.record_printed(ctx, numbering, printed)
-            for (p, data), row in zip(printed, rows, strict=True):
-                path = out_dir / f"{p.view.dossier_number}_{p.view.content.case_number}.pdf"
-                path.write_bytes(data)
-                item = BatchItem(
-                    p.view.content.case_number, row.number, path, len(data), row.sha256
-                )
-                items.append(item)
-                if on_done is not None:
-                    on_done(item)
-        ctx.session.commit()
-        written = time.perf_counter()
+            recorded = [
+                (p, data, row.number, row.sha256)
+                for (p, data), row in zip(printed, rows, strict=True)
+            ]
+            ctx.session.commit()
+            committed = time.perf_counter()
     except BaseException:
         ctx.session.rollback()
-        for item in items:
-            item.path.unlink(missing_ok=True)
         raise
+    # Recorded: the anchor log learns the numbers before any file bears them, then each file
+    # appears whole under its final name (a crash leaves at most a hidden temporary file).
     anchor_committed(ctx.session, ctx.settings, ctx.now(), "dossier batch")
-    return BatchResult(tuple(items), written - started, n_workers, written - writing)
+    for p, data, number, sha256 in recorded:
+        path = out_dir / f"{p.view.dossier_number}_{p.view.content.case_number}.pdf"
+        write_atomically(path, data)
+        item = BatchItem(p.view.content.case_number, number, path, len(data), sha256)
+        items.append(item)
+        if on_done is not None:
+            on_done(item)
+    done = time.perf_counter()
+    return BatchResult(tuple(items), done - started, n_workers, committed - writing)
+
+
+TEMP_SUFFIX = ".partial"
+
+
+def is_temporary(path: Path) -> bool:
+    """A file a batch was still writing (hidden, never a dossier: not served, not counted)."""
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the file under a hidden temporary name in the same folder, flush it to disk,
+    then rename it into place: the final name only ever holds a whole file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
 
 
 def _render_in_pool(

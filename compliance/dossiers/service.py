@@ -64,15 +64,18 @@ class Prepared:
 class Numbering:
     """What a print run's dossiers print besides their cases, read before they are rendered.
 
-    Their numbers follow `last`, the last dossier number taken when the run began; they are
+    Their numbers follow `last`, the last dossier number issued when the run began; they are
     taken only when the rendered dossiers are recorded (`record_printed`), so rendering, which
-    takes seconds, holds no write lock on the database.
+    takes seconds, holds no write lock on the database. `last` is the database's counter
+    (`counter`) unless the anchor log knows a higher number was printed (the database was
+    restored from an older backup): then the numbers up to it are skipped, never reissued.
     """
 
     office_id: int
     office_code: str
     year: int
     last: int
+    counter: int
     issued_at: datetime
     issued_by: str
     chain_seq: int
@@ -219,11 +222,14 @@ def begin_printing(ctx: Ctx) -> Numbering:
     now = ctx.now()
     year = local_date(now, ctx.tz).year
     office_id = office.id or 0
+    counter = last_number(session, office_id, "dossier", year)
+    anchored = anchor.anchored_numbers(ctx.settings).get(anchor.numbers_key(office_id, year), 0)
     return Numbering(
         office_id=office_id,
         office_code=office.code,
         year=year,
-        last=last_number(session, office_id, "dossier", year),
+        last=max(counter, anchored),
+        counter=counter,
         issued_at=now,
         issued_by=me,
         chain_seq=head.seq,
@@ -253,7 +259,7 @@ def prepare(
         n = numbering.last + start + i + 1
         view = issue_view(
             build_content(session, ctx.settings, case, lang, today),
-            dossier_number=f"{numbering.office_code}-D-{numbering.year}-{n:04d}",
+            dossier_number=dossier_number(numbering, n),
             issued_at=numbering.issued_at,
             issued_by=numbering.issued_by,
             base_url=ctx.settings.base_url,
@@ -265,15 +271,43 @@ def prepare(
     return out
 
 
+def dossier_number(numbering: Numbering, n: int) -> str:
+    """The printed form of the run's dossier number n, e.g. BSW-D-2026-0007."""
+    return f"{numbering.office_code}-D-{numbering.year}-{n:04d}"
+
+
 def record_printed(
     ctx: Ctx, numbering: Numbering, printed: Sequence[tuple[Prepared, bytes]]
 ) -> list[Dossier]:
     """Take the numbers the dossiers print and record each one's SHA-256 and audit event
-    (no commit). NumbersTaken if anyone took a dossier number since `numbering` was read."""
+    (no commit). NumbersTaken if anyone took a dossier number since `numbering` was read.
+
+    Numbers the anchor log says were printed before are skipped, with an audit event saying
+    why (`dossier.numbers_skipped`): a restored older backup never reissues one.
+    """
     session = ctx.session
-    year, last = numbering.year, numbering.last
-    if not take_after(session, numbering.office_id, "dossier", year, last, len(printed)):
+    year, counter = numbering.year, numbering.counter
+    if not take_after(
+        session, numbering.office_id, "dossier", year, counter, len(printed), floor=numbering.last
+    ):
         raise NumbersTaken()
+    if numbering.last > counter:
+        last = dossier_number(numbering, numbering.last)
+        audit.record(
+            ctx,
+            "dossier.numbers_skipped",
+            "counter",
+            f"{numbering.office_id}/dossier/{year}",
+            {
+                "first": dossier_number(numbering, counter + 1),
+                "last": last,
+                "count": numbering.last - counter,
+                "reason": (
+                    f"restored from backup; numbers up to {last} were issued before"
+                    " (the audit anchor log records them)"
+                ),
+            },
+        )
     return [record_issue(ctx, prepared, data) for prepared, data in printed]
 
 
