@@ -11,6 +11,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy.exc import IntegrityError
 
+from compliance.audit import seals
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -86,6 +87,7 @@ def _build(ctx: Ctx, month: date, preview: bool = False) -> PayrollSheet:
         )
         for w in staff
     )
+    _refuse_altered_above_cap(ctx, month, rows)
     return PayrollSheet(
         office_code=office.code,
         office_name=office.name,
@@ -97,6 +99,40 @@ def _build(ctx: Ctx, month: date, preview: bool = False) -> PayrollSheet:
         rows=rows,
         preview=preview,
     )
+
+
+class InstalmentAboveCap(Conflict):
+    """An instalment above its month's cap whose row was changed outside the app."""
+
+    def __init__(self, month: date, row: SheetRow, line: SheetLine) -> None:
+        who = f"{row.employee_no} {row.name}"
+        amount, cap = format_fen(line.amount_fen), format_fen(row.cap_fen)
+        super().__init__(
+            f"payroll sheet {month:%Y-%m} not shown: {who}'s instalment of {amount} (case "
+            f"{line.case_number}) exceeds this month's cap {cap}, and its row was changed outside"
+            " the app (the app never plans one above the cap); run `compliance audit verify`",
+            zh=(
+                f"{month.year}年{month.month}月工资表不予显示:{who} 的一笔扣款 {amount}"
+                f"(案件 {line.case_number})超过其本月扣款上限 {cap},且该记录曾在系统之外被改动"
+                "(系统从不安排超过上限的扣款)。请管理员运行 compliance audit verify 查明。"
+            ),
+        )
+        self.staff_id, self.instalment_id = row.staff_id, line.instalment_id
+
+
+def _refuse_altered_above_cap(ctx: Ctx, month: date, rows: tuple[SheetRow, ...]) -> None:
+    """InstalmentAboveCap if an instalment (taken or planned) above its month's cap does not
+    match its seal. One that does is the app's own, planned before the wage or minimum wage
+    fell: the sheet shows it and execution asks for a replan (`_refusals`)."""
+    above = [(row, line) for row in rows for line in row.lines if line.amount_fen > row.cap_fen]
+    if not above:
+        return
+    ids = [line.instalment_id for _, line in above]
+    problems = seals.check_rows(ctx.session.connection(), {"instalment": ids})
+    altered = {p.row_id for p in problems}
+    for row, line in above:
+        if line.instalment_id in altered:
+            raise InstalmentAboveCap(month, row, line)
 
 
 def payroll_sheet(ctx: Ctx, month: date | str) -> PayrollSheet:
