@@ -83,8 +83,23 @@ def numbers_key(office_id: int, year: int) -> str:
 
 
 # Concurrent writers may append their lines out of order: the highest numbers are looked for
-# among this many of the last lines that carry them (every line carries all of them).
+# among this many of the last lines that carry them (every line carries all of them), read
+# from the end of the log only.
 _NUMBERS_WINDOW = 64
+_TAIL_BYTES = 256 * 1024
+
+
+def _tail_lines(settings: Settings) -> list[str]:
+    """The whole lines in the last _TAIL_BYTES of the log."""
+    try:
+        with open(anchor_dir(settings) / ANCHOR_FILE, "rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - _TAIL_BYTES))
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    return lines[1:] if size > _TAIL_BYTES else lines
 
 
 def anchored_numbers(settings: Settings) -> dict[str, int]:
@@ -93,7 +108,7 @@ def anchored_numbers(settings: Settings) -> dict[str, int]:
     older backup. Only lines carrying the office's key count."""
     key, seen = audit_key(settings), 0
     found: dict[str, int] = {}
-    for line in reversed(_lines(settings)):
+    for line in reversed(_tail_lines(settings)):
         if seen >= _NUMBERS_WINDOW:
             break
         try:

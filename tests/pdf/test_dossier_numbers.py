@@ -280,3 +280,26 @@ def test_a_temporary_file_left_by_a_crash_is_never_a_dossier(monkeypatch, printi
     assert [i.dossier_number[-4:] for i in result.items] == ["0003", "0004"]
     assert sorted(out.glob("*.pdf")) == sorted(i.path for i in result.items)
     assert all(i.path.read_bytes().startswith(b"%PDF") for i in result.items)
+
+
+def test_only_keyed_anchor_lines_count_and_the_newest_are_found_in_a_long_log(printing):
+    from compliance.audit import anchor
+    from compliance.audit.canonical import canonical_json
+
+    hr, (case_id, _) = printing
+    key = anchor.numbers_key(hr.actor.office_id, NOW.year)
+    folder = anchor.anchor_dir(hr.settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    mac_key = anchor.audit_key(hr.settings)
+    old = {"at": "2026-01-01T00:00:00Z", "seq": 0, "hash": "0" * 64}
+    old |= {"seal_seq": 0, "seal_hash": "0" * 64, "why": "nightly, an older release"}
+    line = canonical_json({**old, "mac": anchor._mac(mac_key, old)}) + "\n"
+    (folder / anchor.ANCHOR_FILE).write_text(line * 2000, encoding="utf-8")  # > the tail read
+    _, record = dossiers.print_dossier(hr, case_id)
+    assert anchor.anchored_numbers(hr.settings) == {key: 1}
+    forged = {**old, "dossiers": {key: 999}}
+    with open(folder / anchor.ANCHOR_FILE, "a", encoding="utf-8") as f:
+        f.write(canonical_json({**forged, "mac": "0" * 64}) + "\n")
+    assert anchor.anchored_numbers(hr.settings) == {key: 1}  # without the key it counts for nothing
+    _, again = dossiers.print_dossier(hr, case_id)
+    assert (record.number[-4:], again.number[-4:]) == ("0001", "0002")
