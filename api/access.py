@@ -53,6 +53,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/docs/assets/{path}"): Access(EVERYONE, 404),
     ("GET", "/openapi.json"): Access(SIGNED_IN, 200),
     ("GET", "/healthz"): Access(EVERYONE, 200),
+    ("GET", "/readyz"): Access(EVERYONE, 200),
     # Pages
     ("GET", "/"): Access(SIGNED_IN, 200),
     ("GET", "/findings"): Access(TRIAGE, 200),

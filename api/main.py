@@ -57,6 +57,7 @@ from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.db import make_engine, read_only
 from compliance.flows.nightly import NightlyScheduler, NightlySettings
+from compliance.migrate import check_at_head
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Routers are matched in this order, route by route, so the JSON API (the busiest callers:
@@ -192,6 +193,8 @@ def _check_declared(app: FastAPI) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the nightly detection thread with the server and stop it with the server."""
+    # Refuse to serve a database whose schema is not this code's: it names the command to run.
+    await anyio.to_thread.run_sync(check_at_head, app.state.read_engine)
     nightly: NightlySettings = app.state.nightly_settings
     scheduler = None
     if nightly.enabled:

@@ -1,9 +1,12 @@
 """Run Alembic migrations programmatically (CLI, tests, the run command)."""
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -69,3 +72,34 @@ def downgrade(engine: Engine, revision: str) -> None:
             if sqlite:
                 assert raw is not None
                 raw.execute("PRAGMA foreign_keys=ON")
+
+
+class NotAtHead(RuntimeError):
+    """The database's schema is not the one this code was written for."""
+
+
+@cache
+def _heads() -> tuple[str, ...]:
+    """The head revisions of our migrations (read from their files once)."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def revisions(engine: Engine) -> tuple[set[str], set[str]]:
+    """The database's current revisions and the head revisions of our migrations."""
+    heads = set(_heads())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current, heads
+
+
+def check_at_head(engine: Engine) -> None:
+    """NotAtHead, naming the command to run, unless the database is at the head revision."""
+    current, heads = revisions(engine)
+    if current != heads:
+        at = ", ".join(sorted(current)) or "none (an empty database)"
+        head = ", ".join(sorted(heads))
+        raise NotAtHead(
+            f"the database is at revision {at}, not at {head}: "
+            "run `compliance db upgrade` first. "
+            f"数据库版本为 {at}，不是最新版本 {head}：请先运行 compliance db upgrade。"
+        )
