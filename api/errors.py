@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from api import request_id as request_ids
 from api.deps import declared_access
 from api.i18n import N_, lang_of, translator
 from api.pages.forms import FormPage
@@ -35,6 +36,7 @@ from compliance.errors import (
     NotFound,
     ValidationFailed,
 )
+from compliance.logging_config import mark_logged
 from compliance.users.models import Role
 
 log = logging.getLogger("api")
@@ -95,6 +97,8 @@ class Problem(BaseModel):
     status: int
     detail: str | SkipJsonSchema[None] = Absent
     errors: list[ProblemFieldError] | SkipJsonSchema[None] = Absent
+    # A 500's id: the server's log line for it carries the same one.
+    request_id: str | SkipJsonSchema[None] = Absent
 
 
 def _problem(status: int, detail: str, **extra: Any) -> JSONResponse:
@@ -123,6 +127,7 @@ def _page(request: Request, status: int, message: str, errors: list[FieldError])
         "title": t(TITLES.get(status, N_("Error"))),
         "message": message,
         "field_errors": [(e.field, t(e.reason)) for e in errors],
+        "request_id": getattr(request.state, "request_id", ""),
     }
     return render(request, "pages/error.html", context, status_code=status)
 
@@ -217,14 +222,33 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:
     """500 without a stack trace for the visitor; the trace goes to the log."""
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    rid = request_ids.of(request.scope)
+    log.exception(
+        "unhandled error on %s %s (request %s)",
+        request.method,
+        request.url.path,
+        rid,
+        extra={"request_id": rid},
+    )
+    mark_logged(exc)  # the server re-raising it does not log the traceback again
+    headers = {"X-Request-ID": rid}
     if is_api(request):
-        return _problem(500, "")
+        response: Response = _problem(500, "", request_id=rid)
+        response.headers.update(headers)
+        return response
     try:
-        return _page(request, 500, "", [])
+        request.state.request_id = rid
+        response = _page(request, 500, "", [])
+        response.headers.update(headers)
+        return response
     except Exception:  # the error page itself failed: plain text, still no trace
-        log.exception("error page failed")
-        return Response("500 Internal Server Error", status_code=500, media_type="text/plain")
+        log.exception("error page failed", extra={"request_id": rid})
+        return Response(
+            f"500 Internal Server Error (request {rid})",
+            status_code=500,
+            media_type="text/plain",
+            headers=headers,
+        )
 
 
 def _error_statuses(rc: RouteContext, route: APIRoute) -> list[int]:

@@ -38,6 +38,7 @@ from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
 from api.pages.dossiers import MAX_PDF_BYTES
+from api.request_id import RequestId
 from api.routes import admin as admin_api
 from api.routes import cases as cases_api
 from api.routes import damages as damages_api
@@ -52,6 +53,7 @@ from api.routes import tips as tips_api
 from api.routes import tokens as tokens_api
 from api.routes import users as users_api
 from api.templating import make_templates
+from compliance import logging_config
 from compliance.auth.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
@@ -193,6 +195,7 @@ def _check_declared(app: FastAPI) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the nightly detection thread with the server and stop it with the server."""
+    logging_config.configure()  # timestamps, request ids, COMPLIANCE_LOG_FORMAT; uvicorn's too
     # Refuse to serve a database whose schema is not this code's: it names the command to run.
     await anyio.to_thread.run_sync(check_at_head, app.state.read_engine)
     nightly: NightlySettings = app.state.nightly_settings
@@ -249,6 +252,8 @@ def create_app(
     # Outermost: an oversized body is refused before any other layer sees it.
     default, limits = body_limits(settings)
     app.add_middleware(BodyLimit, default=default, limits=limits)
+    # Outside even that: every request, refused or not, has an id its log lines carry.
+    app.add_middleware(RequestId)
     _check_declared(app)
     return app
 

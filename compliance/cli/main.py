@@ -1,5 +1,6 @@
 """Top-level commands."""
 
+import logging
 from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from compliance import logging_config
 from compliance.audit import service as audit
 from compliance.cli import (
     backup_cmd,
@@ -47,6 +49,13 @@ app.add_typer(cases_cmd.app, name="case")
 app.add_typer(dossier_cmd.app, name="dossier")
 app.add_typer(calendar_cmd.app, name="calendar")
 backup_cmd.register(app)
+
+
+@app.callback()
+def _logging() -> None:
+    """Log warnings and errors with timestamps (COMPLIANCE_LOG_FORMAT=text|json)."""
+    logging_config.configure(level=logging.WARNING)
+
 
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
 

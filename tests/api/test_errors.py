@@ -32,6 +32,7 @@ def test_unexpected_api_error_is_a_500_problem(app: FastAPI, session, clock, set
         "type": "about:blank",
         "title": "Something went wrong",
         "status": 500,
+        "request_id": r.headers["x-request-id"],
     }
 
 
