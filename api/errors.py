@@ -34,6 +34,7 @@ from compliance.errors import (
     Forbidden,
     GuardrailViolation,
     NotFound,
+    StorageUnavailable,
     ValidationFailed,
 )
 from compliance.logging_config import mark_logged
@@ -51,11 +52,12 @@ TITLES = {
     422: N_("Please check the input"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong"),
+    503: N_("Cannot save right now"),
 }
 PROBLEM_JSON = "application/problem+json"
 ALL_ROLES = frozenset(Role)
 # Statuses at which a page re-renders the form it came from instead of an error page.
-FORM_STATUSES = {401, 409, 422, 429}
+FORM_STATUSES = {401, 409, 422, 429, 503}
 
 
 def status_of(exc: ComplianceError) -> int:
@@ -70,6 +72,8 @@ def status_of(exc: ComplianceError) -> int:
         return 403
     if isinstance(exc, Conflict):  # InvalidTransition is a Conflict
         return 409
+    if isinstance(exc, StorageUnavailable):  # the data folder: the form comes back as typed
+        return 503
     return 400
 
 

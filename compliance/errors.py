@@ -39,6 +39,10 @@ class GuardrailViolation(ComplianceError):
     """A statutory guardrail forbids this outcome."""
 
 
+class StorageUnavailable(ComplianceError):
+    """The data folder cannot be written (read-only, full, missing): nothing was saved."""
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One bad field: where and why."""

@@ -4,6 +4,8 @@ import os
 import uuid
 from pathlib import Path
 
+from compliance.errors import StorageUnavailable
+
 
 def new_name(extension: str) -> str:
     """A server-chosen file name; nothing of the uploader's name reaches the disk."""
@@ -18,7 +20,23 @@ def path_of(data_dir: Path, storage_name: str) -> Path:
 
 
 def write_atomic(data_dir: Path, storage_name: str, data: bytes) -> Path:
-    """Write to a temporary name, fsync, then rename: a reader never sees half a file."""
+    """Write to a temporary name, fsync, then rename: a reader never sees half a file.
+
+    StorageUnavailable when the data folder cannot be written (read-only, full, missing).
+    """
+    try:
+        return _write_atomic(data_dir, storage_name, data)
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"the data folder {data_dir} cannot be written ({exc.strerror or exc}); "
+            "nothing was saved. What you typed is kept: ask the administrator, "
+            "then choose the file again.",
+            zh="数据目录不可写（只读或已满），文件未保存。您填写的内容已保留；"
+            "请联系管理员处理后重新选择文件提交。",
+        ) from exc
+
+
+def _write_atomic(data_dir: Path, storage_name: str, data: bytes) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     final = path_of(data_dir, storage_name)
     tmp = data_dir / f".{storage_name}.tmp"
