@@ -87,3 +87,5 @@ def configure(fmt: str | None = None, level: int = logging.INFO) -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # /readyz reads the schema revision on every poll: not a line each time.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
