@@ -125,7 +125,8 @@ def is_staff_reader(ctx: Ctx) -> bool:
 def for_staff(detail: CaseDetail) -> CaseDetail:
     """A case as its staff member may read it: without HR's annotations, the approvers'
     justifications, the proposal's reasoning and amendment reasons, the severity's
-    reasons, or the notes of the office's internal steps. The outcomes decided and the
+    reasons, the union correspondence, or the notes of the office's internal steps (as the
+    self-service page never showed them). The outcomes decided and the
     notices served stay: they are what was decided about them."""
     case = detail.case.model_copy(update={"severity_reason": ""})
     if detail.case.status not in DECIDED:
@@ -139,6 +140,8 @@ def for_staff(detail: CaseDetail) -> CaseDetail:
             # Who approved, in which capacity and when stays (once served); not why.
             "approvals": [a.model_copy(update={"justification": ""}) for a in detail.approvals],
             "annotations": [],
+            # The letters between the office and the trade union are not addressed to them.
+            "union_notice": None,
             "steps": [
                 s if s.action in _STAFF_STEP_NOTES else s.model_copy(update={"note": ""})
                 for s in detail.steps

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from compliance.auth import service as auth
 from compliance.cases import service as cases
 from compliance.context import Ctx
-from tests.compliance.cases.helpers import S, act, drive
+from tests.compliance.cases.helpers import S, act, finding
 from tests.factories import OfficeSet
 
 ANNOTATION = "HRNOTE-annotation-5b1c"
@@ -21,7 +21,10 @@ MARKERS = (ANNOTATION, JUSTIFICATION, SEVERITY_REASON)
 
 
 def _case_with_notes(ctx: Ctx, office: OfficeSet, *, served: bool) -> int:
-    case_id = drive(ctx, office, S.UNDER_REVIEW, staff=0)
+    fid = finding(ctx, office, staff=0)
+    case_id = cases.confirm_into_case(act(ctx, office, "manager"), fid, "属实").id
+    cases.request_statement(act(ctx, office, "hr"), case_id)
+    cases.submit_statement(act(ctx, office, "staff"), case_id, "我没有看电视")
     cases.propose(act(ctx, office, "hr"), case_id, "standard", SEVERITY_REASON)
     cases.approve(act(ctx, office, "hr"), case_id, JUSTIFICATION)
     cases.annotate(act(ctx, office, "manager"), case_id, ANNOTATION)
