@@ -189,13 +189,16 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
     settings = settings or get_settings()
     url = url or settings.database_url
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        # sqlite:///FILE is a file; sqlite:// and sqlite:///:memory: are in memory (a
+        # single-connection pool that takes no pool sizes).
+        path = url.split("///", 1)[1] if "///" in url else ""
+        in_file = bool(path) and path != ":memory:"
+        if in_file:
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         pool: dict[str, Any] = {}
-        if path and path != ":memory:":
+        if in_file:
             pool = {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         _sqlite_pragmas(engine, settings.sqlite_busy_timeout_ms)

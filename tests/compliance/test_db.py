@@ -85,3 +85,15 @@ def test_many_writers_at_once_all_get_through(fresh_engine: Engine) -> None:
     engine.dispose()
     assert not [t for t in threads if t.is_alive()], "a writer is stuck"
     assert failures == []
+
+
+def test_in_memory_urls_make_an_engine_and_a_file_url_a_sized_pool(tmp_path) -> None:
+    from sqlalchemy.pool import QueuePool
+
+    from compliance.db import POOL_SIZE, make_engine
+
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        make_engine(url).dispose()  # in memory: no pool sizes to give (was a TypeError)
+    engine = make_engine(f"sqlite:///{tmp_path / 'f.db'}")
+    assert isinstance(engine.pool, QueuePool) and engine.pool.size() == POOL_SIZE
+    engine.dispose()
