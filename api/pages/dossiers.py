@@ -10,6 +10,7 @@ is stored).
 from typing import Annotated
 
 from fastapi import APIRouter, File, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require_role
@@ -59,7 +60,8 @@ async def verify_upload(
             {"number": "", "paper": None, "result": None, "error": True},
             status_code=422,
         )
-    result = verify_pdf(session, data)
+    # Walking the audit chain reads the database: a worker thread, never the event loop.
+    result = await run_in_threadpool(verify_pdf, session, data)
     return render(
         request,
         "pages/dossier_verify.html",

@@ -52,17 +52,15 @@ class EvidenceAdd(BaseModel):
     finding_id: RecordId
 
 
-# The two busiest reads run on the event loop itself. A GET's session is read-only, and a
-# WAL reader never waits on a lock, so each is a few short indexed queries (well under a
-# millisecond); sending them to a worker thread cost more than the work (thread hand-offs and
-# the two cores fighting over the GIL, measured with bench/api_bench.py).
+# Plain functions, so they run on a worker thread: no database call on the event loop (a
+# loop waiting on the pool cannot run the requests that would give a connection back).
 @router.get(
     "",
     dependencies=[READERS],
     response_model=list[CaseRead],
     responses={304: {"description": "The page has not changed since the ETag sent"}},
 )
-async def list_cases(
+def list_cases(
     request: Request,
     ctx: CtxDep,
     status: CaseStatus | None = None,
@@ -87,7 +85,7 @@ async def list_cases(
 
 
 @router.get("/{case_id}", dependencies=[READERS], response_model=CaseDetail)
-async def get_case(case_id: IdPath, ctx: CtxDep) -> Response:
+def get_case(case_id: IdPath, ctx: CtxDep) -> Response:
     """One case in full, with the actions the caller may take now."""
     return JSONBytes(cases.get_case(ctx, case_id).model_dump_json())
 
