@@ -29,6 +29,7 @@ from compliance.clock import Clock
 from compliance.context import Actor, Ctx
 from compliance.db import begin_read, end_read, request_slots
 from compliance.errors import Forbidden
+from compliance.permissions import Permission, holds, role_may, roles_for
 from compliance.users.models import Role
 from compliance.validation import MAX_ID
 
@@ -217,20 +218,42 @@ def _declare(check: Callable[..., None], allowed: frozenset[Role] | None) -> Dep
     return dependency
 
 
-def require_role(*roles: Role) -> DependsParam:
-    """Admit only signed-in users with one of the roles (admin is not implied)."""
-    allowed = frozenset(roles)
+def _refuse(actor: Actor, permission: Permission) -> None:
+    names = ", ".join(sorted(r.value for r in roles_for(permission)))
+    raise Forbidden(
+        f"role {actor.role.value} may not do this (needs {names})",
+        zh="你的角色无权进行此操作",
+    )
+
+
+def require(permission: Permission) -> DependsParam:
+    """Admit only signed-in users who hold the permission (compliance/permissions.py)."""
+
+    async def check_permission(ctx: CtxDep) -> None:
+        if not holds(ctx.actor, permission):
+            _refuse(ctx.actor, permission)
+
+    return _declare(check_permission, roles_for(permission))
+
+
+def require_role_for(permission: Permission) -> DependsParam:
+    """Admit only users whose role may hold the permission; the use case checks the rest.
+
+    A case step admits every manager when the office director holds it: whether this
+    manager is the director, and what they are to the case, is the case's question.
+    """
 
     async def check_role(ctx: CtxDep) -> None:
-        role = ctx.actor.role
-        if role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise Forbidden(
-                f"role {role.value} may not do this (needs {names})",
-                zh="你的角色无权进行此操作",
-            )
+        if not role_may(ctx.actor.role, permission):
+            _refuse(ctx.actor, permission)
 
-    return _declare(check_role, allowed)
+    return _declare(check_role, roles_for(permission))
+
+
+def require_case_step(action: str) -> DependsParam:
+    """A case step's route: the roles that may take the step (cases/lifecycle.py decides
+    whether this user may, on this case)."""
+    return require_role_for(Permission(action))
 
 
 async def _public() -> None:
@@ -238,11 +261,11 @@ async def _public() -> None:
 
 
 public = _declare(_public, None)
-signed_in = require_role(*Role)
+signed_in = require(Permission.USE_APP)
 
 
 def declared_access(dependency: Any) -> bool:
-    """Whether a dependency is a role declaration (require_role, signed_in or public)."""
+    """Whether a dependency is a role declaration (require, signed_in or public)."""
     return hasattr(dependency, "access")
 
 
@@ -273,12 +296,12 @@ FormValues = Annotated[dict[str, str], Depends(form_values)]
 async def _director(actor: CurrentUser) -> None:
     # Checked before the body is read, so a manager gets 403 rather than a 422 on the input;
     # the overtime service checks the same again (deny by default at both layers).
-    if not actor.is_director:
+    if not holds(actor, Permission.DECIDE_OVERTIME):
         raise Forbidden(
             "only the office director may decide on overtime (R09)",
             zh="只有管理处主任可以审批加班(第九条)",
         )
 
 
-# A manager flagged as the office director (R09 overtime decisions).
-DIRECTOR = [require_role(Role.MANAGER), Depends(_director)]
+# The office director (R09 overtime decisions): a manager with is_director set.
+DIRECTOR = [require_role_for(Permission.DECIDE_OVERTIME), Depends(_director)]

@@ -2,15 +2,15 @@
 
 from fastapi import APIRouter
 
-from api.deps import DIRECTOR, CtxDep, IdPath, require_role
+from api.deps import DIRECTOR, CtxDep, IdPath, require
 from compliance.overtime import service
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
-from compliance.users.models import Role
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/overtime", tags=["overtime"])
 
 
-@router.post("", status_code=201, dependencies=[require_role(Role.MANAGER, Role.STAFF)])
+@router.post("", status_code=201, dependencies=[require(Permission.REQUEST_OVERTIME)])
 def request(body: OvertimeCreate, ctx: CtxDep) -> OvertimeRead:
     """Record a resident's request for overtime (a manager, or the staff member themself)."""
     return service.request_overtime(ctx, body)

@@ -27,13 +27,12 @@ from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.pay import plans
-from compliance.users.models import Role
+from compliance.permissions import Permission
 from compliance.validation import parse
 from policies import ladder
 from policies.proposal import PriorBreach
 from policies.sanction import Severity
 
-BULK_ROLES = (Role.HR,)
 _FROM, _TO = CaseStatus.UNDER_REVIEW, CaseStatus.DECISION_PROPOSED
 
 
@@ -195,7 +194,7 @@ def propose_many(
     Each proposal is what `decision.propose` would store for the case, taking the cases one
     after another in the order given. All or nothing, in one transaction.
     """
-    ctx.require(*BULK_ROLES)
+    ctx.require(Permission.PROPOSE)
     body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
     ids = _ids(case_ids)
     session = ctx.session

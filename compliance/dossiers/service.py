@@ -29,9 +29,8 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.offices.models import Office
 from compliance.pay.models import Instalment
-from compliance.users.models import Role, User
-
-PRINT_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
+from compliance.permissions import Permission
+from compliance.users.models import User
 
 
 class DossierRecord(BaseModel):
@@ -214,7 +213,7 @@ def _check_lang(lang: str) -> str:
 
 def begin_printing(ctx: Ctx) -> Numbering:
     """Read where the dossier numbers stand, the audit chain's head and who is printing."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     session = ctx.session
     office = session.exec(select(Office).where(col(Office.id) == ctx.actor.office_id)).one()
     me = session.exec(select(User.display_name).where(col(User.id) == ctx.actor.user_id)).one()
@@ -247,7 +246,7 @@ def prepare(
 ) -> list[Prepared]:
     """Freeze the cases' dossiers, numbered after `numbering.last` from position `start` of
     the run (read only: nothing is taken or written)."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     _check_lang(lang)
     numbering = numbering or begin_printing(ctx)
     session = ctx.session
@@ -519,7 +518,7 @@ def check_number(session: Session, number: str) -> PaperCheck:
 
 def list_dossiers(ctx: Ctx, case_id: int) -> list[DossierRecord]:
     """Dossiers printed for a case, oldest first."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     case = case_repo.get_visible(ctx.session, ctx.actor, case_id)
     rows = ctx.session.exec(
         select(Dossier).where(col(Dossier.case_id) == case.id).order_by(col(Dossier.id))
