@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import DIRECTOR, CtxDep, FormValues, IdPath, csrf_checked, require
+from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.pages.spot_checks import Photos
@@ -40,6 +40,7 @@ RECORDERS = require(Permission.RECORD_DAMAGE)
 VALUERS = require(Permission.VALUE_DAMAGE)
 OVERTIME_DESK = require(Permission.ENTER_OVERTIME)
 VIEWERS = require(Permission.VIEW_FILES)
+DIRECTOR = require(Permission.DECIDE_OVERTIME)  # R09
 
 
 # Reasons the services give for these forms' fields, listed for translation.
@@ -263,7 +264,7 @@ def overtime_create(request: Request, ctx: CtxDep, form: FormValues) -> Response
     return RedirectResponse("/overtime?done=recorded", status_code=303)
 
 
-@router.post("/overtime/{request_id}/decision", dependencies=[*DIRECTOR, csrf_checked])
+@router.post("/overtime/{request_id}/decision", dependencies=[DIRECTOR, csrf_checked])
 def overtime_decide(
     request: Request,
     request_id: IdPath,

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from api.deps import DIRECTOR, CtxDep, IdPath, require
+from api.deps import CtxDep, IdPath, require
 from compliance.overtime import service
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 from compliance.permissions import Permission
@@ -16,7 +16,7 @@ def request(body: OvertimeCreate, ctx: CtxDep) -> OvertimeRead:
     return service.request_overtime(ctx, body)
 
 
-@router.post("/{request_id}/decision", dependencies=DIRECTOR)
+@router.post("/{request_id}/decision", dependencies=[require(Permission.DECIDE_OVERTIME)])
 def decide(request_id: IdPath, body: OvertimeDecide, ctx: CtxDep) -> OvertimeRead:
     """Approve or refuse a pending request (the office director only)."""
     return service.decide_overtime(ctx, request_id, body)
