@@ -26,7 +26,8 @@ from api.security import (
     is_api,
 )
 from api.templating import render
-from compliance.auth.service import SignInRefused
+from compliance.accounts.auth import SignInRefused
+from compliance.accounts.models import Role
 from compliance.errors import (
     ComplianceError,
     Conflict,
@@ -38,7 +39,6 @@ from compliance.errors import (
     ValidationFailed,
 )
 from compliance.logging_config import mark_logged
-from compliance.users.models import Role
 
 log = logging.getLogger("api")
 

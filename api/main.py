@@ -54,7 +54,7 @@ from api.routes import tokens as tokens_api
 from api.routes import users as users_api
 from api.templating import make_templates
 from compliance import logging_config
-from compliance.auth.settings import AuthSettings, get_auth_settings
+from compliance.accounts.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.db import make_engine, read_only

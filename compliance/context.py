@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from compliance.accounts.models import Role
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.errors import Forbidden
-from compliance.users.models import Role
 
 
 @dataclass(frozen=True)

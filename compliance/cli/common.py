@@ -11,12 +11,12 @@ from rich.console import Console
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from compliance.accounts.models import Role, User
 from compliance.clock import SystemClock
 from compliance.config import get_settings
 from compliance.context import Actor, Ctx
 from compliance.db import make_engine
 from compliance.errors import ComplianceError, ValidationFailed
-from compliance.users.models import Role, User
 
 console = Console()
 err_console = Console(stderr=True)

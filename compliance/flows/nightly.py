@@ -24,6 +24,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from compliance.accounts.models import Role
 from compliance.audit import service as audit
 from compliance.audit.anchor import anchor_quietly
 from compliance.clock import Clock
@@ -32,7 +33,6 @@ from compliance.context import Actor, Ctx
 from compliance.findings.detect import RunSummary, detect_period
 from compliance.flows.models import JobLease
 from compliance.offices.models import Office
-from compliance.users.models import Role
 
 log = logging.getLogger(__name__)
 

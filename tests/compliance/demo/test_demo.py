@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, and_, func, select, text
 from sqlmodel import Session
 
+from compliance.accounts.models import Role, User
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
@@ -28,7 +29,6 @@ from compliance.residents.models import Unit
 from compliance.staff.models import Staff
 from compliance.staff.repository import wage_on
 from compliance.tips.models import TipLine
-from compliance.users.models import Role, User
 from compliance.visits.models import Visit
 from policies import registry
 
