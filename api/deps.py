@@ -24,10 +24,10 @@ from api.security import (
 )
 from compliance.accounts import auth
 from compliance.accounts.auth import Principal
-from compliance.accounts.models import Role
 from compliance.accounts.settings import AuthSettings
+from compliance.actors import Actor, Role
 from compliance.clock import Clock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import begin_read, end_read, request_slots
 from compliance.errors import Forbidden
 from compliance.validation import MAX_ID

@@ -27,7 +27,7 @@ from api.security import (
 )
 from api.templating import render
 from compliance.accounts.auth import SignInRefused
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.errors import (
     ComplianceError,
     Conflict,

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from compliance.accounts.models import Role, User
-from compliance.context import Actor
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.offices.models import Office
 from compliance.residents.models import Resident, Unit
 from compliance.staff.models import Staff, StaffWage

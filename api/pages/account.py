@@ -13,7 +13,7 @@ from api.security import client_ip
 from api.templating import render
 from compliance.accounts import auth
 from compliance.accounts.auth_schemas import READ
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.context import Ctx
 
 router = APIRouter(include_in_schema=False)

@@ -12,7 +12,7 @@ from api.pages.forms import FormPage, present, remember_form, yuan_to_fen
 from api.read_models.admin_overview import admin_overview
 from api.templating import render
 from compliance.accounts import auth, users
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed

@@ -13,7 +13,7 @@ from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases import view
 from compliance.cases.labels import step_note

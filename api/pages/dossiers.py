@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require_role
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.dossiers.service import check_number, print_dossier, verify_pdf
 
 router = APIRouter(include_in_schema=False)

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, IdPath, IdQuery, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.context import Ctx
 from compliance.findings import service

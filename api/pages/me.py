@@ -10,7 +10,7 @@ from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases.read import DECIDED
 from compliance.context import Ctx

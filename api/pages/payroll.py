@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from api.deps import CtxDep, FormValues, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.pay import payroll

@@ -10,7 +10,7 @@ from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.pages.spot_checks import Photos
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.errors import ValidationFailed

@@ -11,7 +11,7 @@ from api.deps import CtxDep, FormValues, IdPath, TranslatorDep, csrf_checked, re
 from api.i18n import N_, Translator
 from api.pages.forms import FormPage, local_datetime, remember_form
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.flows.judge import RecordKind, judge_saved, latest_judgment

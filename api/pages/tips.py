@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require_role
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.money import format_fen

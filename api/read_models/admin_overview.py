@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
 from compliance.accounts.schemas import UserRead
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.offices.models import Office
 from compliance.pay import service as pay

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, case, func, select
 from sqlmodel import col
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases.lifecycle import TERMINAL_STATES
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import local_date

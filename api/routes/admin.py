@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CtxDep, IdPath, require_role
 from api.read_models.admin_overview import admin_overview
 from compliance.accounts import users
-from compliance.accounts.models import Role
 from compliance.accounts.schemas import UserCreate, UserRead
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.pay import service as pay
 from compliance.pay.schemas import MinimumWageRead, MinimumWageSet

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from api.case_list_cache import kept_page
 from api.deps import CtxDep, IdPath, IdQuery, require_role
 from api.responses import JSONBytes
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
 from api.judged import Judgment, judge
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.damages import service
 from compliance.damages.schemas import DamageCreate, DamageRead
 from compliance.flows.judge import RecordKind

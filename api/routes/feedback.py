@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
 from api.judged import Judgment, judge
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.feedback import service
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.flows.judge import RecordKind

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from api.deps import CtxDep, IdPath, IdQuery, require_role
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service

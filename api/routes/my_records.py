@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service as findings

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.deps import DIRECTOR, CtxDep, IdPath, require_role
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.overtime import service
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from api.deps import CtxDep, IdPath, require_role
 from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.errors import ValidationFailed
 from compliance.flows.judge import RecordKind
 from compliance.inspections import service

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, IdPath, require_role
 from api.judged import Judgment, judge
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.flows.judge import RecordKind
 from compliance.tips import service
 from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response
 from api.deps import AuthSettingsDep, CtxDep, IdPath, require_role
 from compliance.accounts import auth
 from compliance.accounts.auth_schemas import PasswordChange
-from compliance.accounts.models import Role
+from compliance.actors import Role
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 

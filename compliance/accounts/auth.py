@@ -21,12 +21,13 @@ from compliance.accounts.auth_schemas import (
     TokenRead,
     TokenReadAsAdmin,
 )
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
 from compliance.accounts.passwords import hash_password, verify_and_update, verify_password
 from compliance.accounts.settings import AuthSettings, get_auth_settings
+from compliance.actors import Actor, Role
 from compliance.audit import service as audit
 from compliance.clock import Clock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import begin_read, begin_write
 from compliance.errors import (
     ComplianceError,

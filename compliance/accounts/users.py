@@ -7,8 +7,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from compliance.accounts.auth import revoke_user_access
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
 from compliance.accounts.schemas import OfficeCreate, UserCreate, UserRead
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import Clock
 from compliance.context import Ctx

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.attendance.schemas import PunchCreate, PunchRead, ShiftCreate, ShiftRead

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import seals as _seals  # noqa: F401  (seals every commit)
 from compliance.audit.canonical import canonical_json, event_hash
 from compliance.audit.models import GENESIS_HASH, AuditEvent, AuditHead

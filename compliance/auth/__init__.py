@@ -1,1 +1,1 @@
-"""`python -m compliance.auth set-password USER`: the server-shell password command (see accounts)."""
+"""`python -m compliance.auth set-password USER`: the shell password command (see accounts)."""

@@ -27,7 +27,7 @@ from chinese_calendar import constants as package_data
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.calendar import repository as repo
 from compliance.calendar.models import CalendarDay, CalendarYear, DayKind, Source

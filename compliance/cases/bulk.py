@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import lifecycle, steps
 from compliance.cases.decision import proposal_fields, propose_note

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cases import repository as repo
 from compliance.cases import sod, steps
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost

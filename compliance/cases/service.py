@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
 from compliance.cases import steps

@@ -89,7 +89,7 @@ def nightly(as_user: AsUser) -> None:
 
     The same claim as the app's own nightly thread: one run per night across processes.
     """
-    from compliance.accounts.models import Role
+    from compliance.actors import Role
     from compliance.cli.common import engine
     from compliance.clock import SystemClock
     from compliance.flows.nightly import default_holder, run_nightly

@@ -210,7 +210,7 @@ def audit_anchor() -> None:
 @reports_errors
 def audit_seal_baseline(as_user: AsUser) -> None:
     """Seal, once, the business rows written before sealing began (an upgraded database)."""
-    from compliance.accounts.models import Role
+    from compliance.actors import Role
     from compliance.audit import seals
 
     with acting(as_user) as ctx:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.cli.common import acting, console, parse_day, reports_errors
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, update
 from sqlmodel import col, select
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.damages.models import DamageIncident, DamagePhoto, DamageSettlement, Settlement

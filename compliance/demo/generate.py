@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit.service import append
 from compliance.demo.builder import LocalClock, Rates
 from compliance.demo.feedback_tips import RETURN_VISIT_SHARE

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.demo import names as N
 from compliance.demo.builder import HOUR, Builder, Row, StaffPlan
 from compliance.offices.models import Office

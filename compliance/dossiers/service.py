@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.audit import anchor, seals
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent, AuditHead

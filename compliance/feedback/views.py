@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlmodel import col
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackRow, StaffChoice, UnitChoice

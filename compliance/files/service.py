@@ -9,7 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlmodel import col
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.damages.models import DamageIncident, DamagePhoto

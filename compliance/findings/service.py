@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, SQLModel, col
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.context import Ctx

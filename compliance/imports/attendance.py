@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import PunchKind
 from compliance.audit import service as audit

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx

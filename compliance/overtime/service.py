@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed

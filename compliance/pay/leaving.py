@@ -14,7 +14,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from compliance.accounts.auth import revoke_user_access
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx

@@ -5,7 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.errors import NotFound
 from compliance.pay import repository as repo

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.policy_params.service import EffectivePolicy, pick, timeline

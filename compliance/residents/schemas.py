@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.residents.masking import can_see_contact, mask_name, mask_phone
 from compliance.residents.models import Resident
 from compliance.validation import Input

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed

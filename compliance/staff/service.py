@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx

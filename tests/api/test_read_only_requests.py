@@ -20,9 +20,10 @@ from api.main import create_app
 from api.security import API_PREFIX, SESSION_COOKIE
 from compliance.accounts import auth
 from compliance.accounts.auth_models import ApiToken
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
 from compliance.accounts.passwords import hash_password
 from compliance.accounts.settings import AuthSettings
+from compliance.actors import Role
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.config import Settings

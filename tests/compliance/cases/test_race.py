@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import service as cases
 from compliance.cases.models import Approval, Case, CaseFinding, CaseStatus, CaseStep

@@ -8,14 +8,15 @@ import pytest
 from sqlalchemy import Engine, and_, func, select, text
 from sqlmodel import Session
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
 from compliance.calendar.models import CalendarYear
 from compliance.cases.models import Approval, Case, CaseStatus, Notice, Proposal, UnionNotice
 from compliance.clock import FixedClock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.counters.models import Counter as CounterRow
 from compliance.demo.builder import Rates
 from compliance.demo.generate import generate_office

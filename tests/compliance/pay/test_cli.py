@@ -10,13 +10,14 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.cases.models import CaseStatus
 from compliance.cli import app as main_app
 from compliance.cli.payroll_cmd import app
 from compliance.clock import SystemClock
 from compliance.config import get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.offices.models import Office
 from compliance.pay.schedule import next_month

@@ -6,7 +6,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.errors import Conflict

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from compliance.accounts.models import Role
+from compliance.actors import Role
 from compliance.residents.masking import can_see_contact, mask_name, mask_phone
 from compliance.residents.models import Resident
 from compliance.residents.schemas import ResidentRead

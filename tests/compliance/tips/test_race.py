@@ -6,7 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from compliance.accounts.models import Role, User
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.counters.models import Counter
