@@ -11,9 +11,8 @@ director too, a grant to "director" only the director.
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Protocol
 
-from compliance.users.models import Role
+from compliance.actors import Actor, Role
 
 DIRECTOR = "director"
 
@@ -171,25 +170,10 @@ GRANTS: Mapping[Permission, frozenset[str]] = {
 }
 
 
-class Holder(Protocol):
-    """Anyone with a role (an Actor)."""
-
-    @property
-    def role(self) -> Role: ...
-
-    @property
-    def is_director(self) -> bool: ...
-
-
-def seat(holder: Holder) -> str:
-    """The holder's name in the table: 'director' for the office director, else the role."""
-    return DIRECTOR if holder.is_director else holder.role.value
-
-
-def holds(holder: Holder, permission: Permission) -> bool:
-    """Whether the holder's role (or being the office director) grants the permission."""
+def holds(actor: Actor, permission: Permission) -> bool:
+    """Whether the actor's role (or being the office director) grants the permission."""
     granted = GRANTS[permission]
-    return holder.role in granted or (holder.is_director and DIRECTOR in granted)
+    return actor.role in granted or (actor.is_director and DIRECTOR in granted)
 
 
 def role_may(role: Role, permission: Permission) -> bool:

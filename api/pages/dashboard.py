@@ -7,8 +7,8 @@ from api import charts
 from api.deps import CtxDep, require
 from api.i18n import N_, translator
 from api.labels import labeller
+from api.read_models import dashboard as stats
 from api.templating import render
-from compliance.findings import stats
 from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)

@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Response
 
 from api.deps import AuthSettingsDep, CtxDep, IdPath, require
-from compliance.auth import service as auth
-from compliance.auth.schemas import PasswordChange
+from compliance.accounts import auth
+from compliance.accounts.auth_schemas import PasswordChange
 from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/users", tags=["users"])

@@ -240,8 +240,8 @@ def status() -> None:
 @demo_app.command("sign-ins")
 def demo_sign_ins(url: str = "http://127.0.0.1:8000") -> None:
     """Print the web address and one demo sign-in per role."""
+    from compliance.accounts.models import User
     from compliance.demo.load import DEMO_PASSWORD
-    from compliance.users.models import User
 
     eng = engine()
     with Session(eng) as session:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
+from compliance.accounts.models import User
 from compliance.audit import anchor, seals
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent, AuditHead
@@ -30,7 +31,6 @@ from compliance.findings.models import Finding
 from compliance.offices.models import Office
 from compliance.pay.models import Instalment
 from compliance.permissions import Permission
-from compliance.users.models import User
 
 
 class DossierRecord(BaseModel):

@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.errors import NotFound
 from compliance.pay import repository as repo
@@ -12,7 +13,6 @@ from compliance.pay.models import InstalmentStatus
 from compliance.pay.schedule import profile_for
 from compliance.permissions import Permission
 from compliance.staff import repository as staff_repo
-from compliance.users.models import Role
 
 
 class ScheduleMonth(BaseModel):

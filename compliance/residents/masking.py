@@ -1,7 +1,7 @@
 """Residents' names and phone numbers are shown masked except to roles that need them."""
 
+from compliance.actors import Role
 from compliance.permissions import Permission, role_may
-from compliance.users.models import Role
 
 
 def can_see_contact(role: Role) -> bool:

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlmodel import Session
 
 from api.main import create_app
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.cases import service as cases
 from compliance.clock import FixedClock
 from compliance.config import Settings

@@ -9,18 +9,18 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from compliance.users.models import Role
 from fastapi import FastAPI
 from sqlmodel import Session
 
 from api.main import _check_declared, served_routes
 from api.menu import MENU
 from api.security import API_PREFIX, SESSION_COOKIE
-from compliance.auth import service as auth
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import FixedClock
 from compliance.context import Actor, Ctx
 from compliance.permissions import holds
-from compliance.users.models import Role
 from tests.api.conftest import PASSWORD, csrf_of
 from tests.api.route_access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS, Access
 from tests.factories import OfficeSet

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from compliance.accounts.models import User
+from compliance.accounts.schemas import UserRead
 from compliance.context import Ctx
 from compliance.offices.models import Office
 from compliance.pay import service as pay
@@ -11,8 +13,6 @@ from compliance.pay.schemas import MinimumWageRead
 from compliance.permissions import Permission
 from compliance.policy_params.rulebook import RuleEntry, rulebook
 from compliance.staff.models import Staff
-from compliance.users.models import User
-from compliance.users.schemas import UserRead
 
 
 @dataclass(frozen=True)
