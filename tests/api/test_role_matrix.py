@@ -9,7 +9,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from compliance.users.models import Role
 from fastapi import FastAPI
 from sqlmodel import Session
 
@@ -18,8 +17,9 @@ from api.menu import MENU
 from api.security import API_PREFIX, SESSION_COOKIE
 from compliance.accounts import auth
 from compliance.accounts.settings import AuthSettings
+from compliance.actors import Actor, Role
 from compliance.clock import FixedClock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.permissions import holds
 from tests.api.conftest import PASSWORD, csrf_of
 from tests.api.route_access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS, Access
