@@ -39,6 +39,7 @@ def _print(job: PrintJob) -> list[Printed]:
 
 KIND = Kind(
     key="feedback",
+    model=Feedback,
     label_zh="住户反馈",
     label_en="Resident feedback",
     page_label=N_("Resident feedback"),

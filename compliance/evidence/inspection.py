@@ -59,6 +59,7 @@ def _print(job: PrintJob) -> list[Printed]:
 
 KIND = Kind(
     key="inspection",
+    model=SpotCheck,
     label_zh="抽查",
     label_en="Spot check",
     page_label=N_("Spot check"),

@@ -78,6 +78,7 @@ class Kind:
     """One kind of evidence record."""
 
     key: str  # as stored in a finding's evidence: {"kind": key, "id": ...}
+    model: Any  # the table whose ids the references hold
     label_zh: str  # the Chinese name (pages and dossier)
     label_en: str  # the dossier's English name
     page_label: str  # the pages' English msgid (translated by the catalog)

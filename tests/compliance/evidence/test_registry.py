@@ -144,3 +144,28 @@ def test_a_new_kind_is_shown_and_printed_from_its_entry_alone(ctx, office, monke
     [printed] = dossier_evidence.timeline(ctx.session, ctx.settings, ZH, [finding])
     assert printed.title == f"投诉 #{mine}"
     assert printed.lines == ("printed by the new kind 2026-03-31 12:00",)
+
+
+def test_a_dossier_is_not_printed_from_a_cited_punch_edited_behind_the_apps_back(
+    ctx, office
+) -> None:
+    """The seal check before printing names each cited record's table through its kind (it
+    skipped punches, shifts and whole spot checks, whose kind is not their table's name)."""
+    from sqlalchemy import select, text
+
+    from compliance.attendance.models import AttendanceEvent
+    from compliance.dossiers.service import RecordsAltered, print_dossier
+    from tests.conftest import as_role
+    from tests.pdf.helpers import coded_case
+
+    case_id = coded_case(ctx, office, "upheld")
+    punch = ctx.session.execute(select(AttendanceEvent.id)).scalars().one()
+    ctx.session.connection().execute(
+        text("UPDATE attendance_event SET source = 'forged' WHERE id = :i"), {"i": punch}
+    )
+    ctx.session.commit()
+    with pytest.raises(RecordsAltered) as caught:
+        print_dossier(as_role(ctx, office, "hr"), case_id)
+    assert [(p.table, p.row_id, p.kind) for p in caught.value.problems] == [
+        ("attendance_event", punch, "changed")
+    ]
