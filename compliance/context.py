@@ -6,22 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from compliance.actors import Actor, Role
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.errors import Forbidden
-from compliance.users.models import Role
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in user a change is recorded against."""
-
-    user_id: int
-    username: str
-    role: Role
-    office_id: int
-    staff_id: int | None = None
-    is_director: bool = False
 
 
 @dataclass

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.attendance.schemas import PunchCreate, PunchRead, ShiftCreate, ShiftRead
@@ -12,7 +13,6 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 
 

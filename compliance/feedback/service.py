@@ -11,6 +11,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -21,7 +22,6 @@ from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from policies.conduct.feedback import rules_fed
 from policies.vocab import FeedbackCategory

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
@@ -19,7 +20,6 @@ from compliance.inspections.models import SpotCheck, SpotCheckItem
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from policies import registry
 from policies.base import Decision, Outcome

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -14,7 +15,6 @@ from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 

@@ -6,13 +6,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 from compliance.visits.schemas import (
