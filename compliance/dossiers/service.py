@@ -28,6 +28,7 @@ from compliance.dossiers.render import render_dossier
 from compliance.dossiers.viewmodel import build_content, issue_view
 from compliance.dossiers.views import DossierView
 from compliance.errors import Conflict, ValidationFailed
+from compliance.evidence import kinds
 from compliance.findings.models import Finding
 from compliance.offices.models import Office
 from compliance.pay.models import Instalment
@@ -191,7 +192,9 @@ def case_rows(session: Session, case: Case) -> dict[str, set[int]]:
             select(Finding.evidence).where(col(Finding.id).in_(out["finding"]))
         ).all():
             for ref in json.loads(evidence):
-                out.setdefault(str(ref["kind"]), set()).add(int(ref["id"]))
+                kind = kinds.get(str(ref["kind"]))
+                if kind is not None:  # a manual finding's own text is the finding's row
+                    out.setdefault(kind.model.__tablename__, set()).add(int(ref["id"]))
     if out.get("deduction"):
         ids = session.exec(
             select(Instalment.id).where(col(Instalment.deduction_id).in_(out["deduction"]))

@@ -6,26 +6,21 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
 from compliance.actors import Role
-from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.context import Ctx
-from compliance.damages.models import DamageIncident
 from compliance.errors import Conflict, ValidationFailed
-from compliance.feedback.models import Feedback
+from compliance.evidence import kinds
 from compliance.findings import repository
 from compliance.findings.models import Finding, FindingSource, FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, ManualFindingCreate, TriageIn
 from compliance.inspections.models import SpotCheck, SpotCheckItem
-from compliance.overtime.models import OvertimeRequest
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff.repository import get_in_office
-from compliance.tips.models import TipLine
 from compliance.validation import not_in_future, parse
-from compliance.visits.models import Visit
 from policies import registry
 from policies.base import Decision, Outcome
 from policies.facts import ChecklistAnswer
@@ -201,31 +196,11 @@ def finding_ids(ctx: Ctx, rule_code: str, keys: Sequence[str]) -> dict[str, int]
     return {key: id_ for key, id_ in rows}
 
 
-_EVIDENCE_TABLES: dict[EvidenceKind, type[SQLModel]] = {
-    EvidenceKind.INSPECTION: SpotCheck,
-    EvidenceKind.FEEDBACK: Feedback,
-    EvidenceKind.ATTENDANCE: AttendanceEvent,
-    EvidenceKind.ROSTER: RosterShift,
-    EvidenceKind.VISIT: Visit,
-    EvidenceKind.OVERTIME: OvertimeRequest,
-    EvidenceKind.TIP_LINE: TipLine,
-    EvidenceKind.DAMAGE: DamageIncident,
-}
-
-
 def _evidence_exists(session: Session, office_id: int, kind: EvidenceKind, id_: int) -> bool:
     if kind == EvidenceKind.MANUAL:
         return True
-    if kind == EvidenceKind.SPOT_CHECK_ITEM:
-        stmt = (
-            select(col(SpotCheckItem.id))
-            .join(SpotCheck, col(SpotCheck.id) == col(SpotCheckItem.spot_check_id))
-            .where(col(SpotCheckItem.id) == id_, col(SpotCheck.office_id) == office_id)
-        )
-    else:
-        model: Any = _EVIDENCE_TABLES[kind]
-        stmt = select(model.id).where(model.id == id_, model.office_id == office_id)
-    return session.execute(stmt).first() is not None
+    entry = kinds.get(kind.value)
+    return entry is not None and bool(entry.load(session, office_id, [id_]))
 
 
 def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> FindingRead:
