@@ -30,6 +30,7 @@ from compliance.pay import plans
 from compliance.permissions import Permission
 from compliance.validation import parse
 from policies import ladder
+from policies.guardrails import get_profile
 from policies.proposal import PriorBreach
 from policies.sanction import Severity
 
@@ -203,6 +204,7 @@ def propose_many(
     inputs = gather_many(session, cases, _findings(session, ids), ctx.settings.timezone)
     latest = _revisions(session, ids)
     now, by = ctx.now(), ctx.actor.user_id
+    guardrails = get_profile(ctx.settings.guardrail_profile)
     proposals: list[dict[str, Any]] = []
     case_steps: list[dict[str, Any]] = []
     items: list[BulkItem] = []
@@ -217,6 +219,7 @@ def propose_many(
                 prior_breaches=_as_sequential(engine_in, proposed, body.severity),
                 facts=engine_in.facts,
                 params=engine_in.policy.params,
+                guardrails=guardrails,
             )
         except ValueError as exc:
             raise ValidationFailed.one("proposal", f"case {case.number}: {exc}") from None
