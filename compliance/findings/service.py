@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, col
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
@@ -17,6 +16,7 @@ from compliance.findings import repository
 from compliance.findings.models import Finding, FindingSource, FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, ManualFindingCreate, TriageIn
 from compliance.inspections.models import SpotCheck, SpotCheckItem
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff.repository import get_in_office
@@ -25,8 +25,6 @@ from policies import registry
 from policies.base import Decision, Outcome
 from policies.facts import ChecklistAnswer
 from policies.vocab import EvidenceKind, ItemResult
-
-TRIAGE_ROLES = (Role.MANAGER, Role.HR)
 
 
 def _evidence_json(decision: Decision) -> str:
@@ -205,7 +203,7 @@ def _evidence_exists(session: Session, office_id: int, kind: EvidenceKind, id_: 
 
 def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> FindingRead:
     """Raise a finding by hand from any record; the same evidence cannot be raised twice."""
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(ManualFindingCreate, data)
     try:
         policy = registry.get(body.rule_code)
@@ -294,14 +292,14 @@ def confirm(
 
     With commit=False the caller owns the transaction (cases.confirm_into_case).
     """
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(TriageIn, data or {})
     return _triage(ctx, finding_id, FindingStatus.CONFIRMED, body.reason, commit=commit)
 
 
 def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> FindingRead:
     """Dismiss an open finding; the reason is required and kept."""
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(TriageIn, data)
     if not body.reason:
         raise ValidationFailed.one("reason", "a reason is required to dismiss a finding")
@@ -310,7 +308,7 @@ def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> Findi
 
 def list_mine(ctx: Ctx) -> list[FindingRead]:
     """Findings about the signed-in staff member, newest first (filtered in the query)."""
-    ctx.require(Role.STAFF)
+    ctx.require(Permission.VIEW_OWN_RECORD)
     if ctx.actor.staff_id is None:
         return []
     rows = repository.list_findings(ctx.session, ctx.actor.office_id, staff_id=ctx.actor.staff_id)
@@ -326,7 +324,7 @@ def triage_queue(
     limit: int = 200,
 ) -> list[FindingRow]:
     """The office's findings (open ones by default), newest first, with staff names."""
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     rows = repository.list_with_staff(
         ctx.session, ctx.actor.office_id, status=status, rule_code=rule_code,
         staff_id=staff_id, limit=limit,
