@@ -91,15 +91,7 @@ def _secret() -> str:
 
 def actor_of(user: User) -> Actor:
     """The Actor for a user row."""
-    assert user.id is not None
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        office_id=user.office_id,
-        staff_id=user.staff_id,
-        is_director=user.is_director,
-    )
+    return Actor.for_user(user)
 
 
 def _delay_left(fails: list[datetime], free: int, base: int, cap: int, now: datetime) -> int:
@@ -411,14 +403,7 @@ def find_token(session: Session, clock: Clock, token: str) -> TokenUse | None:
     row = repo.live_token(session, _sha256(token), clock.now())
     if row is None:
         return None
-    actor = Actor(
-        user_id=row["user_id"],
-        username=row["username"],
-        role=Role(row["role"]),
-        office_id=row["office_id"],
-        staff_id=row["staff_id"],
-        is_director=row["is_director"],
-    )
+    actor = Actor.for_user(row)
     last = row["last_used_at"]
     stale = last is None or clock.now() - last >= TOUCH_EVERY
     principal = Principal(actor, token_id=row["token_id"], scope=row["scope"])

@@ -16,7 +16,7 @@ from compliance.config import get_settings
 from compliance.context import Actor, Ctx
 from compliance.db import make_engine
 from compliance.errors import ComplianceError, ValidationFailed
-from compliance.users.models import Role, User
+from compliance.users.models import User
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,15 +35,7 @@ def actor_for(session: Session, username: str) -> Actor:
     user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
     if user is None or not user.active:
         raise ValidationFailed.one("--as", f"no active user {username!r}")
-    assert user.id is not None
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        office_id=user.office_id,
-        staff_id=user.staff_id,
-        is_director=user.is_director,
-    )
+    return Actor.for_user(user)
 
 
 @contextmanager

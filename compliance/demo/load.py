@@ -28,7 +28,7 @@ from compliance.offices.models import Office
 from compliance.policy_params import service as policy_params
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff
-from compliance.users.models import Role, User
+from compliance.users.models import User
 from policies import registry
 
 CODE = "BSW"
@@ -140,15 +140,7 @@ def _set_demo_passwords(session: Session) -> int:
 
 def _actor(session: Session, username: str) -> Actor:
     user = session.execute(select(User).where(col(User.username) == username)).scalar_one()
-    assert user.id is not None
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        office_id=user.office_id,
-        staff_id=user.staff_id,
-        is_director=user.is_director,
-    )
+    return Actor.for_user(user)
 
 
 def _raise_spot_check_findings(ctx: Ctx) -> int:

@@ -15,7 +15,6 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -32,7 +31,6 @@ from compliance.context import Actor, Ctx
 from compliance.findings.detect import RunSummary, detect_period
 from compliance.flows.models import JobLease
 from compliance.offices.models import Office
-from compliance.users.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +123,7 @@ def finish(engine: Engine, now: datetime, night: date, holder: str, outcome: str
 def _system_actor(office_id: int) -> Actor:
     # The run is the app's own act, nobody's: findings and the run record no user
     # (created_by NULL); the audit event names the role "system".
-    return Actor(user_id=cast(int, None), username="nightly", role=Role.ADMIN, office_id=office_id)
+    return Actor.system("nightly", office_id)
 
 
 def _run_office(
