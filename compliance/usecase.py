@@ -43,6 +43,9 @@ def transaction(session: Session) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     finally:
         session.info.pop(_IN_USE_CASE, None)
 
