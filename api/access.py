@@ -11,7 +11,7 @@ Anyone else gets 403; an anonymous visitor is sent to /login (pages) or gets 401
 
 from dataclasses import dataclass
 
-from compliance.context import Actor
+from compliance.actors import Actor
 
 ANONYMOUS = "anonymous"
 # A director is a manager with is_director set; the table names them apart.

@@ -22,14 +22,14 @@ from api.security import (
     is_api,
     tokens_match,
 )
-from compliance.auth import service as auth
-from compliance.auth.service import Principal
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.auth import Principal
+from compliance.accounts.settings import AuthSettings
+from compliance.actors import Actor, Role
 from compliance.clock import Clock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import begin_read, end_read, request_slots
 from compliance.errors import Forbidden
-from compliance.users.models import Role
 from compliance.validation import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})

@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import docs, errors
+from api import docs, errors, openapi
 from api.case_list_cache import CaseListCache
 from api.deps import declared_access
 from api.i18n import LANGS, catalog
@@ -54,7 +54,7 @@ from api.routes import tokens as tokens_api
 from api.routes import users as users_api
 from api.templating import make_templates
 from compliance import logging_config
-from compliance.auth.settings import AuthSettings, get_auth_settings
+from compliance.accounts.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.db import make_engine, read_only
@@ -247,6 +247,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     errors.install(app)
+    openapi.document_problems(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(NoStoreWhenSignedIn)
     # Outermost: an oversized body is refused before any other layer sees it.

@@ -14,7 +14,7 @@ from api.access import allows
 from api.i18n import Translator, translator
 from api.labels import field_value, quantity, unit_name
 from api.security import anon_csrf_token
-from compliance.auth.service import Principal
+from compliance.accounts.auth import Principal
 from compliance.config import PROJECT_ROOT
 from compliance.money import format_fen
 from policies import guardrails, registry

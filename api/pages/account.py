@@ -11,14 +11,14 @@ from api.i18n import N_
 from api.pages.forms import FormPage, remember_form
 from api.security import client_ip
 from api.templating import render
-from compliance.auth import service as auth
-from compliance.auth.schemas import READ
+from compliance.accounts import auth
+from compliance.accounts.auth_schemas import READ
+from compliance.actors import Role
 from compliance.context import Ctx
-from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 
-# Why a new password is refused (compliance.auth.strength), for the catalog.
+# Why a new password is refused (compliance.accounts.strength), for the catalog.
 PASSWORD_REASONS = (
     N_("is too short"),
     N_("must not be only spaces"),

@@ -9,16 +9,15 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import AuthSettingsDep, CtxDep, FormValues, IdPath, csrf_checked, require_role
 from api.i18n import N_
 from api.pages.forms import FormPage, present, remember_form, yuan_to_fen
+from api.read_models.admin_overview import admin_overview
 from api.templating import render
+from compliance.accounts import auth, users
+from compliance.actors import Role
 from compliance.audit import service as audit
-from compliance.auth import service as auth
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.pay import service as pay
 from compliance.policy_params import service as policy_params
-from compliance.users import service as users
-from compliance.users.models import Role
-from compliance.users.overview import admin_overview
 from policies import registry
 
 router = APIRouter(include_in_schema=False)

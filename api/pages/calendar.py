@@ -10,10 +10,10 @@ from api.deps import CtxDep, FormValues, csrf_checked, require_role
 from api.i18n import N_
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
+from compliance.actors import Role
 from compliance.calendar import service as calendar
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
-from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 ADMIN = require_role(Role.ADMIN)

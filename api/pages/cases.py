@@ -13,6 +13,7 @@ from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.templating import render
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases import view
 from compliance.cases.labels import step_note
@@ -20,7 +21,6 @@ from compliance.cases.models import CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
-from compliance.users.models import Role
 from policies import registry
 from policies.sanction import (
     OutcomeKind,

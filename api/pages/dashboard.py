@@ -7,9 +7,9 @@ from api import charts
 from api.deps import CtxDep, require_role
 from api.i18n import N_, translator
 from api.labels import labeller
+from api.read_models import dashboard as stats
 from api.templating import render
-from compliance.findings import stats
-from compliance.users.models import Role
+from compliance.actors import Role
 
 router = APIRouter(include_in_schema=False)
 VIEWERS = require_role(Role.MANAGER, Role.HR, Role.ADMIN)

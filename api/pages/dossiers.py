@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require_role
 from api.templating import render
+from compliance.actors import Role
 from compliance.dossiers.service import check_number, print_dossier, verify_pdf
-from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 PRINTERS = require_role(Role.MANAGER, Role.HR, Role.ADMIN)

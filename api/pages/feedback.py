@@ -8,11 +8,11 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, FormValues, csrf_checked, require_role
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.feedback import service
 from compliance.feedback import views as feedback_views
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
-from compliance.users.models import Role
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
 router = APIRouter(include_in_schema=False)

@@ -11,10 +11,10 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from api.deps import CtxDep, FormValues, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
+from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.pay import payroll
-from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 PAY = require_role(Role.HR)

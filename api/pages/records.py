@@ -10,6 +10,7 @@ from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.pages.spot_checks import Photos
 from api.templating import render
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
@@ -19,7 +20,6 @@ from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_
 from compliance.overtime import service as overtime
 from compliance.residents.service import list_residents, list_units
 from compliance.staff.service import list_staff
-from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 # Display names of the stored codes these pages show.

@@ -11,13 +11,13 @@ from api.deps import CtxDep, FormValues, IdPath, TranslatorDep, csrf_checked, re
 from api.i18n import N_, Translator
 from api.pages.forms import FormPage, local_datetime, remember_form
 from api.templating import render
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.flows.judge import RecordKind, judge_saved, latest_judgment
 from compliance.inspections import service
 from compliance.residents.service import list_units
 from compliance.staff.service import find_active, list_staff
-from compliance.users.models import Role
 from policies import registry
 from policies.base import ChecklistItem
 

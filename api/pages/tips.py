@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require_role
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.money import format_fen
@@ -15,7 +16,6 @@ from compliance.residents.service import list_units
 from compliance.staff.service import list_staff
 from compliance.tips import service
 from compliance.tips.schemas import TipReportChoice
-from compliance.users.models import Role
 
 router = APIRouter(include_in_schema=False)
 CASHIER = require_role(Role.CASHIER)

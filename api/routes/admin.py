@@ -8,14 +8,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CtxDep, IdPath, require_role
+from api.read_models.admin_overview import admin_overview
+from compliance.accounts import users
+from compliance.accounts.schemas import UserCreate, UserRead
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.pay import service as pay
 from compliance.pay.schemas import MinimumWageRead, MinimumWageSet
 from compliance.policy_params import service as policy_params
-from compliance.users import service as users
-from compliance.users.models import Role
-from compliance.users.overview import admin_overview
-from compliance.users.schemas import UserCreate, UserRead
 from compliance.validation import Flag, Input
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from api.case_list_cache import kept_page
 from api.deps import CtxDep, IdPath, IdQuery, require_role
 from api.responses import JSONBytes
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE
@@ -30,7 +31,6 @@ from compliance.cases.schemas import (
     UnionNoticeIn,
     UnionReplyIn,
 )
-from compliance.users.models import Role
 from compliance.validation import RecordId
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])

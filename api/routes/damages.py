@@ -4,10 +4,10 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
 from api.judged import Judgment, judge
+from compliance.actors import Role
 from compliance.damages import service
 from compliance.damages.schemas import DamageCreate, DamageRead
 from compliance.flows.judge import RecordKind
-from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/damages", tags=["damages"])
 

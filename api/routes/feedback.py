@@ -4,10 +4,10 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
 from api.judged import Judgment, judge
+from compliance.actors import Role
 from compliance.feedback import service
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.flows.judge import RecordKind
-from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 

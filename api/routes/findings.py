@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from api.deps import CtxDep, IdPath, IdQuery, require_role
+from compliance.actors import Role
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
-from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
 TRIAGE = require_role(Role.MANAGER, Role.HR)

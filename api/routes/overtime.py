@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 
 from api.deps import DIRECTOR, CtxDep, IdPath, require_role
+from compliance.actors import Role
 from compliance.overtime import service
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
-from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/overtime", tags=["overtime"])
 

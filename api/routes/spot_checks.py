@@ -9,11 +9,11 @@ from starlette.exceptions import HTTPException
 from api.deps import CtxDep, IdPath, require_role
 from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
+from compliance.actors import Role
 from compliance.errors import ValidationFailed
 from compliance.flows.judge import RecordKind
 from compliance.inspections import service
 from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead, SpotCheckResult
-from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])
 

@@ -4,10 +4,10 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, IdPath, require_role
 from api.judged import Judgment, judge
+from compliance.actors import Role
 from compliance.flows.judge import RecordKind
 from compliance.tips import service
 from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt
-from compliance.users.models import Role
 
 router = APIRouter(prefix="/api/tips", tags=["tips"])
 

@@ -3,9 +3,9 @@
 from fastapi import APIRouter, Response
 
 from api.deps import AuthSettingsDep, CtxDep, IdPath, require_role
-from compliance.auth import service as auth
-from compliance.auth.schemas import PasswordChange
-from compliance.users.models import Role
+from compliance.accounts import auth
+from compliance.accounts.auth_schemas import PasswordChange
+from compliance.actors import Role
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 

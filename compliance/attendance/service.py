@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.attendance.schemas import PunchCreate, PunchRead, ShiftCreate, ShiftRead
@@ -13,7 +14,6 @@ from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.staff.repository import get_in_office
 from compliance.usecase import record_new, use_case
-from compliance.users.models import Role
 from compliance.validation import parse
 
 

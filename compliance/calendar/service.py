@@ -27,12 +27,12 @@ from chinese_calendar import constants as package_data
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.calendar import repository as repo
 from compliance.calendar.models import CalendarDay, CalendarYear, DayKind, Source
 from compliance.context import Ctx
 from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
-from compliance.users.models import Role
 
 PACKAGE_VERSION = getattr(chinese_calendar, "__version__", "")
 # The package's English holiday names, as the State Council's notices name them.

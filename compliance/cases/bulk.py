@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import lifecycle
 from compliance.cases.decision import proposal_fields, propose_note
@@ -28,7 +29,6 @@ from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.pay import plans
 from compliance.usecase import use_case
-from compliance.users.models import Role
 from compliance.validation import parse
 from policies import ladder
 from policies.proposal import PriorBreach

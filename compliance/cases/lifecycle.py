@@ -8,11 +8,10 @@ from collections.abc import Collection, Mapping
 from datetime import date
 from enum import StrEnum
 
+from compliance.actors import Actor, Role
 from compliance.cases.labels import ACTION_ZH, STATUS_ZH
 from compliance.cases.models import Case, CaseStatus
-from compliance.context import Actor
 from compliance.errors import Forbidden, InvalidTransition
-from compliance.users.models import Role
 
 S = CaseStatus
 

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 
+from compliance.actors import Role
 from compliance.cases import repository as repo
 from compliance.cases import sod, steps
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
@@ -32,7 +33,6 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.findings.schemas import FindingRead
-from compliance.users.models import Role
 
 READ_ROLES = (Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
 # The case list comes in pages: an office has thousands of cases.

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
 from compliance.cases import steps
@@ -63,7 +64,6 @@ from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
 from compliance.usecase import use_case
-from compliance.users.models import Role
 from compliance.validation import parse
 
 __all__ = [

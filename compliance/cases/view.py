@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import BaseModel
 from sqlmodel import col, select
 
+from compliance.accounts.models import User
 from compliance.cases import repository as repo
 from compliance.cases.evidence import FindingEvidence, timeline
 from compliance.cases.lifecycle import Capacity, capacities
@@ -16,7 +17,6 @@ from compliance.pay.plans import CasePay, case_money
 from compliance.pay.read import StaffSchedule, staff_schedule
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
-from compliance.users.models import User
 from policies import registry
 
 

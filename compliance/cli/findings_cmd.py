@@ -89,10 +89,10 @@ def nightly(as_user: AsUser) -> None:
 
     The same claim as the app's own nightly thread: one run per night across processes.
     """
+    from compliance.actors import Role
     from compliance.cli.common import engine
     from compliance.clock import SystemClock
     from compliance.flows.nightly import default_holder, run_nightly
-    from compliance.users.models import Role
 
     with acting(as_user) as ctx:
         ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)

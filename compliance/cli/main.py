@@ -210,8 +210,8 @@ def audit_anchor() -> None:
 @reports_errors
 def audit_seal_baseline(as_user: AsUser) -> None:
     """Seal, once, the business rows written before sealing began (an upgraded database)."""
+    from compliance.actors import Role
     from compliance.audit import seals
-    from compliance.users.models import Role
 
     with acting(as_user) as ctx:
         ctx.require(Role.ADMIN)
@@ -240,8 +240,8 @@ def status() -> None:
 @demo_app.command("sign-ins")
 def demo_sign_ins(url: str = "http://127.0.0.1:8000") -> None:
     """Print the web address and one demo sign-in per role."""
+    from compliance.accounts.models import User
     from compliance.demo.load import DEMO_PASSWORD
-    from compliance.users.models import User
 
     eng = engine()
     with Session(eng) as session:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, update
 from sqlmodel import col, select
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.damages.models import DamageIncident, DamagePhoto, DamageSettlement, Settlement
@@ -25,7 +26,6 @@ from compliance.files.models import StoredFile
 from compliance.money import format_fen
 from compliance.pay import settlements
 from compliance.usecase import record_new, transaction, use_case
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 
 OVER_OWED = "is more than is still owed: assessed − settled outside the payroll − taken from pay"

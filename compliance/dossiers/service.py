@@ -11,6 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.audit import anchor, seals
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent, AuditHead
@@ -29,7 +31,6 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.offices.models import Office
 from compliance.pay.models import Instalment
-from compliance.users.models import Role, User
 
 PRINT_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
 

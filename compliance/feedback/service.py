@@ -11,6 +11,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.damages import service as damages
@@ -19,7 +20,6 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.usecase import record_new, use_case
-from compliance.users.models import Role
 from compliance.validation import parse
 from policies.conduct.feedback import rules_fed
 from policies.vocab import FeedbackCategory

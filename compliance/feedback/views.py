@@ -3,12 +3,12 @@
 from sqlalchemy import select
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackRow, StaffChoice, UnitChoice
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff, StaffStatus
-from compliance.users.models import Role
 
 
 def feedback_choices(ctx: Ctx) -> tuple[list[StaffChoice], list[UnitChoice]]:

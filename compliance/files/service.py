@@ -9,6 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.damages.models import DamageIncident, DamagePhoto
@@ -17,7 +18,6 @@ from compliance.files import storage
 from compliance.files.models import StoredFile
 from compliance.inspections.models import SpotCheck, SpotCheckPhoto
 from compliance.usecase import transaction
-from compliance.users.models import Role
 
 # Pillow format -> (content type, extension, save options).
 _FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {

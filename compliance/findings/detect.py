@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
@@ -16,7 +17,6 @@ from compliance.findings.service import store_decisions
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.usecase import use_case
-from compliance.users.models import Role
 from policies import registry
 from policies.base import Decision, Outcome, Policy
 from policies.facts import FactBundle

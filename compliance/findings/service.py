@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session, SQLModel, col
 
+from compliance.actors import Role
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.context import Ctx
@@ -24,7 +25,6 @@ from compliance.policy_params.service import EffectivePolicy
 from compliance.staff.repository import get_in_office
 from compliance.tips.models import TipLine
 from compliance.usecase import use_case
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 from policies import registry

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import PunchKind
 from compliance.audit import service as audit
@@ -14,7 +15,6 @@ from compliance.imports import ImportResult
 from compliance.imports.reader import Column, Row, Table, read_table
 from compliance.staff.models import Staff
 from compliance.staff.repository import by_employee_no
-from compliance.users.models import Role
 from compliance.validation import CLOCK_SKEW
 
 COLUMNS = (

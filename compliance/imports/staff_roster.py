@@ -8,6 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -17,7 +18,6 @@ from compliance.imports.reader import Column, Row, Table, read_table
 from compliance.money import check_fen, parse_yuan
 from compliance.staff.models import Staff, StaffStatus, StaffWage
 from compliance.staff.repository import by_employee_no
-from compliance.users.models import Role
 
 COLUMNS = (
     Column("employee_no", ("工号", "员工编号", "employee no")),

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -30,7 +31,6 @@ from compliance.residents.repository import get_unit_in_office
 from compliance.staff.models import Staff
 from compliance.staff.repository import get_in_office
 from compliance.usecase import transaction, use_case
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from policies import registry
 from policies.vocab import ItemResult

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -15,7 +16,6 @@ from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, Overtime
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.usecase import record_new, use_case
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 

@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from compliance.accounts.auth import revoke_user_access
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.audit import service as audit
-from compliance.auth.service import revoke_user_access
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
@@ -23,7 +25,6 @@ from compliance.pay.schedule import Plan, last_pay_month, plan_summary, replan_p
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import LeaveReason, Staff, StaffStatus
 from compliance.staff.schemas import StaffRead
-from compliance.users.models import Role, User
 from compliance.validation import parse
 
 LEAVE_ROLES = (Role.HR, Role.ADMIN)

@@ -5,13 +5,13 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.errors import NotFound
 from compliance.pay import repository as repo
 from compliance.pay.models import InstalmentStatus
 from compliance.pay.schedule import profile_for
 from compliance.staff import repository as staff_repo
-from compliance.users.models import Role
 
 SCHEDULE_ROLES = (Role.HR, Role.STAFF)
 

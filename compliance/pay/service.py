@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as cases_repo
 from compliance.cases.models import Case, Notice, NoticeKind, Proposal
@@ -34,7 +35,6 @@ from compliance.pay.schemas import (
 )
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import Staff
-from compliance.users.models import Role
 from compliance.validation import parse
 from policies.sanction import OUTCOME_LABELS_ZH, OutcomeKind
 from policies.vocab import EvidenceKind

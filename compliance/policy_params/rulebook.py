@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
+from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.policy_params.service import EffectivePolicy, pick, timeline
-from compliance.users.models import Role
 from policies import registry
 from policies.base import Policy
 

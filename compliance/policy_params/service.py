@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.policy_params.models import PolicyVersion
-from compliance.users.models import Role
 from policies import registry
 from policies.base import Policy
 

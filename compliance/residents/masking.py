@@ -1,6 +1,6 @@
 """Residents' names and phone numbers are shown masked except to roles that need them."""
 
-from compliance.users.models import Role
+from compliance.actors import Role
 
 # Roles that contact residents or handle their complaints and claims (SPEC §3, §9).
 CONTACT_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.HR})

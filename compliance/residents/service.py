@@ -2,13 +2,13 @@
 
 from typing import Any
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.residents import repository as repo
 from compliance.residents.models import Resident, Unit
 from compliance.residents.schemas import ResidentCreate, ResidentRead, UnitCreate, UnitRead
-from compliance.users.models import Role
 from compliance.validation import parse
 
 

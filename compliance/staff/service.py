@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -17,7 +18,6 @@ from compliance.staff.schemas import (
     StaffWageRead,
     WageSet,
 )
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -24,7 +25,6 @@ from compliance.tips.schemas import (
     TipWithHandover,
 )
 from compliance.usecase import record_new, use_case
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from policies.vocab import FeedbackCategory
 

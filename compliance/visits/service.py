@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from compliance.usecase import record_new, use_case
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 from compliance.visits.schemas import (

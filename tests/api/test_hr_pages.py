@@ -10,10 +10,10 @@ from sqlmodel import col
 
 from api.access import ROUTE_ACCESS
 from api.pages.cases import STEPS
+from compliance.accounts.models import User
 from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay import payroll
-from compliance.users.models import User
 from tests.api.conftest import sign_in
 from tests.api.helpers import XSS
 from tests.compliance.cases.helpers import act, drive, finding, open_case

@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from api.access import ROUTE_ACCESS
 from api.main import create_app
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.cases import service as cases
 from compliance.clock import FixedClock
 from compliance.config import Settings

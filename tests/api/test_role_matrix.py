@@ -9,8 +9,8 @@ from sqlmodel import Session
 from api.access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS, Access
 from api.main import _check_declared, served_routes
 from api.security import API_PREFIX, SESSION_COOKIE
-from compliance.auth import service as auth
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from tests.api.conftest import PASSWORD, csrf_of

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
+from compliance.accounts.models import User
 from compliance.config import Settings
 from compliance.db import WriteTurns, make_engine, read_only
-from compliance.users.models import User
 from tests import factories
 
 

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
+from compliance.accounts.models import User
 from compliance.config import Settings
 from compliance.db import make_engine, unit_of_work
 from compliance.errors import Conflict
 from compliance.migrate import upgrade
-from compliance.users.models import User
 from tests import factories
 
 SHORT = Settings(sqlite_busy_timeout_ms=300)

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, case, func, select
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.cases.lifecycle import TERMINAL_STATES
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import local_date
@@ -15,7 +16,6 @@ from compliance.context import Ctx
 from compliance.findings.models import Finding, FindingStatus
 from compliance.pay.models import Deduction, Instalment
 from compliance.staff.models import Staff
-from compliance.users.models import Role
 from policies.guardrails import add_months
 
 STATS_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)

@@ -6,15 +6,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from compliance.accounts.auth import revoke_user_access
+from compliance.accounts.models import User
+from compliance.accounts.schemas import OfficeCreate, UserCreate, UserRead
+from compliance.actors import Role
 from compliance.audit import service as audit
-from compliance.auth.service import revoke_user_access
 from compliance.clock import Clock
 from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.offices.models import Office
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role, User
-from compliance.users.schemas import OfficeCreate, UserCreate, UserRead
 from compliance.validation import parse
 
 

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from compliance.accounts.models import User
+from compliance.accounts.schemas import UserRead
+from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.offices.models import Office
 from compliance.pay import service as pay
 from compliance.pay.schemas import MinimumWageRead
 from compliance.policy_params.rulebook import RuleEntry, rulebook
 from compliance.staff.models import Staff
-from compliance.users.models import Role, User
-from compliance.users.schemas import UserRead
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,10 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from compliance.audit import service as audit
-from compliance.auth import repository as repo
-from compliance.auth import strength
-from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
-from compliance.auth.passwords import hash_password, verify_and_update, verify_password
-from compliance.auth.schemas import (
+from compliance.accounts import repository as repo
+from compliance.accounts import strength
+from compliance.accounts.auth_models import ApiToken, AuthSession, LoginAttempt
+from compliance.accounts.auth_schemas import (
     READ,
     PasswordChange,
     TokenCreate,
@@ -23,9 +21,13 @@ from compliance.auth.schemas import (
     TokenRead,
     TokenReadAsAdmin,
 )
-from compliance.auth.settings import AuthSettings, get_auth_settings
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password, verify_and_update, verify_password
+from compliance.accounts.settings import AuthSettings, get_auth_settings
+from compliance.actors import Actor, Role
+from compliance.audit import service as audit
 from compliance.clock import Clock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import begin_read, begin_write
 from compliance.errors import (
     ComplianceError,
@@ -36,7 +38,6 @@ from compliance.errors import (
     ValidationFailed,
 )
 from compliance.offices.models import Office
-from compliance.users.models import Role, User
 from compliance.validation import parse
 
 TOKEN_PREFIX = "cmp_"
