@@ -4,8 +4,8 @@ A use case commits once, at its edge: `use_case` wraps a service function so tha
 outermost use case on a session commits when it returns. A use case called from another
 one (a case confirming a finding, feedback opening a damage incident) joins the caller's
 transaction and commits nothing itself: no `commit=` flags, no commits inside services.
-An error commits nothing; the session's owner (the request, the CLI's unit of work, the
-nightly run) rolls back what was left unfinished, as it always did.
+An error commits nothing and undoes the use case's work (back to a savepoint taken at its
+start), so nothing is ever half-applied.
 
 `record_new` is the common insert: the office's staff (and unit) checked, times not in the
 future, the row validated from the input with what the server decides, flushed, audited.
@@ -34,18 +34,18 @@ _IN_USE_CASE = "compliance_in_use_case"  # in session.info while a use case runs
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
     """Run a use case on the session: the outermost one commits once when it ends without
-    error; one inside another joins it. On error nothing is committed (the session's owner
-    rolls back)."""
+    error, or undoes its work on error; one inside another joins it."""
     if session.info.get(_IN_USE_CASE):
         yield session
         return
     session.info[_IN_USE_CASE] = True
     try:
-        yield session
+        # A savepoint: an error undoes exactly the use case's work, whatever the session did
+        # before it (a test's records, a request's own bookkeeping), and leaves the session
+        # usable (on PostgreSQL a failed statement otherwise poisons the whole transaction).
+        with session.begin_nested():
+            yield session
         session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.info.pop(_IN_USE_CASE, None)
 

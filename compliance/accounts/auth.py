@@ -38,6 +38,7 @@ from compliance.errors import (
     ValidationFailed,
 )
 from compliance.offices.models import Office
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 TOKEN_PREFIX = "cmp_"
@@ -446,6 +447,7 @@ def refuse_token_minting(principal: Principal) -> None:
         )
 
 
+@use_case
 def create_token(
     ctx: Ctx, data: TokenCreate | dict[str, Any], cfg: AuthSettings | None = None
 ) -> TokenCreated:
@@ -475,7 +477,6 @@ def create_token(
         row.id,
         {"name": body.name, "scope": body.scope, "expires_at": row.expires_at.isoformat()},
     )
-    ctx.session.commit()
     return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=raw)
 
 
@@ -497,6 +498,7 @@ def office_tokens(ctx: Ctx) -> list[TokenReadAsAdmin]:
     ]
 
 
+@use_case
 def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
     """Revoke one of the acting user's own tokens, or (an admin) any token of the office;
     another user's token is not found."""
@@ -509,6 +511,5 @@ def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
         raise Conflict(f"token {token_id} is already revoked")
     by_admin = row.user_id != ctx.actor.user_id
     audit.record(ctx, "api_token.revoked", "api_token", token_id, {"by_admin": by_admin})
-    ctx.session.commit()
     ctx.session.refresh(row)
     return TokenRead.model_validate(row)

@@ -295,7 +295,6 @@ def attach_upload(ctx: Ctx, damage_id: int, data: bytes, original_name: str) -> 
         with transaction(ctx.session):  # committed here, so that a failed commit discards
             stored.append(files.save_clean(ctx, image))
             return attach_photo(ctx, damage_id, {"file_id": stored[0].id})
-    except BaseException:
-        ctx.session.rollback()
+    except BaseException:  # the use case undid the rows; the files go too
         files.discard(ctx, stored)
         raise

@@ -78,8 +78,7 @@ def record_spot_check_with_photos(
             stored = [files.save_clean(ctx, image) for image in cleaned]
             body.photos += [SpotCheckPhotoIn(file_id=row.id or 0) for row in stored]
             return _insert(ctx, body, rule_codes)
-    except BaseException:
-        ctx.session.rollback()
+    except BaseException:  # the use case undid the rows; the files go too
         files.discard(ctx, stored)
         raise
 
