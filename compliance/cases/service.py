@@ -60,6 +60,7 @@ from compliance.findings import repository as findings_repo
 from compliance.findings import service as findings
 from compliance.findings.models import Finding, FindingStatus
 from compliance.offices.models import Office
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
@@ -94,8 +95,6 @@ __all__ = [
     "serve_notice",
     "submit_statement",
 ]
-
-OPEN_ROLES = (Role.MANAGER, Role.HR)
 
 
 def _policy_on(ctx: Ctx, rule_code: str, finding: Finding) -> EffectivePolicy:
@@ -219,7 +218,7 @@ def _open(ctx: Ctx, finding: Finding, eff: EffectivePolicy, reason: str | None) 
 
 
 def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
-    ctx.require(*OPEN_ROLES)
+    ctx.require(Permission.OPEN_CASE)
     finding = findings_repo.get(ctx.session, ctx.actor.office_id, finding_id)
     check_may(ctx.actor, finding.staff_id, Action.ADD_EVIDENCE)
     eff = _policy_on(ctx, finding.rule_code, finding)

@@ -11,7 +11,6 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.damages import service as damages
@@ -19,6 +18,7 @@ from compliance.damages.models import DamageIncident
 from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
+from compliance.permissions import Permission, holds
 from compliance.usecase import record_new, use_case
 from compliance.validation import parse
 from policies.conduct.feedback import rules_fed
@@ -32,10 +32,10 @@ ARCHIVED_EN = "This kind of feedback matches no rule; it is kept on file only."
 def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> FeedbackRead:
     """Record one piece of resident feedback (manager or HR); a damage report (manager)
     also opens a damage incident to value, linked to it, in the same transaction."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.RECORD_FEEDBACK)
     body = parse(FeedbackCreate, data)
     damage = body.category is FeedbackCategory.DAMAGE
-    if damage and ctx.actor.role != Role.MANAGER:
+    if damage and not holds(ctx.actor, Permission.RECORD_DAMAGE):
         raise ValidationFailed.one(
             "category", "only a manager can record a damage report: it opens a damage incident"
         )
