@@ -32,6 +32,7 @@ from compliance.context import Ctx
 from compliance.findings.detect import RunSummary, detect_period
 from compliance.flows.models import JobLease
 from compliance.offices.models import Office
+from compliance.usecase import transaction
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def _system_actor(office_id: int) -> Actor:
 def _run_office(
     engine: Engine, clock: Clock, settings: Settings, office_id: int, start: date, end: date
 ) -> RunSummary:
-    with Session(engine, expire_on_commit=False) as s:
+    with Session(engine, expire_on_commit=False) as s, transaction(s):
         ctx = Ctx(session=s, actor=_system_actor(office_id), clock=clock, settings=settings)
         summary = detect_period(ctx, start, end, created_by=None)
         audit.append(
@@ -144,7 +145,6 @@ def _run_office(
             entity_id=str(summary.run_id),
             payload={"start": start, "end": end, "new": summary.new, "errors": summary.errors},
         )
-        s.commit()
         return summary
 
 
