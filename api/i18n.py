@@ -5,6 +5,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from compliance.evidence import kinds
 from compliance.i18n import DEFAULT_LANG, LANGS, N_, catalog, gettext, ngettext
 from compliance.names import NAMES
 
@@ -64,10 +65,11 @@ DOMAIN_MESSAGES = (
 )
 
 
-# Display names of the codes stored in the database: the domain's (compliance.names), and the
-# roles, which only the pages name.
+# Display names of the codes stored in the database: the domain's (compliance.names), the
+# evidence kinds' (their registry entries), and the roles, which only the pages name.
 LABELS: dict[str, dict[str, str]] = {
     **NAMES,
+    "evidence": {**{k.key: k.page_label for k in kinds.every()}, **NAMES["evidence"]},
     "role": {
         "admin": N_("Administrator"),
         "manager": N_("Manager"),

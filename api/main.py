@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import docs, errors
+from api import docs, errors, openapi
 from api.case_list_cache import CaseListCache
 from api.deps import declared_access
 from api.i18n import LANGS, catalog
@@ -54,7 +54,7 @@ from api.routes import tokens as tokens_api
 from api.routes import users as users_api
 from api.templating import make_templates
 from compliance import logging_config
-from compliance.auth.settings import AuthSettings, get_auth_settings
+from compliance.accounts.settings import AuthSettings, get_auth_settings
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.db import make_engine, read_only
@@ -192,6 +192,16 @@ def _check_declared(app: FastAPI) -> None:
         raise RuntimeError(f"routes without declared roles (deny by default): {undeclared}")
 
 
+def route_gates(app: FastAPI) -> dict[tuple[str, str], Any]:
+    """(method, path) → whom the route's declared permission admits (for links on pages)."""
+    gates = {}
+    for r in served_routes(app):
+        declared = [d.dependency for d in r.dependencies if declared_access(d.dependency)]
+        if declared:
+            gates[(r.method, r.path)] = declared[0].admits
+    return gates
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the nightly detection thread with the server and stop it with the server."""
@@ -247,6 +257,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount(docs.ASSETS_URL, docs.assets(), name="docs-assets")
     errors.install(app)
+    openapi.document_problems(app)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(NoStoreWhenSignedIn)
     # Outermost: an oversized body is refused before any other layer sees it.
@@ -255,6 +266,7 @@ def create_app(
     # Outside even that: every request, refused or not, has an id its log lines carry.
     app.add_middleware(RequestId)
     _check_declared(app)
+    app.state.route_gates = route_gates(app)
     return app
 
 

@@ -45,14 +45,14 @@ from sqlmodel import Session, col
 
 from bench.cases_bench import prepare
 from bench.detect_bench import DIR, _fig, _remove, _url
-from compliance.auth import service as auth
+from compliance.accounts import auth
+from compliance.accounts.models import User
 from compliance.cases.models import Case
 from compliance.clock import SystemClock
 from compliance.config import PROJECT_ROOT
 from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.staff.models import Staff
-from compliance.users.models import User
 
 DB = DIR / "api.db"
 LUA = Path(__file__).resolve().parent / "api_load.lua"

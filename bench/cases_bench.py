@@ -35,10 +35,12 @@ from bench.detect_bench import (
     _url,
     ensure_database,
 )
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.cases.bulk import propose_many
 from compliance.cases.models import Case, CaseFinding, CaseStatus, CaseStep, Notice, Statement
 from compliance.clock import FixedClock, local_date
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding, FindingSource, FindingStatus
@@ -47,7 +49,6 @@ from compliance.pay.models import Deduction, Instalment
 from compliance.pay.payroll import payroll_sheet
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.policy_params import service as policy_params
-from compliance.users.models import Role, User
 
 PREPARED = DIR / "cases.db"
 N_CASES = 5_000

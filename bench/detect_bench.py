@@ -24,9 +24,11 @@ from sqlalchemy import select, text
 from sqlmodel import Session, col
 
 from bench.naive_detect import naive_detect
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.clock import FixedClock
 from compliance.config import PROJECT_ROOT, get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import make_engine, unit_of_work
 from compliance.demo.builder import Rates
 from compliance.demo.generate import generate_office
@@ -35,7 +37,6 @@ from compliance.findings.gather import gather
 from compliance.migrate import upgrade
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
-from compliance.users.models import Role, User
 from policies import registry
 
 DIR = PROJECT_ROOT / "var" / "bench"

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from compliance.accounts.models import User
 from compliance.attendance.models import AttendanceEvent, PunchKind, RosterShift
 from compliance.context import Ctx
 from compliance.damages.models import DamageIncident
@@ -21,7 +22,6 @@ from compliance.findings.gather import LOOKBACK_DAYS
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.policy_params import service as policy_params
 from compliance.tips.models import TipLine
-from compliance.users.models import User
 from compliance.visits.models import Visit
 from policies import registry
 from policies.base import Decision

@@ -1,5 +1,7 @@
 """Import every table so that SQLModel.metadata is complete (Alembic, tests)."""
 
+from compliance.accounts.auth_models import ApiToken, AuthSession, LoginAttempt
+from compliance.accounts.models import User
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit.models import (
     AuditEvent,
@@ -8,7 +10,6 @@ from compliance.audit.models import (
     RowSealLatest,
     SealBaseline,
 )
-from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
 from compliance.calendar.models import CalendarDay, CalendarYear
 from compliance.cases.models import (
     Annotation,
@@ -38,7 +39,6 @@ from compliance.policy_params.models import PolicyVersion
 from compliance.residents.models import Resident, Unit
 from compliance.staff.models import Staff, StaffWage
 from compliance.tips.models import TipLine
-from compliance.users.models import User
 from compliance.visits.models import Visit
 
 __all__ = [

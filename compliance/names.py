@@ -50,16 +50,9 @@ NAMES: Final[dict[str, dict[str, str]]] = {
         "close": N_("Close case"),
         "annotate": N_("Add note"),
     },
+    # Records are named by their kind's registry entry (compliance.evidence); these two are not
+    # records.
     "evidence": {
-        "inspection": N_("Spot check"),
-        "spot_check_item": N_("Spot-check item"),
-        "feedback": N_("Resident feedback"),
-        "attendance": N_("Attendance"),
-        "roster": N_("Roster"),
-        "visit": N_("Visit"),
-        "overtime": N_("Overtime request"),
-        "tip_line": N_("Tip ledger line"),
-        "damage": N_("Damage incident"),
         "manual": N_("Manual record"),
         "finding": N_("Finding"),
     },

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
+from compliance.actors import Actor
 from compliance.clock import FixedClock
 from compliance.config import Settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.migrate import upgrade
 from tests import factories

@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from compliance.context import Actor
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.offices.models import Office
 from compliance.residents.models import Resident, Unit
 from compliance.staff.models import Staff, StaffWage
-from compliance.users.models import Role, User
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

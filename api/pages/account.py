@@ -11,14 +11,14 @@ from api.i18n import N_
 from api.pages.forms import FormPage, remember_form
 from api.security import client_ip
 from api.templating import render
-from compliance.auth import service as auth
-from compliance.auth.schemas import READ
+from compliance.accounts import auth
+from compliance.accounts.auth_schemas import READ
 from compliance.context import Ctx
-from compliance.users.models import Role
+from compliance.permissions import Permission, holds
 
 router = APIRouter(include_in_schema=False)
 
-# Why a new password is refused (compliance.auth.strength), for the catalog.
+# Why a new password is refused (compliance.accounts.strength), for the catalog.
 PASSWORD_REASONS = (
     N_("is too short"),
     N_("must not be only spaces"),
@@ -76,7 +76,7 @@ def change_password(
 
 
 def _tokens_page(ctx: Ctx, created: Any = None) -> dict[str, Any]:
-    office = auth.office_tokens(ctx) if ctx.actor.role == Role.ADMIN else None
+    office = auth.office_tokens(ctx) if holds(ctx.actor, Permission.MANAGE_USERS) else None
     return {"tokens": auth.list_tokens(ctx), "office_tokens": office, "created": created}
 
 

@@ -25,7 +25,7 @@ from api.security import (
     set_session_cookie,
 )
 from api.templating import render
-from compliance.auth import service as auth
+from compliance.accounts import auth
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, IdPath, csrf_checked, require_role
+from api.deps import CtxDep, IdPath, csrf_checked, require
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
@@ -15,12 +15,12 @@ from compliance.cases.read import DECIDED
 from compliance.context import Ctx
 from compliance.findings import service as findings
 from compliance.names import NAMES as code_names
-from compliance.users.models import Role
+from compliance.permissions import Permission
 from policies import registry
 from policies.sanction import outcome_label
 
 router = APIRouter(include_in_schema=False)
-STAFF = require_role(Role.STAFF)
+STAFF = require(Permission.VIEW_OWN_RECORD)
 # What a finding's triage state means to the person it is about.
 FINDING_STATES = code_names["finding_status"]
 DONE = {

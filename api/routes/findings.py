@@ -4,16 +4,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from api.deps import CtxDep, IdPath, IdQuery, require_role
+from api.deps import CtxDep, IdPath, IdQuery, require
 from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
-from compliance.users.models import Role
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
-TRIAGE = require_role(Role.MANAGER, Role.HR)
+TRIAGE = require(Permission.TRIAGE_FINDINGS)
 
 
 @router.get("", dependencies=[TRIAGE])

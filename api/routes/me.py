@@ -4,8 +4,8 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from api.deps import AuthSettingsDep, CtxDep, CurrentUser, signed_in
-from compliance.auth import service as auth
-from compliance.auth.schemas import PasswordChange
+from compliance.accounts import auth
+from compliance.accounts.auth_schemas import PasswordChange
 
 router = APIRouter(prefix="/api", tags=["me"])
 

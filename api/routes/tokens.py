@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Response
 
 from api.deps import AuthSettingsDep, CtxDep, IdPath, PrincipalDep, signed_in
-from compliance.auth import service as auth
-from compliance.auth.schemas import TokenCreate, TokenCreated, TokenRead
+from compliance.accounts import auth
+from compliance.accounts.auth_schemas import TokenCreate, TokenCreated, TokenRead
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"])
 

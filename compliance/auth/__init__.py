@@ -1,1 +1,1 @@
-"""Sign-in: passwords, server-side sessions, personal API tokens, sign-in throttling."""
+"""`python -m compliance.auth set-password USER`: the shell password command (see accounts)."""

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
-from compliance.auth.service import set_initial_password
-from compliance.auth.settings import get_auth_settings
-from compliance.auth.strength import ZH
+from compliance.accounts.auth import set_initial_password
+from compliance.accounts.settings import get_auth_settings
+from compliance.accounts.strength import ZH
 from compliance.clock import SystemClock
 from compliance.db import make_engine
 from compliance.errors import ComplianceError, ValidationFailed

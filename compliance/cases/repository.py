@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
+from compliance.actors import Actor, Role
 from compliance.cases.lifecycle import OPEN_STATES
 from compliance.cases.models import (
     Annotation,
@@ -27,13 +28,11 @@ from compliance.cases.models import (
     Statement,
     UnionNotice,
 )
-from compliance.context import Actor
 from compliance.errors import Conflict, NotFound
 from compliance.findings.models import Finding
 from compliance.names import name as code_name
 from compliance.prepared import PreparedSelect, Row
 from compliance.staff.models import Staff
-from compliance.users.models import Role
 
 CONFLICT = "someone else changed this case first; reload it and try again"
 

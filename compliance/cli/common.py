@@ -11,12 +11,13 @@ from rich.console import Console
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.clock import SystemClock
 from compliance.config import get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.errors import ComplianceError, ValidationFailed
-from compliance.users.models import Role, User
 
 console = Console()
 err_console = Console(stderr=True)

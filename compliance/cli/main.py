@@ -27,6 +27,7 @@ from compliance.cli.common import acting, console, engine, err_console, parse_da
 from compliance.config import get_settings
 from compliance.findings.detect import RunSummary, run_detection
 from compliance.migrate import upgrade
+from compliance.permissions import Permission
 
 app = typer.Typer(
     help="Staff conduct and compliance auditing (物业管理处员工行为合规审计).", no_args_is_help=True
@@ -211,10 +212,9 @@ def audit_anchor() -> None:
 def audit_seal_baseline(as_user: AsUser) -> None:
     """Seal, once, the business rows written before sealing began (an upgraded database)."""
     from compliance.audit import seals
-    from compliance.users.models import Role
 
     with acting(as_user) as ctx:
-        ctx.require(Role.ADMIN)
+        ctx.require(Permission.ADMINISTER)
         n = seals.seal_baseline(ctx.session.connection())
         audit.record(ctx, "audit.seal_baseline", "row_seal", "baseline", {"rows": n})
         ctx.session.commit()
@@ -240,8 +240,8 @@ def status() -> None:
 @demo_app.command("sign-ins")
 def demo_sign_ins(url: str = "http://127.0.0.1:8000") -> None:
     """Print the web address and one demo sign-in per role."""
+    from compliance.accounts.models import User
     from compliance.demo.load import DEMO_PASSWORD
-    from compliance.users.models import User
 
     eng = engine()
     with Session(eng) as session:

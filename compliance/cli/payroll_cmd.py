@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from compliance.actors import Role
 from compliance.cli.common import acting, console, parse_day, reports_errors
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
@@ -16,7 +17,6 @@ from compliance.pay import leaving, payroll, service
 from compliance.pay.plans import case_money
 from compliance.pay.repository import get_office
 from compliance.pay.schemas import PayrollSheet
-from compliance.users.models import Role
 
 app = typer.Typer(help="Payroll deductions: sheet, execution, minimum wages.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members leaving (deductions end).", no_args_is_help=True)

@@ -6,11 +6,11 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, col, select
 
+from compliance.accounts import users as service
+from compliance.accounts.models import User
 from compliance.cli.common import acting, console, engine, reports_errors
 from compliance.clock import SystemClock
 from compliance.migrate import upgrade
-from compliance.users import service
-from compliance.users.models import User
 
 office_app = typer.Typer(help="Offices.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and roles (admin only).", no_args_is_help=True)

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from compliance.accounts.models import User
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import service as cases
@@ -26,7 +27,6 @@ from compliance.pay import service as pay
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff
 from compliance.staff.repository import wage_on
-from compliance.users.models import User
 
 S = CaseStatus
 Step = Callable[[Ctx, int], object]

@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from compliance.actors import Role
 from compliance.audit.service import append
 from compliance.demo.builder import LocalClock, Rates
 from compliance.demo.feedback_tips import RETURN_VISIT_SHARE
 from compliance.demo.inspections_attendance import OfficeBuilder
 from compliance.feedback.models import Feedback
-from compliance.users.models import Role
 
 
 def generate_office(

@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password
+from compliance.accounts.settings import get_auth_settings
+from compliance.actors import Actor, Role
 from compliance.audit import service as audit
-from compliance.auth.passwords import hash_password
-from compliance.auth.settings import get_auth_settings
 from compliance.clock import FixedClock
 from compliance.config import PROJECT_ROOT, Settings, get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.demo.builder import Rates
 from compliance.demo.cases import build_cases
 from compliance.demo.generate import generate_office
@@ -28,7 +30,6 @@ from compliance.offices.models import Office
 from compliance.policy_params import service as policy_params
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff
-from compliance.users.models import Role, User
 from policies import registry
 
 CODE = "BSW"

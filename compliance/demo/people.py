@@ -2,12 +2,13 @@
 
 from datetime import date, datetime
 
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.demo import names as N
 from compliance.demo.builder import HOUR, Builder, Row, StaffPlan
 from compliance.offices.models import Office
 from compliance.residents.models import Resident, Unit
 from compliance.staff.models import Staff, StaffStatus, StaffWage
-from compliance.users.models import Role, User
 from policies.conduct import PUBLISHED_ON
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from compliance.cases import labels as case_labels
+from compliance.evidence import kinds
 from compliance.names import NAMES, name
 from compliance.pay.service import DEDUCTION_KINDS
 from policies import registry
@@ -31,7 +32,9 @@ STATUS = Table("status", en={"dismissed": "dismissed (no breach)"})
 SEVERITY = Table("severity")
 CATEGORY = Table("category", en={"facility_use": "used facilities", "outsiders": "outsiders"})
 CHANNEL = Table("channel", en={"visit": "visit"})
-EVIDENCE = Table("evidence", lower=False, en={"tip_line": "Tip ledger", "damage": "Damage"})
+# Each kind of record is named by its registry entry (compliance.evidence); a hand-raised
+# finding's own text is not a record.
+EVIDENCE = Table("evidence", lower=False)
 STATEMENT_KIND = Table("statement", en={"refused": "refused", "silent": "silent past the deadline"})
 FINDING_SOURCE = Table("source")
 FINDING_STATUS = Table("finding_status")
@@ -56,6 +59,8 @@ def word(table: Table, lang: str, key: str | None) -> str:
     """A code's name in the language, falling back to the code itself."""
     if key is None:
         return "—"
+    if table is EVIDENCE and (record := kinds.get(key)) is not None:
+        return record.label(lang)
     if lang == "en":
         if key in table.en:
             return table.en[key]

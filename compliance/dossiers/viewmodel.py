@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from compliance.accounts.models import User
 from compliance.audit.models import AuditEvent
 from compliance.cases import repository as case_repo
 from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
@@ -46,7 +47,6 @@ from compliance.pay.models import Deduction, Instalment
 from compliance.pay.plans import case_pay_on
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
-from compliance.users.models import User
 
 # --- the case -----------------------------------------------------------------------------
 

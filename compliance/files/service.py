@@ -9,6 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlmodel import col
 
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.damages.models import DamageIncident, DamagePhoto
@@ -16,7 +17,7 @@ from compliance.errors import ComplianceError, NotFound, ValidationFailed
 from compliance.files import storage
 from compliance.files.models import StoredFile
 from compliance.inspections.models import SpotCheck, SpotCheckPhoto
-from compliance.users.models import Role
+from compliance.permissions import Permission
 
 # Pillow format -> (content type, extension, save options).
 _FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -46,7 +47,7 @@ class CleanImage:
 
 def clean_upload(ctx: Ctx, data: bytes, original_name: str) -> CleanImage:
     """Check an upload (size, image type from the bytes) and strip it; writes nothing."""
-    ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    ctx.require(Permission.UPLOAD_FILES)
     limit = ctx.settings.max_upload_bytes
     if not data:
         raise ValidationFailed.one("file", "is empty")
@@ -120,7 +121,7 @@ def open_file(ctx: Ctx, file_id: int) -> bytes:
 def open_visible(ctx: Ctx, file_id: int) -> tuple[StoredFile, bytes]:
     """A photo's metadata and bytes for the viewer; staff get only photos of their own
     spot checks and damage incidents (anything else: NotFound, as if it did not exist)."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    ctx.require(Permission.VIEW_FILES)
     stmt = select(StoredFile).where(
         col(StoredFile.id) == file_id, col(StoredFile.office_id) == ctx.actor.office_id
     )

@@ -13,12 +13,12 @@ from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from compliance.accounts.models import User
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.damages.models import DamageIncident
 from compliance.feedback.models import Feedback
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.tips.models import TipLine
-from compliance.users.models import User
 from compliance.visits.models import Visit
 from policies.facts import (
     DamageFact,

@@ -24,15 +24,15 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from compliance.actors import Actor, Role
 from compliance.audit import service as audit
 from compliance.audit.anchor import anchor_quietly
 from compliance.clock import Clock
 from compliance.config import Settings, get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.findings.detect import RunSummary, detect_period
 from compliance.flows.models import JobLease
 from compliance.offices.models import Office
-from compliance.users.models import Role
 
 log = logging.getLogger(__name__)
 

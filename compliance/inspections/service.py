@@ -25,11 +25,11 @@ from compliance.inspections.schemas import (
     SpotCheckRead,
     SpotCheckResult,
 )
+from compliance.permissions import Permission
 from compliance.residents.models import Unit
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.models import Staff
 from compliance.staff.repository import get_in_office
-from compliance.users.models import Role
 from compliance.validation import not_in_future, parse
 from policies import registry
 from policies.vocab import ItemResult
@@ -37,7 +37,7 @@ from policies.vocab import ItemResult
 
 def record_spot_check(ctx: Ctx, data: SpotCheckCreate | dict[str, Any]) -> SpotCheckRead:
     """Record a spot check with its checklist and photos; failed items become findings."""
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_SPOT_CHECK)
     body = parse(SpotCheckCreate, data)
     rule_codes = _validate(ctx, body)
     _check_photos(ctx, body)
@@ -52,7 +52,7 @@ def record_spot_check_with_photos(
     Every answer and every upload is checked before anything is written; a rejected upload
     is reported as `photos.N` (N counting from 0 in upload order), and nothing is kept.
     """
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_SPOT_CHECK)
     errors: list[FieldError] = []
     body: SpotCheckCreate | None = None
     rule_codes: list[str] = []
@@ -201,7 +201,7 @@ def _check_photos(ctx: Ctx, body: SpotCheckCreate) -> None:
 
 def get_spot_check(ctx: Ctx, spot_check_id: int) -> SpotCheckResult:
     """A recorded spot check with its answers, photos and the findings it raised (manager, HR)."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.VIEW_SPOT_CHECKS)
     found = ctx.session.execute(
         select(
             SpotCheck, col(Staff.name), col(Staff.employee_no), col(Unit.building), col(Unit.room)

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from compliance.actors import Actor, Role
 from compliance.cases import repository as cases_repo
 from compliance.cases.models import Case, Proposal
 from compliance.clock import FixedClock, local_date
 from compliance.config import Settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.damages.models import DamageSettlement, SettlementKind
 from compliance.errors import ValidationFailed
 from compliance.money import format_fen
@@ -25,7 +26,6 @@ from compliance.pay import repository as repo
 from compliance.pay import service as pay
 from compliance.pay.schedule import Plan, preview
 from compliance.staff import repository as staff_repo
-from compliance.users.models import Role
 from policies.guardrails import Obligation
 from policies.sanction import OUTCOME_LABELS_ZH, OutcomeKind
 

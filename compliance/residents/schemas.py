@@ -13,9 +13,9 @@ from pydantic import (
     model_validator,
 )
 
+from compliance.actors import Role
 from compliance.residents.masking import can_see_contact, mask_name, mask_phone
 from compliance.residents.models import Resident
-from compliance.users.models import Role
 from compliance.validation import Input
 
 # Mainland mobile numbers: 11 digits, 1 then 3-9. Separators people type are dropped first.

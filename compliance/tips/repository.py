@@ -8,12 +8,12 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from compliance.accounts.models import User
 from compliance.feedback.models import Feedback
 from compliance.offices.models import Office
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff
 from compliance.tips.models import TipLine
-from compliance.users.models import User
 
 
 def get_in_office(session: Session, office_id: int, tip_id: int) -> TipLine | None:

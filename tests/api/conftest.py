@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from api.deps import get_session
 from api.main import create_app
-from compliance.auth.passwords import hash_password
-from compliance.auth.settings import AuthSettings
+from compliance.accounts.passwords import hash_password
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from tests.factories import OfficeSet

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.context import Ctx
 from compliance.findings.models import Finding
 from tests.factories import OfficeSet

@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from compliance.auth import service as auth
-from compliance.auth.models import ApiToken
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.auth_models import ApiToken
+from compliance.accounts.settings import AuthSettings
 from compliance.context import Ctx
 from compliance.errors import NotFound
 from tests.api.conftest import CHEAP, PASSWORD

@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from compliance.auth import service as auth
-from compliance.auth.models import ApiToken
-from compliance.auth.passwords import hash_password
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.auth_models import ApiToken
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password
+from compliance.accounts.settings import AuthSettings
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from compliance.users.models import User
 from tests.api.conftest import CHEAP, PASSWORD
 from tests.conftest import as_role
 from tests.factories import office_set

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from compliance.auth.models import ApiToken, AuthSession
+from compliance.accounts.auth_models import ApiToken, AuthSession
 from compliance.feedback.models import Feedback
 from compliance.findings.models import Finding
 from tests.api.conftest import csrf_of

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.middleware import BodyLimit
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.config import Settings
 from compliance.context import Ctx
 from tests.api.conftest import sign_in

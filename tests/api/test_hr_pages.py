@@ -8,14 +8,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlmodel import col
 
-from api.access import ROUTE_ACCESS
 from api.pages.cases import STEPS
+from compliance.accounts.models import User
 from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay import payroll
-from compliance.users.models import User
 from tests.api.conftest import sign_in
 from tests.api.helpers import XSS
+from tests.api.route_access import ROUTE_ACCESS
 from tests.compliance.cases.helpers import act, drive, finding, open_case
 from tests.compliance.pay.helpers import add_min_wage
 

@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.context import Ctx
 from compliance.feedback.models import Feedback
 from tests.api.conftest import csrf_of

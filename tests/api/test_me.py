@@ -111,7 +111,7 @@ def test_staff_see_photos_of_their_own_checks_only(browser, office, ctx):
 def test_api_me_cases_and_findings_are_the_callers_own(
     client, office, ctx, session, clock, settings
 ):
-    from compliance.auth import service as auth
+    from compliance.accounts import auth
     from compliance.context import Ctx
 
     mine = drive(ctx, office, S.OPEN, staff=0)

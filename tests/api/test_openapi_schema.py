@@ -29,9 +29,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import Session
 
-from api.access import ROUTE_ACCESS
 from api.main import create_app
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.cases import service as cases
 from compliance.clock import FixedClock
 from compliance.config import Settings
@@ -41,6 +40,7 @@ from compliance.overtime import service as overtime
 from compliance.tips import service as tips
 from compliance.validation import MAX_ID
 from tests.api.helpers import manual_finding
+from tests.api.route_access import ROUTE_ACCESS
 from tests.conftest import NOW
 from tests.factories import OfficeSet
 

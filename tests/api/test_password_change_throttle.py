@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from tests.api.conftest import PASSWORD

@@ -3,7 +3,7 @@ be taken; closing such a case asks for an acknowledgement; any future month can 
 
 from sqlalchemy import update
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay.leaving import record_leaving
 from compliance.pay.service import create_deductions_for_case

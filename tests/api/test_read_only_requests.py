@@ -15,21 +15,22 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from api.access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS
 from api.main import create_app
 from api.security import API_PREFIX, SESSION_COOKIE
-from compliance.auth import service as auth
-from compliance.auth.models import ApiToken
-from compliance.auth.passwords import hash_password
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.auth_models import ApiToken
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password
+from compliance.accounts.settings import AuthSettings
+from compliance.actors import Role
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.db import begin_write, read_only
-from compliance.users.models import Role, User
 from tests import factories
 from tests.api.conftest import PASSWORD
+from tests.api.route_access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS
 from tests.api.test_role_matrix import _url, expected_status, registered
 from tests.compliance.cases.helpers import drive
 from tests.conftest import NOW

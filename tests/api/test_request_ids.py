@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.deps import public, signed_in
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.context import Ctx
 from compliance.logging_config import RequestIdFilter, make_handler, request_id
 

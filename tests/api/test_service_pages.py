@@ -54,7 +54,7 @@ def test_the_case_page_says_when_the_staff_member_signed(browser, ctx, office):
 
 
 def test_the_json_api_records_a_witnessed_refusal(client, ctx, office, session, clock, settings):
-    from compliance.auth import service as auth
+    from compliance.accounts import auth
     from compliance.context import Ctx
 
     case_id = drive(ctx, office, S.NOTIFIED, served=False)

@@ -5,10 +5,10 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from compliance.auth.models import AuthSession, LoginAttempt
+from compliance.accounts.auth_models import AuthSession, LoginAttempt
+from compliance.accounts.models import User
+from compliance.accounts.users import set_active
 from compliance.context import Ctx
-from compliance.users.models import User
-from compliance.users.service import set_active
 from tests.api.conftest import PASSWORD, csrf_of, sign_in
 
 
@@ -144,7 +144,7 @@ def test_the_wait_is_told_in_english_too(app, office, passwords):
 
 
 def test_x_forwarded_for_is_ignored_unless_a_setting_trusts_it(app, office, passwords, auth_cfg):
-    from compliance.auth.settings import AuthSettings
+    from compliance.accounts.settings import AuthSettings
 
     def spoofing(client, i: int, name: str = "bsw-manager"):  # type: ignore[no-untyped-def]
         client.headers["X-Forwarded-For"] = f"192.0.2.{i}"

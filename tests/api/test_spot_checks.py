@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.context import Ctx
 from compliance.files.models import StoredFile
 from compliance.findings.models import Finding

@@ -8,7 +8,7 @@ read model now leaves them out for a staff reader, so no page or JSON route can 
 import pytest
 from fastapi.testclient import TestClient
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.cases import service as cases
 from compliance.context import Ctx
 from tests.compliance.cases.helpers import S, act, finding

@@ -87,7 +87,7 @@ def test_errors_keep_what_was_typed_and_save_nothing(browser, office, session):
 
 
 def test_api_declare_then_hand_over(client, office, session, ctx, clock, settings):
-    from compliance.auth import service as auth
+    from compliance.accounts import auth
     from compliance.context import Ctx
 
     def bearer(name: str) -> dict[str, str]:

@@ -32,15 +32,15 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session
 
 from api.main import create_app
-from compliance.auth.passwords import hash_password
-from compliance.auth.settings import AuthSettings
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.demo.load import DEMO_PASSWORD, load_demo
 from compliance.migrate import upgrade
-from compliance.users.models import User
 from tests import factories
 from tests.browser.helpers import PASSWORD
 from tests.conftest import NOW

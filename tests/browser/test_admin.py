@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from compliance.accounts.auth_models import AuthSession
+from compliance.accounts.models import User
 from compliance.audit.models import AuditEvent, AuditHead
-from compliance.auth.models import AuthSession
 from compliance.pay.models import MinimumWage
-from compliance.users.models import User
 from tests.browser.conftest import Pages, Site
 from tests.browser.helpers import all_of, one, screenshot, sign_in
 

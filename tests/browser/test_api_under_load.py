@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from tests.browser.conftest import Site
 
 CLIENTS = 40

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import Field, ValidationError
 
-from compliance.auth.schemas import TokenCreate
+from compliance.accounts.auth_schemas import TokenCreate
 from compliance.cases.schemas import StatementIn
 from compliance.errors import ValidationFailed
 from compliance.validation import Input, parse

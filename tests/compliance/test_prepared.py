@@ -3,8 +3,8 @@
 from sqlalchemy import bindparam, select
 from sqlmodel import col
 
+from compliance.accounts.models import User
 from compliance.prepared import PreparedSelect
-from compliance.users.models import User
 
 
 def test_rows_equal_sqlalchemy_s_with_types_applied(session, office) -> None:

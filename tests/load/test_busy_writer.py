@@ -1,6 +1,6 @@
 """A SQLite writer that cannot get the database within the busy timeout (issue 12, item 11).
 
-Writers wait their turn (compliance.db: in line within a process, on SQLite's lock between
+Writers wait their turn (compliance.db: on SQLite's lock, within a process and between
 processes). One that still cannot write in time is told so in words, as a conflict that
 changed nothing, never with SQLite's raw "database is locked" (a 500).
 """
@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
+from compliance.accounts.models import User
 from compliance.config import Settings
 from compliance.db import make_engine, unit_of_work
 from compliance.errors import Conflict
 from compliance.migrate import upgrade
-from compliance.users.models import User
 from tests import factories
 
 SHORT = Settings(sqlite_busy_timeout_ms=300)

@@ -36,9 +36,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from compliance.auth import service as auth
-from compliance.auth.passwords import hash_password
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.passwords import hash_password
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import SystemClock
 from compliance.config import PROJECT_ROOT, Settings
 from compliance.context import Ctx

@@ -14,10 +14,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from compliance.auth import passwords
-from compliance.auth import service as auth
-from compliance.auth.models import LoginAttempt
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth, passwords
+from compliance.accounts.auth_models import LoginAttempt
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx

@@ -19,10 +19,11 @@ from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from compliance.actors import Actor
 from compliance.cli import app
 from compliance.clock import FixedClock
 from compliance.config import get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.dossiers.service import print_dossier
 from compliance.feedback.service import record_feedback
 from compliance.files import storage

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from compliance.auth import service as auth
+from compliance.accounts import auth
 from compliance.cli import app
 from compliance.clock import FixedClock
 from compliance.config import get_settings

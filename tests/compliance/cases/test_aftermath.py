@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from compliance.accounts.models import User
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
 from compliance.cases import service as cases
@@ -13,7 +14,6 @@ from compliance.errors import Conflict, Forbidden, InvalidTransition, Validation
 from compliance.pay.models import Deduction
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.staff.models import Staff
-from compliance.users.models import User
 from tests.compliance.cases.helpers import act, drive, open_case, refuse_before_witness, row
 from tests.conftest import NOW
 
@@ -166,7 +166,7 @@ def test_executing_a_dismissal_ends_the_employment(ctx, office):
 
 
 def test_a_token_of_a_dismissed_employee_stops_working(ctx, office):
-    from compliance.auth import service as auth
+    from compliance.accounts import auth
 
     seed_example_minimum_wage(ctx.session, NOW)
     token = auth.create_token(act(ctx, office, "staff"), {"name": "phone"}).token

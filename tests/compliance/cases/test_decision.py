@@ -267,7 +267,8 @@ def test_with_no_guardrails_a_dismissal_needs_no_trade_union(ctx, office):
 
 
 def test_two_hr_approvals_do_not_make_a_dismissal(ctx, office):
-    from compliance.users.models import Role, User
+    from compliance.accounts.models import User
+    from compliance.actors import Role
     from tests.conftest import NOW
 
     case_id = _dismissal_case(ctx, office)

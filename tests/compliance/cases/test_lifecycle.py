@@ -5,13 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from compliance.actors import Actor, Role
 from compliance.cases import lifecycle
 from compliance.cases import service as cases
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus
-from compliance.context import Actor
 from compliance.errors import InvalidTransition
-from compliance.users.models import Role
 from tests.compliance.cases.helpers import WITNESS, act, confirmed, drive, row, step_count
 
 S = CaseStatus

@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import service as cases
 from compliance.cases.models import Approval, Case, CaseFinding, CaseStatus, CaseStep
@@ -14,7 +16,6 @@ from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.errors import Conflict
-from compliance.users.models import Role, User
 from tests import factories
 from tests.compliance.cases.helpers import drive, finding
 from tests.conftest import NOW

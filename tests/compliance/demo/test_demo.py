@@ -8,13 +8,15 @@ import pytest
 from sqlalchemy import Engine, and_, func, select, text
 from sqlmodel import Session
 
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
 from compliance.calendar.models import CalendarYear
 from compliance.cases.models import Approval, Case, CaseStatus, Notice, Proposal, UnionNotice
 from compliance.clock import FixedClock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.counters.models import Counter as CounterRow
 from compliance.demo.builder import Rates
 from compliance.demo.generate import generate_office
@@ -28,7 +30,6 @@ from compliance.residents.models import Unit
 from compliance.staff.models import Staff
 from compliance.staff.repository import wage_on
 from compliance.tips.models import TipLine
-from compliance.users.models import Role, User
 from compliance.visits.models import Visit
 from policies import registry
 

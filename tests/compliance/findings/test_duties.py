@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from compliance.accounts.models import User
 from compliance.attendance.service import record_punch, roster_shift
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
 from compliance.overtime.service import decide_overtime, request_overtime
-from compliance.users.models import User
 from compliance.visits.service import create_visit, record_step
 from tests.conftest import as_role
 

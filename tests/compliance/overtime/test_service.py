@@ -244,7 +244,7 @@ def test_an_approval_back_dated_after_the_work_began_needs_a_reason(ctx, office)
 
 
 def test_the_approvers_capacity_is_kept_as_it_was_when_approving(ctx, office):
-    from compliance.users.models import User
+    from compliance.accounts.models import User
 
     r = request_overtime(ctx, _body(office))
     decide_overtime(_director(ctx, office), r.id, APPROVE)

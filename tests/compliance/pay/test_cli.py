@@ -10,18 +10,19 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from compliance.accounts.models import User
+from compliance.actors import Actor, Role
 from compliance.cases.models import CaseStatus
 from compliance.cli import app as main_app
 from compliance.cli.payroll_cmd import app
 from compliance.clock import SystemClock
 from compliance.config import get_settings
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.offices.models import Office
 from compliance.pay.schedule import next_month
 from compliance.pay.service import create_deductions_for_case, record_deduction_notice
 from compliance.staff.models import Staff
-from compliance.users.models import Role, User
 from tests import factories
 from tests.compliance.pay.helpers import MIN_WAGE, add_min_wage, compensation, make_case, set_wage
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from compliance.accounts.models import User
 from compliance.audit.models import AuditEvent
 from compliance.errors import Conflict, Forbidden, ValidationFailed
 from compliance.pay.leaving import end_employment, record_leaving
@@ -17,7 +18,6 @@ from compliance.pay.payroll import payroll_sheet, write_csv
 from compliance.pay.plans import case_money
 from compliance.pay.service import create_deductions_for_case
 from compliance.staff.models import LeaveReason, Staff
-from compliance.users.models import User
 from tests.compliance.pay.helpers import add_min_wage, compensation, make_case, plan, set_wage
 from tests.conftest import as_role
 

@@ -6,13 +6,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.errors import Conflict
 from compliance.pay.models import Instalment, PayrollRun
 from compliance.pay.payroll import execute_month
 from compliance.pay.service import create_deductions_for_case, record_deduction_notice
-from compliance.users.models import Role, User
 from tests import factories
 from tests.compliance.pay.helpers import add_min_wage, compensation, make_case
 from tests.conftest import NOW

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from compliance.actors import Role
 from compliance.residents.masking import can_see_contact, mask_name, mask_phone
 from compliance.residents.models import Resident
 from compliance.residents.schemas import ResidentRead
-from compliance.users.models import Role
 
 
 @pytest.mark.parametrize(

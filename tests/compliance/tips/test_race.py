@@ -6,13 +6,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.counters.models import Counter
 from compliance.errors import Conflict
 from compliance.tips.models import TipLine
 from compliance.tips.service import declare_tip, hand_over
-from compliance.users.models import Role, User
 from tests import factories
 from tests.conftest import NOW
 

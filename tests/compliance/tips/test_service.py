@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from compliance.accounts.models import User
 from compliance.audit.models import AuditEvent
 from compliance.counters.models import Counter
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.tips.models import TipLine
 from compliance.tips.repository import claim_handover
 from compliance.tips.service import declare_tip, hand_over, list_tips, record_tip_with_handover
-from compliance.users.models import User
 from tests import factories
 from tests.conftest import NOW, as_role
 

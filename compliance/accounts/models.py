@@ -1,21 +1,10 @@
-"""Users and their roles; a staff user is linked to its staff record."""
+"""Users (their Role is in compliance.actors); a staff user is linked to its staff record."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
 from compliance.models_base import fk, utc_field
-
-
-class Role(StrEnum):
-    """What a user may do (SPEC §9)."""
-
-    ADMIN = "admin"
-    MANAGER = "manager"
-    HR = "hr"
-    CASHIER = "cashier"
-    STAFF = "staff"
 
 
 class User(SQLModel, table=True):

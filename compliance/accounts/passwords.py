@@ -6,7 +6,7 @@ from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from compliance.auth.settings import AuthSettings
+from compliance.accounts.settings import AuthSettings
 
 
 @lru_cache(maxsize=8)

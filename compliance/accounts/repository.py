@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
-from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
+from compliance.accounts.auth_models import ApiToken, AuthSession, LoginAttempt
+from compliance.accounts.models import User
 from compliance.prepared import PreparedSelect, Row
-from compliance.users.models import User
 
 # Every request runs one of these two: built once, they skip the statement's construction.
 _SESSION_WITH_USER = (

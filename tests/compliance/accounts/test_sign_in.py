@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session, col
 
-from compliance.auth import service as auth
-from compliance.auth.models import AuthSession, LoginAttempt
-from compliance.auth.passwords import hash_password, verify_and_update
-from compliance.auth.settings import AuthSettings
+from compliance.accounts import auth
+from compliance.accounts.auth_models import AuthSession, LoginAttempt
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password, verify_and_update
+from compliance.accounts.settings import AuthSettings
 from compliance.clock import FixedClock
 from compliance.db import read_only
-from compliance.users.models import User
 from tests import factories
 
 PASSWORD = "correct horse battery"

@@ -10,12 +10,10 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from compliance.audit import service as audit
-from compliance.auth import repository as repo
-from compliance.auth import strength
-from compliance.auth.models import ApiToken, AuthSession, LoginAttempt
-from compliance.auth.passwords import hash_password, verify_and_update, verify_password
-from compliance.auth.schemas import (
+from compliance.accounts import repository as repo
+from compliance.accounts import strength
+from compliance.accounts.auth_models import ApiToken, AuthSession, LoginAttempt
+from compliance.accounts.auth_schemas import (
     READ,
     PasswordChange,
     TokenCreate,
@@ -23,9 +21,13 @@ from compliance.auth.schemas import (
     TokenRead,
     TokenReadAsAdmin,
 )
-from compliance.auth.settings import AuthSettings, get_auth_settings
+from compliance.accounts.models import User
+from compliance.accounts.passwords import hash_password, verify_and_update, verify_password
+from compliance.accounts.settings import AuthSettings, get_auth_settings
+from compliance.actors import Actor, Role
+from compliance.audit import service as audit
 from compliance.clock import Clock
-from compliance.context import Actor, Ctx
+from compliance.context import Ctx
 from compliance.db import begin_read, begin_write
 from compliance.errors import (
     ComplianceError,
@@ -36,7 +38,7 @@ from compliance.errors import (
     ValidationFailed,
 )
 from compliance.offices.models import Office
-from compliance.users.models import Role, User
+from compliance.permissions import Permission, holds
 from compliance.validation import parse
 
 TOKEN_PREFIX = "cmp_"
@@ -315,7 +317,7 @@ def set_password(
     """
     own = user_id == ctx.actor.user_id
     if not own:
-        ctx.require(Role.ADMIN)
+        ctx.require(Permission.MANAGE_USERS)
     body = parse(PasswordChange, data)
     now = ctx.now()
     ip = ip[:64]
@@ -500,7 +502,7 @@ def list_tokens(ctx: Ctx) -> list[TokenRead]:
 
 def office_tokens(ctx: Ctx) -> list[TokenReadAsAdmin]:
     """Admin: every live (unrevoked, unexpired) API token of the office's users."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.MANAGE_USERS)
     return [
         TokenReadAsAdmin(
             **TokenRead.model_validate(r["token"]).model_dump(),
@@ -515,7 +517,7 @@ def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
     """Revoke one of the acting user's own tokens, or (an admin) any token of the office;
     another user's token is not found."""
     row = repo.token_of(ctx.session, ctx.actor.user_id, token_id)
-    if row is None and ctx.actor.role == Role.ADMIN:
+    if row is None and holds(ctx.actor, Permission.MANAGE_USERS):
         row = repo.token_in_office(ctx.session, ctx.actor.office_id, token_id)
     if row is None:
         raise NotFound(f"token {token_id} not found")

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from compliance.users.models import Role
+from compliance.actors import Role
 from compliance.validation import Flag, Input, RecordId
 
 

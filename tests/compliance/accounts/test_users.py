@@ -3,11 +3,11 @@
 import pytest
 from sqlmodel import select
 
+from compliance.accounts.models import User
+from compliance.accounts.users import create_office, create_user, set_active
 from compliance.audit.models import AuditEvent
 from compliance.errors import Conflict, Forbidden, ValidationFailed
 from compliance.offices.models import Office
-from compliance.users.models import User
-from compliance.users.service import create_office, create_user, set_active
 from tests.conftest import as_role
 
 

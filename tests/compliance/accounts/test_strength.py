@@ -4,10 +4,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.i18n import Translator
-from compliance.auth import service as auth
-from compliance.auth import strength
+from compliance.accounts import auth, strength
+from compliance.accounts.settings import AuthSettings
 from compliance.auth.__main__ import app as auth_cli
-from compliance.auth.settings import AuthSettings
 from compliance.context import Ctx
 from compliance.demo.load import DEMO_PASSWORD
 from compliance.errors import ValidationFailed

@@ -1,0 +1,1 @@
+"""Accounts: users and their roles, sign-in (passwords, sessions, API tokens, throttling)."""
