@@ -7,8 +7,8 @@ the reader's language is known; the web layer and both Jinja2 environments use t
 catalogs. They are compiled from the .po files in memory on first use.
 
 Extract with:
-  uv run pybabel extract -F compliance/translations/babel.cfg -k N_ --omit-header \
-    --no-location --sort-output -o compliance/translations/messages.pot .
+  uv run pybabel extract -F compliance/translations/babel.cfg -k N_ -k NP_:1c,2 \
+    --omit-header --no-location --sort-output -o compliance/translations/messages.pot .
 """
 
 import gettext as _gettext
@@ -45,6 +45,18 @@ def catalog(lang: str) -> _gettext.NullTranslations:
     write_mo(mo, parsed)
     mo.seek(0)
     return Translations(mo, domain="messages")
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a string with its context (a word that reads otherwise there) for extraction."""
+    return (context, message)
+
+
+def pgettext(lang: str, context: str | None, message: str) -> str:
+    """A msgid in the language, within a context (None: the plain msgid)."""
+    if context is None:
+        return catalog(lang).gettext(message)
+    return catalog(lang).pgettext(context, message)
 
 
 def gettext(lang: str, message: str, **values: Any) -> str:

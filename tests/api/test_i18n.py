@@ -16,7 +16,14 @@ def _msgids() -> set[str]:
         for _file, _line, message, _comments, _ctx in extract_from_dir(
             ROOT / folder,
             method_map=[("**.py", "python"), ("**.html", "jinja2")],
-            keywords={"_": None, "N_": None, "ngettext": (1, 2)},
+            keywords={
+                "_": None,
+                "gettext": None,
+                "N_": None,
+                "NP_": ((1, "c"), 2),
+                "ngettext": (1, 2),
+                "pgettext": ((1, "c"), 2),
+            },
         ):
             found.add(message[0] if isinstance(message, tuple) else message)
     return found
