@@ -28,11 +28,12 @@ from compliance.pay import leaving, plans
 from compliance.pay import service as pay
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import LeaveReason, Staff
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 from policies.guardrails import blocking_failures
 
 
-@steps.use_case
+@use_case
 def serve_notice(ctx: Ctx, case_id: int, content: str) -> CaseRead:
     """Hand over the written decision notice (HR). The notice is served, and the appeal
     window opens, only when the staff member signs for it or refuses before a witness."""
@@ -132,7 +133,7 @@ def _serve(
     ctx.session.flush()
 
 
-@steps.use_case
+@use_case
 def acknowledge(ctx: Ctx, case_id: int) -> CaseRead:
     """The staff member signs for the decision notice: it is served now."""
     case = steps.begin(ctx, case_id, Action.ACKNOWLEDGE)
@@ -141,7 +142,7 @@ def acknowledge(ctx: Ctx, case_id: int) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def record_ack_refusal(
     ctx: Ctx,
     case_id: int,
@@ -184,7 +185,7 @@ def _count_window(ctx: Ctx, case: Case, *, for_appeal: bool) -> dict[str, Any]:
     return {"appeal_deadline": deadline}
 
 
-@steps.use_case
+@use_case
 def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
     """The staff member appeals, while the window is open (up to and including its last day)."""
     case = steps.begin(ctx, case_id, Action.APPEAL)
@@ -204,7 +205,7 @@ def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def decide_appeal(
     ctx: Ctx,
     case_id: int,
@@ -254,7 +255,7 @@ def decide_appeal(
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def finalize(ctx: Ctx, case_id: int) -> CaseRead:
     """The decision becomes final: after the appeal window, or once the appeal is decided."""
     case = steps.begin(ctx, case_id, Action.FINALIZE)
@@ -297,7 +298,7 @@ def _end_employment(ctx: Ctx, case: Case) -> int:
     return disabled
 
 
-@steps.use_case
+@use_case
 def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     """Apply the outcomes (HR): money outcomes become deductions; a dismissal takes effect,
     the staff member leaves and their accounts are disabled."""
@@ -338,7 +339,7 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def close(ctx: Ctx, case_id: int, *, acknowledge_unrecoverable: bool = False) -> CaseRead:
     """Close an executed case; from now on it can only be annotated (HR).
 

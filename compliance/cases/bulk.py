@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
 from compliance.audit import service as audit
-from compliance.cases import lifecycle, steps
+from compliance.cases import lifecycle
 from compliance.cases.decision import proposal_fields, propose_note
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseFinding, CaseStatus, Proposal, Statement
@@ -28,6 +28,7 @@ from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.pay import plans
 from compliance.permissions import Permission
+from compliance.usecase import use_case
 from compliance.validation import parse
 from policies import ladder
 from policies.guardrails import get_profile
@@ -186,7 +187,7 @@ def _who_moved_first(ctx: Ctx, cases: Sequence[Case]) -> str:
     return f"{CONFLICT} (case {names}); no case of the batch was proposed"
 
 
-@steps.use_case
+@use_case
 def propose_many(
     ctx: Ctx, case_ids: Sequence[int], severity: Severity | str, severity_reason: str
 ) -> BulkResult:
@@ -278,6 +279,4 @@ def propose_many(
             ],
         },
     )
-    out = BulkResult(body.severity.value, tuple(items), event.seq)
-    session.commit()
-    return out
+    return BulkResult(body.severity.value, tuple(items), event.seq)

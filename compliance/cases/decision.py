@@ -23,6 +23,7 @@ from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.names import name
 from compliance.pay import plans
+from compliance.usecase import use_case
 from compliance.validation import parse
 from policies import ladder
 from policies.canonical import canonical_json
@@ -87,7 +88,7 @@ def _store(
     return row
 
 
-@steps.use_case
+@use_case
 def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
     """Set the severity with its reason and store the engine's proposal (HR)."""
     case = steps.begin(ctx, case_id, Action.PROPOSE)
@@ -171,7 +172,7 @@ def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str)
     return _store(ctx, case, _amended(outcomes, guardrails), reasoning, amend_reason=reason)
 
 
-@steps.use_case
+@use_case
 def amend(
     ctx: Ctx, case_id: int, outcomes: list[OutcomeIn | dict[str, Any]], reason: str
 ) -> CaseRead:
@@ -254,7 +255,7 @@ def check_complete(proposal: Proposal) -> None:
         )
 
 
-@steps.use_case
+@use_case
 def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
     case = steps.begin(ctx, case_id, Action.APPROVE)
@@ -329,7 +330,7 @@ def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
     return proposal
 
 
-@steps.use_case
+@use_case
 def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     """Record that the trade union was told the reasons for the dismissal (HR)."""
     case = steps.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
@@ -354,7 +355,7 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     """Record the trade union's reply (HR)."""
     case = steps.begin(ctx, case_id, Action.RECORD_UNION_REPLY)

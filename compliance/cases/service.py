@@ -64,6 +64,7 @@ from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 __all__ = [
@@ -123,7 +124,7 @@ def _check_attachable(ctx: Ctx, finding: Finding, *, may_confirm: bool) -> None:
 
 def _confirm_if_open(ctx: Ctx, finding: Finding, reason: str) -> None:
     if finding.status == FindingStatus.OPEN.value:
-        findings.confirm(ctx, finding.id or 0, {"reason": reason}, commit=False)
+        findings.confirm(ctx, finding.id or 0, {"reason": reason})
 
 
 def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
@@ -232,20 +233,20 @@ def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
     return case
 
 
-@steps.use_case
+@use_case
 def open_or_join(ctx: Ctx, finding_id: int) -> CaseRead:
     """Open a case from a confirmed finding, or add it to the open case of the same staff
     member and rule (manager or HR)."""
     return steps.finish(ctx, _attach(ctx, finding_id, None))
 
 
-@steps.use_case
+@use_case
 def confirm_into_case(ctx: Ctx, finding_id: int, reason: str = "") -> CaseRead:
     """Confirm an open finding and open or join its case, in one transaction."""
     return steps.finish(ctx, _attach(ctx, finding_id, reason))
 
 
-@steps.use_case
+@use_case
 def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
     """Add a confirmed finding of the same staff member; an approval given lapses."""
     case = steps.begin(ctx, case_id, Action.ADD_EVIDENCE)
@@ -257,7 +258,7 @@ def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRead:
     """Ask the staff member for a statement, due in 3 working days unless HR sets a date."""
     case = steps.begin(ctx, case_id, Action.REQUEST_STATEMENT)
@@ -293,7 +294,7 @@ def _statement(
     ctx.session.flush()
 
 
-@steps.use_case
+@use_case
 def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
     """The staff member's statement, in their own words or taken down by HR on paper."""
     case = steps.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
@@ -305,7 +306,7 @@ def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
     """Record that the staff member refused to make a statement (HR)."""
     case = steps.begin(ctx, case_id, Action.RECORD_REFUSAL)
@@ -314,7 +315,7 @@ def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
     """Record that no statement came by the deadline (HR; only after the deadline)."""
     case = steps.begin(ctx, case_id, Action.RECORD_SILENCE)
@@ -324,7 +325,7 @@ def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
     """Close the case as no breach, with the reason (HR; any state before approval)."""
     case = steps.begin(ctx, case_id, Action.DISMISS)
@@ -333,7 +334,7 @@ def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
     return steps.finish(ctx, case)
 
 
-@steps.use_case
+@use_case
 def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
     """Add a note to a case in any state, closed included (manager, HR, admin)."""
     case = repo.get_visible(ctx.session, ctx.actor, case_id)
@@ -343,6 +344,4 @@ def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx, "case.annotated", "case", case.id, {"number": case.number, "text": body.text})
-    out = AnnotationRead.model_validate(row)
-    ctx.session.commit()
-    return out
+    return AnnotationRead.model_validate(row)
