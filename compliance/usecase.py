@@ -45,7 +45,11 @@ def transaction(session: Session) -> Iterator[Session]:
         # usable (on PostgreSQL a failed statement otherwise poisons the whole transaction).
         with session.begin_nested():
             yield session
-        session.commit()
+        try:
+            session.commit()
+        except BaseException:  # a failed commit leaves nothing to keep
+            session.rollback()
+            raise
     finally:
         session.info.pop(_IN_USE_CASE, None)
 
