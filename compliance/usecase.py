@@ -66,12 +66,6 @@ def use_case(fn: Callable[Concatenate[Ctx, P], R]) -> Callable[Concatenate[Ctx, 
     return run
 
 
-def run_use_case(ctx: Ctx, fn: Callable[Concatenate[Ctx, P], R], *a: P.args, **kw: P.kwargs) -> R:
-    """Run fn(ctx, ...) as one use case (for a caller composing steps into one transaction)."""
-    with transaction(ctx.session):
-        return fn(ctx, *a, **kw)
-
-
 def record_new(
     ctx: Ctx,
     model: type[T],
