@@ -49,7 +49,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="damage",
     model=DamageIncident,
-    label_zh="损坏事件",
     label_en="Damage",
     page_label=N_("Damage incident"),
     noun="damage incident",

@@ -24,7 +24,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="overtime",
     model=OvertimeRequest,
-    label_zh="加班申请",
     label_en="Overtime request",
     page_label=N_("Overtime request"),
     noun="overtime request",

@@ -37,7 +37,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="tip_line",
     model=TipLine,
-    label_zh="小费登记",
     label_en="Tip ledger",
     page_label=N_("Tip ledger line"),
     noun="tip ledger line",

@@ -34,7 +34,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="visit",
     model=Visit,
-    label_zh="上门服务",
     label_en="Visit",
     page_label=N_("Visit"),
     noun="visit",
