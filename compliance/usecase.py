@@ -45,7 +45,11 @@ def transaction(session: Session) -> Iterator[Session]:
         # usable (on PostgreSQL a failed statement otherwise poisons the whole transaction).
         with session.begin_nested():
             yield session
-        session.commit()
+        try:
+            session.commit()
+        except BaseException:  # a failed commit leaves nothing to keep
+            session.rollback()
+            raise
     finally:
         session.info.pop(_IN_USE_CASE, None)
 
@@ -60,12 +64,6 @@ def use_case(fn: Callable[Concatenate[Ctx, P], R]) -> Callable[Concatenate[Ctx, 
             return fn(ctx, *args, **kwargs)
 
     return run
-
-
-def run_use_case(ctx: Ctx, fn: Callable[Concatenate[Ctx, P], R], *a: P.args, **kw: P.kwargs) -> R:
-    """Run fn(ctx, ...) as one use case (for a caller composing steps into one transaction)."""
-    with transaction(ctx.session):
-        return fn(ctx, *a, **kw)
 
 
 def record_new(

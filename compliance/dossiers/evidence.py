@@ -9,10 +9,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from sqlmodel import Session
 
+from compliance import i18n
 from compliance.config import Settings
 from compliance.dossiers import codes
 from compliance.dossiers.formatting import Fmt, mask_text
@@ -90,8 +92,8 @@ class _Printer:
     def money(self, fen: int | None) -> str:
         return self.fmt.money(fen)
 
-    def pick(self, zh: str, en: str) -> str:
-        return self.fmt.pick(zh, en)
+    def gettext(self, message: str, **values: Any) -> str:
+        return i18n.gettext(self.lang, message, **values)
 
     def word(self, table: str, code: str | None) -> str:
         return self.fmt.code(_TABLES[table], code)

@@ -44,7 +44,9 @@ class Printer(Protocol):
 
     def money(self, fen: int | None) -> str: ...
 
-    def pick(self, zh: str, en: str) -> str: ...
+    def gettext(self, message: str, **values: Any) -> str:
+        """A msgid of the one catalog in the dossier's language (%(name)s filled in)."""
+        ...
 
     def word(self, table: str, code: str | None) -> str:
         """A stored code by its name: table is 'category', 'visit_kind', 'settlement', ..."""
