@@ -139,7 +139,7 @@ async def authenticate(request: Request, session: Session) -> Principal | None:
                 if use.stale and use.token_id not in _TOUCHING:
                     await _record_use(session, clock, use.token_id)
                 principal = use.principal
-        elif token:  # a writing request's session begins with the write lock: a thread
+        elif token:  # a read, then perhaps a write (its use): a worker thread
             principal = await run_in_threadpool(auth.principal_for_token, session, clock, token)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)

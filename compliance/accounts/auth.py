@@ -424,8 +424,16 @@ def touch_token(session: Session, clock: Clock, token_id: int) -> None:
 
 def principal_for_token(session: Session, clock: Clock, token: str) -> Principal | None:
     """For a request that may write (anything but GET and HEAD): the principal of a live API
-    token of an active user, else None (records its use). A read-only token is Forbidden."""
+    token of an active user, else None (records its use). A read-only token is Forbidden.
+
+    The look-up only reads, so it takes no write lock: on SQLite a writing request would
+    otherwise hold the database's one write lock from here, while it goes back to the event
+    loop and waits for its route's turn, and every other writer would queue behind it. The
+    request's own writes take the lock when they begin.
+    """
+    begin_read(session)
     use = find_token(session, clock, token)
+    session.rollback()  # nothing was written: end the read and hand back the connection
     if use is None:
         return None
     if use.principal.scope == READ:
