@@ -15,8 +15,8 @@ from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
 from compliance.feedback import views as feedback_views
-from compliance.files import service as files
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.flows.photos import open_visible
 from compliance.overtime import service as overtime
 from compliance.residents.service import list_residents, list_units
 from compliance.staff.service import list_staff
@@ -309,7 +309,7 @@ def overtime_decide(
 @router.get("/files/{file_id}", dependencies=[VIEWERS])
 def photo(file_id: IdPath, ctx: CtxDep) -> Response:
     """A stored photo; staff only see those of their own checks and incidents."""
-    row, data = files.open_visible(ctx, file_id)
+    row, data = open_visible(ctx, file_id)
     return Response(
         data,
         media_type=row.content_type,
