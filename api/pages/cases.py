@@ -12,15 +12,15 @@ from api.deps import CtxDep, FormValues, IdPath, IdQuery, csrf_checked, require_
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
+from api.read_models import case_view as view
 from api.templating import render
 from compliance.actors import Role
-from compliance.cases import service as cases
-from compliance.cases import view
 from compliance.cases.labels import step_note
 from compliance.cases.models import CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
+from compliance.flows import open_case as cases
 from policies import registry
 from policies.sanction import (
     OutcomeKind,

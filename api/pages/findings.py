@@ -9,9 +9,9 @@ from api.deps import CtxDep, IdPath, IdQuery, csrf_checked, require_role
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.actors import Role
-from compliance.cases import service as cases
 from compliance.context import Ctx
 from compliance.findings import service
+from compliance.flows import open_case as cases
 
 router = APIRouter(include_in_schema=False)
 TRIAGE = require_role(Role.MANAGER, Role.HR)

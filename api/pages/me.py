@@ -11,10 +11,10 @@ from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.actors import Role
-from compliance.cases import service as cases
 from compliance.cases.read import DECIDED
 from compliance.context import Ctx
 from compliance.findings import service as findings
+from compliance.flows import open_case as cases
 from policies import registry
 from policies.sanction import outcome_label
 

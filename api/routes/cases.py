@@ -9,7 +9,6 @@ from api.case_list_cache import kept_page
 from api.deps import CtxDep, IdPath, IdQuery, require_role
 from api.responses import JSONBytes
 from compliance.actors import Role
-from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE
 from compliance.cases.schemas import (
@@ -31,6 +30,7 @@ from compliance.cases.schemas import (
     UnionNoticeIn,
     UnionReplyIn,
 )
+from compliance.flows import open_case as cases
 from compliance.validation import RecordId
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Body, Query
 
 from api.deps import CtxDep, IdPath, IdQuery, require_role
 from compliance.actors import Role
-from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
+from compliance.flows import open_case as cases
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
 TRIAGE = require_role(Role.MANAGER, Role.HR)

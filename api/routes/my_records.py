@@ -4,10 +4,10 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
 from compliance.actors import Role
-from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service as findings
 from compliance.findings.schemas import FindingRead
+from compliance.flows import open_case as cases
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 STAFF = require_role(Role.STAFF)

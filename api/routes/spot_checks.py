@@ -11,8 +11,8 @@ from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
 from compliance.actors import Role
 from compliance.errors import ValidationFailed
+from compliance.flows import spot_checks as service
 from compliance.flows.judge import RecordKind
-from compliance.inspections import service
 from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead, SpotCheckResult
 
 router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])

@@ -5,8 +5,8 @@ import json
 from typing import Any
 
 from compliance.cases import repository as repo
-from compliance.cases import sod, steps
-from compliance.cases.guard import dismissal_gates
+from compliance.cases import sod, transition
+from compliance.cases.guardrails import dismissal_gates
 from compliance.cases.lifecycle import Action, Capacity, capacities
 from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
 from compliance.cases.proposal_facts import gather
@@ -92,10 +92,10 @@ def _store(
     return row
 
 
-@steps.use_case
+@transition.use_case
 def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
     """Set the severity with its reason and store the engine's proposal (HR)."""
-    case = steps.begin(ctx, case_id, Action.PROPOSE)
+    case = transition.begin(ctx, case_id, Action.PROPOSE)
     body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
     if repo.statement_of(ctx.session, case.id or 0) is None:  # the state machine ensures it
         raise ValidationFailed.one("statement", "no statement, refusal or silence is recorded")
@@ -111,7 +111,7 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
         )
     except ValueError as exc:
         raise ValidationFailed.one("proposal", str(exc)) from None
-    before, _ = steps.move(
+    before, _ = transition.move(
         ctx,
         case,
         Action.PROPOSE,
@@ -124,7 +124,7 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
     data.update(plans.proposal_notes(ctx, case, data["outcomes"]))
     row = _store(ctx, case, data["outcomes"], data)
     kinds = [o.kind.value for o in result.outcomes]
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.PROPOSE,
@@ -132,7 +132,7 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
         propose_note(row.revision, kinds, body.severity),
         {"revision": row.revision, "outcomes": kinds, "digest": row.digest},
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def _risks_of(kinds: set[OutcomeKind]) -> list[Risk]:
@@ -185,18 +185,18 @@ def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str)
     return _store(ctx, case, _amended(outcomes), reasoning, amend_reason=reason)
 
 
-@steps.use_case
+@transition.use_case
 def amend(
     ctx: Ctx, case_id: int, outcomes: list[OutcomeIn | dict[str, Any]], reason: str
 ) -> CaseRead:
     """A new revision with other outcomes and the reason; approvals given lapse (HR)."""
-    case = steps.begin(ctx, case_id, Action.AMEND)
+    case = transition.begin(ctx, case_id, Action.AMEND)
     body = parse(AmendIn, {"outcomes": outcomes, "reason": reason})
     _current(ctx, case)
-    before, _ = steps.move(ctx, case, Action.AMEND)
+    before, _ = transition.move(ctx, case, Action.AMEND)
     lapsed = repo.lapse_approvals(ctx.session, case.id or 0, ctx.now())
     row = _revision_from(ctx, case, body.outcomes, body.reason)
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.AMEND,
@@ -205,7 +205,7 @@ def amend(
         + (f"; {lapsed} approval(s) lapsed" if lapsed else ""),
         {"revision": row.revision, "outcomes": json.loads(row.outcomes), "lapsed": lapsed},
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def amend_on_appeal(
@@ -268,10 +268,10 @@ def check_complete(proposal: Proposal) -> None:
         )
 
 
-@steps.use_case
+@transition.use_case
 def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
-    case = steps.begin(ctx, case_id, Action.APPROVE)
+    case = transition.begin(ctx, case_id, Action.APPROVE)
     body = parse(ApproveIn, {"justification": justification})
     _check_separation(ctx, case)
     proposal = _current(ctx, case)
@@ -303,7 +303,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
         completes = len(active) + 1 >= 2
         _check_dismissal(ctx, case, completes)
     to = CaseStatus.APPROVED if completes else CaseStatus.DECISION_PROPOSED
-    before, _ = steps.move(ctx, case, Action.APPROVE, to)
+    before, _ = transition.move(ctx, case, Action.APPROVE, to)
     ctx.session.add(
         Approval(
             case_id=case.id or 0,
@@ -318,7 +318,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     note = f"revision {proposal.revision} approved as {capacity.value}"
     if not completes:
         note += "; a second approval is needed"
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.APPROVE,
@@ -331,7 +331,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
             "complete": completes,
         },
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
@@ -343,10 +343,10 @@ def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
     return proposal
 
 
-@steps.use_case
+@transition.use_case
 def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     """Record that the trade union was told the reasons for the dismissal (HR)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
+    case = transition.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
     body = parse(UnionNoticeIn, {"reasons": reasons})
     _dismissal_proposal(ctx, case)
     existing = repo.union_notice_of(ctx.session, case.id or 0)
@@ -355,7 +355,7 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
             f"the trade union was already notified on {existing.notified_at:%Y-%m-%d}",
             zh=f"已于 {existing.notified_at:%Y-%m-%d} 通知工会",
         )
-    before, _ = steps.move(ctx, case, Action.RECORD_UNION_NOTICE)
+    before, _ = transition.move(ctx, case, Action.RECORD_UNION_NOTICE)
     ctx.session.add(
         UnionNotice(
             case_id=case.id or 0,
@@ -364,14 +364,14 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
             notified_by=ctx.actor.user_id,
         )
     )
-    steps.record(ctx, case, Action.RECORD_UNION_NOTICE, before, body.reasons)
-    return steps.finish(ctx, case)
+    transition.record(ctx, case, Action.RECORD_UNION_NOTICE, before, body.reasons)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     """Record the trade union's reply (HR)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
+    case = transition.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
     body = parse(UnionReplyIn, {"reply": reply})
     notice = repo.union_notice_of(ctx.session, case.id or 0)
     if notice is None:
@@ -381,9 +381,9 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
             f"the union's reply was already recorded on {notice.reply_at:%Y-%m-%d}",
             zh=f"工会意见已于 {notice.reply_at:%Y-%m-%d} 记录",
         )
-    before, _ = steps.move(ctx, case, Action.RECORD_UNION_REPLY)
+    before, _ = transition.move(ctx, case, Action.RECORD_UNION_REPLY)
     notice.reply = body.reply
     notice.reply_at = ctx.now()
     ctx.session.add(notice)
-    steps.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
-    return steps.finish(ctx, case)
+    transition.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
+    return transition.finish(ctx, case)

@@ -12,12 +12,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from compliance.cases import service
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.cli.common import acting, console, parse_day, reports_errors
 from compliance.cli.payroll_cmd import print_case_money
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.flows import open_case as service
 from compliance.money import format_fen
 
 app = typer.Typer(help="Disciplinary cases (案件): the whole life cycle.", no_args_is_help=True)

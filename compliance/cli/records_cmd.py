@@ -33,7 +33,7 @@ KINDS: dict[str, tuple[str, bool]] = {
     "shift": ("compliance.attendance.service:roster_shift", False),
     "visit": ("compliance.visits.service:create_visit", False),
     "visit-step": ("compliance.visits.service:record_step", True),
-    "spot-check": ("compliance.inspections.service:record_spot_check", False),
+    "spot-check": ("compliance.flows.spot_checks:record_spot_check", False),
     "tip": ("compliance.tips.service:declare_tip", False),
     "tip-handover": ("compliance.cli.records_cmd:hand_over_tip", True),
     "tip-with-handover": ("compliance.tips.service:record_tip_with_handover", False),

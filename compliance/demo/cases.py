@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 from compliance.accounts.models import User
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -23,6 +22,7 @@ from compliance.damages import service as damages
 from compliance.damages.models import DamageIncident
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding, FindingStatus
+from compliance.flows import open_case as cases
 from compliance.pay import service as pay
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff

@@ -11,8 +11,8 @@ from sqlmodel import col
 from api.access import ROUTE_ACCESS
 from api.pages.cases import STEPS
 from compliance.accounts.models import User
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
+from compliance.flows import open_case as cases
 from compliance.pay import payroll
 from tests.api.conftest import sign_in
 from tests.api.helpers import XSS

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from compliance.cases.models import Case, Statement
 from compliance.files.service import store_image
-from compliance.inspections.service import record_spot_check
+from compliance.flows.spot_checks import record_spot_check
 from policies import registry
 from tests.api.helpers import XSS
 from tests.compliance.cases.helpers import S, drive

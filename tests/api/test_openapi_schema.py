@@ -32,11 +32,11 @@ from sqlmodel import Session
 from api.access import ROUTE_ACCESS
 from api.main import create_app
 from compliance.accounts import auth
-from compliance.cases import service as cases
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
-from compliance.inspections import service as inspections
+from compliance.flows import open_case as cases
+from compliance.flows import spot_checks as inspections
 from compliance.overtime import service as overtime
 from compliance.tips import service as tips
 from compliance.validation import MAX_ID

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from compliance.accounts import auth
-from compliance.cases import service as cases
 from compliance.context import Ctx
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import S, act, finding
 from tests.factories import OfficeSet
 

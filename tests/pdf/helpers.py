@@ -10,13 +10,13 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from compliance.attendance.service import record_punch
-from compliance.cases import service as cases
 from compliance.context import Ctx
 from compliance.damages.service import record_damage, set_valuation, settle
 from compliance.feedback.service import record_feedback
 from compliance.files.service import store_image
 from compliance.findings.service import confirm, raise_manual
-from compliance.inspections.service import record_spot_check
+from compliance.flows import open_case as cases
+from compliance.flows.spot_checks import record_spot_check
 from compliance.overtime.service import decide_overtime, request_overtime
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.tips.service import record_tip_with_handover

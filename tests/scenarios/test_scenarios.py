@@ -20,7 +20,6 @@ import pytest
 from sqlmodel import col, select
 
 from compliance.cases import repository as case_repo
-from compliance.cases import service as cases
 from compliance.cli.records_cmd import JUDGED, KINDS
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -29,6 +28,7 @@ from compliance.feedback.service import record_feedback
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
 from compliance.findings.service import confirm, raise_manual
+from compliance.flows import open_case as cases
 from compliance.flows.judge import judge_saved
 from compliance.pay.leaving import record_leaving
 from compliance.pay.read import staff_schedule

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from compliance.cases import service as cases
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus, CaseStep
 from compliance.context import Ctx
 from compliance.feedback.service import record_feedback
 from compliance.findings.service import confirm, raise_manual
+from compliance.flows import open_case as cases
 from tests.conftest import NOW, as_role
 from tests.factories import OfficeSet
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from compliance.accounts.models import User
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
-from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from compliance.flows import open_case as cases
 from compliance.pay.models import Deduction
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.staff.models import Staff

@@ -8,12 +8,12 @@ from sqlalchemy import func, select, update
 
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.audit.service import verify
-from compliance.cases import bulk
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseFinding, CaseStatus, CaseStep, Proposal
 from compliance.damages.service import record_damage, set_valuation
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.findings.models import Finding
+from compliance.flows import open_case as cases
+from compliance.flows import propose as bulk
 from policies.canonical import digest
 from tests.compliance.cases.helpers import act, drive, open_case, row
 

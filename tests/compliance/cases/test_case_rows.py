@@ -1,8 +1,8 @@
 """The API's case page: rows straight from the database, serialized as the read model is."""
 
-from compliance.cases import service as cases
 from compliance.cases.read import CASE_PAGE, CASE_ROWS
 from compliance.cases.schemas import CaseRead
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import S, act, drive, open_case
 
 

@@ -3,11 +3,11 @@
 import pytest
 
 from compliance.cases import repository
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.errors import Conflict
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import drive
 from tests.conftest import NOW
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.damages.service import record_damage, set_valuation
 from compliance.errors import (
@@ -15,7 +14,8 @@ from compliance.errors import (
     InvalidTransition,
     ValidationFailed,
 )
-from compliance.inspections.service import record_spot_check
+from compliance.flows import open_case as cases
+from compliance.flows.spot_checks import record_spot_check
 from tests.compliance.cases.helpers import act, confirmed, drive, finding, open_case, row
 
 S = CaseStatus

@@ -7,10 +7,10 @@ import pytest
 
 from compliance.actors import Actor, Role
 from compliance.cases import lifecycle
-from compliance.cases import service as cases
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus
 from compliance.errors import InvalidTransition
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import WITNESS, act, confirmed, drive, row, step_count
 
 S = CaseStatus

@@ -8,10 +8,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from compliance.cases import repository as repo
-from compliance.cases import service as cases
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
+from compliance.flows import open_case as cases
 from tests import factories
 from tests.compliance.cases.helpers import open_case
 from tests.conftest import NOW

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseFinding, CaseStatus
 from compliance.counters.models import Counter
 from compliance.errors import Conflict, ValidationFailed
 from compliance.findings.models import Finding
+from compliance.flows import open_case as cases
 from compliance.policy_params.service import record_history
 from tests.compliance.cases.helpers import act, confirmed, drive, finding, open_case, row
 
@@ -54,7 +54,7 @@ def test_a_failure_after_the_number_was_taken_gives_it_back(ctx, office, monkeyp
             raise RuntimeError("disk full")
         return real(c, action, *args, **kw)
 
-    monkeypatch.setattr("compliance.cases.service.audit.record", failing)
+    monkeypatch.setattr("compliance.flows.open_case.audit.record", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         cases.confirm_into_case(act(ctx, office, "manager"), fid, "属实")
     monkeypatch.undo()

@@ -8,8 +8,8 @@ decision was overturned on appeal or withdrawn, is listed as not counted, with w
 
 from sqlalchemy import select
 
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import act, confirmed, drive, open_case, row
 
 S = CaseStatus

@@ -10,12 +10,12 @@ from sqlmodel import Session
 from compliance.accounts.models import User
 from compliance.actors import Role
 from compliance.audit import service as audit
-from compliance.cases import service as cases
 from compliance.cases.models import Approval, Case, CaseFinding, CaseStatus, CaseStep
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.errors import Conflict
+from compliance.flows import open_case as cases
 from tests import factories
 from tests.compliance.cases.helpers import drive, finding
 from tests.conftest import NOW

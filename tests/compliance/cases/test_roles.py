@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.cases import service as cases
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import CaseStatus
 from compliance.context import Ctx
 from compliance.errors import Forbidden, NotFound
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import (
     WITNESS,
     act,

@@ -22,9 +22,9 @@ from sqlalchemy import select
 from compliance.audit.models import AuditEvent
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
-from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus, Notice
 from compliance.errors import GuardrailViolation, ValidationFailed
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import (
     WITNESS,
     act,

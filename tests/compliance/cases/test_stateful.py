@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from compliance.audit.service import verify
-from compliance.cases import service as cases
 from compliance.cases.models import (
     Approval,
     Case,
@@ -30,6 +29,7 @@ from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.errors import ComplianceError
+from compliance.flows import open_case as cases
 from compliance.pay.service import seed_example_minimum_wage
 from tests.compliance.cases.helpers import finding
 from tests.conftest import NOW, as_role

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from compliance.cases import service as cases
 from compliance.cases.models import CaseStatus
 from compliance.errors import InvalidTransition, ValidationFailed
+from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import act, drive, row, step_count
 
 S = CaseStatus

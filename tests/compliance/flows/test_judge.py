@@ -14,9 +14,9 @@ from compliance.damages import service as damages
 from compliance.feedback import service as feedback
 from compliance.findings.models import Finding
 from compliance.flows import judge as judge_mod
+from compliance.flows import spot_checks as inspections
 from compliance.flows.judge import RecordKind, Verdict, get_judgment, judge_saved, save_and_judge
 from compliance.flows.models import Judgment
-from compliance.inspections import service as inspections
 from compliance.tips import service as tips
 from compliance.visits import service as visits
 from tests.conftest import as_role

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select, update
 
 from compliance.audit.models import AuditEvent
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus, CaseStep
 from compliance.dossiers.viewmodel import build_content
 from compliance.errors import GuardrailViolation
+from compliance.flows import open_case as cases
 from compliance.pay.plans import case_money, case_pay_on
 from compliance.pay.service import create_deductions_for_case
 from tests.compliance.pay.helpers import MIN_WAGE, add_min_wage, compensation, make_case, set_wage

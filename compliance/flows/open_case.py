@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
-from compliance.cases import steps
-from compliance.cases.aftermath import (
+from compliance.cases import transition
+from compliance.cases.appeal import (
     acknowledge,
     appeal,
     close,
@@ -136,7 +136,7 @@ def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
         values.update(
             incident_at=finding.occurred_at, policy_version=eff.version, params_digest=eff.digest
         )
-    before, _ = steps.move(ctx, case, Action.ADD_EVIDENCE, **values)  # locks the case first
+    before, _ = transition.move(ctx, case, Action.ADD_EVIDENCE, **values)  # locks the case first
     if reason is not None:
         _confirm_if_open(ctx, finding, reason)
     lapsed = 0
@@ -153,7 +153,7 @@ def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
     note = f"finding #{finding.id} ({finding.rule_code}) added"
     if lapsed:
         note += f"; {lapsed} approval(s) lapsed and must be given again"
-    steps.record(
+    transition.record(
         ctx, case, Action.ADD_EVIDENCE, before, note, {"finding_id": finding.id, "lapsed": lapsed}
     )
 
@@ -233,41 +233,41 @@ def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
     return case
 
 
-@steps.use_case
+@transition.use_case
 def open_or_join(ctx: Ctx, finding_id: int) -> CaseRead:
     """Open a case from a confirmed finding, or add it to the open case of the same staff
     member and rule (manager or HR)."""
-    return steps.finish(ctx, _attach(ctx, finding_id, None))
+    return transition.finish(ctx, _attach(ctx, finding_id, None))
 
 
-@steps.use_case
+@transition.use_case
 def confirm_into_case(ctx: Ctx, finding_id: int, reason: str = "") -> CaseRead:
     """Confirm an open finding and open or join its case, in one transaction."""
-    return steps.finish(ctx, _attach(ctx, finding_id, reason))
+    return transition.finish(ctx, _attach(ctx, finding_id, reason))
 
 
-@steps.use_case
+@transition.use_case
 def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
     """Add a confirmed finding of the same staff member; an approval given lapses."""
-    case = steps.begin(ctx, case_id, Action.ADD_EVIDENCE)
+    case = transition.begin(ctx, case_id, Action.ADD_EVIDENCE)
     finding = findings_repo.get(ctx.session, ctx.actor.office_id, finding_id)
     if finding.staff_id != case.staff_id:
         raise ValidationFailed.one("finding_id", f"finding {finding_id} is about someone else")
     _check_attachable(ctx, finding, may_confirm=False)
     _join(ctx, case, finding, None)
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRead:
     """Ask the staff member for a statement, due in 3 working days unless HR sets a date."""
-    case = steps.begin(ctx, case_id, Action.REQUEST_STATEMENT)
+    case = transition.begin(ctx, case_id, Action.REQUEST_STATEMENT)
     body = parse(StatementRequest, {"due": due})
-    today = steps.today(ctx)
+    today = transition.today(ctx)
     deadline = body.due or statement_due(ctx.session, case.office_id, today)
     if deadline < today:
         raise ValidationFailed.one("due", f"{deadline} is before today ({today})")
-    steps.step(
+    transition.step(
         ctx,
         case,
         Action.REQUEST_STATEMENT,
@@ -275,13 +275,13 @@ def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRe
         payload={"due": deadline},
         statement_due=deadline,
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def _statement(
     ctx: Ctx, case: Case, action: Action, kind: StatementKind, text: str, note: str
 ) -> None:
-    steps.step(ctx, case, action, note=note, payload={"kind": kind.value, "text": text})
+    transition.step(ctx, case, action, note=note, payload={"kind": kind.value, "text": text})
     ctx.session.add(
         Statement(
             case_id=case.id or 0,
@@ -294,47 +294,47 @@ def _statement(
     ctx.session.flush()
 
 
-@steps.use_case
+@transition.use_case
 def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
     """The staff member's statement, in their own words or taken down by HR on paper."""
-    case = steps.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
+    case = transition.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
     body = parse(StatementIn, {"text": text})
     by = "the staff member" if ctx.actor.role == Role.STAFF else "HR from a paper statement"
     _statement(
         ctx, case, Action.SUBMIT_STATEMENT, StatementKind.STATEMENT, body.text, f"recorded by {by}"
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
     """Record that the staff member refused to make a statement (HR)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_REFUSAL)
+    case = transition.begin(ctx, case_id, Action.RECORD_REFUSAL)
     body = parse(NoteIn, {"note": note})
     _statement(ctx, case, Action.RECORD_REFUSAL, StatementKind.REFUSED, body.note, "refused")
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
     """Record that no statement came by the deadline (HR; only after the deadline)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_SILENCE)
-    steps.check_date(ctx, case, Action.RECORD_SILENCE, "statement_due")
+    case = transition.begin(ctx, case_id, Action.RECORD_SILENCE)
+    transition.check_date(ctx, case, Action.RECORD_SILENCE, "statement_due")
     due = case.statement_due.isoformat() if case.statement_due else "?"
     _statement(ctx, case, Action.RECORD_SILENCE, StatementKind.SILENT, "", f"no statement by {due}")
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
     """Close the case as no breach, with the reason (HR; any state before approval)."""
-    case = steps.begin(ctx, case_id, Action.DISMISS)
+    case = transition.begin(ctx, case_id, Action.DISMISS)
     body = parse(ReasonIn, {"reason": reason})
-    steps.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
-    return steps.finish(ctx, case)
+    transition.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
     """Add a note to a case in any state, closed included (manager, HR, admin)."""
     case = repo.get_visible(ctx.session, ctx.actor, case_id)

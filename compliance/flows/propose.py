@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from compliance.actors import Role
 from compliance.audit import service as audit
-from compliance.cases import lifecycle, steps
+from compliance.cases import lifecycle, transition
 from compliance.cases.decision import proposal_fields, propose_note
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseFinding, CaseStatus, Proposal, Statement
@@ -186,7 +186,7 @@ def _who_moved_first(ctx: Ctx, cases: Sequence[Case]) -> str:
     return f"{CONFLICT} (case {names}); no case of the batch was proposed"
 
 
-@steps.use_case
+@transition.use_case
 def propose_many(
     ctx: Ctx, case_ids: Sequence[int], severity: Severity | str, severity_reason: str
 ) -> BulkResult:

@@ -7,10 +7,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import repository as repo
-from compliance.cases import steps
+from compliance.cases import transition
 from compliance.cases.deadlines import APPEAL_WINDOW_DAYS, appeal_deadline
 from compliance.cases.decision import amend_on_appeal, check_complete
-from compliance.cases.guard import dismissal_gates
+from compliance.cases.guardrails import dismissal_gates
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Appeal, Case, CaseStatus, Notice, NoticeKind, ServiceKind
 from compliance.cases.schemas import (
@@ -32,14 +32,14 @@ from compliance.validation import not_in_future, parse
 from policies.guardrails import blocking_failures
 
 
-@steps.use_case
+@transition.use_case
 def serve_notice(ctx: Ctx, case_id: int, content: str) -> CaseRead:
     """Hand over the written decision notice (HR). The notice is served, and the appeal
     window opens, only when the staff member signs for it or refuses before a witness."""
-    case = steps.begin(ctx, case_id, Action.SERVE_NOTICE)
+    case = transition.begin(ctx, case_id, Action.SERVE_NOTICE)
     body = parse(NoticeIn, {"content": content})
     now = ctx.now()
-    steps.step(
+    transition.step(
         ctx,
         case,
         Action.SERVE_NOTICE,
@@ -58,7 +58,7 @@ def serve_notice(ctx: Ctx, case_id: int, content: str) -> CaseRead:
         )
     )
     ctx.session.flush()
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def _window(ctx: Ctx, case: Case, served_at: datetime) -> date | None:
@@ -111,7 +111,7 @@ def _serve(
     }
     if refusal is not None:
         payload |= {"witnesses": refusal.witnesses, "place": refusal.place, "note": refusal.note}
-    steps.step(
+    transition.step(
         ctx,
         case,
         action,
@@ -132,16 +132,16 @@ def _serve(
     ctx.session.flush()
 
 
-@steps.use_case
+@transition.use_case
 def acknowledge(ctx: Ctx, case_id: int) -> CaseRead:
     """The staff member signs for the decision notice: it is served now."""
-    case = steps.begin(ctx, case_id, Action.ACKNOWLEDGE)
+    case = transition.begin(ctx, case_id, Action.ACKNOWLEDGE)
     notice = _decision_notice(ctx, case)
     _serve(ctx, case, notice, Action.ACKNOWLEDGE, ServiceKind.SIGNED, ctx.now())
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def record_ack_refusal(
     ctx: Ctx,
     case_id: int,
@@ -153,7 +153,7 @@ def record_ack_refusal(
 ) -> CaseRead:
     """HR records that the staff member refused to sign, before a witness (留置送达): the
     notice is served at the time of the refusal."""
-    case = steps.begin(ctx, case_id, Action.RECORD_ACK_REFUSAL)
+    case = transition.begin(ctx, case_id, Action.RECORD_ACK_REFUSAL)
     body = parse(ServiceRefusalIn, {"witnesses": witnesses, "at": at, "place": place, "note": note})
     notice = _decision_notice(ctx, case)
     when = body.at or ctx.now()
@@ -164,7 +164,7 @@ def record_ack_refusal(
     if staff is not None and staff.name in body.witnesses:
         raise ValidationFailed.one("witnesses", "the staff member cannot witness their own refusal")
     _serve(ctx, case, notice, Action.RECORD_ACK_REFUSAL, ServiceKind.REFUSED_TO_SIGN, when, body)
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def _count_window(ctx: Ctx, case: Case, *, for_appeal: bool) -> dict[str, Any]:
@@ -177,21 +177,21 @@ def _count_window(ctx: Ctx, case: Case, *, for_appeal: bool) -> dict[str, Any]:
     try:
         deadline = appeal_deadline(ctx.session, case.office_id, served_on)
     except CalendarNotCovered:
-        if for_appeal and steps.today(ctx) <= served_on + timedelta(days=APPEAL_WINDOW_DAYS):
+        if for_appeal and transition.today(ctx) <= served_on + timedelta(days=APPEAL_WINDOW_DAYS):
             return {}
         raise
     set_committed_value(case, "appeal_deadline", deadline)
     return {"appeal_deadline": deadline}
 
 
-@steps.use_case
+@transition.use_case
 def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
     """The staff member appeals, while the window is open (up to and including its last day)."""
-    case = steps.begin(ctx, case_id, Action.APPEAL)
+    case = transition.begin(ctx, case_id, Action.APPEAL)
     body = parse(AppealIn, {"grounds": grounds})
     values = _count_window(ctx, case, for_appeal=True)
-    steps.check_date(ctx, case, Action.APPEAL, "appeal_deadline")
-    steps.step(ctx, case, Action.APPEAL, note=body.grounds, **values)
+    transition.check_date(ctx, case, Action.APPEAL, "appeal_deadline")
+    transition.step(ctx, case, Action.APPEAL, note=body.grounds, **values)
     ctx.session.add(
         Appeal(
             case_id=case.id or 0,
@@ -201,10 +201,10 @@ def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
         )
     )
     ctx.session.flush()
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def decide_appeal(
     ctx: Ctx,
     case_id: int,
@@ -218,7 +218,7 @@ def decide_appeal(
     Upheld or varied → appeal decided; overturned → dismissed. A varied decision may give
     the new outcomes, which become a new proposal revision.
     """
-    case = steps.begin(ctx, case_id, Action.DECIDE_APPEAL)
+    case = transition.begin(ctx, case_id, Action.DECIDE_APPEAL)
     body = parse(AppealDecisionIn, {"outcome": outcome, "reasoning": reasoning})
     if outcomes is not None and body.outcome != "varied":
         raise ValidationFailed.one("outcomes", "only a varied decision changes the outcomes")
@@ -234,7 +234,7 @@ def decide_appeal(
     overturned = body.outcome == "overturned"
     to = CaseStatus.DISMISSED if overturned else CaseStatus.APPEAL_DECIDED
     values: dict[str, Any] = {"closed_at": ctx.now()} if overturned else {}
-    before, _ = steps.move(ctx, case, Action.DECIDE_APPEAL, to, **values)
+    before, _ = transition.move(ctx, case, Action.DECIDE_APPEAL, to, **values)
     revision = None
     if outcomes is not None:
         revision = amend_on_appeal(ctx, case, outcomes, body.reasoning)
@@ -243,7 +243,7 @@ def decide_appeal(
     row.decided_at = ctx.now()
     row.decided_by = ctx.actor.user_id
     ctx.session.add(row)
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.DECIDE_APPEAL,
@@ -251,13 +251,13 @@ def decide_appeal(
         f"{body.outcome}: {body.reasoning}",
         {"outcome": body.outcome, "revision": revision},
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def finalize(ctx: Ctx, case_id: int) -> CaseRead:
     """The decision becomes final: after the appeal window, or once the appeal is decided."""
-    case = steps.begin(ctx, case_id, Action.FINALIZE)
+    case = transition.begin(ctx, case_id, Action.FINALIZE)
     if case.service_completed_at is None:
         raise GuardrailViolation(
             f"case {case.number}: the decision notice has not been served. It is served when "
@@ -270,9 +270,9 @@ def finalize(ctx: Ctx, case_id: int) -> CaseRead:
         )
     notified = case.status == CaseStatus.NOTIFIED.value
     values = _count_window(ctx, case, for_appeal=False) if notified else {}
-    steps.check_date(ctx, case, Action.FINALIZE, "appeal_deadline")
-    steps.step(ctx, case, Action.FINALIZE, **values)
-    return steps.finish(ctx, case)
+    transition.check_date(ctx, case, Action.FINALIZE, "appeal_deadline")
+    transition.step(ctx, case, Action.FINALIZE, **values)
+    return transition.finish(ctx, case)
 
 
 def _check_gates(ctx: Ctx, case: Case) -> None:
@@ -297,11 +297,11 @@ def _end_employment(ctx: Ctx, case: Case) -> int:
     return disabled
 
 
-@steps.use_case
+@transition.use_case
 def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     """Apply the outcomes (HR): money outcomes become deductions; a dismissal takes effect,
     the staff member leaves and their accounts are disabled."""
-    case = steps.begin(ctx, case_id, Action.MARK_EXECUTED)
+    case = transition.begin(ctx, case_id, Action.MARK_EXECUTED)
     proposal = repo.latest_proposal(ctx.session, case.id or 0)
     if proposal is None:  # pragma: no cover - a final case always has a proposal
         raise ValidationFailed.one("proposal", f"case {case.number} has no proposal")
@@ -314,7 +314,7 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     # Staff row before case row, as when a case is opened: the two never wait on each other.
     staff_repo.lock_in_office(ctx.session, case.office_id, case.staff_id)
     values: dict[str, Any] = {"effective_at": ctx.now()} if ends else {}
-    before, _ = steps.move(ctx, case, Action.MARK_EXECUTED, **values)
+    before, _ = transition.move(ctx, case, Action.MARK_EXECUTED, **values)
     disabled = _end_employment(ctx, case) if ends else 0
     deductions = pay.create_deductions_for_case(ctx, case, proposal)
     note = f"revision {proposal.revision} executed"
@@ -322,7 +322,7 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
         note += f"; {len(deductions)} deduction(s) scheduled"
     if ends:
         note += f"; employment ended, {disabled} account(s) disabled"
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.MARK_EXECUTED,
@@ -335,17 +335,17 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
             "accounts_disabled": disabled,
         },
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
-@steps.use_case
+@transition.use_case
 def close(ctx: Ctx, case_id: int, *, acknowledge_unrecoverable: bool = False) -> CaseRead:
     """Close an executed case; from now on it can only be annotated (HR).
 
     When pay cannot take the case's money (a zero cap, a plan beyond 12 months, a balance
     left after the member's last pay month), closing needs that acknowledged, in words.
     """
-    case = steps.begin(ctx, case_id, Action.CLOSE)
+    case = transition.begin(ctx, case_id, Action.CLOSE)
     money = plans.case_pay(ctx, case, repo.latest_proposal(ctx.session, case.id or 0))
     unrecoverable = money is not None and money.needs_ack
     if unrecoverable and not acknowledge_unrecoverable and money is not None:
@@ -355,5 +355,5 @@ def close(ctx: Ctx, case_id: int, *, acknowledge_unrecoverable: bool = False) ->
             zh=f"案件 {case.number} 须确认以下情况后方可结案:" + "".join(money.notes_zh),
         )
     payload = {"acknowledged": money.notes_zh} if unrecoverable and money is not None else None
-    steps.step(ctx, case, Action.CLOSE, payload=payload, closed_at=ctx.now())
-    return steps.finish(ctx, case)
+    transition.step(ctx, case, Action.CLOSE, payload=payload, closed_at=ctx.now())
+    return transition.finish(ctx, case)
