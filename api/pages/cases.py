@@ -15,12 +15,16 @@ from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.read_models import case_view as view
 from api.templating import render
 from compliance.actors import Role
+from compliance.cases import annotations, decision, notice
+from compliance.cases import appeal as case_appeal
+from compliance.cases import statement as case_statement
 from compliance.cases.labels import step_note
 from compliance.cases.models import CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
-from compliance.flows import open_case as cases
+from compliance.flows import execute, open_case
+from compliance.flows import propose as case_propose
 from policies import registry
 from policies.sanction import (
     OutcomeKind,
@@ -97,87 +101,92 @@ STEPS: tuple[Step, ...] = (
         "add_evidence",
         (Role.MANAGER, Role.HR),
         ("finding_id",),
-        lambda c, i, v: cases.add_evidence(c, i, _int(v, "finding_id")),
+        lambda c, i, v: open_case.add_evidence(c, i, _int(v, "finding_id")),
     ),
     Step(
         "request_statement",
         (Role.HR,),
         ("due",),
-        lambda c, i, v: cases.request_statement(c, i, _due(v)),
+        lambda c, i, v: case_statement.request_statement(c, i, _due(v)),
     ),
     Step(
         "submit_statement",
         (Role.HR, Role.STAFF),
         ("text",),
-        lambda c, i, v: cases.submit_statement(c, i, v["text"]),
+        lambda c, i, v: case_statement.submit_statement(c, i, v["text"]),
     ),
     Step(
         "record_refusal",
         (Role.HR,),
         ("note",),
-        lambda c, i, v: cases.record_refusal(c, i, v["note"]),
+        lambda c, i, v: case_statement.record_refusal(c, i, v["note"]),
     ),
-    Step("record_silence", (Role.HR,), (), lambda c, i, v: cases.record_silence(c, i)),
+    Step("record_silence", (Role.HR,), (), lambda c, i, v: case_statement.record_silence(c, i)),
     Step(
         "propose",
         (Role.HR,),
         ("severity", "severity_reason"),
-        lambda c, i, v: cases.propose(c, i, v["severity"], v["severity_reason"]),
+        lambda c, i, v: case_propose.propose(c, i, v["severity"], v["severity_reason"]),
     ),
     Step(
         "amend",
         (Role.HR,),
         ("reason", *AMEND_FIELDS),
-        lambda c, i, v: cases.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
+        lambda c, i, v: decision.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
     ),
     Step(
         "record_union_notice",
         (Role.HR,),
         ("reasons",),
-        lambda c, i, v: cases.record_union_notice(c, i, v["reasons"]),
+        lambda c, i, v: decision.record_union_notice(c, i, v["reasons"]),
     ),
     Step(
         "record_union_reply",
         (Role.HR,),
         ("reply",),
-        lambda c, i, v: cases.record_union_reply(c, i, v["reply"]),
+        lambda c, i, v: decision.record_union_reply(c, i, v["reply"]),
     ),
     Step(
         "approve",
         (Role.HR, Role.MANAGER),
         ("justification",),
-        lambda c, i, v: cases.approve(c, i, v["justification"]),
+        lambda c, i, v: decision.approve(c, i, v["justification"]),
     ),
-    Step("dismiss", (Role.HR,), ("reason",), lambda c, i, v: cases.dismiss(c, i, v["reason"])),
+    Step("dismiss", (Role.HR,), ("reason",), lambda c, i, v: decision.dismiss(c, i, v["reason"])),
     Step(
         "serve_notice",
         (Role.HR,),
         ("content",),
-        lambda c, i, v: cases.serve_notice(c, i, v["content"]),
+        lambda c, i, v: notice.serve_notice(c, i, v["content"]),
     ),
-    Step("acknowledge", (Role.STAFF,), (), lambda c, i, v: cases.acknowledge(c, i)),
+    Step("acknowledge", (Role.STAFF,), (), lambda c, i, v: notice.acknowledge(c, i)),
     Step(
         "record_ack_refusal",
         (Role.HR,),
         ("witnesses", "at", "place", "note"),
-        lambda c, i, v: cases.record_ack_refusal(
+        lambda c, i, v: notice.record_ack_refusal(
             c, i, v["witnesses"], at=_local_time(c, v["at"]), place=v["place"], note=v["note"]
         ),
     ),
-    Step("appeal", (Role.STAFF,), ("grounds",), lambda c, i, v: cases.appeal(c, i, v["grounds"])),
+    Step(
+        "appeal",
+        (Role.STAFF,),
+        ("grounds",),
+        lambda c, i, v: case_appeal.appeal(c, i, v["grounds"]),
+    ),
     Step(
         "decide_appeal",
         (Role.HR, Role.MANAGER),
         ("outcome", "reasoning"),
-        lambda c, i, v: cases.decide_appeal(c, i, v["outcome"], v["reasoning"]),
+        lambda c, i, v: case_appeal.decide_appeal(c, i, v["outcome"], v["reasoning"]),
     ),
-    Step("finalize", (Role.HR,), (), lambda c, i, v: cases.finalize(c, i)),
-    Step("mark_executed", (Role.HR,), (), lambda c, i, v: cases.mark_executed(c, i)),
+    Step("finalize", (Role.HR,), (), lambda c, i, v: case_appeal.finalize(c, i)),
+    Step("mark_executed", (Role.HR,), (), lambda c, i, v: execute.mark_executed(c, i)),
     Step(
         "close",
         (Role.HR,),
         ("acknowledge_unrecoverable",),
-        lambda c, i, v: cases.close(
+        lambda c, i, v: execute.close(
             c, i, acknowledge_unrecoverable=v["acknowledge_unrecoverable"] == "1"
         ),
     ),
@@ -185,7 +194,7 @@ STEPS: tuple[Step, ...] = (
         "annotate",
         (Role.MANAGER, Role.HR, Role.ADMIN),
         ("text",),
-        lambda c, i, v: cases.annotate(c, i, v["text"]),
+        lambda c, i, v: annotations.annotate(c, i, v["text"]),
     ),
 )
 

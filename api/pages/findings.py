@@ -11,7 +11,7 @@ from api.templating import render
 from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.findings import service
-from compliance.flows import open_case as cases
+from compliance.flows import open_case
 
 router = APIRouter(include_in_schema=False)
 TRIAGE = require_role(Role.MANAGER, Role.HR)
@@ -51,7 +51,7 @@ def confirm(
         ),
     )
     # Confirming opens a case, or joins the open one for the same staff member and rule.
-    cases.confirm_into_case(ctx, finding_id, reason)
+    open_case.confirm_into_case(ctx, finding_id, reason)
     return RedirectResponse(f"/findings?done=confirmed&id={finding_id}", status_code=303)
 
 

@@ -4,10 +4,10 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, require_role
 from compliance.actors import Role
+from compliance.cases import read
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service as findings
 from compliance.findings.schemas import FindingRead
-from compliance.flows import open_case as cases
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 STAFF = require_role(Role.STAFF)
@@ -16,7 +16,7 @@ STAFF = require_role(Role.STAFF)
 @router.get("/cases", dependencies=[STAFF])
 def my_cases(ctx: CtxDep) -> list[CaseRead]:
     """Cases about the signed-in staff member, newest first."""
-    return cases.list_cases(ctx)
+    return read.list_cases(ctx)
 
 
 @router.get("/findings", dependencies=[STAFF])

@@ -1,4 +1,6 @@
-"""The decision: propose from the sanction engine, amend, approve, tell the trade union."""
+"""The decision: amend the proposal, approve it, tell the trade union, or dismiss the case.
+
+Proposing from the sanction engine needs pay's figures: compliance.flows.propose."""
 
 import hashlib
 import json
@@ -9,21 +11,18 @@ from compliance.cases import sod, transition
 from compliance.cases.guardrails import dismissal_gates
 from compliance.cases.lifecycle import Action, Capacity, capacities
 from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
-from compliance.cases.proposal_facts import gather
 from compliance.cases.schemas import (
     AmendIn,
     ApproveIn,
     CaseRead,
     OutcomeIn,
-    ProposeIn,
+    ReasonIn,
     UnionNoticeIn,
     UnionReplyIn,
 )
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
-from compliance.pay import plans
 from compliance.validation import parse
-from policies import ladder
 from policies.canonical import canonical_json
 from policies.guardrails import (
     Risk,
@@ -71,13 +70,14 @@ def propose_note(revision: int, kinds: list[str], severity: Severity) -> str:
     return f"revision {revision}: {', '.join(kinds)} ({severity.value})"
 
 
-def _store(
+def store_proposal(
     ctx: Ctx,
     case: Case,
     outcomes: list[dict[str, Any]],
     reasoning: dict[str, Any],
     amend_reason: str = "",
 ) -> Proposal:
+    """Store a new revision of the case's proposal (flushed) and return it."""
     latest = repo.latest_proposal(ctx.session, case.id or 0)
     row = Proposal(
         case_id=case.id or 0,
@@ -90,49 +90,6 @@ def _store(
     ctx.session.add(row)
     ctx.session.flush()
     return row
-
-
-@transition.use_case
-def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
-    """Set the severity with its reason and store the engine's proposal (HR)."""
-    case = transition.begin(ctx, case_id, Action.PROPOSE)
-    body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
-    if repo.statement_of(ctx.session, case.id or 0) is None:  # the state machine ensures it
-        raise ValidationFailed.one("statement", "no statement, refusal or silence is recorded")
-    findings = repo.findings_of(ctx.session, case.id or 0)
-    engine_in = gather(ctx.session, case, findings, ctx.settings.timezone)
-    try:
-        result = ladder.propose(
-            engine_in.policy.policy,
-            severity=body.severity,
-            prior_breaches=engine_in.prior_breaches,
-            facts=engine_in.facts,
-            params=engine_in.policy.params,
-        )
-    except ValueError as exc:
-        raise ValidationFailed.one("proposal", str(exc)) from None
-    before, _ = transition.move(
-        ctx,
-        case,
-        Action.PROPOSE,
-        severity=body.severity.value,
-        severity_reason=body.severity_reason,
-    )
-    data = result.to_dict()
-    # What pay can and cannot take of it, in words with the figures (kept with the proposal;
-    # replaying the rule ignores it).
-    data.update(plans.proposal_notes(ctx, case, data["outcomes"]))
-    row = _store(ctx, case, data["outcomes"], data)
-    kinds = [o.kind.value for o in result.outcomes]
-    transition.record(
-        ctx,
-        case,
-        Action.PROPOSE,
-        before,
-        propose_note(row.revision, kinds, body.severity),
-        {"revision": row.revision, "outcomes": kinds, "digest": row.digest},
-    )
-    return transition.finish(ctx, case)
 
 
 def _risks_of(kinds: set[OutcomeKind]) -> list[Risk]:
@@ -182,7 +139,7 @@ def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str)
         "explanation_zh": [f"第 {previous.revision} 版建议经人工修改:{reason}"],
         "explanation_en": [f"Revision {previous.revision} amended by hand: {reason}"],
     }
-    return _store(ctx, case, _amended(outcomes), reasoning, amend_reason=reason)
+    return store_proposal(ctx, case, _amended(outcomes), reasoning, amend_reason=reason)
 
 
 @transition.use_case
@@ -386,4 +343,13 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     notice.reply_at = ctx.now()
     ctx.session.add(notice)
     transition.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
+    return transition.finish(ctx, case)
+
+
+@transition.use_case
+def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
+    """Close the case as no breach, with the reason (HR; any state before approval)."""
+    case = transition.begin(ctx, case_id, Action.DISMISS)
+    body = parse(ReasonIn, {"reason": reason})
+    transition.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
     return transition.finish(ctx, case)

@@ -1,11 +1,6 @@
-"""Case use cases: open or join from a confirmed finding, evidence, statement, dismissal, notes.
+"""Opening a case from a confirmed finding, joining one, or adding a finding as evidence
+(findings -> cases, so it lives in flows)."""
 
-The decision (propose, amend, approve, union), what follows it (notice, appeal, execution)
-and the read models live in sibling modules and are re-exported here, so callers import
-one service.
-"""
-
-from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
@@ -14,43 +9,15 @@ from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
 from compliance.cases import transition
-from compliance.cases.appeal import (
-    acknowledge,
-    appeal,
-    close,
-    decide_appeal,
-    finalize,
-    mark_executed,
-    record_ack_refusal,
-    serve_notice,
-)
-from compliance.cases.deadlines import statement_due
-from compliance.cases.decision import (
-    amend,
-    approve,
-    propose,
-    record_union_notice,
-    record_union_reply,
-)
 from compliance.cases.lifecycle import Action, check_may
 from compliance.cases.models import (
-    Annotation,
     Case,
     CaseFinding,
     CaseStatus,
     CaseStep,
-    Statement,
-    StatementKind,
 )
-from compliance.cases.read import case_rows, get_case, list_cases, list_stamp
 from compliance.cases.schemas import (
-    AnnotationIn,
-    AnnotationRead,
     CaseRead,
-    NoteIn,
-    ReasonIn,
-    StatementIn,
-    StatementRequest,
 )
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -63,36 +30,6 @@ from compliance.offices.models import Office
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
-from compliance.validation import parse
-
-__all__ = [
-    "acknowledge",
-    "add_evidence",
-    "amend",
-    "annotate",
-    "appeal",
-    "approve",
-    "case_rows",
-    "close",
-    "confirm_into_case",
-    "decide_appeal",
-    "dismiss",
-    "finalize",
-    "get_case",
-    "list_cases",
-    "list_stamp",
-    "mark_executed",
-    "open_or_join",
-    "propose",
-    "record_ack_refusal",
-    "record_refusal",
-    "record_silence",
-    "record_union_notice",
-    "record_union_reply",
-    "request_statement",
-    "serve_notice",
-    "submit_statement",
-]
 
 OPEN_ROLES = (Role.MANAGER, Role.HR)
 
@@ -256,94 +193,3 @@ def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
     _check_attachable(ctx, finding, may_confirm=False)
     _join(ctx, case, finding, None)
     return transition.finish(ctx, case)
-
-
-@transition.use_case
-def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRead:
-    """Ask the staff member for a statement, due in 3 working days unless HR sets a date."""
-    case = transition.begin(ctx, case_id, Action.REQUEST_STATEMENT)
-    body = parse(StatementRequest, {"due": due})
-    today = transition.today(ctx)
-    deadline = body.due or statement_due(ctx.session, case.office_id, today)
-    if deadline < today:
-        raise ValidationFailed.one("due", f"{deadline} is before today ({today})")
-    transition.step(
-        ctx,
-        case,
-        Action.REQUEST_STATEMENT,
-        note=f"statement due by {deadline.isoformat()}",
-        payload={"due": deadline},
-        statement_due=deadline,
-    )
-    return transition.finish(ctx, case)
-
-
-def _statement(
-    ctx: Ctx, case: Case, action: Action, kind: StatementKind, text: str, note: str
-) -> None:
-    transition.step(ctx, case, action, note=note, payload={"kind": kind.value, "text": text})
-    ctx.session.add(
-        Statement(
-            case_id=case.id or 0,
-            kind=kind.value,
-            text=text,
-            recorded_at=ctx.now(),
-            recorded_by=ctx.actor.user_id,
-        )
-    )
-    ctx.session.flush()
-
-
-@transition.use_case
-def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
-    """The staff member's statement, in their own words or taken down by HR on paper."""
-    case = transition.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
-    body = parse(StatementIn, {"text": text})
-    by = "the staff member" if ctx.actor.role == Role.STAFF else "HR from a paper statement"
-    _statement(
-        ctx, case, Action.SUBMIT_STATEMENT, StatementKind.STATEMENT, body.text, f"recorded by {by}"
-    )
-    return transition.finish(ctx, case)
-
-
-@transition.use_case
-def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
-    """Record that the staff member refused to make a statement (HR)."""
-    case = transition.begin(ctx, case_id, Action.RECORD_REFUSAL)
-    body = parse(NoteIn, {"note": note})
-    _statement(ctx, case, Action.RECORD_REFUSAL, StatementKind.REFUSED, body.note, "refused")
-    return transition.finish(ctx, case)
-
-
-@transition.use_case
-def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
-    """Record that no statement came by the deadline (HR; only after the deadline)."""
-    case = transition.begin(ctx, case_id, Action.RECORD_SILENCE)
-    transition.check_date(ctx, case, Action.RECORD_SILENCE, "statement_due")
-    due = case.statement_due.isoformat() if case.statement_due else "?"
-    _statement(ctx, case, Action.RECORD_SILENCE, StatementKind.SILENT, "", f"no statement by {due}")
-    return transition.finish(ctx, case)
-
-
-@transition.use_case
-def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
-    """Close the case as no breach, with the reason (HR; any state before approval)."""
-    case = transition.begin(ctx, case_id, Action.DISMISS)
-    body = parse(ReasonIn, {"reason": reason})
-    transition.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
-    return transition.finish(ctx, case)
-
-
-@transition.use_case
-def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
-    """Add a note to a case in any state, closed included (manager, HR, admin)."""
-    case = repo.get_visible(ctx.session, ctx.actor, case_id)
-    check_may(ctx.actor, case.staff_id, Action.ANNOTATE)
-    body = parse(AnnotationIn, {"text": text})
-    row = Annotation(case_id=case.id or 0, text=body.text, at=ctx.now(), by=ctx.actor.user_id)
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(ctx, "case.annotated", "case", case.id, {"number": case.number, "text": body.text})
-    out = AnnotationRead.model_validate(row)
-    ctx.session.commit()
-    return out

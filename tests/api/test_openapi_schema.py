@@ -35,7 +35,7 @@ from compliance.accounts import auth
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
-from compliance.flows import open_case as cases
+from compliance.flows import open_case
 from compliance.flows import spot_checks as inspections
 from compliance.overtime import service as overtime
 from compliance.tips import service as tips
@@ -79,7 +79,7 @@ def records(
 
     staff, unit = office.staff[0].id, office.units[0].id
     open_finding = manual_finding(as_("manager"), office)
-    case = cases.confirm_into_case(
+    case = open_case.confirm_into_case(
         as_("manager"), manual_finding(as_("manager"), office, days=3).id
     )
     at = (NOW - timedelta(days=1)).isoformat()

@@ -2,12 +2,11 @@
 
 import pytest
 
-from compliance.cases import repository
+from compliance.cases import repository, statement
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.errors import Conflict
-from compliance.flows import open_case as cases
 from tests.compliance.cases.helpers import drive
 from tests.conftest import NOW
 
@@ -19,7 +18,7 @@ def test_a_stale_step_names_the_state_the_case_moved_to(ctx, office):
     hr = Ctx(
         session=ctx.session, actor=office.actor("hr"), clock=FixedClock(NOW), settings=ctx.settings
     )
-    cases.request_statement(hr, case_id)
+    statement.request_statement(hr, case_id)
     with pytest.raises(Conflict, match="someone else changed this case first") as caught:
         repository.move(ctx.session, stale, CaseStatus.DISMISSED)
     assert "now awaiting_statement" in str(caught.value)
