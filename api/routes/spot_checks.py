@@ -13,7 +13,8 @@ from compliance.actors import Role
 from compliance.errors import ValidationFailed
 from compliance.flows import spot_checks as service
 from compliance.flows.judge import RecordKind
-from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead, SpotCheckResult
+from compliance.flows.spot_checks import SpotCheckResult
+from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead
 
 router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])
 
