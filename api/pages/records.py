@@ -15,6 +15,7 @@ from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
 from compliance.feedback import views as feedback_views
+from compliance.flows import settle_damage
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.flows.photos import open_visible
 from compliance.overtime import service as overtime
@@ -212,7 +213,7 @@ def damage_settle(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormVa
         "note": form.get("settle_note", ""),
     }
     yuan_to_fen(form, "settled_amount", "amount_fen", data)
-    damages.settle(ctx, damage_id, data)
+    settle_damage.settle(ctx, damage_id, data)
     return RedirectResponse(f"/damages/{damage_id}?saved=settle", status_code=303)
 
 

@@ -16,13 +16,14 @@ from compliance.cases import decision as case_decision
 from compliance.cases import notice as case_notice
 from compliance.cases import statement as case_statement
 from compliance.context import Ctx
-from compliance.damages.service import record_damage, set_valuation, settle
+from compliance.damages.service import record_damage, set_valuation
 from compliance.feedback.service import record_feedback
 from compliance.files.service import store_image
 from compliance.findings.service import confirm, raise_manual
 from compliance.flows import execute as case_execute
 from compliance.flows import open_case
 from compliance.flows import propose as case_propose
+from compliance.flows.settle_damage import settle
 from compliance.flows.spot_checks import record_spot_check
 from compliance.overtime.service import decide_overtime, request_overtime
 from compliance.pay.service import seed_example_minimum_wage
