@@ -14,6 +14,7 @@ from babel.support import Translations
 from starlette.requests import Request
 
 from compliance.dossiers import codes
+from compliance.feedback.categories import CATEGORY
 
 LANG_COOKIE = "lang"
 DEFAULT_LANG = "zh"
@@ -162,7 +163,7 @@ LABELS: dict[str, dict[str, str]] = {
 # tests/pdf/test_dossier_codes.py checks. A role has no name outside the pages.
 ZH_NAMES: dict[str, Mapping[str, str]] = {
     "channel": codes.CHANNEL["zh"],
-    "category": codes.CATEGORY["zh"],
+    "category": CATEGORY["zh"],
     "rating": codes.SATISFACTION["zh"],
     "severity": codes.SEVERITY["zh"],
     "source": codes.FINDING_SOURCE["zh"],

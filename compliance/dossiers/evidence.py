@@ -18,6 +18,7 @@ from compliance.damages.models import DamageIncident, DamagePhoto
 from compliance.dossiers import codes
 from compliance.dossiers.formatting import Fmt, mask_text
 from compliance.dossiers.views import EvidenceItem, Photo
+from compliance.feedback.categories import CATEGORY
 from compliance.feedback.models import Feedback
 from compliance.files import storage
 from compliance.files.models import StoredFile
@@ -164,7 +165,7 @@ def _feedback(session: Session, fmt: Fmt, ids: set[int]) -> list[tuple[datetime,
     kind = fmt.code(codes.EVIDENCE, "feedback")
     out = []
     for r in rows:
-        category = fmt.code(codes.CATEGORY, r.category)
+        category = fmt.code(CATEGORY, r.category)
         lines = [f"{fmt.L['kind']}: {category} · {fmt.code(codes.CHANNEL, r.channel)}"]
         if r.unit_id in units:
             unit, who = units[r.unit_id]
