@@ -14,6 +14,7 @@ from compliance.cases import labels as case_words
 from compliance.cases.models import CaseStatus
 from compliance.dossiers import codes
 from compliance.dossiers import service as dossiers
+from compliance.feedback.categories import CATEGORY
 from tests.conftest import as_role
 from tests.pdf.helpers import coded_case
 
@@ -145,7 +146,7 @@ def test_the_case_services_and_the_dossier_share_the_case_words():
 
 
 TABLES = [
-    codes.STATUS, codes.SEVERITY, codes.CATEGORY, codes.CHANNEL, codes.EVIDENCE,
+    codes.STATUS, codes.SEVERITY, CATEGORY, codes.CHANNEL, codes.EVIDENCE,
     codes.STATEMENT_KIND, codes.FINDING_SOURCE, codes.FINDING_STATUS, codes.CAPACITY,
     codes.NOTICE_KIND, codes.ACK, codes.APPEAL_OUTCOME, codes.SATISFACTION, codes.SPOT_RESULT,
     codes.VISIT_KIND, codes.PUNCH_KIND, codes.PUNCH_SOURCE, codes.VALUATION_BASIS,
