@@ -195,7 +195,7 @@ def propose_many(
 ) -> BulkResult:
     """Propose the engine's outcomes for many cases under review with one severity (HR).
 
-    Each proposal is what `decision.propose` would store for the case, taking the cases one
+    Each proposal is what `propose` would store for the case, taking the cases one
     after another in the order given. All or nothing, in one transaction.
     """
     ctx.require(*BULK_ROLES)
@@ -226,7 +226,7 @@ def propose_many(
             raise ValidationFailed.one("proposal", f"case {case.number}: {exc}") from None
         proposed.add(case.number)
         data = result.to_dict()
-        data.update(plans.proposal_notes(ctx, case, data["outcomes"]))  # as decision.propose
+        data.update(plans.proposal_notes(ctx, case, data["outcomes"]))  # as propose
         fields = proposal_fields(data["outcomes"], data)
         revision = latest.get(cid, 0) + 1
         kinds = [o.kind.value for o in result.outcomes]
