@@ -30,6 +30,7 @@ from compliance.clock import Clock
 from compliance.context import Ctx
 from compliance.db import begin_read, end_read, request_slots
 from compliance.errors import Forbidden
+from compliance.permissions import Permission, holds, role_may, roles_for, seats_for
 from compliance.validation import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -210,39 +211,66 @@ async def get_ctx(request: Request, session: SessionDep) -> Ctx:
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
 
 
-def _declare(check: Callable[..., None], allowed: frozenset[Role] | None) -> DependsParam:
-    # The app refuses to start if a route has no dependency carrying this mark.
+Admits = Callable[[Actor | None], bool]
+
+
+def _declare(
+    check: Callable[..., None], allowed: frozenset[Role] | None, admits: Admits
+) -> DependsParam:
+    # The app refuses to start if a route has no dependency carrying this mark. `admits`
+    # answers the same question for pages that link to the route (api/templating.py `can`).
     check.access = allowed  # type: ignore[attr-defined]
+    check.admits = admits  # type: ignore[attr-defined]
     dependency: DependsParam = Depends(check)
     return dependency
 
 
-def require_role(*roles: Role) -> DependsParam:
-    """Admit only signed-in users with one of the roles (admin is not implied)."""
-    allowed = frozenset(roles)
+def _refuse(actor: Actor, permission: Permission) -> None:
+    names = ", ".join(sorted(seats_for(permission)))
+    raise Forbidden(
+        f"role {actor.role.value} may not do this (needs {names})",
+        zh="你的角色无权进行此操作",
+    )
+
+
+def require(permission: Permission) -> DependsParam:
+    """Admit only signed-in users who hold the permission (compliance/permissions.py)."""
+
+    def admits(actor: Actor | None) -> bool:
+        return actor is not None and holds(actor, permission)
+
+    async def check_permission(ctx: CtxDep) -> None:
+        if not admits(ctx.actor):
+            _refuse(ctx.actor, permission)
+
+    return _declare(check_permission, roles_for(permission), admits)
+
+
+def require_case_step(action: str) -> DependsParam:
+    """A case step's route: admit the roles that may take the step; cases/lifecycle.py
+    decides whether this user may, on this case (a manager may be the office director)."""
+    permission = Permission(action)
+
+    def admits(actor: Actor | None) -> bool:
+        return actor is not None and role_may(actor.role, permission)
 
     async def check_role(ctx: CtxDep) -> None:
-        role = ctx.actor.role
-        if role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise Forbidden(
-                f"role {role.value} may not do this (needs {names})",
-                zh="你的角色无权进行此操作",
-            )
+        if not admits(ctx.actor):
+            _refuse(ctx.actor, permission)
 
-    return _declare(check_role, allowed)
+    return _declare(check_role, roles_for(permission), admits)
 
 
 async def _public() -> None:
     """Anyone, signed in or not."""
 
 
-public = _declare(_public, None)
-signed_in = require_role(*Role)
+public = _declare(_public, None, lambda actor: True)
+signed_in = require(Permission.USE_APP)
 
 
 def declared_access(dependency: Any) -> bool:
-    """Whether a dependency is a role declaration (require_role, signed_in or public)."""
+    """Whether a dependency is a role declaration (require, signed_in or public)."""
     return hasattr(dependency, "access")
 
 
@@ -268,17 +296,3 @@ async def form_values(request: Request) -> dict[str, str]:
 
 
 FormValues = Annotated[dict[str, str], Depends(form_values)]
-
-
-async def _director(actor: CurrentUser) -> None:
-    # Checked before the body is read, so a manager gets 403 rather than a 422 on the input;
-    # the overtime service checks the same again (deny by default at both layers).
-    if not actor.is_director:
-        raise Forbidden(
-            "only the office director may decide on overtime (R09)",
-            zh="只有管理处主任可以审批加班(第九条)",
-        )
-
-
-# A manager flagged as the office director (R09 overtime decisions).
-DIRECTOR = [require_role(Role.MANAGER), Depends(_director)]

@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 from api.i18n import N_, Translator
 from compliance.cases import labels as case_words
 from compliance.dossiers import codes
+from compliance.evidence import kinds
 from compliance.money import format_fen
 
 CASE_LABELS: dict[str, dict[str, str]] = {
@@ -46,15 +47,7 @@ CASE_LABELS: dict[str, dict[str, str]] = {
         "annotate": N_("Add note"),
     },
     "evidence": {
-        "inspection": N_("Spot check"),
-        "spot_check_item": N_("Spot-check item"),
-        "feedback": N_("Resident feedback"),
-        "attendance": N_("Attendance"),
-        "roster": N_("Roster"),
-        "visit": N_("Visit"),
-        "overtime": N_("Overtime request"),
-        "tip_line": N_("Tip ledger line"),
-        "damage": N_("Damage incident"),
+        **{k.key: k.page_label for k in kinds.every()},
         "manual": N_("Manual record"),
     },
     "statement": {

@@ -192,6 +192,16 @@ def _check_declared(app: FastAPI) -> None:
         raise RuntimeError(f"routes without declared roles (deny by default): {undeclared}")
 
 
+def route_gates(app: FastAPI) -> dict[tuple[str, str], Any]:
+    """(method, path) → whom the route's declared permission admits (for links on pages)."""
+    gates = {}
+    for r in served_routes(app):
+        declared = [d.dependency for d in r.dependencies if declared_access(d.dependency)]
+        if declared:
+            gates[(r.method, r.path)] = declared[0].admits
+    return gates
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the nightly detection thread with the server and stop it with the server."""
@@ -256,6 +266,7 @@ def create_app(
     # Outside even that: every request, refused or not, has an id its log lines carry.
     app.add_middleware(RequestId)
     _check_declared(app)
+    app.state.route_gates = route_gates(app)
     return app
 
 

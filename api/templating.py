@@ -10,11 +10,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from api.access import allows
 from api.i18n import Translator, translator
 from api.labels import field_value, quantity, unit_name
+from api.menu import menu_for
 from api.security import anon_csrf_token
 from compliance.accounts.auth import Principal
+from compliance.actors import Actor
 from compliance.config import PROJECT_ROOT
 from compliance.money import format_fen
 from policies import guardrails, registry
@@ -63,6 +64,12 @@ def _local_time(tz: ZoneInfo) -> Any:
     return fmt
 
 
+def admits(app: Any, actor: Actor | None, method: str, path: str) -> bool:
+    """Whether the route's declared permission admits the actor (None: a visitor)."""
+    gate = app.state.route_gates.get((method, path))
+    return gate is not None and bool(gate(actor))
+
+
 def render(
     request: Request,
     name: str,
@@ -86,7 +93,8 @@ def render(
         "lang": t.lang,
         "html_lang": t.html_lang,
         "actor": actor,
-        "can": lambda method, path: allows(actor, method, path),
+        "can": lambda method, path: admits(request.app, actor, method, path),
+        "menu": menu_for(actor),
         "csrf_token": csrf,
         "local_time": _local_time(tz),
         "quantity": lambda value, unit: quantity(t, value, unit),

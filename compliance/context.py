@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from compliance.actors import Actor, Role
+from compliance.actors import Actor
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
 from compliance.errors import Forbidden
+from compliance.permissions import GRANTS, Permission, holds
 
 
 @dataclass
@@ -30,8 +31,8 @@ class Ctx:
         """The office's display time zone."""
         return ZoneInfo(self.settings.timezone)
 
-    def require(self, *roles: Role) -> None:
-        """Deny unless the actor has one of the roles (admin is not implied)."""
-        if self.actor.role not in roles:
-            allowed = ", ".join(r.value for r in roles)
+    def require(self, permission: Permission) -> None:
+        """Deny unless the actor's role holds the permission (compliance/permissions.py)."""
+        if not holds(self.actor, permission):
+            allowed = ", ".join(sorted(GRANTS[permission]))
             raise Forbidden(f"role {self.actor.role.value} may not do this (needs {allowed})")

@@ -14,7 +14,6 @@ from policies.checklist import Bound, ChecklistItem, ObservedValue
 from policies.facts import ChecklistAnswer, FactBundle
 from policies.sanction import (
     OutcomeKind,
-    SanctionKind,
     SanctionSchedule,
     SanctionStep,
     Severity,
@@ -32,7 +31,6 @@ __all__ = [
     "OutcomeKind",
     "Parameter",
     "Policy",
-    "SanctionKind",
     "SanctionSchedule",
     "SanctionStep",
     "Severity",

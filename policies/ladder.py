@@ -4,8 +4,10 @@ Pure: the caller passes the rule version in force on the incident date, the earl
 findings of the same rule by the same staff member with the standing of the case that judged
 each, the money facts and the parameters. Only a prior breach a case decided, with the
 decision standing, raises the ladder; the others are listed as not counted, with why.
-The engine reads the rule's schedule (policies.sanction) and explains every step. It only
-suggests; a person decides. There is no fine among the outcomes, by design.
+The engine is the same for every rule: it counts and explains the priors, calls the handler
+the rule's schedule names (kept in the rule's module) and adds the legal risks the active
+guardrail profile names for the outcomes. It only suggests; a person decides. There is no
+fine among the outcomes, by design.
 """
 
 from collections.abc import Mapping, Sequence
@@ -14,28 +16,16 @@ from typing import Any
 
 from policies.base import Parameter, Policy
 from policies.canonical import digest
-from policies.guardrails.cn import (
-    disciplinary_deduction_risk,
-    dismissal_risk,
-    incompetence_termination_risk,
-)
-from policies.guardrails.dismissal import Risk
+from policies.draft import SEVERITY_ZH, Draft, names
+from policies.guardrails.base import GuardrailProfile
 from policies.proposal import (
-    Issue,
     PriorBreach,
     Proposal,
     ProposedOutcome,
     SanctionFacts,
     Standing,
 )
-from policies.sanction import (
-    OUTCOME_LABELS_EN,
-    OUTCOME_LABELS_ZH,
-    OutcomeKind,
-    SanctionKind,
-    SanctionSchedule,
-    Severity,
-)
+from policies.sanction import OutcomeKind, Severity
 from policies.text import yuan
 
 LADDER_PARAMETERS: tuple[Parameter, ...] = (
@@ -49,11 +39,6 @@ LADDER_PARAMETERS: tuple[Parameter, ...] = (
         maximum=3650,
     ),
 )
-
-SEVERITY_ZH = {Severity.MINOR: "轻微", Severity.STANDARD: "一般", Severity.SERIOUS: "严重"}
-
-# Termination for incompetence only after training and reassignment (劳动合同法第四十条).
-STEPS_BEFORE_TERMINATION = 2
 
 
 def resolve_params(
@@ -79,59 +64,6 @@ def resolve_params(
             )
         ladder[name] = value
     return ladder, policy.resolve_params(rule_overrides)
-
-
-def _match(
-    schedule: SanctionSchedule, ordinal: int | None, severity: Severity
-) -> list[OutcomeKind]:
-    """The outcomes of the last step matching the ordinal and severity (None matches any)."""
-    found = None
-    for step in schedule.steps:
-        if step.ordinal in (None, ordinal) and step.severity in (None, severity):
-            found = step
-    if found is None:
-        raise ValueError(f"schedule {schedule.kind} has no step for {ordinal=} {severity=}")
-    return list(found.outcomes)
-
-
-def _top(schedule: SanctionSchedule) -> int:
-    return max(s.ordinal for s in schedule.steps if s.ordinal is not None)
-
-
-def _names(kinds: Sequence[OutcomeKind], zh: bool) -> str:
-    labels = OUTCOME_LABELS_ZH if zh else OUTCOME_LABELS_EN
-    return " + ".join(labels[k] for k in kinds)
-
-
-class _Draft:
-    """What a schedule handler builds up; `propose` turns it into a Proposal."""
-
-    def __init__(self, facts: SanctionFacts) -> None:
-        self.facts = facts
-        self.kinds: list[OutcomeKind] = []
-        self.amounts: dict[OutcomeKind, int | None] = {}
-        self.risky: set[OutcomeKind] = set()
-        self.step: int | None = None
-        self.ordinal: int | None = None
-        self.zh: list[str] = []
-        self.en: list[str] = []
-        self.risks: list[Risk] = []
-        self.issues: list[Issue] = []
-        self.suggested: Severity | None = None
-        self.why_zh: list[str] = []
-        self.why_en: list[str] = []
-
-    def say(self, zh: str, en: str) -> None:
-        self.zh.append(zh)
-        self.en.append(en)
-
-    def suggest_serious(self, zh: str, en: str) -> None:
-        self.suggested = Severity.SERIOUS
-        self.why_zh.append(zh)
-        self.why_en.append(en)
-
-    def need(self, key: str, zh: str, en: str) -> None:
-        self.issues.append(Issue(key, zh, en))
 
 
 def _split_priors(
@@ -195,7 +127,7 @@ _IGNORED_EN = {
 
 
 def _explain_priors(
-    d: _Draft,
+    d: Draft,
     counted: Sequence[PriorBreach],
     ignored: Sequence[tuple[PriorBreach, str]],
     since: date,
@@ -230,151 +162,6 @@ def _explain_priors(
                 f"不计入({_IGNORED_ZH[reason]}):{_listing(left, d.facts, True)}。",
                 f"Not counted ({_IGNORED_EN[reason]}): {_listing(left, d.facts, False)}.",
             )
-
-
-def _default_ladder(
-    d: _Draft, schedule: SanctionSchedule, severity: Severity, incidents: int
-) -> None:
-    top = _top(schedule)
-    d.ordinal = incidents + 1
-    base = min(d.ordinal, top)
-    d.step = min(base + 1, top) if severity is Severity.SERIOUS else base
-    d.kinds = _match(schedule, d.step, severity)
-    d.say(
-        f"本次为统计期内第 {d.ordinal} 次违反本条 → 阶梯第 {base} 级(共 {top} 级)。",
-        f"This is breach no. {d.ordinal} of this rule in the window → ladder step {base} of {top}.",
-    )
-    if severity is Severity.SERIOUS:
-        moved = "已是最高一级" if base == top else f"上调一级至第 {d.step} 级"
-        moved_en = "already the top step" if base == top else f"moved one step up to {d.step}"
-        d.say(f"情节严重:{moved}。", f"Serious: {moved_en}.")
-    elif severity is Severity.MINOR and d.step == 1:
-        d.say("情节轻微,首次违反:口头警告。", "Minor, first breach: a verbal warning.")
-    if OutcomeKind.DISMISSAL in d.kinds:
-        d.risks.append(dismissal_risk())
-
-
-def _incompetence(d: _Draft, schedule: SanctionSchedule, severity: Severity) -> None:
-    done = d.facts.prior_incompetence_steps
-    d.step = min(done + 1, _top(schedule))
-    d.kinds = _match(schedule, d.step, severity)
-    if OutcomeKind.TERMINATION_WITH_NOTICE in d.kinds and done < STEPS_BEFORE_TERMINATION:
-        raise ValueError("the incompetence ladder may not terminate before two earlier steps")
-    if d.step < _top(schedule):
-        d.say(
-            f"已采取不能胜任处理措施 {done} 项 → 第 {d.step} 级:{_names(d.kinds, True)}。"
-            "不能胜任须先经培训或调整岗位,仍不能胜任方可解除,本次不建议解除。",
-            f"{done} earlier incompetence step(s) → step {d.step}: {_names(d.kinds, False)}. "
-            "Incompetence requires training or reassignment first; no termination is proposed.",
-        )
-    else:
-        wage = yuan(d.facts.monthly_wage_fen)
-        d.say(
-            f"已先后采取 {done} 项措施(培训、调整岗位)仍被反映不能胜任 → 第 {d.step} 级:"
-            f"提前三十日书面通知或额外支付一个月工资 {wage} 后解除劳动合同。",
-            f"{done} earlier steps (training, reassignment) did not help → step {d.step}: "
-            f"termination with 30 days' notice or one month's wage {wage} in lieu.",
-        )
-        d.risks.append(incompetence_termination_risk())
-    if severity is not Severity.STANDARD:
-        d.say(
-            "情节轻重不改变不能胜任阶梯。",
-            "Severity does not move the incompetence ladder.",
-        )
-
-
-def _compensation(
-    d: _Draft, schedule: SanctionSchedule, severity: Severity, rule: Mapping[str, int]
-) -> None:
-    d.kinds = _match(schedule, None, severity)
-    value = d.facts.compensation_fen
-    d.amounts[OutcomeKind.COMPENSATION] = value
-    step = [k for k in d.kinds if k is not OutcomeKind.COMPENSATION]
-    sev_zh, sev_en = SEVERITY_ZH[severity], severity.value
-    if value is None:
-        d.need(
-            "compensation_fen",
-            "照价赔偿须先评估损坏财物的价值(评估依据:发票或报价)。",
-            "Compensation needs the assessed value of the damaged property (receipt or quote).",
-        )
-        d.say(
-            f"照价赔偿:价值尚待评估;情节{sev_zh}:{_names(step, True)}。",
-            f"Compensation: value not yet assessed; {sev_en}: {_names(step, False)}.",
-        )
-    else:
-        d.say(
-            f"照价赔偿评估价值 {yuan(value)};情节{sev_zh}:{_names(step, True)}。",
-            f"Compensation at the assessed value {yuan(value)}; {sev_en}: {_names(step, False)}.",
-        )
-        threshold = rule.get("serious_damage_fen")
-        if threshold is not None and value >= threshold:
-            d.suggest_serious(
-                f"损坏价值 {yuan(value)} 不低于 {yuan(threshold)}",
-                f"the damage of {yuan(value)} is at least {yuan(threshold)}",
-            )
-
-
-def _tips(
-    d: _Draft, schedule: SanctionSchedule, severity: Severity, rule: Mapping[str, int]
-) -> None:
-    d.kinds = _match(schedule, None, severity)
-    tip, wage = d.facts.concealed_tip_fen, d.facts.monthly_wage_fen
-    d.amounts[OutcomeKind.RESTITUTION] = tip
-    if tip is None:
-        d.need("concealed_tip_fen", "须填写隐匿的小费金额。", "The concealed tip amount is needed.")
-    tip_zh = yuan(tip) if tip is not None else "金额待定"
-    tip_en = yuan(tip) if tip is not None else "amount to be set"
-    if OutcomeKind.WAGE_DEDUCTION in d.kinds:
-        d.amounts[OutcomeKind.WAGE_DEDUCTION] = wage
-        d.risky.add(OutcomeKind.WAGE_DEDUCTION)
-        d.risks.append(disciplinary_deduction_risk())
-        if wage == 0:
-            d.need("monthly_wage_fen", "须提供当月工资。", "The month's wage is needed.")
-        d.say(
-            f"上交隐匿的小费 {tip_zh};按规章制度扣发当月工资 {yuan(wage)}(法律风险,见下)。",
-            f"Hand over the concealed tip {tip_en}; the rulebook withholds the month's wage "
-            f"{yuan(wage)} (a legal risk, see below).",
-        )
-    else:
-        d.risks.append(dismissal_risk())
-        d.say(
-            f"情节严重:上交隐匿的小费 {tip_zh},作辞退处理。",
-            f"Serious: hand over the concealed tip {tip_en}, and dismissal.",
-        )
-    if d.facts.prior_concealments:
-        d.suggest_serious(
-            f"此前已有 {d.facts.prior_concealments} 次隐匿小费经生效处理决定认定,本次为再次隐匿",
-            f"{d.facts.prior_concealments} earlier decided concealment(s): this is a repeat",
-        )
-    threshold = rule.get("serious_tip_fen")
-    if tip is not None and threshold is not None and tip >= threshold:
-        d.suggest_serious(
-            f"隐匿金额 {yuan(tip)} 不低于 {yuan(threshold)}",
-            f"the concealed {yuan(tip)} is at least {yuan(threshold)}",
-        )
-
-
-def _dismissal(
-    d: _Draft, schedule: SanctionSchedule, severity: Severity, rule: Mapping[str, int]
-) -> None:
-    kinds = _match(schedule, None, severity)
-    value = d.facts.restitution_fen
-    if not value:
-        kinds = [k for k in kinds if k is not OutcomeKind.RESTITUTION]
-    d.kinds = kinds
-    d.amounts[OutcomeKind.RESTITUTION] = value
-    d.risks.append(dismissal_risk())
-    money_zh = f",退还财物 {yuan(value)}" if value else ",未记录须退还的金额"
-    money_en = f", restitution of {yuan(value)}" if value else ", no amount to restore recorded"
-    d.say(f"一经发现即作辞退处理{money_zh}。", f"Dismissal on discovery{money_en}.")
-    if OutcomeKind.LEGAL_REFERRAL in kinds:
-        d.say("情节严重:移送司法机关追究法律责任。", "Serious: referral for legal action.")
-    threshold = rule.get("serious_amount_fen")
-    if value and threshold is not None and value >= threshold:
-        d.suggest_serious(
-            f"涉及金额 {yuan(value)} 不低于 {yuan(threshold)}",
-            f"the amount involved, {yuan(value)}, is at least {yuan(threshold)}",
-        )
 
 
 def _note(kind: OutcomeKind, amount: int | None, facts: SanctionFacts) -> tuple[str, str]:
@@ -416,13 +203,22 @@ def propose(
     prior_breaches: Sequence[PriorBreach],
     facts: SanctionFacts,
     params: Mapping[str, int] | None = None,
+    guardrails: GuardrailProfile,
 ) -> Proposal:
     """Propose outcomes for a confirmed breach of `policy`, with the reasoning spelled out."""
     severity = Severity(severity)
     ladder, rule = resolve_params(policy, params)
     window = ladder["repeat_window_days"]
     counted, ignored, since = _split_priors(policy, prior_breaches, facts, window)
-    d = _Draft(facts)
+    schedule = policy.sanction
+    d = Draft(
+        facts=facts,
+        severity=severity,
+        schedule=schedule,
+        params=rule,
+        incidents=len({p.incident_key for p in counted}),
+        guardrails=guardrails,
+    )
     day = facts.local_date(facts.incident_at)
     d.say(
         f"依据 {policy.code}「{policy.title_zh}」第 {policy.version} 版(规章第 {policy.article} 条,"
@@ -436,33 +232,25 @@ def propose(
             f"事发日 {day} 本规则版本尚未施行,须按当时有效的版本处理。",
             f"This rule version was not in force on {day}: use the version in force then.",
         )
-    schedule = policy.sanction
-    if schedule.kind is SanctionKind.DEFAULT_LADDER or counted or ignored:
+    if schedule.counts_repeats or counted or ignored:
         _explain_priors(d, counted, ignored, since, window)
-    if schedule.kind is not SanctionKind.DEFAULT_LADDER and (counted or ignored):
+    if not schedule.counts_repeats and (counted or ignored):
         d.say(
             "以上记录仅供参考:本条的处理不按违反次数递进。",
             "For information only: this rule's sanction does not escalate by count.",
         )
-    incidents = len({p.incident_key for p in counted})
-    if schedule.kind is SanctionKind.DEFAULT_LADDER:
-        _default_ladder(d, schedule, severity, incidents)
-    elif schedule.kind is SanctionKind.INCOMPETENCE_LADDER:
-        _incompetence(d, schedule, severity)
-    elif schedule.kind is SanctionKind.COMPENSATION_PLUS_STEP:
-        _compensation(d, schedule, severity, rule)
-    elif schedule.kind is SanctionKind.RESTITUTION_PLUS_WAGE_WITHHOLDING:
-        _tips(d, schedule, severity, rule)
-    elif schedule.kind is SanctionKind.DISMISSAL:
-        _dismissal(d, schedule, severity, rule)
-    else:  # pragma: no cover - every SanctionKind is handled above
-        raise ValueError(f"no handler for schedule {schedule.kind}")
-    d.say(f"建议:{_names(d.kinds, True)}。", f"Proposed: {_names(d.kinds, False)}.")
+    schedule.handler(d)
+    d.say(f"建议:{names(d.kinds, True)}。", f"Proposed: {names(d.kinds, False)}.")
+    risks = guardrails.legal_risks(d.kinds)
+    # An outcome whose risk needs a recorded justification is marked, so approval asks for one.
+    risky = {
+        k for k in d.kinds if any(r.requires_justification for r in guardrails.legal_risks([k]))
+    }
     outcomes = []
     for kind in d.kinds:
         amount = d.amounts.get(kind)
         zh, en = _note(kind, amount, facts)
-        outcomes.append(ProposedOutcome(kind, amount, kind in d.risky, zh, en))
+        outcomes.append(ProposedOutcome(kind, amount, kind in risky, zh, en))
     suggestion_zh = suggestion_en = ""
     if d.suggested is not None:
         suggestion_zh = "建议按情节严重处理:" + ";".join(d.why_zh) + "。"
@@ -471,7 +259,7 @@ def propose(
             suggestion_zh += f"审核人认定为{SEVERITY_ZH[severity]}。"
             suggestion_en += f" The reviewer set {severity.value}."
         d.say(suggestion_zh, suggestion_en)
-    for risk in d.risks:
+    for risk in risks:
         d.say(
             f"法律风险:{risk.text_zh}({risk.law_zh})", f"Legal risk: {risk.text_en} ({risk.law_en})"
         )
@@ -491,7 +279,7 @@ def propose(
         suggestion_en=suggestion_en,
         counted=tuple(counted),
         ignored=tuple(p for p, _ in ignored),
-        legal_risks=tuple(d.risks),
+        legal_risks=risks,
         issues=tuple(d.issues),
         explanation_zh=tuple(d.zh),
         explanation_en=tuple(d.en),
@@ -504,7 +292,7 @@ def propose(
     )
 
 
-def replay(policy: Policy, stored: Mapping[str, Any]) -> Proposal:
+def replay(policy: Policy, stored: Mapping[str, Any], *, guardrails: GuardrailProfile) -> Proposal:
     """Re-derive a stored proposal from its own inputs; compare digests to verify it."""
     old = Proposal.from_dict(stored)
     if (old.rule_code, old.rule_version) != (policy.code, policy.version):
@@ -518,4 +306,5 @@ def replay(policy: Policy, stored: Mapping[str, Any]) -> Proposal:
         prior_breaches=old.counted + old.ignored,
         facts=old.facts,
         params=old.params,
+        guardrails=guardrails,
     )

@@ -1,12 +1,18 @@
-"""Sanction schedules as data: what each rule says should follow a confirmed breach.
+"""Sanction schedules: the outcome kinds and the shape of what a rule says follows a breach.
 
-The engine that picks a step (counting prior breaches, applying guardrails) lives elsewhere;
-here are only the outcome kinds and each rule's written schedule. There is deliberately no
-fine (罚款): a private employer has no legal basis to fine staff.
+Each rule's schedule, and the handler that picks its step, live in the rule's own module
+(the default ladder of the rules that name no sanction in policies.conduct.default_ladder);
+the engine that runs them is policies.ladder. There is deliberately no fine (罚款): a
+private employer has no legal basis to fine staff.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policies.draft import Draft
 
 
 class Severity(StrEnum):
@@ -74,16 +80,6 @@ def outcome_label(kind: str, lang: str) -> str:
     return (OUTCOME_LABELS_ZH if lang == "zh" else OUTCOME_LABELS_EN)[k]
 
 
-class SanctionKind(StrEnum):
-    """The shape of a rule's sanction schedule."""
-
-    DEFAULT_LADDER = "default_ladder"
-    INCOMPETENCE_LADDER = "incompetence_ladder"
-    COMPENSATION_PLUS_STEP = "compensation_plus_step"
-    RESTITUTION_PLUS_WAGE_WITHHOLDING = "restitution_plus_wage_withholding"
-    DISMISSAL = "dismissal"
-
-
 @dataclass(frozen=True)
 class SanctionStep:
     """One rung of a schedule.
@@ -100,94 +96,15 @@ class SanctionStep:
 
 @dataclass(frozen=True)
 class SanctionSchedule:
-    """What the rulebook says follows a breach of one rule."""
+    """What the rulebook says follows a breach of one rule, and the handler that applies it.
 
-    kind: SanctionKind
+    `handler` fills in a policies.draft.Draft: the outcomes, their amounts and the reasoning.
+    `counts_repeats`: the step rises with earlier decided breaches of the rule; otherwise
+    they are listed for information only.
+    """
+
     text_zh: str
     text_en: str
     steps: tuple[SanctionStep, ...]
-
-
-DEFAULT_LADDER = SanctionSchedule(
-    kind=SanctionKind.DEFAULT_LADDER,
-    text_zh=(
-        "本条未规定处理方式,按默认阶梯:12 个月内同一条第 1 次书面警告(轻微:口头警告),"
-        "第 2 次书面警告并再培训,第 3 次最后书面警告,第 4 次建议以严重违反规章制度辞退;"
-        "情节严重的上调一级。"
-    ),
-    text_en=(
-        "The rule names no sanction; default ladder over confirmed breaches of the same rule "
-        "in 12 months: 1st written warning (minor: verbal warning), 2nd written warning and "
-        "retraining, 3rd final written warning, 4th proposed dismissal for serious violation "
-        "of the rulebook. Serious moves one step up."
-    ),
-    steps=(
-        SanctionStep((OutcomeKind.WRITTEN_WARNING,), ordinal=1),
-        SanctionStep((OutcomeKind.VERBAL_WARNING,), ordinal=1, severity=Severity.MINOR),
-        SanctionStep((OutcomeKind.WRITTEN_WARNING, OutcomeKind.RETRAINING), ordinal=2),
-        SanctionStep((OutcomeKind.FINAL_WRITTEN_WARNING,), ordinal=3),
-        SanctionStep((OutcomeKind.DISMISSAL,), ordinal=4),
-    ),
-)
-
-INCOMPETENCE_LADDER = SanctionSchedule(
-    kind=SanctionKind.INCOMPETENCE_LADDER,
-    text_zh=(
-        "“对该人员进行处理”:先培训,再调整工作岗位,仍不能胜任的,"
-        "提前三十日书面通知或额外支付一个月工资后解除劳动合同。"
-    ),
-    text_en=(
-        '"Dealt with": retraining first, then reassignment; if still incompetent, termination '
-        "with 30 days' written notice or one month's wage in lieu."
-    ),
-    steps=(
-        SanctionStep((OutcomeKind.RETRAINING,), ordinal=1),
-        SanctionStep((OutcomeKind.REASSIGNMENT,), ordinal=2),
-        SanctionStep((OutcomeKind.TERMINATION_WITH_NOTICE,), ordinal=3),
-    ),
-)
-
-COMPENSATION_PLUS_STEP = SanctionSchedule(
-    kind=SanctionKind.COMPENSATION_PLUS_STEP,
-    text_zh="照价赔偿,并视情形对责任人进行处理:轻微口头警告,一般书面警告,严重最后书面警告。",
-    text_en=(
-        "Compensation at the assessed price, plus a disciplinary step by severity: minor "
-        "verbal warning, standard written warning, serious final written warning."
-    ),
-    steps=(
-        SanctionStep((OutcomeKind.COMPENSATION, OutcomeKind.WRITTEN_WARNING)),
-        SanctionStep(
-            (OutcomeKind.COMPENSATION, OutcomeKind.VERBAL_WARNING), severity=Severity.MINOR
-        ),
-        SanctionStep(
-            (OutcomeKind.COMPENSATION, OutcomeKind.FINAL_WRITTEN_WARNING),
-            severity=Severity.SERIOUS,
-        ),
-    ),
-)
-
-RESTITUTION_PLUS_WAGE_WITHHOLDING = SanctionSchedule(
-    kind=SanctionKind.RESTITUTION_PLUS_WAGE_WITHHOLDING,
-    text_zh="上交所收小费,扣发当月工资;情节严重者作辞退处理。",
-    text_en=("Hand over the kept tip and withhold that month's wage; serious cases are dismissed."),
-    steps=(
-        SanctionStep((OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION)),
-        SanctionStep((OutcomeKind.RESTITUTION, OutcomeKind.DISMISSAL), severity=Severity.SERIOUS),
-    ),
-)
-
-DISMISSAL_SCHEDULE = SanctionSchedule(
-    kind=SanctionKind.DISMISSAL,
-    text_zh="一经发现,立即作辞退处理并退还财物;情节严重者还将追究法律责任。",
-    text_en=(
-        "Dismissal on discovery, with restitution; serious cases are also referred for legal "
-        "action."
-    ),
-    steps=(
-        SanctionStep((OutcomeKind.DISMISSAL, OutcomeKind.RESTITUTION)),
-        SanctionStep(
-            (OutcomeKind.DISMISSAL, OutcomeKind.RESTITUTION, OutcomeKind.LEGAL_REFERRAL),
-            severity=Severity.SERIOUS,
-        ),
-    ),
-)
+    handler: "Callable[[Draft], None]"
+    counts_repeats: bool = False

@@ -13,8 +13,8 @@ from api.security import client_ip
 from api.templating import render
 from compliance.accounts import auth
 from compliance.accounts.auth_schemas import READ
-from compliance.actors import Role
 from compliance.context import Ctx
+from compliance.permissions import Permission, holds
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,7 +76,7 @@ def change_password(
 
 
 def _tokens_page(ctx: Ctx, created: Any = None) -> dict[str, Any]:
-    office = auth.office_tokens(ctx) if ctx.actor.role == Role.ADMIN else None
+    office = auth.office_tokens(ctx) if holds(ctx.actor, Permission.MANAGE_USERS) else None
     return {"tokens": auth.list_tokens(ctx), "office_tokens": office, "created": created}
 
 

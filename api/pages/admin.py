@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import AuthSettingsDep, CtxDep, FormValues, IdPath, csrf_checked, require_role
+from api.deps import AuthSettingsDep, CtxDep, FormValues, IdPath, csrf_checked, require
 from api.i18n import N_
 from api.pages.forms import FormPage, present, remember_form, yuan_to_fen
 from api.read_models.admin_overview import admin_overview
@@ -17,11 +17,13 @@ from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.pay import service as pay
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from policies import registry
 
 router = APIRouter(include_in_schema=False)
-ADMIN = require_role(Role.ADMIN)
+ADMIN = require(Permission.ADMINISTER)
+USERS = require(Permission.MANAGE_USERS)
 # Why a parameter change from a past day is refused (compliance.policy_params.service.RETROACTIVE,
 # the same text): listed here so that the translators' catalog has it.
 RETROACTIVE = N_(
@@ -132,7 +134,7 @@ def minimum_wage(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse("/admin?done=minwage#minwage", status_code=303)
 
 
-@router.post("/admin/users", dependencies=[ADMIN, csrf_checked])
+@router.post("/admin/users", dependencies=[USERS, csrf_checked])
 def create_user(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Add a user with a role (staff users are linked to their staff record)."""
     names = ("username", "display_name", "role", "staff_id", "is_director")
@@ -145,7 +147,7 @@ def create_user(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse("/admin?done=user#users", status_code=303)
 
 
-@router.post("/admin/users/password", dependencies=[ADMIN, csrf_checked])
+@router.post("/admin/users/password", dependencies=[USERS, csrf_checked])
 def set_password(request: Request, ctx: CtxDep, cfg: AuthSettingsDep, form: FormValues) -> Response:
     """Set a user's password: a new user's first one, or a forgotten one (sessions end)."""
     # The password is never sent back into the form, even when something else is wrong.
@@ -159,14 +161,14 @@ def set_password(request: Request, ctx: CtxDep, cfg: AuthSettingsDep, form: Form
     return RedirectResponse("/admin?done=password#users", status_code=303)
 
 
-@router.post("/admin/users/{user_id}/disable", dependencies=[ADMIN, csrf_checked])
+@router.post("/admin/users/{user_id}/disable", dependencies=[USERS, csrf_checked])
 def disable_user(user_id: IdPath, ctx: CtxDep) -> Response:
     """Disable a user; their sessions and tokens end at once."""
     users.set_active(ctx, user_id, False)
     return RedirectResponse("/admin?done=disabled#users", status_code=303)
 
 
-@router.post("/admin/users/{user_id}/enable", dependencies=[ADMIN, csrf_checked])
+@router.post("/admin/users/{user_id}/enable", dependencies=[USERS, csrf_checked])
 def enable_user(user_id: IdPath, ctx: CtxDep) -> Response:
     """Enable a disabled user again."""
     users.set_active(ctx, user_id, True)

@@ -6,17 +6,17 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, csrf_checked, require
 from api.i18n import N_
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.actors import Role
 from compliance.calendar import service as calendar
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
-ADMIN = require_role(Role.ADMIN)
+ADMIN = require(Permission.ADMINISTER)
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 

@@ -8,13 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, IdPath, IdQuery, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, IdQuery, csrf_checked, require, require_case_step
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.read_models import case_view as view
 from api.templating import render
-from compliance.actors import Role
 from compliance.cases import annotations, decision, notice
 from compliance.cases import appeal as case_appeal
 from compliance.cases import statement as case_statement
@@ -25,6 +24,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.flows import execute, open_case
 from compliance.flows import propose as case_propose
+from compliance.permissions import Permission
 from policies import registry
 from policies.sanction import (
     OutcomeKind,
@@ -33,7 +33,7 @@ from policies.sanction import (
 )
 
 router = APIRouter(include_in_schema=False)
-READERS = require_role(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+READERS = require(Permission.READ_CASES)
 AMEND_ROWS = 3
 AMEND_FIELDS = tuple(
     f"{f}_{n}" for n in range(1, AMEND_ROWS + 1) for f in ("kind", "amount", "note")
@@ -77,10 +77,9 @@ def _outcomes(values: dict[str, str]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Step:
-    """One life-cycle step as a form: who may post it, its fields, the one service it calls."""
+    """One life-cycle step as a form: its fields and the one service it calls."""
 
     action: str
-    roles: tuple[Role, ...]
     fields: tuple[str, ...]
     run: Callable[[Ctx, int, dict[str, str]], object]
 
@@ -99,92 +98,74 @@ def _due(v: dict[str, str]) -> Any:
 STEPS: tuple[Step, ...] = (
     Step(
         "add_evidence",
-        (Role.MANAGER, Role.HR),
         ("finding_id",),
         lambda c, i, v: open_case.add_evidence(c, i, _int(v, "finding_id")),
     ),
     Step(
         "request_statement",
-        (Role.HR,),
         ("due",),
         lambda c, i, v: case_statement.request_statement(c, i, _due(v)),
     ),
     Step(
         "submit_statement",
-        (Role.HR, Role.STAFF),
         ("text",),
         lambda c, i, v: case_statement.submit_statement(c, i, v["text"]),
     ),
     Step(
         "record_refusal",
-        (Role.HR,),
         ("note",),
         lambda c, i, v: case_statement.record_refusal(c, i, v["note"]),
     ),
-    Step("record_silence", (Role.HR,), (), lambda c, i, v: case_statement.record_silence(c, i)),
+    Step("record_silence", (), lambda c, i, v: case_statement.record_silence(c, i)),
     Step(
         "propose",
-        (Role.HR,),
         ("severity", "severity_reason"),
         lambda c, i, v: case_propose.propose(c, i, v["severity"], v["severity_reason"]),
     ),
     Step(
         "amend",
-        (Role.HR,),
         ("reason", *AMEND_FIELDS),
         lambda c, i, v: decision.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
     ),
     Step(
         "record_union_notice",
-        (Role.HR,),
         ("reasons",),
         lambda c, i, v: decision.record_union_notice(c, i, v["reasons"]),
     ),
     Step(
         "record_union_reply",
-        (Role.HR,),
         ("reply",),
         lambda c, i, v: decision.record_union_reply(c, i, v["reply"]),
     ),
     Step(
         "approve",
-        (Role.HR, Role.MANAGER),
         ("justification",),
         lambda c, i, v: decision.approve(c, i, v["justification"]),
     ),
-    Step("dismiss", (Role.HR,), ("reason",), lambda c, i, v: decision.dismiss(c, i, v["reason"])),
+    Step("dismiss", ("reason",), lambda c, i, v: decision.dismiss(c, i, v["reason"])),
     Step(
         "serve_notice",
-        (Role.HR,),
         ("content",),
         lambda c, i, v: notice.serve_notice(c, i, v["content"]),
     ),
-    Step("acknowledge", (Role.STAFF,), (), lambda c, i, v: notice.acknowledge(c, i)),
+    Step("acknowledge", (), lambda c, i, v: notice.acknowledge(c, i)),
     Step(
         "record_ack_refusal",
-        (Role.HR,),
         ("witnesses", "at", "place", "note"),
         lambda c, i, v: notice.record_ack_refusal(
             c, i, v["witnesses"], at=_local_time(c, v["at"]), place=v["place"], note=v["note"]
         ),
     ),
-    Step(
-        "appeal",
-        (Role.STAFF,),
-        ("grounds",),
-        lambda c, i, v: case_appeal.appeal(c, i, v["grounds"]),
-    ),
+    Step("appeal", ("grounds",), lambda c, i, v: case_appeal.appeal(c, i, v["grounds"])),
     Step(
         "decide_appeal",
-        (Role.HR, Role.MANAGER),
         ("outcome", "reasoning"),
         lambda c, i, v: case_appeal.decide_appeal(c, i, v["outcome"], v["reasoning"]),
     ),
-    Step("finalize", (Role.HR,), (), lambda c, i, v: case_appeal.finalize(c, i)),
-    Step("mark_executed", (Role.HR,), (), lambda c, i, v: execute.mark_executed(c, i)),
+    Step("finalize", (), lambda c, i, v: case_appeal.finalize(c, i)),
+    Step("mark_executed", (), lambda c, i, v: execute.mark_executed(c, i)),
     Step(
         "close",
-        (Role.HR,),
         ("acknowledge_unrecoverable",),
         lambda c, i, v: execute.close(
             c, i, acknowledge_unrecoverable=v["acknowledge_unrecoverable"] == "1"
@@ -192,7 +173,6 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "annotate",
-        (Role.MANAGER, Role.HR, Role.ADMIN),
         ("text",),
         lambda c, i, v: annotations.annotate(c, i, v["text"]),
     ),
@@ -276,7 +256,7 @@ def _register(step: Step) -> None:
         f"/cases/{{case_id}}/{step.action}",
         take,
         methods=["POST"],
-        dependencies=[require_role(*step.roles), csrf_checked],
+        dependencies=[require_case_step(step.action), csrf_checked],
         name=f"case_{step.action}",
     )
 

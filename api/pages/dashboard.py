@@ -4,15 +4,15 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api import charts
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, require
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.read_models import dashboard as stats
 from api.templating import render
-from compliance.actors import Role
+from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
-VIEWERS = require_role(Role.MANAGER, Role.HR, Role.ADMIN)
+VIEWERS = require(Permission.VIEW_DASHBOARD)
 
 
 @router.get("/dashboard", dependencies=[VIEWERS])

@@ -13,13 +13,13 @@ from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require_role
+from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require
 from api.templating import render
-from compliance.actors import Role
 from compliance.dossiers.service import check_number, print_dossier, verify_pdf
+from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
-PRINTERS = require_role(Role.MANAGER, Role.HR, Role.ADMIN)
+PRINTERS = require(Permission.PRINT_DOSSIERS)
 # A dossier runs to a few MB at most; anything far bigger is not one of ours.
 MAX_PDF_BYTES = 50 * 1024 * 1024
 

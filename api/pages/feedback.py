@@ -5,18 +5,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, csrf_checked, require
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.feedback import service
 from compliance.feedback import views as feedback_views
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.permissions import Permission
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
 router = APIRouter(include_in_schema=False)
-RECORDERS = require_role(Role.MANAGER, Role.HR)
+RECORDERS = require(Permission.RECORD_FEEDBACK)
 FIELDS = (
     "staff_id",
     "unit_id",

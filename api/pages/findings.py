@@ -5,16 +5,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, IdPath, IdQuery, csrf_checked, require_role
+from api.deps import CtxDep, IdPath, IdQuery, csrf_checked, require
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.findings import service
 from compliance.flows import open_case
+from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
-TRIAGE = require_role(Role.MANAGER, Role.HR)
+TRIAGE = require(Permission.TRIAGE_FINDINGS)
 DONE = {"confirmed", "dismissed"}
 
 

@@ -5,12 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, IdPath, csrf_checked, require_role
+from api.deps import CtxDep, IdPath, csrf_checked, require
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.actors import Role
 from compliance.cases import appeal as case_appeal
 from compliance.cases import notice as case_notice
 from compliance.cases import read as case_read
@@ -18,11 +17,12 @@ from compliance.cases import statement as case_statement
 from compliance.cases.read import DECIDED
 from compliance.context import Ctx
 from compliance.findings import service as findings
+from compliance.permissions import Permission
 from policies import registry
 from policies.sanction import outcome_label
 
 router = APIRouter(include_in_schema=False)
-STAFF = require_role(Role.STAFF)
+STAFF = require(Permission.VIEW_OWN_RECORD)
 # What a finding's triage state means to the person it is about.
 FINDING_STATES = {
     "open": N_("Being looked at"),

@@ -8,16 +8,16 @@ from fastapi import APIRouter, Request
 from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, csrf_checked, require
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.pay import payroll
+from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
-PAY = require_role(Role.HR)
+PAY = require(Permission.RUN_PAYROLL)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

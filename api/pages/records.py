@@ -5,12 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import DIRECTOR, CtxDep, FormValues, IdPath, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.i18n import N_
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.pages.spot_checks import Photos
 from api.templating import render
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
@@ -19,6 +18,7 @@ from compliance.flows import settle_damage
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.flows.photos import open_visible
 from compliance.overtime import service as overtime
+from compliance.permissions import Permission
 from compliance.residents.service import list_residents, list_units
 from compliance.staff.service import list_staff
 
@@ -36,9 +36,12 @@ NAMES = {
     "approved": N_("Approved"),
     "refused": N_("Refused"),
 }
-READERS = require_role(Role.MANAGER, Role.HR)
-MANAGERS = require_role(Role.MANAGER)
-VIEWERS = require_role(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+READERS = require(Permission.VIEW_RECORDS)
+RECORDERS = require(Permission.RECORD_DAMAGE)
+VALUERS = require(Permission.VALUE_DAMAGE)
+OVERTIME_DESK = require(Permission.ENTER_OVERTIME)
+VIEWERS = require(Permission.VIEW_FILES)
+DIRECTOR = require(Permission.DECIDE_OVERTIME)  # R09
 
 
 # Reasons the services give for these forms' fields, listed for translation.
@@ -113,7 +116,7 @@ def damage_list(request: Request, ctx: CtxDep) -> Response:
     return render(request, "pages/damages.html", context)
 
 
-@router.post("/damages/new", dependencies=[MANAGERS, csrf_checked])
+@router.post("/damages/new", dependencies=[RECORDERS, csrf_checked])
 def damage_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Record a damage incident, then on to its page for valuation and photos."""
     remember_form(
@@ -181,7 +184,7 @@ def damage_detail(
     return render(request, "pages/damage_detail.html", context)
 
 
-@router.post("/damages/{damage_id}/valuation", dependencies=[READERS, csrf_checked])
+@router.post("/damages/{damage_id}/valuation", dependencies=[VALUERS, csrf_checked])
 def damage_value(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Set the assessed value (yuan) and its basis."""
     _damage_form(request, ctx, damage_id, form, "valuation")
@@ -193,7 +196,7 @@ def damage_value(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormVal
     return RedirectResponse(f"/damages/{damage_id}?saved=valuation", status_code=303)
 
 
-@router.post("/damages/{damage_id}/sign-off", dependencies=[MANAGERS, csrf_checked])
+@router.post("/damages/{damage_id}/sign-off", dependencies=[RECORDERS, csrf_checked])
 def damage_sign_off(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Record when the resident signed off the incident and its value."""
     _damage_form(request, ctx, damage_id, form, "sign-off")
@@ -202,7 +205,7 @@ def damage_sign_off(request: Request, damage_id: IdPath, ctx: CtxDep, form: Form
     return RedirectResponse(f"/damages/{damage_id}?saved=sign-off", status_code=303)
 
 
-@router.post("/damages/{damage_id}/settle", dependencies=[READERS, csrf_checked])
+@router.post("/damages/{damage_id}/settle", dependencies=[VALUERS, csrf_checked])
 def damage_settle(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues) -> Response:
     """Record an amount of the compensation settled outside the payroll (blank: all still owed)."""
     _damage_form(request, ctx, damage_id, form, "settle")
@@ -217,7 +220,7 @@ def damage_settle(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormVa
     return RedirectResponse(f"/damages/{damage_id}?saved=settle", status_code=303)
 
 
-@router.post("/damages/{damage_id}/photos", dependencies=[MANAGERS, csrf_checked])
+@router.post("/damages/{damage_id}/photos", dependencies=[RECORDERS, csrf_checked])
 def damage_photo(
     request: Request, damage_id: IdPath, ctx: CtxDep, form: FormValues, photos: Photos
 ) -> Response:
@@ -244,7 +247,7 @@ def overtime_list(request: Request, ctx: CtxDep, done: str = "") -> Response:
     return render(request, "pages/overtime.html", context)
 
 
-@router.post("/overtime/new", dependencies=[MANAGERS, csrf_checked])
+@router.post("/overtime/new", dependencies=[OVERTIME_DESK, csrf_checked])
 def overtime_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Record a resident's request for overtime."""
     page = FormPage(
@@ -262,7 +265,7 @@ def overtime_create(request: Request, ctx: CtxDep, form: FormValues) -> Response
     return RedirectResponse("/overtime?done=recorded", status_code=303)
 
 
-@router.post("/overtime/{request_id}/decision", dependencies=[*DIRECTOR, csrf_checked])
+@router.post("/overtime/{request_id}/decision", dependencies=[DIRECTOR, csrf_checked])
 def overtime_decide(
     request: Request,
     request_id: IdPath,

@@ -7,23 +7,23 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, IdPath, TranslatorDep, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, TranslatorDep, csrf_checked, require
 from api.i18n import N_, Translator
 from api.pages.forms import FormPage, local_datetime, remember_form
 from api.templating import render
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.flows import spot_checks as service
 from compliance.flows.judge import RecordKind, judge_saved, latest_judgment
+from compliance.permissions import Permission
 from compliance.residents.service import list_units
 from compliance.staff.service import find_active, list_staff
 from policies import registry
 from policies.base import ChecklistItem
 
 router = APIRouter(include_in_schema=False)
-INSPECTORS = require_role(Role.MANAGER)
-READERS = require_role(Role.MANAGER, Role.HR)
+INSPECTORS = require(Permission.RECORD_SPOT_CHECK)
+READERS = require(Permission.VIEW_SPOT_CHECKS)
 RESULTS = ("pass", "fail", "na")
 MAX_PHOTOS = 50
 

@@ -5,21 +5,21 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require_role
+from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.money import format_fen
+from compliance.permissions import Permission
 from compliance.residents.service import list_units
 from compliance.staff.service import list_staff
 from compliance.tips import service
 from compliance.tips.schemas import TipReportChoice
 
 router = APIRouter(include_in_schema=False)
-CASHIER = require_role(Role.CASHIER)
-RECEIPT_READERS = require_role(Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)
+CASHIER = require(Permission.KEEP_TIP_DESK)
+RECEIPT_READERS = require(Permission.VIEW_TIP_DESK)
 
 
 def _desk(ctx: Ctx) -> dict[str, Any]:

@@ -6,11 +6,11 @@ from sqlmodel import col, select
 
 from compliance.accounts.models import User
 from compliance.accounts.schemas import UserRead
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.offices.models import Office
 from compliance.pay import service as pay
 from compliance.pay.schemas import MinimumWageRead
+from compliance.permissions import Permission
 from compliance.policy_params.rulebook import RuleEntry, rulebook
 from compliance.staff.models import Staff
 
@@ -38,7 +38,7 @@ class AdminOverview:
 
 def admin_overview(ctx: Ctx) -> AdminOverview:
     """Everything the admin page lists (admin only)."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     office_id = ctx.actor.office_id
     office = ctx.session.exec(select(Office).where(col(Office.id) == office_id)).one()
     users = ctx.session.exec(

@@ -8,13 +8,14 @@ from sqlmodel import col, select
 from compliance.accounts.models import User
 from compliance.cases import repository as repo
 from compliance.cases.evidence import FindingEvidence, timeline
-from compliance.cases.lifecycle import Capacity, capacities
+from compliance.cases.lifecycle import acts_on
 from compliance.cases.models import CaseStatus
-from compliance.cases.read import READ_ROLES, get_case, is_staff_reader
+from compliance.cases.read import get_case, is_staff_reader
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.context import Ctx
 from compliance.pay.plans import CasePay, case_money
 from compliance.pay.read import StaffSchedule, staff_schedule
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
 from policies import registry
@@ -72,7 +73,7 @@ def queue(
     staff_id: int | None = None,
 ) -> CaseQueue:
     """Cases newest first with staff names, filtered; counts per state (staff: their own)."""
-    ctx.require(*READ_ROLES)
+    ctx.require(Permission.READ_CASES)
     rows = repo.list_with_staff(
         ctx.session, ctx.actor, status=status, rule_code=rule_code, staff_id=staff_id
     )
@@ -121,10 +122,8 @@ def case_view(ctx: Ctx, case_id: int) -> CaseView:
             select(User.id, User.display_name).where(col(User.office_id) == ctx.actor.office_id)
         )
     }
-    held = capacities(ctx.actor, case.staff_id)
-    schedule = (
-        staff_schedule(ctx, case.staff_id) if held & {Capacity.HR, Capacity.SUBJECT} else None
-    )
+    shown = acts_on(ctx.actor, case.staff_id, Permission.VIEW_PAY_SCHEDULE)
+    schedule = staff_schedule(ctx, case.staff_id) if shown else None
     # The case's money in words (what pay can and cannot take), for the same readers.
     money = case_money(ctx, case.id) if schedule is not None else None
     return CaseView(

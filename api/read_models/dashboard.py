@@ -8,17 +8,16 @@ from pydantic import BaseModel
 from sqlalchemy import and_, case, func, select
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.cases.lifecycle import TERMINAL_STATES
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.findings.models import Finding, FindingStatus
 from compliance.pay.models import Deduction, Instalment
+from compliance.permissions import Permission
 from compliance.staff.models import Staff
 from policies.guardrails import add_months
 
-STATS_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
 MONTHS = 6
 REPEAT_MONTHS = 12
 STATUS_ORDER = [s.value for s in CaseStatus]
@@ -72,7 +71,7 @@ def _series(rows: Any, labels: list[str]) -> dict[str, list[int]]:
 
 def dashboard(ctx: Ctx) -> Dashboard:
     """The office's figures for the last six months (manager, HR, admin)."""
-    ctx.require(*STATS_ROLES)
+    ctx.require(Permission.VIEW_DASHBOARD)
     s, office_id = ctx.session, ctx.actor.office_id
     today = local_date(ctx.now(), ctx.tz)
     this_month = today.replace(day=1)

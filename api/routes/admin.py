@@ -7,19 +7,20 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CtxDep, IdPath, require_role
+from api.deps import CtxDep, IdPath, require
 from api.read_models.admin_overview import admin_overview
 from compliance.accounts import users
 from compliance.accounts.schemas import UserCreate, UserRead
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.pay import service as pay
 from compliance.pay.schemas import MinimumWageRead, MinimumWageSet
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.validation import Flag, Input
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
-ADMIN = require_role(Role.ADMIN)
+ADMIN = require(Permission.ADMINISTER)
+USERS = require(Permission.MANAGE_USERS)
 
 
 class PublishIn(Input):
@@ -59,19 +60,19 @@ class ChainRead(BaseModel):
     reason: str
 
 
-@router.get("/users", dependencies=[ADMIN])
+@router.get("/users", dependencies=[USERS])
 def list_users(ctx: CtxDep) -> list[UserRead]:
     """The office's users."""
     return admin_overview(ctx).users
 
 
-@router.post("/users", status_code=201, dependencies=[ADMIN])
+@router.post("/users", status_code=201, dependencies=[USERS])
 def create_user(body: UserCreate, ctx: CtxDep) -> UserRead:
     """Add a user with a role."""
     return users.create_user(ctx, body)
 
 
-@router.post("/users/{user_id}/active", dependencies=[ADMIN])
+@router.post("/users/{user_id}/active", dependencies=[USERS])
 def set_active(user_id: IdPath, body: ActiveIn, ctx: CtxDep) -> UserRead:
     """Disable (their sessions and tokens end) or enable a user."""
     return users.set_active(ctx, user_id, body.active)

@@ -6,9 +6,8 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from api.case_list_cache import kept_page
-from api.deps import CtxDep, IdPath, IdQuery, require_role
+from api.deps import CtxDep, IdPath, IdQuery, require, require_case_step
 from api.responses import JSONBytes
-from compliance.actors import Role
 from compliance.cases import annotations
 from compliance.cases import appeal as case_appeal
 from compliance.cases import decision as case_decision
@@ -38,17 +37,13 @@ from compliance.cases.schemas import (
 )
 from compliance.flows import execute, open_case
 from compliance.flows import propose as case_propose
+from compliance.permissions import Permission
 from compliance.validation import RecordId
 
+step = require_case_step
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 MAX_OFFSET = 1_000_000  # far past any office's cases; keeps the number a database integer
-READERS = require_role(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
-HR = require_role(Role.HR)
-HR_OR_STAFF = require_role(Role.HR, Role.STAFF)
-STAFF = require_role(Role.STAFF)
-APPROVERS = require_role(Role.HR, Role.MANAGER)
-EVIDENCE = require_role(Role.MANAGER, Role.HR)
-NOTERS = require_role(Role.MANAGER, Role.HR, Role.ADMIN)
+READERS = require(Permission.READ_CASES)
 
 
 class EvidenceAdd(BaseModel):
@@ -97,13 +92,13 @@ def get_case(case_id: IdPath, ctx: CtxDep) -> Response:
     return JSONBytes(case_read.get_case(ctx, case_id).model_dump_json())
 
 
-@router.post("/{case_id}/add_evidence", dependencies=[EVIDENCE])
+@router.post("/{case_id}/add_evidence", dependencies=[step("add_evidence")])
 def add_evidence(case_id: IdPath, body: EvidenceAdd, ctx: CtxDep) -> CaseRead:
     """Add a confirmed finding; an approval already given lapses."""
     return open_case.add_evidence(ctx, case_id, body.finding_id)
 
 
-@router.post("/{case_id}/request_statement", dependencies=[HR])
+@router.post("/{case_id}/request_statement", dependencies=[step("request_statement")])
 def request_statement(
     case_id: IdPath, ctx: CtxDep, body: Annotated[StatementRequest | None, Body()] = None
 ) -> CaseRead:
@@ -111,13 +106,13 @@ def request_statement(
     return case_statement.request_statement(ctx, case_id, body.due if body else None)
 
 
-@router.post("/{case_id}/submit_statement", dependencies=[HR_OR_STAFF])
+@router.post("/{case_id}/submit_statement", dependencies=[step("submit_statement")])
 def submit_statement(case_id: IdPath, body: StatementIn, ctx: CtxDep) -> CaseRead:
     """The staff member's statement (by them, or taken down by HR)."""
     return case_statement.submit_statement(ctx, case_id, body.text)
 
 
-@router.post("/{case_id}/record_refusal", dependencies=[HR])
+@router.post("/{case_id}/record_refusal", dependencies=[step("record_refusal")])
 def record_refusal(
     case_id: IdPath, ctx: CtxDep, body: Annotated[NoteIn | None, Body()] = None
 ) -> CaseRead:
@@ -125,37 +120,37 @@ def record_refusal(
     return case_statement.record_refusal(ctx, case_id, body.note if body else "")
 
 
-@router.post("/{case_id}/record_silence", dependencies=[HR])
+@router.post("/{case_id}/record_silence", dependencies=[step("record_silence")])
 def record_silence(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """No statement came by the deadline."""
     return case_statement.record_silence(ctx, case_id)
 
 
-@router.post("/{case_id}/propose", dependencies=[HR])
+@router.post("/{case_id}/propose", dependencies=[step("propose")])
 def propose(case_id: IdPath, body: ProposeIn, ctx: CtxDep) -> CaseRead:
     """Set the severity with its reason; the rule's schedule proposes the outcome."""
     return case_propose.propose(ctx, case_id, body.severity, body.severity_reason)
 
 
-@router.post("/{case_id}/amend", dependencies=[HR])
+@router.post("/{case_id}/amend", dependencies=[step("amend")])
 def amend(case_id: IdPath, body: AmendIn, ctx: CtxDep) -> CaseRead:
     """A new revision with other outcomes; approvals given lapse."""
     return case_decision.amend(ctx, case_id, list(body.outcomes), body.reason)
 
 
-@router.post("/{case_id}/record_union_notice", dependencies=[HR])
+@router.post("/{case_id}/record_union_notice", dependencies=[step("record_union_notice")])
 def record_union_notice(case_id: IdPath, body: UnionNoticeIn, ctx: CtxDep) -> CaseRead:
     """The trade union was told the reasons for the dismissal."""
     return case_decision.record_union_notice(ctx, case_id, body.reasons)
 
 
-@router.post("/{case_id}/record_union_reply", dependencies=[HR])
+@router.post("/{case_id}/record_union_reply", dependencies=[step("record_union_reply")])
 def record_union_reply(case_id: IdPath, body: UnionReplyIn, ctx: CtxDep) -> CaseRead:
     """The trade union's reply."""
     return case_decision.record_union_reply(ctx, case_id, body.reply)
 
 
-@router.post("/{case_id}/approve", dependencies=[APPROVERS])
+@router.post("/{case_id}/approve", dependencies=[step("approve")])
 def approve(
     case_id: IdPath, ctx: CtxDep, body: Annotated[ApproveIn | None, Body()] = None
 ) -> CaseRead:
@@ -163,25 +158,25 @@ def approve(
     return case_decision.approve(ctx, case_id, body.justification if body else "")
 
 
-@router.post("/{case_id}/dismiss", dependencies=[HR])
+@router.post("/{case_id}/dismiss", dependencies=[step("dismiss")])
 def dismiss(case_id: IdPath, body: ReasonIn, ctx: CtxDep) -> CaseRead:
     """Close the case as no breach, with the reason."""
     return case_decision.dismiss(ctx, case_id, body.reason)
 
 
-@router.post("/{case_id}/serve_notice", dependencies=[HR])
+@router.post("/{case_id}/serve_notice", dependencies=[step("serve_notice")])
 def serve_notice(case_id: IdPath, body: NoticeIn, ctx: CtxDep) -> CaseRead:
     """Serve the written decision notice; the appeal window opens."""
     return case_notice.serve_notice(ctx, case_id, body.content)
 
 
-@router.post("/{case_id}/acknowledge", dependencies=[STAFF])
+@router.post("/{case_id}/acknowledge", dependencies=[step("acknowledge")])
 def acknowledge(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """The staff member signs for the decision notice."""
     return case_notice.acknowledge(ctx, case_id)
 
 
-@router.post("/{case_id}/record_ack_refusal", dependencies=[HR])
+@router.post("/{case_id}/record_ack_refusal", dependencies=[step("record_ack_refusal")])
 def record_ack_refusal(
     case_id: IdPath, ctx: CtxDep, body: ServiceRefusalIn | None = None
 ) -> CaseRead:
@@ -193,38 +188,38 @@ def record_ack_refusal(
     )
 
 
-@router.post("/{case_id}/appeal", dependencies=[STAFF])
+@router.post("/{case_id}/appeal", dependencies=[step("appeal")])
 def appeal(case_id: IdPath, body: AppealIn, ctx: CtxDep) -> CaseRead:
     """The staff member appeals while the window is open."""
     return case_appeal.appeal(ctx, case_id, body.grounds)
 
 
-@router.post("/{case_id}/decide_appeal", dependencies=[APPROVERS])
+@router.post("/{case_id}/decide_appeal", dependencies=[step("decide_appeal")])
 def decide_appeal(case_id: IdPath, body: AppealDecisionIn, ctx: CtxDep) -> CaseRead:
     """Decide the appeal (someone who did not approve the decision)."""
     return case_appeal.decide_appeal(ctx, case_id, body.outcome, body.reasoning)
 
 
-@router.post("/{case_id}/finalize", dependencies=[HR])
+@router.post("/{case_id}/finalize", dependencies=[step("finalize")])
 def finalize(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """The decision becomes final."""
     return case_appeal.finalize(ctx, case_id)
 
 
-@router.post("/{case_id}/mark_executed", dependencies=[HR])
+@router.post("/{case_id}/mark_executed", dependencies=[step("mark_executed")])
 def mark_executed(case_id: IdPath, ctx: CtxDep) -> CaseRead:
     """Apply the outcome (deductions scheduled, dismissal takes effect)."""
     return execute.mark_executed(ctx, case_id)
 
 
-@router.post("/{case_id}/close", dependencies=[HR])
+@router.post("/{case_id}/close", dependencies=[step("close")])
 def close(case_id: IdPath, ctx: CtxDep, acknowledge_unrecoverable: bool = False) -> CaseRead:
     """Close an executed case; `acknowledge_unrecoverable=true` is required when pay cannot
     take its money (zero cap, a plan over 12 months, a balance after leaving)."""
     return execute.close(ctx, case_id, acknowledge_unrecoverable=acknowledge_unrecoverable)
 
 
-@router.post("/{case_id}/annotate", dependencies=[NOTERS])
+@router.post("/{case_id}/annotate", dependencies=[step("annotate")])
 def annotate(case_id: IdPath, body: AnnotationIn, ctx: CtxDep) -> AnnotationRead:
     """Add a note to the case (any state, closed included)."""
     return annotations.annotate(ctx, case_id, body.text)

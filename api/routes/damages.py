@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, require
 from api.judged import Judgment, judge
-from compliance.actors import Role
 from compliance.damages import service
 from compliance.damages.schemas import DamageCreate, DamageRead
 from compliance.flows.judge import RecordKind
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/damages", tags=["damages"])
 
@@ -18,7 +18,7 @@ class DamageSaved(DamageRead):
     judgment: Judgment
 
 
-@router.post("", status_code=201, dependencies=[require_role(Role.MANAGER)])
+@router.post("", status_code=201, dependencies=[require(Permission.RECORD_DAMAGE)])
 def record(body: DamageCreate, ctx: CtxDep) -> DamageSaved:
     """Record that a staff member damaged a resident's property, and judge it at once."""
     saved = service.record_damage(ctx, body)

@@ -2,12 +2,12 @@
 
 from fastapi import APIRouter
 
-from api.deps import CtxDep, require_role
+from api.deps import CtxDep, require
 from api.judged import Judgment, judge
-from compliance.actors import Role
 from compliance.feedback import service
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.flows.judge import RecordKind
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 
@@ -18,7 +18,7 @@ class FeedbackSaved(FeedbackRead):
     judgment: Judgment
 
 
-@router.post("", status_code=201, dependencies=[require_role(Role.MANAGER, Role.HR)])
+@router.post("", status_code=201, dependencies=[require(Permission.RECORD_FEEDBACK)])
 def record(body: FeedbackCreate, ctx: CtxDep) -> FeedbackSaved:
     """Record one piece of resident feedback and judge it at once."""
     saved = service.record_feedback(ctx, body)

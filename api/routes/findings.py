@@ -4,16 +4,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from api.deps import CtxDep, IdPath, IdQuery, require_role
-from compliance.actors import Role
+from api.deps import CtxDep, IdPath, IdQuery, require
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
 from compliance.flows import open_case
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
-TRIAGE = require_role(Role.MANAGER, Role.HR)
+TRIAGE = require(Permission.TRIAGE_FINDINGS)
 
 
 @router.get("", dependencies=[TRIAGE])

@@ -2,15 +2,15 @@
 
 from fastapi import APIRouter
 
-from api.deps import CtxDep, require_role
-from compliance.actors import Role
+from api.deps import CtxDep, require
 from compliance.cases import read
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service as findings
 from compliance.findings.schemas import FindingRead
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/me", tags=["me"])
-STAFF = require_role(Role.STAFF)
+STAFF = require(Permission.VIEW_OWN_RECORD)
 
 
 @router.get("/cases", dependencies=[STAFF])

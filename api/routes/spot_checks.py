@@ -6,15 +6,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.exceptions import HTTPException
 
-from api.deps import CtxDep, IdPath, require_role
+from api.deps import CtxDep, IdPath, require
 from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
-from compliance.actors import Role
 from compliance.errors import ValidationFailed
 from compliance.flows import spot_checks as service
 from compliance.flows.judge import RecordKind
 from compliance.flows.spot_checks import SpotCheckResult
 from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])
 
@@ -63,7 +63,7 @@ async def spot_check_input(request: Request) -> SpotCheckInput:
 @router.post(
     "",
     status_code=201,
-    dependencies=[require_role(Role.MANAGER)],
+    dependencies=[require(Permission.RECORD_SPOT_CHECK)],
     description=MULTIPART_HELP,
     openapi_extra={
         "requestBody": {
@@ -97,7 +97,7 @@ def record(
     return SpotCheckSaved(**saved.model_dump(), judgment=judgment)
 
 
-@router.get("/{spot_check_id}", dependencies=[require_role(Role.MANAGER, Role.HR)])
+@router.get("/{spot_check_id}", dependencies=[require(Permission.VIEW_SPOT_CHECKS)])
 def get(spot_check_id: IdPath, ctx: CtxDep) -> SpotCheckResult:
     """A recorded spot check with its answers, photos and the findings it raised."""
     return service.get_spot_check(ctx, spot_check_id)

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from api.deps import CtxDep, IdPath, require_role
+from api.deps import CtxDep, IdPath, require
 from api.judged import Judgment, judge
-from compliance.actors import Role
 from compliance.flows.judge import RecordKind
+from compliance.permissions import Permission
 from compliance.tips import service
 from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt
 
@@ -18,16 +18,14 @@ class TipSaved(TipRead):
     judgment: Judgment
 
 
-@router.post(
-    "", status_code=201, dependencies=[require_role(Role.STAFF, Role.CASHIER, Role.MANAGER)]
-)
+@router.post("", status_code=201, dependencies=[require(Permission.DECLARE_TIP)])
 def declare(body: TipDeclare, ctx: CtxDep) -> TipSaved:
     """Declare a tip received from a resident (staff declare only their own); judged at once."""
     saved = service.declare_tip(ctx, body)
     return TipSaved(**saved.model_dump(), judgment=judge(ctx, RecordKind.TIP, saved.id))
 
 
-@router.post("/{tip_id}/handover", dependencies=[require_role(Role.CASHIER)])
+@router.post("/{tip_id}/handover", dependencies=[require(Permission.KEEP_TIP_DESK)])
 def hand_over(tip_id: IdPath, body: HandOver, ctx: CtxDep) -> TipSaved:
     """Receive a declared tip with a countersignature; returns the gap-free receipt number
     and what R12 concluded."""
@@ -39,7 +37,7 @@ def hand_over(tip_id: IdPath, body: HandOver, ctx: CtxDep) -> TipSaved:
 
 @router.get(
     "/{tip_id}/receipt",
-    dependencies=[require_role(Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)],
+    dependencies=[require(Permission.VIEW_TIP_DESK)],
 )
 def receipt(tip_id: IdPath, ctx: CtxDep) -> TipReceipt:
     """What the printed receipt shows."""

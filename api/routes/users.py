@@ -2,15 +2,17 @@
 
 from fastapi import APIRouter, Response
 
-from api.deps import AuthSettingsDep, CtxDep, IdPath, require_role
+from api.deps import AuthSettingsDep, CtxDep, IdPath, require
 from compliance.accounts import auth
 from compliance.accounts.auth_schemas import PasswordChange
-from compliance.actors import Role
+from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
 
-@router.post("/{user_id}/password", status_code=204, dependencies=[require_role(Role.ADMIN)])
+@router.post(
+    "/{user_id}/password", status_code=204, dependencies=[require(Permission.MANAGE_USERS)]
+)
 def set_password(
     user_id: IdPath, body: PasswordChange, ctx: CtxDep, cfg: AuthSettingsDep
 ) -> Response:

@@ -38,6 +38,7 @@ from compliance.errors import (
     ValidationFailed,
 )
 from compliance.offices.models import Office
+from compliance.permissions import Permission, holds
 from compliance.validation import parse
 
 TOKEN_PREFIX = "cmp_"
@@ -316,7 +317,7 @@ def set_password(
     """
     own = user_id == ctx.actor.user_id
     if not own:
-        ctx.require(Role.ADMIN)
+        ctx.require(Permission.MANAGE_USERS)
     body = parse(PasswordChange, data)
     now = ctx.now()
     ip = ip[:64]
@@ -501,7 +502,7 @@ def list_tokens(ctx: Ctx) -> list[TokenRead]:
 
 def office_tokens(ctx: Ctx) -> list[TokenReadAsAdmin]:
     """Admin: every live (unrevoked, unexpired) API token of the office's users."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.MANAGE_USERS)
     return [
         TokenReadAsAdmin(
             **TokenRead.model_validate(r["token"]).model_dump(),
@@ -516,7 +517,7 @@ def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
     """Revoke one of the acting user's own tokens, or (an admin) any token of the office;
     another user's token is not found."""
     row = repo.token_of(ctx.session, ctx.actor.user_id, token_id)
-    if row is None and ctx.actor.role == Role.ADMIN:
+    if row is None and holds(ctx.actor, Permission.MANAGE_USERS):
         row = repo.token_in_office(ctx.session, ctx.actor.office_id, token_id)
     if row is None:
         raise NotFound(f"token {token_id} not found")

@@ -15,6 +15,7 @@ from compliance.clock import Clock
 from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.offices.models import Office
+from compliance.permissions import Permission
 from compliance.staff.repository import get_in_office
 from compliance.validation import parse
 
@@ -26,7 +27,7 @@ def _username_free(session: Session, username: str) -> None:
 
 def create_user(ctx: Ctx, data: UserCreate | dict[str, Any]) -> UserRead:
     """Admin: add a user; a staff user must be linked to a staff record of the office."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.MANAGE_USERS)
     body = parse(UserCreate, data)
     _username_free(ctx.session, body.username)
     if body.role == Role.STAFF and body.staff_id is None:
@@ -53,7 +54,7 @@ def create_user(ctx: Ctx, data: UserCreate | dict[str, Any]) -> UserRead:
 
 def set_active(ctx: Ctx, user_id: int, active: bool) -> UserRead:
     """Admin: disable (e.g. a dismissed employee) or re-enable a user of the office."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.MANAGE_USERS)
     user = ctx.session.exec(
         select(User).where(col(User.id) == user_id, col(User.office_id) == ctx.actor.office_id)
     ).one_or_none()

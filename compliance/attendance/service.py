@@ -4,7 +4,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.attendance.schemas import PunchCreate, PunchRead, ShiftCreate, ShiftRead
@@ -12,13 +11,14 @@ from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.permissions import Permission
 from compliance.staff.repository import get_in_office
 from compliance.validation import not_in_future, parse
 
 
 def record_punch(ctx: Ctx, data: PunchCreate | dict[str, Any]) -> PunchRead:
     """Record one office check-in or sign-back by hand (manager or admin)."""
-    ctx.require(Role.MANAGER, Role.ADMIN)
+    ctx.require(Permission.RECORD_ATTENDANCE)
     body = parse(PunchCreate, data)
     office_id = ctx.actor.office_id
     get_in_office(ctx.session, office_id, body.staff_id)
@@ -45,7 +45,7 @@ def record_punch(ctx: Ctx, data: PunchCreate | dict[str, Any]) -> PunchRead:
 
 def roster_shift(ctx: Ctx, data: ShiftCreate | dict[str, Any]) -> ShiftRead:
     """Roster one shift for a staff member on a local date (manager or admin)."""
-    ctx.require(Role.MANAGER, Role.ADMIN)
+    ctx.require(Permission.RECORD_ATTENDANCE)
     body = parse(ShiftCreate, data)
     office_id = ctx.actor.office_id
     get_in_office(ctx.session, office_id, body.staff_id)

@@ -537,10 +537,6 @@ def seal_baseline(conn: Connection) -> int:
     return len(entries)
 
 
-# Where a finding's evidence reference kind names a table by another name.
-_EVIDENCE_TABLES = {"damage": "damage_incident", "overtime": "overtime_request"}
-
-
 def check_rows(conn: Connection, wanted: Mapping[str, Iterable[int]]) -> list[RowProblem]:
     """Check these rows against their latest seals (a dossier's rows, before printing):
     each changed, deleted or unsealed one, as `verify_rows` would report it."""
@@ -548,7 +544,6 @@ def check_rows(conn: Connection, wanted: Mapping[str, Iterable[int]]) -> list[Ro
     latest = RowSealLatest.__table__  # type: ignore[attr-defined]
     problems: list[RowProblem] = []
     for name, ids in sorted(wanted.items()):
-        name = _EVIDENCE_TABLES.get(name, name)
         want = sorted(set(ids))
         if name not in _SEALED or not want:
             continue

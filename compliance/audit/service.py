@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from compliance.actors import Role
 from compliance.audit import seals as _seals  # noqa: F401  (seals every commit)
 from compliance.audit.canonical import canonical_json, event_hash
 from compliance.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from compliance.context import Ctx
 from compliance.errors import Conflict
+from compliance.permissions import Permission
 
 
 def record(ctx: Ctx, action: str, entity: str, entity_id: object, payload: Any) -> AuditEvent:
@@ -153,5 +153,5 @@ def sha256_text(value: str) -> str:
 
 def verify_chain(ctx: Ctx) -> ChainReport:
     """Admin: walk and check the whole chain (the web's verify button)."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     return verify(ctx.session)

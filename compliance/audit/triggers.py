@@ -1,4 +1,4 @@
-"""Database triggers that make audit_event append-only (used by the migration)."""
+"""The triggers that make audit_event append-only, as migration 0001 made them (tests drop them)."""
 
 SQLITE = [
     """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event

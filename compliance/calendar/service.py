@@ -27,12 +27,12 @@ from chinese_calendar import constants as package_data
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.calendar import repository as repo
 from compliance.calendar.models import CalendarDay, CalendarYear, DayKind, Source
 from compliance.context import Ctx
 from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
+from compliance.permissions import Permission
 
 PACKAGE_VERSION = getattr(chinese_calendar, "__version__", "")
 # The package's English holiday names, as the State Council's notices name them.
@@ -267,7 +267,7 @@ def _check_year(year: int) -> None:
 
 def set_day(ctx: Ctx, day: date, kind: str, name: str = "", *, commit: bool = True) -> CalendarDay:
     """Enter one holiday or make-up workday (admin), from the State Council's notice."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     _check_year(day.year)
     if kind not in (DayKind.WORKDAY.value, DayKind.HOLIDAY.value):
         raise ValidationFailed.one("kind", "must be workday or holiday")
@@ -303,7 +303,7 @@ def set_day(ctx: Ctx, day: date, kind: str, name: str = "", *, commit: bool = Tr
 
 def unset_day(ctx: Ctx, day: date) -> None:
     """Remove an entered day (admin): it is an ordinary weekday or weekend day again."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     row = repo.day_row(ctx.session, ctx.actor.office_id, day)
     if row is None:
         raise ValidationFailed.one("day", f"{day.isoformat()} has no entry")
@@ -321,7 +321,7 @@ def unset_day(ctx: Ctx, day: date) -> None:
 def confirm_year(ctx: Ctx, year: int, basis: str) -> CalendarYear:
     """Declare a year entered in full from the State Council's notice (admin); from now on
     deadlines in it are counted."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     _check_year(year)
     basis = basis.strip()
     if not basis or len(basis) > 200:
@@ -371,7 +371,7 @@ def confirm_year(ctx: Ctx, year: int, basis: str) -> CalendarYear:
 def import_year(ctx: Ctx, year: int) -> int:
     """Copy a year the package covers into the office's calendar (admin); days the admin
     entered stay. Returns how many days were added."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     _check_year(year)
     office_id = ctx.actor.office_id
     existing = repo.year_row(ctx.session, office_id, year)

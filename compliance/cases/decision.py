@@ -24,13 +24,7 @@ from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.validation import parse
 from policies.canonical import canonical_json
-from policies.guardrails import (
-    Risk,
-    blocking_failures,
-    disciplinary_deduction_risk,
-    dismissal_risk,
-    incompetence_termination_risk,
-)
+from policies.guardrails import GuardrailProfile, blocking_failures, get_profile
 from policies.sanction import OutcomeKind, Severity
 
 # Outcomes that end the employment: two approvals (HR and director) and the trade union.
@@ -92,23 +86,12 @@ def store_proposal(
     return row
 
 
-def _risks_of(kinds: set[OutcomeKind]) -> list[Risk]:
-    risks = []
-    if OutcomeKind.WAGE_DEDUCTION in kinds:
-        risks.append(disciplinary_deduction_risk())
-    if OutcomeKind.DISMISSAL in kinds:
-        risks.append(dismissal_risk())
-    if OutcomeKind.TERMINATION_WITH_NOTICE in kinds:
-        risks.append(incompetence_termination_risk())
-    return risks
-
-
-def _amended(outcomes: list[OutcomeIn]) -> list[dict[str, Any]]:
+def _amended(outcomes: list[OutcomeIn], guardrails: GuardrailProfile) -> list[dict[str, Any]]:
     return [
         {
             "kind": o.kind.value,
             "amount_fen": o.amount_fen,
-            "legal_risk": o.kind is OutcomeKind.WAGE_DEDUCTION,
+            "legal_risk": any(r.requires_justification for r in guardrails.legal_risks([o.kind])),
             "note_zh": o.note,
             "note_en": o.note,
         }
@@ -119,7 +102,8 @@ def _amended(outcomes: list[OutcomeIn]) -> list[dict[str, Any]]:
 def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str) -> Proposal:
     """Store outcomes set by hand as the next revision, with what they replaced and why."""
     previous = _current(ctx, case)
-    kinds = {o.kind for o in outcomes}
+    guardrails = get_profile(ctx.settings.guardrail_profile)
+    risks = guardrails.legal_risks(o.kind for o in outcomes)
     issues = [
         {
             "key": f"outcomes.{i}.amount_fen",
@@ -134,12 +118,12 @@ def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str)
         "base_digest": previous.digest,
         "reason": reason,
         "outcomes_before": json.loads(previous.outcomes),
-        "legal_risks": [json.loads(canonical_json(r)) for r in _risks_of(kinds)],
+        "legal_risks": [json.loads(canonical_json(r)) for r in risks],
         "issues": issues,
         "explanation_zh": [f"第 {previous.revision} 版建议经人工修改:{reason}"],
         "explanation_en": [f"Revision {previous.revision} amended by hand: {reason}"],
     }
-    return store_proposal(ctx, case, _amended(outcomes), reasoning, amend_reason=reason)
+    return store_proposal(ctx, case, _amended(outcomes, guardrails), reasoning, amend_reason=reason)
 
 
 @transition.use_case

@@ -12,6 +12,7 @@ from compliance.actors import Actor, Role
 from compliance.cases.labels import ACTION_ZH, STATUS_ZH
 from compliance.cases.models import Case, CaseStatus
 from compliance.errors import Forbidden, InvalidTransition
+from compliance.permissions import GRANTS, Permission, holds
 
 S = CaseStatus
 
@@ -107,29 +108,6 @@ class Capacity(StrEnum):
 
 
 _C = Capacity
-WHO: Mapping[Action, frozenset[Capacity]] = {
-    Action.ADD_EVIDENCE: frozenset({_C.MANAGER, _C.HR}),
-    Action.REQUEST_STATEMENT: frozenset({_C.HR}),
-    Action.SUBMIT_STATEMENT: frozenset({_C.SUBJECT, _C.HR}),
-    Action.RECORD_REFUSAL: frozenset({_C.HR}),
-    Action.RECORD_SILENCE: frozenset({_C.HR}),
-    Action.PROPOSE: frozenset({_C.HR}),
-    Action.AMEND: frozenset({_C.HR}),
-    Action.RECORD_UNION_NOTICE: frozenset({_C.HR}),
-    Action.RECORD_UNION_REPLY: frozenset({_C.HR}),
-    Action.APPROVE: frozenset({_C.HR, _C.DIRECTOR}),
-    Action.DISMISS: frozenset({_C.HR}),
-    Action.SERVE_NOTICE: frozenset({_C.HR}),
-    Action.ACKNOWLEDGE: frozenset({_C.SUBJECT}),
-    Action.RECORD_ACK_REFUSAL: frozenset({_C.HR}),
-    Action.APPEAL: frozenset({_C.SUBJECT}),
-    Action.DECIDE_APPEAL: frozenset({_C.HR, _C.DIRECTOR}),
-    Action.FINALIZE: frozenset({_C.HR}),
-    Action.MARK_EXECUTED: frozenset({_C.HR}),
-    Action.CLOSE: frozenset({_C.HR}),
-    Action.ANNOTATE: frozenset({_C.MANAGER, _C.HR, _C.ADMIN}),
-}
-
 _LABEL = {
     _C.HR: "HR",
     _C.MANAGER: "a manager",
@@ -146,9 +124,13 @@ _LABEL_ZH = {
 }
 
 
+def _own(actor: Actor, case_staff_id: int) -> bool:
+    return actor.staff_id is not None and actor.staff_id == case_staff_id
+
+
 def capacities(actor: Actor, case_staff_id: int) -> frozenset[Capacity]:
     """What the actor is with respect to this case."""
-    if actor.staff_id is not None and actor.staff_id == case_staff_id:
+    if _own(actor, case_staff_id):
         # Nobody handles their own case in an official capacity, whatever their role.
         return frozenset({_C.SUBJECT}) if actor.role == Role.STAFF else frozenset()
     out: set[Capacity] = set()
@@ -163,16 +145,30 @@ def capacities(actor: Actor, case_staff_id: int) -> frozenset[Capacity]:
     return frozenset(out)
 
 
+def acts_on(actor: Actor, case_staff_id: int, permission: Permission) -> bool:
+    """Whether the actor holds the permission for this case: staff for their own case only,
+    everyone else for any case but their own (compliance/permissions.py says who holds what)."""
+    if _own(actor, case_staff_id) != (actor.role == Role.STAFF):
+        return False
+    return holds(actor, permission)
+
+
 def may(actor: Actor, case_staff_id: int, action: Action) -> bool:
     """Whether the actor's role (or being the staff member) allows the action at all."""
-    return bool(WHO[action] & capacities(actor, case_staff_id))
+    return acts_on(actor, case_staff_id, Permission(action.value))
+
+
+def _holders(action: Action) -> list[Capacity]:
+    """The capacities the table grants the action to (staff: as the case's subject)."""
+    granted = GRANTS[Permission(action.value)]
+    return sorted(_C.SUBJECT if g == Role.STAFF else _C(g) for g in granted)
 
 
 def check_may(actor: Actor, case_staff_id: int, action: Action) -> None:
     """Forbidden unless the actor may take the action on this case."""
     if not may(actor, case_staff_id, action):
-        who = " or ".join(_LABEL[c] for c in sorted(WHO[action]))
-        who_zh = "或".join(_LABEL_ZH[c] for c in sorted(WHO[action]))
+        who = " or ".join(_LABEL[c] for c in _holders(action))
+        who_zh = "或".join(_LABEL_ZH[c] for c in _holders(action))
         act_zh = ACTION_ZH[action.value]
         if actor.staff_id is not None and actor.staff_id == case_staff_id:
             raise Forbidden(

@@ -187,13 +187,19 @@ def _wages(session: Session, cases: Sequence[Case], tz: tzinfo) -> dict[int, int
 
 
 def _by_id(
-    session: Session, columns: tuple[Any, ...], ids: set[int], *where: Any
-) -> dict[int, Any]:
-    """Rows of the columns (the first is the id) for the ids, keyed by id."""
-    out: dict[int, Any] = {}
-    for part in chunks(sorted(ids)):
-        for row in session.exec(select(*columns).where(col(columns[0]).in_(part), *where)):
-            out[int(row[0])] = row
+    session: Session, columns: tuple[Any, ...], ids: Mapping[int, set[int]], *where: Any
+) -> dict[int, dict[int, Any]]:
+    """Per office, the rows of the columns (the first is the id, and its table has an
+    office_id) for that office's ids, keyed by id: another office's record never resolves."""
+    office = columns[0].class_.office_id
+    out: dict[int, dict[int, Any]] = defaultdict(dict)
+    for office_id, wanted in sorted(ids.items()):
+        for part in chunks(sorted(wanted)):
+            stmt = select(*columns).where(
+                col(columns[0]).in_(part), col(office) == office_id, *where
+            )
+            for row in session.exec(stmt):
+                out[office_id][int(row[0])] = row
     return out
 
 
@@ -296,8 +302,12 @@ def gather_many(
     }
     refs = {c.id or 0: evidence_refs(findings.get(c.id or 0, ())) for c in cases}
 
-    def wanted(kind: EvidenceKind, pick: Any) -> set[int]:
-        return {i for c in cases if pick(c.rule_code) for i in refs[c.id or 0].get(kind, ())}
+    def wanted(kind: EvidenceKind, pick: Any) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = defaultdict(set)
+        for c in cases:
+            if pick(c.rule_code):
+                out[c.office_id] |= refs[c.id or 0].get(kind, set())
+        return out
 
     not_money = (DAMAGE_RULE, INCOMPETENCE_RULE)
     damages = _by_id(
@@ -323,13 +333,16 @@ def gather_many(
     for case in cases:
         cid = case.id or 0
         eff, mine, case_refs = effective[cid], priors[cid], refs[cid]
+        office = case.office_id
         compensation = concealed = restitution = None
         prior_concealments = prior_steps = 0
         if case.rule_code == DAMAGE_RULE:
-            compensation = _compensation(case_refs, damages)
+            compensation = _compensation(case_refs, damages.get(office, {}))
         elif case.rule_code == TIP_RULE:
             grace = eff.params.get("handover_grace_hours", 48)
-            concealed = _concealed_tip(case_refs, feedback, lines, grace)
+            concealed = _concealed_tip(
+                case_refs, feedback.get(office, {}), lines.get(office, {}), grace
+            )
             # Only a concealment a case decided, the decision standing, makes this a repeat.
             prior_concealments = len(
                 {p.case_number for p in mine if p.standing is Standing.DECIDED}
@@ -337,7 +350,7 @@ def gather_many(
         elif case.rule_code == INCOMPETENCE_RULE:
             prior_steps = executed[cid]
         else:
-            restitution = _restitution(case_refs, feedback)
+            restitution = _restitution(case_refs, feedback.get(office, {}))
         facts = SanctionFacts(
             incident_at=case.incident_at,
             monthly_wage_fen=wages[cid] or 0,

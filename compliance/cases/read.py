@@ -15,6 +15,7 @@ from compliance.cases.lifecycle import (
     Capacity,
     allowed_actions,
     capacities,
+    may,
 )
 from compliance.cases.models import Case, CaseStatus
 from compliance.cases.schemas import (
@@ -33,12 +34,11 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.findings.schemas import FindingRead
+from compliance.permissions import Permission
 
-READ_ROLES = (Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
 # The case list comes in pages: an office has thousands of cases.
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-_APPROVERS = frozenset({Capacity.HR, Capacity.DIRECTOR})
 # A decision has been served on the staff member in these states (and once closed).
 DECIDED = frozenset(st.value for st in (*NOTICE_STATES, CaseStatus.CLOSED))
 # A page of cases, validated in one call rather than per case.
@@ -72,7 +72,7 @@ def _blocked(
         mine = Capacity.HR if ctx.actor.role == Role.HR else Capacity.DIRECTOR
         if any(a.approver_id == me or a.capacity == mine.value for a in active):
             out.add(Action.APPROVE)
-        elif capacities(ctx.actor, case.staff_id) & _APPROVERS:
+        elif may(ctx.actor, case.staff_id, Action.APPROVE):
             findings = repo.findings_of(ctx.session, case.id or 0)
             if me in sod.recorders(ctx.session, findings):
                 out.add(Action.APPROVE)
@@ -162,7 +162,7 @@ def row_for_staff(row: CaseRow) -> CaseRow:
 
 def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     """Everything about one case; staff see only their own (others: NotFound)."""
-    ctx.require(*READ_ROLES)
+    ctx.require(Permission.READ_CASES)
     case = repo.read_visible(ctx.session, ctx.actor, case_id)
     s = ctx.session
     rec = repo.records(s, case.id or 0)
@@ -200,11 +200,7 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         ),
     )
     # Approvers see what a dismissal must pass and what getting it wrong would cost.
-    if (
-        latest is not None
-        and latest.is_dismissal
-        and capacities(ctx.actor, case.staff_id) & (_APPROVERS)
-    ):
+    if latest is not None and latest.is_dismissal and may(ctx.actor, case.staff_id, Action.APPROVE):
         gates = dismissal_gates(s, ctx.settings, case)
         detail.dismissal_gates = [GateRead.model_validate(g) for g in gates]
         detail.wrongful_dismissal_cost = wrongful_dismissal_cost(
@@ -223,7 +219,7 @@ def case_rows(
 ) -> list[CaseRow]:
     """One page of cases, newest first, as rows: staff see their own, everyone else the
     office's. The columns are typed by the database layer, so no model is built per case."""
-    ctx.require(*READ_ROLES)
+    ctx.require(Permission.READ_CASES)
     rows = cast(
         list[CaseRow],
         repo.list_cases(
@@ -247,7 +243,7 @@ def list_stamp(ctx: Ctx) -> ListStamp:
     """The caller's stamp on the case list. The count is kept by the database in the same
     transaction as each change (compliance/cases/triggers.py), so while it stays, so does
     every page; read it before the page, so a page is never taken for a newer count."""
-    ctx.require(*READ_ROLES)
+    ctx.require(Permission.READ_CASES)
     office_id = ctx.actor.office_id
     own = repo.own_cases_of(ctx.actor)  # the same scope as the page's query
     return ListStamp(office_id, own, repo.list_version(ctx.session, office_id))

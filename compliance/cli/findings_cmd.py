@@ -8,6 +8,7 @@ from rich.table import Table
 from compliance.cli.common import acting, console, kv_pairs, reports_errors
 from compliance.findings import service
 from compliance.findings.schemas import FindingRead
+from compliance.permissions import Permission
 
 app = typer.Typer(help="Findings: suspected breaches and their triage.", no_args_is_help=True)
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
@@ -89,13 +90,12 @@ def nightly(as_user: AsUser) -> None:
 
     The same claim as the app's own nightly thread: one run per night across processes.
     """
-    from compliance.actors import Role
     from compliance.cli.common import engine
     from compliance.clock import SystemClock
     from compliance.flows.nightly import default_holder, run_nightly
 
     with acting(as_user) as ctx:
-        ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+        ctx.require(Permission.RUN_DETECTION)
     eng = engine()
     try:
         holder = f"cli:{as_user}:{default_holder()}"[:120]

@@ -27,6 +27,7 @@ from compliance.cli.common import acting, console, engine, err_console, parse_da
 from compliance.config import get_settings
 from compliance.findings.detect import RunSummary, run_detection
 from compliance.migrate import upgrade
+from compliance.permissions import Permission
 
 app = typer.Typer(
     help="Staff conduct and compliance auditing (物业管理处员工行为合规审计).", no_args_is_help=True
@@ -210,11 +211,10 @@ def audit_anchor() -> None:
 @reports_errors
 def audit_seal_baseline(as_user: AsUser) -> None:
     """Seal, once, the business rows written before sealing began (an upgraded database)."""
-    from compliance.actors import Role
     from compliance.audit import seals
 
     with acting(as_user) as ctx:
-        ctx.require(Role.ADMIN)
+        ctx.require(Permission.ADMINISTER)
         n = seals.seal_baseline(ctx.session.connection())
         audit.record(ctx, "audit.seal_baseline", "row_seal", "baseline", {"rows": n})
         ctx.session.commit()

@@ -24,6 +24,7 @@ from compliance.errors import Conflict, FieldError, Forbidden, NotFound, Validat
 from compliance.files import service as files
 from compliance.files.models import StoredFile
 from compliance.money import format_fen
+from compliance.permissions import Permission
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.validation import not_in_future, parse
@@ -91,7 +92,7 @@ def _update_if(ctx: Ctx, damage_id: int, condition: Any, message: str, **values:
 
 def record_damage(ctx: Ctx, data: DamageCreate | dict[str, Any]) -> DamageRead:
     """Record that a staff member damaged a resident's property (manager)."""
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_DAMAGE)
     body = parse(DamageCreate, data)
     office_id = ctx.actor.office_id
     get_in_office(ctx.session, office_id, body.staff_id)
@@ -116,7 +117,7 @@ def record_damage(ctx: Ctx, data: DamageCreate | dict[str, Any]) -> DamageRead:
 
 def set_valuation(ctx: Ctx, damage_id: int, data: ValuationSet | dict[str, Any]) -> DamageRead:
     """Set the assessed value and its basis while unsettled (manager or HR)."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.VALUE_DAMAGE)
     body = parse(ValuationSet, data)
     row = _get(ctx, damage_id)
     changed = (row.assessed_value_fen, row.valuation_basis) != (body.assessed_value_fen, body.basis)
@@ -146,7 +147,7 @@ def set_valuation(ctx: Ctx, damage_id: int, data: ValuationSet | dict[str, Any])
 
 def record_sign_off(ctx: Ctx, damage_id: int, data: SignOff | dict[str, Any]) -> DamageRead:
     """Record when the resident signed off the incident and its valuation (manager)."""
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_DAMAGE)
     body = parse(SignOff, data)
     row = _get(ctx, damage_id)
     not_in_future("signed_off_at", body.signed_off_at, ctx.now())
@@ -186,7 +187,7 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any], pay: PayReco
     (without an amount, all of that is). A deduction already planned for the damage stops
     recovering the settled amount: its planned instalments are reduced or removed.
     """
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.VALUE_DAMAGE)
     body = parse(Settle, data)
     row = _get(ctx, damage_id)
     not_in_future("settled_at", body.settled_at, ctx.now())
@@ -255,7 +256,7 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any], pay: PayReco
 
 def attach_photo(ctx: Ctx, damage_id: int, data: PhotoAttach | dict[str, Any]) -> DamageRead:
     """Attach a stored photo of the damage (manager)."""
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_DAMAGE)
     body = parse(PhotoAttach, data)
     row = _get(ctx, damage_id)
     stored = ctx.session.exec(
@@ -283,7 +284,7 @@ def attach_photo(ctx: Ctx, damage_id: int, data: PhotoAttach | dict[str, Any]) -
 
 def list_damages(ctx: Ctx, staff_id: int | None = None) -> list[DamageRead]:
     """Damage incidents of the office, newest first; staff see only their own."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    ctx.require(Permission.LIST_DAMAGES)
     if ctx.actor.role == Role.STAFF:
         if staff_id not in (None, ctx.actor.staff_id) or ctx.actor.staff_id is None:
             raise Forbidden("staff may only see their own damage incidents")
@@ -297,13 +298,13 @@ def list_damages(ctx: Ctx, staff_id: int | None = None) -> list[DamageRead]:
 
 def get_damage(ctx: Ctx, damage_id: int) -> DamageRead:
     """One damage incident of the office with its photos (manager, HR, admin)."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR)
+    ctx.require(Permission.VIEW_DAMAGE)
     return _read(ctx, [_get(ctx, damage_id)])[0]
 
 
 def attach_upload(ctx: Ctx, damage_id: int, data: bytes, original_name: str) -> DamageRead:
     """Store an uploaded photo and attach it to the incident in one transaction (manager)."""
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_DAMAGE)
     _get(ctx, damage_id)
     image = files.clean_upload(ctx, data, original_name)
     stored: list[StoredFile] = []

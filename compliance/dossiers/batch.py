@@ -37,6 +37,7 @@ from compliance.dossiers import service
 from compliance.dossiers.render import render_dossier, warm_up
 from compliance.dossiers.views import DossierView
 from compliance.errors import ValidationFailed
+from compliance.permissions import Permission
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def parse_month(value: str) -> date:
 
 def select_cases(ctx: Ctx, *, state: str | None = None, month: str | None = None) -> list[int]:
     """Ids of the office's cases in a state, or opened in a month (office time), in order."""
-    ctx.require(*service.PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     if (state is None) == (month is None):
         raise ValidationFailed.one("--state/--month", "give exactly one of them")
     stmt = select(Case.id).where(col(Case.office_id) == ctx.actor.office_id)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from compliance.cases import labels as case_labels
+from compliance.evidence import kinds
 from compliance.pay.service import DEDUCTION_KINDS
 from policies import registry
 from policies.sanction import outcome_label
@@ -52,30 +53,16 @@ CHANNEL: Table = {
     },
 }
 
+# Each kind of record is named by its registry entry (compliance.evidence); a hand-raised
+# finding's own text is not a record.
 EVIDENCE: Table = {
     "zh": {
-        "inspection": "抽查",
-        "spot_check_item": "抽查项目",
-        "feedback": "住户反馈",
-        "attendance": "考勤",
-        "roster": "排班",
-        "visit": "上门服务",
-        "overtime": "加班申请",
-        "tip_line": "小费登记",
-        "damage": "损坏事件",
+        **{k.key: k.label_zh for k in kinds.every()},
         "manual": "人工记录",
         "finding": "违规发现",
     },
     "en": {
-        "inspection": "Spot check",
-        "spot_check_item": "Spot-check item",
-        "feedback": "Resident feedback",
-        "attendance": "Attendance",
-        "roster": "Roster",
-        "visit": "Visit",
-        "overtime": "Overtime request",
-        "tip_line": "Tip ledger",
-        "damage": "Damage",
+        **{k.key: k.label_en for k in kinds.every()},
         "manual": "Manual record",
         "finding": "Finding",
     },

@@ -18,11 +18,11 @@ from compliance.dossiers import codes
 from compliance.dossiers import labels as lb
 from compliance.dossiers.batch import parse_month
 from compliance.dossiers.render import html_to_pdf, render_html
-from compliance.dossiers.service import PRINT_ROLES
 from compliance.findings.models import Finding, FindingStatus
 from compliance.money import format_fen
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment, InstalmentStatus
+from compliance.permissions import Permission
 from compliance.staff.models import Staff
 
 CHART_W, CHART_H, CHART_PAD = 480, 130, 22
@@ -162,7 +162,7 @@ def _carried(ctx: Ctx, month: date, end: datetime) -> dict[int, int]:
 
 def build_report(ctx: Ctx, month: str, lang: str = "zh") -> ReportView:
     """Read the month's figures (SQL aggregates) and freeze them for printing."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     L = lb.labels(lang)
     first = parse_month(month)
     tz = ZoneInfo(ctx.settings.timezone)

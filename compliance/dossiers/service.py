@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
 from compliance.accounts.models import User
-from compliance.actors import Role
 from compliance.audit import anchor, seals
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent, AuditHead
@@ -28,11 +27,11 @@ from compliance.dossiers.render import render_dossier
 from compliance.dossiers.viewmodel import build_content, issue_view
 from compliance.dossiers.views import DossierView
 from compliance.errors import Conflict, ValidationFailed
+from compliance.evidence import kinds
 from compliance.findings.models import Finding
 from compliance.offices.models import Office
 from compliance.pay.models import Instalment
-
-PRINT_ROLES = (Role.MANAGER, Role.HR, Role.ADMIN)
+from compliance.permissions import Permission
 
 
 class DossierRecord(BaseModel):
@@ -191,7 +190,9 @@ def case_rows(session: Session, case: Case) -> dict[str, set[int]]:
             select(Finding.evidence).where(col(Finding.id).in_(out["finding"]))
         ).all():
             for ref in json.loads(evidence):
-                out.setdefault(str(ref["kind"]), set()).add(int(ref["id"]))
+                kind = kinds.get(str(ref["kind"]))
+                if kind is not None:  # a manual finding's own text is the finding's row
+                    out.setdefault(kind.model.__tablename__, set()).add(int(ref["id"]))
     if out.get("deduction"):
         ids = session.exec(
             select(Instalment.id).where(col(Instalment.deduction_id).in_(out["deduction"]))
@@ -215,7 +216,7 @@ def _check_lang(lang: str) -> str:
 
 def begin_printing(ctx: Ctx) -> Numbering:
     """Read where the dossier numbers stand, the audit chain's head and who is printing."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     session = ctx.session
     office = session.exec(select(Office).where(col(Office.id) == ctx.actor.office_id)).one()
     me = session.exec(select(User.display_name).where(col(User.id) == ctx.actor.user_id)).one()
@@ -248,7 +249,7 @@ def prepare(
 ) -> list[Prepared]:
     """Freeze the cases' dossiers, numbered after `numbering.last` from position `start` of
     the run (read only: nothing is taken or written)."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     _check_lang(lang)
     numbering = numbering or begin_printing(ctx)
     session = ctx.session
@@ -520,7 +521,7 @@ def check_number(session: Session, number: str) -> PaperCheck:
 
 def list_dossiers(ctx: Ctx, case_id: int) -> list[DossierRecord]:
     """Dossiers printed for a case, oldest first."""
-    ctx.require(*PRINT_ROLES)
+    ctx.require(Permission.PRINT_DOSSIERS)
     case = case_repo.get_visible(ctx.session, ctx.actor, case_id)
     rows = ctx.session.exec(
         select(Dossier).where(col(Dossier.case_id) == case.id).order_by(col(Dossier.id))

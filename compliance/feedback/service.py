@@ -11,7 +11,6 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -20,6 +19,7 @@ from compliance.damages.models import DamageIncident
 from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
+from compliance.permissions import Permission, holds
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.validation import not_in_future, parse
@@ -33,10 +33,10 @@ ARCHIVED_EN = "This kind of feedback matches no rule; it is kept on file only."
 def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> FeedbackRead:
     """Record one piece of resident feedback (manager or HR); a damage report (manager)
     also opens a damage incident to value, linked to it, in the same transaction."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.RECORD_FEEDBACK)
     body = parse(FeedbackCreate, data)
     damage = body.category is FeedbackCategory.DAMAGE
-    if damage and ctx.actor.role != Role.MANAGER:
+    if damage and not holds(ctx.actor, Permission.RECORD_DAMAGE):
         raise ValidationFailed.one(
             "category", "only a manager can record a damage report: it opens a damage incident"
         )

@@ -3,17 +3,17 @@
 from sqlalchemy import select
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.context import Ctx
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackRow, StaffChoice, UnitChoice
+from compliance.permissions import Permission
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff, StaffStatus
 
 
 def feedback_choices(ctx: Ctx) -> tuple[list[StaffChoice], list[UnitChoice]]:
     """Active staff and the units of the office, for the feedback form."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.RECORD_FEEDBACK)
     office_id = ctx.actor.office_id
     staff = ctx.session.execute(
         select(Staff)
@@ -33,7 +33,7 @@ def feedback_choices(ctx: Ctx) -> tuple[list[StaffChoice], list[UnitChoice]]:
 
 def recent_feedback(ctx: Ctx, limit: int = 10) -> list[FeedbackRow]:
     """The office's latest recorded feedback, newest first."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.RECORD_FEEDBACK)
     stmt = (
         select(Feedback, col(Staff.name), col(Unit.building), col(Unit.room))
         .join(Staff, col(Staff.id) == col(Feedback.staff_id))

@@ -17,6 +17,7 @@ from compliance.context import Ctx
 from compliance.errors import ComplianceError, NotFound, ValidationFailed
 from compliance.files import storage
 from compliance.files.models import StoredFile
+from compliance.permissions import Permission
 
 # Pillow format -> (content type, extension, save options).
 _FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -46,7 +47,7 @@ class CleanImage:
 
 def clean_upload(ctx: Ctx, data: bytes, original_name: str) -> CleanImage:
     """Check an upload (size, image type from the bytes) and strip it; writes nothing."""
-    ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    ctx.require(Permission.UPLOAD_FILES)
     limit = ctx.settings.max_upload_bytes
     if not data:
         raise ValidationFailed.one("file", "is empty")
@@ -124,7 +125,7 @@ StaffPhotos = Callable[[int], Select[Any]]
 def open_visible(ctx: Ctx, file_id: int, owners: Sequence[StaffPhotos]) -> tuple[StoredFile, bytes]:
     """A photo's metadata and bytes for the viewer; staff get only the photos the owners
     (the domains holding photos) name as theirs; anything else: NotFound, as if absent."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    ctx.require(Permission.VIEW_FILES)
     stmt = select(StoredFile).where(
         col(StoredFile.id) == file_id, col(StoredFile.office_id) == ctx.actor.office_id
     )

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.findings.gather import gather
 from compliance.findings.models import DetectionRun, FindingSource
 from compliance.findings.service import store_decisions
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from policies import registry
@@ -198,7 +198,7 @@ def check_period(ctx: Ctx, start: date, end: date) -> date:
 
 def run_detection(ctx: Ctx, start: date, end: date) -> RunSummary:
     """Detect breaches of every rule in [start, end] (office-local dates), one transaction."""
-    ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    ctx.require(Permission.RUN_DETECTION)
     end = check_period(ctx, start, end)
     summary = detect_period(ctx, start, end, created_by=ctx.actor.user_id)
     audit.record(

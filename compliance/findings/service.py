@@ -6,32 +6,25 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
-from compliance.actors import Role
-from compliance.attendance.models import AttendanceEvent, RosterShift
 from compliance.audit import service as audit
 from compliance.context import Ctx
-from compliance.damages.models import DamageIncident
 from compliance.errors import Conflict, ValidationFailed
-from compliance.feedback.models import Feedback
+from compliance.evidence import kinds
 from compliance.findings import repository
 from compliance.findings.models import Finding, FindingSource, FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, ManualFindingCreate, TriageIn
 from compliance.inspections.models import SpotCheck, SpotCheckItem
-from compliance.overtime.models import OvertimeRequest
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff.repository import get_in_office
-from compliance.tips.models import TipLine
 from compliance.validation import not_in_future, parse
-from compliance.visits.models import Visit
 from policies import registry
 from policies.base import Decision, Outcome
 from policies.facts import ChecklistAnswer
 from policies.vocab import EvidenceKind, ItemResult
-
-TRIAGE_ROLES = (Role.MANAGER, Role.HR)
 
 
 def _evidence_json(decision: Decision) -> str:
@@ -201,36 +194,16 @@ def finding_ids(ctx: Ctx, rule_code: str, keys: Sequence[str]) -> dict[str, int]
     return {key: id_ for key, id_ in rows}
 
 
-_EVIDENCE_TABLES: dict[EvidenceKind, type[SQLModel]] = {
-    EvidenceKind.INSPECTION: SpotCheck,
-    EvidenceKind.FEEDBACK: Feedback,
-    EvidenceKind.ATTENDANCE: AttendanceEvent,
-    EvidenceKind.ROSTER: RosterShift,
-    EvidenceKind.VISIT: Visit,
-    EvidenceKind.OVERTIME: OvertimeRequest,
-    EvidenceKind.TIP_LINE: TipLine,
-    EvidenceKind.DAMAGE: DamageIncident,
-}
-
-
 def _evidence_exists(session: Session, office_id: int, kind: EvidenceKind, id_: int) -> bool:
     if kind == EvidenceKind.MANUAL:
         return True
-    if kind == EvidenceKind.SPOT_CHECK_ITEM:
-        stmt = (
-            select(col(SpotCheckItem.id))
-            .join(SpotCheck, col(SpotCheck.id) == col(SpotCheckItem.spot_check_id))
-            .where(col(SpotCheckItem.id) == id_, col(SpotCheck.office_id) == office_id)
-        )
-    else:
-        model: Any = _EVIDENCE_TABLES[kind]
-        stmt = select(model.id).where(model.id == id_, model.office_id == office_id)
-    return session.execute(stmt).first() is not None
+    entry = kinds.get(kind.value)
+    return entry is not None and bool(entry.load(session, office_id, [id_]))
 
 
 def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> FindingRead:
     """Raise a finding by hand from any record; the same evidence cannot be raised twice."""
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(ManualFindingCreate, data)
     try:
         policy = registry.get(body.rule_code)
@@ -319,14 +292,14 @@ def confirm(
 
     With commit=False the caller owns the transaction (cases.confirm_into_case).
     """
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(TriageIn, data or {})
     return _triage(ctx, finding_id, FindingStatus.CONFIRMED, body.reason, commit=commit)
 
 
 def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> FindingRead:
     """Dismiss an open finding; the reason is required and kept."""
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(TriageIn, data)
     if not body.reason:
         raise ValidationFailed.one("reason", "a reason is required to dismiss a finding")
@@ -335,7 +308,7 @@ def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> Findi
 
 def list_mine(ctx: Ctx) -> list[FindingRead]:
     """Findings about the signed-in staff member, newest first (filtered in the query)."""
-    ctx.require(Role.STAFF)
+    ctx.require(Permission.VIEW_OWN_RECORD)
     if ctx.actor.staff_id is None:
         return []
     rows = repository.list_findings(ctx.session, ctx.actor.office_id, staff_id=ctx.actor.staff_id)
@@ -351,7 +324,7 @@ def triage_queue(
     limit: int = 200,
 ) -> list[FindingRow]:
     """The office's findings (open ones by default), newest first, with staff names."""
-    ctx.require(*TRIAGE_ROLES)
+    ctx.require(Permission.TRIAGE_FINDINGS)
     rows = repository.list_with_staff(
         ctx.session, ctx.actor.office_id, status=status, rule_code=rule_code,
         staff_id=staff_id, limit=limit,

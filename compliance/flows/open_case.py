@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
 from compliance.cases import transition
@@ -27,11 +26,10 @@ from compliance.findings import repository as findings_repo
 from compliance.findings import service as findings
 from compliance.findings.models import Finding, FindingStatus
 from compliance.offices.models import Office
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
-
-OPEN_ROLES = (Role.MANAGER, Role.HR)
 
 
 def _policy_on(ctx: Ctx, rule_code: str, finding: Finding) -> EffectivePolicy:
@@ -155,7 +153,7 @@ def _open(ctx: Ctx, finding: Finding, eff: EffectivePolicy, reason: str | None) 
 
 
 def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
-    ctx.require(*OPEN_ROLES)
+    ctx.require(Permission.OPEN_CASE)
     finding = findings_repo.get(ctx.session, ctx.actor.office_id, finding_id)
     check_may(ctx.actor, finding.staff_id, Action.ADD_EVIDENCE)
     eff = _policy_on(ctx, finding.rule_code, finding)

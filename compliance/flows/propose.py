@@ -17,7 +17,6 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import lifecycle, transition
 from compliance.cases import repository as repo
@@ -31,12 +30,13 @@ from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.pay import plans
+from compliance.permissions import Permission
 from compliance.validation import parse
 from policies import ladder
+from policies.guardrails import get_profile
 from policies.proposal import PriorBreach
 from policies.sanction import Severity
 
-BULK_ROLES = (Role.HR,)
 _FROM, _TO = CaseStatus.UNDER_REVIEW, CaseStatus.DECISION_PROPOSED
 
 
@@ -198,7 +198,7 @@ def propose_many(
     Each proposal is what `propose` would store for the case, taking the cases one
     after another in the order given. All or nothing, in one transaction.
     """
-    ctx.require(*BULK_ROLES)
+    ctx.require(Permission.PROPOSE)
     body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
     ids = _ids(case_ids)
     session = ctx.session
@@ -207,6 +207,7 @@ def propose_many(
     inputs = gather_many(session, cases, _findings(session, ids), ctx.settings.timezone)
     latest = _revisions(session, ids)
     now, by = ctx.now(), ctx.actor.user_id
+    guardrails = get_profile(ctx.settings.guardrail_profile)
     proposals: list[dict[str, Any]] = []
     case_steps: list[dict[str, Any]] = []
     items: list[BulkItem] = []
@@ -221,6 +222,7 @@ def propose_many(
                 prior_breaches=_as_sequential(engine_in, proposed, body.severity),
                 facts=engine_in.facts,
                 params=engine_in.policy.params,
+                guardrails=guardrails,
             )
         except ValueError as exc:
             raise ValidationFailed.one("proposal", f"case {case.number}: {exc}") from None
@@ -300,6 +302,7 @@ def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: s
             prior_breaches=engine_in.prior_breaches,
             facts=engine_in.facts,
             params=engine_in.policy.params,
+            guardrails=get_profile(ctx.settings.guardrail_profile),
         )
     except ValueError as exc:
         raise ValidationFailed.one("proposal", str(exc)) from None

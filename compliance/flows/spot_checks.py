@@ -9,7 +9,6 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -28,6 +27,7 @@ from compliance.inspections.schemas import (
     SpotCheckPhotoRead,
     SpotCheckRead,
 )
+from compliance.permissions import Permission
 from compliance.residents.models import Unit
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.models import Staff
@@ -55,7 +55,7 @@ class SpotCheckResult(BaseModel):
 
 def record_spot_check(ctx: Ctx, data: SpotCheckCreate | dict[str, Any]) -> SpotCheckRead:
     """Record a spot check with its checklist and photos; failed items become findings."""
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_SPOT_CHECK)
     body = parse(SpotCheckCreate, data)
     rule_codes = _validate(ctx, body)
     _check_photos(ctx, body)
@@ -70,7 +70,7 @@ def record_spot_check_with_photos(
     Every answer and every upload is checked before anything is written; a rejected upload
     is reported as `photos.N` (N counting from 0 in upload order), and nothing is kept.
     """
-    ctx.require(Role.MANAGER)
+    ctx.require(Permission.RECORD_SPOT_CHECK)
     errors: list[FieldError] = []
     body: SpotCheckCreate | None = None
     rule_codes: list[str] = []
@@ -219,7 +219,7 @@ def _check_photos(ctx: Ctx, body: SpotCheckCreate) -> None:
 
 def get_spot_check(ctx: Ctx, spot_check_id: int) -> SpotCheckResult:
     """A recorded spot check with its answers, photos and the findings it raised (manager, HR)."""
-    ctx.require(Role.MANAGER, Role.HR)
+    ctx.require(Permission.VIEW_SPOT_CHECKS)
     found = ctx.session.execute(
         select(
             SpotCheck, col(Staff.name), col(Staff.employee_no), col(Unit.building), col(Unit.room)

@@ -4,7 +4,6 @@ import re
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from compliance.actors import Role
 from compliance.attendance import repository
 from compliance.attendance.models import PunchKind
 from compliance.audit import service as audit
@@ -13,6 +12,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.imports import ImportResult
 from compliance.imports.reader import Column, Row, Table, read_table
+from compliance.permissions import Permission
 from compliance.staff.models import Staff
 from compliance.staff.repository import by_employee_no
 from compliance.validation import CLOCK_SKEW
@@ -41,7 +41,7 @@ MAX_DEVICE = 50
 
 def import_attendance(ctx: Ctx, data: bytes, filename: str = "") -> ImportResult:
     """Validate every punch in the file, then insert them all at once (manager or admin)."""
-    ctx.require(Role.MANAGER, Role.ADMIN)
+    ctx.require(Permission.RECORD_ATTENDANCE)
     table = read_table(data, COLUMNS, max_bytes=ctx.settings.max_upload_bytes)
     office_id = ctx.actor.office_id
     staff = by_employee_no(ctx.session, office_id)

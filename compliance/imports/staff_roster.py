@@ -8,7 +8,6 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -16,6 +15,7 @@ from compliance.errors import Conflict, FieldError, ValidationFailed
 from compliance.imports import ImportResult
 from compliance.imports.reader import Column, Row, Table, read_table
 from compliance.money import check_fen, parse_yuan
+from compliance.permissions import Permission
 from compliance.staff.models import Staff, StaffStatus, StaffWage
 from compliance.staff.repository import by_employee_no
 
@@ -36,7 +36,7 @@ _LIMITS = {"name": 50, "team": 30, "position": 30}
 
 def import_staff_roster(ctx: Ctx, data: bytes, filename: str = "") -> ImportResult:
     """Validate every row of a roster file, then create all its staff at once (admin or HR)."""
-    ctx.require(Role.ADMIN, Role.HR)
+    ctx.require(Permission.MANAGE_STAFF)
     table = read_table(data, COLUMNS, max_bytes=ctx.settings.max_upload_bytes)
     office_id = ctx.actor.office_id
     existing = by_employee_no(ctx.session, office_id)

@@ -13,6 +13,7 @@ from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
+from compliance.permissions import Permission, holds
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.validation import not_in_future, parse
@@ -48,7 +49,7 @@ def _check_visit(ctx: Ctx, body: OvertimeCreate) -> None:
 
 def request_overtime(ctx: Ctx, data: OvertimeCreate | dict[str, Any]) -> OvertimeRead:
     """Record that a resident asked for overtime (a manager, or the staff member themself)."""
-    ctx.require(Role.MANAGER, Role.STAFF)
+    ctx.require(Permission.REQUEST_OVERTIME)
     body = parse(OvertimeCreate, data)
     _own_only(ctx, body.staff_id)
     office_id = ctx.actor.office_id
@@ -80,8 +81,7 @@ def decide_overtime(
     ctx: Ctx, request_id: int, data: OvertimeDecide | dict[str, Any]
 ) -> OvertimeRead:
     """Approve or refuse a pending request (the office director only)."""
-    ctx.require(Role.MANAGER)
-    if not ctx.actor.is_director:
+    if not holds(ctx.actor, Permission.DECIDE_OVERTIME):
         raise Forbidden(
             "only the office director may decide on overtime (R09)",
             zh="只有管理处主任可以审批加班(第九条)",
@@ -161,7 +161,7 @@ def list_overtime(
     ctx: Ctx, *, staff_id: int | None = None, decision: OvertimeDecision | None = None
 ) -> list[OvertimeRead]:
     """Overtime requests of the office, newest first; staff see only their own."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.STAFF)
+    ctx.require(Permission.LIST_OVERTIME)
     if ctx.actor.role == Role.STAFF:
         staff_id = ctx.actor.staff_id if staff_id is None else staff_id
         _own_only(ctx, staff_id)

@@ -15,19 +15,17 @@ from sqlmodel import col, select
 
 from compliance.accounts.auth import revoke_user_access
 from compliance.accounts.models import User
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
 from compliance.pay import repository as repo
 from compliance.pay.schedule import Plan, last_pay_month, plan_summary, replan_plan, replan_start
+from compliance.permissions import Permission
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import LeaveReason, Staff, StaffStatus
 from compliance.staff.schemas import StaffRead
 from compliance.validation import parse
-
-LEAVE_ROLES = (Role.HR, Role.ADMIN)
 
 
 class LeaveIn(BaseModel):
@@ -120,7 +118,7 @@ def end_employment(
 def record_leaving(ctx: Ctx, staff_id: int, data: LeaveIn | dict[str, Any]) -> LeaveResult:
     """Record that a staff member left (resignation, contract end; HR or admin) and end their
     deductions after the last pay month."""
-    ctx.require(*LEAVE_ROLES)
+    ctx.require(Permission.RECORD_LEAVING)
     body = parse(LeaveIn, data)
     if body.reason == LeaveReason.DISMISSED:
         raise ValidationFailed.one(

@@ -22,7 +22,7 @@ from compliance.pay import repository as repo
 from compliance.pay.models import InstalmentStatus, PayrollRun
 from compliance.pay.schedule import next_month, profile_for, require_minimum_wage
 from compliance.pay.schemas import ExecuteResult, MonthIn, PayrollSheet, SheetLine, SheetRow
-from compliance.pay.service import PAY_ROLES
+from compliance.permissions import Permission
 from compliance.validation import parse
 
 
@@ -141,7 +141,7 @@ def payroll_sheet(ctx: Ctx, month: date | str) -> PayrollSheet:
     Any month can be shown; one after next month is a read-only preview of the plan (it
     cannot be executed yet). Members who left before the month are not on it.
     """
-    ctx.require(*PAY_ROLES)
+    ctx.require(Permission.RUN_PAYROLL)
     value = check_preview_month(month)
     return _build(ctx, value, preview=value > latest_executable(ctx))
 
@@ -172,7 +172,7 @@ def execute_month(ctx: Ctx, month: date | str) -> ExecuteResult:
     Refused as a whole if any instalment's case has no deduction notice served, or a month's
     instalments exceed the cap; a month already executed is a Conflict and takes nothing.
     """
-    ctx.require(*PAY_ROLES)
+    ctx.require(Permission.RUN_PAYROLL)
     value = check_month(ctx, month)
     office_id = ctx.actor.office_id
     # Queue behind any replan of this office's staff, so what we check is what we take.

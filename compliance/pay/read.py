@@ -11,9 +11,8 @@ from compliance.errors import NotFound
 from compliance.pay import repository as repo
 from compliance.pay.models import InstalmentStatus
 from compliance.pay.schedule import profile_for
+from compliance.permissions import Permission
 from compliance.staff import repository as staff_repo
-
-SCHEDULE_ROLES = (Role.HR, Role.STAFF)
 
 
 class ScheduleMonth(BaseModel):
@@ -47,7 +46,7 @@ def _in_force(history: list[tuple[date, int]], month: date) -> int | None:
 
 def staff_schedule(ctx: Ctx, staff_id: int) -> StaffSchedule:
     """The instalments of one staff member per month (HR; staff only their own)."""
-    ctx.require(*SCHEDULE_ROLES)
+    ctx.require(Permission.VIEW_PAY_SCHEDULE)
     if ctx.actor.role == Role.STAFF and ctx.actor.staff_id != staff_id:
         raise NotFound(f"staff member {staff_id} not found")
     session = ctx.session

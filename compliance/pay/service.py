@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as cases_repo
 from compliance.cases.models import Case, Notice, NoticeKind, Proposal
@@ -33,6 +32,7 @@ from compliance.pay.schemas import (
     NoticeRead,
     ReplanIn,
 )
+from compliance.permissions import Permission
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import Staff
 from compliance.validation import parse
@@ -70,8 +70,6 @@ DEDUCTION_KINDS: dict[OutcomeKind, DeductionKind] = {
     OutcomeKind.WAGE_DEDUCTION: DeductionKind.DISCIPLINARY,
 }
 
-PAY_ROLES = (Role.HR,)
-
 
 # --- minimum wages -------------------------------------------------------------------------
 
@@ -80,7 +78,7 @@ def set_minimum_wage(
     ctx: Ctx, city: str, monthly_fen: int, effective_from: date | str, note: str = ""
 ) -> MinimumWageRead:
     """Record a city's monthly minimum wage from a date on (admin only; history never edited)."""
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     body = parse(
         MinimumWageSet,
         {
@@ -110,7 +108,7 @@ def set_minimum_wage(
 
 def list_minimum_wages(ctx: Ctx, city: str | None = None) -> list[MinimumWageRead]:
     """Recorded minimum wages (admin, HR and managers: they explain deduction caps)."""
-    ctx.require(Role.ADMIN, Role.HR, Role.MANAGER)
+    ctx.require(Permission.LIST_MINIMUM_WAGES)
     return [MinimumWageRead.model_validate(r) for r in repo.list_minimum_wages(ctx.session, city)]
 
 
@@ -298,7 +296,7 @@ def create_deductions_for_case(ctx: Ctx, case: Case, proposal: Proposal) -> list
 def replan_staff(ctx: Ctx, staff_id: int, from_month: date | str) -> dict[str, Any]:
     """Recompute a staff member's planned instalments from a month on (HR), e.g. after a wage
     or minimum-wage change; returns the schedule summary."""
-    ctx.require(*PAY_ROLES)
+    ctx.require(Permission.RUN_PAYROLL)
     body = parse(ReplanIn, {"staff_id": staff_id, "from_month": from_month})
     summary = plan_summary(replan_plan(ctx, body.staff_id, body.from_month))
     audit.record(
@@ -317,7 +315,7 @@ def replan_staff(ctx: Ctx, staff_id: int, from_month: date | str) -> dict[str, A
 
 def record_deduction_notice(ctx: Ctx, case_id: int, content: str) -> NoticeRead:
     """Record the written notice of reason and amount served before any deduction (HR)."""
-    ctx.require(*PAY_ROLES)
+    ctx.require(Permission.RUN_PAYROLL)
     body = parse(DeductionNoticeIn, {"case_id": case_id, "content": content})
     case = repo.get_case(ctx.session, ctx.actor.office_id, body.case_id)
     deductions = repo.case_deductions(ctx.session, body.case_id)

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from compliance.actors import Role
 from compliance.clock import local_date
 from compliance.context import Ctx
+from compliance.permissions import Permission
 from compliance.policy_params.service import EffectivePolicy, pick, timeline
 from policies import registry
 from policies.base import Policy
@@ -21,7 +21,7 @@ class RuleEntry:
 
 def rulebook(ctx: Ctx) -> list[RuleEntry]:
     """Every rule in article order with the office's version history (any signed-in role)."""
-    ctx.require(*Role)
+    ctx.require(Permission.USE_APP)
     today = local_date(ctx.now(), ctx.tz)
     versions = timeline(ctx.session, ctx.actor.office_id)
     return [

@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
+from compliance.permissions import Permission
 from compliance.policy_params.models import PolicyVersion
 from policies import registry
 from policies.base import Policy
@@ -138,7 +138,7 @@ def publish(
 
     Published now: refused when effective_from starts before this moment (never retroactive).
     """
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     policy = _rule(code)
     if not reason.strip():
         raise ValidationFailed.one("reason", "a reason is required for a parameter change")
@@ -164,7 +164,7 @@ def record_history(
     History obeys the same rule as `publish`: the version took effect no earlier than its
     publication, which is no later than now.
     """
-    ctx.require(Role.ADMIN)
+    ctx.require(Permission.ADMINISTER)
     policy = _rule(code)
     if not reason.strip():
         raise ValidationFailed.one("reason", "a reason is required for a parameter change")

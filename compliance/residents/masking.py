@@ -1,14 +1,12 @@
 """Residents' names and phone numbers are shown masked except to roles that need them."""
 
 from compliance.actors import Role
-
-# Roles that contact residents or handle their complaints and claims (SPEC §3, §9).
-CONTACT_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.HR})
+from compliance.permissions import Permission, role_may
 
 
 def can_see_contact(role: Role) -> bool:
-    """Whether a role may see residents' full names and phone numbers."""
-    return role in CONTACT_ROLES
+    """Whether a role may see residents' full names and phone numbers (SPEC §3, §9)."""
+    return role_may(role, Permission.SEE_RESIDENT_CONTACTS)
 
 
 def mask_name(name: str) -> str:

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.permissions import Permission
 from compliance.residents import repository as repo
 from compliance.residents.models import Resident, Unit
 from compliance.residents.schemas import ResidentCreate, ResidentRead, UnitCreate, UnitRead
@@ -14,7 +14,7 @@ from compliance.validation import parse
 
 def create_unit(ctx: Ctx, data: UnitCreate | dict[str, Any]) -> UnitRead:
     """Record a unit of the estate; building and room are unique per office (admin or manager)."""
-    ctx.require(Role.ADMIN, Role.MANAGER)
+    ctx.require(Permission.MANAGE_RESIDENTS)
     body = parse(UnitCreate, data)
     office_id = ctx.actor.office_id
     if repo.unit_at(ctx.session, office_id, body.building, body.room) is not None:
@@ -29,7 +29,7 @@ def create_unit(ctx: Ctx, data: UnitCreate | dict[str, Any]) -> UnitRead:
 
 def create_resident(ctx: Ctx, data: ResidentCreate | dict[str, Any]) -> ResidentRead:
     """Record a resident of one of the office's units (admin or manager)."""
-    ctx.require(Role.ADMIN, Role.MANAGER)
+    ctx.require(Permission.MANAGE_RESIDENTS)
     body = parse(ResidentCreate, data)
     repo.get_unit_in_office(ctx.session, ctx.actor.office_id, body.unit_id)
     row = Resident(
@@ -57,12 +57,12 @@ def create_resident(ctx: Ctx, data: ResidentCreate | dict[str, Any]) -> Resident
 
 def list_units(ctx: Ctx) -> list[UnitRead]:
     """The office's units (every role: addresses are not personal data)."""
-    ctx.require(*Role)
+    ctx.require(Permission.USE_APP)
     return [UnitRead.model_validate(u) for u in repo.list_units(ctx.session, ctx.actor.office_id)]
 
 
 def list_residents(ctx: Ctx, unit_id: int | None = None) -> list[ResidentRead]:
     """Residents of the office, masked unless the actor's role may see contact details."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.CASHIER)
+    ctx.require(Permission.LIST_RESIDENTS)
     rows = repo.list_residents(ctx.session, ctx.actor.office_id, unit_id)
     return [ResidentRead.for_viewer(r, ctx.actor.role) for r in rows]

@@ -8,6 +8,7 @@ from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Forbidden, NotFound, ValidationFailed
+from compliance.permissions import Permission
 from compliance.staff import repository as repo
 from compliance.staff.models import Staff, StaffWage
 from compliance.staff.schemas import (
@@ -41,7 +42,7 @@ def _not_future_day(ctx: Ctx, field: str, day: date) -> None:
 
 def create_staff(ctx: Ctx, data: StaffCreate | dict[str, Any]) -> StaffRead:
     """Hire a staff member, with their first wage from the hire date if given (admin or HR)."""
-    ctx.require(Role.ADMIN, Role.HR)
+    ctx.require(Permission.MANAGE_STAFF)
     body = parse(StaffCreate, data)
     office_id = ctx.actor.office_id
     _not_future_day(ctx, "hire_date", body.hire_date)
@@ -78,7 +79,7 @@ def create_staff(ctx: Ctx, data: StaffCreate | dict[str, Any]) -> StaffRead:
 
 def update_staff(ctx: Ctx, staff_id: int, data: StaffUpdate | dict[str, Any]) -> StaffRead:
     """Change a staff member's team, position or status (admin or HR)."""
-    ctx.require(Role.ADMIN, Role.HR)
+    ctx.require(Permission.MANAGE_STAFF)
     body = parse(StaffUpdate, data)
     staff = _get(ctx, staff_id)
     changes = body.model_dump(mode="json", exclude_none=True)
@@ -93,7 +94,7 @@ def update_staff(ctx: Ctx, staff_id: int, data: StaffUpdate | dict[str, Any]) ->
 
 def set_wage(ctx: Ctx, staff_id: int, data: WageSet | dict[str, Any]) -> StaffWageRead:
     """Record the monthly wage in fen from a date on (admin or HR)."""
-    ctx.require(Role.ADMIN, Role.HR)
+    ctx.require(Permission.MANAGE_STAFF)
     body = parse(WageSet, data)
     staff = _get(ctx, staff_id)
     if body.effective_from < staff.hire_date:
@@ -119,7 +120,7 @@ def set_wage(ctx: Ctx, staff_id: int, data: WageSet | dict[str, Any]) -> StaffWa
 
 def record_rulebook_ack(ctx: Ctx, staff_id: int, data: RulebookAck | dict[str, Any]) -> StaffRead:
     """Record that the staff member acknowledged the rulebook (themself, HR or admin)."""
-    ctx.require(Role.STAFF, Role.HR, Role.ADMIN)
+    ctx.require(Permission.RECORD_RULEBOOK_ACK)
     _own_only(ctx, staff_id)
     body = parse(RulebookAck, data)
     staff = _get(ctx, staff_id)
@@ -141,7 +142,7 @@ def record_rulebook_ack(ctx: Ctx, staff_id: int, data: RulebookAck | dict[str, A
 
 def list_staff(ctx: Ctx, status: str | None = None) -> list[StaffRead]:
     """Staff of the actor's office; a staff user sees only themself."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.CASHIER, Role.STAFF)
+    ctx.require(Permission.LIST_STAFF)
     only = ctx.actor.staff_id if ctx.actor.role == Role.STAFF else None
     if ctx.actor.role == Role.STAFF and only is None:
         return []
@@ -155,7 +156,7 @@ def find_active(ctx: Ctx, typed: str) -> StaffRead | None:
     member with that name. None when nobody is meant, or several are.
 
     Two indexed look-ups rather than reading every staff member of the office."""
-    ctx.require(Role.ADMIN, Role.MANAGER, Role.HR, Role.CASHIER)
+    ctx.require(Permission.FIND_STAFF)
     text = typed.strip()
     if not text:
         return None
@@ -165,7 +166,7 @@ def find_active(ctx: Ctx, typed: str) -> StaffRead | None:
 
 def list_wages(ctx: Ctx, staff_id: int) -> list[StaffWageRead]:
     """A staff member's wage history (admin, HR, or the staff member themself)."""
-    ctx.require(Role.ADMIN, Role.HR, Role.STAFF)
+    ctx.require(Permission.VIEW_WAGES)
     _own_only(ctx, staff_id)
     _get(ctx, staff_id)
     return [StaffWageRead.model_validate(w) for w in repo.wage_history(ctx.session, staff_id)]

@@ -9,6 +9,7 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.counters.service import next_number
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.permissions import Permission
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.tips import repository as repo
@@ -120,7 +121,7 @@ def _apply_handover(ctx: Ctx, tip: TipLine, body: HandOver) -> None:
 
 def declare_tip(ctx: Ctx, data: TipDeclare | dict[str, Any]) -> TipRead:
     """Declare a tip received from a resident (the staff member, or a cashier/manager for them)."""
-    ctx.require(Role.STAFF, Role.CASHIER, Role.MANAGER)
+    ctx.require(Permission.DECLARE_TIP)
     body = parse(TipDeclare, data)
     _check_declare(ctx, body)
     row = _insert(ctx, body)
@@ -139,7 +140,7 @@ def hand_over(
 
     feedback_id, when given, links the handover to the resident's tip report it settles.
     """
-    ctx.require(Role.CASHIER)
+    ctx.require(Permission.KEEP_TIP_DESK)
     raw: dict[str, Any] = {"countersigned_by": countersigned_by, "handed_over_at": handed_over_at}
     if feedback_id not in (None, ""):
         raw["feedback_id"] = feedback_id
@@ -159,7 +160,7 @@ def hand_over(
 
 def record_tip_with_handover(ctx: Ctx, data: TipWithHandover | dict[str, Any]) -> TipRead:
     """Declare a tip and hand it over in one transaction (the cashier's usual desk flow)."""
-    ctx.require(Role.CASHIER)
+    ctx.require(Permission.KEEP_TIP_DESK)
     body = parse(TipWithHandover, data)
     handover = HandOver.model_validate(body.model_dump(include=set(HandOver.model_fields)))
     # Check everything before writing anything, so a bad handover leaves no declared line.
@@ -175,7 +176,7 @@ def record_tip_with_handover(ctx: Ctx, data: TipWithHandover | dict[str, Any]) -
 
 def list_tips(ctx: Ctx, query: TipQuery | dict[str, Any] | None = None) -> list[TipRead]:
     """Ledger lines of the office for a staff member and/or period; staff see only their own."""
-    ctx.require(*Role)
+    ctx.require(Permission.USE_APP)
     q = parse(TipQuery, query or {})
     staff_id = q.staff_id
     if ctx.actor.role == Role.STAFF:
@@ -186,9 +187,6 @@ def list_tips(ctx: Ctx, query: TipQuery | dict[str, Any] | None = None) -> list[
         ctx.session, ctx.actor.office_id, staff_id=staff_id, start=q.start, end=q.end
     )
     return [TipRead.model_validate(r) for r in rows]
-
-
-DESK_ROLES = (Role.CASHIER, Role.MANAGER, Role.HR, Role.ADMIN)
 
 
 def _ledger_row(row: Any) -> TipLedgerRow:
@@ -203,7 +201,7 @@ def _ledger_row(row: Any) -> TipLedgerRow:
 
 def desk(ctx: Ctx) -> tuple[list[TipLedgerRow], list[TipLedgerRow]]:
     """The cashier's desk: tips declared but not handed over, and the latest receipts."""
-    ctx.require(*DESK_ROLES)
+    ctx.require(Permission.VIEW_TIP_DESK)
     office_id = ctx.actor.office_id
     pending = repo.ledger_rows(ctx.session, office_id, handed_over=False)
     done = repo.ledger_rows(ctx.session, office_id, handed_over=True, limit=20)
@@ -212,7 +210,7 @@ def desk(ctx: Ctx) -> tuple[list[TipLedgerRow], list[TipLedgerRow]]:
 
 def countersigners(ctx: Ctx) -> list[Countersigner]:
     """Who may countersign the actor's receipts: active non-staff users other than the actor."""
-    ctx.require(*DESK_ROLES)
+    ctx.require(Permission.VIEW_TIP_DESK)
     rows = repo.countersigners(ctx.session, ctx.actor.office_id, ctx.actor.user_id)
     return [Countersigner.model_validate(u) for u in rows]
 
@@ -222,7 +220,7 @@ REPORT_DAYS = 30
 
 def tip_reports(ctx: Ctx) -> list[TipReportChoice]:
     """Residents' tip reports of the last 30 days, for a handover to name the one it settles."""
-    ctx.require(*DESK_ROLES)
+    ctx.require(Permission.VIEW_TIP_DESK)
     since = ctx.now() - timedelta(days=REPORT_DAYS)
     rows = repo.recent_tip_reports(ctx.session, ctx.actor.office_id, since)
     return [
@@ -235,7 +233,7 @@ def tip_reports(ctx: Ctx) -> list[TipReportChoice]:
 
 def get_receipt(ctx: Ctx, tip_id: int) -> TipReceipt:
     """The receipt of a handed-over tip, for printing (cashier, manager, HR, admin)."""
-    ctx.require(*DESK_ROLES)
+    ctx.require(Permission.VIEW_TIP_DESK)
     row: Any = repo.receipt_row(ctx.session, ctx.actor.office_id, tip_id)
     if row is None:
         raise NotFound(f"no receipt for tip {tip_id}")

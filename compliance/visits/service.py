@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from compliance.permissions import Permission
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.validation import not_in_future, parse
@@ -36,7 +36,7 @@ _ORDER = ("requested_at", "assigned_at", "arrived_at", "done_at")
 
 def create_visit(ctx: Ctx, data: VisitCreate | dict[str, Any]) -> VisitRead:
     """Open a work order for a staff member at a unit (manager or admin)."""
-    ctx.require(Role.MANAGER, Role.ADMIN)
+    ctx.require(Permission.MANAGE_VISITS)
     body = parse(VisitCreate, data)
     office_id = ctx.actor.office_id
     get_in_office(ctx.session, office_id, body.staff_id)
@@ -63,7 +63,7 @@ def create_visit(ctx: Ctx, data: VisitCreate | dict[str, Any]) -> VisitRead:
 
 def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any]) -> VisitRead:
     """Record when a work order was assigned, arrived at, done or left (manager or admin)."""
-    ctx.require(Role.MANAGER, Role.ADMIN)
+    ctx.require(Permission.MANAGE_VISITS)
     body = parse(VisitStepCreate, data)
     visit = _get(ctx, visit_id)
     column, needs, not_yet = _STEPS[body.step]
@@ -132,7 +132,7 @@ def next_trip(ctx: Ctx, visit_id: int, data: NextTripCreate | dict[str, Any]) ->
     judged on its own day and shift (R02, R09), so a job that needed two trips is never
     taken for one long stay or hours of overtime.
     """
-    ctx.require(Role.MANAGER, Role.ADMIN)
+    ctx.require(Permission.MANAGE_VISITS)
     body = parse(NextTripCreate, data)
     last = _get(ctx, visit_id)
     if last.arrived_at is None or last.left_at is None:
@@ -175,7 +175,7 @@ def next_trip(ctx: Ctx, visit_id: int, data: NextTripCreate | dict[str, Any]) ->
 
 def get_visit(ctx: Ctx, visit_id: int) -> VisitRead:
     """One work order of the actor's office (manager, HR or admin)."""
-    ctx.require(Role.MANAGER, Role.HR, Role.ADMIN)
+    ctx.require(Permission.VIEW_VISITS)
     return VisitRead.model_validate(_get(ctx, visit_id))
 
 

@@ -16,8 +16,8 @@ from policies.base import (
     breach,
 )
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.conduct.default_ladder import DEFAULT_LADDER
 from policies.facts import FactBundle, PunchFact, VisitFact
-from policies.sanction import DEFAULT_LADDER
 from policies.text import duration_en, duration_zh
 from policies.vocab import EvidenceKind
 

@@ -2,7 +2,7 @@
 
 from policies.base import Bound, ChecklistItem, ObservedValue, Parameter, Policy
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
-from policies.sanction import DEFAULT_LADDER
+from policies.conduct.default_ladder import DEFAULT_LADDER
 from policies.vocab import EvidenceKind
 
 CODE = "R03"

@@ -14,8 +14,8 @@ from policies.base import (
     breach,
 )
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.conduct.default_ladder import DEFAULT_LADDER
 from policies.facts import FactBundle, VisitFact
-from policies.sanction import DEFAULT_LADDER
 from policies.text import CHANNEL_ZH
 from policies.vocab import EvidenceKind, FeedbackChannel, Satisfaction
 

@@ -2,8 +2,8 @@
 
 from policies.base import ChecklistItem, Policy
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.conduct.default_ladder import DEFAULT_LADDER
 from policies.conduct.feedback import category_detector
-from policies.sanction import DEFAULT_LADDER
 from policies.vocab import EvidenceKind, FeedbackCategory
 
 CODE = "R06"

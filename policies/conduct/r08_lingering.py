@@ -14,9 +14,9 @@ from policies.base import (
     breach,
 )
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.conduct.default_ladder import DEFAULT_LADDER
 from policies.conduct.feedback import category_detector
 from policies.facts import FactBundle, VisitFact
-from policies.sanction import DEFAULT_LADDER
 from policies.text import duration_en, duration_zh
 from policies.vocab import EvidenceKind, FeedbackCategory
 

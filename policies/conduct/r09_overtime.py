@@ -5,8 +5,8 @@ from datetime import datetime
 
 from policies.base import Decision, Detector, EvidenceRef, Outcome, Policy, breach
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.conduct.default_ladder import DEFAULT_LADDER
 from policies.facts import FactBundle, VisitFact
-from policies.sanction import DEFAULT_LADDER
 from policies.text import duration_en, duration_zh
 from policies.vocab import EvidenceKind
 

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from policies.base import Decision, Detector, EvidenceRef, Parameter, Policy, breach
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.draft import Draft, names
 from policies.facts import FactBundle, FeedbackFact
-from policies.sanction import INCOMPETENCE_LADDER
+from policies.sanction import OutcomeKind, SanctionSchedule, SanctionStep, Severity
+from policies.text import yuan
 from policies.vocab import EvidenceKind, FeedbackCategory
 
 CODE = "R10"
@@ -75,6 +77,57 @@ def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
             )
 
 
+# Termination for incompetence only after training and reassignment (劳动合同法第四十条).
+STEPS_BEFORE_TERMINATION = 2
+
+
+def handle_sanction(d: Draft) -> None:
+    """Retraining, then reassignment, then termination with notice, counted by steps taken."""
+    done = d.facts.prior_incompetence_steps
+    d.step = min(done + 1, d.top())
+    d.kinds = d.match(d.step)
+    if OutcomeKind.TERMINATION_WITH_NOTICE in d.kinds and done < STEPS_BEFORE_TERMINATION:
+        raise ValueError("the incompetence ladder may not terminate before two earlier steps")
+    if d.step < d.top():
+        d.say(
+            f"已采取不能胜任处理措施 {done} 项 → 第 {d.step} 级:{names(d.kinds, True)}。"
+            "不能胜任须先经培训或调整岗位,仍不能胜任方可解除,本次不建议解除。",
+            f"{done} earlier incompetence step(s) → step {d.step}: {names(d.kinds, False)}. "
+            "Incompetence requires training or reassignment first; no termination is proposed.",
+        )
+    else:
+        wage = yuan(d.facts.monthly_wage_fen)
+        d.say(
+            f"已先后采取 {done} 项措施(培训、调整岗位)仍被反映不能胜任 → 第 {d.step} 级:"
+            f"提前三十日书面通知或额外支付一个月工资 {wage} 后解除劳动合同。",
+            f"{done} earlier steps (training, reassignment) did not help → step {d.step}: "
+            f"termination with 30 days' notice or one month's wage {wage} in lieu.",
+        )
+    if d.severity is not Severity.STANDARD:
+        d.say(
+            "情节轻重不改变不能胜任阶梯。",
+            "Severity does not move the incompetence ladder.",
+        )
+
+
+SANCTION = SanctionSchedule(
+    text_zh=(
+        "“对该人员进行处理”:先培训,再调整工作岗位,仍不能胜任的,"
+        "提前三十日书面通知或额外支付一个月工资后解除劳动合同。"
+    ),
+    text_en=(
+        '"Dealt with": retraining first, then reassignment; if still incompetent, termination '
+        "with 30 days' written notice or one month's wage in lieu."
+    ),
+    steps=(
+        SanctionStep((OutcomeKind.RETRAINING,), ordinal=1),
+        SanctionStep((OutcomeKind.REASSIGNMENT,), ordinal=2),
+        SanctionStep((OutcomeKind.TERMINATION_WITH_NOTICE,), ordinal=3),
+    ),
+    handler=handle_sanction,
+)
+
+
 POLICY = Policy(
     code=CODE,
     version=1,
@@ -134,5 +187,5 @@ POLICY = Policy(
             run=_run,
         ),
     ),
-    sanction=INCOMPETENCE_LADDER,
+    sanction=SANCTION,
 )

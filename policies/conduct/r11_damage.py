@@ -4,8 +4,9 @@ from collections.abc import Iterator, Mapping
 
 from policies.base import Decision, Detector, EvidenceRef, Parameter, Policy, Severity, breach
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.draft import SEVERITY_ZH, Draft, names
 from policies.facts import FactBundle
-from policies.sanction import COMPENSATION_PLUS_STEP
+from policies.sanction import OutcomeKind, SanctionSchedule, SanctionStep
 from policies.text import yuan
 from policies.vocab import EvidenceKind
 
@@ -39,6 +40,56 @@ def _run(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Decision]:
             severity=severity,
             observed={"assessed_value_fen": value} if value is not None else None,
         )
+
+
+def handle_sanction(d: Draft) -> None:
+    """Compensation at the assessed value, plus a disciplinary step by severity."""
+    d.kinds = d.match(None)
+    value = d.facts.compensation_fen
+    d.amounts[OutcomeKind.COMPENSATION] = value
+    step = [k for k in d.kinds if k is not OutcomeKind.COMPENSATION]
+    sev_zh, sev_en = SEVERITY_ZH[d.severity], d.severity.value
+    if value is None:
+        d.need(
+            "compensation_fen",
+            "照价赔偿须先评估损坏财物的价值(评估依据:发票或报价)。",
+            "Compensation needs the assessed value of the damaged property (receipt or quote).",
+        )
+        d.say(
+            f"照价赔偿:价值尚待评估;情节{sev_zh}:{names(step, True)}。",
+            f"Compensation: value not yet assessed; {sev_en}: {names(step, False)}.",
+        )
+    else:
+        d.say(
+            f"照价赔偿评估价值 {yuan(value)};情节{sev_zh}:{names(step, True)}。",
+            f"Compensation at the assessed value {yuan(value)}; {sev_en}: {names(step, False)}.",
+        )
+        threshold = d.params.get("serious_damage_fen")
+        if threshold is not None and value >= threshold:
+            d.suggest_serious(
+                f"损坏价值 {yuan(value)} 不低于 {yuan(threshold)}",
+                f"the damage of {yuan(value)} is at least {yuan(threshold)}",
+            )
+
+
+SANCTION = SanctionSchedule(
+    text_zh="照价赔偿,并视情形对责任人进行处理:轻微口头警告,一般书面警告,严重最后书面警告。",
+    text_en=(
+        "Compensation at the assessed price, plus a disciplinary step by severity: minor "
+        "verbal warning, standard written warning, serious final written warning."
+    ),
+    steps=(
+        SanctionStep((OutcomeKind.COMPENSATION, OutcomeKind.WRITTEN_WARNING)),
+        SanctionStep(
+            (OutcomeKind.COMPENSATION, OutcomeKind.VERBAL_WARNING), severity=Severity.MINOR
+        ),
+        SanctionStep(
+            (OutcomeKind.COMPENSATION, OutcomeKind.FINAL_WRITTEN_WARNING),
+            severity=Severity.SERIOUS,
+        ),
+    ),
+    handler=handle_sanction,
+)
 
 
 POLICY = Policy(
@@ -78,5 +129,5 @@ POLICY = Policy(
             run=_run,
         ),
     ),
-    sanction=COMPENSATION_PLUS_STEP,
+    sanction=SANCTION,
 )

@@ -18,8 +18,9 @@ from policies.base import (
     breach,
 )
 from policies.conduct import EFFECTIVE_FROM, PUBLISHED_ON
+from policies.draft import Draft
 from policies.facts import FactBundle, FeedbackFact, TipLineFact
-from policies.sanction import RESTITUTION_PLUS_WAGE_WITHHOLDING
+from policies.sanction import OutcomeKind, SanctionSchedule, SanctionStep
 from policies.text import CHANNEL_ZH, duration_en, duration_zh, yuan
 from policies.vocab import EvidenceKind, FeedbackCategory
 
@@ -313,6 +314,55 @@ def _run_declared(bundle: FactBundle, params: Mapping[str, int]) -> Iterator[Dec
         )
 
 
+def handle_sanction(d: Draft) -> None:
+    """Hand over the concealed tip and withhold the month's wage; serious: dismissal."""
+    d.kinds = d.match(None)
+    tip, wage = d.facts.concealed_tip_fen, d.facts.monthly_wage_fen
+    d.amounts[OutcomeKind.RESTITUTION] = tip
+    if tip is None:
+        d.need("concealed_tip_fen", "须填写隐匿的小费金额。", "The concealed tip amount is needed.")
+    tip_zh = yuan(tip) if tip is not None else "金额待定"
+    tip_en = yuan(tip) if tip is not None else "amount to be set"
+    if OutcomeKind.WAGE_DEDUCTION in d.kinds:
+        d.amounts[OutcomeKind.WAGE_DEDUCTION] = wage
+        if wage == 0:
+            d.need("monthly_wage_fen", "须提供当月工资。", "The month's wage is needed.")
+        risky = d.is_legal_risk(OutcomeKind.WAGE_DEDUCTION)
+        d.say(
+            f"上交隐匿的小费 {tip_zh};按规章制度扣发当月工资 {yuan(wage)}"
+            f"{'(法律风险,见下)' if risky else ''}。",
+            f"Hand over the concealed tip {tip_en}; the rulebook withholds the month's wage "
+            f"{yuan(wage)}{' (a legal risk, see below)' if risky else ''}.",
+        )
+    else:
+        d.say(
+            f"情节严重:上交隐匿的小费 {tip_zh},作辞退处理。",
+            f"Serious: hand over the concealed tip {tip_en}, and dismissal.",
+        )
+    if d.facts.prior_concealments:
+        d.suggest_serious(
+            f"此前已有 {d.facts.prior_concealments} 次隐匿小费经生效处理决定认定,本次为再次隐匿",
+            f"{d.facts.prior_concealments} earlier decided concealment(s): this is a repeat",
+        )
+    threshold = d.params.get("serious_tip_fen")
+    if tip is not None and threshold is not None and tip >= threshold:
+        d.suggest_serious(
+            f"隐匿金额 {yuan(tip)} 不低于 {yuan(threshold)}",
+            f"the concealed {yuan(tip)} is at least {yuan(threshold)}",
+        )
+
+
+SANCTION = SanctionSchedule(
+    text_zh="上交所收小费,扣发当月工资;情节严重者作辞退处理。",
+    text_en="Hand over the kept tip and withhold that month's wage; serious cases are dismissed.",
+    steps=(
+        SanctionStep((OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION)),
+        SanctionStep((OutcomeKind.RESTITUTION, OutcomeKind.DISMISSAL), severity=Severity.SERIOUS),
+    ),
+    handler=handle_sanction,
+)
+
+
 POLICY = Policy(
     code=CODE,
     version=1,
@@ -372,5 +422,5 @@ POLICY = Policy(
             run=_run_declared,
         ),
     ),
-    sanction=RESTITUTION_PLUS_WAGE_WITHHOLDING,
+    sanction=SANCTION,
 )

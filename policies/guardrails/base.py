@@ -6,12 +6,13 @@ same for every profile (policies.guardrails.schedule).
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
-from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate, doubled
+from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate, Risk, doubled
 from policies.guardrails.months import MAX_MONTHS, MonthInfo, add_months, first_of_month, month_info
 from policies.guardrails.schedule import Allocator, MonthCap, MonthPlan, Obligation, Schedule
+from policies.sanction import OutcomeKind
 
 
 class GuardrailProfile(ABC):
@@ -41,6 +42,15 @@ class GuardrailProfile(ABC):
     @abstractmethod
     def dismissal_gates(self, facts: DismissalFacts) -> tuple[Gate, ...]:
         """The conditions a dismissal must meet under this profile."""
+
+    @abstractmethod
+    def risks_by_outcome(self) -> Mapping[OutcomeKind, Risk]:
+        """The legal risk of proposing each outcome under this profile, in the order shown."""
+
+    def legal_risks(self, kinds: Iterable[OutcomeKind]) -> tuple[Risk, ...]:
+        """The legal risks of proposing these outcomes, in the profile's order."""
+        wanted = set(kinds)
+        return tuple(risk for kind, risk in self.risks_by_outcome().items() if kind in wanted)
 
     def wrongful_dismissal_cost(
         self,

@@ -8,12 +8,14 @@
 The local minimum wage is office data with effective dates: the caller passes the figure.
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from policies.guardrails.base import GuardrailProfile
 from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate, Risk
 from policies.guardrails.months import add_months
 from policies.guardrails.schedule import CapBinding, MonthCap
+from policies.sanction import OutcomeKind
 from policies.text import yuan
 
 PERCENT = 20
@@ -204,6 +206,14 @@ class CNProfile(GuardrailProfile):
             explanation_zh=tuple(zh),
             explanation_en=tuple(en),
         )
+
+    def risks_by_outcome(self) -> Mapping[OutcomeKind, Risk]:
+        """A disciplinary deduction, a dismissal and a termination for incompetence."""
+        return {
+            OutcomeKind.WAGE_DEDUCTION: disciplinary_deduction_risk(),
+            OutcomeKind.DISMISSAL: dismissal_risk(),
+            OutcomeKind.TERMINATION_WITH_NOTICE: incompetence_termination_risk(),
+        }
 
     def dismissal_gates(self, facts: DismissalFacts) -> tuple[Gate, ...]:
         """Rule in force and published; rulebook acknowledged; statement; trade union."""

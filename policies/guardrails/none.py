@@ -1,15 +1,17 @@
 """Profile "none": the rulebook as written, with no statutory guardrails.
 
 A deduction may take the whole month's wage but never more; no minimum-wage floor, no
-statutory compensation figures and no dismissal gates.
+statutory compensation figures, no dismissal gates and no legal risks named.
 """
 
+from collections.abc import Mapping
 from datetime import date
 
 from policies.guardrails.base import GuardrailProfile
 from policies.guardrails.cn import service_length
-from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate
+from policies.guardrails.dismissal import Compensation, DismissalFacts, Gate, Risk
 from policies.guardrails.schedule import CapBinding, MonthCap
+from policies.sanction import OutcomeKind
 
 
 class NoGuardrails(GuardrailProfile):
@@ -64,6 +66,10 @@ class NoGuardrails(GuardrailProfile):
     def dismissal_gates(self, facts: DismissalFacts) -> tuple[Gate, ...]:
         """No gates under this profile."""
         return ()
+
+    def risks_by_outcome(self) -> Mapping[OutcomeKind, Risk]:
+        """No statutory law applied, so no legal risk named."""
+        return {}
 
 
 NONE = NoGuardrails()

@@ -60,7 +60,7 @@ HUGE = "99999999999999999999"  # more than any integer column holds
 
 
 def _page_routes_with_ids() -> list[tuple[str, str]]:
-    from api.access import ROUTE_ACCESS
+    from tests.api.route_access import ROUTE_ACCESS
 
     return sorted(
         (method, path)

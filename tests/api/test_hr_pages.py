@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlmodel import col
 
-from api.access import ROUTE_ACCESS
 from api.pages.cases import STEPS
 from compliance.accounts.models import User
 from compliance.cases import annotations, read
@@ -17,6 +16,7 @@ from compliance.cases.models import Case, CaseStatus
 from compliance.pay import payroll
 from tests.api.conftest import sign_in
 from tests.api.helpers import XSS
+from tests.api.route_access import ROUTE_ACCESS
 from tests.compliance.cases.helpers import act, drive, finding, open_case
 from tests.compliance.pay.helpers import add_min_wage
 

@@ -29,7 +29,6 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import Session
 
-from api.access import ROUTE_ACCESS
 from api.main import create_app
 from compliance.accounts import auth
 from compliance.clock import FixedClock
@@ -41,6 +40,7 @@ from compliance.overtime import service as overtime
 from compliance.tips import service as tips
 from compliance.validation import MAX_ID
 from tests.api.helpers import manual_finding
+from tests.api.route_access import ROUTE_ACCESS
 from tests.conftest import NOW
 from tests.factories import OfficeSet
 

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from api.access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS
 from api.main import create_app
 from api.security import API_PREFIX, SESSION_COOKIE
 from compliance.accounts import auth
@@ -31,6 +30,7 @@ from compliance.context import Ctx
 from compliance.db import begin_write, read_only
 from tests import factories
 from tests.api.conftest import PASSWORD
+from tests.api.route_access import ANONYMOUS, ROLE_NAMES, ROUTE_ACCESS
 from tests.api.test_role_matrix import _url, expected_status, registered
 from tests.compliance.cases.helpers import drive
 from tests.conftest import NOW

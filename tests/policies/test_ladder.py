@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from policies import registry
+from policies.guardrails import CN
 from policies.ladder import LADDER_PARAMETERS, propose, replay
 from policies.proposal import PriorBreach, Proposal, SanctionFacts, Standing, to_dict
 from policies.sanction import (
@@ -46,6 +47,7 @@ def run(
         prior_breaches=priors or [],
         facts=facts(**kw),
         params=params,
+        guardrails=CN,
     )
 
 
@@ -250,7 +252,7 @@ def test_standing_round_trips_and_old_stored_priors_load() -> None:
     stored = proposal.to_dict()
     assert {p["standing"] for p in stored["ignored"]} == {"no_case", "overturned"}
     assert Proposal.from_dict(stored) == proposal
-    assert replay(registry.get("R03"), stored) == proposal
+    assert replay(registry.get("R03"), stored, guardrails=CN) == proposal
     # A proposal stored before priors had a standing: those with a case were counted then.
     for p in stored["counted"] + stored["ignored"]:
         del p["standing"]
@@ -310,7 +312,7 @@ def test_a_schedule_terminating_too_early_is_refused() -> None:
         ),
     )
     with pytest.raises(ValueError, match="two earlier steps"):
-        propose(broken, severity=STANDARD, prior_breaches=[], facts=facts())
+        propose(broken, severity=STANDARD, prior_breaches=[], facts=facts(), guardrails=CN)
 
 
 def test_priors_of_a_non_ladder_rule_are_listed_for_information() -> None:
@@ -466,15 +468,18 @@ def test_round_trip_and_replay() -> None:
     ):
         stored = proposal.to_dict()
         assert Proposal.from_dict(stored) == proposal
-        assert replay(registry.get(proposal.rule_code), stored).digest() == proposal.digest()
+        assert (
+            replay(registry.get(proposal.rule_code), stored, guardrails=CN).digest()
+            == proposal.digest()
+        )
 
 
 def test_replay_refuses_another_version() -> None:
     stored = run("R03", priors=[prior(1)]).to_dict()
     newer = replace(registry.get("R03"), version=2)
     with pytest.raises(ValueError, match="v1"):
-        replay(newer, stored)
-    assert replay(registry.get("R03"), stored).to_dict() == stored
+        replay(newer, stored, guardrails=CN)
+    assert replay(registry.get("R03"), stored, guardrails=CN).to_dict() == stored
 
 
 def test_inputs_round_trip() -> None:

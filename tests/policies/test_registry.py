@@ -8,7 +8,9 @@ import pytest
 
 from policies import registry
 from policies.base import Policy
-from policies.sanction import OutcomeKind, SanctionKind, Severity
+from policies.conduct import r10_incompetence, r11_damage, r12_tips, r13_solicitation_theft
+from policies.conduct.default_ladder import DEFAULT_LADDER
+from policies.sanction import OutcomeKind, Severity
 
 SEED = Path(__file__).parents[2] / ".." / "shared" / "seed" / "cleaned-zh-Hans.txt"
 NUMERALS = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三".split()
@@ -93,7 +95,7 @@ def test_ruleset_digest_changes_when_a_default_changes(monkeypatch: pytest.Monke
 @pytest.mark.parametrize("code", [f"R{n:02d}" for n in range(1, 10)])
 def test_rules_naming_no_sanction_use_the_default_ladder(code: str) -> None:
     sanction = registry.get(code).sanction
-    assert sanction.kind is SanctionKind.DEFAULT_LADDER
+    assert sanction is DEFAULT_LADDER and sanction.counts_repeats
     assert [s.ordinal for s in sanction.steps if s.severity is None] == [1, 2, 3, 4]
 
 
@@ -113,12 +115,14 @@ def test_written_sanctions() -> None:
     assert OutcomeKind.RESTITUTION in r13.steps[0].outcomes
     assert r13.steps[-1].severity is Severity.SERIOUS
     assert OutcomeKind.LEGAL_REFERRAL in r13.steps[-1].outcomes
-    assert (r10.kind, r11.kind, r12.kind, r13.kind) == (
-        SanctionKind.INCOMPETENCE_LADDER,
-        SanctionKind.COMPENSATION_PLUS_STEP,
-        SanctionKind.RESTITUTION_PLUS_WAGE_WITHHOLDING,
-        SanctionKind.DISMISSAL,
+    # Each written sanction is applied by its own rule module's handler, not by the default.
+    assert (r10.handler, r11.handler, r12.handler, r13.handler) == (
+        r10_incompetence.handle_sanction,
+        r11_damage.handle_sanction,
+        r12_tips.handle_sanction,
+        r13_solicitation_theft.handle_sanction,
     )
+    assert not any(s.counts_repeats for s in (r10, r11, r12, r13))
 
 
 def test_policies_import_nothing_from_the_application() -> None:

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import compliance.db
-
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -30,7 +28,7 @@ def _upgrade_tables() -> None:
     op.create_table(
         "audit_event",
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=True),
@@ -58,7 +56,7 @@ def _upgrade_tables() -> None:
         "login_attempt",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
         sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_attempt")),
@@ -73,7 +71,7 @@ def _upgrade_tables() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_office")),
         sa.UniqueConstraint("code", name=op.f("uq_office_code")),
     )
@@ -98,8 +96,8 @@ def _upgrade_tables() -> None:
         sa.Column("position", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
         sa.Column("hire_date", sa.Date(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("rulebook_ack_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("rulebook_ack_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_staff_office_id_office")
@@ -116,7 +114,7 @@ def _upgrade_tables() -> None:
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("building", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("room", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_unit_office_id_office")
         ),
@@ -137,7 +135,7 @@ def _upgrade_tables() -> None:
         sa.Column("is_director", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_user_office_id_office")
         ),
@@ -156,9 +154,9 @@ def _upgrade_tables() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("prefix", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_api_token_user_id_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
@@ -172,10 +170,10 @@ def _upgrade_tables() -> None:
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("work_date", sa.Date(), nullable=False),
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_attendance_event_created_by_user")
@@ -202,10 +200,10 @@ def _upgrade_tables() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("csrf_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("user_agent", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -227,17 +225,17 @@ def _upgrade_tables() -> None:
         sa.Column("rule_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("policy_version", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("params_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("incident_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("incident_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("severity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("severity_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("statement_due", sa.Date(), nullable=True),
-        sa.Column("notified_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("notified_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("appeal_deadline", sa.Date(), nullable=True),
-        sa.Column("effective_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("opened_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("effective_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("opened_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["office_id"], ["office.id"], name=op.f("fk_case_file_office_id_office")
@@ -265,16 +263,16 @@ def _upgrade_tables() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("item", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-        sa.Column("occurred_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("assessed_value_fen", sa.Integer(), nullable=True),
         sa.Column("valuation_basis", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("valuation_note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column(
-            "resident_signed_off_at", compliance.db.UTCDateTime(timezone=True), nullable=True
+            "resident_signed_off_at", sa.DateTime(timezone=True), nullable=True
         ),
         sa.Column("settlement", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("settled_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("settled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_damage_incident_created_by_user")
@@ -307,8 +305,8 @@ def _upgrade_tables() -> None:
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("ruleset_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("started_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("new_findings", sa.Integer(), nullable=False),
         sa.Column("existing_findings", sa.Integer(), nullable=False),
         sa.Column("errors", sa.Integer(), nullable=False),
@@ -336,10 +334,10 @@ def _upgrade_tables() -> None:
         sa.Column("satisfaction", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
         sa.Column("amount_fen", sa.Integer(), nullable=True),
-        sa.Column("occurred_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("work_date", sa.Date(), nullable=False),
-        sa.Column("received_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_feedback_created_by_user")
@@ -368,7 +366,7 @@ def _upgrade_tables() -> None:
         sa.Column("monthly_fen", sa.Integer(), nullable=False),
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_minimum_wage_created_by_user")
@@ -381,7 +379,7 @@ def _upgrade_tables() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("executed_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("executed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("executed_by", sa.Integer(), nullable=True),
         sa.Column("instalments", sa.Integer(), nullable=False),
         sa.Column("total_fen", sa.Integer(), nullable=False),
@@ -405,7 +403,7 @@ def _upgrade_tables() -> None:
         sa.Column("params_json", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
         sa.Column("params_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_policy_version_created_by_user")
@@ -433,7 +431,7 @@ def _upgrade_tables() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
         sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_resident_created_by_user")
@@ -450,9 +448,9 @@ def _upgrade_tables() -> None:
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("work_date", sa.Date(), nullable=False),
-        sa.Column("start_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("end_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("start_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("end_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_roster_shift_created_by_user")
@@ -477,10 +475,10 @@ def _upgrade_tables() -> None:
         sa.Column("inspector_id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("area", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("checked_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("work_date", sa.Date(), nullable=False),
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["inspector_id"], ["user.id"], name=op.f("fk_spot_check_inspector_id_user")
         ),
@@ -509,7 +507,7 @@ def _upgrade_tables() -> None:
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("monthly_wage_fen", sa.Integer(), nullable=False),
         sa.Column("effective_from", sa.Date(), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_staff_wage_created_by_user")
@@ -534,7 +532,7 @@ def _upgrade_tables() -> None:
         sa.Column("width", sa.Integer(), nullable=True),
         sa.Column("height", sa.Integer(), nullable=True),
         sa.Column("original_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_stored_file_created_by_user")
@@ -556,13 +554,13 @@ def _upgrade_tables() -> None:
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("amount_fen", sa.Integer(), nullable=False),
-        sa.Column("received_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("declared_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("handed_over_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("handed_over_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("receipt_no", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("cashier_id", sa.Integer(), nullable=True),
         sa.Column("countersigned_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["cashier_id"], ["user.id"], name=op.f("fk_tip_line_cashier_id_user")
@@ -597,15 +595,15 @@ def _upgrade_tables() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("requested_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("work_date", sa.Date(), nullable=False),
-        sa.Column("assigned_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("arrived_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("done_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("done_date", sa.Date(), nullable=True),
-        sa.Column("left_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("left_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["created_by"], ["user.id"], name=op.f("fk_visit_created_by_user")),
         sa.ForeignKeyConstraint(
@@ -625,7 +623,7 @@ def _upgrade_tables() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["by"], ["user.id"], name=op.f("fk_annotation_by_user")),
         sa.ForeignKeyConstraint(
@@ -641,11 +639,11 @@ def _upgrade_tables() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("grounds", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
-        sa.Column("filed_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("filed_by", sa.Integer(), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("reasoning", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
-        sa.Column("decided_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decided_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_appeal_case_id_case_file")
@@ -667,7 +665,7 @@ def _upgrade_tables() -> None:
         sa.Column("from_status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("to_status", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-        sa.Column("at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["actor_id"], ["user.id"], name=op.f("fk_case_step_actor_id_user")),
         sa.ForeignKeyConstraint(
@@ -708,7 +706,7 @@ def _upgrade_tables() -> None:
         sa.Column("start_month", sa.Date(), nullable=False),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
         sa.Column("legal_risk", sa.Boolean(), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_deduction_case_id_case_file")
@@ -738,7 +736,7 @@ def _upgrade_tables() -> None:
         sa.Column("content_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("issued_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("issued_by", sa.Integer(), nullable=True),
         sa.Column("chain_seq", sa.Integer(), nullable=False),
         sa.Column("chain_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -768,17 +766,17 @@ def _upgrade_tables() -> None:
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("detector", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("dedupe_key", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("occurred_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("explanation_zh", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("explanation_en", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("evidence", sqlmodel.sql.sqltypes.AutoString(length=20000), nullable=False),
         sa.Column("suggested_severity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("triaged_by", sa.Integer(), nullable=True),
-        sa.Column("triaged_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("triaged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("triage_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("detection_run_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_finding_created_by_user")
@@ -813,9 +811,9 @@ def _upgrade_tables() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("content", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
         sa.Column("amount_fen", sa.Integer(), nullable=True),
-        sa.Column("served_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("served_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("served_by", sa.Integer(), nullable=True),
-        sa.Column("acknowledged_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ack_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("ack_recorded_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -838,13 +836,13 @@ def _upgrade_tables() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("visit_id", sa.Integer(), nullable=True),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("requested_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decision", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("decided_by", sa.Integer(), nullable=True),
-        sa.Column("decided_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decision_note", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
         sa.Column("rearranged_others", sa.Boolean(), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"], ["user.id"], name=op.f("fk_overtime_request_created_by_user")
@@ -889,7 +887,7 @@ def _upgrade_tables() -> None:
         sa.Column("legal_risk", sa.Boolean(), nullable=False),
         sa.Column("is_dismissal", sa.Boolean(), nullable=False),
         sa.Column("amend_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("created_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_proposal_case_id_case_file")
@@ -929,7 +927,7 @@ def _upgrade_tables() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
-        sa.Column("recorded_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_statement_case_id_case_file")
@@ -947,10 +945,10 @@ def _upgrade_tables() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("reasons", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
-        sa.Column("notified_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notified_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("notified_by", sa.Integer(), nullable=True),
         sa.Column("reply", sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
-        sa.Column("reply_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reply_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case_file.id"], name=op.f("fk_union_notice_case_id_case_file")
         ),
@@ -970,8 +968,8 @@ def _upgrade_tables() -> None:
         sa.Column("approver_id", sa.Integer(), nullable=False),
         sa.Column("capacity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("justification", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
-        sa.Column("approved_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("lapsed_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("lapsed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["approver_id"], ["user.id"], name=op.f("fk_approval_approver_id_user")
         ),
@@ -991,7 +989,7 @@ def _upgrade_tables() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("finding_id", sa.Integer(), nullable=False),
-        sa.Column("added_at", compliance.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("added_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["added_by"], ["user.id"], name=op.f("fk_case_finding_added_by_user")
@@ -1016,7 +1014,7 @@ def _upgrade_tables() -> None:
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("amount_fen", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("taken_at", compliance.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["deduction_id"], ["deduction.id"], name=op.f("fk_instalment_deduction_id_deduction")
         ),
@@ -1062,9 +1060,7 @@ def _upgrade_tables() -> None:
 
 def downgrade() -> None:
     _refuse_to_drop_the_audit_trail("audit_event")
-    from compliance.audit.triggers import statements
-
-    for sql in statements(op.get_bind().dialect.name, drop=True):
+    for sql in _DROP_TRIGGERS[op.get_bind().dialect.name]:
         op.execute(sql)
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("spot_check_photo", schema=None) as batch_op:
@@ -1260,11 +1256,42 @@ def downgrade() -> None:
 
 def _upgrade_extras() -> None:
     """Audit-chain head row and the append-only triggers."""
-    from compliance.audit.triggers import statements
-
     op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
-    for sql in statements(op.get_bind().dialect.name):
+    for sql in _TRIGGERS[op.get_bind().dialect.name]:
         op.execute(sql)
+
+
+# The append-only triggers on audit_event as this revision creates them (written out here, not
+# imported, so that editing the application's code can never change what this revision did).
+_TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+       BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END""",
+        """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+       BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END""",
+    ],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+       BEGIN
+         RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP;
+       END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_event_no_update_delete BEFORE UPDATE OR DELETE ON audit_event
+       FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+        """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
+    ],
+}
+_DROP_TRIGGERS = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_event_no_update",
+        "DROP TRIGGER IF EXISTS audit_event_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_event_no_update_delete ON audit_event",
+        "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
+        "DROP FUNCTION IF EXISTS audit_event_append_only()",
+    ],
+}
 
 
 def _refuse_to_drop_the_audit_trail(*tables: str) -> None:

@@ -1,8 +1,10 @@
-"""Who may call each route: the table the role-matrix test holds every route to.
+"""Who may call each route, as it was before the roles were declared once: a snapshot.
 
-Each route also declares its roles in code (`require_role(...)` or `public`); the test
-calls every registered route as every role and as an anonymous visitor and compares the
-answer with this table, so a route added without an entry here fails the test.
+Each route declares a permission in code (`require(...)`, `require_case_step(...)`,
+`signed_in` or `public`), and compliance/permissions.py says which roles hold it. The
+role-matrix test calls every registered route as every role and as an anonymous visitor and
+compares the answer with this table, so neither a route added without an entry here nor a
+change to who holds a permission goes unnoticed.
 
 `ok` is the status an allowed caller gets for a bare request: no body beyond the CSRF
 token, and 999999 for every id in the path (a record that does not exist).
@@ -10,8 +12,6 @@ Anyone else gets 403; an anonymous visitor is sent to /login (pages) or gets 401
 """
 
 from dataclasses import dataclass
-
-from compliance.actors import Actor
 
 ANONYMOUS = "anonymous"
 # A director is a manager with is_director set; the table names them apart.
@@ -189,14 +189,3 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/tokens"): Access(SIGNED_IN, 422),
     ("DELETE", "/api/tokens/{token_id}"): Access(SIGNED_IN, 404),
 }
-
-
-def role_name(actor: Actor) -> str:
-    """The actor's name in the table ('director' for the office director)."""
-    return "director" if actor.is_director else actor.role.value
-
-
-def allows(actor: Actor | None, method: str, path: str) -> bool:
-    """Whether the table admits the actor (None: anonymous) to a route, e.g. for menus."""
-    entry = ROUTE_ACCESS.get((method, path))
-    return entry is not None and (role_name(actor) if actor else ANONYMOUS) in entry.allow
