@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
 from compliance.accounts.models import User
-from compliance.audit import anchor, seals
+from compliance.audit import anchor, seal_check, seals
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.cases import repository as case_repo
@@ -155,7 +155,7 @@ def _issued_with_hash(session: Session, digest: str) -> tuple[int, dict[str, Any
 class RecordsAltered(Conflict):
     """Records a dossier would print were changed, deleted or added outside the app."""
 
-    def __init__(self, problems: Sequence[seals.RowProblem]) -> None:
+    def __init__(self, problems: Sequence[seal_check.RowProblem]) -> None:
         listed = "; ".join(p.describe() for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(
@@ -203,7 +203,7 @@ def case_rows(session: Session, case: Case) -> dict[str, set[int]]:
 
 def check_case_rows(session: Session, case: Case) -> None:
     """RecordsAltered if any row the dossier is printed from does not match its seal."""
-    problems = seals.check_rows(session.connection(), case_rows(session, case))
+    problems = seal_check.check_rows(session.connection(), case_rows(session, case))
     if problems:
         raise RecordsAltered(problems)
 

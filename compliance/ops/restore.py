@@ -158,7 +158,7 @@ def verify_restored(url: str, settings: Settings, expected: Head) -> list[str]:
     seals), and whether it holds the head and revision the manifest promises."""
     from sqlmodel import Session
 
-    from compliance.audit import seals
+    from compliance.audit import seal_check
     from compliance.audit import service as audit
     from compliance.db import make_engine
 
@@ -171,7 +171,7 @@ def verify_restored(url: str, settings: Settings, expected: Head) -> list[str]:
             report = audit.verify(session)
             _n, anchor_problems = anchor.check_anchors(conn, settings)
             expect = anchor.check_expected(conn, f"{expected.seq}:{expected.hash}")
-            rows = seals.verify_rows(conn)
+            rows = seal_check.verify_rows(conn)
     finally:
         eng.dispose()
     if got.revision != expected.revision:
