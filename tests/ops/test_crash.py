@@ -256,7 +256,8 @@ def test_dossier_batch_killed_mid_way_keeps_nothing_and_numbers_stay_gap_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from compliance.dossiers.batch import print_batch, select_cases
-    from compliance.dossiers.service import print_dossier, verify_pdf
+    from compliance.dossiers.service import print_dossier
+    from compliance.dossiers.verify import verify_pdf
     from compliance.pay.service import seed_example_minimum_wage
     from tests.compliance.cases.helpers import drive
     from tests.conftest import NOW
