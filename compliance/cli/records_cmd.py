@@ -40,7 +40,7 @@ KINDS: dict[str, tuple[str, bool]] = {
     "damage": ("compliance.damages.service:record_damage", False),
     "damage-valuation": ("compliance.damages.service:set_valuation", True),
     "damage-sign-off": ("compliance.damages.service:record_sign_off", True),
-    "damage-settlement": ("compliance.damages.service:settle", True),
+    "damage-settlement": ("compliance.flows.settle_damage:settle", True),
     "overtime": ("compliance.overtime.service:request_overtime", False),
     "overtime-decision": ("compliance.overtime.service:decide_overtime", True),
     "staff": ("compliance.staff.service:create_staff", False),
