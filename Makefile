@@ -8,6 +8,8 @@ setup:
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two server processes: one per core of the documented machine (README, "Running several workers").
+WORKERS ?= 2
 
 run: setup
 	$(UV) run compliance db upgrade
@@ -15,7 +17,7 @@ run: setup
 	$(UV) run compliance detect --as bsw-manager
 	$(UV) run compliance audit verify
 	$(UV) run compliance demo sign-ins --url http://$(HOST):$(PORT)
-	$(UV) run uvicorn api.main:app --host $(HOST) --port $(PORT)
+	$(UV) run uvicorn api.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: setup lint
 	$(UV) run pytest

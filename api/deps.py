@@ -168,9 +168,7 @@ def _touch(session: Session, clock: Clock, token_id: int) -> None:
     # pool's connections while it waits for the write lock.
     end_read(session)
     auth.touch_token(session, clock, token_id)
-    # Take the read transaction's connection again here, on this worker thread: the busiest
-    # API reads (api/routes/cases.py) run on the event loop, and a loop that waits for a
-    # pooled connection cannot run the requests that would give one back (a stall).
+    # The rest of the request reads again, in a read-only transaction.
     begin_read(session)
 
 

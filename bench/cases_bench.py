@@ -276,7 +276,15 @@ def prepare(target: Path = PREPARED) -> dict[str, Any]:
     building = target.with_name(f"{target.stem}.building.db")
     _remove(building)
     shutil.copyfile(DIR / "bench.db", building)
-    engine = make_engine(_url(building))
+    out = prepare_on(_url(building))
+    _remove(target)
+    building.replace(target)
+    return out
+
+
+def prepare_on(url: str) -> dict[str, Any]:
+    """Set up the 5,000 cases under review in the bench office's database at `url`."""
+    engine = make_engine(url)
     clock = _clock()
     began = time.perf_counter()
     with Session(engine, expire_on_commit=False) as session:
@@ -288,8 +296,6 @@ def prepare(target: Path = PREPARED) -> dict[str, Any]:
         deductions = _plan_deductions(session, ctx)
         session.commit()
     engine.dispose()
-    _remove(target)
-    building.replace(target)
     per_rule: dict[str, int] = defaultdict(int)
     for f in chosen:
         per_rule[f.rule_code] += 1

@@ -83,13 +83,29 @@ def ensure_database() -> dict[str, Any]:
         _remove(leftover)
     STAMP.unlink(missing_ok=True)
     print(f"building {DB} ({N_STAFF:,} staff, {DAYS} days); this takes about a minute")
-    engine = make_engine(_url(building))
+    counts, seconds = build_office(_url(building))
+    building.replace(DB)
+    print(f"built in {seconds:.1f} s")
+    saved = {
+        "stamp": stamp,
+        "counts": counts,
+        "build_s": round(seconds, 1),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    STAMP.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+    return saved
+
+
+def build_office(url: str) -> tuple[dict[str, int], float]:
+    """Make the schema and generate the bench office at `url`: its row counts and seconds."""
+    engine = make_engine(url)
     upgrade(engine)
     began = time.perf_counter()
     with unit_of_work(engine) as session:
-        # A year of punches goes into three indexes; SQLite's 2 MB default page cache would
-        # send most index updates to the file.
-        session.execute(text("PRAGMA cache_size = -262144"))
+        if engine.dialect.name == "sqlite":
+            # A year of punches goes into three indexes; SQLite's 2 MB default page cache
+            # would send most index updates to the file.
+            session.execute(text("PRAGMA cache_size = -262144"))
         counts = generate_office(
             session,
             code="BEN",
@@ -104,16 +120,7 @@ def ensure_database() -> dict[str, Any]:
         )
     seconds = time.perf_counter() - began
     engine.dispose()  # the last connection to close checkpoints the WAL into the file
-    building.replace(DB)
-    print(f"built in {seconds:.1f} s")
-    saved = {
-        "stamp": stamp,
-        "counts": counts,
-        "build_s": round(seconds, 1),
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    STAMP.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
-    return saved
+    return counts, seconds
 
 
 def _manager(session: Session, clock: FixedClock) -> Ctx:
@@ -140,9 +147,10 @@ def _peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
 
 
-def child(path: str) -> None:
-    """In a fresh process: one full-year detection on the copy at `path`; prints JSON."""
-    engine = make_engine(_url(Path(path)))
+def child(target: str) -> None:
+    """In a fresh process: one full-year detection on the copy at `target` (a file or a
+    database URL); prints JSON."""
+    engine = make_engine(target if "://" in target else _url(Path(target)))
     with Session(engine, expire_on_commit=False) as session:
         ctx = _manager(session, _clock())
         began, cpu = time.perf_counter(), time.process_time()
@@ -177,16 +185,21 @@ def _fast_run() -> dict[str, Any]:
     _remove(copy)
     shutil.copyfile(DB, copy)
     try:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.detect_bench", "--child", str(copy)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=PROJECT_ROOT,
-            env=os.environ | {"PYTHONHASHSEED": "0"},
-        )
+        return detect_in_child(str(copy))
     finally:
         _remove(copy)
+
+
+def detect_in_child(target: str) -> dict[str, Any]:
+    """One full-year detection in a fresh Python process on `target` (file or URL)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.detect_bench", "--child", target],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=os.environ | {"PYTHONHASHSEED": "0"},
+    )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import api_bench, cases_bench, detect_bench, dossier_bench
+from bench import api_bench, cases_bench, detect_bench, dossier_bench, pg_bench, rules_bench
 from compliance.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "var" / "bench.json"
@@ -17,9 +17,11 @@ RESULTS = PROJECT_ROOT / "var" / "bench.json"
 # Each benchmark returns {figure name: {"value": ..., "unit": ..., "target": ..., "ok": ...}}.
 BENCHMARKS: tuple[Callable[[], dict[str, dict[str, Any]]], ...] = (
     detect_bench.run,
+    rules_bench.run,
     cases_bench.run,
     dossier_bench.main,
     api_bench.run,
+    pg_bench.run,  # detection and the API again on PostgreSQL (keys ending _pg)
 )
 
 

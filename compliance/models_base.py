@@ -20,7 +20,10 @@ SQLModel.metadata.naming_convention = {
 
 def utc_field(*, nullable: bool = False, index: bool = False) -> Any:
     """A timezone-aware UTC datetime column."""
-    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+    return Field(
+        default=None if nullable else ...,
+        sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
+    )
 
 
 def fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:

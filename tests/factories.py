@@ -25,16 +25,7 @@ class OfficeSet:
 
     def actor(self, name: str) -> Actor:
         """The Actor for one of the office's users ('admin', 'manager', 'director', ...)."""
-        u = self.users[name]
-        assert u.id is not None
-        return Actor(
-            user_id=u.id,
-            username=u.username,
-            role=Role(u.role),
-            office_id=self.office.id or 0,
-            staff_id=u.staff_id,
-            is_director=u.is_director,
-        )
+        return Actor.for_user(self.users[name])
 
     def share_password(self, password_hash: str) -> None:
         """Give every user of the office the same (already hashed) password."""

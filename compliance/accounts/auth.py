@@ -24,7 +24,7 @@ from compliance.accounts.auth_schemas import (
 from compliance.accounts.models import User
 from compliance.accounts.passwords import hash_password, verify_and_update, verify_password
 from compliance.accounts.settings import AuthSettings, get_auth_settings
-from compliance.actors import Actor, Role
+from compliance.actors import Actor
 from compliance.audit import service as audit
 from compliance.clock import Clock
 from compliance.context import Ctx
@@ -39,6 +39,7 @@ from compliance.errors import (
 )
 from compliance.offices.models import Office
 from compliance.permissions import Permission, holds
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 TOKEN_PREFIX = "cmp_"
@@ -93,15 +94,7 @@ def _secret() -> str:
 
 def actor_of(user: User) -> Actor:
     """The Actor for a user row."""
-    assert user.id is not None
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        office_id=user.office_id,
-        staff_id=user.staff_id,
-        is_director=user.is_director,
-    )
+    return Actor.for_user(user)
 
 
 def _delay_left(fails: list[datetime], free: int, base: int, cap: int, now: datetime) -> int:
@@ -413,14 +406,7 @@ def find_token(session: Session, clock: Clock, token: str) -> TokenUse | None:
     row = repo.live_token(session, _sha256(token), clock.now())
     if row is None:
         return None
-    actor = Actor(
-        user_id=row["user_id"],
-        username=row["username"],
-        role=Role(row["role"]),
-        office_id=row["office_id"],
-        staff_id=row["staff_id"],
-        is_director=row["is_director"],
-    )
+    actor = Actor.for_user(row)
     last = row["last_used_at"]
     stale = last is None or clock.now() - last >= TOUCH_EVERY
     principal = Principal(actor, token_id=row["token_id"], scope=row["scope"])
@@ -462,6 +448,7 @@ def refuse_token_minting(principal: Principal) -> None:
         )
 
 
+@use_case
 def create_token(
     ctx: Ctx, data: TokenCreate | dict[str, Any], cfg: AuthSettings | None = None
 ) -> TokenCreated:
@@ -491,7 +478,6 @@ def create_token(
         row.id,
         {"name": body.name, "scope": body.scope, "expires_at": row.expires_at.isoformat()},
     )
-    ctx.session.commit()
     return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=raw)
 
 
@@ -513,6 +499,7 @@ def office_tokens(ctx: Ctx) -> list[TokenReadAsAdmin]:
     ]
 
 
+@use_case
 def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
     """Revoke one of the acting user's own tokens, or (an admin) any token of the office;
     another user's token is not found."""
@@ -525,6 +512,5 @@ def revoke_token(ctx: Ctx, token_id: int) -> TokenRead:
         raise Conflict(f"token {token_id} is already revoked")
     by_admin = row.user_id != ctx.actor.user_id
     audit.record(ctx, "api_token.revoked", "api_token", token_id, {"by_admin": by_admin})
-    ctx.session.commit()
     ctx.session.refresh(row)
     return TokenRead.model_validate(row)

@@ -17,6 +17,7 @@ from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.staff.repository import get_in_office
+from compliance.usecase import transaction, use_case
 from compliance.validation import parse
 
 
@@ -25,6 +26,7 @@ def _username_free(session: Session, username: str) -> None:
         raise ValidationFailed.one("username", f"{username!r} is taken")
 
 
+@use_case
 def create_user(ctx: Ctx, data: UserCreate | dict[str, Any]) -> UserRead:
     """Admin: add a user; a staff user must be linked to a staff record of the office."""
     ctx.require(Permission.MANAGE_USERS)
@@ -48,10 +50,10 @@ def create_user(ctx: Ctx, data: UserCreate | dict[str, Any]) -> UserRead:
     ctx.session.add(user)
     ctx.session.flush()
     audit.record(ctx, "user.created", "user", user.id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return UserRead.model_validate(user)
 
 
+@use_case
 def set_active(ctx: Ctx, user_id: int, active: bool) -> UserRead:
     """Admin: disable (e.g. a dismissed employee) or re-enable a user of the office."""
     ctx.require(Permission.MANAGE_USERS)
@@ -66,48 +68,47 @@ def set_active(ctx: Ctx, user_id: int, active: bool) -> UserRead:
     if not active:
         revoke_user_access(ctx.session, user_id, ctx.now(), "user disabled")
     audit.record(ctx, "user.enabled" if active else "user.disabled", "user", user_id, {})
-    ctx.session.commit()
     ctx.session.refresh(user)
     return UserRead.model_validate(user)
 
 
 def create_office(session: Session, clock: Clock, data: OfficeCreate | dict[str, Any]) -> int:
     """Bootstrap: create an office and its first admin (recorded as done by the system)."""
-    body = parse(OfficeCreate, data)
-    try:
-        ZoneInfo(body.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed.one("timezone", f"unknown time zone {body.timezone!r}") from None
-    taken = session.exec(select(Office.id).where(col(Office.code) == body.code)).first()
-    if taken is not None:
-        raise ValidationFailed.one("code", f"office {body.code} exists")
-    _username_free(session, body.admin_username)
-    now = clock.now()
-    office = Office(
-        code=body.code, name=body.name, city=body.city, timezone=body.timezone, created_at=now
-    )
-    session.add(office)
-    session.flush()
-    assert office.id is not None
-    admin = User(
-        office_id=office.id,
-        username=body.admin_username,
-        display_name=body.admin_name,
-        role=Role.ADMIN.value,
-        created_at=now,
-    )
-    session.add(admin)
-    session.flush()
-    audit.append(
-        session,
-        at=now,
-        actor_id=None,
-        actor_role="system",
-        office_id=office.id,
-        action="office.created",
-        entity="office",
-        entity_id=str(office.id),
-        payload=body.model_dump(mode="json"),
-    )
-    session.commit()
-    return office.id
+    with transaction(session):
+        body = parse(OfficeCreate, data)
+        try:
+            ZoneInfo(body.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationFailed.one("timezone", f"unknown time zone {body.timezone!r}") from None
+        taken = session.exec(select(Office.id).where(col(Office.code) == body.code)).first()
+        if taken is not None:
+            raise ValidationFailed.one("code", f"office {body.code} exists")
+        _username_free(session, body.admin_username)
+        now = clock.now()
+        office = Office(
+            code=body.code, name=body.name, city=body.city, timezone=body.timezone, created_at=now
+        )
+        session.add(office)
+        session.flush()
+        assert office.id is not None
+        admin = User(
+            office_id=office.id,
+            username=body.admin_username,
+            display_name=body.admin_name,
+            role=Role.ADMIN.value,
+            created_at=now,
+        )
+        session.add(admin)
+        session.flush()
+        audit.append(
+            session,
+            at=now,
+            actor_id=None,
+            actor_role="system",
+            office_id=office.id,
+            action="office.created",
+            entity="office",
+            entity_id=str(office.id),
+            payload=body.model_dump(mode="json"),
+        )
+        return office.id

@@ -13,36 +13,33 @@ from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.permissions import Permission
 from compliance.staff.repository import get_in_office
-from compliance.validation import not_in_future, parse
+from compliance.usecase import record_new, use_case
+from compliance.validation import parse
 
 
+@use_case
 def record_punch(ctx: Ctx, data: PunchCreate | dict[str, Any]) -> PunchRead:
     """Record one office check-in or sign-back by hand (manager or admin)."""
     ctx.require(Permission.RECORD_ATTENDANCE)
     body = parse(PunchCreate, data)
-    office_id = ctx.actor.office_id
-    get_in_office(ctx.session, office_id, body.staff_id)
-    now = ctx.now()
-    not_in_future("at", body.at, now)
-    row = AttendanceEvent(
-        office_id=office_id,
+    row = record_new(
+        ctx,
+        AttendanceEvent,
+        body,
         staff_id=body.staff_id,
-        kind=body.kind.value,
-        at=body.at,
-        work_date=local_date(body.at, ctx.tz),
-        source="manual",
-        created_at=now,
-        created_by=ctx.actor.user_id,
+        not_future={"at": body.at},
+        update={
+            "work_date": local_date(body.at, ctx.tz),
+            "source": "manual",
+            "created_at": ctx.now(),
+            "created_by": ctx.actor.user_id,
+        },
+        audit_action="attendance.punch_recorded",
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(
-        ctx, "attendance.punch_recorded", "attendance_event", row.id, body.model_dump(mode="json")
-    )
-    ctx.session.commit()
     return PunchRead.model_validate(row)
 
 
+@use_case
 def roster_shift(ctx: Ctx, data: ShiftCreate | dict[str, Any]) -> ShiftRead:
     """Roster one shift for a staff member on a local date (manager or admin)."""
     ctx.require(Permission.RECORD_ATTENDANCE)
@@ -75,5 +72,4 @@ def roster_shift(ctx: Ctx, data: ShiftCreate | dict[str, Any]) -> ShiftRead:
     audit.record(
         ctx, "attendance.shift_rostered", "roster_shift", row.id, body.model_dump(mode="json")
     )
-    ctx.session.commit()
     return ShiftRead.model_validate(row)

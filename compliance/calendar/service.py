@@ -33,6 +33,7 @@ from compliance.calendar.models import CalendarDay, CalendarYear, DayKind, Sourc
 from compliance.context import Ctx
 from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
 from compliance.permissions import Permission
+from compliance.usecase import use_case
 
 PACKAGE_VERSION = getattr(chinese_calendar, "__version__", "")
 # The package's English holiday names, as the State Council's notices name them.
@@ -265,7 +266,8 @@ def _check_year(year: int) -> None:
         raise ValidationFailed.one("year", "must be a year between 2000 and 2100")
 
 
-def set_day(ctx: Ctx, day: date, kind: str, name: str = "", *, commit: bool = True) -> CalendarDay:
+@use_case
+def set_day(ctx: Ctx, day: date, kind: str, name: str = "") -> CalendarDay:
     """Enter one holiday or make-up workday (admin), from the State Council's notice."""
     ctx.require(Permission.ADMINISTER)
     _check_year(day.year)
@@ -296,11 +298,10 @@ def set_day(ctx: Ctx, day: date, kind: str, name: str = "", *, commit: bool = Tr
         row.id,
         {"day": day, "kind": kind, "name": name, "before": before},
     )
-    if commit:
-        ctx.session.commit()
     return row
 
 
+@use_case
 def unset_day(ctx: Ctx, day: date) -> None:
     """Remove an entered day (admin): it is an ordinary weekday or weekend day again."""
     ctx.require(Permission.ADMINISTER)
@@ -315,9 +316,9 @@ def unset_day(ctx: Ctx, day: date) -> None:
         {"day": day, "kind": row.kind, "name": row.name, "source": row.source},
     )
     ctx.session.delete(row)
-    ctx.session.commit()
 
 
+@use_case
 def confirm_year(ctx: Ctx, year: int, basis: str) -> CalendarYear:
     """Declare a year entered in full from the State Council's notice (admin); from now on
     deadlines in it are counted."""
@@ -364,10 +365,10 @@ def confirm_year(ctx: Ctx, year: int, basis: str) -> CalendarYear:
             "workdays": sum(d.kind == DayKind.WORKDAY.value for d in days),
         },
     )
-    ctx.session.commit()
     return row
 
 
+@use_case
 def import_year(ctx: Ctx, year: int) -> int:
     """Copy a year the package covers into the office's calendar (admin); days the admin
     entered stay. Returns how many days were added."""
@@ -399,7 +400,6 @@ def import_year(ctx: Ctx, year: int) -> int:
         year,
         {"year": year, "days": added, "basis": f"chinesecalendar {PACKAGE_VERSION}"},
     )
-    ctx.session.commit()
     return added
 
 

@@ -2,7 +2,6 @@
 
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
-from compliance.cases import transition
 from compliance.cases.lifecycle import Action, check_may
 from compliance.cases.models import (
     Annotation,
@@ -12,10 +11,11 @@ from compliance.cases.schemas import (
     AnnotationRead,
 )
 from compliance.context import Ctx
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 
-@transition.use_case
+@use_case
 def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
     """Add a note to a case in any state, closed included (manager, HR, admin)."""
     case = repo.get_visible(ctx.session, ctx.actor, case_id)
@@ -25,6 +25,4 @@ def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx, "case.annotated", "case", case.id, {"number": case.number, "text": body.text})
-    out = AnnotationRead.model_validate(row)
-    ctx.session.commit()
-    return out
+    return AnnotationRead.model_validate(row)

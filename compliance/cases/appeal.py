@@ -21,6 +21,7 @@ from compliance.cases.schemas import (
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Forbidden, GuardrailViolation, ValidationFailed
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 
@@ -41,7 +42,7 @@ def _count_window(ctx: Ctx, case: Case, *, for_appeal: bool) -> dict[str, Any]:
     return {"appeal_deadline": deadline}
 
 
-@transition.use_case
+@use_case
 def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
     """The staff member appeals, while the window is open (up to and including its last day)."""
     case = transition.begin(ctx, case_id, Action.APPEAL)
@@ -61,7 +62,7 @@ def appeal(ctx: Ctx, case_id: int, grounds: str) -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def decide_appeal(
     ctx: Ctx,
     case_id: int,
@@ -111,7 +112,7 @@ def decide_appeal(
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def finalize(ctx: Ctx, case_id: int) -> CaseRead:
     """The decision becomes final: after the appeal window, or once the appeal is decided."""
     case = transition.begin(ctx, case_id, Action.FINALIZE)

@@ -22,6 +22,7 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
+from compliance.usecase import use_case
 from compliance.validation import parse
 from policies.canonical import canonical_json
 from policies.guardrails import GuardrailProfile, blocking_failures, get_profile
@@ -126,7 +127,7 @@ def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str)
     return store_proposal(ctx, case, _amended(outcomes, guardrails), reasoning, amend_reason=reason)
 
 
-@transition.use_case
+@use_case
 def amend(
     ctx: Ctx, case_id: int, outcomes: list[OutcomeIn | dict[str, Any]], reason: str
 ) -> CaseRead:
@@ -209,7 +210,7 @@ def check_complete(proposal: Proposal) -> None:
         )
 
 
-@transition.use_case
+@use_case
 def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
     case = transition.begin(ctx, case_id, Action.APPROVE)
@@ -284,7 +285,7 @@ def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
     return proposal
 
 
-@transition.use_case
+@use_case
 def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     """Record that the trade union was told the reasons for the dismissal (HR)."""
     case = transition.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
@@ -309,7 +310,7 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     """Record the trade union's reply (HR)."""
     case = transition.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
@@ -330,7 +331,7 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
     """Close the case as no breach, with the reason (HR; any state before approval)."""
     case = transition.begin(ctx, case_id, Action.DISMISS)

@@ -18,10 +18,11 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
 from compliance.staff.models import Staff
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 
 
-@transition.use_case
+@use_case
 def serve_notice(ctx: Ctx, case_id: int, content: str) -> CaseRead:
     """Hand over the written decision notice (HR). The notice is served, and the appeal
     window opens, only when the staff member signs for it or refuses before a witness."""
@@ -121,7 +122,7 @@ def _serve(
     ctx.session.flush()
 
 
-@transition.use_case
+@use_case
 def acknowledge(ctx: Ctx, case_id: int) -> CaseRead:
     """The staff member signs for the decision notice: it is served now."""
     case = transition.begin(ctx, case_id, Action.ACKNOWLEDGE)
@@ -130,7 +131,7 @@ def acknowledge(ctx: Ctx, case_id: int) -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def record_ack_refusal(
     ctx: Ctx,
     case_id: int,

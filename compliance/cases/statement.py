@@ -19,10 +19,11 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 
-@transition.use_case
+@use_case
 def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRead:
     """Ask the staff member for a statement, due in 3 working days unless HR sets a date."""
     case = transition.begin(ctx, case_id, Action.REQUEST_STATEMENT)
@@ -58,7 +59,7 @@ def _statement(
     ctx.session.flush()
 
 
-@transition.use_case
+@use_case
 def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
     """The staff member's statement, in their own words or taken down by HR on paper."""
     case = transition.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
@@ -70,7 +71,7 @@ def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
     """Record that the staff member refused to make a statement (HR)."""
     case = transition.begin(ctx, case_id, Action.RECORD_REFUSAL)
@@ -79,7 +80,7 @@ def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
     """Record that no statement came by the deadline (HR; only after the deadline)."""
     case = transition.begin(ctx, case_id, Action.RECORD_SILENCE)

@@ -1,9 +1,7 @@
 """Taking one life-cycle step: check, conditional update, CaseStep row, audit event."""
 
-import functools
-from collections.abc import Callable
 from datetime import date
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from compliance.audit import service as audit
 from compliance.cases import lifecycle
@@ -14,23 +12,6 @@ from compliance.cases.schemas import CaseRead
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def use_case(fn: Callable[Concatenate[Ctx, P], R]) -> Callable[Concatenate[Ctx, P], R]:
-    """Roll the session back when the use case fails, so nothing is ever half-applied."""
-
-    @functools.wraps(fn)
-    def run(ctx: Ctx, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(ctx, *args, **kwargs)
-        except BaseException:
-            ctx.session.rollback()
-            raise
-
-    return run
 
 
 def today(ctx: Ctx) -> date:
@@ -105,7 +86,5 @@ def step(
 
 
 def finish(ctx: Ctx, case: Case) -> CaseRead:
-    """Build the read model, then commit: the one commit of the use case."""
-    out = CaseRead.model_validate(case)
-    ctx.session.commit()
-    return out
+    """The case's read model, built inside the use case (its one commit follows)."""
+    return CaseRead.model_validate(case)

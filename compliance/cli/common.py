@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from compliance.accounts.models import User
-from compliance.actors import Actor, Role
+from compliance.actors import Actor
 from compliance.clock import SystemClock
 from compliance.config import get_settings
 from compliance.context import Ctx
@@ -36,15 +36,7 @@ def actor_for(session: Session, username: str) -> Actor:
     user = session.execute(select(User).where(col(User.username) == username)).scalar_one_or_none()
     if user is None or not user.active:
         raise ValidationFailed.one("--as", f"no active user {username!r}")
-    assert user.id is not None
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        office_id=user.office_id,
-        staff_id=user.staff_id,
-        is_director=user.is_director,
-    )
+    return Actor.for_user(user)
 
 
 @contextmanager

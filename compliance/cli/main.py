@@ -28,6 +28,7 @@ from compliance.config import get_settings
 from compliance.findings.detect import RunSummary, run_detection
 from compliance.migrate import upgrade
 from compliance.permissions import Permission
+from compliance.usecase import transaction
 
 app = typer.Typer(
     help="Staff conduct and compliance auditing (物业管理处员工行为合规审计).", no_args_is_help=True
@@ -213,11 +214,10 @@ def audit_seal_baseline(as_user: AsUser) -> None:
     """Seal, once, the business rows written before sealing began (an upgraded database)."""
     from compliance.audit import seal_check
 
-    with acting(as_user) as ctx:
+    with acting(as_user) as ctx, transaction(ctx.session):
         ctx.require(Permission.ADMINISTER)
         n = seal_check.seal_baseline(ctx.session.connection())
         audit.record(ctx, "audit.seal_baseline", "row_seal", "baseline", {"rows": n})
-        ctx.session.commit()
     console.print(f"sealed {n:,} row(s) written before sealing began")
 
 

@@ -25,8 +25,7 @@ from compliance.files import service as files
 from compliance.files.models import StoredFile
 from compliance.money import format_fen
 from compliance.permissions import Permission
-from compliance.residents.repository import get_unit_in_office
-from compliance.staff.repository import get_in_office
+from compliance.usecase import record_new, transaction, use_case
 from compliance.validation import not_in_future, parse
 
 OVER_OWED = "is more than is still owed: assessed − settled outside the payroll − taken from pay"
@@ -64,12 +63,11 @@ def _read(ctx: Ctx, rows: list[DamageIncident]) -> list[DamageRead]:
     ]
 
 
-def _commit_and_read(ctx: Ctx, row: DamageIncident) -> DamageRead:
-    # Read before committing: a read after it would open a new (on SQLite, locking) transaction.
+def _read_saved(ctx: Ctx, row: DamageIncident) -> DamageRead:
+    # Read inside the use case: a read after its commit would open a new (on SQLite,
+    # locking) transaction.
     ctx.session.refresh(row)
-    out = _read(ctx, [row])[0]
-    ctx.session.commit()
-    return out
+    return _read(ctx, [row])[0]
 
 
 def _not_before_incident(field: str, value: datetime, row: DamageIncident) -> None:
@@ -90,31 +88,25 @@ def _update_if(ctx: Ctx, damage_id: int, condition: Any, message: str, **values:
         raise Conflict(message)
 
 
+@use_case
 def record_damage(ctx: Ctx, data: DamageCreate | dict[str, Any]) -> DamageRead:
     """Record that a staff member damaged a resident's property (manager)."""
     ctx.require(Permission.RECORD_DAMAGE)
     body = parse(DamageCreate, data)
-    office_id = ctx.actor.office_id
-    get_in_office(ctx.session, office_id, body.staff_id)
-    get_unit_in_office(ctx.session, office_id, body.unit_id)
-    now = ctx.now()
-    not_in_future("occurred_at", body.occurred_at, now)
-    row = DamageIncident(
-        office_id=office_id,
+    row = record_new(
+        ctx,
+        DamageIncident,
+        body,
         staff_id=body.staff_id,
         unit_id=body.unit_id,
-        item=body.item,
-        description=body.description,
-        occurred_at=body.occurred_at,
-        created_at=now,
-        created_by=ctx.actor.user_id,
+        not_future={"occurred_at": body.occurred_at},
+        update={"created_at": ctx.now(), "created_by": ctx.actor.user_id},
+        audit_action="damage.recorded",
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(ctx, "damage.recorded", "damage_incident", row.id, body.model_dump(mode="json"))
-    return _commit_and_read(ctx, row)
+    return _read_saved(ctx, row)
 
 
+@use_case
 def set_valuation(ctx: Ctx, damage_id: int, data: ValuationSet | dict[str, Any]) -> DamageRead:
     """Set the assessed value and its basis while unsettled (manager or HR)."""
     ctx.require(Permission.VALUE_DAMAGE)
@@ -142,9 +134,10 @@ def set_valuation(ctx: Ctx, damage_id: int, data: ValuationSet | dict[str, Any])
     )
     payload = {**body.model_dump(mode="json"), "sign_off_lapsed": lapse}
     audit.record(ctx, "damage.valued", "damage_incident", damage_id, payload)
-    return _commit_and_read(ctx, row)
+    return _read_saved(ctx, row)
 
 
+@use_case
 def record_sign_off(ctx: Ctx, damage_id: int, data: SignOff | dict[str, Any]) -> DamageRead:
     """Record when the resident signed off the incident and its valuation (manager)."""
     ctx.require(Permission.RECORD_DAMAGE)
@@ -164,7 +157,7 @@ def record_sign_off(ctx: Ctx, damage_id: int, data: SignOff | dict[str, Any]) ->
     audit.record(
         ctx, "damage.signed_off", "damage_incident", damage_id, body.model_dump(mode="json")
     )
-    return _commit_and_read(ctx, row)
+    return _read_saved(ctx, row)
 
 
 class PayRecovery(Protocol):
@@ -179,6 +172,7 @@ class PayRecovery(Protocol):
         ...
 
 
+@use_case
 def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any], pay: PayRecovery) -> DamageRead:
     """Record an amount of the compensation settled outside the payroll: paid to the resident
     by the staff member, paid by insurance, or waived (manager or HR).
@@ -251,9 +245,10 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any], pay: PayReco
         "deduction_cancelled_fen": entry.cancelled_fen,
     }
     audit.record(ctx, "damage.settled", "damage_incident", damage_id, payload)
-    return _commit_and_read(ctx, row)
+    return _read_saved(ctx, row)
 
 
+@use_case
 def attach_photo(ctx: Ctx, damage_id: int, data: PhotoAttach | dict[str, Any]) -> DamageRead:
     """Attach a stored photo of the damage (manager)."""
     ctx.require(Permission.RECORD_DAMAGE)
@@ -279,7 +274,7 @@ def attach_photo(ctx: Ctx, damage_id: int, data: PhotoAttach | dict[str, Any]) -
     audit.record(
         ctx, "damage.photo_attached", "damage_incident", damage_id, {"file_id": body.file_id}
     )
-    return _commit_and_read(ctx, row)
+    return _read_saved(ctx, row)
 
 
 def list_damages(ctx: Ctx, staff_id: int | None = None) -> list[DamageRead]:
@@ -309,9 +304,9 @@ def attach_upload(ctx: Ctx, damage_id: int, data: bytes, original_name: str) -> 
     image = files.clean_upload(ctx, data, original_name)
     stored: list[StoredFile] = []
     try:
-        stored.append(files.save_clean(ctx, image))
-        return attach_photo(ctx, damage_id, {"file_id": stored[0].id})
-    except BaseException:
-        ctx.session.rollback()
+        with transaction(ctx.session):  # committed here, so that a failed commit discards
+            stored.append(files.save_clean(ctx, image))
+            return attach_photo(ctx, damage_id, {"file_id": stored[0].id})
+    except BaseException:  # the use case undid the rows; the files go too
         files.discard(ctx, stored)
         raise

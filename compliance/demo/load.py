@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from compliance.accounts.models import User
 from compliance.accounts.passwords import hash_password
 from compliance.accounts.settings import get_auth_settings
-from compliance.actors import Actor, Role
+from compliance.actors import Actor
 from compliance.audit import service as audit
 from compliance.clock import FixedClock
 from compliance.config import PROJECT_ROOT, Settings, get_settings
@@ -141,15 +141,7 @@ def _set_demo_passwords(session: Session) -> int:
 
 def _actor(session: Session, username: str) -> Actor:
     user = session.execute(select(User).where(col(User.username) == username)).scalar_one()
-    assert user.id is not None
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        office_id=user.office_id,
-        staff_id=user.staff_id,
-        is_director=user.is_director,
-    )
+    return Actor.for_user(user)
 
 
 def _raise_spot_check_findings(ctx: Ctx) -> int:

@@ -11,7 +11,6 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
-from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.damages import service as damages
@@ -20,9 +19,8 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.permissions import Permission, holds
-from compliance.residents.repository import get_unit_in_office
-from compliance.staff.repository import get_in_office
-from compliance.validation import not_in_future, parse
+from compliance.usecase import record_new, use_case
+from compliance.validation import parse
 from policies.conduct.feedback import rules_fed
 from policies.vocab import FeedbackCategory
 
@@ -30,6 +28,7 @@ ARCHIVED_ZH = "此类反馈不对应任何条款,仅存档"
 ARCHIVED_EN = "This kind of feedback matches no rule; it is kept on file only."
 
 
+@use_case
 def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> FeedbackRead:
     """Record one piece of resident feedback (manager or HR); a damage report (manager)
     also opens a damage incident to value, linked to it, in the same transaction."""
@@ -40,36 +39,27 @@ def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> Feedback
         raise ValidationFailed.one(
             "category", "only a manager can record a damage report: it opens a damage incident"
         )
-    office_id = ctx.actor.office_id
-    get_in_office(ctx.session, office_id, body.staff_id)
-    if body.unit_id is not None:
-        get_unit_in_office(ctx.session, office_id, body.unit_id)
     now = ctx.now()
-    not_in_future("occurred_at", body.occurred_at, now)
-    not_in_future("received_at", body.received_at, now)
-    row = Feedback(
-        office_id=office_id,
+    rules = rules_fed(body.category, body.channel, body.satisfaction)
+    row = record_new(
+        ctx,
+        Feedback,
+        body,
         staff_id=body.staff_id,
         unit_id=body.unit_id,
-        channel=body.channel.value,
-        category=body.category.value,
-        satisfaction=body.satisfaction.value if body.satisfaction else None,
-        text=body.text,
-        amount_fen=body.amount_fen,
-        occurred_at=body.occurred_at,
-        work_date=local_date(body.occurred_at, ctx.tz),
-        received_at=body.received_at or now,
-        created_at=now,
-        created_by=ctx.actor.user_id,
+        not_future={"occurred_at": body.occurred_at, "received_at": body.received_at},
+        update={
+            "work_date": local_date(body.occurred_at, ctx.tz),
+            "received_at": body.received_at or now,
+            "created_at": now,
+            "created_by": ctx.actor.user_id,
+        },
+        audit_action="feedback.recorded",
+        audit_payload={**body.model_dump(mode="json"), "rules": list(rules)},
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    rules = rules_fed(body.category, body.channel, body.satisfaction)
-    payload = {**body.model_dump(mode="json"), "rules": list(rules)}
-    audit.record(ctx, "feedback.recorded", "feedback", row.id, payload)
     out = FeedbackRead.model_validate(row).model_copy(update={"rules": rules})
     if damage:
-        damage_id = _open_damage(ctx, row, body)  # commits the feedback, incident and link
+        damage_id = _open_damage(ctx, row, body)  # the incident and link, in this use case
         return out.model_copy(
             update={
                 "damage_id": damage_id,
@@ -77,7 +67,6 @@ def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> Feedback
                 "note_en": f"Damage incident #{damage_id} opened for valuation (R11).",
             }
         )
-    ctx.session.commit()
     if not rules:
         return out.model_copy(update={"note_zh": ARCHIVED_ZH, "note_en": ARCHIVED_EN})
     return out
@@ -86,9 +75,9 @@ def record_feedback(ctx: Ctx, data: FeedbackCreate | dict[str, Any]) -> Feedback
 def _open_damage(ctx: Ctx, feedback: Feedback, body: FeedbackCreate) -> int:
     """Open the damage incident a damage report leads to, through the damages service.
 
-    That service inserts the incident and commits. The link back to the feedback is written
-    by the very flush that inserts the incident, and a commit without it is refused, so the
-    feedback, the incident and the link are kept together or not at all.
+    That use case joins this one: it inserts the incident, and the link back to the
+    feedback is written by the very flush that inserts it; without the link nothing is
+    committed, so the feedback, the incident and the link are kept together or not at all.
     """
     assert body.unit_id is not None and feedback.id is not None  # checked by the schema
     session, feedback_id = ctx.session, feedback.id
@@ -102,13 +91,8 @@ def _open_damage(ctx: Ctx, feedback: Feedback, body: FeedbackCreate) -> int:
                 )
                 linked.append(obj.id)
 
-    def check(_sess: OrmSession) -> None:
-        if not linked:
-            raise Conflict(f"feedback {feedback_id}: its damage incident was not opened")
-
     text = body.text.strip()
     event.listen(session, "after_flush", link)
-    event.listen(session, "before_commit", check)
     try:
         opened = damages.record_damage(
             ctx,
@@ -122,7 +106,8 @@ def _open_damage(ctx: Ctx, feedback: Feedback, body: FeedbackCreate) -> int:
         )
     finally:
         event.remove(session, "after_flush", link)
-        event.remove(session, "before_commit", check)
+    if not linked:
+        raise Conflict(f"feedback {feedback_id}: its damage incident was not opened")
     if linked != [opened.id]:  # pragma: no cover - the damages service changed under us
         raise Conflict(f"feedback {feedback_id} was linked to the wrong damage incident")
     return opened.id

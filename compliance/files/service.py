@@ -18,6 +18,7 @@ from compliance.errors import ComplianceError, NotFound, ValidationFailed
 from compliance.files import storage
 from compliance.files.models import StoredFile
 from compliance.permissions import Permission
+from compliance.usecase import transaction
 
 # Pillow format -> (content type, extension, save options).
 _FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
@@ -96,14 +97,16 @@ def discard(ctx: Ctx, rows: list[StoredFile]) -> None:
 
 def store_image(ctx: Ctx, data: bytes, original_name: str) -> StoredFile:
     """Store an uploaded photo re-encoded without metadata (manager, HR or admin)."""
-    row = save_clean(ctx, clean_upload(ctx, data, original_name))
+    image = clean_upload(ctx, data, original_name)
+    stored: list[StoredFile] = []
     try:
-        ctx.session.commit()
+        with transaction(ctx.session):
+            stored.append(save_clean(ctx, image))
     except BaseException:
         # No row will point at the file; remove it rather than leave an orphan.
-        discard(ctx, [row])
+        discard(ctx, stored)
         raise
-    return row
+    return stored[0]
 
 
 def open_file(ctx: Ctx, file_id: int) -> bytes:

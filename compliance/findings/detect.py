@@ -16,6 +16,7 @@ from compliance.findings.service import store_decisions
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
+from compliance.usecase import use_case
 from policies import registry
 from policies.base import Decision, Outcome, Policy
 from policies.facts import FactBundle
@@ -196,6 +197,7 @@ def check_period(ctx: Ctx, start: date, end: date) -> date:
     return min(end, today)
 
 
+@use_case
 def run_detection(ctx: Ctx, start: date, end: date) -> RunSummary:
     """Detect breaches of every rule in [start, end] (office-local dates), one transaction."""
     ctx.require(Permission.RUN_DETECTION)
@@ -213,7 +215,6 @@ def run_detection(ctx: Ctx, start: date, end: date) -> RunSummary:
             "summary": _summary_json(summary),
         },
     )
-    ctx.session.commit()
     return summary
 
 

@@ -20,6 +20,7 @@ from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff.repository import get_in_office
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 from policies import registry
 from policies.base import Decision, Outcome
@@ -201,6 +202,7 @@ def _evidence_exists(session: Session, office_id: int, kind: EvidenceKind, id_: 
     return entry is not None and bool(entry.load(session, office_id, [id_]))
 
 
+@use_case
 def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> FindingRead:
     """Raise a finding by hand from any record; the same evidence cannot be raised twice."""
     ctx.require(Permission.TRIAGE_FINDINGS)
@@ -244,7 +246,6 @@ def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> Findin
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx, "finding.raised", "finding", row.id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return FindingRead.model_validate(row)
 
 
@@ -252,9 +253,7 @@ def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> Findin
 _STATUS_ZH = {"open": "待处理", "confirmed": "已确认", "dismissed": "已驳回"}
 
 
-def _triage(
-    ctx: Ctx, finding_id: int, to: FindingStatus, reason: str, *, commit: bool = True
-) -> FindingRead:
+def _triage(ctx: Ctx, finding_id: int, to: FindingStatus, reason: str) -> FindingRead:
     row = repository.get(ctx.session, ctx.actor.office_id, finding_id)
     now: datetime = ctx.now()
     done = ctx.session.execute(
@@ -275,28 +274,22 @@ def _triage(
             zh=f"该线索已被处理，现为：{_STATUS_ZH.get(current, current)}",
         )
     audit.record(ctx, f"finding.{to.value}", "finding", finding_id, {"reason": reason})
-    if commit:
-        ctx.session.commit()
     ctx.session.refresh(row)
     return FindingRead.model_validate(row)
 
 
+@use_case
 def confirm(
-    ctx: Ctx,
-    finding_id: int,
-    data: TriageIn | dict[str, Any] | None = None,
-    *,
-    commit: bool = True,
+    ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any] | None = None
 ) -> FindingRead:
-    """Confirm an open finding (a case is opened from it in the cases module).
-
-    With commit=False the caller owns the transaction (cases.confirm_into_case).
-    """
+    """Confirm an open finding (a case is opened from it in the cases module, in the same
+    use case: cases.confirm_into_case)."""
     ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(TriageIn, data or {})
-    return _triage(ctx, finding_id, FindingStatus.CONFIRMED, body.reason, commit=commit)
+    return _triage(ctx, finding_id, FindingStatus.CONFIRMED, body.reason)
 
 
+@use_case
 def dismiss(ctx: Ctx, finding_id: int, data: TriageIn | dict[str, Any]) -> FindingRead:
     """Dismiss an open finding; the reason is required and kept."""
     ctx.require(Permission.TRIAGE_FINDINGS)

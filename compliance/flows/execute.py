@@ -19,6 +19,7 @@ from compliance.pay import leaving, plans
 from compliance.pay import service as pay
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import LeaveReason
+from compliance.usecase import use_case
 from policies.guardrails import blocking_failures
 
 
@@ -44,7 +45,7 @@ def _end_employment(ctx: Ctx, case: Case) -> int:
     return disabled
 
 
-@transition.use_case
+@use_case
 def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     """Apply the outcomes (HR): money outcomes become deductions; a dismissal takes effect,
     the staff member leaves and their accounts are disabled."""
@@ -85,7 +86,7 @@ def mark_executed(ctx: Ctx, case_id: int) -> CaseRead:
     return transition.finish(ctx, case)
 
 
-@transition.use_case
+@use_case
 def close(ctx: Ctx, case_id: int, *, acknowledge_unrecoverable: bool = False) -> CaseRead:
     """Close an executed case; from now on it can only be annotated (HR).
 

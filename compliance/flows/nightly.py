@@ -15,7 +15,6 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -24,7 +23,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from compliance.actors import Actor, Role
+from compliance.actors import Actor
 from compliance.audit import service as audit
 from compliance.audit.anchor import anchor_quietly
 from compliance.clock import Clock
@@ -33,6 +32,7 @@ from compliance.context import Ctx
 from compliance.findings.detect import RunSummary, detect_period
 from compliance.flows.models import JobLease
 from compliance.offices.models import Office
+from compliance.usecase import transaction
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +125,13 @@ def finish(engine: Engine, now: datetime, night: date, holder: str, outcome: str
 def _system_actor(office_id: int) -> Actor:
     # The run is the app's own act, nobody's: findings and the run record no user
     # (created_by NULL); the audit event names the role "system".
-    return Actor(user_id=cast(int, None), username="nightly", role=Role.ADMIN, office_id=office_id)
+    return Actor.system("nightly", office_id)
 
 
 def _run_office(
     engine: Engine, clock: Clock, settings: Settings, office_id: int, start: date, end: date
 ) -> RunSummary:
-    with Session(engine, expire_on_commit=False) as s:
+    with Session(engine, expire_on_commit=False) as s, transaction(s):
         ctx = Ctx(session=s, actor=_system_actor(office_id), clock=clock, settings=settings)
         summary = detect_period(ctx, start, end, created_by=None)
         audit.append(
@@ -145,7 +145,6 @@ def _run_office(
             entity_id=str(summary.run_id),
             payload={"start": start, "end": end, "new": summary.new, "errors": summary.errors},
         )
-        s.commit()
         return summary
 
 

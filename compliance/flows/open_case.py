@@ -30,6 +30,7 @@ from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
+from compliance.usecase import use_case
 
 
 def _policy_on(ctx: Ctx, rule_code: str, finding: Finding) -> EffectivePolicy:
@@ -59,7 +60,7 @@ def _check_attachable(ctx: Ctx, finding: Finding, *, may_confirm: bool) -> None:
 
 def _confirm_if_open(ctx: Ctx, finding: Finding, reason: str) -> None:
     if finding.status == FindingStatus.OPEN.value:
-        findings.confirm(ctx, finding.id or 0, {"reason": reason}, commit=False)
+        findings.confirm(ctx, finding.id or 0, {"reason": reason})
 
 
 def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
@@ -168,20 +169,20 @@ def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
     return case
 
 
-@transition.use_case
+@use_case
 def open_or_join(ctx: Ctx, finding_id: int) -> CaseRead:
     """Open a case from a confirmed finding, or add it to the open case of the same staff
     member and rule (manager or HR)."""
     return transition.finish(ctx, _attach(ctx, finding_id, None))
 
 
-@transition.use_case
+@use_case
 def confirm_into_case(ctx: Ctx, finding_id: int, reason: str = "") -> CaseRead:
     """Confirm an open finding and open or join its case, in one transaction."""
     return transition.finish(ctx, _attach(ctx, finding_id, reason))
 
 
-@transition.use_case
+@use_case
 def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
     """Add a confirmed finding of the same staff member; an approval given lapses."""
     case = transition.begin(ctx, case_id, Action.ADD_EVIDENCE)

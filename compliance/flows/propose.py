@@ -31,6 +31,7 @@ from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
 from compliance.pay import plans
 from compliance.permissions import Permission
+from compliance.usecase import use_case
 from compliance.validation import parse
 from policies import ladder
 from policies.guardrails import get_profile
@@ -189,7 +190,7 @@ def _who_moved_first(ctx: Ctx, cases: Sequence[Case]) -> str:
     return f"{CONFLICT} (case {names}); no case of the batch was proposed"
 
 
-@transition.use_case
+@use_case
 def propose_many(
     ctx: Ctx, case_ids: Sequence[int], severity: Severity | str, severity_reason: str
 ) -> BulkResult:
@@ -281,12 +282,10 @@ def propose_many(
             ],
         },
     )
-    out = BulkResult(body.severity.value, tuple(items), event.seq)
-    session.commit()
-    return out
+    return BulkResult(body.severity.value, tuple(items), event.seq)
 
 
-@transition.use_case
+@use_case
 def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
     """Set the severity with its reason and store the engine's proposal (HR)."""
     case = transition.begin(ctx, case_id, Action.PROPOSE)

@@ -32,6 +32,7 @@ from compliance.residents.models import Unit
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.models import Staff
 from compliance.staff.repository import get_in_office
+from compliance.usecase import transaction, use_case
 from compliance.validation import not_in_future, parse
 from policies import registry
 from policies.vocab import ItemResult
@@ -53,6 +54,7 @@ class SpotCheckResult(BaseModel):
     findings: list[FindingRead]
 
 
+@use_case
 def record_spot_check(ctx: Ctx, data: SpotCheckCreate | dict[str, Any]) -> SpotCheckRead:
     """Record a spot check with its checklist and photos; failed items become findings."""
     ctx.require(Permission.RECORD_SPOT_CHECK)
@@ -90,11 +92,11 @@ def record_spot_check_with_photos(
         raise ValidationFailed(errors)
     stored: list[StoredFile] = []
     try:
-        stored = [files.save_clean(ctx, image) for image in cleaned]
-        body.photos += [SpotCheckPhotoIn(file_id=row.id or 0) for row in stored]
-        return _insert(ctx, body, rule_codes)
-    except BaseException:
-        ctx.session.rollback()
+        with transaction(ctx.session):  # committed here, so that a failed commit discards
+            stored = [files.save_clean(ctx, image) for image in cleaned]
+            body.photos += [SpotCheckPhotoIn(file_id=row.id or 0) for row in stored]
+            return _insert(ctx, body, rule_codes)
+    except BaseException:  # the use case undid the rows; the files go too
         files.discard(ctx, stored)
         raise
 
@@ -151,7 +153,6 @@ def _insert(ctx: Ctx, body: SpotCheckCreate, rule_codes: list[str]) -> SpotCheck
     ctx.session.flush()
     audit.record(ctx, "spot_check.recorded", "spot_check", check.id, body.model_dump(mode="json"))
     raised = findings.raise_from_spot_check(ctx, check, items)
-    ctx.session.commit()
     return SpotCheckRead(
         id=check.id,
         staff_id=check.staff_id,

@@ -15,6 +15,7 @@ from compliance.imports.reader import Column, Row, Table, read_table
 from compliance.permissions import Permission
 from compliance.staff.models import Staff
 from compliance.staff.repository import by_employee_no
+from compliance.usecase import use_case
 from compliance.validation import CLOCK_SKEW
 
 COLUMNS = (
@@ -39,6 +40,7 @@ _TIME = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::
 MAX_DEVICE = 50
 
 
+@use_case
 def import_attendance(ctx: Ctx, data: bytes, filename: str = "") -> ImportResult:
     """Validate every punch in the file, then insert them all at once (manager or admin)."""
     ctx.require(Permission.RECORD_ATTENDANCE)
@@ -84,7 +86,6 @@ def import_attendance(ctx: Ctx, data: bytes, filename: str = "") -> ImportResult
     repository.insert_events(ctx.session, rows)
     payload = {"file_sha256": table.sha256, "rows": len(rows), "filename": filename}
     event = audit.record(ctx, "attendance.imported", "attendance_import", table.sha256, payload)
-    ctx.session.commit()
     return ImportResult("attendance", len(rows), table.sha256, event.seq)
 
 

@@ -18,6 +18,7 @@ from compliance.money import check_fen, parse_yuan
 from compliance.permissions import Permission
 from compliance.staff.models import Staff, StaffStatus, StaffWage
 from compliance.staff.repository import by_employee_no
+from compliance.usecase import use_case
 
 COLUMNS = (
     Column("employee_no", ("工号", "员工编号", "employee no")),
@@ -34,6 +35,7 @@ EARLIEST_HIRE = date(1950, 1, 1)
 _LIMITS = {"name": 50, "team": 30, "position": 30}
 
 
+@use_case
 def import_staff_roster(ctx: Ctx, data: bytes, filename: str = "") -> ImportResult:
     """Validate every row of a roster file, then create all its staff at once (admin or HR)."""
     ctx.require(Permission.MANAGE_STAFF)
@@ -99,7 +101,6 @@ def import_staff_roster(ctx: Ctx, data: bytes, filename: str = "") -> ImportResu
     ctx.session.execute(insert(StaffWage), wage_rows)
     payload = {"file_sha256": table.sha256, "rows": len(good), "filename": filename}
     event = audit.record(ctx, "staff.roster_imported", "staff_import", table.sha256, payload)
-    ctx.session.commit()
     return ImportResult("staff_roster", len(good), table.sha256, event.seq)
 
 

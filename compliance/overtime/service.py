@@ -16,6 +16,7 @@ from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, Overtime
 from compliance.permissions import Permission, holds
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
+from compliance.usecase import record_new, use_case
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 
@@ -47,6 +48,7 @@ def _check_visit(ctx: Ctx, body: OvertimeCreate) -> None:
         raise ValidationFailed.one("visit_id", "the visit is for another staff member or unit")
 
 
+@use_case
 def request_overtime(ctx: Ctx, data: OvertimeCreate | dict[str, Any]) -> OvertimeRead:
     """Record that a resident asked for overtime (a manager, or the staff member themself)."""
     ctx.require(Permission.REQUEST_OVERTIME)
@@ -56,27 +58,18 @@ def request_overtime(ctx: Ctx, data: OvertimeCreate | dict[str, Any]) -> Overtim
     get_in_office(ctx.session, office_id, body.staff_id)
     get_unit_in_office(ctx.session, office_id, body.unit_id)
     _check_visit(ctx, body)
-    now = ctx.now()
-    not_in_future("requested_at", body.requested_at, now)
-    row = OvertimeRequest(
-        office_id=office_id,
-        staff_id=body.staff_id,
-        unit_id=body.unit_id,
-        visit_id=body.visit_id,
-        reason=body.reason,
-        requested_at=body.requested_at,
-        created_at=now,
-        created_by=ctx.actor.user_id,
+    row = record_new(
+        ctx,
+        OvertimeRequest,
+        body,
+        not_future={"requested_at": body.requested_at},
+        update={"created_at": ctx.now(), "created_by": ctx.actor.user_id},
+        audit_action="overtime.requested",
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(
-        ctx, "overtime.requested", "overtime_request", row.id, body.model_dump(mode="json")
-    )
-    ctx.session.commit()
     return OvertimeRead.model_validate(row)
 
 
+@use_case
 def decide_overtime(
     ctx: Ctx, request_id: int, data: OvertimeDecide | dict[str, Any]
 ) -> OvertimeRead:
@@ -129,9 +122,7 @@ def decide_overtime(
         ctx, "overtime.decided", "overtime_request", request_id, body.model_dump(mode="json")
     )
     ctx.session.refresh(row)
-    out = OvertimeRead.model_validate(row)
-    ctx.session.commit()
-    return out
+    return OvertimeRead.model_validate(row)
 
 
 def _when_given(ctx: Ctx, row: OvertimeRequest, body: OvertimeDecide, now: datetime) -> datetime:

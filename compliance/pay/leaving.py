@@ -25,6 +25,7 @@ from compliance.permissions import Permission
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import LeaveReason, Staff, StaffStatus
 from compliance.staff.schemas import StaffRead
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 
@@ -115,6 +116,7 @@ def end_employment(
     return len(users), end_deductions(ctx, staff_id)
 
 
+@use_case
 def record_leaving(ctx: Ctx, staff_id: int, data: LeaveIn | dict[str, Any]) -> LeaveResult:
     """Record that a staff member left (resignation, contract end; HR or admin) and end their
     deductions after the last pay month."""
@@ -142,5 +144,4 @@ def record_leaving(ctx: Ctx, staff_id: int, data: LeaveIn | dict[str, Any]) -> L
         notes_zh=[n.text_zh for n in plan.notes()],
         notes_en=[n.text_en for n in plan.notes()],
     )
-    ctx.session.commit()
     return out

@@ -23,6 +23,7 @@ from compliance.pay.models import InstalmentStatus, PayrollRun
 from compliance.pay.schedule import next_month, profile_for, require_minimum_wage
 from compliance.pay.schemas import ExecuteResult, MonthIn, PayrollSheet, SheetLine, SheetRow
 from compliance.permissions import Permission
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 
@@ -166,6 +167,7 @@ def _refusals(sheet: PayrollSheet) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@use_case
 def execute_month(ctx: Ctx, month: date | str) -> ExecuteResult:
     """Take the month's planned instalments from pay, once (HR).
 
@@ -217,7 +219,6 @@ def execute_month(ctx: Ctx, month: date | str) -> ExecuteResult:
         run.id,
         {"month": value.isoformat(), "instalments": count, "total_fen": fen, "staff": staff},
     )
-    ctx.session.commit()
     return ExecuteResult(
         month=value, run_id=run.id or 0, instalments=count, total_fen=fen, staff=staff
     )

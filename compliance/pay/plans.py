@@ -212,5 +212,5 @@ def case_pay_on(
 ) -> CasePay | None:
     """`case_pay` as of a day (noon, office time), for a document printed from the records."""
     at = datetime.combine(today, time(12), ZoneInfo(settings.timezone)).astimezone(UTC)
-    reader = Actor(user_id=0, username="document", role=Role.HR, office_id=case.office_id)
+    reader = Actor.system("document", case.office_id, Role.HR)
     return case_pay(Ctx(session, reader, FixedClock(at), settings), case, proposal)

@@ -35,6 +35,7 @@ from compliance.pay.schemas import (
 from compliance.permissions import Permission
 from compliance.staff import repository as staff_repo
 from compliance.staff.models import Staff
+from compliance.usecase import use_case
 from compliance.validation import parse
 from policies.sanction import OUTCOME_LABELS_ZH, OutcomeKind
 from policies.vocab import EvidenceKind
@@ -74,6 +75,7 @@ DEDUCTION_KINDS: dict[OutcomeKind, DeductionKind] = {
 # --- minimum wages -------------------------------------------------------------------------
 
 
+@use_case
 def set_minimum_wage(
     ctx: Ctx, city: str, monthly_fen: int, effective_from: date | str, note: str = ""
 ) -> MinimumWageRead:
@@ -102,7 +104,6 @@ def set_minimum_wage(
     except IntegrityError:
         raise duplicate from None
     audit.record(ctx, "minimum_wage.set", "minimum_wage", row.id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return MinimumWageRead.model_validate(row)
 
 
@@ -293,6 +294,7 @@ def create_deductions_for_case(ctx: Ctx, case: Case, proposal: Proposal) -> list
     return rows
 
 
+@use_case
 def replan_staff(ctx: Ctx, staff_id: int, from_month: date | str) -> dict[str, Any]:
     """Recompute a staff member's planned instalments from a month on (HR), e.g. after a wage
     or minimum-wage change; returns the schedule summary."""
@@ -306,13 +308,13 @@ def replan_staff(ctx: Ctx, staff_id: int, from_month: date | str) -> dict[str, A
         body.staff_id,
         {"from_month": body.from_month.isoformat(), **summary},
     )
-    ctx.session.commit()
     return summary
 
 
 # --- the written notice before the first deduction ------------------------------------------
 
 
+@use_case
 def record_deduction_notice(ctx: Ctx, case_id: int, content: str) -> NoticeRead:
     """Record the written notice of reason and amount served before any deduction (HR)."""
     ctx.require(Permission.RUN_PAYROLL)
@@ -339,5 +341,4 @@ def record_deduction_notice(ctx: Ctx, case_id: int, content: str) -> NoticeRead:
         case.id,
         {"notice_id": row.id, "case": case.number, "amount_fen": total, "content": body.content},
     )
-    ctx.session.commit()
     return NoticeRead.model_validate(row)

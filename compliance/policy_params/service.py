@@ -25,6 +25,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.permissions import Permission
 from compliance.policy_params.models import PolicyVersion
+from compliance.usecase import use_case
 from policies import registry
 from policies.base import Policy
 
@@ -131,6 +132,7 @@ def _rule(code: str) -> Policy:
         raise ValidationFailed.one("rule_code", f"unknown rule {code}") from None
 
 
+@use_case
 def publish(
     ctx: Ctx, code: str, overrides: Mapping[str, Any], effective_from: date, reason: str
 ) -> EffectivePolicy:
@@ -150,6 +152,7 @@ def publish(
     return _insert(ctx, policy, overrides, effective_from, reason, now, "policy.published")
 
 
+@use_case
 def record_history(
     ctx: Ctx,
     code: str,
@@ -232,7 +235,6 @@ def _insert(
             "params": params,
         },
     )
-    ctx.session.commit()
     return eff
 
 

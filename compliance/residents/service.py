@@ -9,9 +9,11 @@ from compliance.permissions import Permission
 from compliance.residents import repository as repo
 from compliance.residents.models import Resident, Unit
 from compliance.residents.schemas import ResidentCreate, ResidentRead, UnitCreate, UnitRead
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 
+@use_case
 def create_unit(ctx: Ctx, data: UnitCreate | dict[str, Any]) -> UnitRead:
     """Record a unit of the estate; building and room are unique per office (admin or manager)."""
     ctx.require(Permission.MANAGE_RESIDENTS)
@@ -23,10 +25,10 @@ def create_unit(ctx: Ctx, data: UnitCreate | dict[str, Any]) -> UnitRead:
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx, "unit.created", "unit", row.id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return UnitRead.model_validate(row)
 
 
+@use_case
 def create_resident(ctx: Ctx, data: ResidentCreate | dict[str, Any]) -> ResidentRead:
     """Record a resident of one of the office's units (admin or manager)."""
     ctx.require(Permission.MANAGE_RESIDENTS)
@@ -51,7 +53,6 @@ def create_resident(ctx: Ctx, data: ResidentCreate | dict[str, Any]) -> Resident
             mode="json", include={"unit_id", "name", "phone"}
         ),
     )
-    ctx.session.commit()
     return ResidentRead.for_viewer(row, ctx.actor.role)
 
 

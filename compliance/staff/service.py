@@ -19,6 +19,7 @@ from compliance.staff.schemas import (
     StaffWageRead,
     WageSet,
 )
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 
 
@@ -40,6 +41,7 @@ def _not_future_day(ctx: Ctx, field: str, day: date) -> None:
         raise ValidationFailed.one(field, "is in the future")
 
 
+@use_case
 def create_staff(ctx: Ctx, data: StaffCreate | dict[str, Any]) -> StaffRead:
     """Hire a staff member, with their first wage from the hire date if given (admin or HR)."""
     ctx.require(Permission.MANAGE_STAFF)
@@ -73,10 +75,10 @@ def create_staff(ctx: Ctx, data: StaffCreate | dict[str, Any]) -> StaffRead:
         )
         ctx.session.flush()
     audit.record(ctx, "staff.created", "staff", staff.id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return StaffRead.model_validate(staff)
 
 
+@use_case
 def update_staff(ctx: Ctx, staff_id: int, data: StaffUpdate | dict[str, Any]) -> StaffRead:
     """Change a staff member's team, position or status (admin or HR)."""
     ctx.require(Permission.MANAGE_STAFF)
@@ -88,10 +90,10 @@ def update_staff(ctx: Ctx, staff_id: int, data: StaffUpdate | dict[str, Any]) ->
     ctx.session.add(staff)
     ctx.session.flush()
     audit.record(ctx, "staff.updated", "staff", staff.id, changes)
-    ctx.session.commit()
     return StaffRead.model_validate(staff)
 
 
+@use_case
 def set_wage(ctx: Ctx, staff_id: int, data: WageSet | dict[str, Any]) -> StaffWageRead:
     """Record the monthly wage in fen from a date on (admin or HR)."""
     ctx.require(Permission.MANAGE_STAFF)
@@ -114,10 +116,10 @@ def set_wage(ctx: Ctx, staff_id: int, data: WageSet | dict[str, Any]) -> StaffWa
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx, "staff.wage_set", "staff", staff_id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return StaffWageRead.model_validate(row)
 
 
+@use_case
 def record_rulebook_ack(ctx: Ctx, staff_id: int, data: RulebookAck | dict[str, Any]) -> StaffRead:
     """Record that the staff member acknowledged the rulebook (themself, HR or admin)."""
     ctx.require(Permission.RECORD_RULEBOOK_ACK)
@@ -136,7 +138,6 @@ def record_rulebook_ack(ctx: Ctx, staff_id: int, data: RulebookAck | dict[str, A
     audit.record(
         ctx, "staff.rulebook_acknowledged", "staff", staff_id, body.model_dump(mode="json")
     )
-    ctx.session.commit()
     return StaffRead.model_validate(staff)
 
 

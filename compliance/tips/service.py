@@ -25,6 +25,7 @@ from compliance.tips.schemas import (
     TipReportChoice,
     TipWithHandover,
 )
+from compliance.usecase import record_new, use_case
 from compliance.validation import not_in_future, parse
 from policies.vocab import FeedbackCategory
 
@@ -45,22 +46,16 @@ def _check_declare(ctx: Ctx, body: TipDeclare) -> None:
 
 
 def _insert(ctx: Ctx, body: TipDeclare) -> TipLine:
+    # Checked by _check_declare; only the declaration's own fields (a handover comes later).
+    declared = TipDeclare.model_validate(body.model_dump(include=set(TipDeclare.model_fields)))
     now = ctx.now()
-    row = TipLine(
-        office_id=ctx.actor.office_id,
-        staff_id=body.staff_id,
-        unit_id=body.unit_id,
-        amount_fen=body.amount_fen,
-        received_at=body.received_at,
-        declared_at=now,
-        created_at=now,
-        created_by=ctx.actor.user_id,
+    return record_new(
+        ctx,
+        TipLine,
+        declared,
+        update={"declared_at": now, "created_at": now, "created_by": ctx.actor.user_id},
+        audit_action="tip.declared",
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    payload = body.model_dump(mode="json", include=set(TipDeclare.model_fields))
-    audit.record(ctx, "tip.declared", "tip_line", row.id, payload)
-    return row
 
 
 def _check_report(ctx: Ctx, staff_id: int, unit_id: int, feedback_id: int) -> None:
@@ -119,16 +114,17 @@ def _apply_handover(ctx: Ctx, tip: TipLine, body: HandOver) -> None:
     audit.record(ctx, "tip.handed_over", "tip_line", tip_id, payload)
 
 
+@use_case
 def declare_tip(ctx: Ctx, data: TipDeclare | dict[str, Any]) -> TipRead:
     """Declare a tip received from a resident (the staff member, or a cashier/manager for them)."""
     ctx.require(Permission.DECLARE_TIP)
     body = parse(TipDeclare, data)
     _check_declare(ctx, body)
     row = _insert(ctx, body)
-    ctx.session.commit()
     return TipRead.model_validate(row)
 
 
+@use_case
 def hand_over(
     ctx: Ctx,
     tip_id: int,
@@ -154,10 +150,10 @@ def hand_over(
     if body.feedback_id is not None:
         _check_report(ctx, tip.staff_id, tip.unit_id, body.feedback_id)
     _apply_handover(ctx, tip, body)
-    ctx.session.commit()
     return TipRead.model_validate(tip)
 
 
+@use_case
 def record_tip_with_handover(ctx: Ctx, data: TipWithHandover | dict[str, Any]) -> TipRead:
     """Declare a tip and hand it over in one transaction (the cashier's usual desk flow)."""
     ctx.require(Permission.KEEP_TIP_DESK)
@@ -170,7 +166,6 @@ def record_tip_with_handover(ctx: Ctx, data: TipWithHandover | dict[str, Any]) -
         _check_report(ctx, body.staff_id, body.unit_id, handover.feedback_id)
     row = _insert(ctx, body)
     _apply_handover(ctx, row, handover)
-    ctx.session.commit()
     return TipRead.model_validate(row)
 
 

@@ -11,8 +11,7 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from compliance.permissions import Permission
-from compliance.residents.repository import get_unit_in_office
-from compliance.staff.repository import get_in_office
+from compliance.usecase import record_new, use_case
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 from compliance.visits.schemas import (
@@ -34,33 +33,29 @@ _STEPS: dict[VisitStep, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 _ORDER = ("requested_at", "assigned_at", "arrived_at", "done_at")
 
 
+@use_case
 def create_visit(ctx: Ctx, data: VisitCreate | dict[str, Any]) -> VisitRead:
     """Open a work order for a staff member at a unit (manager or admin)."""
     ctx.require(Permission.MANAGE_VISITS)
     body = parse(VisitCreate, data)
-    office_id = ctx.actor.office_id
-    get_in_office(ctx.session, office_id, body.staff_id)
-    get_unit_in_office(ctx.session, office_id, body.unit_id)
-    now = ctx.now()
-    not_in_future("requested_at", body.requested_at, now)
-    row = Visit(
-        office_id=office_id,
+    row = record_new(
+        ctx,
+        Visit,
+        body,
         staff_id=body.staff_id,
         unit_id=body.unit_id,
-        kind=body.kind.value,
-        description=body.description,
-        requested_at=body.requested_at,
-        work_date=local_date(body.requested_at, ctx.tz),
-        created_at=now,
-        created_by=ctx.actor.user_id,
+        not_future={"requested_at": body.requested_at},
+        update={
+            "work_date": local_date(body.requested_at, ctx.tz),
+            "created_at": ctx.now(),
+            "created_by": ctx.actor.user_id,
+        },
+        audit_action="visit.created",
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(ctx, "visit.created", "visit", row.id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return VisitRead.model_validate(row)
 
 
+@use_case
 def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any]) -> VisitRead:
     """Record when a work order was assigned, arrived at, done or left (manager or admin)."""
     ctx.require(Permission.MANAGE_VISITS)
@@ -107,7 +102,6 @@ def record_step(ctx: Ctx, visit_id: int, data: VisitStepCreate | dict[str, Any])
         raise Conflict(f"work order {visit_id} changed while recording '{body.step.value}'")
     ctx.session.refresh(visit)
     audit.record(ctx, f"visit.{body.step.value}", "visit", visit_id, body.model_dump(mode="json"))
-    ctx.session.commit()
     return VisitRead.model_validate(visit)
 
 
@@ -125,6 +119,7 @@ def _one_trip(visit: Visit, body: VisitStepCreate, tz: tzinfo) -> None:
         )
 
 
+@use_case
 def next_trip(ctx: Ctx, visit_id: int, data: NextTripCreate | dict[str, Any]) -> VisitRead:
     """Record the next trip of a job whose last trip left it undone (manager or admin).
 
@@ -169,7 +164,6 @@ def next_trip(ctx: Ctx, visit_id: int, data: NextTripCreate | dict[str, Any]) ->
         row.id,
         {"follows": visit_id, **body.model_dump(mode="json")},
     )
-    ctx.session.commit()
     return VisitRead.model_validate(row)
 
 

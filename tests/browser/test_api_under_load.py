@@ -1,13 +1,12 @@
 """The JSON API on a real server under a burst of concurrent requests (no browser needed).
 
 A token's first use in a while is recorded (a write) while its request otherwise only reads.
-Forty clients arriving at once with a fresh token must all be answered promptly, and the use
-recorded. (The stall this guards against showed under wrk in bench/api_bench.py: requests that
-held pooled connections while waiting for the write.)
+Forty clients arriving at once with a fresh token must all be answered, none waiting out the
+client's timeout, and the use recorded. (The stall this guards against showed under wrk in
+bench/api_bench.py: requests that held pooled connections while waiting for the write.)
 """
 
 import json
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -18,22 +17,23 @@ from compliance.accounts import auth
 from tests.browser.conftest import Site
 
 CLIENTS = 40
+# A stalled pool makes a request wait 30 s before it gives up: a client that waits at most
+# this long sees the stall as a timeout error, however fast or slow the machine otherwise is.
+STALL_TIMEOUT_S = 15
 
 
 def _get(url: str, token: str) -> tuple[int, int]:
     req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(req, timeout=20) as r:
+    with urllib.request.urlopen(req, timeout=STALL_TIMEOUT_S) as r:
         return r.status, len(json.loads(r.read()))
 
 
 def test_a_burst_of_reads_with_a_fresh_token_is_all_answered(site: Site) -> None:
     with Session(site.engine, expire_on_commit=False) as session:
         token = auth.create_token(site.ctx(session, "hr"), {"name": "burst"}).token
-    began = time.monotonic()
-    with ThreadPoolExecutor(CLIENTS) as pool:
+    with ThreadPoolExecutor(CLIENTS) as pool:  # a stalled request raises its timeout here
         answers = list(pool.map(lambda _: _get(f"{site.url}/api/cases", token), range(CLIENTS)))
     assert answers == [(200, 0)] * CLIENTS  # the fresh office has no cases yet
-    assert time.monotonic() - began < 15  # a stalled pool waits 30 s before it gives up
     with Session(site.engine) as session:
         listed = auth.list_tokens(site.ctx(session, "hr"))
     assert [t.last_used_at for t in listed if t.name == "burst"] == [site.clock.now()]

@@ -52,7 +52,8 @@ API_CLIENTS = 40
 PAGE_CLIENTS = 20
 # Each client stops after this many requests even if time is left (a bounded test).
 MAX_REQUESTS_PER_CLIENT = 600
-# /healthz must answer within this long while the burst runs.
+# /healthz must answer while the burst runs: its poller's client gives up after this long
+# (the timeout is the client's, so a stall is an error, not a measured figure).
 HEALTHZ_WITHIN_S = 2.0
 # A request taking longer than this is reported as a stall (a 599 in the counts).
 REQUEST_TIMEOUT_S = 60.0
@@ -335,8 +336,8 @@ def _poll_healthz(host: str, stop: threading.Event, slow: list[str], times: list
             status = 0
             slow.append(f"/healthz failed: {e!r}")
         took = time.monotonic() - began
-        times.append(took)
-        if status != 200 or took > HEALTHZ_WITHIN_S:
+        times.append(took)  # reported with the run's figures, not judged
+        if status != 200:
             slow.append(f"/healthz answered {status} after {took:.2f} s")
         stop.wait(0.25)
 

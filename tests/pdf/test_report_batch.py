@@ -56,7 +56,8 @@ def test_batch_prints_every_case_over_two_processes(ctx, office, tmp_path):
     assert batch.select_cases(hr, month="2026-04") == []
     result = batch.print_batch(hr, ids, tmp_path, workers=2, progress=False)
     assert result.workers == 2 and len(result.items) == 3
-    assert 0 < result.write_seconds < result.seconds  # the rendering wrote nothing
+    # That the rendering holds no write lock is tested by behaviour, not by comparing timings:
+    # tests/pdf/test_dossier_numbers.py writes from another connection while a batch renders.
     numbers = [i.dossier_number for i in result.items]
     assert numbers == [f"BSW-D-2026-{n:04d}" for n in (1, 2, 3)]
     for item in result.items:

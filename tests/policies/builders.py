@@ -1,5 +1,6 @@
 """Small builders for facts, so each test states only what it is about."""
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from policies.facts import (
@@ -127,3 +128,48 @@ def bundle(
         as_of_date=as_of_date,
         **{name: tuple(value) for name, value in facts.items()},  # type: ignore[arg-type]
     )
+
+
+def many_feedback(n: int, seed: int) -> list[FeedbackFact]:
+    """n reports of every category from 40 staff and 300 units over a year (volume tests)."""
+    rng = random.Random(seed)
+    categories = list(FeedbackCategory)
+    return [
+        feedback(
+            i,
+            category=rng.choice(categories),
+            staff_id=rng.randrange(40),
+            unit_id=rng.randrange(300),
+            occurred_at=T0 + timedelta(minutes=rng.randrange(365 * 24 * 60)),
+        )
+        for i in range(n)
+    ]
+
+
+def many_tips(n: int, seed: int) -> tuple[list[TipLineFact], list[FeedbackFact]]:
+    """n tip lines over 90 days, some handed over late, each reported four times."""
+    rng = random.Random(seed)
+    lines = []
+    for i in range(n):
+        received = T0 + timedelta(minutes=rng.randrange(90 * 24 * 60))
+        lines.append(
+            tip(
+                i,
+                staff_id=rng.randrange(40),
+                unit_id=rng.randrange(300),
+                amount_fen=rng.randrange(1, 500) * 100,
+                received_at=received,
+                handed_over_at=received + timedelta(hours=rng.randrange(1, 72)),
+            )
+        )
+    reports = [
+        feedback(
+            i,
+            category=FeedbackCategory.TIP_REPORTED,
+            staff_id=line.staff_id,
+            unit_id=line.unit_id,
+            occurred_at=line.received_at,
+        )
+        for i, line in enumerate(lines * 4)
+    ]
+    return lines, reports

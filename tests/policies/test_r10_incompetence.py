@@ -1,7 +1,5 @@
 """R10: >= 3 'incompetent' reports from >= 2 households within 90 days."""
 
-import random
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +9,7 @@ from policies.base import EvidenceRef, Outcome
 from policies.facts import FeedbackFact
 from policies.vocab import EvidenceKind, FeedbackCategory
 
-from .builders import T0, bundle, feedback
+from .builders import T0, bundle, feedback, many_feedback
 
 R10 = registry.get("R10")
 
@@ -89,20 +87,7 @@ def test_the_thresholds_are_parameters() -> None:
     assert [d.dedupe_key for d in found] == ["feedback:2", "feedback:3"]
 
 
-def test_twenty_thousand_rows_run_quickly() -> None:
-    rng = random.Random(10)
-    categories = list(FeedbackCategory)
-    rows = [
-        feedback(
-            n,
-            category=rng.choice(categories),
-            staff_id=rng.randrange(40),
-            unit_id=rng.randrange(300),
-            occurred_at=T0 + timedelta(minutes=rng.randrange(365 * 24 * 60)),
-        )
-        for n in range(20_000)
-    ]
-    started = time.perf_counter()
-    decisions = R10.detect(bundle(feedback=rows))
-    assert time.perf_counter() - started < 5
+def test_twenty_thousand_rows_are_all_judged() -> None:
+    # How long this takes is bench/rules_bench.py's figure, not a test's assertion.
+    decisions = R10.detect(bundle(feedback=many_feedback(20_000, seed=10)))
     assert decisions and all(d.outcome is Outcome.BREACH for d in decisions)

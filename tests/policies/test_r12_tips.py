@@ -1,7 +1,6 @@
 """R12: a tip a resident reports must be handed over by that staff member within 48 h."""
 
 import random
-import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -13,7 +12,7 @@ from policies.conduct.r12_tips import declared_by, judge_line, match_tips
 from policies.facts import FeedbackFact
 from policies.vocab import EvidenceKind, FeedbackCategory
 
-from .builders import T0, UNIT, bundle, feedback, tip
+from .builders import T0, UNIT, bundle, feedback, many_tips, tip
 
 R12 = registry.get("R12")
 LATER = T0 + timedelta(days=10)
@@ -147,36 +146,12 @@ def test_a_broken_report_is_an_error_and_good_ones_still_count() -> None:
     assert decisions[1].detector == "concealed_tip"
 
 
-def test_five_thousand_tips_and_twenty_thousand_reports_run_quickly() -> None:
-    rng = random.Random(12)
-    lines = []
-    for n in range(5_000):
-        received = T0 + timedelta(minutes=rng.randrange(90 * 24 * 60))
-        lines.append(
-            tip(
-                n,
-                staff_id=rng.randrange(40),
-                unit_id=rng.randrange(300),
-                amount_fen=rng.randrange(1, 500) * 100,
-                received_at=received,
-                handed_over_at=received + timedelta(hours=rng.randrange(1, 72)),
-            )
-        )
-    reports = [
-        feedback(
-            n,
-            category=FeedbackCategory.TIP_REPORTED,
-            staff_id=line.staff_id,
-            unit_id=line.unit_id,
-            occurred_at=line.received_at,
-        )
-        for n, line in enumerate(lines * 4)
-    ]
-    started = time.perf_counter()
+def test_five_thousand_tips_and_twenty_thousand_reports_are_all_judged() -> None:
+    # How long this takes is bench/rules_bench.py's figure, not a test's assertion.
+    lines, reports = many_tips(5_000, seed=12)
     decisions = R12.detect(
         bundle(feedback=reports, tip_lines=lines, as_of=T0 + timedelta(days=200))
     )
-    assert time.perf_counter() - started < 5
     assert decisions
     assert all(d.outcome is Outcome.BREACH for d in decisions)
 

@@ -92,13 +92,13 @@ def test_truncated_tail_is_reported(fresh_engine):
     assert not report.ok and report.first_bad_seq == 8 and "truncated" in report.reason
 
 
-def test_concurrent_writers_never_fork_the_chain(fresh_engine):
+def test_concurrent_writers_never_fork_the_chain(race_engine):
     errors: list[BaseException] = []
 
     def writer(actor: int) -> None:
         try:
             for _ in range(10):
-                with unit_of_work(fresh_engine) as s:
+                with unit_of_work(race_engine) as s:
                     _append(s, 2, actor)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -109,6 +109,6 @@ def test_concurrent_writers_never_fork_the_chain(fresh_engine):
     for t in threads:
         t.join()
     assert errors == []
-    with Session(fresh_engine) as s:
+    with Session(race_engine) as s:
         report = audit.verify(s)
     assert report.ok and report.events == 80

@@ -102,20 +102,20 @@ def test_a_change_rolled_back_counts_nothing(fresh_engine):
     assert _count(fresh_engine, mine) == 1
 
 
-def test_two_transactions_changing_cases_in_turn_do_not_deadlock(fresh_engine):
+def test_two_transactions_changing_cases_in_turn_do_not_deadlock(race_engine):
     # T1 changes case A, T2 changes case B, then T1 changes B too (waiting for T2). Were the
     # count taken at each change, T2 would wait for T1's hold on the office's count while T1
     # waits for T2's hold on B: PostgreSQL would abort one of them.
-    if fresh_engine.dialect.name != "postgresql":
+    if race_engine.dialect.name != "postgresql":
         pytest.skip("SQLite lets one transaction write at a time: nothing can interleave")
-    office, _ = _offices(fresh_engine)
+    office, _ = _offices(race_engine)
     mine, staff, ids = office.office.id, office.staff[0].id, []
     for number in ("A", "B"):
-        _committed(fresh_engine, lambda c, n=number: ids.append(_insert_case(c, mine, staff, n)))
+        _committed(race_engine, lambda c, n=number: ids.append(_insert_case(c, mine, staff, n)))
     a, b = ids
     touch = text("UPDATE case_file SET severity_reason = :why WHERE id = :id")
     errors: list[BaseException] = []
-    with fresh_engine.connect() as t1, fresh_engine.connect() as t2:
+    with race_engine.connect() as t1, race_engine.connect() as t2:
         for conn in (t1, t2):
             conn.exec_driver_sql("SET lock_timeout = '10s'")
             conn.commit()
@@ -136,4 +136,4 @@ def test_two_transactions_changing_cases_in_turn_do_not_deadlock(fresh_engine):
         t1.commit()
         worker.join()
     assert errors == []
-    assert _count(fresh_engine, mine) == 5  # two cases made, then three changes
+    assert _count(race_engine, mine) == 5  # two cases made, then three changes

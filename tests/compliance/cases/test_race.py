@@ -16,7 +16,7 @@ from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.errors import Conflict
-from compliance.flows import open_case
+from compliance.flows import open_case as opening
 from tests import factories
 from tests.compliance.cases.helpers import drive, finding
 from tests.conftest import NOW
@@ -64,8 +64,8 @@ def _count(engine, model, **where: object) -> int:
         return int(s.execute(stmt).scalar_one())
 
 
-def test_same_step_at_once_one_wins_nothing_half_applied(fresh_engine, settings):
-    with Session(fresh_engine, expire_on_commit=False) as s:
+def test_same_step_at_once_one_wins_nothing_half_applied(race_engine, settings):
+    with Session(race_engine, expire_on_commit=False) as s:
         office = factories.office_set(s)
         for name in ("hr2", "hr3"):
             user = User(
@@ -81,7 +81,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(fresh_engine, settings)
     hrs = ["hr", "hr2", "hr3", "hr"]
     for n in range(ROUNDS):
         kind = n % 3
-        with Session(fresh_engine, expire_on_commit=False) as s:
+        with Session(race_engine, expire_on_commit=False) as s:
             setup = _ctx(s, office, "manager", settings)
             state = CaseStatus.DECISION_PROPOSED if kind == 2 else CaseStatus.OPEN
             case_id = drive(setup, office, state)
@@ -89,7 +89,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(fresh_engine, settings)
         if kind == 0:
             action = "request_statement"
             outcomes = _race(
-                fresh_engine,
+                race_engine,
                 office,
                 settings,
                 people,
@@ -98,7 +98,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(fresh_engine, settings)
         elif kind == 1:
             action = "dismiss"
             outcomes = _race(
-                fresh_engine,
+                race_engine,
                 office,
                 settings,
                 people,
@@ -107,22 +107,22 @@ def test_same_step_at_once_one_wins_nothing_half_applied(fresh_engine, settings)
         else:
             action = "approve"
             outcomes = _race(
-                fresh_engine,
+                race_engine,
                 office,
                 settings,
                 ["hr", "director", "hr2", "hr3"][: len(people)],
                 lambda c, i=case_id: decision.approve(c, i, ""),
             )
-            assert _count(fresh_engine, Approval, case_id=case_id) == 1
+            assert _count(race_engine, Approval, case_id=case_id) == 1
         assert outcomes == ["conflict"] * (len(people) - 1) + ["ok"], (n, outcomes)
-        assert _count(fresh_engine, CaseStep, case_id=case_id, action=action) == 1, n
-        with Session(fresh_engine) as s:
+        assert _count(race_engine, CaseStep, case_id=case_id, action=action) == 1, n
+        with Session(race_engine) as s:
             case = s.get(Case, case_id)
             assert case is not None and case.status != state
             if kind == 0:
                 # Leave the way clear: the next round's finding must open a new case.
                 decision.dismiss(_ctx(s, office, "hr", settings), case_id, "清理")
-    with Session(fresh_engine) as s:
+    with Session(race_engine) as s:
         report = audit.verify(s)
         assert report.ok, report.reason
         numbers = list(s.execute(select(Case.number).order_by(Case.id)).scalars())
@@ -144,31 +144,31 @@ def test_a_step_taken_on_a_stale_read_is_a_conflict(ctx, office):
     assert fresh.status == "awaiting_statement" and fresh.version == 2
 
 
-def test_confirmations_at_once_open_one_case_and_join_it(fresh_engine, settings):
-    with Session(fresh_engine, expire_on_commit=False) as s:
+def test_confirmations_at_once_open_one_case_and_join_it(race_engine, settings):
+    with Session(race_engine, expire_on_commit=False) as s:
         office = factories.office_set(s)
         s.commit()
     for n, rule in enumerate(("R01", "R02", "R03", "R04", "R06")):
         people = ["manager", "hr", "director"][: 2 + n % 2]
-        with Session(fresh_engine, expire_on_commit=False) as s:
+        with Session(race_engine, expire_on_commit=False) as s:
             setup = _ctx(s, office, "manager", settings)
             fids = [finding(setup, office, rule=rule, days_ago=1 + i) for i in range(len(people))]
         pick = dict(zip(people, fids, strict=True))
         outcomes = _race(
-            fresh_engine,
+            race_engine,
             office,
             settings,
             people,
-            lambda c, pick=pick: open_case.confirm_into_case(
+            lambda c, pick=pick: opening.confirm_into_case(
                 c, pick[c.actor.username.split("-")[1]], "属实"
             ),
         )
         assert outcomes == ["ok"] * len(people), (rule, outcomes)
-        with Session(fresh_engine) as s:
+        with Session(race_engine) as s:
             ids = list(s.execute(select(Case.id).where(Case.rule_code == rule)).scalars())
         assert len(ids) == 1, rule
-        assert _count(fresh_engine, CaseFinding, case_id=ids[0]) == len(people)
-    with Session(fresh_engine) as s:
+        assert _count(race_engine, CaseFinding, case_id=ids[0]) == len(people)
+    with Session(race_engine) as s:
         assert audit.verify(s).ok
         numbers = list(s.execute(select(Case.number).order_by(Case.id)).scalars())
     assert numbers == [f"BSW-2026-{i:04d}" for i in range(1, 6)]

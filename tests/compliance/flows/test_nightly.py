@@ -32,10 +32,9 @@ TWO_AM = datetime(2026, 3, 30, 18, 0, tzinfo=UTC)  # 2026-03-31 02:00 Shanghai
 LEASE = timedelta(minutes=120)
 
 
-@pytest.fixture
-def office_db(fresh_engine):
+def _office(engine):
     """A committed office with a resident's tip report 49 hours old and never handed over."""
-    with Session(fresh_engine, expire_on_commit=False) as s:
+    with Session(engine, expire_on_commit=False) as s:
         office = factories.office_set(s)
         s.add(
             Feedback(
@@ -53,7 +52,19 @@ def office_db(fresh_engine):
             )
         )
         s.commit()
-    return fresh_engine
+    return engine
+
+
+@pytest.fixture
+def office_db(fresh_engine):
+    """The office in a database of the test's own."""
+    return _office(fresh_engine)
+
+
+@pytest.fixture
+def raced_office_db(race_engine):
+    """The office in a database of the test's own, on each database that can race."""
+    return _office(race_engine)
 
 
 def _settings(tmp_path) -> Settings:
@@ -91,7 +102,8 @@ def test_a_second_process_the_same_night_skips(office_db, tmp_path):
         assert len(s.execute(select(DetectionRun)).scalars().all()) == 1
 
 
-def test_two_concurrent_claims_let_exactly_one_run(office_db):
+def test_two_concurrent_claims_let_exactly_one_run(raced_office_db):
+    office_db = raced_office_db
     start = threading.Barrier(2)
     won: dict[str, bool] = {}
 

@@ -21,8 +21,8 @@ from tests.conftest import NOW
 APRIL = date(2026, 4, 1)
 
 
-def test_two_executions_of_one_month_take_it_once(fresh_engine, settings):
-    with Session(fresh_engine, expire_on_commit=False) as s:
+def test_two_executions_of_one_month_take_it_once(race_engine, settings):
+    with Session(race_engine, expire_on_commit=False) as s:
         office = factories.office_set(s)
         second = User(
             office_id=office.office.id,
@@ -44,7 +44,7 @@ def test_two_executions_of_one_month_take_it_once(fresh_engine, settings):
     outcomes: dict[str, str] = {}
 
     def run(name: str) -> None:
-        with Session(fresh_engine, expire_on_commit=False) as s:
+        with Session(race_engine, expire_on_commit=False) as s:
             c = Ctx(session=s, actor=office.actor(name), clock=FixedClock(NOW), settings=settings)
             start.wait()
             try:
@@ -60,7 +60,7 @@ def test_two_executions_of_one_month_take_it_once(fresh_engine, settings):
     for t in threads:
         t.join(timeout=60)
     assert sorted(outcomes.values()) == ["300000", "conflict"]
-    with Session(fresh_engine) as s:
+    with Session(race_engine) as s:
         assert s.execute(select(func.count()).select_from(PayrollRun)).scalar_one() == 1
         taken = s.execute(
             select(func.count(), func.sum(Instalment.amount_fen)).where(

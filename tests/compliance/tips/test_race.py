@@ -18,8 +18,8 @@ from tests import factories
 from tests.conftest import NOW
 
 
-def test_two_cashiers_one_tip_one_wins_and_one_number_is_used(fresh_engine, settings):
-    with Session(fresh_engine, expire_on_commit=False) as s:
+def test_two_cashiers_one_tip_one_wins_and_one_number_is_used(race_engine, settings):
+    with Session(race_engine, expire_on_commit=False) as s:
         office = factories.office_set(s)
         second = User(
             office_id=office.office.id,
@@ -45,7 +45,7 @@ def test_two_cashiers_one_tip_one_wins_and_one_number_is_used(fresh_engine, sett
     outcomes: dict[str, str] = {}
 
     def cashier(name: str) -> None:
-        with Session(fresh_engine, expire_on_commit=False) as s:
+        with Session(race_engine, expire_on_commit=False) as s:
             c = Ctx(session=s, actor=office.actor(name), clock=FixedClock(NOW), settings=settings)
             start.wait()
             try:
@@ -62,7 +62,7 @@ def test_two_cashiers_one_tip_one_wins_and_one_number_is_used(fresh_engine, sett
         t.join(timeout=60)
     assert sorted(outcomes.values()) == ["BSW-SJ-2026-00001", "conflict"]
     winner = next(n for n, v in outcomes.items() if v != "conflict")
-    with Session(fresh_engine) as s:
+    with Session(race_engine) as s:
         row = s.get(TipLine, tip.id)
         assert row is not None
         assert (row.receipt_no, row.cashier_id) == ("BSW-SJ-2026-00001", office.users[winner].id)
