@@ -1,4 +1,5 @@
-"""One way to write: a use case's transaction, and a new record built, checked and audited.
+"""One way to write: a use case's transaction (a new record built, checked and audited:
+compliance.recording).
 
 A use case commits once, at its edge: `use_case` wraps a service function so that the
 outermost use case on a session commits when it returns. A use case called from another
@@ -6,27 +7,19 @@ one (a case confirming a finding, feedback opening a damage incident) joins the 
 transaction and commits nothing itself: no `commit=` flags, no commits inside services.
 An error commits nothing and undoes the use case's work (back to a savepoint taken at its
 start), so nothing is ever half-applied.
-
-`record_new` is the common insert: the office's staff (and unit) checked, times not in the
-future, the row validated from the input with what the server decides, flushed, audited.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
-from pydantic import BaseModel
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from compliance.audit import service as audit
 from compliance.context import Ctx
-from compliance.validation import not_in_future
 
 P = ParamSpec("P")
 R = TypeVar("R")
-T = TypeVar("T", bound=SQLModel)
 
 _IN_USE_CASE = "compliance_in_use_case"  # in session.info while a use case runs on it
 
@@ -66,47 +59,3 @@ def run_use_case(ctx: Ctx, fn: Callable[Concatenate[Ctx, P], R], *a: P.args, **k
     """Run fn(ctx, ...) as one use case (for a caller composing steps into one transaction)."""
     with transaction(ctx.session):
         return fn(ctx, *a, **kw)
-
-
-def record_new(
-    ctx: Ctx,
-    model: type[T],
-    data: BaseModel | Mapping[str, Any],
-    *,
-    update: Mapping[str, Any] | None = None,
-    staff_id: int | None = None,
-    unit_id: int | None = None,
-    not_future: Mapping[str, datetime | None] | None = None,
-    audit_action: str | None = None,
-    audit_entity: str | None = None,
-    audit_payload: Any = None,
-) -> T:
-    """Insert a new record of the actor's office and audit it.
-
-    staff_id / unit_id: checked to be of the office (NotFound otherwise), in that order;
-    not_future: field name -> time, each refused if it has not happened yet; the row is
-    `model.model_validate(data, update={office_id, ...update})`; after the flush (the row
-    has its id) `audit_action` is recorded on `audit_entity` (default: the table's name)
-    with `audit_payload` (default: the input as JSON).
-    """
-    from compliance.residents.repository import get_unit_in_office
-    from compliance.staff.repository import get_in_office
-
-    office_id = ctx.actor.office_id
-    if staff_id is not None:
-        get_in_office(ctx.session, office_id, staff_id)
-    if unit_id is not None:
-        get_unit_in_office(ctx.session, office_id, unit_id)
-    now = ctx.now()
-    for field, at in (not_future or {}).items():
-        not_in_future(field, at, now)
-    fields = data.model_dump() if isinstance(data, BaseModel) else dict(data)
-    row = model.model_validate(fields, update={"office_id": office_id, **(update or {})})
-    ctx.session.add(row)
-    ctx.session.flush()
-    if audit_action is not None:
-        if audit_payload is None:
-            audit_payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-        entity = audit_entity or str(getattr(model, "__tablename__", model.__name__.lower()))
-        audit.record(ctx, audit_action, entity, getattr(row, "id", None), audit_payload)
-    return row

@@ -25,7 +25,8 @@ from compliance.files import service as files
 from compliance.files.models import StoredFile
 from compliance.money import format_fen
 from compliance.permissions import Permission
-from compliance.usecase import record_new, transaction, use_case
+from compliance.recording import record_new
+from compliance.usecase import transaction, use_case
 from compliance.validation import not_in_future, parse
 
 OVER_OWED = "is more than is still owed: assessed − settled outside the payroll − taken from pay"
