@@ -24,14 +24,18 @@ TEMPLATES = PROJECT_ROOT / "templates"
 
 
 def make_templates(directory: Path = TEMPLATES) -> Jinja2Templates:
-    """The page templates; autoescape is on for every .html file (and strings)."""
+    """The page templates; autoescape is on for every .html file (and strings). Jinja2's i18n
+    extension gives them {% trans %}; `_`, gettext and ngettext come with each page, in the
+    request's language (the one catalog, compliance.i18n)."""
     env = Environment(
         loader=FileSystemLoader(directory),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         money=format_fen,
         field_value=field_value,
@@ -89,6 +93,7 @@ def render(
     tz = ZoneInfo(request.app.state.settings.timezone)
     page: dict[str, Any] = {
         "_": t,
+        "gettext": t,
         "ngettext": t.ngettext,
         "lang": t.lang,
         "html_lang": t.html_lang,

@@ -17,6 +17,7 @@ from compliance.cases import statement as case_statement
 from compliance.cases.read import DECIDED
 from compliance.context import Ctx
 from compliance.findings import service as findings
+from compliance.names import NAMES as code_names
 from compliance.permissions import Permission
 from policies import registry
 from policies.sanction import outcome_label
@@ -24,11 +25,7 @@ from policies.sanction import outcome_label
 router = APIRouter(include_in_schema=False)
 STAFF = require(Permission.VIEW_OWN_RECORD)
 # What a finding's triage state means to the person it is about.
-FINDING_STATES = {
-    "open": N_("Being looked at"),
-    "confirmed": N_("Confirmed"),
-    "dismissed": N_("Dismissed: no breach"),
-}
+FINDING_STATES = code_names["finding_status"]
 DONE = {
     "statement": N_("Your statement has been recorded."),
     "acknowledge": N_("You have signed for the notice."),

@@ -17,25 +17,15 @@ from compliance.feedback import views as feedback_views
 from compliance.flows import settle_damage
 from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
 from compliance.flows.photos import open_visible
+from compliance.names import NAMES as code_names
 from compliance.overtime import service as overtime
 from compliance.permissions import Permission
 from compliance.residents.service import list_residents, list_units
 from compliance.staff.service import list_staff
 
 router = APIRouter(include_in_schema=False)
-# Display names of the stored codes these pages show.
-NAMES = {
-    "pending": N_("Pending"),
-    "paid_directly": N_("Paid directly to the resident"),
-    "insurance": N_("Paid by insurance"),
-    "waived": N_("Waived"),
-    "deducted": N_("Deducted from pay"),
-    "receipt": N_("Receipt"),
-    "quote": N_("Quote"),
-    "assessment": N_("Office's own assessment"),
-    "approved": N_("Approved"),
-    "refused": N_("Refused"),
-}
+# The damage and overtime codes these pages name (pending is named alike in both).
+NAMES = {**code_names["valuation"], **code_names["settlement"], **code_names["overtime"]}
 READERS = require(Permission.VIEW_RECORDS)
 RECORDERS = require(Permission.RECORD_DAMAGE)
 VALUERS = require(Permission.VALUE_DAMAGE)

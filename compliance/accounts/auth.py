@@ -39,7 +39,7 @@ from compliance.errors import (
 )
 from compliance.offices.models import Office
 from compliance.permissions import Permission, holds
-from compliance.usecase import use_case
+from compliance.usecase import transaction, use_case
 from compliance.validation import parse
 
 TOKEN_PREFIX = "cmp_"
@@ -261,14 +261,14 @@ def resume(session: Session, clock: Clock, cfg: AuthSettings, token: str) -> Pri
 
 def sign_out(session: Session, clock: Clock, token: str) -> None:
     """Revoke the session of this cookie value (nothing happens if it is not live)."""
-    found = repo.session_with_user(session, _sha256(token))
-    if found is None:
-        return
-    row, user = found
-    now = clock.now()
-    repo.revoke_session_by_hash(session, row.token_hash, now, "signed out")
-    _audit(session, user, now, "auth.signed_out", {"session_id": row.id})
-    session.commit()
+    with transaction(session):
+        found = repo.session_with_user(session, _sha256(token))
+        if found is None:
+            return
+        row, user = found
+        now = clock.now()
+        repo.revoke_session_by_hash(session, row.token_hash, now, "signed out")
+        _audit(session, user, now, "auth.signed_out", {"session_id": row.id})
 
 
 def revoke_user_access(session: Session, user_id: int, now: datetime, reason: str) -> None:
@@ -368,26 +368,26 @@ def set_initial_password(
     """Bootstrap from the server's shell: set a user's password (recorded as the system).
 
     The user's sessions and API tokens end."""
-    user = repo.user_by_username(session, username.strip().lower())
-    if user is None:
-        raise NotFound(f"no user {username!r}")
-    assert user.id is not None
-    _check_strength(session, cfg, password, user)
-    now = clock.now()
-    _store_password(session, cfg, user.id, password)
-    revoke_user_access(session, user.id, now, "password changed")
-    audit.append(
-        session,
-        at=now,
-        actor_id=None,
-        actor_role="system",
-        office_id=user.office_id,
-        action="user.password_set",
-        entity="user",
-        entity_id=str(user.id),
-        payload={"by": "shell"},
-    )
-    session.commit()
+    with transaction(session):
+        user = repo.user_by_username(session, username.strip().lower())
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        assert user.id is not None
+        _check_strength(session, cfg, password, user)
+        now = clock.now()
+        _store_password(session, cfg, user.id, password)
+        revoke_user_access(session, user.id, now, "password changed")
+        audit.append(
+            session,
+            at=now,
+            actor_id=None,
+            actor_role="system",
+            office_id=user.office_id,
+            action="user.password_set",
+            entity="user",
+            entity_id=str(user.id),
+            payload={"by": "shell"},
+        )
 
 
 @dataclass(frozen=True)

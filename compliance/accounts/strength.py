@@ -21,7 +21,7 @@ MIN_SCORE = 3
 # zxcvbn looks at the first 72 characters only (its run time grows with the length).
 MAX_CHECKED = 72
 
-# The reasons, in English (the msgid of the pages' catalog, api/translations) and Chinese
+# The reasons, in English (the msgid of the pages' catalog, compliance/translations) and Chinese
 # (the same words as the catalog; the shell command prints both).
 TOO_SHORT = "is too short"
 ONLY_SPACES = "must not be only spaces"

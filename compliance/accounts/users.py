@@ -17,7 +17,7 @@ from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.staff.repository import get_in_office
-from compliance.usecase import transaction, use_case
+from compliance.usecase import record_new, transaction, use_case
 from compliance.validation import parse
 
 
@@ -38,18 +38,9 @@ def create_user(ctx: Ctx, data: UserCreate | dict[str, Any]) -> UserRead:
         get_in_office(ctx.session, ctx.actor.office_id, body.staff_id)
     if body.is_director and body.role != Role.MANAGER:
         raise ValidationFailed.one("is_director", "only a manager can be the office director")
-    user = User(
-        office_id=ctx.actor.office_id,
-        username=body.username,
-        display_name=body.display_name,
-        role=body.role.value,
-        staff_id=body.staff_id,
-        is_director=body.is_director,
-        created_at=ctx.now(),
+    user = record_new(
+        ctx, User, body, update={"created_at": ctx.now()}, audit_action="user.created"
     )
-    ctx.session.add(user)
-    ctx.session.flush()
-    audit.record(ctx, "user.created", "user", user.id, body.model_dump(mode="json"))
     return UserRead.model_validate(user)
 
 

@@ -22,6 +22,7 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
+from compliance.names import name
 from compliance.usecase import use_case
 from compliance.validation import parse
 from policies.canonical import canonical_json
@@ -238,7 +239,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
                 f"the {capacity.value} approval is already given; a dismissal needs one HR "
                 "and one director approval",
                 zh=(
-                    f"{'人事' if capacity == Capacity.HR else '管理处主任'}的批准已经给出;"
+                    f"{name('capacity', capacity.value, 'zh')}的批准已经给出;"
                     "解除劳动合同需要人事和管理处主任各批准一次"
                 ),
             )

@@ -1,53 +1,11 @@
-"""Chinese names of case states and actions, and of the notes the services write on steps.
+"""The notes the case services write on steps, and actions, in the reader's language.
 
-These are the product's one Chinese vocabulary for the case codes: the case services' messages,
-the printed dossier (compliance.dossiers.codes) and the web pages (api/labels.py) all take the
-words from here. The zh_Hans catalog translates the pages' English msgids with the same words
-(tests/pdf/test_dossier_codes.py holds the two together).
+The names of case states and actions are in compliance.names (translated by the one catalog).
 """
 
 import re
 
-from compliance.cases.models import CaseStatus
-
-STATUS_ZH: dict[CaseStatus, str] = {
-    CaseStatus.OPEN: "已立案",
-    CaseStatus.AWAITING_STATEMENT: "待申辩",
-    CaseStatus.UNDER_REVIEW: "审查中",
-    CaseStatus.DECISION_PROPOSED: "已提出处理建议",
-    CaseStatus.APPROVED: "已批准",
-    CaseStatus.NOTIFIED: "已发出处理决定",  # handed over; served only once signed or witnessed
-    CaseStatus.APPEALED: "申诉中",
-    CaseStatus.APPEAL_DECIDED: "申诉已决定",
-    CaseStatus.FINAL: "已生效",
-    CaseStatus.EXECUTED: "已执行",
-    CaseStatus.CLOSED: "已结案",
-    CaseStatus.DISMISSED: "已撤销",
-}
-
-# By Action value (lifecycle.Action imports this module's neighbours, not the reverse).
-ACTION_ZH: dict[str, str] = {
-    "add_evidence": "补充证据",
-    "request_statement": "要求申辩",
-    "submit_statement": "提交申辩",
-    "record_refusal": "记录拒绝申辩",
-    "record_silence": "记录逾期未申辩",
-    "propose": "提出处理建议",
-    "amend": "修改处理建议",
-    "record_union_notice": "记录通知工会",
-    "record_union_reply": "记录工会意见",
-    "approve": "批准",
-    "dismiss": "撤销案件",
-    "serve_notice": "发出处理决定",
-    "acknowledge": "签收",
-    "record_ack_refusal": "记录拒绝签收",
-    "appeal": "申诉",
-    "decide_appeal": "决定申诉",
-    "finalize": "决定生效",
-    "mark_executed": "标记已执行",
-    "close": "结案",
-    "annotate": "添加备注",
-}
+from compliance.names import name
 
 # The notes the case services write on a step themselves (people's own words are kept as
 # typed). They are stored in English, as the audit trail has them; a Chinese page or dossier
@@ -94,8 +52,6 @@ _NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
     )
 )
-# The capacity in which an approver approved (the dossier and the pages name it so too).
-CAPACITY_ZH: dict[str, str] = {"hr": "人事", "director": "管理处主任"}
 
 
 def step_note(note: str, lang: str) -> str:
@@ -105,10 +61,10 @@ def step_note(note: str, lang: str) -> str:
     for pattern, zh in _NOTES_ZH:
         m = pattern.fullmatch(note)
         if m:
-            return zh.format(*(CAPACITY_ZH.get(g, g) for g in m.groups()))
+            return zh.format(*(name("capacity", g, lang) for g in m.groups()))
     return note
 
 
 def action_word(action: str, lang: str) -> str:
     """An action's name for a reader (the stored code is for machines)."""
-    return ACTION_ZH.get(action, action) if lang == "zh" else action.replace("_", " ")
+    return name("action", action, lang) if lang == "zh" else action.replace("_", " ")

@@ -9,9 +9,9 @@ from datetime import date
 from enum import StrEnum
 
 from compliance.actors import Actor, Role
-from compliance.cases.labels import ACTION_ZH, STATUS_ZH
 from compliance.cases.models import Case, CaseStatus
 from compliance.errors import Forbidden, InvalidTransition
+from compliance.names import name
 from compliance.permissions import GRANTS, Permission, holds
 
 S = CaseStatus
@@ -115,10 +115,9 @@ _LABEL = {
     _C.ADMIN: "an admin",
     _C.SUBJECT: "the staff member themself",
 }
+# In Chinese the two approvers are named by their capacity (compliance.names).
 _LABEL_ZH = {
-    _C.HR: "人事",
     _C.MANAGER: "主管",
-    _C.DIRECTOR: "管理处主任",
     _C.ADMIN: "管理员",
     _C.SUBJECT: "员工本人",
 }
@@ -126,6 +125,12 @@ _LABEL_ZH = {
 
 def _own(actor: Actor, case_staff_id: int) -> bool:
     return actor.staff_id is not None and actor.staff_id == case_staff_id
+
+
+def _who_zh(who: Capacity) -> str:
+    if who in (_C.HR, _C.DIRECTOR):
+        return name("capacity", who.value, "zh")
+    return _LABEL_ZH[who]
 
 
 def capacities(actor: Actor, case_staff_id: int) -> frozenset[Capacity]:
@@ -164,12 +169,17 @@ def _holders(action: Action) -> list[Capacity]:
     return sorted(_C.SUBJECT if g == Role.STAFF else _C(g) for g in granted)
 
 
+def _zh(kind: str, code: str) -> str:
+    """A state's or action's Chinese name, for the Chinese text of an error."""
+    return name(kind, code, "zh")
+
+
 def check_may(actor: Actor, case_staff_id: int, action: Action) -> None:
     """Forbidden unless the actor may take the action on this case."""
     if not may(actor, case_staff_id, action):
         who = " or ".join(_LABEL[c] for c in _holders(action))
-        who_zh = "或".join(_LABEL_ZH[c] for c in _holders(action))
-        act_zh = ACTION_ZH[action.value]
+        who_zh = "或".join(_who_zh(c) for c in _holders(action))
+        act_zh = _zh("action", action)
         if actor.staff_id is not None and actor.staff_id == case_staff_id:
             raise Forbidden(
                 f"{action.value}: only {who}; nobody handles their own case",
@@ -198,15 +208,15 @@ def targets(case: Case, action: Action) -> tuple[CaseStatus, ...]:
     if status in TERMINAL_STATES:
         raise InvalidTransition(
             f"case {case.number} is {status.value}: it cannot be changed any more, only annotated",
-            zh=f"案件 {case.number} {STATUS_ZH[status]},不能再更改,只能添加备注",
+            zh=f"案件 {case.number} {_zh('status', status)},不能再更改,只能添加备注",
         )
     allowed = ", ".join(a.value for a in actions_from(status))
-    allowed_zh = "、".join(ACTION_ZH[a.value] for a in actions_from(status))
+    allowed_zh = "、".join(_zh("action", a) for a in actions_from(status))
     raise InvalidTransition(
         f"case {case.number} is {status.value}: cannot {action.value} now "
         f"(allowed in this state: {allowed})",
         zh=(
-            f"案件 {case.number} 当前为{STATUS_ZH[status]},现在不能{ACTION_ZH[action.value]}"
+            f"案件 {case.number} 当前为{_zh('status', status)},现在不能{_zh('action', action)}"
             f"(此状态下可以:{allowed_zh})"
         ),
     )
@@ -221,8 +231,8 @@ def target(case: Case, action: Action, to: CaseStatus | None = None) -> CaseStat
         raise InvalidTransition(
             f"case {case.number} is {case.status}: {action.value} cannot lead to {to.value}",
             zh=(
-                f"案件 {case.number} 当前为{STATUS_ZH[CaseStatus(case.status)]}:"
-                f"{ACTION_ZH[action.value]}不能使案件变为{STATUS_ZH[to]}"
+                f"案件 {case.number} 当前为{_zh('status', case.status)}:"
+                f"{_zh('action', action)}不能使案件变为{_zh('status', to)}"
             ),
         )
     return to

@@ -12,7 +12,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
 from compliance.actors import Actor, Role
-from compliance.cases.labels import STATUS_ZH
 from compliance.cases.lifecycle import OPEN_STATES
 from compliance.cases.models import (
     Annotation,
@@ -31,6 +30,7 @@ from compliance.cases.models import (
 )
 from compliance.errors import Conflict, NotFound
 from compliance.findings.models import Finding
+from compliance.names import name as code_name
 from compliance.prepared import PreparedSelect, Row
 from compliance.staff.models import Staff
 
@@ -181,7 +181,7 @@ def move(session: Session, case: Case, to: CaseStatus, **values: Any) -> None:
         now = session.exec(select(Case.status).where(col(Case.id) == case.id)).one_or_none()
         if now is None:
             raise Conflict(CONFLICT)
-        zh = STATUS_ZH.get(CaseStatus(now), now)
+        zh = code_name("status", now, "zh")
         raise Conflict(
             f"{CONFLICT} (it is now {now})", zh=f"该案件已有变动，现为：{zh}；请刷新后重试"
         )

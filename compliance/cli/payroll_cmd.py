@@ -17,6 +17,7 @@ from compliance.pay import leaving, payroll, service
 from compliance.pay.plans import case_money
 from compliance.pay.repository import get_office
 from compliance.pay.schemas import PayrollSheet
+from compliance.permissions import Permission, holds
 
 app = typer.Typer(help="Payroll deductions: sheet, execution, minimum wages.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members leaving (deductions end).", no_args_is_help=True)
@@ -221,8 +222,9 @@ def staff_leave(
 def print_case_money(ctx: Ctx, case_id: int, staff_id: int) -> None:
     """The case's money in words under `case show`: the account and what pay cannot take
     (HR and the staff member concerned; others do not see wages)."""
-    mine = ctx.actor.role == Role.STAFF and ctx.actor.staff_id == staff_id
-    if ctx.actor.role != Role.HR and not mine:
+    if not holds(ctx.actor, Permission.VIEW_PAY_SCHEDULE):
+        return
+    if ctx.actor.role == Role.STAFF and ctx.actor.staff_id != staff_id:
         return
     money = case_money(ctx, case_id)
     if money is None:

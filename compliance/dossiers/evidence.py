@@ -9,17 +9,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from sqlmodel import Session
 
+from compliance import i18n
 from compliance.config import Settings
 from compliance.dossiers import codes
 from compliance.dossiers.formatting import Fmt, mask_text
 from compliance.dossiers.views import EvidenceItem, Photo
 from compliance.evidence import kinds
 from compliance.evidence.registry import PrintJob
-from compliance.feedback.categories import CATEGORY
 from compliance.files import storage
 from compliance.files.models import StoredFile
 from compliance.findings.models import Finding
@@ -64,7 +65,7 @@ def _photos(
 
 # The code tables a kind's printer names by key (compliance.evidence.registry.Printer.word).
 _TABLES: dict[str, codes.Table] = {
-    "category": CATEGORY,
+    "category": codes.CATEGORY,
     "channel": codes.CHANNEL,
     "satisfaction": codes.SATISFACTION,
     "spot_result": codes.SPOT_RESULT,
@@ -91,8 +92,8 @@ class _Printer:
     def money(self, fen: int | None) -> str:
         return self.fmt.money(fen)
 
-    def pick(self, zh: str, en: str) -> str:
-        return self.fmt.pick(zh, en)
+    def gettext(self, message: str, **values: Any) -> str:
+        return i18n.gettext(self.lang, message, **values)
 
     def word(self, table: str, code: str | None) -> str:
         return self.fmt.code(_TABLES[table], code)

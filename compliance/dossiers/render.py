@@ -2,24 +2,29 @@
 with the deny-by-default fetcher, fonts through fontconfig and HarfBuzz subsetting."""
 
 import gc
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from compliance import i18n
 from compliance.dossiers import labels as lb
 from compliance.dossiers.fetcher import ASSETS_DIR, TEMPLATE_DIR, DenyByDefaultFetcher
 from compliance.dossiers.views import DossierView
 
-# Never the web app's environment: printed documents get their own, stricter one.
+# Never the web app's environment: printed documents get their own, stricter one. Its words
+# come from the same catalog as the pages' ({% trans %}, and L: the captions of labels.py), in
+# the dossier's language.
 ENV = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=True,
     undefined=StrictUndefined,
     auto_reload=False,
+    extensions=["jinja2.ext.i18n"],
 )
+ENV.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
 def page_label(lang: str) -> tuple[str, str, str]:
@@ -33,7 +38,11 @@ def page_label(lang: str) -> tuple[str, str, str]:
 def render_html(template: str, lang: str, **context: Any) -> str:
     """Render one of the templates/dossier pages with the language's wording."""
     return ENV.get_template(template).render(
-        L=lb.labels(lang), page_label=page_label(lang), **context
+        L=lb.labels(lang),
+        page_label=page_label(lang),
+        gettext=partial(i18n.gettext, lang),
+        ngettext=partial(i18n.ngettext, lang),
+        **context,
     )
 
 

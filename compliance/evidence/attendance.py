@@ -23,7 +23,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="attendance",
     model=AttendanceEvent,
-    label_zh="考勤",
     label_en="Attendance",
     page_label=N_("Attendance"),
     noun="attendance punch",

@@ -34,11 +34,11 @@ def _print(job: PrintJob) -> list[Printed]:
         if r.description:
             lines.append(p.mask(r.description))
         basis = f" ({p.word('valuation_basis', r.valuation_basis)})" if r.valuation_basis else ""
-        lines.append(p.pick("估价", "Valuation") + f": {p.money(r.assessed_value_fen)}{basis}")
+        lines.append(p.gettext(N_("Valuation")) + f": {p.money(r.assessed_value_fen)}{basis}")
         if r.valuation_note:
             lines.append(p.mask(r.valuation_note))
         lines.append(
-            p.pick("住户确认", "Resident sign-off") + f": {p.dt(r.resident_signed_off_at)}"
+            p.gettext(N_("Resident sign-off")) + f": {p.dt(r.resident_signed_off_at)}"
             f" · {p.caption('settlement')}: {p.word('settlement', r.settlement)}"
         )
         pics = [files[ph.file_id] for ph in photos if ph.damage_id == r.id]
@@ -49,7 +49,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="damage",
     model=DamageIncident,
-    label_zh="损坏事件",
     label_en="Damage",
     page_label=N_("Damage incident"),
     noun="damage incident",

@@ -40,7 +40,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="feedback",
     model=Feedback,
-    label_zh="住户反馈",
     label_en="Resident feedback",
     page_label=N_("Resident feedback"),
     noun="feedback",

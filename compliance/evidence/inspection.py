@@ -60,7 +60,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="inspection",
     model=SpotCheck,
-    label_zh="抽查",
     label_en="Spot check",
     page_label=N_("Spot check"),
     noun="spot check",

@@ -11,11 +11,9 @@ def _print(job: PrintJob) -> list[Printed]:
         lines = [f"{p.word('overtime_decision', o.decision)} · {p.dt(o.decided_at)}"]
         if o.entered_at is not None and o.entered_at != o.decided_at:
             # Given by phone, typed in later: when it was entered, and why late (R09).
-            lines.append(p.pick(f"录入于 {p.dt(o.entered_at)}", f"entered {p.dt(o.entered_at)}"))
+            lines.append(p.gettext(N_("entered %(at)s"), at=p.dt(o.entered_at)))
         if o.late_entry_reason:
-            lines.append(
-                p.pick("补录原因:", "entered late because: ") + p.mask(o.late_entry_reason)
-            )
+            lines.append(p.gettext(N_("entered late because: ")) + p.mask(o.late_entry_reason))
         lines += [p.mask(t) for t in (o.reason, o.decision_note) if t]
         out.append(Printed(o.requested_at, o.id, tuple(lines)))
     return out
@@ -24,7 +22,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="overtime",
     model=OvertimeRequest,
-    label_zh="加班申请",
     label_en="Overtime request",
     page_label=N_("Overtime request"),
     noun="overtime request",

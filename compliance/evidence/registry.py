@@ -9,11 +9,9 @@ from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from compliance.files.models import StoredFile
+from compliance.i18n import N_, gettext
 
-
-def N_(message: str) -> str:
-    """Mark a page label for extraction into the translators' catalog (api/translations)."""
-    return message
+__all__ = ["N_"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,9 @@ class Printer(Protocol):
 
     def money(self, fen: int | None) -> str: ...
 
-    def pick(self, zh: str, en: str) -> str: ...
+    def gettext(self, message: str, **values: Any) -> str:
+        """A msgid of the one catalog in the dossier's language (%(name)s filled in)."""
+        ...
 
     def word(self, table: str, code: str | None) -> str:
         """A stored code by its name: table is 'category', 'visit_kind', 'settlement', ..."""
@@ -79,9 +79,8 @@ class Kind:
 
     key: str  # as stored in a finding's evidence: {"kind": key, "id": ...}
     model: Any  # the table whose ids the references hold
-    label_zh: str  # the Chinese name (pages and dossier)
     label_en: str  # the dossier's English name
-    page_label: str  # the pages' English msgid (translated by the catalog)
+    page_label: str  # the pages' English msgid; the catalog gives the Chinese (pages, dossier)
     noun: str  # separation of duties: "recorded {noun} #id"
     # The records with these ids in this office: rows whose first element is the record.
     query: Callable[[int, Collection[int]], Select[*tuple[Any, ...]]]
@@ -102,7 +101,7 @@ class Kind:
 
     def label(self, lang: str) -> str:
         """The kind's printed name in the language."""
-        return self.label_zh if lang == "zh" else self.label_en
+        return self.label_en if lang == "en" else gettext(lang, self.page_label)
 
 
 def in_office(model: Any) -> Callable[[int, Collection[int]], Select[*tuple[Any, ...]]]:

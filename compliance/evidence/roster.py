@@ -16,7 +16,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="roster",
     model=RosterShift,
-    label_zh="排班",
     label_en="Roster",
     page_label=N_("Roster"),
     noun="roster shift",

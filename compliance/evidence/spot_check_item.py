@@ -28,7 +28,6 @@ def _show(row: tuple[SpotCheckItem, SpotCheck]) -> Shown:
 KIND = Kind(
     key="spot_check_item",
     model=SpotCheckItem,
-    label_zh="抽查项目",
     label_en="Spot-check item",
     page_label=N_("Spot-check item"),
     noun="spot check",

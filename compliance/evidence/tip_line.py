@@ -21,15 +21,15 @@ def _print(job: PrintJob) -> list[Printed]:
         lines = [
             f"{p.caption('amount')}: {p.money(r.amount_fen)} · {p.caption('unit')}: "
             f"{units.get(r.unit_id, ('?', ''))[0]}",
-            p.pick(
-                f"收到 {p.dt(r.received_at)},申报 {p.dt(r.declared_at)},上交 "
-                f"{p.dt(r.handed_over_at)}",
-                f"received {p.dt(r.received_at)}, declared {p.dt(r.declared_at)}, "
-                f"handed over {p.dt(r.handed_over_at)}",
+            p.gettext(
+                N_("received %(received)s, declared %(declared)s, handed over %(handed_over)s"),
+                received=p.dt(r.received_at),
+                declared=p.dt(r.declared_at),
+                handed_over=p.dt(r.handed_over_at),
             ),
         ]
         if r.receipt_no:
-            lines.append(p.pick(f"收据号 {r.receipt_no}", f"receipt {r.receipt_no}"))
+            lines.append(p.gettext(N_("receipt %(no)s"), no=r.receipt_no))
         out.append(Printed(r.received_at, r.id, tuple(lines)))
     return out
 
@@ -37,7 +37,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="tip_line",
     model=TipLine,
-    label_zh="小费登记",
     label_en="Tip ledger",
     page_label=N_("Tip ledger line"),
     noun="tip ledger line",

@@ -16,11 +16,12 @@ def _print(job: PrintJob) -> list[Printed]:
         lines = [
             f"{p.caption('kind')}: {p.word('visit_kind', v.kind)} · "
             f"{p.caption('unit')}: {units.get(v.unit_id, ('?', ''))[0]}",
-            p.pick(
-                f"报修 {p.dt(v.requested_at)} · 到达 {p.dt(v.arrived_at)} · 完成 "
-                f"{p.dt(v.done_at)} · 离开 {p.dt(v.left_at)}",
-                f"requested {p.dt(v.requested_at)} · arrived {p.dt(v.arrived_at)} · "
-                f"done {p.dt(v.done_at)} · left {p.dt(v.left_at)}",
+            p.gettext(
+                N_("requested %(requested)s · arrived %(arrived)s · done %(done)s · left %(left)s"),
+                requested=p.dt(v.requested_at),
+                arrived=p.dt(v.arrived_at),
+                done=p.dt(v.done_at),
+                left=p.dt(v.left_at),
             ),
         ]
         if v.description:
@@ -34,7 +35,6 @@ def _print(job: PrintJob) -> list[Printed]:
 KIND = Kind(
     key="visit",
     model=Visit,
-    label_zh="上门服务",
     label_en="Visit",
     page_label=N_("Visit"),
     noun="visit",

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from compliance.feedback.categories import CATEGORY
+from compliance.names import NAMES, name
 from compliance.validation import AwareDatetime, Input, RecordId, fen_validator
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 
@@ -15,7 +15,7 @@ TipFen = Annotated[int, BeforeValidator(fen_validator(maximum=10_000_000))]
 def _category_from_chinese(value: Any) -> Any:
     """Accept a category by its Chinese name too (e.g. 不正当关系), as the pages print it."""
     if isinstance(value, str):
-        by_name = {name: code for code, name in CATEGORY["zh"].items()}
+        by_name = {name("category", code, "zh"): code for code in NAMES["category"]}
         return by_name.get(value.strip(), value)
     return value
 

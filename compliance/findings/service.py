@@ -16,6 +16,7 @@ from compliance.findings import repository
 from compliance.findings.models import Finding, FindingSource, FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, ManualFindingCreate, TriageIn
 from compliance.inspections.models import SpotCheck, SpotCheckItem
+from compliance.names import name as code_name
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
@@ -249,10 +250,6 @@ def raise_manual(ctx: Ctx, data: ManualFindingCreate | dict[str, Any]) -> Findin
     return FindingRead.model_validate(row)
 
 
-# How a finding's triage state reads in a conflict message on a Chinese page.
-_STATUS_ZH = {"open": "待处理", "confirmed": "已确认", "dismissed": "已驳回"}
-
-
 def _triage(ctx: Ctx, finding_id: int, to: FindingStatus, reason: str) -> FindingRead:
     row = repository.get(ctx.session, ctx.actor.office_id, finding_id)
     now: datetime = ctx.now()
@@ -271,7 +268,7 @@ def _triage(ctx: Ctx, finding_id: int, to: FindingStatus, reason: str) -> Findin
         ).scalar_one()
         raise Conflict(
             f"finding {finding_id} was already triaged; it is now {current}",
-            zh=f"该线索已被处理，现为：{_STATUS_ZH.get(current, current)}",
+            zh=f"该线索已被处理，现为：{code_name('finding_triage', current, 'zh')}",
         )
     audit.record(ctx, f"finding.{to.value}", "finding", finding_id, {"reason": reason})
     ctx.session.refresh(row)

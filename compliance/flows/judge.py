@@ -30,6 +30,7 @@ from compliance.findings.gather import gather
 from compliance.flows.models import Judgment
 from compliance.inspections.models import SpotCheck, SpotCheckItem
 from compliance.tips.models import TipLine
+from compliance.usecase import transaction
 from compliance.visits.models import Visit
 from policies import registry
 from policies.base import Decision, EvidenceRef, Outcome, Policy
@@ -361,27 +362,24 @@ def judge_saved(ctx: Ctx, kind: RecordKind, record_id: int) -> JudgeResult:
     judgment with its reason, and the nightly run judges the record again.
     """
     try:
-        result = judge_record(ctx, kind, record_id)
-        ctx.session.commit()
-        return result
+        with transaction(ctx.session):
+            return judge_record(ctx, kind, record_id)
     except Exception as exc:  # the record is saved; judging must not lose it
-        ctx.session.rollback()
         log.exception("judging %s %s failed", kind.value, record_id)
         reason = f"{type(exc).__name__}: {exc}"[:2000]
         try:
-            row = Judgment(
-                office_id=ctx.actor.office_id,
-                record_kind=kind.value,
-                record_id=record_id,
-                judged_at=ctx.now(),
-                judged_by=ctx.actor.user_id,
-                error=reason,
-            )
-            ctx.session.add(row)
-            ctx.session.commit()
+            with transaction(ctx.session):
+                row = Judgment(
+                    office_id=ctx.actor.office_id,
+                    record_kind=kind.value,
+                    record_id=record_id,
+                    judged_at=ctx.now(),
+                    judged_by=ctx.actor.user_id,
+                    error=reason,
+                )
+                ctx.session.add(row)
             return JudgeResult(kind, record_id, (), row.id, reason)
         except Exception:
-            ctx.session.rollback()
             log.exception("recording the failed judgment of %s %s failed", kind.value, record_id)
             return JudgeResult(kind, record_id, (), None, reason)
 

@@ -21,6 +21,7 @@ from compliance.context import Ctx
 from compliance.damages.models import DamageSettlement, SettlementKind
 from compliance.errors import ValidationFailed
 from compliance.money import format_fen
+from compliance.names import name
 from compliance.pay import repository as repo
 from compliance.pay import service as pay
 from compliance.pay.schedule import Plan, preview
@@ -33,16 +34,16 @@ ENDS = frozenset({OutcomeKind.DISMISSAL.value, OutcomeKind.TERMINATION_WITH_NOTI
 # Notes that mean money the rulebook asks for will not (all, or not soon) come from pay.
 ACK_NOTES = ("nothing_taken", "long", "unrecovered", "unscheduled")
 
-_KIND_ZH = {
-    SettlementKind.PAID_DIRECTLY.value: "员工直接赔付住户",
-    SettlementKind.INSURANCE.value: "保险赔付",
-    SettlementKind.WAIVED.value: "免除",
-}
-_KIND_EN = {
-    SettlementKind.PAID_DIRECTLY.value: "paid to the resident by the staff member",
-    SettlementKind.INSURANCE.value: "paid by insurance",
-    SettlementKind.WAIVED.value: "waived",
-}
+# A settlement's kind on a pay line: by its name (compliance.names), but a direct payment says
+# who paid whom.
+_PAID_DIRECTLY = {"zh": "员工直接赔付住户", "en": "paid to the resident by the staff member"}
+
+
+def _settled_as(kind: str, lang: str) -> str:
+    if kind == SettlementKind.PAID_DIRECTLY.value:
+        return _PAID_DIRECTLY[lang]
+    word = name("settlement", kind, lang)
+    return word.lower() if lang == "en" else word
 
 
 class CasePay(BaseModel):
@@ -91,8 +92,8 @@ def _damage_lines(ctx: Ctx, case: Case, executed: bool) -> tuple[list[str], list
             if not executed or x.case_id != case.id
         ]
         planned = sum(x.due_fen for x in others)
-        parts_zh = [f"{_KIND_ZH.get(k, k)} {format_fen(v)}" for k, v in sorted(kinds.items())]
-        parts_en = [f"{_KIND_EN.get(k, k)} {format_fen(v)}" for k, v in sorted(kinds.items())]
+        parts_zh = [f"{_settled_as(k, 'zh')} {format_fen(v)}" for k, v in sorted(kinds.items())]
+        parts_en = [f"{_settled_as(k, 'en')} {format_fen(v)}" for k, v in sorted(kinds.items())]
         owed = max(assessed - d.settled_fen - planned, 0)
         text_zh = f"损坏事件 #{d.id}「{d.item}」:评估价 {format_fen(assessed)}"
         text_en = f"Damage #{d.id} ({d.item}): assessed {format_fen(assessed)}"

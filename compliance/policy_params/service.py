@@ -102,7 +102,7 @@ def in_force(session: Session, office_id: int, code: str, day: date) -> Effectiv
 
 
 # The reason a past effective date is refused: an English msgid the pages translate
-# (api/translations) and the CLI prints with its Chinese beside it (RETROACTIVE_ZH).
+# (compliance/translations) and the CLI prints with its Chinese beside it (RETROACTIVE_ZH).
 RETROACTIVE = (
     "a new version cannot take effect before it is recorded: a rule binds staff only once it "
     "has been made known to them (Labour Contract Law, art. 4); choose tomorrow or a later day"

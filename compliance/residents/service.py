@@ -9,7 +9,7 @@ from compliance.permissions import Permission
 from compliance.residents import repository as repo
 from compliance.residents.models import Resident, Unit
 from compliance.residents.schemas import ResidentCreate, ResidentRead, UnitCreate, UnitRead
-from compliance.usecase import use_case
+from compliance.usecase import record_new, use_case
 from compliance.validation import parse
 
 
@@ -21,10 +21,7 @@ def create_unit(ctx: Ctx, data: UnitCreate | dict[str, Any]) -> UnitRead:
     office_id = ctx.actor.office_id
     if repo.unit_at(ctx.session, office_id, body.building, body.room) is not None:
         raise ValidationFailed.one("room", f"{body.building} {body.room} is already recorded")
-    row = Unit(office_id=office_id, building=body.building, room=body.room, created_at=ctx.now())
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(ctx, "unit.created", "unit", row.id, body.model_dump(mode="json"))
+    row = record_new(ctx, Unit, body, update={"created_at": ctx.now()}, audit_action="unit.created")
     return UnitRead.model_validate(row)
 
 

@@ -19,7 +19,7 @@ from compliance.staff.schemas import (
     StaffWageRead,
     WageSet,
 )
-from compliance.usecase import use_case
+from compliance.usecase import record_new, use_case
 from compliance.validation import not_in_future, parse
 
 
@@ -51,18 +51,10 @@ def create_staff(ctx: Ctx, data: StaffCreate | dict[str, Any]) -> StaffRead:
     if repo.employee_no_taken(ctx.session, office_id, body.employee_no):
         raise ValidationFailed.one("employee_no", f"{body.employee_no} is already in use")
     now = ctx.now()
-    staff = Staff(
-        office_id=office_id,
-        employee_no=body.employee_no,
-        name=body.name,
-        team=body.team,
-        position=body.position,
-        hire_date=body.hire_date,
-        created_at=now,
-        created_by=ctx.actor.user_id,
+    # Audited below, once the first wage is written too.
+    staff = record_new(
+        ctx, Staff, body, update={"created_at": now, "created_by": ctx.actor.user_id}
     )
-    ctx.session.add(staff)
-    ctx.session.flush()
     if body.monthly_wage_fen is not None:
         ctx.session.add(
             StaffWage(

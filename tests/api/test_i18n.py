@@ -1,4 +1,4 @@
-"""The Chinese catalog covers every message the pages and the API layer can show."""
+"""The Chinese catalog covers every message the pages, the API layer and the domain show."""
 
 from pathlib import Path
 
@@ -12,12 +12,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _msgids() -> set[str]:
     found: set[str] = set()
-    # compliance/evidence: each evidence kind's page label (compliance.evidence.registry.N_).
-    for folder in ("api", "templates", "compliance/evidence"):
+    for folder in ("api", "compliance", "templates"):
         for _file, _line, message, _comments, _ctx in extract_from_dir(
             ROOT / folder,
             method_map=[("**.py", "python"), ("**.html", "jinja2")],
-            keywords={"_": None, "N_": None, "ngettext": (1, 2)},
+            keywords={
+                "_": None,
+                "gettext": None,
+                "N_": None,
+                "NP_": ((1, "c"), 2),
+                "ngettext": (1, 2),
+                "pgettext": ((1, "c"), 2),
+            },
         ):
             found.add(message[0] if isinstance(message, tuple) else message)
     return found
@@ -32,9 +38,9 @@ def test_every_message_has_a_chinese_translation() -> None:
 
 
 def test_the_translators_template_lists_every_message() -> None:
-    # messages.pot is what a translator starts from: regenerate it (api/translations/babel.cfg)
-    # when messages change.
-    with (ROOT / "api" / "translations" / "messages.pot").open("rb") as f:
+    # messages.pot is what a translator starts from: regenerate it
+    # (compliance/translations/babel.cfg) when messages change.
+    with (ROOT / "compliance" / "translations" / "messages.pot").open("rb") as f:
         template = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f) if m.id}
     assert template == _msgids()
 

@@ -6,15 +6,13 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from api.i18n import LABELS, ZH_NAMES, Translator
-from api.labels import CASE_LABELS, CASE_ZH, labeller
+from api.i18n import LABELS, Translator
+from api.labels import labeller
 from api.pages.me import FINDING_STATES
-from api.pages.records import NAMES
-from compliance.cases import labels as case_words
-from compliance.cases.models import CaseStatus
+from api.pages.records import NAMES as RECORD_NAMES
 from compliance.dossiers import codes
 from compliance.dossiers import service as dossiers
-from compliance.feedback.categories import CATEGORY
+from compliance.names import NAMES
 from tests.conftest import as_role
 from tests.pdf.helpers import coded_case
 
@@ -87,77 +85,48 @@ def test_stored_codes_print_as_words(ctx, office, outcome):
     assert re.findall(r"[a-z][a-z_]+", rest) == []
 
 
-# The dossier's names of codes the web pages also name, and the pages' (English) msgids.
-SHARED = [
-    ("finding source", codes.FINDING_SOURCE, LABELS["source"]),
-    ("finding status", codes.FINDING_STATUS, FINDING_STATES),
-    ("capacity", codes.CAPACITY, CASE_LABELS["capacity"]),
-    ("notice", codes.NOTICE_KIND, CASE_LABELS["notice"]),
-    ("ack", codes.ACK, CASE_LABELS["ack"]),
-    ("appeal", codes.APPEAL_OUTCOME, CASE_LABELS["appeal"]),
-    ("rating", codes.SATISFACTION, LABELS["rating"]),
-    ("valuation", codes.VALUATION_BASIS, NAMES),
-    ("settlement", codes.SETTLEMENT, NAMES),
-    ("overtime", codes.OVERTIME_DECISION, NAMES),
-    # The spot-check pages spell these out in their templates.
-    ("spot check", codes.SPOT_RESULT, {"pass": "Pass", "fail": "Fail", "na": "N/A"}),
-]
+# The pages and the dossier name a code by the same msgid of the one catalog, so in Chinese
+# they print the same word.
+PAGE_KINDS = [kind for kind in LABELS if kind != "role"]
 
 
-@pytest.mark.parametrize(("name", "table", "web"), SHARED, ids=[s[0] for s in SHARED])
-def test_the_dossier_and_the_pages_use_the_same_words(name, table, web):
-    zh = Translator("zh")
-    for code, words in table["zh"].items():
-        assert code in web, f"{name}: the pages have no name for {code!r}"
-        assert words == zh(web[code]), f"{name}: {code!r}"
-
-
-# Every code the pages name by a label helper: its Chinese is the compliance tables' word (the
-# pages read it from there), and the catalog translates its msgid with the same word, so no
-# second vocabulary hides in the catalog. Roles are named by the pages alone.
-PAGE_KINDS = [
-    (kind, msgids)
-    for names in (LABELS, CASE_LABELS)
-    for kind, msgids in names.items()
-    if kind != "role"
-]
-
-
-@pytest.mark.parametrize(("kind", "msgids"), PAGE_KINDS, ids=[k for k, _ in PAGE_KINDS])
-def test_the_pages_and_the_catalog_speak_the_tables_words(kind, msgids):
-    tables = {**ZH_NAMES, **CASE_ZH}
-    assert set(tables) | {"role"} == set(LABELS) | set(CASE_LABELS)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_the_pages_name_codes_as_the_dossier_does(kind):
     zh = Translator("zh")
     label = labeller(zh)
-    for code, msgid in msgids.items():
-        word = tables[kind].get(code)
-        assert word, f"{kind}: the compliance tables have no name for {code!r}"
-        assert label(kind, code) == word, f"{kind}: {code!r}"
-        assert zh(msgid) == word, f"{kind}: the catalog translates {msgid!r} otherwise"
+    for code in NAMES[kind]:
+        assert label(kind, code) == codes.word(codes.Table(kind), "zh", code), f"{kind} {code!r}"
     assert label(kind, "brand_new_code") == "brand_new_code"
 
 
-def test_the_case_services_and_the_dossier_share_the_case_words():
-    assert codes.STATUS["zh"] == {s.value: w for s, w in case_words.STATUS_ZH.items()}
-    assert set(codes.STATUS["zh"]) == {s.value for s in CaseStatus}
-    assert codes.CAPACITY["zh"] == case_words.CAPACITY_ZH
-    for code, word in case_words.ACTION_ZH.items():
-        assert codes.action(code, "zh") == word
+def test_the_pages_name_damage_overtime_and_finding_codes_as_the_dossier_does():
+    zh = Translator("zh")
+    for table, web in [
+        (codes.VALUATION_BASIS, RECORD_NAMES),
+        (codes.SETTLEMENT, RECORD_NAMES),
+        (codes.OVERTIME_DECISION, RECORD_NAMES),
+        (codes.FINDING_STATUS, FINDING_STATES),
+    ]:
+        for code in NAMES[table.kind]:
+            assert zh(web[code]) == codes.word(table, "zh", code), f"{table.kind} {code!r}"
 
 
 TABLES = [
-    codes.STATUS, codes.SEVERITY, CATEGORY, codes.CHANNEL, codes.EVIDENCE,
+    codes.STATUS, codes.SEVERITY, codes.CATEGORY, codes.CHANNEL, codes.EVIDENCE,
     codes.STATEMENT_KIND, codes.FINDING_SOURCE, codes.FINDING_STATUS, codes.CAPACITY,
     codes.NOTICE_KIND, codes.ACK, codes.APPEAL_OUTCOME, codes.SATISFACTION, codes.SPOT_RESULT,
     codes.VISIT_KIND, codes.PUNCH_KIND, codes.PUNCH_SOURCE, codes.VALUATION_BASIS,
-    codes.SETTLEMENT, codes.OVERTIME_DECISION, codes.ACTION,
+    codes.SETTLEMENT, codes.OVERTIME_DECISION,
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("table", TABLES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_name_in_both_languages_and_a_new_code_as_it_is(table, lang):
-    assert table["zh"].keys() == table["en"].keys()
+    assert set(table.en) <= set(NAMES[table.kind])
+    for code, msgid in NAMES[table.kind].items():
+        printed = codes.word(table, lang, code)
+        assert printed and (lang == "en" or printed != msgid), f"{table.kind} {code!r}"
     assert codes.word(table, lang, "brand_new_code") == "brand_new_code"
     assert codes.word(table, lang, None) == "—"
 

@@ -2,8 +2,11 @@
 
 import pytest
 
-from compliance.cases.labels import ACTION_ZH, action_word, step_note
+from compliance.cases.labels import action_word, step_note
 from compliance.cases.lifecycle import Action
+from compliance.cases.models import CaseStatus
+from compliance.i18n import gettext
+from compliance.names import NAMES
 
 
 @pytest.mark.parametrize(
@@ -29,7 +32,11 @@ def test_service_notes_in_chinese(note: str, zh: str) -> None:
     assert step_note(note, "en") == note
 
 
-def test_every_action_has_a_chinese_name() -> None:
-    assert set(ACTION_ZH) == {a.value for a in Action}
+def test_every_state_and_action_has_a_chinese_name() -> None:
+    assert set(NAMES["status"]) == {s.value for s in CaseStatus}
+    assert set(NAMES["action"]) == {a.value for a in Action} | {"open"}
+    for kind in ("status", "action"):
+        for code, msgid in NAMES[kind].items():
+            assert gettext("zh", msgid) != msgid, f"{kind} {code!r} has no Chinese name"
     assert action_word("request_statement", "zh") == "要求申辩"
     assert action_word("request_statement", "en") == "request statement"

@@ -37,7 +37,8 @@ def test_every_kind_is_printed_by_itself_or_by_the_kind_it_belongs_to() -> None:
     printing = {k.key for k in kinds.every() if k.print is not None}
     for k in kinds.every():
         assert k.print is not None or k.printed_with in printing, k.key
-        assert k.label_zh and k.label_en and k.page_label and k.noun
+        assert k.label_en and k.page_label and k.noun
+        assert k.label("zh") != k.page_label, f"{k.page_label!r} has no Chinese in the catalog"
 
 
 @pytest.mark.parametrize("kind", kinds.every(), ids=lambda k: k.key)
@@ -131,7 +132,7 @@ def test_a_new_kind_is_shown_and_printed_from_its_entry_alone(ctx, office, monke
         return [Printed(NOW, i, (f"printed by the new kind {job.printer.dt(NOW)}",)) for i in rows]
 
     complaint = replace(
-        feedback_kind.KIND, key="complaint", label_zh="投诉", show=show, print=print_
+        feedback_kind.KIND, key="complaint", page_label="Complaint", show=show, print=print_
     )
     monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, complaint))
     mine = _feedback(ctx, office)
@@ -142,7 +143,7 @@ def test_a_new_kind_is_shown_and_printed_from_its_entry_alone(ctx, office, monke
     [item] = entry.items
     assert (item.kind, item.found, item.detail) == ("complaint", True, "shown by the new kind")
     [printed] = dossier_evidence.timeline(ctx.session, ctx.settings, ZH, [finding])
-    assert printed.title == f"投诉 #{mine}"
+    assert printed.title == f"投诉处理 #{mine}"  # its name from the catalog
     assert printed.lines == ("printed by the new kind 2026-03-31 12:00",)
 
 
