@@ -187,10 +187,7 @@ def roles_for(permission: Permission) -> frozenset[Role]:
     return frozenset(r for r in Role if role_may(r, permission))
 
 
-def seats_for(permission: Permission) -> frozenset[str]:
-    """Every seat ('director' apart from 'manager') that holds the permission."""
-    granted = GRANTS[permission]
-    out = {r.value for r in Role if r in granted}
-    if DIRECTOR in granted or Role.MANAGER in granted:
-        out.add(DIRECTOR)
-    return frozenset(out)
+def refusal(actor: Actor, permission: Permission) -> str:
+    """Why the actor is refused: their role and those the permission is granted to."""
+    names = ", ".join(sorted(GRANTS[permission]))
+    return f"role {actor.role.value} may not do this (needs {names})"
