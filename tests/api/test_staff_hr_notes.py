@@ -8,7 +8,7 @@ read model now leaves them out for a staff reader, so no page or JSON route can 
 import pytest
 from fastapi.testclient import TestClient
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.cases import annotations as case_annotations
 from compliance.cases import appeal as case_appeal
 from compliance.cases import decision, notice, statement
@@ -42,7 +42,7 @@ def _bearer(ctx: Ctx, office: OfficeSet, name: str) -> dict[str, str]:
     mine = Ctx(
         session=ctx.session, actor=office.actor(name), clock=ctx.clock, settings=ctx.settings
     )
-    return {"Authorization": f"Bearer {auth.create_token(mine, {'name': 't'}).token}"}
+    return {"Authorization": f"Bearer {tokens.create_token(mine, {'name': 't'}).token}"}
 
 
 def _staff_reads(

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.cli import app
 from compliance.clock import FixedClock
 from compliance.config import get_settings
@@ -54,7 +54,7 @@ def _office(inst: Install) -> tuple[str, int, int]:
         office = office_set(session)
         session.commit()
         ctx = Ctx(session, office.actor("manager"), FixedClock(now), get_settings())
-        token = auth.create_token(ctx, {"name": "crash test"}).token
+        token = tokens.create_token(ctx, {"name": "crash test"}).token
         return token, office.staff[0].id or 0, office.units[0].id or 0
 
 

@@ -173,19 +173,19 @@ def test_executing_a_dismissal_ends_the_employment(ctx, office):
 
 
 def test_a_token_of_a_dismissed_employee_stops_working(ctx, office):
-    from compliance.accounts import auth
+    from compliance.accounts import tokens as api_tokens
 
     seed_example_minimum_wage(ctx.session, NOW)
-    token = auth.create_token(act(ctx, office, "staff"), {"name": "phone"}).token
+    token = api_tokens.create_token(act(ctx, office, "staff"), {"name": "phone"}).token
     case_id = drive(ctx, office, S.UNDER_REVIEW, rule="R13", amount_fen=10_000)
     case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "索要财物")
     case_decision.record_union_notice(act(ctx, office, "hr"), case_id, "拟辞退")
     case_decision.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
     _through_to_final(ctx, office, case_id, approvers=("hr", "director"))
     case_execute.mark_executed(act(ctx, office, "hr"), case_id)
-    listed = auth.list_tokens(act(ctx, office, "staff"))
+    listed = api_tokens.list_tokens(act(ctx, office, "staff"))
     assert [t.revoked_at is not None for t in listed] == [True]
-    assert auth.principal_for_token(ctx.session, ctx.clock, token) is None
+    assert api_tokens.principal_for_token(ctx.session, ctx.clock, token) is None
 
 
 def test_a_varied_outcome_without_its_amount_is_not_executed(ctx, office):
