@@ -15,7 +15,8 @@ from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
 from compliance.feedback import views as feedback_views
 from compliance.flows import settle_damage
-from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind, judged_query, shown_judgment
 from compliance.flows.photos import open_visible
 from compliance.names import NAMES as code_names
 from compliance.overtime import service as overtime

@@ -11,7 +11,7 @@ from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
 from compliance.errors import ValidationFailed
 from compliance.flows import spot_checks as service
-from compliance.flows.judge import RecordKind
+from compliance.flows.judgments import RecordKind
 from compliance.flows.spot_checks import SpotCheckResult
 from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead
 from compliance.permissions import Permission

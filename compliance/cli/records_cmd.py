@@ -15,7 +15,8 @@ import typer
 from compliance.cli.common import acting, console, kv_pairs, reports_errors
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
-from compliance.flows.judge import RecordKind, judge_saved
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind
 
 app = typer.Typer(
     help="Record what happened (feedback, tips, damages, visits, ...).", no_args_is_help=True

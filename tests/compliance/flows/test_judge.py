@@ -15,7 +15,8 @@ from compliance.feedback import service as feedback
 from compliance.findings.models import Finding
 from compliance.flows import judge as judge_mod
 from compliance.flows import spot_checks as inspections
-from compliance.flows.judge import RecordKind, Verdict, get_judgment, judge_saved, save_and_judge
+from compliance.flows.judge import judge_saved, save_and_judge
+from compliance.flows.judgments import RecordKind, Verdict, get_judgment
 from compliance.flows.models import Judgment
 from compliance.tips import service as tips
 from compliance.visits import service as visits
