@@ -26,6 +26,7 @@ lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy compliance policies
+	$(UV) run lint-imports
 
 format: setup
 	$(UV) run ruff check --fix .

@@ -22,7 +22,7 @@ from api.security import (
     is_api,
     tokens_match,
 )
-from compliance.accounts import auth
+from compliance.accounts import auth, tokens
 from compliance.accounts.auth import Principal
 from compliance.accounts.settings import AuthSettings
 from compliance.actors import Actor, Role
@@ -134,13 +134,13 @@ async def authenticate(request: Request, session: Session) -> Principal | None:
         if token and request.method in SAFE_METHODS:
             # The look-up reads (a pooled connection: a worker thread, never the loop).
             # Recording the token's use writes, once per burst.
-            use = await run_in_threadpool(auth.find_token, session, clock, token)
+            use = await run_in_threadpool(tokens.find_token, session, clock, token)
             if use is not None:
                 if use.stale and use.token_id not in _TOUCHING:
                     await _record_use(session, clock, use.token_id)
                 principal = use.principal
         elif token:  # a read, then perhaps a write (its use): a worker thread
-            principal = await run_in_threadpool(auth.principal_for_token, session, clock, token)
+            principal = await run_in_threadpool(tokens.principal_for_token, session, clock, token)
     else:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:  # resuming may refresh the session row: a write, so a worker thread
@@ -167,7 +167,7 @@ def _touch(session: Session, clock: Clock, token_id: int) -> None:
     # Hand the read transaction's connection back first: a request must not hold one of the
     # pool's connections while it waits for the write lock.
     end_read(session)
-    auth.touch_token(session, clock, token_id)
+    tokens.touch_token(session, clock, token_id)
     # The rest of the request reads again, in a read-only transaction.
     begin_read(session)
 

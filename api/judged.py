@@ -3,7 +3,8 @@
 from pydantic import BaseModel
 
 from compliance.context import Ctx
-from compliance.flows.judge import RecordKind, judge_saved
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind
 
 
 class RuleVerdict(BaseModel):

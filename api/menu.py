@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from api.i18n import N_
-from compliance.context import Actor
+from compliance.actors import Actor
 from compliance.permissions import Permission, holds
 
 

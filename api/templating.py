@@ -15,8 +15,8 @@ from api.labels import field_value, quantity, unit_name
 from api.menu import menu_for
 from api.security import anon_csrf_token
 from compliance.accounts.auth import Principal
+from compliance.actors import Actor
 from compliance.config import PROJECT_ROOT
-from compliance.context import Actor
 from compliance.money import format_fen
 from policies import guardrails, registry
 

@@ -46,6 +46,7 @@ from sqlmodel import Session, col
 from bench.cases_bench import prepare
 from bench.detect_bench import DIR, _fig, _remove, _url
 from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.accounts.models import User
 from compliance.cases.models import Case
 from compliance.clock import SystemClock
@@ -101,7 +102,7 @@ def _token(session: Session, username: str) -> str:
     """A personal API token for the user, made through the service as the user would."""
     user = session.execute(select(User).where(col(User.username) == username)).scalar_one()
     ctx = Ctx(session=session, actor=auth.actor_of(user), clock=SystemClock())
-    return auth.create_token(ctx, {"name": "api-bench"}).token
+    return api_tokens.create_token(ctx, {"name": "api-bench"}).token
 
 
 def _fixtures(url: str) -> Fixtures:

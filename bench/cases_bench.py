@@ -1,7 +1,7 @@
 """HR's backlog and the payroll month for the 2,000-staff office.
 
 `propose_5000_s`: proposing outcomes for 5,000 cases under review in one batch
-(`compliance.cases.bulk.propose_many`). `payroll_month_2000_staff_s`: building a month's
+(`compliance.flows.propose.propose_many`). `payroll_month_2000_staff_s`: building a month's
 payroll sheet with deductions planned for ~500 staff.
 
 The cases are set up on a copy of var/bench/bench.db: a year's detection, then 5,000
@@ -37,13 +37,13 @@ from bench.detect_bench import (
 )
 from compliance.accounts.models import User
 from compliance.actors import Actor, Role
-from compliance.cases.bulk import propose_many
 from compliance.cases.models import Case, CaseFinding, CaseStatus, CaseStep, Notice, Statement
 from compliance.clock import FixedClock, local_date
 from compliance.context import Ctx
 from compliance.db import make_engine
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding, FindingSource, FindingStatus
+from compliance.flows.propose import propose_many
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment
 from compliance.pay.payroll import payroll_sheet

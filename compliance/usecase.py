@@ -1,4 +1,4 @@
-"""One way to write: a use case's transaction, and a new record built, checked and audited.
+"""One way to write: a use case's transaction, and a new row built, checked and audited.
 
 A use case commits once, at its edge: `use_case` wraps a service function so that the
 outermost use case on a session commits when it returns. A use case called from another
@@ -7,8 +7,9 @@ transaction and commits nothing itself: no `commit=` flags, no commits inside se
 An error commits nothing and undoes the use case's work (back to a savepoint taken at its
 start), so nothing is ever half-applied.
 
-`record_new` is the common insert: the office's staff (and unit) checked, times not in the
-future, the row validated from the input with what the server decides, flushed, audited.
+`record_new` is the common insert: times not in the future, the row validated from the input
+with what the server decides, flushed, audited (a record about a staff member or a unit:
+compliance.recording.record_new, which checks those first).
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -72,8 +73,6 @@ def record_new(
     data: BaseModel | Mapping[str, Any],
     *,
     update: Mapping[str, Any] | None = None,
-    staff_id: int | None = None,
-    unit_id: int | None = None,
     not_future: Mapping[str, datetime | None] | None = None,
     audit_action: str | None = None,
     audit_entity: str | None = None,
@@ -81,20 +80,12 @@ def record_new(
 ) -> T:
     """Insert a new record of the actor's office and audit it.
 
-    staff_id / unit_id: checked to be of the office (NotFound otherwise), in that order;
     not_future: field name -> time, each refused if it has not happened yet; the row is
     `model.model_validate(data, update={office_id, ...update})`; after the flush (the row
     has its id) `audit_action` is recorded on `audit_entity` (default: the table's name)
     with `audit_payload` (default: the input as JSON).
     """
-    from compliance.residents.repository import get_unit_in_office
-    from compliance.staff.repository import get_in_office
-
     office_id = ctx.actor.office_id
-    if staff_id is not None:
-        get_in_office(ctx.session, office_id, staff_id)
-    if unit_id is not None:
-        get_unit_in_office(ctx.session, office_id, unit_id)
     now = ctx.now()
     for field, at in (not_future or {}).items():
         not_in_future(field, at, now)

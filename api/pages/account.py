@@ -12,6 +12,7 @@ from api.pages.forms import FormPage, remember_form
 from api.security import client_ip
 from api.templating import render
 from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.accounts.auth_schemas import READ
 from compliance.context import Ctx
 from compliance.permissions import Permission, holds
@@ -76,8 +77,8 @@ def change_password(
 
 
 def _tokens_page(ctx: Ctx, created: Any = None) -> dict[str, Any]:
-    office = auth.office_tokens(ctx) if holds(ctx.actor, Permission.MANAGE_USERS) else None
-    return {"tokens": auth.list_tokens(ctx), "office_tokens": office, "created": created}
+    office = api_tokens.office_tokens(ctx) if holds(ctx.actor, Permission.MANAGE_USERS) else None
+    return {"tokens": api_tokens.list_tokens(ctx), "office_tokens": office, "created": created}
 
 
 @router.get("/me/tokens", dependencies=[signed_in])
@@ -112,8 +113,8 @@ def create_token(
             session=ctx.session,
         ),
     )
-    auth.refuse_token_minting(principal)
-    created = auth.create_token(ctx, {"name": name, "scope": scope}, cfg)
+    api_tokens.refuse_token_minting(principal)
+    created = api_tokens.create_token(ctx, {"name": name, "scope": scope}, cfg)
     return render(
         request,
         "pages/tokens.html",
@@ -125,5 +126,5 @@ def create_token(
 @router.post("/me/tokens/{token_id}/revoke", dependencies=[signed_in, csrf_checked])
 def revoke_token(token_id: IdPath, ctx: CtxDep) -> Response:
     """Revoke one of one's tokens (an admin: any token of the office)."""
-    auth.revoke_token(ctx, token_id)
+    api_tokens.revoke_token(ctx, token_id)
     return RedirectResponse("/me/tokens", status_code=303)

@@ -12,14 +12,18 @@ from api.deps import CtxDep, FormValues, IdPath, IdQuery, csrf_checked, require,
 from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
+from api.read_models import case_view as view
 from api.templating import render
-from compliance.cases import service as cases
-from compliance.cases import view
+from compliance.cases import annotations, decision, notice
+from compliance.cases import appeal as case_appeal
+from compliance.cases import statement as case_statement
 from compliance.cases.labels import step_note
 from compliance.cases.models import CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
+from compliance.flows import execute, open_case
+from compliance.flows import propose as case_propose
 from compliance.permissions import Permission
 from policies import registry
 from policies.sanction import (
@@ -95,82 +99,82 @@ STEPS: tuple[Step, ...] = (
     Step(
         "add_evidence",
         ("finding_id",),
-        lambda c, i, v: cases.add_evidence(c, i, _int(v, "finding_id")),
+        lambda c, i, v: open_case.add_evidence(c, i, _int(v, "finding_id")),
     ),
     Step(
         "request_statement",
         ("due",),
-        lambda c, i, v: cases.request_statement(c, i, _due(v)),
+        lambda c, i, v: case_statement.request_statement(c, i, _due(v)),
     ),
     Step(
         "submit_statement",
         ("text",),
-        lambda c, i, v: cases.submit_statement(c, i, v["text"]),
+        lambda c, i, v: case_statement.submit_statement(c, i, v["text"]),
     ),
     Step(
         "record_refusal",
         ("note",),
-        lambda c, i, v: cases.record_refusal(c, i, v["note"]),
+        lambda c, i, v: case_statement.record_refusal(c, i, v["note"]),
     ),
-    Step("record_silence", (), lambda c, i, v: cases.record_silence(c, i)),
+    Step("record_silence", (), lambda c, i, v: case_statement.record_silence(c, i)),
     Step(
         "propose",
         ("severity", "severity_reason"),
-        lambda c, i, v: cases.propose(c, i, v["severity"], v["severity_reason"]),
+        lambda c, i, v: case_propose.propose(c, i, v["severity"], v["severity_reason"]),
     ),
     Step(
         "amend",
         ("reason", *AMEND_FIELDS),
-        lambda c, i, v: cases.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
+        lambda c, i, v: decision.amend(c, i, _outcomes(v), v["reason"]),  # type: ignore[arg-type]
     ),
     Step(
         "record_union_notice",
         ("reasons",),
-        lambda c, i, v: cases.record_union_notice(c, i, v["reasons"]),
+        lambda c, i, v: decision.record_union_notice(c, i, v["reasons"]),
     ),
     Step(
         "record_union_reply",
         ("reply",),
-        lambda c, i, v: cases.record_union_reply(c, i, v["reply"]),
+        lambda c, i, v: decision.record_union_reply(c, i, v["reply"]),
     ),
     Step(
         "approve",
         ("justification",),
-        lambda c, i, v: cases.approve(c, i, v["justification"]),
+        lambda c, i, v: decision.approve(c, i, v["justification"]),
     ),
-    Step("dismiss", ("reason",), lambda c, i, v: cases.dismiss(c, i, v["reason"])),
+    Step("dismiss", ("reason",), lambda c, i, v: decision.dismiss(c, i, v["reason"])),
     Step(
         "serve_notice",
         ("content",),
-        lambda c, i, v: cases.serve_notice(c, i, v["content"]),
+        lambda c, i, v: notice.serve_notice(c, i, v["content"]),
     ),
-    Step("acknowledge", (), lambda c, i, v: cases.acknowledge(c, i)),
+    Step("acknowledge", (), lambda c, i, v: notice.acknowledge(c, i)),
     Step(
         "record_ack_refusal",
         ("witnesses", "at", "place", "note"),
-        lambda c, i, v: cases.record_ack_refusal(
+        lambda c, i, v: notice.record_ack_refusal(
             c, i, v["witnesses"], at=_local_time(c, v["at"]), place=v["place"], note=v["note"]
         ),
     ),
-    Step("appeal", ("grounds",), lambda c, i, v: cases.appeal(c, i, v["grounds"])),
+    Step("appeal", ("grounds",), lambda c, i, v: case_appeal.appeal(c, i, v["grounds"])),
     Step(
         "decide_appeal",
         ("outcome", "reasoning"),
-        lambda c, i, v: cases.decide_appeal(c, i, v["outcome"], v["reasoning"]),
+        lambda c, i, v: case_appeal.decide_appeal(c, i, v["outcome"], v["reasoning"]),
     ),
-    Step("finalize", (), lambda c, i, v: cases.finalize(c, i)),
-    Step("mark_executed", (), lambda c, i, v: cases.mark_executed(c, i)),
+    Step("finalize", (), lambda c, i, v: case_appeal.finalize(c, i)),
+    Step("mark_executed", (), lambda c, i, v: execute.mark_executed(c, i)),
     Step(
         "close",
         ("acknowledge_unrecoverable",),
-        lambda c, i, v: cases.close(
+        lambda c, i, v: execute.close(
             c, i, acknowledge_unrecoverable=v["acknowledge_unrecoverable"] == "1"
         ),
     ),
     Step(
         "annotate",
         ("text",),
-        lambda c, i, v: cases.annotate(c, i, v["text"]),
+        lambda c, i, v: annotations.annotate(c, i, v["text"]),
     ),
 )
 

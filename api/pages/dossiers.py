@@ -15,7 +15,8 @@ from starlette.responses import Response
 
 from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require
 from api.templating import render
-from compliance.dossiers.service import check_number, print_dossier, verify_pdf
+from compliance.dossiers.service import print_dossier
+from compliance.dossiers.verify import check_number, verify_pdf
 from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)

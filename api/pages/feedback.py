@@ -11,7 +11,8 @@ from api.templating import render
 from compliance.context import Ctx
 from compliance.feedback import service
 from compliance.feedback import views as feedback_views
-from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind, judged_query, shown_judgment
 from compliance.permissions import Permission
 from policies.vocab import FeedbackCategory, FeedbackChannel, Satisfaction
 

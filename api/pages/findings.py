@@ -8,9 +8,9 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, IdPath, IdQuery, csrf_checked, require
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.cases import service as cases
 from compliance.context import Ctx
 from compliance.findings import service
+from compliance.flows import open_case
 from compliance.permissions import Permission
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +51,7 @@ def confirm(
         ),
     )
     # Confirming opens a case, or joins the open one for the same staff member and rule.
-    cases.confirm_into_case(ctx, finding_id, reason)
+    open_case.confirm_into_case(ctx, finding_id, reason)
     return RedirectResponse(f"/findings?done=confirmed&id={finding_id}", status_code=303)
 
 

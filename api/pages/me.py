@@ -10,7 +10,10 @@ from api.i18n import N_, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
-from compliance.cases import service as cases
+from compliance.cases import appeal as case_appeal
+from compliance.cases import notice as case_notice
+from compliance.cases import read as case_read
+from compliance.cases import statement as case_statement
 from compliance.cases.read import DECIDED
 from compliance.context import Ctx
 from compliance.findings import service as findings
@@ -35,7 +38,7 @@ def overview(request: Request, ctx: CtxDep) -> Response:
     """Findings and cases about the signed-in staff member (and no one else)."""
     context = {
         "findings": findings.list_mine(ctx),
-        "cases": cases.list_cases(ctx),
+        "cases": case_read.list_cases(ctx),
         "states": FINDING_STATES,
         "label": labeller(translator(request)),
     }
@@ -43,7 +46,7 @@ def overview(request: Request, ctx: CtxDep) -> Response:
 
 
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
-    detail = cases.get_case(ctx, case_id)
+    detail = case_read.get_case(ctx, case_id)
     t = translator(request)
     # The staff member sees the decision once it has been served on them (until then the
     # case read leaves the proposals out for them).
@@ -84,7 +87,7 @@ def statement(
 ) -> Response:
     """Submit my statement (申辩) before the deadline."""
     _form(request, ctx, case_id, {"text": text}, "statement")
-    cases.submit_statement(ctx, case_id, text)
+    case_statement.submit_statement(ctx, case_id, text)
     return RedirectResponse(f"/me/cases/{case_id}?done=statement", status_code=303)
 
 
@@ -92,7 +95,7 @@ def statement(
 def acknowledge(request: Request, case_id: IdPath, ctx: CtxDep) -> Response:
     """Sign for the decision notice."""
     _form(request, ctx, case_id, {}, "acknowledge")
-    cases.acknowledge(ctx, case_id)
+    case_notice.acknowledge(ctx, case_id)
     return RedirectResponse(f"/me/cases/{case_id}?done=acknowledge", status_code=303)
 
 
@@ -102,5 +105,5 @@ def appeal(
 ) -> Response:
     """Appeal the decision while the window is open."""
     _form(request, ctx, case_id, {"grounds": grounds}, "appeal")
-    cases.appeal(ctx, case_id, grounds)
+    case_appeal.appeal(ctx, case_id, grounds)
     return RedirectResponse(f"/me/cases/{case_id}?done=appeal", status_code=303)

@@ -14,8 +14,10 @@ from compliance.context import Ctx
 from compliance.damages import service as damages
 from compliance.errors import ValidationFailed
 from compliance.feedback import views as feedback_views
-from compliance.files import service as files
-from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.flows import settle_damage
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind, judged_query, shown_judgment
+from compliance.flows.photos import open_visible
 from compliance.names import NAMES as code_names
 from compliance.overtime import service as overtime
 from compliance.permissions import Permission
@@ -205,7 +207,7 @@ def damage_settle(request: Request, damage_id: IdPath, ctx: CtxDep, form: FormVa
         "note": form.get("settle_note", ""),
     }
     yuan_to_fen(form, "settled_amount", "amount_fen", data)
-    damages.settle(ctx, damage_id, data)
+    settle_damage.settle(ctx, damage_id, data)
     return RedirectResponse(f"/damages/{damage_id}?saved=settle", status_code=303)
 
 
@@ -302,7 +304,7 @@ def overtime_decide(
 @router.get("/files/{file_id}", dependencies=[VIEWERS])
 def photo(file_id: IdPath, ctx: CtxDep) -> Response:
     """A stored photo; staff only see those of their own checks and incidents."""
-    row, data = files.open_visible(ctx, file_id)
+    row, data = open_visible(ctx, file_id)
     return Response(
         data,
         media_type=row.content_type,

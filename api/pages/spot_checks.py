@@ -13,8 +13,9 @@ from api.pages.forms import FormPage, local_datetime, remember_form
 from api.templating import render
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
-from compliance.flows.judge import RecordKind, judge_saved, latest_judgment
-from compliance.inspections import service
+from compliance.flows import spot_checks as service
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind, latest_judgment
 from compliance.permissions import Permission
 from compliance.residents.service import list_units
 from compliance.staff.service import find_active, list_staff

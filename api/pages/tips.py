@@ -9,7 +9,8 @@ from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.pages.forms import FormPage, local_datetime, present, remember_form, yuan_to_fen
 from api.templating import render
 from compliance.context import Ctx
-from compliance.flows.judge import RecordKind, judge_saved, judged_query, shown_judgment
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind, judged_query, shown_judgment
 from compliance.money import format_fen
 from compliance.permissions import Permission
 from compliance.residents.service import list_units

@@ -6,7 +6,7 @@ from api.deps import CtxDep, require
 from api.judged import Judgment, judge
 from compliance.damages import service
 from compliance.damages.schemas import DamageCreate, DamageRead
-from compliance.flows.judge import RecordKind
+from compliance.flows.judgments import RecordKind
 from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/damages", tags=["damages"])

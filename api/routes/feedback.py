@@ -6,7 +6,7 @@ from api.deps import CtxDep, require
 from api.judged import Judgment, judge
 from compliance.feedback import service
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
-from compliance.flows.judge import RecordKind
+from compliance.flows.judgments import RecordKind
 from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])

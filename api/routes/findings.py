@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from api.deps import CtxDep, IdPath, IdQuery, require
-from compliance.cases import service as cases
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service
 from compliance.findings.models import FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, TriageIn
+from compliance.flows import open_case
 from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/findings", tags=["findings"])
@@ -39,7 +39,7 @@ def confirm(
     finding_id: IdPath, ctx: CtxDep, body: Annotated[TriageIn | None, Body()] = None
 ) -> CaseRead:
     """Confirm an open finding: it opens a case or joins the open one (staff member, rule)."""
-    return cases.confirm_into_case(ctx, finding_id, body.reason if body else "")
+    return open_case.confirm_into_case(ctx, finding_id, body.reason if body else "")
 
 
 @router.post("/{finding_id}/dismiss", dependencies=[TRIAGE])

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.deps import CtxDep, require
-from compliance.cases import service as cases
+from compliance.cases import read
 from compliance.cases.schemas import CaseRead
 from compliance.findings import service as findings
 from compliance.findings.schemas import FindingRead
@@ -16,7 +16,7 @@ STAFF = require(Permission.VIEW_OWN_RECORD)
 @router.get("/cases", dependencies=[STAFF])
 def my_cases(ctx: CtxDep) -> list[CaseRead]:
     """Cases about the signed-in staff member, newest first."""
-    return cases.list_cases(ctx)
+    return read.list_cases(ctx)
 
 
 @router.get("/findings", dependencies=[STAFF])

@@ -10,9 +10,10 @@ from api.deps import CtxDep, IdPath, require
 from api.judged import Judgment, judge
 from api.pages.spot_checks import uploaded_photos
 from compliance.errors import ValidationFailed
-from compliance.flows.judge import RecordKind
-from compliance.inspections import service
-from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead, SpotCheckResult
+from compliance.flows import spot_checks as service
+from compliance.flows.judgments import RecordKind
+from compliance.flows.spot_checks import SpotCheckResult
+from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead
 from compliance.permissions import Permission
 
 router = APIRouter(prefix="/api/spot-checks", tags=["spot checks"])

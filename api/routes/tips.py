@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from api.deps import CtxDep, IdPath, require
 from api.judged import Judgment, judge
-from compliance.flows.judge import RecordKind
+from compliance.flows.judgments import RecordKind
 from compliance.permissions import Permission
 from compliance.tips import service
 from compliance.tips.schemas import HandOver, TipDeclare, TipRead, TipReceipt

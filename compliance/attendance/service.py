@@ -12,8 +12,9 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.permissions import Permission
+from compliance.recording import record_new
 from compliance.staff.repository import get_in_office
-from compliance.usecase import record_new, use_case
+from compliance.usecase import use_case
 from compliance.validation import parse
 
 

@@ -20,10 +20,11 @@ How it works, with no use case having to take part:
 - Why a chain of its own rather than an audit event per transaction: the audit trail stays
   one event per thing a person did (its readers and its counts are unchanged), while a seal
   link may carry thousands of rows (an import); both heads are anchored together.
-- `verify_rows` reads the latest seal of every row and recomputes every current row of the
-  sealed tables: a different hash is a change made outside the app, a sealed row that is
-  missing was deleted outside the app, a row never sealed was written outside the app (or
-  before sealing began: `compliance audit seal-baseline` seals those once).
+- `verify_rows` (seal_check.py) reads the latest seal of every row and recomputes every
+  current row of the sealed tables: a different hash is a change made outside the app, a
+  sealed row that is missing was deleted outside the app, a row never sealed was written
+  outside the app (or before sealing began: `compliance audit seal-baseline` seals those
+  once).
 
 Writes from outside the app (a SQL shell, another program) pass none of this, so they leave
 no seal and are reported.
@@ -31,10 +32,7 @@ no seal and are reported.
 
 import hashlib
 import hmac
-import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -63,11 +61,9 @@ from sqlalchemy.sql.operators import eq
 
 from compliance.audit.canonical import canonical_json
 from compliance.audit.models import (
-    GENESIS_HASH,
     AuditHead,
     RowSeal,
     RowSealLatest,
-    SealBaseline,
 )
 from compliance.config import Settings, get_settings
 
@@ -108,17 +104,17 @@ SEALED_TABLES: tuple[str, ...] = (
     "user",
     "visit",
 )
-_SEALED = frozenset(SEALED_TABLES)
+SEALED = frozenset(SEALED_TABLES)
 
 _TOUCHED = "compliance_seal_touched"  # conn.info: {table: {id, ...}}
 _ABOVE = "compliance_seal_inserted_above"  # conn.info: {table: highest id before an INSERT}
-_CHUNK = 500
+CHUNK = 500
 
 
 def _table_of(stmt: Insert | Update | Delete) -> Table | None:
     table = stmt.table
     name = getattr(table, "name", None)
-    if name not in _SEALED or not isinstance(table, Table):
+    if name not in SEALED or not isinstance(table, Table):
         return None
     return table
 
@@ -227,7 +223,8 @@ def row_hash(table: str, row: Mapping[str, Any] | Any) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _tables(names: Iterable[str]) -> Iterator[Table]:
+def tables_named(names: Iterable[str]) -> Iterator[Table]:
+    """The sealed tables of these names, every model loaded into the metadata."""
     from sqlmodel import SQLModel
 
     import compliance.models_all  # noqa: F401  (every table in the metadata)
@@ -248,11 +245,12 @@ def _above_id(table: Table) -> Select[Any]:
     return select(table).where(pk > bindparam("above"))
 
 
-def _current(conn: Connection, table: Table, ids: Sequence[int]) -> dict[int, str]:
+def current_hashes(conn: Connection, table: Table, ids: Sequence[int]) -> dict[int, str]:
+    """The row hash of each of these rows as it now stands (absent: deleted)."""
     pk = table.primary_key.columns.values()[0].name
     out: dict[int, str] = {}
-    for i in range(0, len(ids), _CHUNK):
-        for row in conn.execute(_by_ids(table), {"ids": list(ids[i : i + _CHUNK])}):
+    for i in range(0, len(ids), CHUNK):
+        for row in conn.execute(_by_ids(table), {"ids": list(ids[i : i + CHUNK])}):
             m = row._mapping
             out[m[pk]] = row_hash(table.name, m)
     return out
@@ -336,7 +334,8 @@ def append_seal(conn: Connection, entries: list[list[Any]], at: datetime | None 
     return seq
 
 
-def _latest_mac(key: bytes, table: str, row_id: int, digest: str | None, seal_seq: int) -> str:
+def latest_mac(key: bytes, table: str, row_id: int, digest: str | None, seal_seq: int) -> str:
+    """The MAC, under the key, of the latest seal kept for one row."""
     body = canonical_json([table, row_id, digest, seal_seq])
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -351,7 +350,7 @@ def _keep_latest(conn: Connection, entries: list[list[Any]], seq: int, audit_seq
             "hash": h,
             "seal_seq": seq,
             "audit_seq": audit_seq,
-            "mac": _latest_mac(key, t, i, h, seq),
+            "mac": latest_mac(key, t, i, h, seq),
         }
         for t, i, h in entries
     ]
@@ -363,8 +362,8 @@ def _keep_latest(conn: Connection, entries: list[list[Any]], seq: int, audit_seq
         index_elements=["table_name", "row_id"],
         set_={c: stmt.excluded[c] for c in ("hash", "seal_seq", "audit_seq", "mac")},
     )
-    for i in range(0, len(rows), _CHUNK):
-        conn.execute(stmt, rows[i : i + _CHUNK])
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(stmt, rows[i : i + CHUNK])
 
 
 def seal_pending(conn: Connection) -> int | None:
@@ -374,9 +373,9 @@ def seal_pending(conn: Connection) -> int | None:
     if not touched and not above:
         return None
     entries: list[list[Any]] = []
-    for table in _tables(sorted(set(touched) | set(above))):
+    for table in tables_named(sorted(set(touched) | set(above))):
         ids = sorted(touched.get(table.name, ()))
-        now = _current(conn, table, ids) if ids else {}
+        now = current_hashes(conn, table, ids) if ids else {}
         if table.name in above:
             now.update(_above(conn, table, above[table.name]))
         for row_id in sorted(set(ids) | set(now)):
@@ -394,185 +393,3 @@ def _seal_on_commit(session: OrmSession) -> None:
     conn = session.connection()
     if conn.info.get(_TOUCHED) or conn.info.get(_ABOVE):
         seal_pending(conn)
-
-
-# --- verification --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One row that does not match its seal."""
-
-    table: str
-    row_id: int
-    kind: str  # "changed", "deleted" or "unsealed"
-    audit_seq: int | None  # the audit head when the row was last written by the app
-    seal_seq: int | None
-
-    def describe(self) -> str:
-        """One line for people."""
-        lawful = (
-            f"last lawful write under audit event {self.audit_seq} (seal {self.seal_seq})"
-            if self.seal_seq is not None
-            else "never written by the app"
-        )
-        what = {
-            "changed": "changed outside the app",
-            "deleted": "deleted outside the app",
-            "unsealed": "written outside the app (no seal)",
-        }[self.kind]
-        return f"{self.table} {self.row_id}: {what}; {lawful}"
-
-
-@dataclass
-class RowsReport:
-    """Result of checking every sealed table against its seals."""
-
-    ok: bool = True
-    links: int = 0
-    rows: int = 0
-    head_seq: int = 0
-    head_hash: str = GENESIS_HASH
-    chain_error: str = ""
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-def _walk(conn: Connection) -> Iterator[RowSeal]:
-    stmt = (
-        select(RowSeal)
-        .order_by(RowSeal.seq)  # type: ignore[arg-type]
-        .execution_options(yield_per=1000)
-    )
-    for row in conn.execute(stmt):
-        yield RowSeal.model_validate(row._mapping)
-
-
-def verify_rows(conn: Connection, *, limit: int = 1000) -> RowsReport:
-    """Walk the seal chain, then recompute every current row of every sealed table."""
-    key = seal_key()
-    head = conn.execute(
-        select(AuditHead.seal_seq, AuditHead.seal_hash).where(AuditHead.id == 1)  # type: ignore[call-overload]
-    ).one()
-    report = RowsReport(head_seq=head.seal_seq, head_hash=head.seal_hash)
-    latest: dict[str, dict[int, tuple[str | None, int, int]]] = defaultdict(dict)
-    expected, prev = 1, GENESIS_HASH
-    for link in _walk(conn):
-        if link.seq != expected:
-            report.chain_error = f"seal {expected} is missing (next found is {link.seq})"
-            break
-        recomputed = seal_hash(
-            seq=link.seq,
-            at=link.at,
-            audit_seq=link.audit_seq,
-            payload=link.payload,
-            prev_hash=link.prev_hash,
-            key=key,
-        )
-        if link.prev_hash != prev or not hmac.compare_digest(recomputed, link.hash):
-            report.chain_error = (
-                f"seal {link.seq} does not match its keyed hash (edited, or made without the"
-                " office's key)"
-            )
-            break
-        for table, row_id, digest in json.loads(link.payload):
-            latest[table][row_id] = (digest, link.audit_seq, link.seq)
-        prev, expected, report.links = link.hash, expected + 1, report.links + 1
-    if not report.chain_error and (head.seal_seq != expected - 1 or head.seal_hash != prev):
-        report.chain_error = (
-            f"seal chain ends at {expected - 1} but the head says {head.seal_seq} "
-            "(truncated or rewritten)"
-        )
-
-    def problem(p: RowProblem) -> None:
-        report.ok = False
-        if len(report.problems) < limit:
-            report.problems.append(p)
-
-    for table in _tables(SEALED_TABLES):
-        seals = latest.get(table.name, {})
-        seen: set[int] = set()
-        pk = table.primary_key.columns.values()[0]
-        stmt = select(table).order_by(pk).execution_options(yield_per=2000)
-        for row in conn.execute(stmt):
-            m = row._mapping
-            row_id = m[pk.name]
-            seen.add(row_id)
-            report.rows += 1
-            sealed = seals.get(row_id)
-            if sealed is None:
-                problem(RowProblem(table.name, row_id, "unsealed", None, None))
-            elif sealed[0] is None or sealed[0] != row_hash(table.name, m):
-                problem(RowProblem(table.name, row_id, "changed", sealed[1], sealed[2]))
-        for row_id, (digest, audit_seq, seal_seq) in sorted(seals.items()):
-            if digest is not None and row_id not in seen:
-                problem(RowProblem(table.name, row_id, "deleted", audit_seq, seal_seq))
-    if report.chain_error:
-        report.ok = False
-    return report
-
-
-def seal_baseline(conn: Connection) -> int:
-    """Seal, once, the rows that existed before sealing began (ids up to the baseline the
-    migration recorded) and have no seal yet; how many rows were sealed."""
-    marks = {
-        r.table_name: r.max_id
-        for r in conn.execute(select(SealBaseline.table_name, SealBaseline.max_id))  # type: ignore[call-overload]
-    }
-    if not marks:
-        return 0
-    sealed: dict[str, set[int]] = defaultdict(set)
-    for link in _walk(conn):
-        for table, row_id, _digest in json.loads(link.payload):
-            sealed[table].add(row_id)
-    entries: list[list[Any]] = []
-    for table in _tables(name for name in SEALED_TABLES if marks.get(name, 0) > 0):
-        pk = table.primary_key.columns.values()[0]
-        for row in conn.execute(select(table).where(pk <= marks[table.name])):
-            m = row._mapping
-            if m[pk.name] not in sealed[table.name]:
-                entries.append([table.name, m[pk.name], row_hash(table.name, m)])
-    conn.execute(SealBaseline.__table__.delete())  # type: ignore[attr-defined]
-    if entries:
-        append_seal(conn, entries)
-    return len(entries)
-
-
-def check_rows(conn: Connection, wanted: Mapping[str, Iterable[int]]) -> list[RowProblem]:
-    """Check these rows against their latest seals (a dossier's rows, before printing):
-    each changed, deleted or unsealed one, as `verify_rows` would report it."""
-    key = seal_key()
-    latest = RowSealLatest.__table__  # type: ignore[attr-defined]
-    problems: list[RowProblem] = []
-    for name, ids in sorted(wanted.items()):
-        want = sorted(set(ids))
-        if name not in _SEALED or not want:
-            continue
-        (table,) = _tables([name])
-        now = _current(conn, table, want)
-        seals: dict[int, Any] = {}
-        for i in range(0, len(want), _CHUNK):
-            for r in conn.execute(
-                select(latest).where(
-                    latest.c.table_name == name, latest.c.row_id.in_(want[i : i + _CHUNK])
-                )
-            ):
-                ok = hmac.compare_digest(
-                    r.mac, _latest_mac(key, name, r.row_id, r.hash, r.seal_seq)
-                )
-                seals[r.row_id] = r if ok else None
-        for row_id in want:
-            sealed = seals.get(row_id)
-            current = now.get(row_id)
-            if sealed is None:
-                if current is not None:
-                    problems.append(RowProblem(name, row_id, "unsealed", None, None))
-            elif current is None:
-                if sealed.hash is not None:
-                    problems.append(
-                        RowProblem(name, row_id, "deleted", sealed.audit_seq, sealed.seal_seq)
-                    )
-            elif current != sealed.hash:
-                problems.append(
-                    RowProblem(name, row_id, "changed", sealed.audit_seq, sealed.seal_seq)
-                )
-    return problems

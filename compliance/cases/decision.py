@@ -1,31 +1,30 @@
-"""The decision: propose from the sanction engine, amend, approve, tell the trade union."""
+"""The decision: amend the proposal, approve it, tell the trade union, or dismiss the case.
+
+Proposing from the sanction engine needs pay's figures: compliance.flows.propose."""
 
 import hashlib
 import json
 from typing import Any
 
 from compliance.cases import repository as repo
-from compliance.cases import sod, steps
-from compliance.cases.guard import dismissal_gates
+from compliance.cases import sod, transition
+from compliance.cases.guardrails import dismissal_gates
 from compliance.cases.lifecycle import Action, Capacity, capacities
 from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
-from compliance.cases.proposal_facts import gather
 from compliance.cases.schemas import (
     AmendIn,
     ApproveIn,
     CaseRead,
     OutcomeIn,
-    ProposeIn,
+    ReasonIn,
     UnionNoticeIn,
     UnionReplyIn,
 )
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.names import name
-from compliance.pay import plans
 from compliance.usecase import use_case
 from compliance.validation import parse
-from policies import ladder
 from policies.canonical import canonical_json
 from policies.guardrails import GuardrailProfile, blocking_failures, get_profile
 from policies.sanction import OutcomeKind, Severity
@@ -67,13 +66,14 @@ def propose_note(revision: int, kinds: list[str], severity: Severity) -> str:
     return f"revision {revision}: {', '.join(kinds)} ({severity.value})"
 
 
-def _store(
+def store_proposal(
     ctx: Ctx,
     case: Case,
     outcomes: list[dict[str, Any]],
     reasoning: dict[str, Any],
     amend_reason: str = "",
 ) -> Proposal:
+    """Store a new revision of the case's proposal (flushed) and return it."""
     latest = repo.latest_proposal(ctx.session, case.id or 0)
     row = Proposal(
         case_id=case.id or 0,
@@ -86,50 +86,6 @@ def _store(
     ctx.session.add(row)
     ctx.session.flush()
     return row
-
-
-@use_case
-def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
-    """Set the severity with its reason and store the engine's proposal (HR)."""
-    case = steps.begin(ctx, case_id, Action.PROPOSE)
-    body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
-    if repo.statement_of(ctx.session, case.id or 0) is None:  # the state machine ensures it
-        raise ValidationFailed.one("statement", "no statement, refusal or silence is recorded")
-    findings = repo.findings_of(ctx.session, case.id or 0)
-    engine_in = gather(ctx.session, case, findings, ctx.settings.timezone)
-    try:
-        result = ladder.propose(
-            engine_in.policy.policy,
-            severity=body.severity,
-            prior_breaches=engine_in.prior_breaches,
-            facts=engine_in.facts,
-            params=engine_in.policy.params,
-            guardrails=get_profile(ctx.settings.guardrail_profile),
-        )
-    except ValueError as exc:
-        raise ValidationFailed.one("proposal", str(exc)) from None
-    before, _ = steps.move(
-        ctx,
-        case,
-        Action.PROPOSE,
-        severity=body.severity.value,
-        severity_reason=body.severity_reason,
-    )
-    data = result.to_dict()
-    # What pay can and cannot take of it, in words with the figures (kept with the proposal;
-    # replaying the rule ignores it).
-    data.update(plans.proposal_notes(ctx, case, data["outcomes"]))
-    row = _store(ctx, case, data["outcomes"], data)
-    kinds = [o.kind.value for o in result.outcomes]
-    steps.record(
-        ctx,
-        case,
-        Action.PROPOSE,
-        before,
-        propose_note(row.revision, kinds, body.severity),
-        {"revision": row.revision, "outcomes": kinds, "digest": row.digest},
-    )
-    return steps.finish(ctx, case)
 
 
 def _amended(outcomes: list[OutcomeIn], guardrails: GuardrailProfile) -> list[dict[str, Any]]:
@@ -169,7 +125,7 @@ def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str)
         "explanation_zh": [f"第 {previous.revision} 版建议经人工修改:{reason}"],
         "explanation_en": [f"Revision {previous.revision} amended by hand: {reason}"],
     }
-    return _store(ctx, case, _amended(outcomes, guardrails), reasoning, amend_reason=reason)
+    return store_proposal(ctx, case, _amended(outcomes, guardrails), reasoning, amend_reason=reason)
 
 
 @use_case
@@ -177,13 +133,13 @@ def amend(
     ctx: Ctx, case_id: int, outcomes: list[OutcomeIn | dict[str, Any]], reason: str
 ) -> CaseRead:
     """A new revision with other outcomes and the reason; approvals given lapse (HR)."""
-    case = steps.begin(ctx, case_id, Action.AMEND)
+    case = transition.begin(ctx, case_id, Action.AMEND)
     body = parse(AmendIn, {"outcomes": outcomes, "reason": reason})
     _current(ctx, case)
-    before, _ = steps.move(ctx, case, Action.AMEND)
+    before, _ = transition.move(ctx, case, Action.AMEND)
     lapsed = repo.lapse_approvals(ctx.session, case.id or 0, ctx.now())
     row = _revision_from(ctx, case, body.outcomes, body.reason)
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.AMEND,
@@ -192,7 +148,7 @@ def amend(
         + (f"; {lapsed} approval(s) lapsed" if lapsed else ""),
         {"revision": row.revision, "outcomes": json.loads(row.outcomes), "lapsed": lapsed},
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def amend_on_appeal(
@@ -258,7 +214,7 @@ def check_complete(proposal: Proposal) -> None:
 @use_case
 def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
-    case = steps.begin(ctx, case_id, Action.APPROVE)
+    case = transition.begin(ctx, case_id, Action.APPROVE)
     body = parse(ApproveIn, {"justification": justification})
     _check_separation(ctx, case)
     proposal = _current(ctx, case)
@@ -290,7 +246,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
         completes = len(active) + 1 >= 2
         _check_dismissal(ctx, case, completes)
     to = CaseStatus.APPROVED if completes else CaseStatus.DECISION_PROPOSED
-    before, _ = steps.move(ctx, case, Action.APPROVE, to)
+    before, _ = transition.move(ctx, case, Action.APPROVE, to)
     ctx.session.add(
         Approval(
             case_id=case.id or 0,
@@ -305,7 +261,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     note = f"revision {proposal.revision} approved as {capacity.value}"
     if not completes:
         note += "; a second approval is needed"
-    steps.record(
+    transition.record(
         ctx,
         case,
         Action.APPROVE,
@@ -318,7 +274,7 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
             "complete": completes,
         },
     )
-    return steps.finish(ctx, case)
+    return transition.finish(ctx, case)
 
 
 def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
@@ -333,7 +289,7 @@ def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
 @use_case
 def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     """Record that the trade union was told the reasons for the dismissal (HR)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
+    case = transition.begin(ctx, case_id, Action.RECORD_UNION_NOTICE)
     body = parse(UnionNoticeIn, {"reasons": reasons})
     _dismissal_proposal(ctx, case)
     existing = repo.union_notice_of(ctx.session, case.id or 0)
@@ -342,7 +298,7 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
             f"the trade union was already notified on {existing.notified_at:%Y-%m-%d}",
             zh=f"已于 {existing.notified_at:%Y-%m-%d} 通知工会",
         )
-    before, _ = steps.move(ctx, case, Action.RECORD_UNION_NOTICE)
+    before, _ = transition.move(ctx, case, Action.RECORD_UNION_NOTICE)
     ctx.session.add(
         UnionNotice(
             case_id=case.id or 0,
@@ -351,14 +307,14 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
             notified_by=ctx.actor.user_id,
         )
     )
-    steps.record(ctx, case, Action.RECORD_UNION_NOTICE, before, body.reasons)
-    return steps.finish(ctx, case)
+    transition.record(ctx, case, Action.RECORD_UNION_NOTICE, before, body.reasons)
+    return transition.finish(ctx, case)
 
 
 @use_case
 def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     """Record the trade union's reply (HR)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
+    case = transition.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
     body = parse(UnionReplyIn, {"reply": reply})
     notice = repo.union_notice_of(ctx.session, case.id or 0)
     if notice is None:
@@ -368,9 +324,18 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
             f"the union's reply was already recorded on {notice.reply_at:%Y-%m-%d}",
             zh=f"工会意见已于 {notice.reply_at:%Y-%m-%d} 记录",
         )
-    before, _ = steps.move(ctx, case, Action.RECORD_UNION_REPLY)
+    before, _ = transition.move(ctx, case, Action.RECORD_UNION_REPLY)
     notice.reply = body.reply
     notice.reply_at = ctx.now()
     ctx.session.add(notice)
-    steps.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
-    return steps.finish(ctx, case)
+    transition.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
+    return transition.finish(ctx, case)
+
+
+@use_case
+def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
+    """Close the case as no breach, with the reason (HR; any state before approval)."""
+    case = transition.begin(ctx, case_id, Action.DISMISS)
+    body = parse(ReasonIn, {"reason": reason})
+    transition.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
+    return transition.finish(ctx, case)

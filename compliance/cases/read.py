@@ -7,8 +7,8 @@ from pydantic import TypeAdapter
 
 from compliance.actors import Role
 from compliance.cases import repository as repo
-from compliance.cases import sod, steps
-from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
+from compliance.cases import sod, transition
+from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.lifecycle import (
     NOTICE_STATES,
     Action,
@@ -195,14 +195,16 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         appeal=AppealRead.model_validate(rec.appeal) if rec.appeal else None,
         steps=[StepRead.model_validate(st) for st in rec.steps],
         annotations=[AnnotationRead.model_validate(a) for a in rec.annotations],
-        allowed_actions=allowed_actions(case, ctx.actor, today=steps.today(ctx), blocked=blocked),
+        allowed_actions=allowed_actions(
+            case, ctx.actor, today=transition.today(ctx), blocked=blocked
+        ),
     )
     # Approvers see what a dismissal must pass and what getting it wrong would cost.
     if latest is not None and latest.is_dismissal and may(ctx.actor, case.staff_id, Action.APPROVE):
         gates = dismissal_gates(s, ctx.settings, case)
         detail.dismissal_gates = [GateRead.model_validate(g) for g in gates]
         detail.wrongful_dismissal_cost = wrongful_dismissal_cost(
-            s, ctx.settings, case, steps.today(ctx)
+            s, ctx.settings, case, transition.today(ctx)
         )
     return for_staff(detail) if is_staff_reader(ctx) else detail
 

@@ -9,6 +9,7 @@ from sqlalchemy import make_url
 from compliance.cli.common import console, err_console
 from compliance.config import get_settings
 from compliance.ops import backup as ops
+from compliance.ops import restore as ops_restore
 
 
 def backup(
@@ -46,7 +47,7 @@ def restore(
     folders), then verify the audit chain, anchors and row seals (exit 1 if they fail)."""
     settings = get_settings().model_copy(update={"database_url": to})
     try:
-        result = ops.restore(folder, to, settings)
+        result = ops_restore.restore(folder, to, settings)
     except ops.BackupError as exc:
         err_console.print(f"[red]restore refused:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -55,7 +56,7 @@ def restore(
         f"restored into {shown}: {result.files:,} stored file(s), "
         f"{result.anchors:,} anchor file(s); audit head {result.head.seq}"
     )
-    problems = ops.verify_restored(to, settings, result.head)
+    problems = ops_restore.verify_restored(to, settings, result.head)
     for p in problems:
         err_console.print(f"[red]audit verify:[/red] {p}")
     if problems:

@@ -12,12 +12,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from compliance.cases import service
+from compliance.cases import annotations
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import notice as case_notice
+from compliance.cases import read as case_read
+from compliance.cases import statement as case_statement
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.cli.common import acting, console, parse_day, reports_errors
 from compliance.cli.payroll_cmd import print_case_money
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.flows import execute as case_execute
+from compliance.flows import open_case
+from compliance.flows import propose as case_propose
 from compliance.money import format_fen
 
 app = typer.Typer(help="Disciplinary cases (案件): the whole life cycle.", no_args_is_help=True)
@@ -40,7 +48,7 @@ def list_(
 ) -> None:
     """Cases the acting user may see (staff see only their own)."""
     with acting(as_user) as ctx:
-        rows = service.list_cases(ctx, status=status, staff_id=staff)
+        rows = case_read.list_cases(ctx, status=status, staff_id=staff)
     table = Table("id", "number", "staff", "rule", "status", "severity", "incident")
     for c in rows:
         table.add_row(
@@ -106,7 +114,7 @@ def _print_detail(d: CaseDetail, tz: Any) -> None:
 def show(case_id: int, as_user: AsUser, as_json: bool = False) -> None:
     """Everything about a case, with the actions the acting user may take next."""
     with acting(as_user) as ctx:
-        detail = service.get_case(ctx, case_id)
+        detail = case_read.get_case(ctx, case_id)
         if as_json:
             console.print_json(detail.model_dump_json())
         else:
@@ -118,14 +126,14 @@ def show(case_id: int, as_user: AsUser, as_json: bool = False) -> None:
 @reports_errors
 def open_(finding_id: int, as_user: AsUser, reason: str = "") -> None:
     """Confirm a finding into a case (opens one or joins the open case)."""
-    _step(as_user, lambda ctx: service.confirm_into_case(ctx, finding_id, reason))
+    _step(as_user, lambda ctx: open_case.confirm_into_case(ctx, finding_id, reason))
 
 
 @app.command("add-evidence")
 @reports_errors
 def add_evidence(case_id: int, finding_id: int, as_user: AsUser) -> None:
     """Add a confirmed finding to a case (an approval given before lapses)."""
-    _step(as_user, lambda ctx: service.add_evidence(ctx, case_id, finding_id))
+    _step(as_user, lambda ctx: open_case.add_evidence(ctx, case_id, finding_id))
 
 
 @app.command("request-statement")
@@ -133,28 +141,28 @@ def add_evidence(case_id: int, finding_id: int, as_user: AsUser) -> None:
 def request_statement(case_id: int, as_user: AsUser, due: str | None = None) -> None:
     """Ask the staff member for a statement (default: 3 working days)."""
     day = parse_day(due, "--due") if due else None
-    _step(as_user, lambda ctx: service.request_statement(ctx, case_id, day))
+    _step(as_user, lambda ctx: case_statement.request_statement(ctx, case_id, day))
 
 
 @app.command()
 @reports_errors
 def statement(case_id: int, as_user: AsUser, text: Text) -> None:
     """Submit the staff member's statement (申辩)."""
-    _step(as_user, lambda ctx: service.submit_statement(ctx, case_id, text))
+    _step(as_user, lambda ctx: case_statement.submit_statement(ctx, case_id, text))
 
 
 @app.command("refused")
 @reports_errors
 def refused(case_id: int, as_user: AsUser, note: str = "") -> None:
     """Record that the staff member refused to give a statement."""
-    _step(as_user, lambda ctx: service.record_refusal(ctx, case_id, note))
+    _step(as_user, lambda ctx: case_statement.record_refusal(ctx, case_id, note))
 
 
 @app.command("silent")
 @reports_errors
 def silent(case_id: int, as_user: AsUser) -> None:
     """Record silence after the statement deadline."""
-    _step(as_user, lambda ctx: service.record_silence(ctx, case_id))
+    _step(as_user, lambda ctx: case_statement.record_silence(ctx, case_id))
 
 
 @app.command()
@@ -166,7 +174,7 @@ def propose(
     reason: Annotated[str, typer.Option(help="Why this severity")],
 ) -> None:
     """Propose the outcome from the rule's sanction schedule."""
-    _step(as_user, lambda ctx: service.propose(ctx, case_id, severity, reason))
+    _step(as_user, lambda ctx: case_propose.propose(ctx, case_id, severity, reason))
 
 
 @app.command()
@@ -182,28 +190,28 @@ def amend(
         items = json.loads(outcomes)
     except json.JSONDecodeError as exc:
         raise ValidationFailed.one("--outcomes", f"not valid JSON: {exc}") from None
-    _step(as_user, lambda ctx: service.amend(ctx, case_id, items, reason))
+    _step(as_user, lambda ctx: case_decision.amend(ctx, case_id, items, reason))
 
 
 @app.command()
 @reports_errors
 def approve(case_id: int, as_user: AsUser, justification: str = "") -> None:
     """Approve the proposal (dismissal: HR and the director, two people)."""
-    _step(as_user, lambda ctx: service.approve(ctx, case_id, justification))
+    _step(as_user, lambda ctx: case_decision.approve(ctx, case_id, justification))
 
 
 @app.command("union-notice")
 @reports_errors
 def union_notice(case_id: int, as_user: AsUser, reasons: Text) -> None:
     """Record that the trade union was told the reasons for a dismissal."""
-    _step(as_user, lambda ctx: service.record_union_notice(ctx, case_id, reasons))
+    _step(as_user, lambda ctx: case_decision.record_union_notice(ctx, case_id, reasons))
 
 
 @app.command("union-reply")
 @reports_errors
 def union_reply(case_id: int, as_user: AsUser, reply: Text) -> None:
     """Record the trade union's reply."""
-    _step(as_user, lambda ctx: service.record_union_reply(ctx, case_id, reply))
+    _step(as_user, lambda ctx: case_decision.record_union_reply(ctx, case_id, reply))
 
 
 Witness = Annotated[
@@ -229,7 +237,7 @@ def notify(case_id: int, as_user: AsUser, text: Text) -> None:
     """Hand over the written decision notice; it is served when signed for or refused
     before a witness (`acknowledge` / `refused-service`), and the appeal window counts
     from then."""
-    _step(as_user, lambda ctx: service.serve_notice(ctx, case_id, text))
+    _step(as_user, lambda ctx: case_notice.serve_notice(ctx, case_id, text))
 
 
 def _refused(
@@ -237,7 +245,7 @@ def _refused(
 ) -> None:
     with acting(as_user) as ctx:
         when = _local_time(at, ctx.tz)
-        case = service.record_ack_refusal(
+        case = case_notice.record_ack_refusal(
             ctx, case_id, witness or [], at=when, place=place, note=note
         )
     _print_service(case)
@@ -267,7 +275,7 @@ def acknowledge(
         _refused(as_user, case_id, witness, at, place, note)
         return
     with acting(as_user) as ctx:
-        case = service.acknowledge(ctx, case_id)
+        case = case_notice.acknowledge(ctx, case_id)
     _print_service(case)
 
 
@@ -292,7 +300,7 @@ def refused_service(
 @reports_errors
 def appeal(case_id: int, as_user: AsUser, text: Text) -> None:
     """The staff member appeals within the window."""
-    _step(as_user, lambda ctx: service.appeal(ctx, case_id, text))
+    _step(as_user, lambda ctx: case_appeal.appeal(ctx, case_id, text))
 
 
 @app.command("decide-appeal")
@@ -304,21 +312,21 @@ def decide_appeal(
     text: Text,
 ) -> None:
     """Decide an appeal (not by anyone who approved the decision)."""
-    _step(as_user, lambda ctx: service.decide_appeal(ctx, case_id, outcome, text))
+    _step(as_user, lambda ctx: case_appeal.decide_appeal(ctx, case_id, outcome, text))
 
 
 @app.command()
 @reports_errors
 def finalize(case_id: int, as_user: AsUser) -> None:
     """Make the decision final once the appeal window has passed."""
-    _step(as_user, lambda ctx: service.finalize(ctx, case_id))
+    _step(as_user, lambda ctx: case_appeal.finalize(ctx, case_id))
 
 
 @app.command()
 @reports_errors
 def execute(case_id: int, as_user: AsUser) -> None:
     """Apply the outcome (deductions scheduled, dismissal takes effect)."""
-    _step(as_user, lambda ctx: service.mark_executed(ctx, case_id))
+    _step(as_user, lambda ctx: case_execute.mark_executed(ctx, case_id))
 
 
 @app.command()
@@ -338,7 +346,7 @@ def close(
     """Close an executed case (it can then only be annotated)."""
     _step(
         as_user,
-        lambda ctx: service.close(
+        lambda ctx: case_execute.close(
             ctx, case_id, acknowledge_unrecoverable=acknowledge_unrecoverable
         ),
     )
@@ -348,7 +356,7 @@ def close(
 @reports_errors
 def dismiss(case_id: int, as_user: AsUser, reason: Text) -> None:
     """Dismiss a case: no breach."""
-    _step(as_user, lambda ctx: service.dismiss(ctx, case_id, reason))
+    _step(as_user, lambda ctx: case_decision.dismiss(ctx, case_id, reason))
 
 
 @app.command()
@@ -356,5 +364,5 @@ def dismiss(case_id: int, as_user: AsUser, reason: Text) -> None:
 def annotate(case_id: int, as_user: AsUser, text: Text) -> None:
     """Add a note to a case in any state, closed ones included."""
     with acting(as_user) as ctx:
-        service.annotate(ctx, case_id, text)
+        annotations.annotate(ctx, case_id, text)
     console.print("annotation added")

@@ -10,6 +10,7 @@ from compliance.cli.common import acting, console, engine, err_console, reports_
 from compliance.dossiers import batch as batch_mod
 from compliance.dossiers import report as report_mod
 from compliance.dossiers import service
+from compliance.dossiers import verify as verify_mod
 
 app = typer.Typer(help="Printed case dossiers (案卷) and monthly reports.", no_args_is_help=True)
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
@@ -64,7 +65,7 @@ def verify(file: Annotated[Path, typer.Argument(help="The PDF to check")]) -> No
     eng = engine()
     try:
         with Session(eng) as session:
-            result = service.verify_pdf(session, data)
+            result = verify_mod.verify_pdf(session, data)
     finally:
         eng.dispose()
     if result.ok:

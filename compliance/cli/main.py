@@ -134,7 +134,7 @@ def audit_verify(
 ) -> None:
     """Walk the whole chain, check it against every anchor (and --expect), and recompute every
     sealed business row; exit 1 naming what does not fit."""
-    from compliance.audit import anchor, seals
+    from compliance.audit import anchor, seal_check
 
     eng = engine()
     settings = get_settings()
@@ -143,7 +143,7 @@ def audit_verify(
         report = audit.verify(session)
         anchored, anchor_problems = anchor.check_anchors(conn, settings)
         expected = anchor.check_expected(conn, expect) if expect else None
-        rows = seals.verify_rows(conn)
+        rows = seal_check.verify_rows(conn)
     eng.dispose()
     bad = False
     if report.ok:
@@ -212,11 +212,11 @@ def audit_anchor() -> None:
 @reports_errors
 def audit_seal_baseline(as_user: AsUser) -> None:
     """Seal, once, the business rows written before sealing began (an upgraded database)."""
-    from compliance.audit import seals
+    from compliance.audit import seal_check
 
     with acting(as_user) as ctx, transaction(ctx.session):
         ctx.require(Permission.ADMINISTER)
-        n = seals.seal_baseline(ctx.session.connection())
+        n = seal_check.seal_baseline(ctx.session.connection())
         audit.record(ctx, "audit.seal_baseline", "row_seal", "baseline", {"rows": n})
     console.print(f"sealed {n:,} row(s) written before sealing began")
 

@@ -15,7 +15,8 @@ import typer
 from compliance.cli.common import acting, console, kv_pairs, reports_errors
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
-from compliance.flows.judge import RecordKind, judge_saved
+from compliance.flows.judge import judge_saved
+from compliance.flows.judgments import RecordKind
 
 app = typer.Typer(
     help="Record what happened (feedback, tips, damages, visits, ...).", no_args_is_help=True
@@ -33,14 +34,14 @@ KINDS: dict[str, tuple[str, bool]] = {
     "shift": ("compliance.attendance.service:roster_shift", False),
     "visit": ("compliance.visits.service:create_visit", False),
     "visit-step": ("compliance.visits.service:record_step", True),
-    "spot-check": ("compliance.inspections.service:record_spot_check", False),
+    "spot-check": ("compliance.flows.spot_checks:record_spot_check", False),
     "tip": ("compliance.tips.service:declare_tip", False),
     "tip-handover": ("compliance.cli.records_cmd:hand_over_tip", True),
     "tip-with-handover": ("compliance.tips.service:record_tip_with_handover", False),
     "damage": ("compliance.damages.service:record_damage", False),
     "damage-valuation": ("compliance.damages.service:set_valuation", True),
     "damage-sign-off": ("compliance.damages.service:record_sign_off", True),
-    "damage-settlement": ("compliance.damages.service:settle", True),
+    "damage-settlement": ("compliance.flows.settle_damage:settle", True),
     "overtime": ("compliance.overtime.service:request_overtime", False),
     "overtime-decision": ("compliance.overtime.service:decide_overtime", True),
     "staff": ("compliance.staff.service:create_staff", False),

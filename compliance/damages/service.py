@@ -2,10 +2,10 @@
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from compliance.actors import Role
 from compliance.audit import service as audit
@@ -24,9 +24,9 @@ from compliance.errors import Conflict, FieldError, Forbidden, NotFound, Validat
 from compliance.files import service as files
 from compliance.files.models import StoredFile
 from compliance.money import format_fen
-from compliance.pay import settlements
 from compliance.permissions import Permission
-from compliance.usecase import record_new, transaction, use_case
+from compliance.recording import record_new
+from compliance.usecase import transaction, use_case
 from compliance.validation import not_in_future, parse
 
 OVER_OWED = "is more than is still owed: assessed − settled outside the payroll − taken from pay"
@@ -161,8 +161,20 @@ def record_sign_off(ctx: Ctx, damage_id: int, data: SignOff | dict[str, Any]) ->
     return _read_saved(ctx, row)
 
 
+class PayRecovery(Protocol):
+    """What pay recovers of one damage's compensation (filled in by pay; see flows)."""
+
+    def taken_fen(self, session: Session, damage_id: int) -> int:
+        """Taken from pay so far for the damage."""
+        ...
+
+    def cancel_for_settlement(self, ctx: Ctx, damage_id: int, settlement_id: int, fen: int) -> int:
+        """Cancel up to `fen` of the planned recovery; returns what was cancelled."""
+        ...
+
+
 @use_case
-def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRead:
+def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any], pay: PayRecovery) -> DamageRead:
     """Record an amount of the compensation settled outside the payroll: paid to the resident
     by the staff member, paid by insurance, or waived (manager or HR).
 
@@ -177,14 +189,14 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRea
     _not_before_incident("settled_at", body.settled_at, row)
     if row.assessed_value_fen is None:
         raise ValidationFailed.one("assessed_value_fen", "value the damage before settling it")
-    pay = settlements.damage_account(ctx.session, damage_id)
-    owed = row.assessed_value_fen - row.settled_fen - pay.taken_fen
+    taken_fen = pay.taken_fen(ctx.session, damage_id)
+    owed = row.assessed_value_fen - row.settled_fen - taken_fen
     if owed <= 0:
         raise Conflict(
             f"damage {damage_id} is already settled: assessed {format_fen(row.assessed_value_fen)}"
-            f", settled {format_fen(row.settled_fen)}, taken from pay {format_fen(pay.taken_fen)}",
+            f", settled {format_fen(row.settled_fen)}, taken from pay {format_fen(taken_fen)}",
             zh=f"损坏事件 {damage_id} 已无欠款:评估价 {format_fen(row.assessed_value_fen)},"
-            f"已另行结清 {format_fen(row.settled_fen)},已从工资扣回 {format_fen(pay.taken_fen)}",
+            f"已另行结清 {format_fen(row.settled_fen)},已从工资扣回 {format_fen(taken_fen)}",
         )
     fen = owed if body.amount_fen is None else body.amount_fen
     if fen > owed:
@@ -195,7 +207,7 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRea
                 FieldError(
                     "amount_fen",
                     f"{format_fen(fen)} > {format_fen(row.assessed_value_fen)} − "
-                    f"{format_fen(row.settled_fen)} − {format_fen(pay.taken_fen)} = "
+                    f"{format_fen(row.settled_fen)} − {format_fen(taken_fen)} = "
                     f"{format_fen(owed)}",
                 ),
             ]
@@ -220,7 +232,7 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRea
     )
     ctx.session.add(entry)
     ctx.session.flush()
-    entry.cancelled_fen = settlements.cancel_for_settlement(ctx, damage_id, entry.id or 0, fen)
+    entry.cancelled_fen = pay.cancel_for_settlement(ctx, damage_id, entry.id or 0, fen)
     ctx.session.add(entry)
     ctx.session.flush()
     payload = {
@@ -229,7 +241,7 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any]) -> DamageRea
         "amount_fen": fen,
         "assessed_value_fen": row.assessed_value_fen,
         "settled_before_fen": row.settled_fen,
-        "taken_from_pay_fen": pay.taken_fen,
+        "taken_from_pay_fen": taken_fen,
         "owed_after_fen": left,
         "deduction_cancelled_fen": entry.cancelled_fen,
     }

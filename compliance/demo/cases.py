@@ -15,7 +15,9 @@ from sqlmodel import Session, col, select
 from compliance.accounts.models import User
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
-from compliance.cases import service as cases
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision, statement
+from compliance.cases import notice as case_notice
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -23,6 +25,8 @@ from compliance.damages import service as damages
 from compliance.damages.models import DamageIncident
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding, FindingStatus
+from compliance.flows import execute, open_case
+from compliance.flows import propose as case_propose
 from compliance.pay import service as pay
 from compliance.residents.models import Unit
 from compliance.staff.models import Staff
@@ -35,26 +39,30 @@ Who = Callable[[str], Ctx]
 # The usual road: (status reached, who acts, the step). "STAFF" is the staff member's own
 # user where they have one, else HR recording on paper.
 ROAD: list[tuple[CaseStatus, str, Step]] = [
-    (S.AWAITING_STATEMENT, "hr", lambda c, i: cases.request_statement(c, i)),
+    (S.AWAITING_STATEMENT, "hr", lambda c, i: statement.request_statement(c, i)),
     (
         S.UNDER_REVIEW,
         "STAFF",
-        lambda c, i: cases.submit_statement(c, i, "当时情况特殊,我已认识到问题,今后一定注意。"),
+        lambda c, i: statement.submit_statement(c, i, "当时情况特殊,我已认识到问题,今后一定注意。"),
     ),
-    (S.DECISION_PROPOSED, "hr", lambda c, i: cases.propose(c, i, "standard", "事实清楚,初次违反")),
-    (S.APPROVED, "hr", lambda c, i: cases.approve(c, i, "经核实,证据充分,同意处理意见")),
+    (
+        S.DECISION_PROPOSED,
+        "hr",
+        lambda c, i: case_propose.propose(c, i, "standard", "事实清楚,初次违反"),
+    ),
+    (S.APPROVED, "hr", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
     (
         S.NOTIFIED,
         "hr",
-        lambda c, i: cases.serve_notice(
+        lambda c, i: case_notice.serve_notice(
             c, i, "处理决定通知书:经调查核实,现作出如下处理,如有异议请于七日内提出申诉。"
         ),
     ),
     # Served (送达): the staff member signs for the notice, or refuses before a witness.
-    (S.NOTIFIED, "SERVE", lambda c, i: cases.acknowledge(c, i)),
-    (S.FINAL, "hr", lambda c, i: cases.finalize(c, i)),
-    (S.EXECUTED, "hr", lambda c, i: cases.mark_executed(c, i)),
-    (S.CLOSED, "hr", lambda c, i: cases.close(c, i)),
+    (S.NOTIFIED, "SERVE", lambda c, i: case_notice.acknowledge(c, i)),
+    (S.FINAL, "hr", lambda c, i: case_appeal.finalize(c, i)),
+    (S.EXECUTED, "hr", lambda c, i: execute.mark_executed(c, i)),
+    (S.CLOSED, "hr", lambda c, i: execute.close(c, i)),
 ]
 
 
@@ -210,12 +218,12 @@ def _still_owed(session: Session, finding: Finding) -> bool:
 def _drive(
     who: Who, clock: FixedClock, plan: Plan, rule: str, f: Finding, staff_user: str | None
 ) -> None:
-    case_id = cases.confirm_into_case(who("manager"), f.id or 0, "经核实情况属实").id
+    case_id = open_case.confirm_into_case(who("manager"), f.id or 0, "经核实情况属实").id
     if plan.target == S.OPEN:
         return
     if plan.target == S.DISMISSED:
         clock.advance(timedelta(days=1))
-        cases.dismiss(who("hr"), case_id, "复核监控录像,检查员记录有误,不构成违规")
+        decision.dismiss(who("hr"), case_id, "复核监控录像,检查员记录有误,不构成违规")
         return
     special = {"R12": _r12, "R13": _dismissal}
     for reached, role, take in ROAD:
@@ -229,7 +237,7 @@ def _drive(
             if reached == S.APPROVED and rule in special:
                 special[rule](who, clock, case_id)
             elif role == "SERVE" and staff_user is None:
-                cases.record_ack_refusal(
+                case_notice.record_ack_refusal(
                     who("hr"),
                     case_id,
                     ["保安队长 周建国"],
@@ -265,7 +273,7 @@ def _past_the_window(who: Who, clock: FixedClock, case_id: int) -> None:
 
 
 def _r12(who: Who, clock: FixedClock, case_id: int) -> None:
-    cases.approve(
+    decision.approve(
         who("hr"),
         case_id,
         "小费隐匿事实清楚;扣发工资存在法律风险,经与员工沟通并报总经理同意,仍按规章执行,每月不超过工资20%。",
@@ -274,24 +282,24 @@ def _r12(who: Who, clock: FixedClock, case_id: int) -> None:
 
 def _dismissal(who: Who, clock: FixedClock, case_id: int) -> None:
     hr, director = who("hr"), who("director")
-    cases.approve(hr, case_id, "索要财物属实,严重违反规章制度")
+    decision.approve(hr, case_id, "索要财物属实,严重违反规章制度")
     clock.advance(timedelta(hours=3))
-    cases.record_union_notice(
+    decision.record_union_notice(
         hr,
         case_id,
         "该员工向业主索要财物,依据《员工守则》第十三条及《劳动合同法》第三十九条拟解除劳动合同,特通知工会。",
     )
     clock.advance(timedelta(days=1))
-    cases.record_union_reply(hr, case_id, "工会已审阅事实与依据,无异议。")
-    cases.approve(director, case_id, "同意辞退")
+    decision.record_union_reply(hr, case_id, "工会已审阅事实与依据,无异议。")
+    decision.approve(director, case_id, "同意辞退")
 
 
 def _appeal(who: Who, clock: FixedClock, plan: Plan, case_id: int, staff_user: str | None) -> None:
-    cases.appeal(
+    case_appeal.appeal(
         who(staff_user or "hr"), case_id, "我认为处理过重,当时是住户主动邀请,请求从轻处理。"
     )
     if plan.target == S.APPEAL_DECIDED:
         clock.advance(timedelta(days=2))
-        cases.decide_appeal(
+        case_appeal.decide_appeal(
             who("director"), case_id, "upheld", "经复核,原处理事实清楚、依据充分,维持原决定。"
         )

@@ -174,7 +174,7 @@ def _raise_spot_check_findings(ctx: Ctx) -> int:
 def _record_spot_checks(inspectors: list[Ctx], today: date, tz: ZoneInfo) -> int:
     """Yesterday's spot checks, entered through the real use case (skipped if not built)."""
     try:
-        service: Any = importlib.import_module("compliance.inspections.service")
+        service: Any = importlib.import_module("compliance.flows.spot_checks")
     except ImportError:
         return 0
     record = getattr(service, "record_spot_check", None)

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from compliance.accounts.models import User
 from compliance.audit.models import AuditEvent
 from compliance.cases import repository as case_repo
-from compliance.cases.guard import dismissal_gates, wrongful_dismissal_cost
+from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.models import Case
 from compliance.clock import local_date
 from compliance.config import Settings

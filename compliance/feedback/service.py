@@ -19,7 +19,8 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.feedback.models import Feedback
 from compliance.feedback.schemas import FeedbackCreate, FeedbackRead
 from compliance.permissions import Permission, holds
-from compliance.usecase import record_new, use_case
+from compliance.recording import record_new
+from compliance.usecase import use_case
 from compliance.validation import parse
 from policies.conduct.feedback import rules_fed
 from policies.vocab import FeedbackCategory

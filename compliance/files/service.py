@@ -3,20 +3,20 @@
 import hashlib
 import io
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import Select, select, union
 from sqlmodel import col
 
 from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
-from compliance.damages.models import DamageIncident, DamagePhoto
 from compliance.errors import ComplianceError, NotFound, ValidationFailed
 from compliance.files import storage
 from compliance.files.models import StoredFile
-from compliance.inspections.models import SpotCheck, SpotCheckPhoto
 from compliance.permissions import Permission
 from compliance.usecase import transaction
 
@@ -121,26 +121,20 @@ def open_file(ctx: Ctx, file_id: int) -> bytes:
     return data
 
 
-def open_visible(ctx: Ctx, file_id: int) -> tuple[StoredFile, bytes]:
-    """A photo's metadata and bytes for the viewer; staff get only photos of their own
-    spot checks and damage incidents (anything else: NotFound, as if it did not exist)."""
+# A domain whose records carry photos: the ids of the files on a staff member's own records.
+StaffPhotos = Callable[[int], Select[Any]]
+
+
+def open_visible(ctx: Ctx, file_id: int, owners: Sequence[StaffPhotos]) -> tuple[StoredFile, bytes]:
+    """A photo's metadata and bytes for the viewer; staff get only the photos the owners
+    (the domains holding photos) name as theirs; anything else: NotFound, as if absent."""
     ctx.require(Permission.VIEW_FILES)
     stmt = select(StoredFile).where(
         col(StoredFile.id) == file_id, col(StoredFile.office_id) == ctx.actor.office_id
     )
     if ctx.actor.role == Role.STAFF:
         own = ctx.actor.staff_id if ctx.actor.staff_id is not None else -1
-        spot = (
-            select(col(SpotCheckPhoto.file_id))
-            .join(SpotCheck, col(SpotCheck.id) == col(SpotCheckPhoto.spot_check_id))
-            .where(col(SpotCheck.staff_id) == own)
-        )
-        damage = (
-            select(col(DamagePhoto.file_id))
-            .join(DamageIncident, col(DamageIncident.id) == col(DamagePhoto.damage_id))
-            .where(col(DamageIncident.staff_id) == own)
-        )
-        stmt = stmt.where(col(StoredFile.id).in_(spot.union(damage)))
+        stmt = stmt.where(col(StoredFile.id).in_(union(*(photos(own) for photos in owners))))
     row: StoredFile | None = ctx.session.execute(stmt).scalar_one_or_none()
     if row is None:
         raise NotFound(f"file {file_id} not found")

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from compliance.findings.schemas import FindingRead
 from compliance.validation import AwareDatetime, Input, RecordId
 from policies.vocab import ItemResult
 
@@ -94,19 +93,3 @@ class SpotCheckRead(BaseModel):
     items: list[SpotCheckItemRead]
     photos: list[SpotCheckPhotoRead]
     finding_ids: list[int]
-
-
-class SpotCheckResult(BaseModel):
-    """A recorded check for its result page: who, where, answers, photos, raised findings."""
-
-    id: int
-    staff_id: int
-    staff_name: str
-    employee_no: str
-    unit: str
-    area: str
-    checked_at: datetime
-    notes: str
-    items: list[SpotCheckItemRead]
-    photo_file_ids: list[int]
-    findings: list[FindingRead]

@@ -1,4 +1,4 @@
-"""Backup and restore of an office's installation, while the app is serving.
+"""Backup of an office's installation, while the app is serving (restore: ops/restore.py).
 
 A backup is one folder `compliance-backup-<UTC time>` holding:
 
@@ -36,7 +36,6 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
 
 from compliance.audit import anchor
 from compliance.config import Settings
@@ -86,7 +85,8 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_head(conn: Connection) -> Head:
+def read_head(conn: Connection) -> Head:
+    """The schema revision and the audit and seal heads, as the connection sees them."""
     revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     row = conn.execute(
         text("SELECT seq, hash, seal_seq, seal_hash FROM audit_head WHERE id = 1")
@@ -96,14 +96,15 @@ def _read_head(conn: Connection) -> Head:
     return Head(revision, int(row.seq), str(row.hash), int(row.seal_seq), str(row.seal_hash))
 
 
-def _key_available(settings: Settings) -> bool:
+def key_available(settings: Settings) -> bool:
+    """Whether the audit key can be read here."""
     return bool(settings.audit_key) or (settings.data_dir.parent / anchor.KEY_FILE).exists()
 
 
 def key_check(settings: Settings) -> str | None:
     """A value that tells whether a restore runs under the same audit key (None if no key
     has been made yet); it reveals nothing of the key."""
-    if not _key_available(settings):
+    if not key_available(settings):
         return None
     return hmac.new(anchor.audit_key(settings), _KEY_CHECK_MSG, hashlib.sha256).hexdigest()
 
@@ -113,14 +114,15 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _sqlite_path(url: str) -> Path:
+def sqlite_path(url: str) -> Path:
+    """The database file of a SQLite URL."""
     path = make_url(url).database
     if not path or path == ":memory:":
         raise BackupError(f"a backup needs a database file, not {url!r}")
     return Path(path)
 
 
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
+def libpq(url: str) -> tuple[str, dict[str, str]]:
     """The URL as pg_dump/pg_restore take it, and the environment carrying the password
     (kept off the command line, where other users of the machine could read it)."""
     u: URL = make_url(url)
@@ -131,7 +133,8 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     return plain.render_as_string(hide_password=False), env
 
 
-def _tool(name: str) -> str:
+def pg_tool(name: str) -> str:
+    """The path of a PostgreSQL client tool (pg_dump, pg_restore), or BackupError."""
     found = shutil.which(name)
     if found is None:
         raise BackupError(f"{name} is not installed (PostgreSQL client tools are needed)")
@@ -165,7 +168,8 @@ def _walk(root: Path, skip: set[Path]) -> Iterator[Path]:
                 yield path
 
 
-def _copy_tree(src: Path, dst: Path, skip: set[Path]) -> int:
+def copy_tree(src: Path, dst: Path, skip: set[Path]) -> int:
+    """Copy a folder's files (but those under `skip`); returns how many."""
     n = 0
     for path in _walk(src, skip):
         target = dst / path.relative_to(src)
@@ -176,7 +180,7 @@ def _copy_tree(src: Path, dst: Path, skip: set[Path]) -> int:
 
 
 def _dump_sqlite(url: str, out: Path, busy_timeout_ms: int) -> Head:
-    src_path = _sqlite_path(url)
+    src_path = sqlite_path(url)
     if not src_path.exists():
         raise BackupError(f"no database file at {src_path}")
     # Not opened read-only: a WAL database with no -shm file yet could not be read so.
@@ -192,14 +196,14 @@ def _dump_sqlite(url: str, out: Path, busy_timeout_ms: int) -> Head:
     eng = create_engine(f"sqlite:///{out}")
     try:
         with eng.connect() as conn:
-            return _read_head(conn)
+            return read_head(conn)
     finally:
         eng.dispose()
 
 
 def _dump_postgres(url: str, out: Path) -> Head:
-    pg_dump = _tool("pg_dump")
-    target, env = _libpq(url)
+    pg_dump = pg_tool("pg_dump")
+    target, env = libpq(url)
     eng = create_engine(url, isolation_level="REPEATABLE READ")
     try:
         with eng.connect() as conn:
@@ -207,7 +211,7 @@ def _dump_postgres(url: str, out: Path) -> Head:
             conn.rollback()
             with conn.begin():
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-                head = _read_head(conn)
+                head = read_head(conn)
                 # pg_dump reads the very snapshot the heads were read in (kept open here).
                 done = subprocess.run(
                     [
@@ -247,7 +251,7 @@ def backup(settings: Settings, to: Path, *, now: datetime | None = None) -> Back
         # The anchor log first: every head it anchors is then in the database copied below.
         anchors = anchor.anchor_dir(settings)
         skip = {to.resolve(), anchors.resolve()}
-        _copy_tree(anchors, work / ANCHORS, {to.resolve()})
+        copy_tree(anchors, work / ANCHORS, {to.resolve()})
         url = settings.database_url
         if is_sqlite(url):
             db_name = SQLITE_FILE
@@ -257,7 +261,7 @@ def backup(settings: Settings, to: Path, *, now: datetime | None = None) -> Back
             head = _dump_postgres(url, work / db_name)
         # Stored files after: a photo is written before its row commits, so every file the
         # copied rows name is here (a few newer ones may be too; they harm nothing).
-        _copy_tree(settings.data_dir, work / FILES, skip)
+        copy_tree(settings.data_dir, work / FILES, skip)
         files = {
             p.relative_to(work).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
             for p in _walk(work, set())
@@ -326,164 +330,3 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     if extra:
         raise BackupError(f"the backup holds files its manifest does not list: {extra[:5]}")
     return manifest
-
-
-def _not_empty_sqlite(url: str) -> str | None:
-    path = _sqlite_path(url)
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-    finally:
-        con.close()
-    return f"{path} already holds {tables[0]} table(s)" if tables[0] else None
-
-
-def _not_empty_postgres(url: str) -> str | None:
-    eng = create_engine(url)
-    try:
-        with eng.connect() as conn:
-            n = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-                    " ON n.oid = c.relnamespace WHERE n.nspname NOT IN"
-                    " ('pg_catalog', 'information_schema', 'pg_toast')"
-                    " AND n.nspname NOT LIKE 'pg_temp%' AND c.relkind IN ('r', 'p', 'v', 'S')"
-                )
-            ).scalar_one()
-    finally:
-        eng.dispose()
-    db = make_url(url).database
-    return f"database {db!r} already holds {n} table(s) or sequence(s)" if n else None
-
-
-def _folder_in_use(path: Path) -> bool:
-    return path.is_dir() and any(path.iterdir())
-
-
-@dataclass(frozen=True)
-class RestoreResult:
-    """What was put back where."""
-
-    url: str
-    head: Head
-    files: int
-    anchors: int
-
-
-def restore(folder: Path, url: str, settings: Settings) -> RestoreResult:
-    """Put a backup back into an empty database `url`, the data folder and anchor folder of
-    `settings` (both must be empty or missing). Nothing is written unless every check
-    passes first; verify the result afterwards (`verify_restored`)."""
-    manifest = read_manifest(folder)
-    kind = manifest["database"]["kind"]
-    if kind != ("sqlite" if is_sqlite(url) else "postgresql"):
-        raise BackupError(f"this backup holds a {kind} database; the target {url!r} is not one")
-    try:
-        problem = _not_empty_sqlite(url) if is_sqlite(url) else _not_empty_postgres(url)
-    except (sqlite3.Error, SQLAlchemyError) as exc:
-        raise BackupError(
-            f"cannot open the target database (create it empty first): {exc}"
-        ) from None
-    if problem:
-        raise BackupError(
-            f"refused: the target is not empty ({problem}); restore only into an "
-            "empty database, so that nothing there is overwritten"
-        )
-    anchors = anchor.anchor_dir(settings)
-    for what, path in (("data folder", settings.data_dir), ("anchor folder", anchors)):
-        if _folder_in_use(path):
-            raise BackupError(
-                f"refused: the {what} {path} is not empty; point the settings at an empty folder"
-            )
-    want = manifest.get("key_check")
-    if want is not None:
-        if not _key_available(settings):
-            raise BackupError(
-                "put the office's audit key back first (COMPLIANCE_AUDIT_KEY, or the file "
-                f"{settings.data_dir.parent / anchor.KEY_FILE} with mode 0600): the backup "
-                "does not hold it, and its seals and anchors can only be checked with it"
-            )
-        if key_check(settings) != want:
-            raise BackupError(
-                "the audit key set here is not the one this backup was made under: its seals "
-                "and anchors would not verify; set the office's key (COMPLIANCE_AUDIT_KEY)"
-            )
-    db_file = folder / manifest["database"]["file"]
-    if is_sqlite(url):
-        target = _sqlite_path(url)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=WAL")
-        finally:
-            src.close()
-            dst.close()
-    else:
-        target_url, env = _libpq(url)
-        done = subprocess.run(
-            [
-                _tool("pg_restore"),
-                "--no-owner",
-                "--no-privileges",
-                "--exit-on-error",
-                "--single-transaction",
-                "--dbname",
-                target_url,
-                str(db_file),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
-    n_files = _copy_tree(folder / FILES, settings.data_dir, set())
-    n_anchors = _copy_tree(folder / ANCHORS, anchors, set())
-    head = Head(
-        manifest["database"]["revision"],
-        manifest["audit_head"]["seq"],
-        manifest["audit_head"]["hash"],
-        manifest["seal_head"]["seq"],
-        manifest["seal_head"]["hash"],
-    )
-    return RestoreResult(url, head, n_files, n_anchors)
-
-
-def verify_restored(url: str, settings: Settings, expected: Head) -> list[str]:
-    """What `audit verify` finds wrong in the restored database (chain, anchors, row
-    seals), and whether it holds the head and revision the manifest promises."""
-    from sqlmodel import Session
-
-    from compliance.audit import seals
-    from compliance.audit import service as audit
-    from compliance.db import make_engine
-
-    problems: list[str] = []
-    eng = make_engine(url, settings)
-    try:
-        with Session(eng) as session:
-            conn = session.connection()
-            got = _read_head(conn)
-            report = audit.verify(session)
-            _n, anchor_problems = anchor.check_anchors(conn, settings)
-            expect = anchor.check_expected(conn, f"{expected.seq}:{expected.hash}")
-            rows = seals.verify_rows(conn)
-    finally:
-        eng.dispose()
-    if got.revision != expected.revision:
-        problems.append(f"schema revision is {got.revision}, the backup says {expected.revision}")
-    if (got.seq, got.hash) != (expected.seq, expected.hash):
-        problems.append(f"audit head is {got.seq} {got.hash}, the backup says {expected.seq}")
-    if not report.ok:
-        problems.append(f"audit chain broken at event {report.first_bad_seq}: {report.reason}")
-    problems.extend(f"anchor: {p}" for p in anchor_problems)
-    if expect is not None and expected.seq:
-        problems.append(f"expected head: {expect}")
-    if rows.chain_error:
-        problems.append(f"row seals: {rows.chain_error}")
-    problems.extend(f"row: {p.describe()}" for p in rows.problems)
-    return problems

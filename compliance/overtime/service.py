@@ -14,9 +14,10 @@ from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 from compliance.permissions import Permission, holds
+from compliance.recording import record_new
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
-from compliance.usecase import record_new, use_case
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 

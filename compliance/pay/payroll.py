@@ -11,7 +11,7 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy.exc import IntegrityError
 
-from compliance.audit import seals
+from compliance.audit import seal_check
 from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -129,7 +129,7 @@ def _refuse_altered_above_cap(ctx: Ctx, month: date, rows: tuple[SheetRow, ...])
     if not above:
         return
     ids = [line.instalment_id for _, line in above]
-    problems = seals.check_rows(ctx.session.connection(), {"instalment": ids})
+    problems = seal_check.check_rows(ctx.session.connection(), {"instalment": ids})
     altered = {p.row_id for p in problems}
     for row, line in above:
         if line.instalment_id in altered:

@@ -40,6 +40,11 @@ def damage_account(session: Session, damage_id: int) -> PayAccount:
     )
 
 
+def taken_fen(session: Session, damage_id: int) -> int:
+    """What payroll has taken so far for one damage."""
+    return damage_account(session, damage_id).taken_fen
+
+
 def cancel_for_settlement(ctx: Ctx, damage_id: int, settlement_id: int, fen: int) -> int:
     """Cancel up to `fen` of the damage's deductions not yet taken and replan the staff member;
     flushes, never commits. Returns what was cancelled (0 when nothing was planned)."""

@@ -10,6 +10,7 @@ from compliance.context import Ctx
 from compliance.counters.service import next_number
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.permissions import Permission
+from compliance.recording import record_new
 from compliance.residents.repository import get_unit_in_office
 from compliance.staff.repository import get_in_office
 from compliance.tips import repository as repo
@@ -25,7 +26,7 @@ from compliance.tips.schemas import (
     TipReportChoice,
     TipWithHandover,
 )
-from compliance.usecase import record_new, use_case
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 from policies.vocab import FeedbackCategory
 

@@ -11,7 +11,8 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from compliance.permissions import Permission
-from compliance.usecase import record_new, use_case
+from compliance.recording import record_new
+from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
 from compliance.visits.models import Visit
 from compliance.visits.schemas import (

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.context import Ctx
 from compliance.findings.models import Finding
 from tests.factories import OfficeSet
@@ -13,7 +13,7 @@ from tests.factories import OfficeSet
 def token_for(session, clock, settings, office: OfficeSet):
     def make(name: str) -> dict[str, str]:
         ctx = Ctx(session=session, actor=office.actor(name), clock=clock, settings=settings)
-        return {"Authorization": f"Bearer {auth.create_token(ctx, {'name': 't'}).token}"}
+        return {"Authorization": f"Bearer {tokens.create_token(ctx, {'name': 't'}).token}"}
 
     return make
 

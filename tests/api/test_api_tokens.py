@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.accounts.auth_models import ApiToken
 from compliance.accounts.settings import AuthSettings
 from compliance.context import Ctx
@@ -25,7 +26,9 @@ def token_for(session, clock, settings, office, auth_cfg):  # type: ignore[no-un
     def make(name: str, scope: str = "read-write", who=None) -> dict[str, str]:  # type: ignore[no-untyped-def]
         actor = (who or office).actor(name)
         ctx = Ctx(session=session, actor=actor, clock=clock, settings=settings)
-        raw = auth.create_token(ctx, {"name": f"{name} {scope}", "scope": scope}, auth_cfg).token
+        raw = api_tokens.create_token(
+            ctx, {"name": f"{name} {scope}", "scope": scope}, auth_cfg
+        ).token
         return {"Authorization": f"Bearer {raw}"}
 
     return make
@@ -50,7 +53,7 @@ def test_the_lifetime_is_a_setting(session, clock, settings, office, client):
     assert AuthSettings(**CHEAP).token_days == 90  # type: ignore[arg-type]
     week = AuthSettings(**{**CHEAP, "token_days": 7})  # type: ignore[arg-type]
     ctx = Ctx(session=session, actor=office.actor("hr"), clock=clock, settings=settings)
-    created = auth.create_token(ctx, {"name": "a week"}, week)
+    created = api_tokens.create_token(ctx, {"name": "a week"}, week)
     assert created.expires_at == clock.now() + timedelta(days=7)
     headers = {"Authorization": f"Bearer {created.token}"}
     clock.advance(timedelta(days=7))
@@ -60,10 +63,10 @@ def test_the_lifetime_is_a_setting(session, clock, settings, office, client):
 def test_an_expired_token_is_not_listed_as_live_for_the_admin(session, clock, settings, office):
     admin = Ctx(session=session, actor=office.actor("admin"), clock=clock, settings=settings)
     hr = Ctx(session=session, actor=office.actor("hr"), clock=clock, settings=settings)
-    auth.create_token(hr, {"name": "old"})
-    assert [t.name for t in auth.office_tokens(admin)] == ["old"]
+    api_tokens.create_token(hr, {"name": "old"})
+    assert [t.name for t in api_tokens.office_tokens(admin)] == ["old"]
     clock.advance(timedelta(days=90))
-    assert auth.office_tokens(admin) == []
+    assert api_tokens.office_tokens(admin) == []
 
 
 def test_a_read_token_reads_and_is_refused_every_write(client, token_for, office):
@@ -195,5 +198,5 @@ def test_only_an_admin_revokes_others_tokens(session, clock, settings, office, t
     token_id = client.get("/api/tokens", headers=headers).json()[0]["id"]
     manager = Ctx(session=session, actor=office.actor("manager"), clock=clock, settings=settings)
     with pytest.raises(NotFound):
-        auth.revoke_token(manager, token_id)
+        api_tokens.revoke_token(manager, token_id)
     assert _works(client, headers)

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.accounts.auth_models import ApiToken
 from compliance.accounts.models import User
 from compliance.accounts.passwords import hash_password
@@ -61,14 +62,14 @@ def test_a_hash_made_at_another_cost_is_upgraded_at_sign_in(session, clock, offi
 
 
 def test_tokens_are_stored_hashed_and_revoked_once(ctx, office):
-    created = auth.create_token(ctx, {"name": "cli"})
+    created = api_tokens.create_token(ctx, {"name": "cli"})
     stored = ctx.session.execute(select(ApiToken)).scalar_one()
     assert created.token not in (stored.token_hash, stored.prefix) and len(stored.token_hash) == 64
     assert created.token.startswith(stored.prefix)
-    auth.revoke_token(ctx, created.id)
-    assert auth.principal_for_token(ctx.session, ctx.clock, created.token) is None
+    api_tokens.revoke_token(ctx, created.id)
+    assert api_tokens.principal_for_token(ctx.session, ctx.clock, created.token) is None
     with pytest.raises(Conflict):
-        auth.revoke_token(ctx, created.id)
+        api_tokens.revoke_token(ctx, created.id)
 
 
 def test_set_initial_password_from_the_shell(session, clock, office, auth_cfg):

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from compliance.audit.models import AuditEvent
 from compliance.audit.triggers import statements
 from compliance.dossiers import service as dossiers
+from compliance.dossiers import verify
 from compliance.dossiers.models import Dossier
 from tests.compliance.cases.helpers import drive
 from tests.conftest import as_role
@@ -53,11 +54,11 @@ def test_an_edited_dossier_hash_is_reported_on_the_qr_page_and_by_verify(
         {"h": hashlib.sha256(forged).hexdigest(), "i": rec.id},
     )
     # The forged PDF now matches the editable column, but not the audit chain's record.
-    result = dossiers.verify_pdf(session, forged)
+    result = verify.verify_pdf(session, forged)
     assert not result.ok and "dossier.issued event in the audit chain says" in result.disagreement
     assert rec.sha256 in result.disagreement
     # The genuine PDF no longer matches the table; the chain still knows it.
-    genuine = dossiers.verify_pdf(session, data)
+    genuine = verify.verify_pdf(session, data)
     assert not genuine.ok and genuine.dossier_number == rec.number
     assert "no longer holds its SHA-256" in genuine.disagreement
     client = browser("hr").client
@@ -80,7 +81,7 @@ def test_the_qr_page_says_when_the_chain_no_longer_verifies(browser, ctx, office
     conn.execute(
         text("UPDATE audit_event SET actor_role = 'admin' WHERE seq = :s"), {"s": event.seq}
     )
-    dossiers._chain_seen.clear()
+    verify._chain_seen.clear()
     client = browser("hr").client
     client.cookies.clear()
     page = client.get(f"/dossiers/verify?number={rec.number}")
@@ -89,6 +90,6 @@ def test_the_qr_page_says_when_the_chain_no_longer_verifies(browser, ctx, office
 
 def test_dossier_verify_agrees_when_nothing_was_touched(ctx, office, session):
     data, rec = _print(ctx, office)
-    result = dossiers.verify_pdf(session, data)
+    result = verify.verify_pdf(session, data)
     assert result.ok and result.disagreement == "" and result.dossier_number == rec.number
     assert session.get(Dossier, rec.id) is not None

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.deps import public, signed_in
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.context import Ctx
 
 
@@ -24,7 +24,7 @@ def test_unexpected_error_is_a_500_page_without_a_trace(app: FastAPI):
 def test_unexpected_api_error_is_a_500_problem(app: FastAPI, session, clock, settings, office):
     app.add_api_route("/api/boom", _boom, dependencies=[signed_in])
     ctx = Ctx(session=session, actor=office.actor("staff"), clock=clock, settings=settings)
-    token = auth.create_token(ctx, {"name": "t"}).token
+    token = tokens.create_token(ctx, {"name": "t"}).token
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.get("/api/boom", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 500 and r.headers["content-type"].startswith("application/problem+json")

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.middleware import BodyLimit
-from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.config import Settings
 from compliance.context import Ctx
 from tests.api.conftest import sign_in
@@ -31,7 +31,7 @@ def _bearer(ctx: Ctx, office: OfficeSet, name: str) -> dict[str, str]:
     mine = Ctx(
         session=ctx.session, actor=office.actor(name), clock=ctx.clock, settings=ctx.settings
     )
-    return {"Authorization": f"Bearer {auth.create_token(mine, {'name': 't'}).token}"}
+    return {"Authorization": f"Bearer {api_tokens.create_token(mine, {'name': 't'}).token}"}
 
 
 # --- Cache-Control: no-store ---------------------------------------------------------------

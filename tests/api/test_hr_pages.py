@@ -10,7 +10,8 @@ from sqlmodel import col
 
 from api.pages.cases import STEPS
 from compliance.accounts.models import User
-from compliance.cases import service as cases
+from compliance.cases import annotations, read
+from compliance.cases import statement as case_statement
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay import payroll
 from tests.api.conftest import sign_in
@@ -47,7 +48,7 @@ def test_hr_takes_a_confirmed_finding_to_an_approved_written_warning(browser, ct
     assert r.status_code == 303 and r.headers["location"] == (
         f"/cases/{case.id}?done=request_statement"
     )
-    cases.submit_statement(act(ctx, office, "staff"), case.id, "我只是看了一眼电视")
+    case_statement.submit_statement(act(ctx, office, "staff"), case.id, "我只是看了一眼电视")
 
     no_reason = hr.post(f"/cases/{case.id}/propose", {"severity": "standard"})
     assert no_reason.status_code == 422 and 'id="severity_reason-error"' in no_reason.text
@@ -138,7 +139,7 @@ def test_the_history_reads_in_the_pages_language(browser, ctx, office):
 
 def test_only_allowed_steps_are_rendered_as_forms(browser, ctx, office):
     case_id = drive(ctx, office, S.AWAITING_STATEMENT)
-    detail = cases.get_case(act(ctx, office, "hr"), case_id)
+    detail = read.get_case(act(ctx, office, "hr"), case_id)
     assert _forms(browser("hr").client.get(f"/cases/{case_id}").text) == set(detail.allowed_actions)
     staff_page = browser("staff").client.get(f"/cases/{case_id}").text
     assert _forms(staff_page) == {"submit_statement"}
@@ -148,7 +149,7 @@ def test_only_allowed_steps_are_rendered_as_forms(browser, ctx, office):
 def test_queue_filters_by_state_and_escapes_user_text(browser, ctx, office):
     one = drive(ctx, office, S.OPEN)
     two = drive(ctx, office, S.AWAITING_STATEMENT, rule="R06", staff=1)
-    cases.annotate(act(ctx, office, "hr"), two, XSS)
+    annotations.annotate(act(ctx, office, "hr"), two, XSS)
     hr = browser("hr")
     page = hr.client.get("/cases?status=open").text
     assert f'id="case-{one}"' in page and f'id="case-{two}"' not in page

@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.context import Ctx
 from compliance.feedback.models import Feedback
 from tests.api.conftest import csrf_of
@@ -20,7 +20,7 @@ def token_for(session, clock, settings, office: OfficeSet):
 
     def make(name: str) -> dict[str, str]:
         ctx = Ctx(session=session, actor=office.actor(name), clock=clock, settings=settings)
-        return {"Authorization": f"Bearer {auth.create_token(ctx, {'name': 'test'}).token}"}
+        return {"Authorization": f"Bearer {api_tokens.create_token(ctx, {'name': 'test'}).token}"}
 
     return make
 

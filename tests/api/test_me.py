@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from compliance.cases.models import Case, Statement
 from compliance.files.service import store_image
-from compliance.inspections.service import record_spot_check
+from compliance.flows.spot_checks import record_spot_check
 from policies import registry
 from tests.api.helpers import XSS
 from tests.compliance.cases.helpers import S, drive
@@ -111,13 +111,13 @@ def test_staff_see_photos_of_their_own_checks_only(browser, office, ctx):
 def test_api_me_cases_and_findings_are_the_callers_own(
     client, office, ctx, session, clock, settings
 ):
-    from compliance.accounts import auth
+    from compliance.accounts import tokens
     from compliance.context import Ctx
 
     mine = drive(ctx, office, S.OPEN, staff=0)
     drive(ctx, office, S.OPEN, staff=1)
     c = Ctx(session=session, actor=office.actor("staff"), clock=clock, settings=settings)
-    headers = {"Authorization": f"Bearer {auth.create_token(c, {'name': 't'}).token}"}
+    headers = {"Authorization": f"Bearer {tokens.create_token(c, {'name': 't'}).token}"}
     cases = client.get("/api/me/cases", headers=headers).json()
     assert [x["id"] for x in cases] == [mine]
     found = client.get("/api/me/findings", headers=headers).json()

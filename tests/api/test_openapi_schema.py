@@ -30,12 +30,12 @@ from schemathesis.specs.openapi.checks import (
 from sqlmodel import Session
 
 from api.main import create_app
-from compliance.accounts import auth
-from compliance.cases import service as cases
+from compliance.accounts import tokens
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
-from compliance.inspections import service as inspections
+from compliance.flows import open_case
+from compliance.flows import spot_checks as inspections
 from compliance.overtime import service as overtime
 from compliance.tips import service as tips
 from compliance.validation import MAX_ID
@@ -79,7 +79,7 @@ def records(
 
     staff, unit = office.staff[0].id, office.units[0].id
     open_finding = manual_finding(as_("manager"), office)
-    case = cases.confirm_into_case(
+    case = open_case.confirm_into_case(
         as_("manager"), manual_finding(as_("manager"), office, days=3).id
     )
     at = (NOW - timedelta(days=1)).isoformat()
@@ -98,7 +98,7 @@ def records(
             "items": [{"item_key": "ring_duration", "result": "pass", "observed": 10}],
         },
     )
-    token = auth.create_token(as_("hr"), {"name": "kept"})
+    token = tokens.create_token(as_("hr"), {"name": "kept"})
     return {
         "finding_id": open_finding.id,
         "case_id": case.id,
@@ -157,7 +157,7 @@ def test_api_conforms_to_its_schema(
     allowed = ROUTE_ACCESS[(case.operation.method.upper(), case.operation.path)].allow
     for role in [r for r in BROAD if r in allowed] or sorted(allowed):
         ctx = Ctx(session=session, actor=office.actor(role), clock=clock, settings=settings)
-        token = auth.create_token(ctx, {"name": "schemathesis"}).token
+        token = tokens.create_token(ctx, {"name": "schemathesis"}).token
         case.call_and_validate(headers=_headers(case, token), app=app, checks=CHECKS)
 
 
@@ -188,7 +188,7 @@ def test_out_of_range_input_is_a_422_on_its_field(
     # number passed as a time (in 1970) and as a yes/no.
     role = "admin" if path.startswith("/api/admin/") else "manager"
     ctx = Ctx(session=session, actor=office.actor(role), clock=clock, settings=settings)
-    headers = {"Authorization": f"Bearer {auth.create_token(ctx, {'name': 't'}).token}"}
+    headers = {"Authorization": f"Bearer {tokens.create_token(ctx, {'name': 't'}).token}"}
     r = client.request(method, path, json=body, headers=headers)
     assert r.status_code == 422, r.text
     assert field in {e["field"] for e in r.json()["errors"]}

@@ -3,7 +3,7 @@ be taken; closing such a case asks for an acknowledgement; any future month can 
 
 from sqlalchemy import update
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.cases.models import Case, CaseStatus
 from compliance.pay.leaving import record_leaving
 from compliance.pay.service import create_deductions_for_case
@@ -78,7 +78,7 @@ def test_after_leaving_the_case_page_shows_the_unrecovered_balance(browser, ctx,
 
 def test_the_json_api_close_takes_the_acknowledgement_too(client, ctx, office, session):
     case_id = _case_at_minimum_wage(ctx, office, session, executed=True)
-    token = auth.create_token(as_role(ctx, office, "hr"), {"name": "test"}).token
+    token = tokens.create_token(as_role(ctx, office, "hr"), {"name": "test"}).token
     session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     refused = client.post(f"/api/cases/{case_id}/close", headers=headers)

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from api.main import create_app
 from api.security import API_PREFIX, SESSION_COOKIE
 from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.accounts.auth_models import ApiToken
 from compliance.accounts.models import User
 from compliance.accounts.passwords import hash_password
@@ -60,7 +61,7 @@ def deployed(
         tokens = {}
         for who in (*ROLE_NAMES, "staff2"):  # staff2: a second staff member
             ctx = Ctx(session=s, actor=office.actor(who), clock=clock, settings=settings)
-            tokens[who] = auth.create_token(ctx, {"name": "read-only"}).token
+            tokens[who] = api_tokens.create_token(ctx, {"name": "read-only"}).token
     app = create_app(settings, fresh_engine, auth_settings=auth_cfg, clock=clock)
     with TestClient(app) as client:
         yield Deployed(client, fresh_engine, office, case_id, tokens)
@@ -257,7 +258,7 @@ def test_the_kept_case_list_is_kept_apart_for_each_reader(
         s.add(user)
         s.commit()
         ctx = Ctx(s, auth.actor_of(user), FixedClock(NOW), settings)
-        unlinked = auth.create_token(ctx, {"name": "unlinked"}).token
+        unlinked = api_tokens.create_token(ctx, {"name": "unlinked"}).token
     nobody = d.client.get("/api/cases", headers={"Authorization": f"Bearer {unlinked}"})
     assert nobody.status_code == 200
     assert nobody.json() == []
@@ -273,7 +274,7 @@ def test_with_no_memory_for_pages_every_page_comes_from_the_database(
         office = factories.office_set(s)
         ctx = Ctx(s, office.actor("manager"), FixedClock(NOW), settings)
         case_id = drive(ctx, office, CaseStatus.OPEN)
-        token = auth.create_token(
+        token = api_tokens.create_token(
             Ctx(s, office.actor("hr"), FixedClock(NOW), settings), {"name": "t"}
         ).token
     app = create_app(settings, fresh_engine, auth_settings=auth_cfg, clock=FixedClock(NOW))

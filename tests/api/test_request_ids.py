@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.deps import public, signed_in
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.context import Ctx
 from compliance.logging_config import RequestIdFilter, make_handler, request_id
 
@@ -43,7 +43,7 @@ def test_an_api_500_names_its_request_id_and_logs_it_once(
 ):
     app.add_api_route("/api/boom", _boom, dependencies=[signed_in])
     ctx = Ctx(session=session, actor=office.actor("staff"), clock=clock, settings=settings)
-    token = auth.create_token(ctx, {"name": "t"}).token
+    token = tokens.create_token(ctx, {"name": "t"}).token
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.get("/api/boom", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 500

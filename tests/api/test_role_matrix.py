@@ -15,7 +15,7 @@ from sqlmodel import Session
 from api.main import _check_declared, served_routes
 from api.menu import MENU
 from api.security import API_PREFIX, SESSION_COOKIE
-from compliance.accounts import auth
+from compliance.accounts import auth, tokens
 from compliance.accounts.settings import AuthSettings
 from compliance.actors import Actor, Role
 from compliance.clock import FixedClock
@@ -80,7 +80,7 @@ def test_role_matrix(
         user = office.users[who]
         actor = auth.actor_of(user)
         ctx = Ctx(session=session, actor=actor, clock=clock, settings=settings)
-        bearer = {"Authorization": f"Bearer {auth.create_token(ctx, {'name': 'matrix'}).token}"}
+        bearer = {"Authorization": f"Bearer {tokens.create_token(ctx, {'name': 'matrix'}).token}"}
 
     wrong = []
     for method, path in registered(app):

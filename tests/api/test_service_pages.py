@@ -54,12 +54,12 @@ def test_the_case_page_says_when_the_staff_member_signed(browser, ctx, office):
 
 
 def test_the_json_api_records_a_witnessed_refusal(client, ctx, office, session, clock, settings):
-    from compliance.accounts import auth
+    from compliance.accounts import tokens
     from compliance.context import Ctx
 
     case_id = drive(ctx, office, S.NOTIFIED, served=False)
     hr = Ctx(session=session, actor=office.actor("hr"), clock=clock, settings=settings)
-    headers = {"Authorization": f"Bearer {auth.create_token(hr, {'name': 't'}).token}"}
+    headers = {"Authorization": f"Bearer {tokens.create_token(hr, {'name': 't'}).token}"}
     url = f"/api/cases/{case_id}/record_ack_refusal"
     r = client.post(url, headers=headers)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "witnesses"

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.context import Ctx
 from compliance.files.models import StoredFile
 from compliance.findings.models import Finding
@@ -22,7 +22,7 @@ def api_as(client, session, clock, settings, office):
     def make(name: str):
         ctx = Ctx(session=session, actor=office.actor(name), clock=clock, settings=settings)
         client.cookies.clear()
-        token = auth.create_token(ctx, {"name": "test"}).token
+        token = tokens.create_token(ctx, {"name": "test"}).token
         return client, {"Authorization": f"Bearer {token}"}
 
     return make

@@ -8,9 +8,13 @@ read model now leaves them out for a staff reader, so no page or JSON route can 
 import pytest
 from fastapi.testclient import TestClient
 
-from compliance.accounts import auth
-from compliance.cases import service as cases
+from compliance.accounts import tokens
+from compliance.cases import annotations as case_annotations
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision, notice, statement
 from compliance.context import Ctx
+from compliance.flows import open_case
+from compliance.flows import propose as case_propose
 from tests.compliance.cases.helpers import S, act, finding
 from tests.factories import OfficeSet
 
@@ -22,15 +26,15 @@ MARKERS = (ANNOTATION, JUSTIFICATION, SEVERITY_REASON)
 
 def _case_with_notes(ctx: Ctx, office: OfficeSet, *, served: bool) -> int:
     fid = finding(ctx, office, staff=0)
-    case_id = cases.confirm_into_case(act(ctx, office, "manager"), fid, "属实").id
-    cases.request_statement(act(ctx, office, "hr"), case_id)
-    cases.submit_statement(act(ctx, office, "staff"), case_id, "我没有看电视")
-    cases.propose(act(ctx, office, "hr"), case_id, "standard", SEVERITY_REASON)
-    cases.approve(act(ctx, office, "hr"), case_id, JUSTIFICATION)
-    cases.annotate(act(ctx, office, "manager"), case_id, ANNOTATION)
+    case_id = open_case.confirm_into_case(act(ctx, office, "manager"), fid, "属实").id
+    statement.request_statement(act(ctx, office, "hr"), case_id)
+    statement.submit_statement(act(ctx, office, "staff"), case_id, "我没有看电视")
+    case_propose.propose(act(ctx, office, "hr"), case_id, "standard", SEVERITY_REASON)
+    decision.approve(act(ctx, office, "hr"), case_id, JUSTIFICATION)
+    case_annotations.annotate(act(ctx, office, "manager"), case_id, ANNOTATION)
     if served:
-        cases.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")
-        cases.acknowledge(act(ctx, office, "staff"), case_id)
+        notice.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")
+        notice.acknowledge(act(ctx, office, "staff"), case_id)
     return case_id
 
 
@@ -38,7 +42,7 @@ def _bearer(ctx: Ctx, office: OfficeSet, name: str) -> dict[str, str]:
     mine = Ctx(
         session=ctx.session, actor=office.actor(name), clock=ctx.clock, settings=ctx.settings
     )
-    return {"Authorization": f"Bearer {auth.create_token(mine, {'name': 't'}).token}"}
+    return {"Authorization": f"Bearer {tokens.create_token(mine, {'name': 't'}).token}"}
 
 
 def _staff_reads(
@@ -101,8 +105,8 @@ def test_staff_read_their_appeal_decision_and_the_history_of_what_they_did(
     browser, client: TestClient, ctx: Ctx, office: OfficeSet
 ):
     case_id = _case_with_notes(ctx, office, served=True)
-    cases.appeal(act(ctx, office, "staff"), case_id, "处理过重")
-    cases.decide_appeal(act(ctx, office, "director"), case_id, "upheld", "维持原处理")
+    case_appeal.appeal(act(ctx, office, "staff"), case_id, "处理过重")
+    case_appeal.decide_appeal(act(ctx, office, "director"), case_id, "upheld", "维持原处理")
     detail = client.get(f"/api/cases/{case_id}", headers=_bearer(ctx, office, "staff")).json()
     notes = {s["action"]: s["note"] for s in detail["steps"]}
     assert notes["appeal"] == "处理过重" and "维持原处理" in notes["decide_appeal"]

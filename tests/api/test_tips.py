@@ -87,12 +87,12 @@ def test_errors_keep_what_was_typed_and_save_nothing(browser, office, session):
 
 
 def test_api_declare_then_hand_over(client, office, session, ctx, clock, settings):
-    from compliance.accounts import auth
+    from compliance.accounts import tokens
     from compliance.context import Ctx
 
     def bearer(name: str) -> dict[str, str]:
         c = Ctx(session=session, actor=office.actor(name), clock=clock, settings=settings)
-        return {"Authorization": f"Bearer {auth.create_token(c, {'name': 't'}).token}"}
+        return {"Authorization": f"Bearer {tokens.create_token(c, {'name': 't'}).token}"}
 
     body = {
         "staff_id": office.staff[0].id,

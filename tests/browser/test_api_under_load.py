@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from tests.browser.conftest import Site
 
 CLIENTS = 40
@@ -30,12 +30,12 @@ def _get(url: str, token: str) -> tuple[int, int]:
 
 def test_a_burst_of_reads_with_a_fresh_token_is_all_answered(site: Site) -> None:
     with Session(site.engine, expire_on_commit=False) as session:
-        token = auth.create_token(site.ctx(session, "hr"), {"name": "burst"}).token
+        token = tokens.create_token(site.ctx(session, "hr"), {"name": "burst"}).token
     with ThreadPoolExecutor(CLIENTS) as pool:  # a stalled request raises its timeout here
         answers = list(pool.map(lambda _: _get(f"{site.url}/api/cases", token), range(CLIENTS)))
     assert answers == [(200, 0)] * CLIENTS  # the fresh office has no cases yet
     with Session(site.engine) as session:
-        listed = auth.list_tokens(site.ctx(session, "hr"))
+        listed = tokens.list_tokens(site.ctx(session, "hr"))
     assert [t.last_used_at for t in listed if t.name == "burst"] == [site.clock.now()]
 
 
@@ -55,7 +55,7 @@ def test_forty_clients_in_flight_do_not_stall_the_server(site: Site) -> None:
     # look-up, closing a session), the loop would wait for a connection that only the loop
     # can give back: a 30 s stall ending in "QueuePool limit reached" 500s.
     with Session(site.engine, expire_on_commit=False) as session:
-        token = auth.create_token(site.ctx(session, "hr"), {"name": "load"}).token
+        token = tokens.create_token(site.ctx(session, "hr"), {"name": "load"}).token
     urls = [f"{site.url}/api/cases", f"{site.url}/api/findings", f"{site.url}/healthz"] * 200
     with ThreadPoolExecutor(CLIENTS) as pool:
         statuses = list(pool.map(lambda u: _status(u, token), urls))

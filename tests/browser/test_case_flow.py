@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from compliance.cases.models import Approval, Case, Proposal, Statement
-from compliance.inspections import service as inspections
+from compliance.flows import spot_checks as inspections
 from tests.browser.conftest import Pages, Site
 from tests.browser.helpers import all_of, case_row, one, sign_in, step_forms, take_step
 

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from api.read_models.case_view import case_view
 from compliance.audit.models import AuditEvent
-from compliance.cases.guard import dismissal_gates
-from compliance.cases.view import case_view
+from compliance.cases.guardrails import dismissal_gates
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.dossiers.viewmodel import build_content

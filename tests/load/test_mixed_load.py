@@ -36,7 +36,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from compliance.accounts import auth
+from compliance.accounts import tokens as api_tokens
 from compliance.accounts.passwords import hash_password
 from compliance.accounts.settings import AuthSettings
 from compliance.clock import SystemClock
@@ -92,7 +92,7 @@ def _seed(engine: Engine) -> Office:
         for i in range(API_CLIENTS):
             role = roles[i % len(roles)]
             ctx = Ctx(session=session, actor=office.actor(role), clock=clock, settings=settings)
-            tokens.append((role, auth.create_token(ctx, {"name": f"load {i}"}).token))
+            tokens.append((role, api_tokens.create_token(ctx, {"name": f"load {i}"}).token))
         return Office(
             staff_ids=[s.id or 0 for s in office.staff],
             unit_ids=[u.id or 0 for u in office.units],

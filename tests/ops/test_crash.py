@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from compliance.accounts import auth
+from compliance.accounts import tokens
 from compliance.cli import app
 from compliance.clock import FixedClock
 from compliance.config import get_settings
@@ -54,7 +54,7 @@ def _office(inst: Install) -> tuple[str, int, int]:
         office = office_set(session)
         session.commit()
         ctx = Ctx(session, office.actor("manager"), FixedClock(now), get_settings())
-        token = auth.create_token(ctx, {"name": "crash test"}).token
+        token = tokens.create_token(ctx, {"name": "crash test"}).token
         return token, office.staff[0].id or 0, office.units[0].id or 0
 
 
@@ -256,7 +256,8 @@ def test_dossier_batch_killed_mid_way_keeps_nothing_and_numbers_stay_gap_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from compliance.dossiers.batch import print_batch, select_cases
-    from compliance.dossiers.service import print_dossier, verify_pdf
+    from compliance.dossiers.service import print_dossier
+    from compliance.dossiers.verify import verify_pdf
     from compliance.pay.service import seed_example_minimum_wage
     from tests.compliance.cases.helpers import drive
     from tests.conftest import NOW

@@ -10,13 +10,21 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from compliance.attendance.service import record_punch
-from compliance.cases import service as cases
+from compliance.cases import annotations
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import notice as case_notice
+from compliance.cases import statement as case_statement
 from compliance.context import Ctx
-from compliance.damages.service import record_damage, set_valuation, settle
+from compliance.damages.service import record_damage, set_valuation
 from compliance.feedback.service import record_feedback
 from compliance.files.service import store_image
 from compliance.findings.service import confirm, raise_manual
-from compliance.inspections.service import record_spot_check
+from compliance.flows import execute as case_execute
+from compliance.flows import open_case
+from compliance.flows import propose as case_propose
+from compliance.flows.settle_damage import settle
+from compliance.flows.spot_checks import record_spot_check
 from compliance.overtime.service import decide_overtime, request_overtime
 from compliance.pay.service import seed_example_minimum_wage
 from compliance.tips.service import record_tip_with_handover
@@ -116,17 +124,17 @@ def typical_case(
         ).id
         for start in range(0, len(refs), 50)
     ]
-    case_id = cases.confirm_into_case(mgr, finding_ids[0], "属实").id
+    case_id = open_case.confirm_into_case(mgr, finding_ids[0], "属实").id
     for fid in finding_ids[1:]:
         confirm(mgr, fid, {"reason": "属实"})
-        cases.add_evidence(mgr, case_id, fid)
+        open_case.add_evidence(mgr, case_id, fid)
     for fid in check.finding_ids:
         confirm(mgr, fid, {"reason": "抽查属实"})
-        cases.add_evidence(mgr, case_id, fid)
-    cases.request_statement(hr, case_id)
-    cases.submit_statement(subject, case_id, f"我当时忘记上交,第二天已补交。{hostile}")
-    cases.propose(hr, case_id, "standard", "初次违反,金额不大")
-    cases.amend(
+        open_case.add_evidence(mgr, case_id, fid)
+    case_statement.request_statement(hr, case_id)
+    case_statement.submit_statement(subject, case_id, f"我当时忘记上交,第二天已补交。{hostile}")
+    case_propose.propose(hr, case_id, "standard", "初次违反,金额不大")
+    case_decision.amend(
         hr,
         case_id,
         [
@@ -138,16 +146,16 @@ def typical_case(
     )
     if not execute:
         return case_id
-    cases.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
-    cases.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
+    case_decision.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+    case_notice.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
     if subject.actor.role == "staff":
-        cases.acknowledge(subject, case_id)
+        case_notice.acknowledge(subject, case_id)
     else:
-        cases.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
+        case_notice.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
     ctx.clock.advance(8 * DAY)  # type: ignore[attr-defined]
-    cases.finalize(hr, case_id)
-    cases.mark_executed(hr, case_id)
-    cases.annotate(hr, case_id, f"已归档。{hostile}")
+    case_appeal.finalize(hr, case_id)
+    case_execute.mark_executed(hr, case_id)
+    annotations.annotate(hr, case_id, f"已归档。{hostile}")
     return case_id
 
 
@@ -222,19 +230,19 @@ def coded_case(ctx: Ctx, office: OfficeSet, appeal_outcome: str) -> int:
         },
     )
     confirm(mgr, finding.id, {"reason": "属实"})
-    cases.add_evidence(mgr, case_id, finding.id)
-    cases.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
-    cases.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
-    cases.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
-    cases.appeal(subject, case_id, "我已补交小费,扣发工资过重。")
+    open_case.add_evidence(mgr, case_id, finding.id)
+    case_decision.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+    case_notice.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
+    case_notice.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
+    case_appeal.appeal(subject, case_id, "我已补交小费,扣发工资过重。")
     varied = [{"kind": "restitution", "amount_fen": 20_000, "note": "退还所收小费"}]
-    cases.decide_appeal(
+    case_appeal.decide_appeal(
         director,
         case_id,
         appeal_outcome,
         "已补交,改为只退还小费",
         outcomes=varied if appeal_outcome == "varied" else None,
     )
-    cases.finalize(hr, case_id)
-    cases.mark_executed(hr, case_id)
+    case_appeal.finalize(hr, case_id)
+    case_execute.mark_executed(hr, case_id)
     return case_id

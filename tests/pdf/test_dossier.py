@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
 from compliance.dossiers import service as dossiers
+from compliance.dossiers import verify
 from compliance.dossiers.models import Dossier
 from compliance.errors import Forbidden, NotFound
 from policies import registry
@@ -163,13 +164,13 @@ def test_english_on_request(ctx, office):
 def test_the_issued_pdf_verifies_and_a_changed_byte_does_not(ctx, office):
     case_id = typical_case(ctx, office, feedback=1, photos=1, execute=False)
     data, rec = dossiers.print_dossier(as_role(ctx, office, "hr"), case_id)
-    ok = dossiers.verify_pdf(ctx.session, data)
+    ok = verify.verify_pdf(ctx.session, data)
     assert ok.ok and ok.case_number == "BSW-2026-0001" and ok.dossier_number == rec.number
     assert ok.issued_at == rec.issued_at and ok.issued_by == "hr"
     assert "BSW-2026-0001" in ok.message()
     changed = bytearray(data)
     changed[len(changed) // 2] ^= 0x01
-    bad = dossiers.verify_pdf(ctx.session, bytes(changed))
+    bad = verify.verify_pdf(ctx.session, bytes(changed))
     assert not bad.ok and "altered/unknown" in bad.message()
 
 

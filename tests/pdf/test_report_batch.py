@@ -7,8 +7,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from compliance.dossiers import batch, report
-from compliance.dossiers import service as dossiers
+from compliance.dossiers import batch, report, verify
 from compliance.dossiers.models import Dossier
 from compliance.errors import ValidationFailed
 from tests.conftest import as_role
@@ -63,7 +62,7 @@ def test_batch_prints_every_case_over_two_processes(ctx, office, tmp_path):
     assert numbers == [f"BSW-D-2026-{n:04d}" for n in (1, 2, 3)]
     for item in result.items:
         data = item.path.read_bytes()
-        check = dossiers.verify_pdf(ctx.session, data)
+        check = verify.verify_pdf(ctx.session, data)
         assert check.ok and check.case_number == item.case_number
     assert len(ctx.session.exec(select(Dossier)).all()) == 3
 
@@ -76,7 +75,7 @@ def test_one_worker_prints_in_process_in_order(ctx, office, tmp_path):
     assert result.workers == 1
     assert [i.dossier_number for i in result.items] == ["BSW-D-2026-0001", "BSW-D-2026-0002"]
     for item in result.items:
-        assert dossiers.verify_pdf(ctx.session, item.path.read_bytes()).ok
+        assert verify.verify_pdf(ctx.session, item.path.read_bytes()).ok
 
 
 @pytest.mark.parametrize(

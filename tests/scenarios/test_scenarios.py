@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import notice, statement
 from compliance.cases import repository as case_repo
-from compliance.cases import service as cases
 from compliance.cli.records_cmd import JUDGED, KINDS
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -29,6 +31,9 @@ from compliance.feedback.service import record_feedback
 from compliance.findings.detect import run_detection
 from compliance.findings.models import Finding
 from compliance.findings.service import confirm, raise_manual
+from compliance.flows import execute as case_execute
+from compliance.flows import open_case
+from compliance.flows import propose as case_propose
 from compliance.flows.judge import judge_saved
 from compliance.pay.leaving import record_leaving
 from compliance.pay.read import staff_schedule
@@ -281,14 +286,14 @@ def _raise(w: World, rule: str, letter: str, at: datetime, report: dict[str, Any
 
 
 def _to_proposal(w: World, case_id: int, letter: str, severity: str) -> None:
-    cases.request_statement(w.as_("hr"), case_id)
-    cases.submit_statement(w.as_(STAFF_USER[letter]), case_id, "我有话要说")
-    cases.propose(w.as_("hr"), case_id, severity, "审核认定")
+    statement.request_statement(w.as_("hr"), case_id)
+    statement.submit_statement(w.as_(STAFF_USER[letter]), case_id, "我有话要说")
+    case_propose.propose(w.as_("hr"), case_id, severity, "审核认定")
 
 
 def _served(w: World, case_id: int, letter: str) -> None:
-    cases.serve_notice(w.as_("hr"), case_id, "处理决定通知书")
-    cases.acknowledge(w.as_(STAFF_USER[letter]), case_id)
+    notice.serve_notice(w.as_("hr"), case_id, "处理决定通知书")
+    notice.acknowledge(w.as_(STAFF_USER[letter]), case_id)
 
 
 def _prior(w: World, rule: str, letter: str, prior: dict[str, Any]) -> None:
@@ -300,27 +305,27 @@ def _prior(w: World, rule: str, letter: str, prior: dict[str, Any]) -> None:
     if state == "confirmed":
         confirm(w.as_("manager"), fid, {"reason": "属实"})
         return
-    case_id = cases.confirm_into_case(w.as_("manager"), fid, "属实").id
+    case_id = open_case.confirm_into_case(w.as_("manager"), fid, "属实").id
     if state == "dismissed":
-        cases.dismiss(w.as_("hr"), case_id, "证据不足")
+        case_decision.dismiss(w.as_("hr"), case_id, "证据不足")
         return
     _to_proposal(w, case_id, letter, prior.get("severity", "standard"))
     if state == "proposed":
         return
-    cases.approve(w.as_("hr"), case_id, "证据充分")
+    case_decision.approve(w.as_("hr"), case_id, "证据充分")
     if state == "approved":
         return
     _served(w, case_id, letter)
     if state == "overturned":
-        cases.appeal(w.as_(STAFF_USER[letter]), case_id, "不服")
-        cases.decide_appeal(w.as_("director"), case_id, "overturned", "证据不足,撤销")
+        case_appeal.appeal(w.as_(STAFF_USER[letter]), case_id, "不服")
+        case_appeal.decide_appeal(w.as_("director"), case_id, "overturned", "证据不足,撤销")
         return
     if state == "notified":
         return
     _after_appeal_window(w, case_id)
-    cases.finalize(w.as_("hr"), case_id)
+    case_appeal.finalize(w.as_("hr"), case_id)
     if state == "executed":
-        cases.mark_executed(w.as_("hr"), case_id)
+        case_execute.mark_executed(w.as_("hr"), case_id)
 
 
 def _after_appeal_window(w: World, case_id: int) -> None:
@@ -337,11 +342,11 @@ def _after_appeal_window(w: World, case_id: int) -> None:
 
 def _carry_out(w: World, case_id: int, letter: str, by: str) -> None:
     """Approve, serve the decision, let the appeal window pass, make it final and execute."""
-    cases.approve(w.as_(by), case_id, "证据充分,依规处理")
+    case_decision.approve(w.as_(by), case_id, "证据充分,依规处理")
     _served(w, case_id, letter)
     _after_appeal_window(w, case_id)
-    cases.finalize(w.as_("hr"), case_id)
-    cases.mark_executed(w.as_("hr"), case_id)
+    case_appeal.finalize(w.as_("hr"), case_id)
+    case_execute.mark_executed(w.as_("hr"), case_id)
 
 
 def _then(w: World, case_id: int, letter: str, step: dict[str, Any]) -> None:
@@ -349,17 +354,19 @@ def _then(w: World, case_id: int, letter: str, step: dict[str, Any]) -> None:
     do, by = step["do"], step.get("by", "hr")
     ctx = w.as_(by, step.get("entered"))
     actions: dict[str, Callable[[], Any]] = {
-        "request_statement": lambda: cases.request_statement(ctx, case_id),
-        "approve": lambda: cases.approve(ctx, case_id, step.get("justification", "证据充分")),
-        "serve_notice": lambda: cases.serve_notice(ctx, case_id, "处理决定通知书"),
-        "acknowledge": lambda: cases.acknowledge(w.as_(STAFF_USER[letter]), case_id),
+        "request_statement": lambda: statement.request_statement(ctx, case_id),
+        "approve": lambda: case_decision.approve(
+            ctx, case_id, step.get("justification", "证据充分")
+        ),
+        "serve_notice": lambda: notice.serve_notice(ctx, case_id, "处理决定通知书"),
+        "acknowledge": lambda: notice.acknowledge(w.as_(STAFF_USER[letter]), case_id),
         "leaves": lambda: _leaves(w, ctx, letter, step),
-        "appeal": lambda: cases.appeal(w.as_(STAFF_USER[letter]), case_id, "请求从轻处理"),
-        "decide_appeal": lambda: cases.decide_appeal(ctx, case_id, step["outcome"], "复核"),
-        "union_notice": lambda: cases.record_union_notice(ctx, case_id, "严重违反规章制度"),
-        "union_reply": lambda: cases.record_union_reply(ctx, case_id, "无异议"),
-        "finalize": lambda: cases.finalize(ctx, case_id),
-        "execute": lambda: cases.mark_executed(ctx, case_id),
+        "appeal": lambda: case_appeal.appeal(w.as_(STAFF_USER[letter]), case_id, "请求从轻处理"),
+        "decide_appeal": lambda: case_appeal.decide_appeal(ctx, case_id, step["outcome"], "复核"),
+        "union_notice": lambda: case_decision.record_union_notice(ctx, case_id, "严重违反规章制度"),
+        "union_reply": lambda: case_decision.record_union_reply(ctx, case_id, "无异议"),
+        "finalize": lambda: case_appeal.finalize(ctx, case_id),
+        "execute": lambda: case_execute.mark_executed(ctx, case_id),
         "wait_appeal_window": lambda: _after_appeal_window(w, case_id),
         "carry_out": lambda: _carry_out(w, case_id, letter, by),
         "record": lambda: _enter(w, [step["record"]], w.clock.current),
@@ -385,7 +392,7 @@ def run_case(w: World, sc: dict[str, Any]) -> None:
     else:
         fid = _raise(w, rule, letter, case["incident"], case)
     w.clock.current = case.get("opened", w.clock.current + timedelta(days=1))
-    case_id = cases.confirm_into_case(w.as_("manager"), fid, "属实").id
+    case_id = open_case.confirm_into_case(w.as_("manager"), fid, "属实").id
     if case.get("until") != "open":
         _to_proposal(w, case_id, letter, case.get("severity", "standard"))
     for step in sc.get("then", []):

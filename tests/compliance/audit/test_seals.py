@@ -4,7 +4,7 @@ by `audit verify` with its table, id and the last audit event it was lawfully wr
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from compliance.audit import seals
+from compliance.audit import seal_check, seals
 from compliance.audit.models import AuditHead
 from compliance.cases.models import Case
 from compliance.dossiers.models import Dossier
@@ -15,8 +15,8 @@ from tests.conftest import as_role
 from tests.pdf.helpers import typical_case
 
 
-def _verify(session: Session) -> seals.RowsReport:
-    return seals.verify_rows(session.connection())
+def _verify(session: Session) -> seal_check.RowsReport:
+    return seal_check.verify_rows(session.connection())
 
 
 def _tamper(session: Session, sql: str, **params: object) -> None:
@@ -24,7 +24,7 @@ def _tamper(session: Session, sql: str, **params: object) -> None:
     session.connection().execute(text(sql), params)
 
 
-def _kinds(report: seals.RowsReport) -> set[tuple[str, int, str]]:
+def _kinds(report: seal_check.RowsReport) -> set[tuple[str, int, str]]:
     return {(p.table, p.row_id, p.kind) for p in report.problems}
 
 
@@ -107,9 +107,9 @@ def test_a_conditional_update_through_the_app_is_resealed(ctx, office):
     """A use case's `UPDATE ... WHERE status = ...` bypasses the unit of work; still sealed."""
     case_id = typical_case(ctx, office, feedback=1, photos=0, execute=False)
     hr = as_role(ctx, office, "hr")
-    from compliance.cases import service as cases
+    from compliance.cases import decision
 
-    cases.approve(hr, case_id, "依员工守则处理")
+    decision.approve(hr, case_id, "依员工守则处理")
     assert ctx.session.get(Case, case_id) is not None
     report = _verify(ctx.session)
     assert report.ok, [p.describe() for p in report.problems]
@@ -173,10 +173,10 @@ def test_seal_baseline_seals_once_only_the_rows_from_before_sealing(fresh_engine
         conn.execute(text("INSERT INTO seal_baseline (table_name, max_id) VALUES ('office', 1)"))
     with fresh_engine.begin() as conn:
         conn.execute(text(insert_office), {"c": "NEW"})
-        assert {p.kind for p in seals.verify_rows(conn).problems} == {"unsealed"}
-        assert seals.seal_baseline(conn) == 1
-        assert seals.seal_baseline(conn) == 0  # once
-        report = seals.verify_rows(conn)
+        assert {p.kind for p in seal_check.verify_rows(conn).problems} == {"unsealed"}
+        assert seal_check.seal_baseline(conn) == 1
+        assert seal_check.seal_baseline(conn) == 0  # once
+        report = seal_check.verify_rows(conn)
     assert [(p.table, p.row_id, p.kind) for p in report.problems] == [("office", 2, "unsealed")]
 
 
@@ -195,7 +195,7 @@ def test_rows_flushed_under_an_outer_connection_transaction_are_sealed(fresh_eng
         outer.commit()
         session.close()
     with fresh_engine.connect() as conn:
-        report = seals.verify_rows(conn)
+        report = seal_check.verify_rows(conn)
     assert report.ok, [p.describe() for p in report.problems]
     assert report.links == 2
 

@@ -6,12 +6,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from compliance.cases import service as cases
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import notice as case_notice
+from compliance.cases import statement
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus, CaseStep
 from compliance.context import Ctx
 from compliance.feedback.service import record_feedback
 from compliance.findings.service import confirm, raise_manual
+from compliance.flows import execute as case_execute
+from compliance.flows import open_case as opening
+from compliance.flows import propose as case_propose
 from tests.conftest import NOW, as_role
 from tests.factories import OfficeSet
 
@@ -80,7 +86,7 @@ def confirmed(ctx: Ctx, office: OfficeSet, **kw: Any) -> int:
 def open_case(ctx: Ctx, office: OfficeSet, **kw: Any) -> int:
     """A new case opened by the manager confirming a fresh finding; returns the case id."""
     fid = finding(ctx, office, **kw)
-    return cases.confirm_into_case(as_role(ctx, office, "manager"), fid, "属实").id
+    return opening.confirm_into_case(as_role(ctx, office, "manager"), fid, "属实").id
 
 
 def act(ctx: Ctx, office: OfficeSet, role: str) -> Ctx:
@@ -91,18 +97,18 @@ def act(ctx: Ctx, office: OfficeSet, role: str) -> Ctx:
 # The road from open to closed: (state reached, role, step).
 Step = Callable[[Ctx, int], object]
 ROAD: list[tuple[CaseStatus, str, Step]] = [
-    (S.AWAITING_STATEMENT, "hr", lambda c, i: cases.request_statement(c, i)),
-    (S.UNDER_REVIEW, "staff", lambda c, i: cases.submit_statement(c, i, "我没有看电视")),
-    (S.DECISION_PROPOSED, "hr", lambda c, i: cases.propose(c, i, "standard", "初次违反")),
-    (S.APPROVED, "APPROVER", lambda c, i: cases.approve(c, i, "")),
-    (S.NOTIFIED, "hr", lambda c, i: cases.serve_notice(c, i, "处理决定通知书")),
+    (S.AWAITING_STATEMENT, "hr", lambda c, i: statement.request_statement(c, i)),
+    (S.UNDER_REVIEW, "staff", lambda c, i: statement.submit_statement(c, i, "我没有看电视")),
+    (S.DECISION_PROPOSED, "hr", lambda c, i: case_propose.propose(c, i, "standard", "初次违反")),
+    (S.APPROVED, "APPROVER", lambda c, i: case_decision.approve(c, i, "")),
+    (S.NOTIFIED, "hr", lambda c, i: case_notice.serve_notice(c, i, "处理决定通知书")),
     # Served: the staff member signs for the notice (the appeal window opens).
-    (S.NOTIFIED, "staff", lambda c, i: cases.acknowledge(c, i)),
-    (S.APPEALED, "staff", lambda c, i: cases.appeal(c, i, "处理过重")),
-    (S.APPEAL_DECIDED, "DECIDER", lambda c, i: cases.decide_appeal(c, i, "upheld", "维持")),
-    (S.FINAL, "hr", lambda c, i: cases.finalize(c, i)),
-    (S.EXECUTED, "hr", lambda c, i: cases.mark_executed(c, i)),
-    (S.CLOSED, "hr", lambda c, i: cases.close(c, i)),
+    (S.NOTIFIED, "staff", lambda c, i: case_notice.acknowledge(c, i)),
+    (S.APPEALED, "staff", lambda c, i: case_appeal.appeal(c, i, "处理过重")),
+    (S.APPEAL_DECIDED, "DECIDER", lambda c, i: case_appeal.decide_appeal(c, i, "upheld", "维持")),
+    (S.FINAL, "hr", lambda c, i: case_appeal.finalize(c, i)),
+    (S.EXECUTED, "hr", lambda c, i: case_execute.mark_executed(c, i)),
+    (S.CLOSED, "hr", lambda c, i: case_execute.close(c, i)),
 ]
 
 
@@ -122,7 +128,7 @@ def drive(
     """
     case_id = open_case(ctx, office, **kw)
     if state == S.DISMISSED:
-        cases.dismiss(act(ctx, office, "hr"), case_id, "证据不足")
+        case_decision.dismiss(act(ctx, office, "hr"), case_id, "证据不足")
         return case_id
     decider = "director" if approver == "hr" else "hr"
     for reached, role, take in ROAD:
@@ -145,7 +151,7 @@ WITNESS = "保安 李见证"
 def refuse_before_witness(ctx: Ctx, office: OfficeSet, case_id: int, **kw: Any) -> object:
     """HR records that the staff member refused to sign, before a witness (留置送达)."""
     kw.setdefault("place", "管理处办公室")
-    return cases.record_ack_refusal(act(ctx, office, "hr"), case_id, [WITNESS], **kw)
+    return case_notice.record_ack_refusal(act(ctx, office, "hr"), case_id, [WITNESS], **kw)
 
 
 def row(ctx: Ctx, case_id: int) -> Case:

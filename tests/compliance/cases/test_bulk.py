@@ -8,12 +8,13 @@ from sqlalchemy import func, select, update
 
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.audit.service import verify
-from compliance.cases import bulk
-from compliance.cases import service as cases
+from compliance.cases import statement as case_statement
 from compliance.cases.models import Case, CaseFinding, CaseStatus, CaseStep, Proposal
 from compliance.damages.service import record_damage, set_valuation
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.findings.models import Finding
+from compliance.flows import propose as bulk
+from compliance.flows import propose as case_propose
 from policies.canonical import digest
 from tests.compliance.cases.helpers import act, drive, open_case, row
 
@@ -23,8 +24,8 @@ S = CaseStatus
 def _review(ctx, office, **kw):
     """A fresh case taken to under review (statement recorded by HR from paper)."""
     case_id = open_case(ctx, office, **kw)
-    cases.request_statement(act(ctx, office, "hr"), case_id)
-    cases.submit_statement(act(ctx, office, "hr"), case_id, "书面说明")
+    case_statement.request_statement(act(ctx, office, "hr"), case_id)
+    case_statement.submit_statement(act(ctx, office, "hr"), case_id, "书面说明")
     return case_id
 
 
@@ -89,7 +90,7 @@ def test_bulk_stores_what_propose_stores_case_by_case(ctx, office, monkeypatch):
     ctx.session.rollback()
     assert {row(ctx, i).status for i in ids} == {"under_review"} and not _stored(ctx, ids)
     for case_id in ids:
-        cases.propose(hr, case_id, "standard", "积压复核")
+        case_propose.propose(hr, case_id, "standard", "积压复核")
     single = _stored(ctx, ids)
     assert batch == single and len(single) == len(ids)
     for _, digest_, outcomes, reasoning, *_ in single.values():  # what the digest is of
@@ -221,8 +222,8 @@ def test_cases_of_one_person_and_rule_see_the_earlier_ones_as_proposed(ctx, offi
         out = bulk.propose_many(hr, [first, later], "serious", "严重")
         batch = _stored(ctx, [first, later])
     ctx.session.rollback()
-    cases.propose(hr, first, "serious", "严重")
-    cases.propose(hr, later, "serious", "严重")
+    case_propose.propose(hr, first, "serious", "严重")
+    case_propose.propose(hr, later, "serious", "严重")
     assert batch == _stored(ctx, [first, later])
     # The earlier case is only proposed, not decided: listed, not counted (issue 11).
     reasoning = json.loads(batch[later][3])

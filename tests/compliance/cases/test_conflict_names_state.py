@@ -2,8 +2,7 @@
 
 import pytest
 
-from compliance.cases import repository
-from compliance.cases import service as cases
+from compliance.cases import repository, statement
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -19,7 +18,7 @@ def test_a_stale_step_names_the_state_the_case_moved_to(ctx, office):
     hr = Ctx(
         session=ctx.session, actor=office.actor("hr"), clock=FixedClock(NOW), settings=ctx.settings
     )
-    cases.request_statement(hr, case_id)
+    statement.request_statement(hr, case_id)
     with pytest.raises(Conflict, match="someone else changed this case first") as caught:
         repository.move(ctx.session, stale, CaseStatus.DISMISSED)
     assert "now awaiting_statement" in str(caught.value)

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.cases import service as cases
+from compliance.cases import decision, notice, read
+from compliance.cases import statement as case_statement
 from compliance.cases.models import CaseStatus
 from compliance.damages.service import record_damage, set_valuation
 from compliance.errors import (
@@ -15,26 +16,28 @@ from compliance.errors import (
     InvalidTransition,
     ValidationFailed,
 )
-from compliance.inspections.service import record_spot_check
+from compliance.flows import open_case as opening
+from compliance.flows import propose as case_propose
+from compliance.flows.spot_checks import record_spot_check
 from tests.compliance.cases.helpers import act, confirmed, drive, finding, open_case, row
 
 S = CaseStatus
 
 
 def _to_review(ctx, office, case_id):
-    cases.request_statement(act(ctx, office, "hr"), case_id)
-    cases.submit_statement(act(ctx, office, "staff"), case_id, "我的说明")
+    case_statement.request_statement(act(ctx, office, "hr"), case_id)
+    case_statement.submit_statement(act(ctx, office, "staff"), case_id, "我的说明")
 
 
 def _proposed(ctx, office, severity="standard", **kw):
     case_id = open_case(ctx, office, **kw)
     _to_review(ctx, office, case_id)
-    cases.propose(act(ctx, office, "hr"), case_id, severity, "复核认定")
+    case_propose.propose(act(ctx, office, "hr"), case_id, severity, "复核认定")
     return case_id
 
 
 def _detail(ctx, office, case_id, role="hr"):
-    return cases.get_case(act(ctx, office, role), case_id)
+    return read.get_case(act(ctx, office, role), case_id)
 
 
 def _kinds(detail, revision=-1):
@@ -56,10 +59,10 @@ def test_the_reviewer_must_give_a_reason_for_the_severity(ctx, office):
     case_id = open_case(ctx, office)
     _to_review(ctx, office, case_id)
     with pytest.raises(ValidationFailed) as err:
-        cases.propose(act(ctx, office, "hr"), case_id, "serious", " ")
+        case_propose.propose(act(ctx, office, "hr"), case_id, "serious", " ")
     assert err.value.errors[0].field == "severity_reason"
     with pytest.raises(ValidationFailed) as err:
-        cases.propose(act(ctx, office, "hr"), case_id, "grave", "x")
+        case_propose.propose(act(ctx, office, "hr"), case_id, "grave", "x")
     assert err.value.errors[0].field == "severity"
     assert row(ctx, case_id).status == "under_review"
 
@@ -92,10 +95,10 @@ def test_legal_risk_needs_a_justification(ctx, office):
     ]
     assert p.legal_risk and not p.is_dismissal
     with pytest.raises(ValidationFailed) as err:
-        cases.approve(act(ctx, office, "hr"), case_id, "  ")
+        decision.approve(act(ctx, office, "hr"), case_id, "  ")
     assert err.value.errors[0].field == "justification"
     assert row(ctx, case_id).status == "decision_proposed"
-    out = cases.approve(act(ctx, office, "hr"), case_id, "规章制度明确规定,员工已签收")
+    out = decision.approve(act(ctx, office, "hr"), case_id, "规章制度明确规定,员工已签收")
     assert out.status == "approved"
     approval = _detail(ctx, office, case_id).approvals[0]
     assert approval.justification == "规章制度明确规定,员工已签收"
@@ -104,26 +107,26 @@ def test_legal_risk_needs_a_justification(ctx, office):
 def test_the_manager_who_recorded_the_feedback_cannot_approve(ctx, office):
     case_id = _proposed(ctx, office, recorder="director")
     with pytest.raises(Forbidden, match="recorded feedback"):
-        cases.approve(act(ctx, office, "director"), case_id, "")
+        decision.approve(act(ctx, office, "director"), case_id, "")
     assert "approve" not in _detail(ctx, office, case_id, "director").allowed_actions
     assert "approve" in _detail(ctx, office, case_id, "hr").allowed_actions
-    assert cases.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
+    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
 
 
 def test_whoever_raised_the_finding_cannot_approve(ctx, office):
     case_id = _proposed(ctx, office, recorder="manager", raiser="hr")
     with pytest.raises(Forbidden, match="raised finding"):
-        cases.approve(act(ctx, office, "hr"), case_id, "")
-    assert cases.approve(act(ctx, office, "director"), case_id, "").status == "approved"
+        decision.approve(act(ctx, office, "hr"), case_id, "")
+    assert decision.approve(act(ctx, office, "director"), case_id, "").status == "approved"
 
 
 def test_whoever_confirmed_the_finding_cannot_approve(ctx, office):
     fid = finding(ctx, office)
-    case_id = cases.confirm_into_case(act(ctx, office, "hr"), fid, "属实").id
+    case_id = opening.confirm_into_case(act(ctx, office, "hr"), fid, "属实").id
     _to_review(ctx, office, case_id)
-    cases.propose(act(ctx, office, "hr"), case_id, "standard", "x")
+    case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "x")
     with pytest.raises(Forbidden, match="confirmed finding"):
-        cases.approve(act(ctx, office, "hr"), case_id, "")
+        decision.approve(act(ctx, office, "hr"), case_id, "")
 
 
 def test_the_inspector_of_a_spot_check_cannot_approve(ctx, office):
@@ -139,31 +142,33 @@ def test_the_inspector_of_a_spot_check_cannot_approve(ctx, office):
     evidence = [{"kind": "spot_check_item", "id": check.items[0].id}]
     case_id = _proposed(ctx, office, rule="R03", evidence=evidence, days_ago=1)
     with pytest.raises(Forbidden, match="recorded spot check"):
-        cases.approve(act(ctx, office, "director"), case_id, "")
+        decision.approve(act(ctx, office, "director"), case_id, "")
 
 
 def test_evidence_added_after_approval_makes_it_lapse(ctx, office):
     case_id = drive(ctx, office, S.APPROVED)
     extra = confirmed(ctx, office, rule="R07")
-    out = cases.add_evidence(act(ctx, office, "manager"), case_id, extra)
+    out = opening.add_evidence(act(ctx, office, "manager"), case_id, extra)
     assert out.status == "decision_proposed"
     detail = _detail(ctx, office, case_id)
     assert [a.lapsed_at is not None for a in detail.approvals] == [True]
     assert "lapsed" in detail.steps[-1].note and len(detail.findings) == 2
     with pytest.raises(InvalidTransition):
-        cases.serve_notice(act(ctx, office, "hr"), case_id, "通知")
-    assert cases.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
+        notice.serve_notice(act(ctx, office, "hr"), case_id, "通知")
+    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
     assert [a.lapsed_at is None for a in _detail(ctx, office, case_id).approvals] == [False, True]
 
 
 def test_an_amendment_is_a_new_revision_and_voids_approvals(ctx, office):
     case_id = drive(ctx, office, S.APPROVED)
     with pytest.raises(ValidationFailed) as err:
-        cases.amend(act(ctx, office, "hr"), case_id, [{"kind": "verbal_warning"}], "")
+        decision.amend(act(ctx, office, "hr"), case_id, [{"kind": "verbal_warning"}], "")
     assert err.value.errors[0].field == "reason"
     with pytest.raises(ValidationFailed):
-        cases.amend(act(ctx, office, "hr"), case_id, [{"kind": "fine", "amount_fen": 100}], "罚款")
-    out = cases.amend(act(ctx, office, "hr"), case_id, [{"kind": "verbal_warning"}], "初犯从轻")
+        decision.amend(
+            act(ctx, office, "hr"), case_id, [{"kind": "fine", "amount_fen": 100}], "罚款"
+        )
+    out = decision.amend(act(ctx, office, "hr"), case_id, [{"kind": "verbal_warning"}], "初犯从轻")
     assert out.status == "decision_proposed"
     detail = _detail(ctx, office, case_id)
     assert [p.revision for p in detail.proposals] == [1, 2]
@@ -186,17 +191,17 @@ def test_an_incomplete_proposal_cannot_be_approved_until_amended(ctx, office):
     case_id = _proposed(ctx, office, rule="R11", evidence=evidence, days_ago=3)
     assert _kinds(_detail(ctx, office, case_id)) == ["compensation", "written_warning"]
     with pytest.raises(ValidationFailed, match="incomplete"):
-        cases.approve(act(ctx, office, "hr"), case_id, "")
+        decision.approve(act(ctx, office, "hr"), case_id, "")
     set_valuation(
         act(ctx, office, "manager"), damage.id, {"assessed_value_fen": 80_000, "basis": "quote"}
     )
-    cases.amend(
+    decision.amend(
         act(ctx, office, "hr"),
         case_id,
         [{"kind": "compensation", "amount_fen": 80_000}, {"kind": "written_warning"}],
         "已取得维修报价",
     )
-    assert cases.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
+    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
 
 
 def test_compensation_comes_from_the_assessed_damage(ctx, office):
@@ -228,16 +233,16 @@ def _dismissal_case(ctx, office):
 def test_dismissal_needs_hr_and_director_and_the_trade_union(ctx, office):
     case_id = _dismissal_case(ctx, office)
     hr, director = act(ctx, office, "hr"), act(ctx, office, "director")
-    assert cases.approve(hr, case_id, "").status == "decision_proposed"
+    assert decision.approve(hr, case_id, "").status == "decision_proposed"
     with pytest.raises(Conflict, match="already approved"):
-        cases.approve(hr, case_id, "")
+        decision.approve(hr, case_id, "")
     with pytest.raises(GuardrailViolation, match="trade union"):
-        cases.approve(director, case_id, "")
-    cases.record_union_notice(hr, case_id, "索取住户财物,拟辞退")
+        decision.approve(director, case_id, "")
+    decision.record_union_notice(hr, case_id, "索取住户财物,拟辞退")
     with pytest.raises(GuardrailViolation, match="reply"):
-        cases.approve(director, case_id, "")
-    cases.record_union_reply(hr, case_id, "工会无异议")
-    assert cases.approve(director, case_id, "").status == "approved"
+        decision.approve(director, case_id, "")
+    decision.record_union_reply(hr, case_id, "工会无异议")
+    assert decision.approve(director, case_id, "").status == "approved"
     approvals = _detail(ctx, office, case_id).approvals
     assert sorted(a.capacity for a in approvals) == ["director", "hr"]
     assert len({a.approver_id for a in approvals}) == 2
@@ -250,9 +255,9 @@ def _under(ctx, profile):
 def test_under_the_default_profile_the_second_approval_waits_for_the_union(ctx, office):
     assert ctx.settings.guardrail_profile == "CN"
     case_id = _dismissal_case(ctx, office)
-    cases.approve(act(ctx, office, "hr"), case_id, "")
+    decision.approve(act(ctx, office, "hr"), case_id, "")
     with pytest.raises(GuardrailViolation) as refused:
-        cases.approve(act(ctx, office, "director"), case_id, "")
+        decision.approve(act(ctx, office, "director"), case_id, "")
     assert "须先记录通知工会" in refused.value.text("zh")
     assert row(ctx, case_id).status == "decision_proposed"
 
@@ -261,8 +266,8 @@ def test_with_no_guardrails_a_dismissal_needs_no_trade_union(ctx, office):
     ctx = _under(ctx, "none")
     case_id = _dismissal_case(ctx, office)
     assert _detail(ctx, office, case_id, "director").dismissal_gates == []
-    assert cases.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
-    assert cases.approve(act(ctx, office, "director"), case_id, "").status == "approved"
+    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
+    assert decision.approve(act(ctx, office, "director"), case_id, "").status == "approved"
     assert _detail(ctx, office, case_id).union_notice is None
 
 
@@ -282,29 +287,29 @@ def test_two_hr_approvals_do_not_make_a_dismissal(ctx, office):
     ctx.session.add(hr2)
     ctx.session.flush()
     office.users["hr2"] = hr2
-    cases.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
-    cases.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
-    cases.approve(act(ctx, office, "hr"), case_id, "")
+    decision.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
+    decision.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
+    decision.approve(act(ctx, office, "hr"), case_id, "")
     with pytest.raises(Conflict, match="one HR and one director"):
-        cases.approve(act(ctx, office, "hr2"), case_id, "")
+        decision.approve(act(ctx, office, "hr2"), case_id, "")
     assert row(ctx, case_id).status == "decision_proposed"
 
 
 def test_the_director_may_approve_first_before_the_union_is_told(ctx, office):
     case_id = _dismissal_case(ctx, office)
-    assert cases.approve(act(ctx, office, "director"), case_id, "").status == "decision_proposed"
+    assert decision.approve(act(ctx, office, "director"), case_id, "").status == "decision_proposed"
     with pytest.raises(GuardrailViolation):
-        cases.approve(act(ctx, office, "hr"), case_id, "")
+        decision.approve(act(ctx, office, "hr"), case_id, "")
 
 
 def test_new_evidence_voids_a_first_dismissal_approval(ctx, office):
     case_id = _dismissal_case(ctx, office)
-    cases.approve(act(ctx, office, "hr"), case_id, "")
+    decision.approve(act(ctx, office, "hr"), case_id, "")
     extra = confirmed(ctx, office, rule="R07")
-    cases.add_evidence(act(ctx, office, "manager"), case_id, extra)
+    opening.add_evidence(act(ctx, office, "manager"), case_id, extra)
     assert [a.lapsed_at is not None for a in _detail(ctx, office, case_id).approvals] == [True]
     assert "approve" in _detail(ctx, office, case_id).allowed_actions
-    assert cases.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
+    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
 
 
 def test_approvers_see_the_gates_and_the_cost_of_a_wrongful_dismissal(ctx, office):
@@ -325,6 +330,6 @@ def test_approvers_see_the_gates_and_the_cost_of_a_wrongful_dismissal(ctx, offic
 def test_union_notice_only_for_a_proposal_that_ends_employment(ctx, office):
     case_id = _proposed(ctx, office)
     with pytest.raises(ValidationFailed, match="trade union"):
-        cases.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
+        decision.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
     with pytest.raises(ValidationFailed, match="not been notified"):
-        cases.record_union_reply(act(ctx, office, "hr"), case_id, "回复")
+        decision.record_union_reply(act(ctx, office, "hr"), case_id, "回复")

@@ -2,20 +2,21 @@
 
 import pytest
 
-from compliance.cases import service as cases
+from compliance.cases import decision, read, statement
+from compliance.flows import propose as case_propose
 from tests.compliance.cases.helpers import act, open_case
 
 
 def _proposed(ctx, office, **kw):
     case_id = open_case(ctx, office, **kw)
-    cases.request_statement(act(ctx, office, "hr"), case_id)
-    cases.submit_statement(act(ctx, office, "staff"), case_id, "我的说明")
-    cases.propose(act(ctx, office, "hr"), case_id, "standard", "复核认定")
+    statement.request_statement(act(ctx, office, "hr"), case_id)
+    statement.submit_statement(act(ctx, office, "staff"), case_id, "我的说明")
+    case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "复核认定")
     return case_id
 
 
 def _latest(ctx, office, case_id):
-    return cases.get_case(act(ctx, office, "hr"), case_id).proposals[-1]
+    return read.get_case(act(ctx, office, "hr"), case_id).proposals[-1]
 
 
 @pytest.mark.parametrize(("profile", "risky"), [("CN", True), ("none", False)])
@@ -35,7 +36,7 @@ def test_the_engines_legal_risks_are_the_profiles(ctx, office, settings, profile
 def test_outcomes_set_by_hand_carry_the_profiles_risks(ctx, office, settings, profile, risky):
     settings.guardrail_profile = profile
     case_id = _proposed(ctx, office)
-    cases.amend(
+    decision.amend(
         act(ctx, office, "hr"),
         case_id,
         [{"kind": "written_warning"}, {"kind": "dismissal"}],

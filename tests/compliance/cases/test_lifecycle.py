@@ -6,11 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from compliance.actors import Actor, Role
-from compliance.cases import lifecycle
-from compliance.cases import service as cases
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import lifecycle, notice
+from compliance.cases import statement as case_statement
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus
 from compliance.errors import InvalidTransition
+from compliance.flows import execute, open_case
+from compliance.flows import propose as case_propose
 from tests.compliance.cases.helpers import WITNESS, act, confirmed, drive, row, step_count
 
 S = CaseStatus
@@ -63,32 +67,38 @@ def _prepare(ctx, office, case_id: int, action: Action, legal: bool) -> Callable
     c = lambda role: act(ctx, office, role)  # noqa: E731
     if action is A.ADD_EVIDENCE:
         fid = confirmed(ctx, office, rule="R06")
-        return lambda: cases.add_evidence(c("manager"), case_id, fid)
+        return lambda: open_case.add_evidence(c("manager"), case_id, fid)
     if action in (A.RECORD_SILENCE, A.FINALIZE):
         ctx.clock.advance(timedelta(days=10))  # past the statement deadline / appeal window
     if action in (A.RECORD_UNION_NOTICE, A.RECORD_UNION_REPLY) and legal:
-        cases.amend(c("hr"), case_id, [{"kind": "dismissal"}], "情节严重")
+        case_decision.amend(c("hr"), case_id, [{"kind": "dismissal"}], "情节严重")
         if action is A.RECORD_UNION_REPLY:
-            cases.record_union_notice(c("hr"), case_id, "拟辞退理由")
+            case_decision.record_union_notice(c("hr"), case_id, "拟辞退理由")
     calls: dict[Action, Callable[[], object]] = {
-        A.REQUEST_STATEMENT: lambda: cases.request_statement(c("hr"), case_id),
-        A.SUBMIT_STATEMENT: lambda: cases.submit_statement(c("staff"), case_id, "我的说明"),
-        A.RECORD_REFUSAL: lambda: cases.record_refusal(c("hr"), case_id, "拒绝申辩"),
-        A.RECORD_SILENCE: lambda: cases.record_silence(c("hr"), case_id),
-        A.PROPOSE: lambda: cases.propose(c("hr"), case_id, "standard", "初次违反"),
-        A.AMEND: lambda: cases.amend(c("hr"), case_id, [{"kind": "verbal_warning"}], "从轻"),
-        A.RECORD_UNION_NOTICE: lambda: cases.record_union_notice(c("hr"), case_id, "理由"),
-        A.RECORD_UNION_REPLY: lambda: cases.record_union_reply(c("hr"), case_id, "无异议"),
-        A.APPROVE: lambda: cases.approve(c("hr"), case_id, ""),
-        A.DISMISS: lambda: cases.dismiss(c("hr"), case_id, "不构成违规"),
-        A.SERVE_NOTICE: lambda: cases.serve_notice(c("hr"), case_id, "处理决定通知书"),
-        A.ACKNOWLEDGE: lambda: cases.acknowledge(c("staff"), case_id),
-        A.RECORD_ACK_REFUSAL: lambda: cases.record_ack_refusal(c("hr"), case_id, [WITNESS]),
-        A.APPEAL: lambda: cases.appeal(c("staff"), case_id, "不服"),
-        A.DECIDE_APPEAL: lambda: cases.decide_appeal(c("director"), case_id, "upheld", "维持"),
-        A.FINALIZE: lambda: cases.finalize(c("hr"), case_id),
-        A.MARK_EXECUTED: lambda: cases.mark_executed(c("hr"), case_id),
-        A.CLOSE: lambda: cases.close(c("hr"), case_id),
+        A.REQUEST_STATEMENT: lambda: case_statement.request_statement(c("hr"), case_id),
+        A.SUBMIT_STATEMENT: lambda: case_statement.submit_statement(
+            c("staff"), case_id, "我的说明"
+        ),
+        A.RECORD_REFUSAL: lambda: case_statement.record_refusal(c("hr"), case_id, "拒绝申辩"),
+        A.RECORD_SILENCE: lambda: case_statement.record_silence(c("hr"), case_id),
+        A.PROPOSE: lambda: case_propose.propose(c("hr"), case_id, "standard", "初次违反"),
+        A.AMEND: lambda: case_decision.amend(
+            c("hr"), case_id, [{"kind": "verbal_warning"}], "从轻"
+        ),
+        A.RECORD_UNION_NOTICE: lambda: case_decision.record_union_notice(c("hr"), case_id, "理由"),
+        A.RECORD_UNION_REPLY: lambda: case_decision.record_union_reply(c("hr"), case_id, "无异议"),
+        A.APPROVE: lambda: case_decision.approve(c("hr"), case_id, ""),
+        A.DISMISS: lambda: case_decision.dismiss(c("hr"), case_id, "不构成违规"),
+        A.SERVE_NOTICE: lambda: notice.serve_notice(c("hr"), case_id, "处理决定通知书"),
+        A.ACKNOWLEDGE: lambda: notice.acknowledge(c("staff"), case_id),
+        A.RECORD_ACK_REFUSAL: lambda: notice.record_ack_refusal(c("hr"), case_id, [WITNESS]),
+        A.APPEAL: lambda: case_appeal.appeal(c("staff"), case_id, "不服"),
+        A.DECIDE_APPEAL: lambda: case_appeal.decide_appeal(
+            c("director"), case_id, "upheld", "维持"
+        ),
+        A.FINALIZE: lambda: case_appeal.finalize(c("hr"), case_id),
+        A.MARK_EXECUTED: lambda: execute.mark_executed(c("hr"), case_id),
+        A.CLOSE: lambda: execute.close(c("hr"), case_id),
     }
     return calls[action]
 
@@ -130,7 +140,7 @@ def test_every_illegal_step_changes_nothing(ctx, office, state):
 def test_an_illegal_step_names_the_state_and_what_is_allowed(ctx, office):
     case_id = drive(ctx, office, S.OPEN)
     with pytest.raises(InvalidTransition) as err:
-        cases.approve(act(ctx, office, "hr"), case_id, "")
+        case_decision.approve(act(ctx, office, "hr"), case_id, "")
     msg = str(err.value)
     assert "is open" in msg and "approve" in msg
     assert "request_statement" in msg and "dismiss" in msg and "add_evidence" in msg
@@ -139,7 +149,7 @@ def test_an_illegal_step_names_the_state_and_what_is_allowed(ctx, office):
 def test_a_closed_case_says_it_can_only_be_annotated(ctx, office):
     case_id = drive(ctx, office, S.CLOSED)
     with pytest.raises(InvalidTransition, match="only annotated"):
-        cases.amend(act(ctx, office, "hr"), case_id, [{"kind": "verbal_warning"}], "x")
+        case_decision.amend(act(ctx, office, "hr"), case_id, [{"kind": "verbal_warning"}], "x")
 
 
 def _case(status: CaseStatus, **kw: object) -> Case:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from compliance.cases import repository as repo
-from compliance.cases import service as cases
+from compliance.cases import statement
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
@@ -61,7 +61,7 @@ def test_every_case_change_counts_for_its_office_only(fresh_engine, settings: Se
         case_id = open_case(ctx, office)
         opened = _count(fresh_engine, mine)
         assert opened >= 1
-        cases.request_statement(Ctx(s, office.actor("hr"), ctx.clock, settings), case_id)
+        statement.request_statement(Ctx(s, office.actor("hr"), ctx.clock, settings), case_id)
     assert _count(fresh_engine, mine) > opened
     assert _count(fresh_engine, theirs) == 0
 

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 
 from compliance.audit import service as audit
 from compliance.audit.models import AuditEvent
-from compliance.cases import service as cases
+from compliance.cases import read, statement
 from compliance.cases.models import Case, CaseFinding, CaseStatus
 from compliance.counters.models import Counter
 from compliance.errors import Conflict, ValidationFailed
 from compliance.findings.models import Finding
+from compliance.flows import open_case as opening
 from compliance.policy_params.service import record_history
 from tests.compliance.cases.helpers import act, confirmed, drive, finding, open_case, row
 
@@ -37,9 +38,9 @@ def test_a_failed_opening_uses_no_number(ctx, office):
     open_case(ctx, office, rule="R01")
     unconfirmed = finding(ctx, office, rule="R05")
     with pytest.raises(ValidationFailed, match="confirm it first"):
-        cases.open_or_join(act(ctx, office, "manager"), unconfirmed)
+        opening.open_or_join(act(ctx, office, "manager"), unconfirmed)
     assert _counter(ctx) == 1
-    nxt = cases.confirm_into_case(act(ctx, office, "manager"), unconfirmed, "属实")
+    nxt = opening.confirm_into_case(act(ctx, office, "manager"), unconfirmed, "属实")
     assert nxt.number == "BSW-2026-0002"
 
 
@@ -54,40 +55,40 @@ def test_a_failure_after_the_number_was_taken_gives_it_back(ctx, office, monkeyp
             raise RuntimeError("disk full")
         return real(c, action, *args, **kw)
 
-    monkeypatch.setattr("compliance.cases.service.audit.record", failing)
+    monkeypatch.setattr("compliance.flows.open_case.audit.record", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        cases.confirm_into_case(act(ctx, office, "manager"), fid, "属实")
+        opening.confirm_into_case(act(ctx, office, "manager"), fid, "属实")
     monkeypatch.undo()
     # Nothing of the failed attempt remains: number, case, link, confirmation, events.
     assert _counter(ctx) == 1
     assert ctx.session.execute(select(func.count()).select_from(Case)).scalar_one() == 1
     assert ctx.session.get(Finding, fid).status == "open"
     assert ctx.session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == events
-    assert cases.confirm_into_case(act(ctx, office, "manager"), fid, "属实").number == (
+    assert opening.confirm_into_case(act(ctx, office, "manager"), fid, "属实").number == (
         "BSW-2026-0002"
     )
 
 
 def test_confirm_into_case_confirms_and_opens_in_one_go(ctx, office):
     fid = finding(ctx, office)
-    case = cases.confirm_into_case(act(ctx, office, "hr"), fid, "现场核实")
+    case = opening.confirm_into_case(act(ctx, office, "hr"), fid, "现场核实")
     f = ctx.session.get(Finding, fid)
     assert f.status == "confirmed" and f.triage_reason == "现场核实"
     assert f.triaged_by == office.users["hr"].id
     assert case.status == "open" and case.rule_code == "R05" and case.staff_id == f.staff_id
     assert (case.policy_version, case.params_digest) == (f.policy_version, f.params_digest)
     assert case.incident_at == f.occurred_at and case.opened_by == office.users["hr"].id
-    detail = cases.get_case(act(ctx, office, "hr"), case.id)
+    detail = read.get_case(act(ctx, office, "hr"), case.id)
     assert [x.id for x in detail.findings] == [fid]
     assert [s.action for s in detail.steps] == ["open"]
 
 
 def test_open_or_join_needs_a_confirmed_finding(ctx, office):
     fid = confirmed(ctx, office)
-    case = cases.open_or_join(act(ctx, office, "manager"), fid)
+    case = opening.open_or_join(act(ctx, office, "manager"), fid)
     assert case.number == "BSW-2026-0001"
     with pytest.raises(Conflict, match="already part of case BSW-2026-0001"):
-        cases.open_or_join(act(ctx, office, "manager"), fid)
+        opening.open_or_join(act(ctx, office, "manager"), fid)
 
 
 def test_a_dismissed_finding_cannot_open_a_case(ctx, office):
@@ -96,18 +97,18 @@ def test_a_dismissed_finding_cannot_open_a_case(ctx, office):
     fid = finding(ctx, office)
     dismiss(act(ctx, office, "manager"), fid, {"reason": "误报"})
     with pytest.raises(ValidationFailed, match="dismissed"):
-        cases.confirm_into_case(act(ctx, office, "manager"), fid, "x")
+        opening.confirm_into_case(act(ctx, office, "manager"), fid, "x")
     assert _counter(ctx) == 0
 
 
 def test_a_second_finding_joins_the_open_case_and_moves_the_incident_earlier(ctx, office):
     first = open_case(ctx, office, days_ago=2)
-    cases.request_statement(act(ctx, office, "hr"), first)
+    statement.request_statement(act(ctx, office, "hr"), first)
     earlier = finding(ctx, office, days_ago=5)
-    joined = cases.confirm_into_case(act(ctx, office, "manager"), earlier, "属实")
+    joined = opening.confirm_into_case(act(ctx, office, "manager"), earlier, "属实")
     assert joined.id == first and joined.status == "awaiting_statement"
     assert joined.incident_at == ctx.session.get(Finding, earlier).occurred_at
-    detail = cases.get_case(act(ctx, office, "hr"), first)
+    detail = read.get_case(act(ctx, office, "hr"), first)
     assert len(detail.findings) == 2
     assert [s.action for s in detail.steps][-1] == "add_evidence"
     assert _counter(ctx) == 1
@@ -138,7 +139,7 @@ def test_the_case_keeps_the_rule_version_of_the_incident_date(ctx, office):
         "新版本",
         ctx.clock.now() - timedelta(days=4),
     )
-    case = cases.open_or_join(act(ctx, office, "manager"), old)
+    case = opening.open_or_join(act(ctx, office, "manager"), old)
     assert case.policy_version == "1.0"  # the version published later starts after the incident
     new = open_case(ctx, office, rule="R05", staff=1, days_ago=1)
     assert row(ctx, new).policy_version == "1.1"
@@ -148,7 +149,7 @@ def test_a_finding_cannot_join_someone_elses_case(ctx, office):
     case_id = open_case(ctx, office, staff=0)
     other = confirmed(ctx, office, staff=1)
     with pytest.raises(ValidationFailed, match="someone else"):
-        cases.add_evidence(act(ctx, office, "manager"), case_id, other)
+        opening.add_evidence(act(ctx, office, "manager"), case_id, other)
     assert (
         ctx.session.execute(
             select(func.count()).select_from(CaseFinding).where(CaseFinding.case_id == case_id)

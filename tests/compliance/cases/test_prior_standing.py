@@ -8,8 +8,11 @@ decision was overturned on appeal or withdrawn, is listed as not counted, with w
 
 from sqlalchemy import select
 
-from compliance.cases import service as cases
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import notice, read, statement
 from compliance.cases.models import Case, CaseStatus
+from compliance.flows import propose as case_propose
 from tests.compliance.cases.helpers import act, confirmed, drive, open_case, row
 
 S = CaseStatus
@@ -17,10 +20,10 @@ S = CaseStatus
 
 def _propose(ctx, office, severity="standard", **kw) -> dict:
     case_id = open_case(ctx, office, **kw)
-    cases.request_statement(act(ctx, office, "hr"), case_id)
-    cases.submit_statement(act(ctx, office, "staff"), case_id, "我的说明")
-    cases.propose(act(ctx, office, "hr"), case_id, severity, "复核认定")
-    detail = cases.get_case(act(ctx, office, "hr"), case_id)
+    statement.request_statement(act(ctx, office, "hr"), case_id)
+    statement.submit_statement(act(ctx, office, "staff"), case_id, "我的说明")
+    case_propose.propose(act(ctx, office, "hr"), case_id, severity, "复核认定")
+    detail = read.get_case(act(ctx, office, "hr"), case_id)
     return detail.proposals[-1].reasoning
 
 
@@ -78,7 +81,7 @@ def test_decided_priors_raise_the_step_and_are_listed_with_their_dates(ctx, offi
 
 def test_a_prior_overturned_on_appeal_or_withdrawn_is_not_counted(ctx, office):
     appealed = drive(ctx, office, S.APPEALED, days_ago=50)
-    cases.decide_appeal(act(ctx, office, "director"), appealed, "overturned", "证据不足")
+    case_appeal.decide_appeal(act(ctx, office, "director"), appealed, "overturned", "证据不足")
     assert row(ctx, appealed).status == S.DISMISSED
     withdrawn = drive(ctx, office, S.DISMISSED, days_ago=45)
     upheld = drive(ctx, office, S.EXECUTED, days_ago=40)
@@ -97,8 +100,8 @@ def test_a_prior_overturned_on_appeal_or_withdrawn_is_not_counted(ctx, office):
 
 def test_a_varied_appeal_still_counts_once_final(ctx, office):
     varied = drive(ctx, office, S.APPEALED, days_ago=40)
-    cases.decide_appeal(act(ctx, office, "director"), varied, "varied", "改为书面警告")
-    cases.finalize(act(ctx, office, "hr"), varied)
+    case_appeal.decide_appeal(act(ctx, office, "director"), varied, "varied", "改为书面警告")
+    case_appeal.finalize(act(ctx, office, "hr"), varied)
     reasoning = _propose(ctx, office, days_ago=2)
     assert [p["case_number"] for p in reasoning["counted"]] == [row(ctx, varied).number]
     assert reasoning["breach_ordinal"] == 2
@@ -107,17 +110,17 @@ def test_a_varied_appeal_still_counts_once_final(ctx, office):
 def _r12_case(ctx, office, state: CaseStatus, days_ago: float) -> int:
     """An R12 concealment case taken to `state` (its proposal needs a justification)."""
     case_id = open_case(ctx, office, rule="R12", amount_fen=20_000, days_ago=days_ago)
-    cases.request_statement(act(ctx, office, "hr"), case_id)
-    cases.submit_statement(act(ctx, office, "staff"), case_id, "我忘了上交")
-    cases.propose(act(ctx, office, "hr"), case_id, "standard", "初次")
-    cases.approve(act(ctx, office, "hr"), case_id, "规章制度明确规定,员工已签收")
+    statement.request_statement(act(ctx, office, "hr"), case_id)
+    statement.submit_statement(act(ctx, office, "staff"), case_id, "我忘了上交")
+    case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "初次")
+    case_decision.approve(act(ctx, office, "hr"), case_id, "规章制度明确规定,员工已签收")
     if state == S.APPROVED:
         return case_id
-    cases.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")
-    cases.acknowledge(act(ctx, office, "staff"), case_id)
-    cases.appeal(act(ctx, office, "staff"), case_id, "处理过重")
-    cases.decide_appeal(act(ctx, office, "director"), case_id, "upheld", "维持")
-    cases.finalize(act(ctx, office, "hr"), case_id)
+    notice.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")
+    notice.acknowledge(act(ctx, office, "staff"), case_id)
+    case_appeal.appeal(act(ctx, office, "staff"), case_id, "处理过重")
+    case_appeal.decide_appeal(act(ctx, office, "director"), case_id, "upheld", "维持")
+    case_appeal.finalize(act(ctx, office, "hr"), case_id)
     assert row(ctx, case_id).status == state
     return case_id
 
@@ -151,7 +154,7 @@ def test_incompetence_counts_only_steps_carried_out(ctx, office):
     assert reasoning["facts"]["prior_incompetence_steps"] == 0
     assert _kinds(reasoning) == ["retraining"]
     [proposed] = [c for c in _r10_cases(ctx) if c.status == S.DECISION_PROPOSED]
-    cases.dismiss(act(ctx, office, "hr"), proposed.id, "另案处理")
+    case_decision.dismiss(act(ctx, office, "hr"), proposed.id, "另案处理")
     drive(ctx, office, S.EXECUTED, rule="R10", days_ago=40)
     reasoning = _propose(ctx, office, rule="R10", days_ago=1)
     assert reasoning["facts"]["prior_incompetence_steps"] == 1

@@ -10,12 +10,13 @@ from sqlmodel import Session
 from compliance.accounts.models import User
 from compliance.actors import Role
 from compliance.audit import service as audit
-from compliance.cases import service as cases
+from compliance.cases import decision, statement
 from compliance.cases.models import Approval, Case, CaseFinding, CaseStatus, CaseStep
 from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.errors import Conflict
+from compliance.flows import open_case as opening
 from tests import factories
 from tests.compliance.cases.helpers import drive, finding
 from tests.conftest import NOW
@@ -92,7 +93,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(race_engine, settings):
                 office,
                 settings,
                 people,
-                lambda c, i=case_id: cases.request_statement(c, i),
+                lambda c, i=case_id: statement.request_statement(c, i),
             )
         elif kind == 1:
             action = "dismiss"
@@ -101,7 +102,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(race_engine, settings):
                 office,
                 settings,
                 people,
-                lambda c, i=case_id: cases.dismiss(c, i, "不构成违规"),
+                lambda c, i=case_id: decision.dismiss(c, i, "不构成违规"),
             )
         else:
             action = "approve"
@@ -110,7 +111,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(race_engine, settings):
                 office,
                 settings,
                 ["hr", "director", "hr2", "hr3"][: len(people)],
-                lambda c, i=case_id: cases.approve(c, i, ""),
+                lambda c, i=case_id: decision.approve(c, i, ""),
             )
             assert _count(race_engine, Approval, case_id=case_id) == 1
         assert outcomes == ["conflict"] * (len(people) - 1) + ["ok"], (n, outcomes)
@@ -120,7 +121,7 @@ def test_same_step_at_once_one_wins_nothing_half_applied(race_engine, settings):
             assert case is not None and case.status != state
             if kind == 0:
                 # Leave the way clear: the next round's finding must open a new case.
-                cases.dismiss(_ctx(s, office, "hr", settings), case_id, "清理")
+                decision.dismiss(_ctx(s, office, "hr", settings), case_id, "清理")
     with Session(race_engine) as s:
         report = audit.verify(s)
         assert report.ok, report.reason
@@ -136,7 +137,7 @@ def test_a_step_taken_on_a_stale_read_is_a_conflict(ctx, office):
     case_id = drive(ctx, office, CaseStatus.OPEN)
     fresh = ctx.session.get(CaseRow, case_id)
     stale = CaseRow.model_validate(fresh.model_dump())
-    cases.request_statement(_ctx(ctx.session, office, "hr", ctx.settings), case_id)
+    statement.request_statement(_ctx(ctx.session, office, "hr", ctx.settings), case_id)
     with pytest.raises(Conflict, match="someone else changed this case first"):
         repository.move(ctx.session, stale, CaseStatus.DISMISSED)
     ctx.session.refresh(fresh)
@@ -158,7 +159,7 @@ def test_confirmations_at_once_open_one_case_and_join_it(race_engine, settings):
             office,
             settings,
             people,
-            lambda c, pick=pick: cases.confirm_into_case(
+            lambda c, pick=pick: opening.confirm_into_case(
                 c, pick[c.actor.username.split("-")[1]], "属实"
             ),
         )

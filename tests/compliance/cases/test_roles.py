@@ -5,11 +5,17 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.cases import service as cases
+from compliance.cases import annotations, decision, read
+from compliance.cases import appeal as case_appeal
+from compliance.cases import notice as case_notice
+from compliance.cases import statement as case_statement
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import CaseStatus
 from compliance.context import Ctx
 from compliance.errors import Forbidden, NotFound
+from compliance.flows import execute
+from compliance.flows import open_case as opening
+from compliance.flows import propose as case_propose
 from tests.compliance.cases.helpers import (
     WITNESS,
     act,
@@ -53,30 +59,30 @@ WHO: dict[Action, tuple[CaseStatus, set[str]]] = {
 def _call(ctx: Ctx, office, action: Action, case_id: int) -> Callable[[Ctx], object]:
     if action is A.ADD_EVIDENCE:
         fid = confirmed(ctx, office, rule="R07")
-        return lambda c: cases.add_evidence(c, case_id, fid)
+        return lambda c: opening.add_evidence(c, case_id, fid)
     if action is A.RECORD_SILENCE:
         ctx.clock.advance(timedelta(days=10))
     if action is A.RECORD_UNION_NOTICE:
-        cases.amend(act(ctx, office, "hr"), case_id, [{"kind": "dismissal"}], "情节严重")
+        decision.amend(act(ctx, office, "hr"), case_id, [{"kind": "dismissal"}], "情节严重")
     calls: dict[Action, Callable[[Ctx], object]] = {
-        A.REQUEST_STATEMENT: lambda c: cases.request_statement(c, case_id),
-        A.SUBMIT_STATEMENT: lambda c: cases.submit_statement(c, case_id, "说明"),
-        A.RECORD_REFUSAL: lambda c: cases.record_refusal(c, case_id, "拒绝"),
-        A.RECORD_SILENCE: lambda c: cases.record_silence(c, case_id),
-        A.PROPOSE: lambda c: cases.propose(c, case_id, "standard", "初次"),
-        A.AMEND: lambda c: cases.amend(c, case_id, [{"kind": "verbal_warning"}], "从轻"),
-        A.RECORD_UNION_NOTICE: lambda c: cases.record_union_notice(c, case_id, "理由"),
-        A.APPROVE: lambda c: cases.approve(c, case_id, ""),
-        A.DISMISS: lambda c: cases.dismiss(c, case_id, "无违规"),
-        A.SERVE_NOTICE: lambda c: cases.serve_notice(c, case_id, "通知书"),
-        A.ACKNOWLEDGE: lambda c: cases.acknowledge(c, case_id),
-        A.RECORD_ACK_REFUSAL: lambda c: cases.record_ack_refusal(c, case_id, [WITNESS]),
-        A.APPEAL: lambda c: cases.appeal(c, case_id, "不服"),
-        A.DECIDE_APPEAL: lambda c: cases.decide_appeal(c, case_id, "upheld", "维持"),
-        A.FINALIZE: lambda c: cases.finalize(c, case_id),
-        A.MARK_EXECUTED: lambda c: cases.mark_executed(c, case_id),
-        A.CLOSE: lambda c: cases.close(c, case_id),
-        A.ANNOTATE: lambda c: cases.annotate(c, case_id, "备注"),
+        A.REQUEST_STATEMENT: lambda c: case_statement.request_statement(c, case_id),
+        A.SUBMIT_STATEMENT: lambda c: case_statement.submit_statement(c, case_id, "说明"),
+        A.RECORD_REFUSAL: lambda c: case_statement.record_refusal(c, case_id, "拒绝"),
+        A.RECORD_SILENCE: lambda c: case_statement.record_silence(c, case_id),
+        A.PROPOSE: lambda c: case_propose.propose(c, case_id, "standard", "初次"),
+        A.AMEND: lambda c: decision.amend(c, case_id, [{"kind": "verbal_warning"}], "从轻"),
+        A.RECORD_UNION_NOTICE: lambda c: decision.record_union_notice(c, case_id, "理由"),
+        A.APPROVE: lambda c: decision.approve(c, case_id, ""),
+        A.DISMISS: lambda c: decision.dismiss(c, case_id, "无违规"),
+        A.SERVE_NOTICE: lambda c: case_notice.serve_notice(c, case_id, "通知书"),
+        A.ACKNOWLEDGE: lambda c: case_notice.acknowledge(c, case_id),
+        A.RECORD_ACK_REFUSAL: lambda c: case_notice.record_ack_refusal(c, case_id, [WITNESS]),
+        A.APPEAL: lambda c: case_appeal.appeal(c, case_id, "不服"),
+        A.DECIDE_APPEAL: lambda c: case_appeal.decide_appeal(c, case_id, "upheld", "维持"),
+        A.FINALIZE: lambda c: case_appeal.finalize(c, case_id),
+        A.MARK_EXECUTED: lambda c: execute.mark_executed(c, case_id),
+        A.CLOSE: lambda c: execute.close(c, case_id),
+        A.ANNOTATE: lambda c: annotations.annotate(c, case_id, "备注"),
     }
     return calls[action]
 
@@ -114,12 +120,12 @@ def test_only_the_right_roles_may_act(ctx, office, action):
 
 def test_union_reply_is_hr_only(ctx, office):
     case_id = drive(ctx, office, S.DECISION_PROPOSED)
-    cases.amend(act(ctx, office, "hr"), case_id, [{"kind": "dismissal"}], "情节严重")
-    cases.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
+    decision.amend(act(ctx, office, "hr"), case_id, [{"kind": "dismissal"}], "情节严重")
+    decision.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
     for role in ("admin", "manager", "director", "cashier", "staff"):
         with pytest.raises(Forbidden):
-            cases.record_union_reply(act(ctx, office, role), case_id, "同意")
-    cases.record_union_reply(act(ctx, office, "hr"), case_id, "同意")
+            decision.record_union_reply(act(ctx, office, role), case_id, "同意")
+    decision.record_union_reply(act(ctx, office, "hr"), case_id, "同意")
 
 
 def test_opening_a_case_is_for_managers_and_hr(ctx, office):
@@ -128,38 +134,38 @@ def test_opening_a_case_is_for_managers_and_hr(ctx, office):
     fid = finding(ctx, office)
     for role in ("admin", "cashier", "staff", "staff2"):
         with pytest.raises(Forbidden):
-            cases.confirm_into_case(act(ctx, office, role), fid, "x")
-    assert cases.confirm_into_case(act(ctx, office, "hr"), fid, "属实").status == "open"
+            opening.confirm_into_case(act(ctx, office, role), fid, "x")
+    assert opening.confirm_into_case(act(ctx, office, "hr"), fid, "属实").status == "open"
 
 
 def test_staff_read_only_their_own_cases(ctx, office):
     own = open_case(ctx, office, staff=0)
     other = open_case(ctx, office, staff=2)
     staff, staff2 = act(ctx, office, "staff"), act(ctx, office, "staff2")
-    assert [c.id for c in cases.list_cases(staff)] == [own]
-    assert cases.list_cases(staff2) == []
-    assert cases.get_case(staff, own).case.id == own
+    assert [c.id for c in read.list_cases(staff)] == [own]
+    assert read.list_cases(staff2) == []
+    assert read.get_case(staff, own).case.id == own
     with pytest.raises(NotFound):
-        cases.get_case(staff, other)
+        read.get_case(staff, other)
     with pytest.raises(NotFound):
-        cases.get_case(staff2, own)
+        read.get_case(staff2, own)
     # Asking for someone else's cases by filter still shows only one's own (none).
-    assert cases.list_cases(staff, staff_id=office.staff[2].id) == []
+    assert read.list_cases(staff, staff_id=office.staff[2].id) == []
     for role in ("manager", "hr", "director", "admin"):
-        ids = {c.id for c in cases.list_cases(act(ctx, office, role))}
+        ids = {c.id for c in read.list_cases(act(ctx, office, role))}
         assert ids == {own, other}
     with pytest.raises(Forbidden):
-        cases.list_cases(act(ctx, office, "cashier"))
+        read.list_cases(act(ctx, office, "cashier"))
     with pytest.raises(Forbidden):
-        cases.get_case(act(ctx, office, "cashier"), own)
+        read.get_case(act(ctx, office, "cashier"), own)
 
 
 def test_list_filters_by_status_and_staff(ctx, office):
     a = open_case(ctx, office, staff=0)
     b = drive(ctx, office, S.AWAITING_STATEMENT, staff=1)
     hr = act(ctx, office, "hr")
-    assert [c.id for c in cases.list_cases(hr, status="awaiting_statement")] == [b]
-    assert [c.id for c in cases.list_cases(hr, staff_id=office.staff[0].id)] == [a]
+    assert [c.id for c in read.list_cases(hr, status="awaiting_statement")] == [b]
+    assert [c.id for c in read.list_cases(hr, staff_id=office.staff[0].id)] == [a]
 
 
 def test_another_office_cannot_see_the_case(ctx, office):
@@ -171,16 +177,16 @@ def test_another_office_cannot_see_the_case(ctx, office):
         session=ctx.session, actor=other.actor("hr"), clock=ctx.clock, settings=ctx.settings
     )
     with pytest.raises(NotFound):
-        cases.get_case(stranger, case_id)
+        read.get_case(stranger, case_id)
     with pytest.raises(NotFound):
-        cases.request_statement(stranger, case_id)
-    assert cases.list_cases(stranger) == []
+        case_statement.request_statement(stranger, case_id)
+    assert read.list_cases(stranger) == []
 
 
 def test_allowed_actions_in_the_read_model_follow_the_actor(ctx, office):
     case_id = drive(ctx, office, S.NOTIFIED, served=False)
     allowed = {
-        role: cases.get_case(act(ctx, office, role), case_id).allowed_actions
+        role: read.get_case(act(ctx, office, role), case_id).allowed_actions
         for role in ("hr", "staff", "manager", "director", "admin")
     }
     assert allowed["staff"] == ["acknowledge", "appeal"]
@@ -188,21 +194,21 @@ def test_allowed_actions_in_the_read_model_follow_the_actor(ctx, office):
     assert allowed["manager"] == ["annotate"]
     assert allowed["director"] == ["annotate"]
     assert allowed["admin"] == ["annotate"]
-    cases.acknowledge(act(ctx, office, "staff"), case_id)
-    assert cases.get_case(act(ctx, office, "staff"), case_id).allowed_actions == ["appeal"]
+    case_notice.acknowledge(act(ctx, office, "staff"), case_id)
+    assert read.get_case(act(ctx, office, "staff"), case_id).allowed_actions == ["appeal"]
 
 
 def test_staff_see_the_proposal_only_once_the_decision_is_served(ctx, office):
     case_id = drive(ctx, office, S.APPROVED)
     staff, hr = act(ctx, office, "staff"), act(ctx, office, "hr")
     # HR sees the deliberation; the staff member, whose case it is, does not yet.
-    hr_view = cases.get_case(hr, case_id)
+    hr_view = read.get_case(hr, case_id)
     assert hr_view.proposals and hr_view.approvals
-    mine = cases.get_case(staff, case_id)
+    mine = read.get_case(staff, case_id)
     assert mine.case.status == "approved"
     assert mine.proposals == [] and mine.approvals == [] and mine.union_notice is None
     assert mine.findings == hr_view.findings and mine.statement == hr_view.statement
-    cases.serve_notice(hr, case_id, "处理决定通知书")
-    served = cases.get_case(staff, case_id)
+    case_notice.serve_notice(hr, case_id, "处理决定通知书")
+    served = read.get_case(staff, case_id)
     assert [p.id for p in served.proposals] == [p.id for p in hr_view.proposals]
     assert served.approvals == hr_view.approvals

@@ -22,7 +22,10 @@ from sqlalchemy import select
 from compliance.audit.models import AuditEvent
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
-from compliance.cases import service as cases
+from compliance.cases import appeal as case_appeal
+from compliance.cases import notice as case_notice
+from compliance.cases import read
+from compliance.cases import statement as case_statement
 from compliance.cases.models import CaseStatus, Notice
 from compliance.errors import GuardrailViolation, ValidationFailed
 from tests.compliance.cases.helpers import (
@@ -55,11 +58,11 @@ def test_finalize_is_refused_before_the_notice_is_served(ctx, office):
     case_id = drive(ctx, office, S.NOTIFIED, served=False)
     ctx.clock.advance(30 * DAY)  # long past any window: still not final without service
     with pytest.raises(GuardrailViolation) as err:
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
     assert "not been served" in str(err.value) and "留置送达" in (err.value.zh or "")
     case = row(ctx, case_id)
     assert case.status == "notified" and case.service_completed_at is None
-    assert "finalize" not in cases.get_case(act(ctx, office, "hr"), case_id).allowed_actions
+    assert "finalize" not in read.get_case(act(ctx, office, "hr"), case_id).allowed_actions
 
 
 def test_handing_over_the_notice_opens_no_window(ctx, office):
@@ -72,32 +75,32 @@ def test_handing_over_the_notice_opens_no_window(ctx, office):
 def test_the_window_counts_from_the_day_the_staff_member_signs(ctx, office):
     case_id = drive(ctx, office, S.NOTIFIED, served=False)  # handed over Tuesday 03-31
     _at(ctx, date(2026, 4, 8), 9)  # signed for on Wednesday 04-08, eight days later
-    cases.acknowledge(act(ctx, office, "staff"), case_id)
+    case_notice.acknowledge(act(ctx, office, "staff"), case_id)
     case = row(ctx, case_id)
     assert case.service_completed_at == datetime(2026, 4, 8, 1, tzinfo=UTC)
     assert case.appeal_deadline == date(2026, 4, 15)
     _at(ctx, date(2026, 4, 15), 23, 59)  # the last day of the window
     with pytest.raises(ValidationFailed, match="2026-04-15"):
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
     _at(ctx, date(2026, 4, 16), 0, 0)
-    assert cases.finalize(act(ctx, office, "hr"), case_id).status == "final"
+    assert case_appeal.finalize(act(ctx, office, "hr"), case_id).status == "final"
 
 
 def test_an_appeal_counts_from_the_signature_not_from_the_notice(ctx, office):
     late = drive(ctx, office, S.NOTIFIED, served=False)
     _at(ctx, date(2026, 4, 8), 9)
-    cases.acknowledge(act(ctx, office, "staff"), late)
+    case_notice.acknowledge(act(ctx, office, "staff"), late)
     _at(ctx, date(2026, 4, 15), 23, 59)  # 15 days after the notice, 7 after the signature
-    assert cases.appeal(act(ctx, office, "staff"), late, "处理过重").status == "appealed"
+    assert case_appeal.appeal(act(ctx, office, "staff"), late, "处理过重").status == "appealed"
 
 
 def test_an_appeal_after_the_window_is_refused(ctx, office):
     case_id = drive(ctx, office, S.NOTIFIED, served=False)
     _at(ctx, date(2026, 4, 8), 9)
-    cases.acknowledge(act(ctx, office, "staff"), case_id)
+    case_notice.acknowledge(act(ctx, office, "staff"), case_id)
     _at(ctx, date(2026, 4, 16), 0, 0)  # midnight after the last day, office time
     with pytest.raises(ValidationFailed, match="2026-04-15"):
-        cases.appeal(act(ctx, office, "staff"), case_id, "处理过重")
+        case_appeal.appeal(act(ctx, office, "staff"), case_id, "处理过重")
     assert row(ctx, case_id).status == "notified"
 
 
@@ -106,7 +109,7 @@ def test_a_refusal_recorded_before_a_witness_serves_the_notice(ctx, office):
     ctx.clock.advance(DAY)  # recorded Wednesday 04-01 12:00 ...
     refused_at = datetime(2026, 4, 1, 9, 30, tzinfo=SHANGHAI)  # ... of a refusal at 09:30
     before = step_count(ctx, case_id)
-    cases.record_ack_refusal(
+    case_notice.record_ack_refusal(
         act(ctx, office, "hr"),
         case_id,
         "保安 李见证、主管 王五",
@@ -130,9 +133,9 @@ def test_a_refusal_recorded_before_a_witness_serves_the_notice(ctx, office):
     assert "李见证" in event.payload and "管理处办公室" in event.payload
     _at(ctx, date(2026, 4, 8), 18)
     with pytest.raises(ValidationFailed, match="2026-04-08"):
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
     _at(ctx, date(2026, 4, 9), 9)
-    assert cases.finalize(act(ctx, office, "hr"), case_id).status == "final"
+    assert case_appeal.finalize(act(ctx, office, "hr"), case_id).status == "final"
 
 
 @pytest.mark.parametrize(
@@ -153,7 +156,7 @@ def test_a_refusal_without_a_witness_is_not_service(ctx, office, witnesses, at, 
         witnesses = [office.staff[0].name]
     version, steps = row(ctx, case_id).version, step_count(ctx, case_id)
     with pytest.raises(ValidationFailed) as err:
-        cases.record_ack_refusal(act(ctx, office, "hr"), case_id, witnesses, at=at)
+        case_notice.record_ack_refusal(act(ctx, office, "hr"), case_id, witnesses, at=at)
     assert err.value.errors[0].field == field
     case = row(ctx, case_id)
     assert (case.version, case.service_completed_at) == (version, None)
@@ -161,15 +164,15 @@ def test_a_refusal_without_a_witness_is_not_service(ctx, office, witnesses, at, 
     assert _notice(ctx, case_id).ack_kind is None
     ctx.clock.advance(30 * DAY)
     with pytest.raises(GuardrailViolation):
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
 
 
 def test_an_appeal_decided_becomes_final_only_once_served(ctx, office):
     case_id = drive(ctx, office, S.APPEAL_DECIDED, served=False)  # appealed before signing
     with pytest.raises(GuardrailViolation, match="not been served"):
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
     refuse_before_witness(ctx, office, case_id)
-    assert cases.finalize(act(ctx, office, "hr"), case_id).status == "final"
+    assert case_appeal.finalize(act(ctx, office, "hr"), case_id).status == "final"
 
 
 def test_a_window_ending_in_national_day_runs_to_the_next_working_day(ctx, office):
@@ -180,11 +183,11 @@ def test_a_window_ending_in_national_day_runs_to_the_next_working_day(ctx, offic
     assert row(ctx, case_id).appeal_deadline == date(2026, 10, 8)
     appealed = drive(ctx, office, S.NOTIFIED, rule="R01")
     _at(ctx, date(2026, 10, 8), 23, 30)
-    assert cases.appeal(act(ctx, office, "staff"), appealed, "不服").status == "appealed"
+    assert case_appeal.appeal(act(ctx, office, "staff"), appealed, "不服").status == "appealed"
     with pytest.raises(ValidationFailed, match="2026-10-08"):
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
     _at(ctx, date(2026, 10, 9), 9)
-    assert cases.finalize(act(ctx, office, "hr"), case_id).status == "final"
+    assert case_appeal.finalize(act(ctx, office, "hr"), case_id).status == "final"
 
 
 def test_a_statement_requested_before_national_day_counts_the_make_up_saturday(ctx, office):
@@ -192,7 +195,7 @@ def test_a_statement_requested_before_national_day_counts_the_make_up_saturday(c
     # and 2nd working days; Saturday 10-10 is a 调休 working day, the 3rd.
     _at(ctx, date(2026, 9, 30), 15)
     case_id = drive(ctx, office, S.OPEN)
-    assert cases.request_statement(act(ctx, office, "hr"), case_id).statement_due == date(
+    assert case_statement.request_statement(act(ctx, office, "hr"), case_id).statement_due == date(
         2026, 10, 10
     )
 
@@ -203,22 +206,22 @@ def test_a_deadline_in_an_unentered_year_is_refused_until_an_admin_enters_it(ctx
     case_id = drive(ctx, office, S.NOTIFIED)
     case = row(ctx, case_id)
     assert case.service_completed_at is not None and case.appeal_deadline is None
-    assert "not counted yet" in cases.get_case(act(ctx, office, "hr"), case_id).steps[-1].note
+    assert "not counted yet" in read.get_case(act(ctx, office, "hr"), case_id).steps[-1].note
     _at(ctx, date(2027, 1, 4), 20)  # within 7 days of service: an appeal is surely in time
     other = drive(ctx, office, S.OPEN, rule="R01")
     with pytest.raises(CalendarNotCovered) as err:  # and no statement deadline is guessed
-        cases.request_statement(act(ctx, office, "hr"), other)
+        case_statement.request_statement(act(ctx, office, "hr"), other)
     assert "2027 年的节假日安排尚未录入" in (err.value.zh or "")
     assert "compliance calendar set 2027-" in (err.value.zh or "")
     assert row(ctx, other).status == "open"
     _at(ctx, date(2027, 1, 11), 10)
     with pytest.raises(CalendarNotCovered):
-        cases.finalize(act(ctx, office, "hr"), case_id)
+        case_appeal.finalize(act(ctx, office, "hr"), case_id)
     assert row(ctx, case_id).status == "notified"
     admin = act(ctx, office, "admin")
     calendar.set_day(admin, date(2027, 1, 1), "holiday", "元旦")
     calendar.confirm_year(admin, 2027, "国办发明电〔2026〕示例号")
-    assert cases.finalize(act(ctx, office, "hr"), case_id).status == "final"
+    assert case_appeal.finalize(act(ctx, office, "hr"), case_id).status == "final"
     assert row(ctx, case_id).appeal_deadline == date(2027, 1, 4)
 
 
@@ -229,7 +232,7 @@ def test_a_refusal_recorded_without_a_witness_before_the_rule_can_be_recorded_ag
     notice.ack_kind, notice.acknowledged_at = "refused_to_sign", NOW
     ctx.session.add(notice)
     ctx.session.commit()
-    assert "record_ack_refusal" in cases.get_case(act(ctx, office, "hr"), case_id).allowed_actions
+    assert "record_ack_refusal" in read.get_case(act(ctx, office, "hr"), case_id).allowed_actions
     refuse_before_witness(ctx, office, case_id)
     case = row(ctx, case_id)
     assert case.service_completed_at == NOW and case.appeal_deadline == date(2026, 4, 7)

@@ -17,7 +17,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from compliance.audit.service import verify
-from compliance.cases import service as cases
+from compliance.cases import annotations
+from compliance.cases import appeal as case_appeal
+from compliance.cases import decision as case_decision
+from compliance.cases import notice as case_notice
+from compliance.cases import read as case_read
+from compliance.cases import statement as case_statement
 from compliance.cases.models import (
     Approval,
     Case,
@@ -30,6 +35,9 @@ from compliance.clock import FixedClock
 from compliance.config import Settings
 from compliance.context import Ctx
 from compliance.errors import ComplianceError
+from compliance.flows import execute as case_execute
+from compliance.flows import open_case
+from compliance.flows import propose as case_propose
 from compliance.pay.service import seed_example_minimum_wage
 from tests.compliance.cases.helpers import finding
 from tests.conftest import NOW, as_role
@@ -44,26 +52,26 @@ AFTER_APPROVAL = {
 
 def _actions(case_id: int) -> dict[str, object]:
     return {
-        "request_statement": lambda c: cases.request_statement(c, case_id),
-        "statement": lambda c: cases.submit_statement(c, case_id, "我的申辩"),
-        "refusal": lambda c: cases.record_refusal(c, case_id, "拒绝申辩"),
-        "silence": lambda c: cases.record_silence(c, case_id),
-        "propose_standard": lambda c: cases.propose(c, case_id, "standard", "一般"),
-        "propose_serious": lambda c: cases.propose(c, case_id, "serious", "情节严重"),
-        "approve": lambda c: cases.approve(c, case_id, "已核实,理由充分"),
-        "union_notice": lambda c: cases.record_union_notice(c, case_id, "严重违反规章制度"),
-        "union_reply": lambda c: cases.record_union_reply(c, case_id, "无异议"),
-        "notify": lambda c: cases.serve_notice(c, case_id, "处理决定通知书"),
-        "acknowledge": lambda c: cases.acknowledge(c, case_id),
-        "appeal": lambda c: cases.appeal(c, case_id, "处理过重"),
-        "uphold": lambda c: cases.decide_appeal(c, case_id, "upheld", "维持"),
-        "overturn": lambda c: cases.decide_appeal(c, case_id, "overturned", "撤销"),
-        "finalize": lambda c: cases.finalize(c, case_id),
-        "execute": lambda c: cases.mark_executed(c, case_id),
-        "close": lambda c: cases.close(c, case_id),
-        "dismiss": lambda c: cases.dismiss(c, case_id, "证据不足"),
-        "annotate": lambda c: cases.annotate(c, case_id, "备注"),
-        "record_ack_refusal": lambda c: cases.record_ack_refusal(c, case_id, ["保安 李见证"]),
+        "request_statement": lambda c: case_statement.request_statement(c, case_id),
+        "statement": lambda c: case_statement.submit_statement(c, case_id, "我的申辩"),
+        "refusal": lambda c: case_statement.record_refusal(c, case_id, "拒绝申辩"),
+        "silence": lambda c: case_statement.record_silence(c, case_id),
+        "propose_standard": lambda c: case_propose.propose(c, case_id, "standard", "一般"),
+        "propose_serious": lambda c: case_propose.propose(c, case_id, "serious", "情节严重"),
+        "approve": lambda c: case_decision.approve(c, case_id, "已核实,理由充分"),
+        "union_notice": lambda c: case_decision.record_union_notice(c, case_id, "严重违反规章制度"),
+        "union_reply": lambda c: case_decision.record_union_reply(c, case_id, "无异议"),
+        "notify": lambda c: case_notice.serve_notice(c, case_id, "处理决定通知书"),
+        "acknowledge": lambda c: case_notice.acknowledge(c, case_id),
+        "appeal": lambda c: case_appeal.appeal(c, case_id, "处理过重"),
+        "uphold": lambda c: case_appeal.decide_appeal(c, case_id, "upheld", "维持"),
+        "overturn": lambda c: case_appeal.decide_appeal(c, case_id, "overturned", "撤销"),
+        "finalize": lambda c: case_appeal.finalize(c, case_id),
+        "execute": lambda c: case_execute.mark_executed(c, case_id),
+        "close": lambda c: case_execute.close(c, case_id),
+        "dismiss": lambda c: case_decision.dismiss(c, case_id, "证据不足"),
+        "annotate": lambda c: annotations.annotate(c, case_id, "备注"),
+        "record_ack_refusal": lambda c: case_notice.record_ack_refusal(c, case_id, ["保安 李见证"]),
     }
 
 
@@ -111,7 +119,7 @@ class CaseMachine(RuleBasedStateMachine):
         self.case_ids = []
         for rule_code, staff in (("R13", 0), ("R05", 1)):
             fid = finding(self.ctx, self.office, rule=rule_code, staff=staff, amount_fen=5000)
-            self.case_ids.append(cases.confirm_into_case(self.ctx, fid, "属实").id)
+            self.case_ids.append(open_case.confirm_into_case(self.ctx, fid, "属实").id)
 
     def teardown(self) -> None:
         self.session.close()
@@ -138,7 +146,9 @@ class CaseMachine(RuleBasedStateMachine):
         for role in ROLES[first:] + ROLES[:first]:
             ctx = as_role(self.ctx, self.office, role)
             try:
-                offered = [a for a in cases.get_case(ctx, case_id).allowed_actions if a in ALLOWED]
+                offered = [
+                    a for a in case_read.get_case(ctx, case_id).allowed_actions if a in ALLOWED
+                ]
             except ComplianceError:
                 continue
             if offered:

@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from compliance.cases import service as cases
+from compliance.cases import read
+from compliance.cases import statement as case_statement
 from compliance.cases.models import CaseStatus
 from compliance.errors import InvalidTransition, ValidationFailed
+from compliance.flows import propose as case_propose
 from tests.compliance.cases.helpers import act, drive, row, step_count
 
 S = CaseStatus
@@ -23,7 +25,7 @@ def test_request_before_qingming_skips_the_holiday(ctx, office):
     # Council notice for 2026); Tuesday 04-07 is the 2nd, Wednesday 04-08 the 3rd.
     case_id = drive(ctx, office, S.OPEN)
     _to_thursday(ctx)
-    out = cases.request_statement(act(ctx, office, "hr"), case_id)
+    out = case_statement.request_statement(act(ctx, office, "hr"), case_id)
     assert out.statement_due == date(2026, 4, 8) and out.status == "awaiting_statement"
 
 
@@ -32,59 +34,59 @@ def test_the_deadline_uses_the_office_date_not_utc(ctx, office):
     # 2026-04-02 17:00 UTC is already Friday 01:00 in Shanghai: due Thursday 04-09 (the
     # 3rd working day after 清明), not Wednesday.
     ctx.clock.advance(timedelta(days=2, hours=13))
-    out = cases.request_statement(act(ctx, office, "hr"), case_id)
+    out = case_statement.request_statement(act(ctx, office, "hr"), case_id)
     assert out.statement_due == date(2026, 4, 9)
 
 
 def test_hr_may_set_a_later_due_date_but_not_a_past_one(ctx, office):
     case_id = drive(ctx, office, S.OPEN)
     with pytest.raises(ValidationFailed, match="due"):
-        cases.request_statement(act(ctx, office, "hr"), case_id, date(2026, 3, 30))
+        case_statement.request_statement(act(ctx, office, "hr"), case_id, date(2026, 3, 30))
     assert row(ctx, case_id).status == "open"
-    out = cases.request_statement(act(ctx, office, "hr"), case_id, date(2026, 4, 10))
+    out = case_statement.request_statement(act(ctx, office, "hr"), case_id, date(2026, 4, 10))
     assert out.statement_due == date(2026, 4, 10)
 
 
 def test_silence_only_after_the_deadline(ctx, office):
     case_id = drive(ctx, office, S.OPEN)
     _to_thursday(ctx)
-    cases.request_statement(act(ctx, office, "hr"), case_id)
+    case_statement.request_statement(act(ctx, office, "hr"), case_id)
     ctx.clock.advance(timedelta(days=6))  # Wednesday 2026-04-08, the last day to answer
     with pytest.raises(ValidationFailed) as err:
-        cases.record_silence(act(ctx, office, "hr"), case_id)
+        case_statement.record_silence(act(ctx, office, "hr"), case_id)
     assert "2026-04-08" in str(err.value) and err.value.errors[0].field == "statement_due"
     assert row(ctx, case_id).status == "awaiting_statement"
     ctx.clock.advance(timedelta(days=1))
-    out = cases.record_silence(act(ctx, office, "hr"), case_id)
+    out = case_statement.record_silence(act(ctx, office, "hr"), case_id)
     assert out.status == "under_review"
-    detail = cases.get_case(act(ctx, office, "hr"), case_id)
+    detail = read.get_case(act(ctx, office, "hr"), case_id)
     assert detail.statement is not None and detail.statement.kind == "silent"
 
 
 def test_the_staff_member_writes_their_own_statement(ctx, office):
     case_id = drive(ctx, office, S.AWAITING_STATEMENT)
     with pytest.raises(ValidationFailed, match="text"):
-        cases.submit_statement(act(ctx, office, "staff"), case_id, "   ")
-    cases.submit_statement(act(ctx, office, "staff"), case_id, "当时业主让我试一下电视")
-    detail = cases.get_case(act(ctx, office, "staff"), case_id)
+        case_statement.submit_statement(act(ctx, office, "staff"), case_id, "   ")
+    case_statement.submit_statement(act(ctx, office, "staff"), case_id, "当时业主让我试一下电视")
+    detail = read.get_case(act(ctx, office, "staff"), case_id)
     assert detail.statement.kind == "statement"
     assert detail.statement.recorded_by == office.users["staff"].id
     with pytest.raises(InvalidTransition):
-        cases.submit_statement(act(ctx, office, "staff"), case_id, "补充")
+        case_statement.submit_statement(act(ctx, office, "staff"), case_id, "补充")
 
 
 def test_hr_records_a_paper_statement_or_a_refusal(ctx, office):
     paper = drive(ctx, office, S.AWAITING_STATEMENT, rule="R01")
-    cases.submit_statement(act(ctx, office, "hr"), paper, "书面申辩已扫描存档")
-    assert "HR" in cases.get_case(act(ctx, office, "hr"), paper).steps[-1].note
+    case_statement.submit_statement(act(ctx, office, "hr"), paper, "书面申辩已扫描存档")
+    assert "HR" in read.get_case(act(ctx, office, "hr"), paper).steps[-1].note
     refused = drive(ctx, office, S.AWAITING_STATEMENT, rule="R05")
-    cases.record_refusal(act(ctx, office, "hr"), refused, "当面拒绝申辩,两名同事在场")
-    detail = cases.get_case(act(ctx, office, "hr"), refused)
+    case_statement.record_refusal(act(ctx, office, "hr"), refused, "当面拒绝申辩,两名同事在场")
+    detail = read.get_case(act(ctx, office, "hr"), refused)
     assert detail.statement.kind == "refused" and "拒绝" in detail.statement.text
 
 
 def test_no_proposal_without_the_statement_step(ctx, office):
     case_id = drive(ctx, office, S.AWAITING_STATEMENT)
     with pytest.raises(InvalidTransition, match="awaiting_statement"):
-        cases.propose(act(ctx, office, "hr"), case_id, "standard", "x")
+        case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "x")
     assert step_count(ctx, case_id, "propose") == 0

@@ -13,10 +13,10 @@ from compliance.damages.service import (
     record_damage,
     record_sign_off,
     set_valuation,
-    settle,
 )
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from compliance.files.models import StoredFile
+from compliance.flows.settle_damage import settle
 from tests import factories
 from tests.conftest import NOW, as_role
 

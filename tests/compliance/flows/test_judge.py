@@ -14,11 +14,13 @@ from compliance.damages import service as damages
 from compliance.feedback import service as feedback
 from compliance.findings.models import Finding
 from compliance.flows import judge as judge_mod
-from compliance.flows.judge import RecordKind, Verdict, get_judgment, judge_saved, save_and_judge
+from compliance.flows import spot_checks as inspections
+from compliance.flows.judge import judge_saved, save_and_judge
+from compliance.flows.judgments import RecordKind, Verdict, get_judgment
 from compliance.flows.models import Judgment
-from compliance.inspections import service as inspections
 from compliance.tips import service as tips
 from compliance.visits import service as visits
+from policies import registry
 from tests.conftest import as_role
 
 MORNING = datetime(2026, 3, 31, 2, 0, tzinfo=UTC)  # 10:00 Shanghai, same day as the clock
@@ -58,8 +60,7 @@ def test_an_attitude_complaint_opens_an_r01_finding_at_once(ctx, office):
     )
     assert result.opened == [finding.id]
     assert result.lines("zh") == [
-        f"R01 {judge_mod.registry.get('R01').title_zh}:已生成线索 #{finding.id} — "
-        f"{finding.explanation_zh}"
+        f"R01 {registry.get('R01').title_zh}:已生成线索 #{finding.id} — {finding.explanation_zh}"
     ]
     assert f"finding #{finding.id} opened" in result.lines("en")[0]
     assert f"(反馈 #{saved.id})" in result.lines("zh")[0]

@@ -11,8 +11,8 @@ from compliance.audit.models import AuditEvent
 from compliance.errors import Forbidden, ValidationFailed
 from compliance.files.service import store_image
 from compliance.findings.models import Finding
+from compliance.flows.spot_checks import record_spot_check
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
-from compliance.inspections.service import record_spot_check
 from tests.conftest import NOW, as_role
 from tests.factories import office_set
 

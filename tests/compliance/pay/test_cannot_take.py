@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select, update
 
 from compliance.audit.models import AuditEvent
-from compliance.cases import service as cases
 from compliance.cases.models import Case, CaseStatus, CaseStep
 from compliance.dossiers.viewmodel import build_content
 from compliance.errors import GuardrailViolation
+from compliance.flows import execute as case_execute
 from compliance.pay.plans import case_money, case_pay_on
 from compliance.pay.service import create_deductions_for_case
 from tests.compliance.pay.helpers import MIN_WAGE, add_min_wage, compensation, make_case, set_wage
@@ -67,10 +67,10 @@ def test_closing_a_case_pay_cannot_take_needs_an_acknowledgement(hr, office):
     set_wage(hr.session, staff, MIN_WAGE)
     case, _ = _executed(hr, office, staff, 50_000)
     with pytest.raises(GuardrailViolation) as err:
-        cases.close(hr, case.id)
+        case_execute.close(hr, case.id)
     assert TEXT in err.value.zh and "确认" in err.value.zh
     assert hr.session.get(Case, case.id).status == CaseStatus.EXECUTED.value
-    cases.close(hr, case.id, acknowledge_unrecoverable=True)
+    case_execute.close(hr, case.id, acknowledge_unrecoverable=True)
     assert hr.session.get(Case, case.id).status == CaseStatus.CLOSED.value
     assert (
         hr.session.execute(
@@ -90,7 +90,7 @@ def test_a_case_paid_off_within_a_year_closes_without_one(hr, office):
     staff = office.staff[0]  # ¥5,000: ¥1,000 a month
     case, _ = _executed(hr, office, staff, 50_000)
     assert case_money(hr, case.id).note_keys == []
-    cases.close(hr, case.id)
+    case_execute.close(hr, case.id)
     assert hr.session.get(Case, case.id).status == CaseStatus.CLOSED.value
 
 

@@ -166,7 +166,7 @@ def test_leaving_twice_is_a_conflict_and_only_hr_or_admin_record_it(hr, office):
 
 def test_executing_a_dismissal_records_the_day_it_takes_effect(hr, office, clock):
     # The step mark_executed takes for a dismissal (its gates are tested with the cases).
-    from compliance.cases.aftermath import _end_employment
+    from compliance.flows.execute import _end_employment
 
     staff = office.staff[0]
     case, _ = _five_months(hr, office, staff)

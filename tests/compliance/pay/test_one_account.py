@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from compliance.audit.models import AuditEvent
 from compliance.cases.models import CaseFinding
-from compliance.damages.service import record_damage, set_valuation, settle
+from compliance.damages.service import record_damage, set_valuation
 from compliance.errors import Conflict, ValidationFailed
 from compliance.findings.models import Finding
+from compliance.flows.settle_damage import settle
 from compliance.pay.models import Deduction
 from compliance.pay.payroll import execute_month
 from compliance.pay.plans import case_money

@@ -1,56 +1,22 @@
-"""Case use cases: open or join from a confirmed finding, evidence, statement, dismissal, notes.
+"""Opening a case from a confirmed finding, joining one, or adding a finding as evidence
+(findings -> cases, so it lives in flows)."""
 
-The decision (propose, amend, approve, union), what follows it (notice, appeal, execution)
-and the read models live in sibling modules and are re-exported here, so callers import
-one service.
-"""
-
-from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
 
-from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.cases import repository as repo
-from compliance.cases import steps
-from compliance.cases.aftermath import (
-    acknowledge,
-    appeal,
-    close,
-    decide_appeal,
-    finalize,
-    mark_executed,
-    record_ack_refusal,
-    serve_notice,
-)
-from compliance.cases.deadlines import statement_due
-from compliance.cases.decision import (
-    amend,
-    approve,
-    propose,
-    record_union_notice,
-    record_union_reply,
-)
+from compliance.cases import transition
 from compliance.cases.lifecycle import Action, check_may
 from compliance.cases.models import (
-    Annotation,
     Case,
     CaseFinding,
     CaseStatus,
     CaseStep,
-    Statement,
-    StatementKind,
 )
-from compliance.cases.read import case_rows, get_case, list_cases, list_stamp
 from compliance.cases.schemas import (
-    AnnotationIn,
-    AnnotationRead,
     CaseRead,
-    NoteIn,
-    ReasonIn,
-    StatementIn,
-    StatementRequest,
 )
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -65,36 +31,6 @@ from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.staff import repository as staff_repo
 from compliance.usecase import use_case
-from compliance.validation import parse
-
-__all__ = [
-    "acknowledge",
-    "add_evidence",
-    "amend",
-    "annotate",
-    "appeal",
-    "approve",
-    "case_rows",
-    "close",
-    "confirm_into_case",
-    "decide_appeal",
-    "dismiss",
-    "finalize",
-    "get_case",
-    "list_cases",
-    "list_stamp",
-    "mark_executed",
-    "open_or_join",
-    "propose",
-    "record_ack_refusal",
-    "record_refusal",
-    "record_silence",
-    "record_union_notice",
-    "record_union_reply",
-    "request_statement",
-    "serve_notice",
-    "submit_statement",
-]
 
 
 def _policy_on(ctx: Ctx, rule_code: str, finding: Finding) -> EffectivePolicy:
@@ -136,7 +72,7 @@ def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
         values.update(
             incident_at=finding.occurred_at, policy_version=eff.version, params_digest=eff.digest
         )
-    before, _ = steps.move(ctx, case, Action.ADD_EVIDENCE, **values)  # locks the case first
+    before, _ = transition.move(ctx, case, Action.ADD_EVIDENCE, **values)  # locks the case first
     if reason is not None:
         _confirm_if_open(ctx, finding, reason)
     lapsed = 0
@@ -153,7 +89,7 @@ def _join(ctx: Ctx, case: Case, finding: Finding, reason: str | None) -> None:
     note = f"finding #{finding.id} ({finding.rule_code}) added"
     if lapsed:
         note += f"; {lapsed} approval(s) lapsed and must be given again"
-    steps.record(
+    transition.record(
         ctx, case, Action.ADD_EVIDENCE, before, note, {"finding_id": finding.id, "lapsed": lapsed}
     )
 
@@ -237,111 +173,22 @@ def _attach(ctx: Ctx, finding_id: int, confirm_reason: str | None) -> Case:
 def open_or_join(ctx: Ctx, finding_id: int) -> CaseRead:
     """Open a case from a confirmed finding, or add it to the open case of the same staff
     member and rule (manager or HR)."""
-    return steps.finish(ctx, _attach(ctx, finding_id, None))
+    return transition.finish(ctx, _attach(ctx, finding_id, None))
 
 
 @use_case
 def confirm_into_case(ctx: Ctx, finding_id: int, reason: str = "") -> CaseRead:
     """Confirm an open finding and open or join its case, in one transaction."""
-    return steps.finish(ctx, _attach(ctx, finding_id, reason))
+    return transition.finish(ctx, _attach(ctx, finding_id, reason))
 
 
 @use_case
 def add_evidence(ctx: Ctx, case_id: int, finding_id: int) -> CaseRead:
     """Add a confirmed finding of the same staff member; an approval given lapses."""
-    case = steps.begin(ctx, case_id, Action.ADD_EVIDENCE)
+    case = transition.begin(ctx, case_id, Action.ADD_EVIDENCE)
     finding = findings_repo.get(ctx.session, ctx.actor.office_id, finding_id)
     if finding.staff_id != case.staff_id:
         raise ValidationFailed.one("finding_id", f"finding {finding_id} is about someone else")
     _check_attachable(ctx, finding, may_confirm=False)
     _join(ctx, case, finding, None)
-    return steps.finish(ctx, case)
-
-
-@use_case
-def request_statement(ctx: Ctx, case_id: int, due: date | None = None) -> CaseRead:
-    """Ask the staff member for a statement, due in 3 working days unless HR sets a date."""
-    case = steps.begin(ctx, case_id, Action.REQUEST_STATEMENT)
-    body = parse(StatementRequest, {"due": due})
-    today = steps.today(ctx)
-    deadline = body.due or statement_due(ctx.session, case.office_id, today)
-    if deadline < today:
-        raise ValidationFailed.one("due", f"{deadline} is before today ({today})")
-    steps.step(
-        ctx,
-        case,
-        Action.REQUEST_STATEMENT,
-        note=f"statement due by {deadline.isoformat()}",
-        payload={"due": deadline},
-        statement_due=deadline,
-    )
-    return steps.finish(ctx, case)
-
-
-def _statement(
-    ctx: Ctx, case: Case, action: Action, kind: StatementKind, text: str, note: str
-) -> None:
-    steps.step(ctx, case, action, note=note, payload={"kind": kind.value, "text": text})
-    ctx.session.add(
-        Statement(
-            case_id=case.id or 0,
-            kind=kind.value,
-            text=text,
-            recorded_at=ctx.now(),
-            recorded_by=ctx.actor.user_id,
-        )
-    )
-    ctx.session.flush()
-
-
-@use_case
-def submit_statement(ctx: Ctx, case_id: int, text: str) -> CaseRead:
-    """The staff member's statement, in their own words or taken down by HR on paper."""
-    case = steps.begin(ctx, case_id, Action.SUBMIT_STATEMENT)
-    body = parse(StatementIn, {"text": text})
-    by = "the staff member" if ctx.actor.role == Role.STAFF else "HR from a paper statement"
-    _statement(
-        ctx, case, Action.SUBMIT_STATEMENT, StatementKind.STATEMENT, body.text, f"recorded by {by}"
-    )
-    return steps.finish(ctx, case)
-
-
-@use_case
-def record_refusal(ctx: Ctx, case_id: int, note: str = "") -> CaseRead:
-    """Record that the staff member refused to make a statement (HR)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_REFUSAL)
-    body = parse(NoteIn, {"note": note})
-    _statement(ctx, case, Action.RECORD_REFUSAL, StatementKind.REFUSED, body.note, "refused")
-    return steps.finish(ctx, case)
-
-
-@use_case
-def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
-    """Record that no statement came by the deadline (HR; only after the deadline)."""
-    case = steps.begin(ctx, case_id, Action.RECORD_SILENCE)
-    steps.check_date(ctx, case, Action.RECORD_SILENCE, "statement_due")
-    due = case.statement_due.isoformat() if case.statement_due else "?"
-    _statement(ctx, case, Action.RECORD_SILENCE, StatementKind.SILENT, "", f"no statement by {due}")
-    return steps.finish(ctx, case)
-
-
-@use_case
-def dismiss(ctx: Ctx, case_id: int, reason: str) -> CaseRead:
-    """Close the case as no breach, with the reason (HR; any state before approval)."""
-    case = steps.begin(ctx, case_id, Action.DISMISS)
-    body = parse(ReasonIn, {"reason": reason})
-    steps.step(ctx, case, Action.DISMISS, note=body.reason, closed_at=ctx.now())
-    return steps.finish(ctx, case)
-
-
-@use_case
-def annotate(ctx: Ctx, case_id: int, text: str) -> AnnotationRead:
-    """Add a note to a case in any state, closed included (manager, HR, admin)."""
-    case = repo.get_visible(ctx.session, ctx.actor, case_id)
-    check_may(ctx.actor, case.staff_id, Action.ANNOTATE)
-    body = parse(AnnotationIn, {"text": text})
-    row = Annotation(case_id=case.id or 0, text=body.text, at=ctx.now(), by=ctx.actor.user_id)
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(ctx, "case.annotated", "case", case.id, {"number": case.number, "text": body.text})
-    return AnnotationRead.model_validate(row)
+    return transition.finish(ctx, case)

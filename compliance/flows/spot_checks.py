@@ -1,8 +1,11 @@
-"""Use case: record an unannounced spot check and raise findings for failed items."""
+"""Recording an unannounced spot check and judging it: failed items become findings
+(inspections -> findings, so it lives in flows)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -23,7 +26,6 @@ from compliance.inspections.schemas import (
     SpotCheckPhotoIn,
     SpotCheckPhotoRead,
     SpotCheckRead,
-    SpotCheckResult,
 )
 from compliance.permissions import Permission
 from compliance.residents.models import Unit
@@ -34,6 +36,22 @@ from compliance.usecase import transaction, use_case
 from compliance.validation import not_in_future, parse
 from policies import registry
 from policies.vocab import ItemResult
+
+
+class SpotCheckResult(BaseModel):
+    """A recorded check for its result page: who, where, answers, photos, raised findings."""
+
+    id: int
+    staff_id: int
+    staff_name: str
+    employee_no: str
+    unit: str
+    area: str
+    checked_at: datetime
+    notes: str
+    items: list[SpotCheckItemRead]
+    photo_file_ids: list[int]
+    findings: list[FindingRead]
 
 
 @use_case

@@ -1,6 +1,8 @@
-"""Proposing outcomes for a backlog of cases under review at once (HR), in one transaction.
+"""Proposing the outcomes of a case from the sanction engine (HR), one case or a backlog.
 
-The same facts and the same engine call as `decision.propose`, gathered set-based: a fixed
+A proposal says in words what pay can and cannot take of its money, so proposing spans
+cases and pay and lives here. `propose_many` makes the same facts and the same engine call
+as `propose`, gathered set-based: a fixed
 handful of queries whatever the number of cases, bulk inserts, one conditional update per
 case sent as one executemany, one audit event for the batch and one commit. Either every
 case moves or none does.
@@ -16,13 +18,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
 from compliance.audit import service as audit
-from compliance.cases import lifecycle
-from compliance.cases.decision import proposal_fields, propose_note
+from compliance.cases import lifecycle, transition
+from compliance.cases import repository as repo
+from compliance.cases.decision import proposal_fields, propose_note, store_proposal
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseFinding, CaseStatus, Proposal, Statement
-from compliance.cases.proposal_facts import EngineInput, chunks, gather_many
+from compliance.cases.proposal_facts import EngineInput, chunks, gather, gather_many
 from compliance.cases.repository import CONFLICT
-from compliance.cases.schemas import ProposeIn
+from compliance.cases.schemas import CaseRead, ProposeIn
 from compliance.context import Ctx
 from compliance.errors import Conflict, NotFound, ValidationFailed
 from compliance.findings.models import Finding
@@ -193,7 +196,7 @@ def propose_many(
 ) -> BulkResult:
     """Propose the engine's outcomes for many cases under review with one severity (HR).
 
-    Each proposal is what `decision.propose` would store for the case, taking the cases one
+    Each proposal is what `propose` would store for the case, taking the cases one
     after another in the order given. All or nothing, in one transaction.
     """
     ctx.require(Permission.PROPOSE)
@@ -226,7 +229,7 @@ def propose_many(
             raise ValidationFailed.one("proposal", f"case {case.number}: {exc}") from None
         proposed.add(case.number)
         data = result.to_dict()
-        data.update(plans.proposal_notes(ctx, case, data["outcomes"]))  # as decision.propose
+        data.update(plans.proposal_notes(ctx, case, data["outcomes"]))  # as propose
         fields = proposal_fields(data["outcomes"], data)
         revision = latest.get(cid, 0) + 1
         kinds = [o.kind.value for o in result.outcomes]
@@ -280,3 +283,47 @@ def propose_many(
         },
     )
     return BulkResult(body.severity.value, tuple(items), event.seq)
+
+
+@use_case
+def propose(ctx: Ctx, case_id: int, severity: Severity | str, severity_reason: str) -> CaseRead:
+    """Set the severity with its reason and store the engine's proposal (HR)."""
+    case = transition.begin(ctx, case_id, Action.PROPOSE)
+    body = parse(ProposeIn, {"severity": severity, "severity_reason": severity_reason})
+    if repo.statement_of(ctx.session, case.id or 0) is None:  # the state machine ensures it
+        raise ValidationFailed.one("statement", "no statement, refusal or silence is recorded")
+    findings = repo.findings_of(ctx.session, case.id or 0)
+    engine_in = gather(ctx.session, case, findings, ctx.settings.timezone)
+    try:
+        result = ladder.propose(
+            engine_in.policy.policy,
+            severity=body.severity,
+            prior_breaches=engine_in.prior_breaches,
+            facts=engine_in.facts,
+            params=engine_in.policy.params,
+            guardrails=get_profile(ctx.settings.guardrail_profile),
+        )
+    except ValueError as exc:
+        raise ValidationFailed.one("proposal", str(exc)) from None
+    before, _ = transition.move(
+        ctx,
+        case,
+        Action.PROPOSE,
+        severity=body.severity.value,
+        severity_reason=body.severity_reason,
+    )
+    data = result.to_dict()
+    # What pay can and cannot take of it, in words with the figures (kept with the proposal;
+    # replaying the rule ignores it).
+    data.update(plans.proposal_notes(ctx, case, data["outcomes"]))
+    row = store_proposal(ctx, case, data["outcomes"], data)
+    kinds = [o.kind.value for o in result.outcomes]
+    transition.record(
+        ctx,
+        case,
+        Action.PROPOSE,
+        before,
+        propose_note(row.revision, kinds, body.severity),
+        {"revision": row.revision, "outcomes": kinds, "digest": row.digest},
+    )
+    return transition.finish(ctx, case)
