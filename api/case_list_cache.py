@@ -15,7 +15,7 @@ class CaseListCache:
     """Serialized pages of the case list, by who may see what, filters and page.
 
     A page is kept with the office's count of case changes read in the same transaction
-    (compliance/cases/triggers.py) and served again only while the database still shows
+    (migration 0003) and served again only while the database still shows
     that count, so a change anyone made, from any process, shows at once. Each process
     keeps its own; the least recently used pages go once their bytes pass `max_bytes`.
     """

@@ -191,3 +191,7 @@ def refusal(actor: Actor, permission: Permission) -> str:
     """Why the actor is refused: their role and those the permission is granted to."""
     names = ", ".join(sorted(GRANTS[permission]))
     return f"role {actor.role.value} may not do this (needs {names})"
+
+
+REFUSAL_ZH = "你的角色无权进行此操作"
+"""What a person reading a page is told when their role may not take a step."""

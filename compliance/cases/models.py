@@ -64,7 +64,7 @@ class Case(SQLModel, table=True):
 class CaseListVersion(SQLModel, table=True):
     """How many times an office's cases have changed.
 
-    A database trigger (compliance/cases/triggers.py) bumps it on every insert, update and delete in
+    A database trigger (migration 0003) bumps it on every insert, update and delete in
     case_file, inside the same transaction, whoever writes. So a page of the case list read
     at one count is the same page for as long as the count stays; the API keeps pages by it
     (api/case_list_cache.py). An office whose cases never changed has no row: count 0.

@@ -241,7 +241,7 @@ class ListStamp:
 
 def list_stamp(ctx: Ctx) -> ListStamp:
     """The caller's stamp on the case list. The count is kept by the database in the same
-    transaction as each change (compliance/cases/triggers.py), so while it stays, so does
+    transaction as each change (migration 0003), so while it stays, so does
     every page; read it before the page, so a page is never taken for a newer count."""
     ctx.require(Permission.READ_CASES)
     office_id = ctx.actor.office_id

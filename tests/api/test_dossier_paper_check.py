@@ -6,10 +6,10 @@ import hashlib
 from sqlalchemy import select, text
 
 from compliance.audit.models import AuditEvent
-from compliance.audit.triggers import statements
 from compliance.dossiers import service as dossiers
 from compliance.dossiers import verify
 from compliance.dossiers.models import Dossier
+from tests.audit_triggers import statements
 from tests.compliance.cases.helpers import drive
 from tests.conftest import as_role
 

@@ -91,3 +91,15 @@ def test_the_pay_schedule_on_a_case_is_for_hr_and_the_staff_member_only() -> Non
         if acts_on(actor, CASE_STAFF_ID, Permission.VIEW_PAY_SCHEDULE)
     }
     assert shown == {"hr", "staff on their own case"}
+
+
+def test_a_service_refusal_reads_in_chinese_on_a_page() -> None:
+    """A step refused inside a service (not at the route) tells a person in Chinese."""
+    from compliance.context import Ctx
+    from compliance.errors import Forbidden
+
+    ctx = Ctx(session=None, actor=_actor(Role.STAFF, staff_id=3))  # type: ignore[arg-type]
+    with pytest.raises(Forbidden) as refused:
+        ctx.require(Permission.TRIAGE_FINDINGS)
+    assert refused.value.text("zh") == "你的角色无权进行此操作"
+    assert "needs" in refused.value.text("en")

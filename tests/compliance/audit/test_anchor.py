@@ -16,11 +16,11 @@ from compliance.audit import anchor
 from compliance.audit import service as audit
 from compliance.audit.canonical import event_hash
 from compliance.audit.models import AuditEvent
-from compliance.audit.triggers import statements
 from compliance.cli import app
 from compliance.config import Settings, get_settings
 from compliance.db import make_engine, unit_of_work
 from compliance.migrate import upgrade
+from tests.audit_triggers import statements
 from tests.conftest import NOW
 
 

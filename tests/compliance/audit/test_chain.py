@@ -8,8 +8,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from compliance.audit import service as audit
-from compliance.audit.triggers import statements
 from compliance.db import unit_of_work
+from tests.audit_triggers import statements
 
 
 def _append(session: Session, n: int, actor: int = 1) -> None:

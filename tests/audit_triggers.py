@@ -1,4 +1,4 @@
-"""The triggers that make audit_event append-only, as migration 0001 made them (tests drop them)."""
+"""audit_event's append-only triggers as migration 0001 made them; tests drop them to tamper."""
 
 SQLITE = [
     """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
