@@ -1,6 +1,8 @@
 """Engine, session and unit of work; SQLite is tuned for safe concurrent writes."""
 
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -55,7 +57,81 @@ READ_ONLY = "compliance_read_only"
 _QUERY_ONLY = "compliance_query_only"  # in a pooled connection's info: its query_only pragma
 
 
+_HOLDS_TURN = "compliance_holds_write_turn"  # in a pooled connection's info
+
+
+class WriteTurns:
+    """One write transaction at a time per engine in this process, in order of arrival.
+
+    SQLite admits one writer; the others retry on its busy handler, which sleeps longer and
+    longer between tries (up to 100 ms), so newcomers overtake those who have waited longest
+    and, with 20 writers at once, some wait out the whole busy timeout and fail. Waiting in
+    line here first hands the database to the next writer the moment the last one is done.
+    Writers in other processes still meet at SQLite's own lock.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._line: deque[threading.Event] = deque()
+        self._taken = False
+
+    def acquire(self, timeout_s: float) -> bool:
+        """Wait for our turn (False after timeout_s)."""
+        with self._mutex:
+            if not self._taken:
+                self._taken = True
+                return True
+            turn = threading.Event()
+            self._line.append(turn)
+        if turn.wait(timeout_s):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as we gave up: it is ours
+                return True
+            self._line.remove(turn)
+            return False
+
+    @property
+    def waiting(self) -> int:
+        """How many are in line."""
+        with self._mutex:
+            return len(self._line)
+
+    def release(self) -> None:
+        """Hand the turn straight to the next in line, if anyone is waiting."""
+        with self._mutex:
+            if self._line:
+                self._line.popleft().set()
+            else:
+                self._taken = False
+
+
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    turns = WriteTurns()
+
+    def take_turn(conn: Any) -> None:
+        if conn.info.get(_HOLDS_TURN):
+            return  # a later transaction on a connection that has not gone back to the pool
+        if not turns.acquire(busy_timeout_ms / 1000):
+            raise _busy()
+        conn.info[_HOLDS_TURN] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        # The transaction ends: the next writer may go. (It may meet SQLite's lock for the
+        # moment the COMMIT takes, and waits that out on the busy handler.) Holding the turn
+        # until the connection went back to the pool kept writers waiting through the
+        # request's hop back to the event loop.
+        if conn.info.pop(_HOLDS_TURN, False):
+            turns.release()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        # Back in the pool without a COMMIT or ROLLBACK of ours (the pool's reset): release.
+        if record.info.pop(_HOLDS_TURN, False):
+            turns.release()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
         # Hand transaction control to SQLAlchemy so that BEGIN IMMEDIATE below is honoured.
@@ -90,12 +166,14 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
             return
         # Take the write lock up front: a deferred transaction that later writes can fail
         # with SQLITE_BUSY instead of waiting, which would lose the user's change.
-        # Writers queue on SQLite's busy handler (busy_timeout above).
+        take_turn(conn)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except OperationalError as exc:
-            if _is_busy(exc):
-                # Another writer held the database for the whole busy timeout.
+        except BaseException as exc:
+            if conn.info.pop(_HOLDS_TURN, False):
+                turns.release()
+            if isinstance(exc, OperationalError) and _is_busy(exc):
+                # Another process held the database for the whole busy timeout.
                 raise _busy() from exc
             raise
 

@@ -7,8 +7,9 @@ from compliance.attendance.models import AttendanceEvent
 from compliance.audit.models import AuditEvent
 from compliance.context import Ctx
 from compliance.errors import ValidationFailed
+from compliance.recording import record_new
 from compliance.residents.models import Unit
-from compliance.usecase import record_new, use_case
+from compliance.usecase import use_case
 from tests import factories
 
 

@@ -1,6 +1,6 @@
 """A SQLite writer that cannot get the database within the busy timeout (issue 12, item 11).
 
-Writers wait their turn (compliance.db: on SQLite's lock, within a process and between
+Writers wait their turn (compliance.db: in line within a process, on SQLite's lock between
 processes). One that still cannot write in time is told so in words, as a conflict that
 changed nothing, never with SQLite's raw "database is locked" (a 500).
 """
