@@ -29,8 +29,7 @@ from compliance.actors import Actor, Role
 from compliance.clock import Clock
 from compliance.context import Ctx
 from compliance.db import begin_read, end_read, request_slots
-from compliance.errors import Forbidden
-from compliance.permissions import REFUSAL_ZH, Permission, holds, refusal, role_may, roles_for
+from compliance.permissions import Permission, holds, refusal, role_may, roles_for
 from compliance.validation import MAX_ID
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -224,7 +223,7 @@ def _declare(
 
 
 def _refuse(actor: Actor, permission: Permission) -> None:
-    raise Forbidden(refusal(actor, permission), zh=REFUSAL_ZH)
+    raise refusal(actor, permission)
 
 
 def require(permission: Permission) -> DependsParam:

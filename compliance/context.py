@@ -9,8 +9,7 @@ from sqlmodel import Session
 from compliance.actors import Actor
 from compliance.clock import Clock, SystemClock
 from compliance.config import Settings, get_settings
-from compliance.errors import Forbidden
-from compliance.permissions import REFUSAL_ZH, Permission, holds, refusal
+from compliance.permissions import Permission, holds, refusal
 
 
 @dataclass
@@ -34,4 +33,4 @@ class Ctx:
     def require(self, permission: Permission) -> None:
         """Deny unless the actor's role holds the permission (compliance/permissions.py)."""
         if not holds(self.actor, permission):
-            raise Forbidden(refusal(self.actor, permission), zh=REFUSAL_ZH)
+            raise refusal(self.actor, permission)

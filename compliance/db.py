@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from compliance.config import Settings, get_settings
 from compliance.errors import Conflict
+from compliance.i18n import N_
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -188,10 +189,7 @@ def _is_busy(exc: OperationalError) -> bool:
 def _busy() -> Conflict:
     """A writer that waited the whole busy timeout for the database: nothing was written,
     and the user is told so in words (the form keeps what they typed), not with a 500."""
-    return Conflict(
-        "the database is busy with other changes; nothing was saved, try again",
-        zh="数据库正忙于其他修改,本次未保存,请稍后重试",
-    )
+    return Conflict(N_("the database is busy with other changes; nothing was saved, try again"))
 
 
 def make_engine(url: str | None = None, settings: Settings | None = None) -> Engine:

@@ -1,22 +1,43 @@
 """One error hierarchy for the domain; the API maps it once to HTTP."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from compliance.i18n import gettext
+
+
+Words = Callable[[str], str]
+"""Words a message puts in: given a language, their text in it."""
+Value = str | int | Words
+
+
+def _read(values: dict[str, Value], lang: str) -> dict[str, str | int]:
+    return {k: v(lang) if callable(v) else v for k, v in values.items()}
+
+
+def _fill(message: str, values: dict[str, Value], lang: str) -> str:
+    return message % _read(values, lang) if values else message
 
 
 class ComplianceError(Exception):
     """Base of every error the domain raises on purpose.
 
-    The message is English (logs, the JSON API). Where a person reads the error on a page,
-    `zh` carries the same message in Chinese, the pages' default language.
+    The message is a msgid of the catalog (compliance/translations) with %(name)s placeholders
+    filled from `values`: `str(exc)` is the English (logs, the JSON API), `text(lang)` the same
+    message in the reader's language. A value that is itself words is a `Words`: a function of
+    the language, so a page reads it in its own language.
     """
 
-    def __init__(self, message: str = "", *, zh: str | None = None) -> None:
-        super().__init__(message)
-        self.zh = zh
+    def __init__(self, message: str = "", /, **values: Value) -> None:
+        self.msgid = message
+        self.values = values
+        super().__init__(_fill(message, values, "en"))
 
     def text(self, lang: str) -> str:
-        """The message in `lang` ("zh" or "en"), English where no Chinese was given."""
-        return self.zh if lang == "zh" and self.zh else str(self)
+        """The message in `lang` ("zh" or "en"); English where the catalog has no translation."""
+        if lang == "en":
+            return str(self)
+        return gettext(lang, self.msgid, **_read(self.values, lang))
 
 
 class NotFound(ComplianceError):

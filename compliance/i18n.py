@@ -12,6 +12,7 @@ Extract with:
 """
 
 import gettext as _gettext
+from collections.abc import Callable
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -69,3 +70,8 @@ def ngettext(lang: str, singular: str, plural: str, n: int, **values: Any) -> st
     """Plural-aware gettext; `num` is available as a placeholder."""
     text = catalog(lang).ngettext(singular, plural, n)
     return text % {"num": n, **values}
+
+
+def words(msgid: str, **values: Any) -> Callable[[str], str]:
+    """A msgid as an error's value: read in the language the error is read in."""
+    return lambda lang: gettext(lang, msgid, **values)

@@ -6,6 +6,7 @@ pages, the API's errors, the CLI and the printed dossier show; the catalog
 no name yet (a new one) shows as it is stored.
 """
 
+from collections.abc import Callable
 from typing import Final
 
 from compliance.i18n import N_, gettext
@@ -174,3 +175,9 @@ def name(kind: str, code: str, lang: str) -> str:
     """A stored code's name in the language; an unknown code as it is stored."""
     msgid = NAMES.get(kind, {}).get(code)
     return gettext(lang, msgid) if msgid else code
+
+
+def coded(kind: str, code: str) -> Callable[[str], str]:
+    """A stored code as an error's value: the code itself in English (as the API's English
+    messages have always put it), its name in any other language."""
+    return lambda lang: code if lang == "en" else name(kind, code, lang)

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from compliance.actors import Actor, Role
+from compliance.errors import Forbidden
+from compliance.i18n import N_
 
 DIRECTOR = "director"
 
@@ -187,11 +189,11 @@ def roles_for(permission: Permission) -> frozenset[Role]:
     return frozenset(r for r in Role if role_may(r, permission))
 
 
-def refusal(actor: Actor, permission: Permission) -> str:
-    """Why the actor is refused: their role and those the permission is granted to."""
-    names = ", ".join(sorted(GRANTS[permission]))
-    return f"role {actor.role.value} may not do this (needs {names})"
-
-
-REFUSAL_ZH = "你的角色无权进行此操作"
-"""What a person reading a page is told when their role may not take a step."""
+def refusal(actor: Actor, permission: Permission) -> Forbidden:
+    """Why the actor is refused: their role and those the permission is granted to (a page
+    says only that their role may not)."""
+    return Forbidden(
+        N_("role %(role)s may not do this (needs %(roles)s)"),
+        role=actor.role.value,
+        roles=", ".join(sorted(GRANTS[permission])),
+    )

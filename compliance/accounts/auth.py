@@ -30,6 +30,7 @@ from compliance.errors import (
     NotFound,
     ValidationFailed,
 )
+from compliance.i18n import N_
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.usecase import transaction
@@ -47,12 +48,12 @@ class SignInRefused(ComplianceError):
     def __init__(self, *, locked: bool, retry_after: int = 0) -> None:
         self.locked = locked
         self.retry_after = max(1, retry_after) if locked else 0
-        super().__init__(
-            f"too many attempts; try again in {self.retry_after} seconds"
-            if locked
-            else "sign-in failed",
-            zh=f"尝试次数过多,请在 {self.retry_after} 秒后再试" if locked else "用户名或密码不正确",
-        )
+        if locked:
+            super().__init__(
+                N_("too many attempts; try again in %(seconds)s seconds"), seconds=self.retry_after
+            )
+        else:
+            super().__init__(N_("sign-in failed"))
 
 
 @dataclass(frozen=True)

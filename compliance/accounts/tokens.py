@@ -29,6 +29,7 @@ from compliance.errors import (
     Forbidden,
     NotFound,
 )
+from compliance.i18n import N_
 from compliance.permissions import Permission, holds
 from compliance.usecase import use_case
 from compliance.validation import parse
@@ -84,8 +85,7 @@ def principal_for_token(session: Session, clock: Clock, token: str) -> Principal
         return None
     if use.principal.scope == READ:
         raise Forbidden(
-            "this API token may only read (GET and HEAD); a read-write token is needed",
-            zh="此 API 令牌只能读取(GET、HEAD),修改数据需要可读写的令牌",
+            N_("this API token may only read (GET and HEAD); a read-write token is needed")
         )
     if use.stale:
         touch_token(session, clock, use.token_id)
@@ -97,8 +97,7 @@ def refuse_token_minting(principal: Principal) -> None:
     would outlive its own expiry and revocation."""
     if principal.token_id is not None:
         raise Forbidden(
-            "an API token cannot create tokens; sign in and create one on the page /me/tokens",
-            zh="API 令牌不能创建令牌;请登录后在“API 令牌”页面创建",
+            N_("an API token cannot create tokens; sign in and create one on the page /me/tokens")
         )
 
 

@@ -32,6 +32,7 @@ from compliance.calendar import repository as repo
 from compliance.calendar.models import CalendarDay, CalendarYear, DayKind, Source
 from compliance.context import Ctx
 from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
+from compliance.i18n import N_
 from compliance.permissions import Permission
 from compliance.usecase import use_case
 
@@ -55,23 +56,16 @@ class CalendarNotCovered(GuardrailViolation):
 
     def __init__(self, year: int) -> None:
         self.year = year
-        cmd_set = f"compliance calendar set {year}-MM-DD holiday --name 春节 --as 管理员"
-        cmd_done = (
-            f'compliance calendar confirm-year {year} --basis "国办发明电〔…〕…号" --as 管理员'
-        )
         super().__init__(
-            f"the public holidays of {year} are not entered in the office calendar, so no "
-            f"deadline in {year} can be counted. An admin enters them from the State Council "
-            f"notice on the {year} holidays: `compliance calendar set {year}-MM-DD holiday "
-            "--name 春节 --as ADMIN` for each day off (`workday` for each make-up working "
-            f"day), then `compliance calendar confirm-year {year} --basis NOTICE-NUMBER "
-            "--as ADMIN` (or on the admin page, Office calendar); then try again",
-            zh=(
-                f"{year} 年的节假日安排尚未录入,请管理员依据国务院办公厅关于 {year} 年部分"
-                f"节假日安排的通知录入后再试:逐日执行 {cmd_set}(调休上班日用 workday),"
-                f"全部录入后执行 {cmd_done};也可在「管理」页的「工作日历」中录入。"
-                f"期限不按推测计算。"
+            N_(
+                "the public holidays of %(year)s are not entered in the office calendar, so no "
+                "deadline in %(year)s can be counted. An admin enters them from the State Council "
+                "notice on the %(year)s holidays: `compliance calendar set %(year)s-MM-DD holiday "
+                "--name 春节 --as ADMIN` for each day off (`workday` for each make-up working "
+                "day), then `compliance calendar confirm-year %(year)s --basis NOTICE-NUMBER "
+                "--as ADMIN` (or on the admin page, Office calendar); then try again"
             ),
+            year=year,
         )
 
 
@@ -333,15 +327,16 @@ def confirm_year(ctx: Ctx, year: int, basis: str) -> CalendarYear:
     existing = repo.year_row(ctx.session, office_id, year)
     if existing is not None:
         raise Conflict(
-            f"{year} is already entered ({existing.basis})",
-            zh=f"{year} 年的节假日安排已录入(依据:{existing.basis})",
+            N_("%(year)s is already entered (%(basis)s)"), year=year, basis=existing.basis
         )
     days = repo.days_of_year(ctx.session, office_id, year)
     if not any(d.kind == DayKind.HOLIDAY.value for d in days):
         raise GuardrailViolation(
-            f"no public holiday of {year} is entered yet: enter every day off and make-up "
-            "workday of the notice first",
-            zh=f"{year} 年尚未录入任何法定节假日:请先逐日录入通知中的放假日和调休上班日",
+            N_(
+                "no public holiday of %(year)s is entered yet: enter every day off and make-up "
+                "workday of the notice first"
+            ),
+            year=year,
         )
     row = CalendarYear(
         office_id=office_id,
@@ -378,19 +373,19 @@ def import_year(ctx: Ctx, year: int) -> int:
     existing = repo.year_row(ctx.session, office_id, year)
     if existing is not None:
         raise Conflict(
-            f"{year} is already entered ({existing.basis})",
-            zh=f"{year} 年的节假日安排已录入(依据:{existing.basis})",
+            N_("%(year)s is already entered (%(basis)s)"), year=year, basis=existing.basis
         )
     years = package_years()
     if year not in years:
         span = f"{min(years)}–{max(years)}"
         raise GuardrailViolation(
-            f"chinesecalendar {PACKAGE_VERSION} covers {span}, not {year}: enter {year} by "
-            "hand from the State Council notice (compliance calendar set / confirm-year)",
-            zh=(
-                f"chinesecalendar {PACKAGE_VERSION} 只包含 {span} 年,没有 {year} 年:请依据国务院"
-                "办公厅通知手工录入(compliance calendar set / confirm-year)"
+            N_(
+                "chinesecalendar %(version)s covers %(span)s, not %(year)s: enter %(year)s by "
+                "hand from the State Council notice (compliance calendar set / confirm-year)"
             ),
+            version=PACKAGE_VERSION,
+            span=span,
+            year=year,
         )
     added = _insert_package_year(ctx.session, office_id, year, ctx.now(), ctx.actor.user_id)
     audit.record(

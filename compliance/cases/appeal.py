@@ -21,6 +21,7 @@ from compliance.cases.schemas import (
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Forbidden, GuardrailViolation, ValidationFailed
+from compliance.i18n import N_
 from compliance.usecase import use_case
 from compliance.validation import parse
 
@@ -82,9 +83,11 @@ def decide_appeal(
         raise ValidationFailed.one("outcomes", "only a varied decision changes the outcomes")
     if ctx.actor.user_id in repo.approver_ids(ctx.session, case.id or 0):
         raise Forbidden(
-            f"you approved the decision in case {case.number}; an appeal is decided by "
-            "someone who did not approve it",
-            zh=f"你批准了案件 {case.number} 的处理决定;申诉须由未参与批准的人决定",
+            N_(
+                "you approved the decision in case %(number)s; an appeal is decided by "
+                "someone who did not approve it"
+            ),
+            number=case.number,
         )
     row = repo.appeal_of(ctx.session, case.id or 0)
     if row is None:  # pragma: no cover - the appealed state always has an appeal
@@ -118,13 +121,12 @@ def finalize(ctx: Ctx, case_id: int) -> CaseRead:
     case = transition.begin(ctx, case_id, Action.FINALIZE)
     if case.service_completed_at is None:
         raise GuardrailViolation(
-            f"case {case.number}: the decision notice has not been served. It is served when "
-            "the staff member signs for it or when a refusal to sign is recorded with a "
-            "witness (留置送达); the appeal window counts from then",
-            zh=(
-                f"案件 {case.number} 的处理决定通知书尚未送达:员工签收,或拒绝签收时由见证人"
-                "在场并记录(留置送达),才算送达;申诉期自送达之日起计算,送达前处理决定不能生效"
+            N_(
+                "case %(number)s: the decision notice has not been served. It is served when "
+                "the staff member signs for it or when a refusal to sign is recorded with a "
+                "witness (留置送达); the appeal window counts from then"
             ),
+            number=case.number,
         )
     notified = case.status == CaseStatus.NOTIFIED.value
     values = _count_window(ctx, case, for_appeal=False) if notified else {}

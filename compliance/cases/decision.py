@@ -8,7 +8,7 @@ from typing import Any
 
 from compliance.cases import repository as repo
 from compliance.cases import sod, transition
-from compliance.cases.guardrails import dismissal_gates
+from compliance.cases.guardrails import dismissal_gates, gate_texts
 from compliance.cases.lifecycle import Action, Capacity, capacities
 from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
 from compliance.cases.schemas import (
@@ -22,7 +22,8 @@ from compliance.cases.schemas import (
 )
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
-from compliance.names import name
+from compliance.i18n import N_, words
+from compliance.names import coded
 from compliance.usecase import use_case
 from compliance.validation import parse
 from policies.canonical import canonical_json
@@ -170,12 +171,12 @@ def _check_separation(ctx: Ctx, case: Case) -> None:
     why = conflicted.get(ctx.actor.user_id)
     if why is not None:
         raise Forbidden(
-            f"you {why} in case {case.number}: whoever recorded the evidence or raised a "
-            "finding cannot approve the outcome",
-            zh=(
-                f"你在案件 {case.number} 中记录过证据或提出、确认过线索:"
-                "记录证据或提出线索的人不能批准处理结果(职责分离)"
+            N_(
+                "you %(why)s in case %(number)s: whoever recorded the evidence or raised a "
+                "finding cannot approve the outcome"
             ),
+            why=why,
+            number=case.number,
         )
 
 
@@ -187,17 +188,19 @@ def _check_dismissal(ctx: Ctx, case: Case, completes: bool) -> None:
     elif any(g.key in UNION_GATES for g in failed):
         union = repo.union_notice_of(ctx.session, case.id or 0)
         if union is None or union.reply_at is None:  # say which record is still missing
-            missing = "the notice to the trade union" if union is None else "the union's reply"
-            missing_zh = "通知工会" if union is None else "工会的意见"
+            missing = (
+                N_("the notice to the trade union") if union is None else N_("the union's reply")
+            )
             raise GuardrailViolation(
-                f"the second approval of a dismissal needs {missing} recorded first "
-                "(Labour Contract Law art. 43)",
-                zh=f"解除劳动合同的第二个批准须先记录{missing_zh}(《劳动合同法》第四十三条)",
+                N_(
+                    "the second approval of a dismissal needs %(missing)s recorded first "
+                    "(Labour Contract Law art. 43)"
+                ),
+                missing=words(missing),
             )
     if failed:
         raise GuardrailViolation(
-            "the dismissal cannot be approved: " + "; ".join(g.text_en for g in failed),
-            zh="不能批准解除劳动合同:" + ";".join(g.text_zh for g in failed),
+            N_("the dismissal cannot be approved: %(gates)s"), gates=gate_texts(failed)
         )
 
 
@@ -229,19 +232,17 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     active = repo.active_approvals(ctx.session, proposal.id or 0)
     if any(a.approver_id == ctx.actor.user_id for a in active):
         raise Conflict(
-            f"you have already approved revision {proposal.revision}",
-            zh=f"你已经批准过第 {proposal.revision} 版处理建议",
+            N_("you have already approved revision %(revision)s"), revision=proposal.revision
         )
     completes = True
     if proposal.is_dismissal:
         if any(a.capacity == capacity.value for a in active):
             raise Conflict(
-                f"the {capacity.value} approval is already given; a dismissal needs one HR "
-                "and one director approval",
-                zh=(
-                    f"{name('capacity', capacity.value, 'zh')}的批准已经给出;"
-                    "解除劳动合同需要人事和管理处主任各批准一次"
+                N_(
+                    "the %(capacity)s approval is already given; a dismissal needs one HR "
+                    "and one director approval"
                 ),
+                capacity=coded("capacity", capacity.value),
             )
         completes = len(active) + 1 >= 2
         _check_dismissal(ctx, case, completes)
@@ -295,8 +296,8 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
     existing = repo.union_notice_of(ctx.session, case.id or 0)
     if existing is not None:
         raise Conflict(
-            f"the trade union was already notified on {existing.notified_at:%Y-%m-%d}",
-            zh=f"已于 {existing.notified_at:%Y-%m-%d} 通知工会",
+            N_("the trade union was already notified on %(day)s"),
+            day=f"{existing.notified_at:%Y-%m-%d}",
         )
     before, _ = transition.move(ctx, case, Action.RECORD_UNION_NOTICE)
     ctx.session.add(
@@ -321,8 +322,8 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
         raise ValidationFailed.one("reply", "the trade union has not been notified yet")
     if notice.reply_at is not None:
         raise Conflict(
-            f"the union's reply was already recorded on {notice.reply_at:%Y-%m-%d}",
-            zh=f"工会意见已于 {notice.reply_at:%Y-%m-%d} 记录",
+            N_("the union's reply was already recorded on %(day)s"),
+            day=f"{notice.reply_at:%Y-%m-%d}",
         )
     before, _ = transition.move(ctx, case, Action.RECORD_UNION_REPLY)
     notice.reply = body.reply

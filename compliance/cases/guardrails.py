@@ -1,5 +1,6 @@
 """Statutory guardrails applied to a case: dismissal gates and the cost of getting it wrong."""
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -71,4 +72,13 @@ def wrongful_dismissal_cost(
         end_date=end,
         explanation_zh=list(cost.explanation_zh),
         explanation_en=list(cost.explanation_en),
+    )
+
+
+def gate_texts(failed: Sequence[Gate]) -> Callable[[str], str]:
+    """The failed gates as an error's value: the rulebook's own text in each language."""
+    return lambda lang: (
+        ";".join(g.text_zh for g in failed)
+        if lang == "zh"
+        else "; ".join(g.text_en for g in failed)
     )

@@ -4,14 +4,15 @@ Pure: no database, no clock. The service loads the case, asks this module whethe
 may take the action and where it leads, then applies it with a conditional update.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from enum import StrEnum
 
 from compliance.actors import Actor, Role
 from compliance.cases.models import Case, CaseStatus
 from compliance.errors import Forbidden, InvalidTransition
-from compliance.names import name
+from compliance.i18n import N_, gettext
+from compliance.names import coded
 from compliance.permissions import GRANTS, Permission, holds
 
 S = CaseStatus
@@ -109,28 +110,22 @@ class Capacity(StrEnum):
 
 _C = Capacity
 _LABEL = {
-    _C.HR: "HR",
-    _C.MANAGER: "a manager",
-    _C.DIRECTOR: "the office director",
-    _C.ADMIN: "an admin",
-    _C.SUBJECT: "the staff member themself",
+    _C.HR: N_("HR"),
+    _C.MANAGER: N_("a manager"),
+    _C.DIRECTOR: N_("the office director"),
+    _C.ADMIN: N_("an admin"),
+    _C.SUBJECT: N_("the staff member themself"),
 }
 # In Chinese the two approvers are named by their capacity (compliance.names).
-_LABEL_ZH = {
-    _C.MANAGER: "主管",
-    _C.ADMIN: "管理员",
-    _C.SUBJECT: "员工本人",
-}
 
 
 def _own(actor: Actor, case_staff_id: int) -> bool:
     return actor.staff_id is not None and actor.staff_id == case_staff_id
 
 
-def _who_zh(who: Capacity) -> str:
-    if who in (_C.HR, _C.DIRECTOR):
-        return name("capacity", who.value, "zh")
-    return _LABEL_ZH[who]
+def _listed(items: list[str], sep: str) -> Callable[[str], str]:
+    """Msgids joined, for an error's value (the separator a msgid too)."""
+    return lambda lang: gettext(lang, sep).join(gettext(lang, m) for m in items)
 
 
 def capacities(actor: Actor, case_staff_id: int) -> frozenset[Capacity]:
@@ -169,25 +164,20 @@ def _holders(action: Action) -> list[Capacity]:
     return sorted(_C.SUBJECT if g == Role.STAFF else _C(g) for g in granted)
 
 
-def _zh(kind: str, code: str) -> str:
-    """A state's or action's Chinese name, for the Chinese text of an error."""
-    return name(kind, code, "zh")
-
-
 def check_may(actor: Actor, case_staff_id: int, action: Action) -> None:
     """Forbidden unless the actor may take the action on this case."""
     if not may(actor, case_staff_id, action):
-        who = " or ".join(_LABEL[c] for c in _holders(action))
-        who_zh = "或".join(_who_zh(c) for c in _holders(action))
-        act_zh = _zh("action", action)
+        who = _listed([_LABEL[c] for c in _holders(action)], N_(" or "))
+        act = coded("action", action.value)
         if actor.staff_id is not None and actor.staff_id == case_staff_id:
             raise Forbidden(
-                f"{action.value}: only {who}; nobody handles their own case",
-                zh=f"{act_zh}:只能由{who_zh}办理;任何人都不能办理自己的案件",
+                N_("%(action)s: only %(who)s; nobody handles their own case"), action=act, who=who
             )
         raise Forbidden(
-            f"{action.value}: only {who} may do this, not {actor.role.value}",
-            zh=f"{act_zh}:只能由{who_zh}办理",
+            N_("%(action)s: only %(who)s may do this, not %(role)s"),
+            action=act,
+            who=who,
+            role=actor.role.value,
         )
 
 
@@ -207,18 +197,20 @@ def targets(case: Case, action: Action) -> tuple[CaseStatus, ...]:
         return found
     if status in TERMINAL_STATES:
         raise InvalidTransition(
-            f"case {case.number} is {status.value}: it cannot be changed any more, only annotated",
-            zh=f"案件 {case.number} {_zh('status', status)},不能再更改,只能添加备注",
+            N_("case %(number)s is %(status)s: it cannot be changed any more, only annotated"),
+            number=case.number,
+            status=coded("status", status.value),
         )
-    allowed = ", ".join(a.value for a in actions_from(status))
-    allowed_zh = "、".join(_zh("action", a) for a in actions_from(status))
+    allowed = [coded("action", a.value) for a in actions_from(status)]
     raise InvalidTransition(
-        f"case {case.number} is {status.value}: cannot {action.value} now "
-        f"(allowed in this state: {allowed})",
-        zh=(
-            f"案件 {case.number} 当前为{_zh('status', status)},现在不能{_zh('action', action)}"
-            f"(此状态下可以:{allowed_zh})"
+        N_(
+            "case %(number)s is %(status)s: cannot %(action)s now "
+            "(allowed in this state: %(allowed)s)"
         ),
+        number=case.number,
+        status=coded("status", status.value),
+        action=coded("action", action.value),
+        allowed=lambda lang: gettext(lang, ", ").join(a(lang) for a in allowed),
     )
 
 
@@ -229,11 +221,11 @@ def target(case: Case, action: Action, to: CaseStatus | None = None) -> CaseStat
         return found[0]
     if to not in found:
         raise InvalidTransition(
-            f"case {case.number} is {case.status}: {action.value} cannot lead to {to.value}",
-            zh=(
-                f"案件 {case.number} 当前为{_zh('status', case.status)}:"
-                f"{_zh('action', action)}不能使案件变为{_zh('status', to)}"
-            ),
+            N_("case %(number)s is %(status)s: %(action)s cannot lead to %(to)s"),
+            number=case.number,
+            status=coded("status", case.status),
+            action=coded("action", action.value),
+            to=coded("status", to.value),
         )
     return to
 

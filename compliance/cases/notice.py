@@ -17,6 +17,7 @@ from compliance.cases.schemas import (
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
+from compliance.i18n import N_, gettext
 from compliance.staff.models import Staff
 from compliance.usecase import use_case
 from compliance.validation import not_in_future, parse
@@ -66,11 +67,13 @@ def _decision_notice(ctx: Ctx, case: Case) -> Notice:
     # A refusal recorded without a witness (before witnesses were required) served nothing:
     # it may be recorded again, properly.
     if notice.ack_kind is not None and case.service_completed_at is not None:
+        kind = notice.ack_kind
+        how = N_("signed for") if kind == ServiceKind.SIGNED.value else N_("refused (left with)")
         when = notice.acknowledged_at.astimezone(ctx.tz) if notice.acknowledged_at else None
-        how = "签收" if notice.ack_kind == ServiceKind.SIGNED.value else "拒签(留置送达)"
         raise Conflict(
-            f"the notice was already served ({notice.ack_kind})",
-            zh=f"处理决定通知书已于 {when:%Y-%m-%d %H:%M} 送达({how})" if when else "已送达",
+            N_("the notice was already served (%(kind)s)"),
+            kind=lambda lang: kind if lang == "en" else gettext(lang, how),
+            when=f"{when:%Y-%m-%d %H:%M}" if when else "",
         )
     return notice
 

@@ -30,7 +30,8 @@ from compliance.cases.models import (
 )
 from compliance.errors import Conflict, NotFound
 from compliance.findings.models import Finding
-from compliance.names import name as code_name
+from compliance.i18n import N_
+from compliance.names import coded
 from compliance.prepared import PreparedSelect, Row
 from compliance.staff.models import Staff
 
@@ -181,9 +182,9 @@ def move(session: Session, case: Case, to: CaseStatus, **values: Any) -> None:
         now = session.exec(select(Case.status).where(col(Case.id) == case.id)).one_or_none()
         if now is None:
             raise Conflict(CONFLICT)
-        zh = code_name("status", now, "zh")
         raise Conflict(
-            f"{CONFLICT} (it is now {now})", zh=f"该案件已有变动，现为：{zh}；请刷新后重试"
+            N_("someone else changed this case first; reload it and try again (it is now %(now)s)"),
+            now=coded("status", now),
         )
     set_committed_value(case, "status", to.value)
     set_committed_value(case, "version", case.version + 1)

@@ -23,6 +23,7 @@ from compliance.damages.schemas import (
 from compliance.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from compliance.files import service as files
 from compliance.files.models import StoredFile
+from compliance.i18n import N_
 from compliance.money import format_fen
 from compliance.permissions import Permission
 from compliance.recording import record_new
@@ -193,10 +194,14 @@ def settle(ctx: Ctx, damage_id: int, data: Settle | dict[str, Any], pay: PayReco
     owed = row.assessed_value_fen - row.settled_fen - taken_fen
     if owed <= 0:
         raise Conflict(
-            f"damage {damage_id} is already settled: assessed {format_fen(row.assessed_value_fen)}"
-            f", settled {format_fen(row.settled_fen)}, taken from pay {format_fen(taken_fen)}",
-            zh=f"损坏事件 {damage_id} 已无欠款:评估价 {format_fen(row.assessed_value_fen)},"
-            f"已另行结清 {format_fen(row.settled_fen)},已从工资扣回 {format_fen(taken_fen)}",
+            N_(
+                "damage %(id)s is already settled: assessed %(assessed)s, settled %(settled)s,"
+                " taken from pay %(taken)s"
+            ),
+            id=damage_id,
+            assessed=format_fen(row.assessed_value_fen),
+            settled=format_fen(row.settled_fen),
+            taken=format_fen(taken_fen),
         )
     fen = owed if body.amount_fen is None else body.amount_fen
     if fen > owed:

@@ -29,6 +29,7 @@ from compliance.dossiers.views import DossierView
 from compliance.errors import Conflict, ValidationFailed
 from compliance.evidence import kinds
 from compliance.findings.models import Finding
+from compliance.i18n import N_
 from compliance.offices.models import Office
 from compliance.pay.models import Instalment
 from compliance.permissions import Permission
@@ -87,8 +88,7 @@ class NumbersTaken(Conflict):
 
     def __init__(self) -> None:
         super().__init__(
-            "someone else printed a dossier while these were being rendered; print again",
-            zh="渲染期间有人打印了其他案卷，编号已被占用，请重新打印",
+            N_("someone else printed a dossier while these were being rendered; print again")
         )
 
 
@@ -113,12 +113,12 @@ class RecordsAltered(Conflict):
         listed = "; ".join(p.describe() for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(
-            f"not printed: records of this case were altered outside the app: {listed}{more};"
-            " run `compliance audit verify`",
-            zh=(
-                f"未打印:此案件的 {len(problems)} 条记录曾在系统之外被改动、删除或添加,"
-                "打印出的案卷将不可信。请管理员运行 compliance audit verify 查明。"
+            N_(
+                "not printed: records of this case were altered outside the app: %(listed)s;"
+                " run `compliance audit verify`"
             ),
+            listed=listed + more,
+            count=len(problems),
         )
         self.problems = tuple(problems)
 

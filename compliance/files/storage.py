@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 from compliance.errors import StorageUnavailable
+from compliance.i18n import N_
 
 
 def new_name(extension: str) -> str:
@@ -28,11 +29,13 @@ def write_atomic(data_dir: Path, storage_name: str, data: bytes) -> Path:
         return _write_atomic(data_dir, storage_name, data)
     except OSError as exc:
         raise StorageUnavailable(
-            f"the data folder {data_dir} cannot be written ({exc.strerror or exc}); "
-            "nothing was saved. What you typed is kept: ask the administrator, "
-            "then choose the file again.",
-            zh="数据目录不可写（只读或已满），文件未保存。您填写的内容已保留；"
-            "请联系管理员处理后重新选择文件提交。",
+            N_(
+                "the data folder %(folder)s cannot be written (%(why)s); "
+                "nothing was saved. What you typed is kept: ask the administrator, "
+                "then choose the file again."
+            ),
+            folder=str(data_dir),
+            why=str(exc.strerror or exc),
         ) from exc
 
 

@@ -15,8 +15,9 @@ from compliance.evidence import kinds
 from compliance.findings import repository
 from compliance.findings.models import Finding, FindingSource, FindingStatus
 from compliance.findings.schemas import FindingRead, FindingRow, ManualFindingCreate, TriageIn
+from compliance.i18n import N_
 from compliance.inspections.models import SpotCheck, SpotCheckItem
-from compliance.names import name as code_name
+from compliance.names import coded
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
@@ -267,8 +268,9 @@ def _triage(ctx: Ctx, finding_id: int, to: FindingStatus, reason: str) -> Findin
             select(col(Finding.status)).where(col(Finding.id) == finding_id)
         ).scalar_one()
         raise Conflict(
-            f"finding {finding_id} was already triaged; it is now {current}",
-            zh=f"该线索已被处理，现为：{code_name('finding_triage', current, 'zh')}",
+            N_("finding %(id)s was already triaged; it is now %(now)s"),
+            id=finding_id,
+            now=coded("finding_triage", current),
         )
     audit.record(ctx, f"finding.{to.value}", "finding", finding_id, {"reason": reason})
     ctx.session.refresh(row)

@@ -6,7 +6,7 @@ from typing import Any
 from compliance.cases import repository as repo
 from compliance.cases import transition
 from compliance.cases.decision import check_complete
-from compliance.cases.guardrails import dismissal_gates
+from compliance.cases.guardrails import dismissal_gates, gate_texts
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case
 from compliance.cases.schemas import (
@@ -15,6 +15,7 @@ from compliance.cases.schemas import (
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import GuardrailViolation, ValidationFailed
+from compliance.i18n import N_
 from compliance.pay import leaving, plans
 from compliance.pay import service as pay
 from compliance.staff import repository as staff_repo
@@ -28,8 +29,7 @@ def _check_gates(ctx: Ctx, case: Case) -> None:
     failed = blocking_failures(gates)
     if failed:
         raise GuardrailViolation(
-            "the dismissal cannot take effect: " + "; ".join(g.text_en for g in failed),
-            zh="解除劳动合同不能生效:" + ";".join(g.text_zh for g in failed),
+            N_("the dismissal cannot take effect: %(gates)s"), gates=gate_texts(failed)
         )
 
 
@@ -97,10 +97,14 @@ def close(ctx: Ctx, case_id: int, *, acknowledge_unrecoverable: bool = False) ->
     money = plans.case_pay(ctx, case, repo.latest_proposal(ctx.session, case.id or 0))
     unrecoverable = money is not None and money.needs_ack
     if unrecoverable and not acknowledge_unrecoverable and money is not None:
+        notes_en, notes_zh = " ".join(money.notes_en), "".join(money.notes_zh)
         raise GuardrailViolation(
-            f"case {case.number} cannot be closed without acknowledging that pay cannot take "
-            "its money: " + " ".join(money.notes_en),
-            zh=f"案件 {case.number} 须确认以下情况后方可结案:" + "".join(money.notes_zh),
+            N_(
+                "case %(number)s cannot be closed without acknowledging that pay cannot take "
+                "its money: %(notes)s"
+            ),
+            number=case.number,
+            notes=lambda lang: notes_zh if lang == "zh" else notes_en,
         )
     payload = {"acknowledged": money.notes_zh} if unrecoverable and money is not None else None
     transition.step(ctx, case, Action.CLOSE, payload=payload, closed_at=ctx.now())

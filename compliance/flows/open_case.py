@@ -25,6 +25,7 @@ from compliance.errors import Conflict, ValidationFailed
 from compliance.findings import repository as findings_repo
 from compliance.findings import service as findings
 from compliance.findings.models import Finding, FindingStatus
+from compliance.i18n import N_
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
@@ -53,8 +54,9 @@ def _check_attachable(ctx: Ctx, finding: Finding, *, may_confirm: bool) -> None:
         owner = ctx.session.get(Case, link.case_id)
         number = owner.number if owner else "?"
         raise Conflict(
-            f"finding {finding.id} is already part of case {number}",
-            zh=f"线索 #{finding.id} 已属于案件 {number}",
+            N_("finding %(id)s is already part of case %(number)s"),
+            id=str(finding.id),
+            number=number,
         )
 
 

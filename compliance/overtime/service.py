@@ -11,6 +11,7 @@ from compliance.actors import Role
 from compliance.audit import service as audit
 from compliance.context import Ctx
 from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.i18n import N_
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.overtime.schemas import OvertimeCreate, OvertimeDecide, OvertimeRead
 from compliance.permissions import Permission, holds
@@ -76,10 +77,7 @@ def decide_overtime(
 ) -> OvertimeRead:
     """Approve or refuse a pending request (the office director only)."""
     if not holds(ctx.actor, Permission.DECIDE_OVERTIME):
-        raise Forbidden(
-            "only the office director may decide on overtime (R09)",
-            zh="只有管理处主任可以审批加班(第九条)",
-        )
+        raise Forbidden(N_("only the office director may decide on overtime (R09)"))
     body = parse(OvertimeDecide, data)
     row = ctx.session.exec(
         select(OvertimeRequest).where(

@@ -19,6 +19,7 @@ from compliance.audit import service as audit
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
+from compliance.i18n import N_
 from compliance.pay import repository as repo
 from compliance.pay.schedule import Plan, last_pay_month, plan_summary, replan_plan, replan_start
 from compliance.permissions import Permission
@@ -93,9 +94,7 @@ def end_employment(
         .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:
-        raise Conflict(
-            f"staff member {staff_id} has already left", zh=f"员工 {staff_id} 已记录离职"
-        )
+        raise Conflict(N_("staff member %(id)s has already left"), id=staff_id)
     audit.record(
         ctx,
         "staff.left",

@@ -17,6 +17,7 @@ from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
 from compliance.exports import safe_cell, text_row
+from compliance.i18n import N_
 from compliance.money import format_fen
 from compliance.pay import repository as repo
 from compliance.pay.models import InstalmentStatus, PayrollRun
@@ -109,14 +110,18 @@ class InstalmentAboveCap(Conflict):
         who = f"{row.employee_no} {row.name}"
         amount, cap = format_fen(line.amount_fen), format_fen(row.cap_fen)
         super().__init__(
-            f"payroll sheet {month:%Y-%m} not shown: {who}'s instalment of {amount} (case "
-            f"{line.case_number}) exceeds this month's cap {cap}, and its row was changed outside"
-            " the app (the app never plans one above the cap); run `compliance audit verify`",
-            zh=(
-                f"{month.year}年{month.month}月工资表不予显示:{who} 的一笔扣款 {amount}"
-                f"(案件 {line.case_number})超过其本月扣款上限 {cap},且该记录曾在系统之外被改动"
-                "(系统从不安排超过上限的扣款)。请管理员运行 compliance audit verify 查明。"
+            N_(
+                "payroll sheet %(month)s not shown: %(who)s's instalment of %(amount)s (case "
+                "%(number)s) exceeds this month's cap %(cap)s, and its row was changed outside"
+                " the app (the app never plans one above the cap); run `compliance audit verify`"
             ),
+            month=f"{month:%Y-%m}",
+            year_no=month.year,
+            month_no=month.month,
+            who=who,
+            amount=amount,
+            number=line.case_number,
+            cap=cap,
         )
         self.staff_id, self.instalment_id = row.staff_id, line.instalment_id
 

@@ -64,3 +64,63 @@ def test_no_module_keeps_a_table_of_the_catalogs_words() -> None:
                 if len(hits) >= 2:
                     found.append(f"{rel}:{node.lineno}: {hits}")
     assert not found
+
+
+ERRORS = {
+    "ComplianceError",
+    "NotFound",
+    "Forbidden",
+    "Conflict",
+    "InvalidTransition",
+    "GuardrailViolation",
+    "StorageUnavailable",
+}
+
+
+def _error_calls() -> list[tuple[str, ast.Call]]:
+    calls = []
+    for path in _sources():
+        rel = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if called in ERRORS or (called == "__init__" and node.args):
+                calls.append((f"{rel}:{node.lineno}", node))
+    return calls
+
+
+def test_no_error_carries_its_own_chinese() -> None:
+    # An error's Chinese is the catalog's msgstr of its English msgid, nowhere else.
+    found = [where for where, call in _error_calls() if any(k.arg == "zh" for k in call.keywords)]
+    assert not found
+
+
+def test_an_error_with_values_is_a_marked_msgid() -> None:
+    # A message with %(name)s placeholders is extracted (N_) so the catalog can translate it.
+    found = [
+        where
+        for where, call in _error_calls()
+        if call.args
+        and isinstance(call.args[0], ast.Constant)
+        and "%(" in str(call.args[0].value)
+    ]
+    assert not found
+
+
+def test_an_error_reads_in_the_readers_language() -> None:
+    from compliance.errors import Conflict
+    from compliance.i18n import N_
+    from compliance.names import coded
+
+    err = Conflict(
+        N_("finding %(id)s was already triaged; it is now %(now)s"),
+        id=7,
+        now=coded("finding_triage", "dismissed"),
+    )
+    assert str(err) == "finding 7 was already triaged; it is now dismissed"
+    assert err.text("en") == str(err)
+    assert err.text("zh") == f"该线索已被处理，现为：{name('finding_triage', 'dismissed', 'zh')}"
+    plain = Conflict("a message the catalog does not know")
+    assert plain.text("zh") == plain.text("en") == "a message the catalog does not know"

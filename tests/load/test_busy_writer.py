@@ -62,7 +62,7 @@ def test_a_writer_blocked_by_another_process_gets_a_conflict_not_a_lock_error(
         other.execute("ROLLBACK")
         other.close()
     assert "busy" in str(refused.value) and "nothing was saved" in str(refused.value)
-    assert refused.value.zh == "数据库正忙于其他修改,本次未保存,请稍后重试"
+    assert refused.value.text("zh") == "数据库正忙于其他修改,本次未保存,请稍后重试"
     assert "locked" not in str(refused.value)
     assert _names(engine) == before
     _rename(engine, user_id, "kept")  # the database is free again: the next writer goes
@@ -90,7 +90,7 @@ def test_a_writer_waiting_in_line_too_long_gets_a_conflict(
     finally:
         release.set()
         first.join(30)
-    assert refused.value.zh == "数据库正忙于其他修改,本次未保存,请稍后重试"
+    assert refused.value.text("zh") == "数据库正忙于其他修改,本次未保存,请稍后重试"
     with Session(engine) as s:
         names = s.execute(select(func.count()).where(User.display_name == "second")).scalar()
     assert names == 0

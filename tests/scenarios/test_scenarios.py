@@ -113,7 +113,7 @@ def _body(w: World, rec: dict[str, Any]) -> dict[str, Any]:
 def _expect_refusal(words: list[str], fn: Callable[[], Any]) -> None:
     with pytest.raises(ComplianceError) as err:
         fn()
-    said = f"{err.value} {err.value.zh or ''}"
+    said = f"{err.value} {err.value.text('zh')}"
     for word in words:  # "a|b": either wording (the Chinese or the English message)
         assert any(alt in said for alt in word.split("|")), (
             f"refusal {said!r} does not say {word!r}"

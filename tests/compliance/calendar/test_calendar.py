@@ -86,7 +86,7 @@ def test_an_unentered_year_is_refused_with_what_to_enter(session, office):
     with pytest.raises(CalendarNotCovered) as err:
         calendar.add_working_days(session, _office(office), D(2027, 2, 3), 3)
     assert err.value.year == 2027
-    zh = err.value.zh or ""
+    zh = err.value.text("zh")
     assert "2027 年的节假日安排尚未录入" in zh and "国务院办公厅" in zh
     assert "compliance calendar set 2027-" in zh and "confirm-year 2027" in zh
     assert "compliance calendar set 2027-" in str(err.value)

@@ -59,7 +59,7 @@ def test_finalize_is_refused_before_the_notice_is_served(ctx, office):
     ctx.clock.advance(30 * DAY)  # long past any window: still not final without service
     with pytest.raises(GuardrailViolation) as err:
         case_appeal.finalize(act(ctx, office, "hr"), case_id)
-    assert "not been served" in str(err.value) and "留置送达" in (err.value.zh or "")
+    assert "not been served" in str(err.value) and "留置送达" in err.value.text("zh")
     case = row(ctx, case_id)
     assert case.status == "notified" and case.service_completed_at is None
     assert "finalize" not in read.get_case(act(ctx, office, "hr"), case_id).allowed_actions
@@ -211,8 +211,8 @@ def test_a_deadline_in_an_unentered_year_is_refused_until_an_admin_enters_it(ctx
     other = drive(ctx, office, S.OPEN, rule="R01")
     with pytest.raises(CalendarNotCovered) as err:  # and no statement deadline is guessed
         case_statement.request_statement(act(ctx, office, "hr"), other)
-    assert "2027 年的节假日安排尚未录入" in (err.value.zh or "")
-    assert "compliance calendar set 2027-" in (err.value.zh or "")
+    assert "2027 年的节假日安排尚未录入" in err.value.text("zh")
+    assert "compliance calendar set 2027-" in err.value.text("zh")
     assert row(ctx, other).status == "open"
     _at(ctx, date(2027, 1, 11), 10)
     with pytest.raises(CalendarNotCovered):

@@ -68,7 +68,7 @@ def test_closing_a_case_pay_cannot_take_needs_an_acknowledgement(hr, office):
     case, _ = _executed(hr, office, staff, 50_000)
     with pytest.raises(GuardrailViolation) as err:
         case_execute.close(hr, case.id)
-    assert TEXT in err.value.zh and "确认" in err.value.zh
+    assert TEXT in err.value.text("zh") and "确认" in err.value.text("zh")
     assert hr.session.get(Case, case.id).status == CaseStatus.EXECUTED.value
     case_execute.close(hr, case.id, acknowledge_unrecoverable=True)
     assert hr.session.get(Case, case.id).status == CaseStatus.CLOSED.value
