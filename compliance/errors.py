@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from compliance.i18n import gettext
 
-
 Words = Callable[[str], str]
 """Words a message puts in: given a language, their text in it."""
 Value = str | int | Words

@@ -4,64 +4,71 @@ The names of case states and actions are in compliance.names (translated by the 
 """
 
 import re
+from typing import Final
 
-from compliance.names import name
+from compliance.i18n import N_, gettext
+from compliance.names import NAMES, name
 
 # The notes the case services write on a step themselves (people's own words are kept as
-# typed). They are stored in English, as the audit trail has them; a Chinese page or dossier
-# shows them in Chinese.
-_NOTES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), zh)
-    for pattern, zh in (
-        (r"opened from finding #(\d+)", "由线索 #{0} 立案"),
-        (r"statement due by (\d{4}-\d{2}-\d{2})", "申辩截止日期 {0}"),
-        (r"no statement by (\d{4}-\d{2}-\d{2})", "截至 {0} 未提交申辩"),
-        (r"appeal possible until (\d{4}-\d{2}-\d{2})", "可于 {0} 前申诉"),
-        (r"recorded by the staff member", "由员工本人提交"),
-        (r"recorded by HR from a paper statement", "由人事根据书面申辩录入"),
-        (r"refused", "拒绝申辩"),
-        (r"signed", "已签收"),
-        (r"refused_to_sign", "拒绝签收"),
-        (
-            r"notice handed over; the appeal window opens once it is served",
-            "处理决定通知书已交付;送达(签收或见证人在场拒签)后起算申诉期",
-        ),
-        (
-            r"served (\d{4}-\d{2}-\d{2}) \(signed\); appeal possible until (\d{4}-\d{2}-\d{2})",
-            "{0} 员工签收送达;可于 {1} 前申诉",
-        ),
-        (
-            r"served (\d{4}-\d{2}-\d{2}) \(refused to sign before (.+)\); "
-            r"appeal possible until (\d{4}-\d{2}-\d{2})",
-            "{0} 员工拒绝签收,{1} 在场见证(留置送达);可于 {2} 前申诉",
-        ),
-        (
-            r"served (\d{4}-\d{2}-\d{2}) \(signed\); appeal deadline not counted yet "
-            r"\(the office calendar lacks the year\)",
-            "{0} 员工签收送达;工作日历尚缺该年度,申诉期限待录入后计算",
-        ),
-        (
-            r"served (\d{4}-\d{2}-\d{2}) \(refused to sign before (.+)\); appeal deadline not "
-            r"counted yet \(the office calendar lacks the year\)",
-            "{0} 员工拒绝签收,{1} 在场见证(留置送达);工作日历尚缺该年度,申诉期限待录入后计算",
-        ),
-        (r"revision (\d+) approved as (hr|director)", "第 {0} 版处理建议由{1}批准"),
-        (
-            r"revision (\d+) approved as (hr|director); a second approval is needed",
-            "第 {0} 版处理建议由{1}批准;还需另一方批准",
-        ),
-    )
+# typed). They are stored in English, as the audit trail has them; each is a msgid of the
+# catalog, read back from the stored note by its placeholders' shapes below.
+_NOTES: Final = (
+    N_("opened from finding #%(finding)s"),
+    N_("statement due by %(day)s"),
+    N_("no statement by %(day)s"),
+    N_("appeal possible until %(until)s"),
+    N_("recorded by the staff member"),
+    N_("recorded by HR from a paper statement"),
+    N_("notice handed over; the appeal window opens once it is served"),
+    N_("served %(day)s (signed); appeal possible until %(until)s"),
+    N_("served %(day)s (refused to sign before %(witnesses)s); appeal possible until %(until)s"),
+    N_(
+        "served %(day)s (signed); appeal deadline not counted yet "
+        "(the office calendar lacks the year)"
+    ),
+    N_(
+        "served %(day)s (refused to sign before %(witnesses)s); appeal deadline not "
+        "counted yet (the office calendar lacks the year)"
+    ),
+    N_("revision %(revision)s approved as %(capacity)s"),
+    N_("revision %(revision)s approved as %(capacity)s; a second approval is needed"),
 )
+_SHAPES: Final = {
+    "finding": r"\d+",
+    "revision": r"\d+",
+    "day": r"\d{4}-\d{2}-\d{2}",
+    "until": r"\d{4}-\d{2}-\d{2}",
+    "witnesses": r".+",
+    "capacity": r"hr|director",
+}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# Notes that are a code: a statement refused, a notice signed for or refused.
+_CODED: Final = {"refused": "statement", **{code: "ack" for code in NAMES["ack"]}}
+
+
+def _pattern(msgid: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(msgid)  # literal, name, literal, name, ...
+    return re.compile(
+        "".join(f"(?P<{p}>{_SHAPES[p]})" if k % 2 else re.escape(p) for k, p in enumerate(parts))
+    )
+
+
+_READ: Final = tuple((_pattern(msgid), msgid) for msgid in _NOTES)
 
 
 def step_note(note: str, lang: str) -> str:
     """A step's note in the reader's language: the services' own notes translated."""
-    if lang != "zh":
+    if lang == "en":
         return note
-    for pattern, zh in _NOTES_ZH:
+    if note in _CODED:
+        return name(_CODED[note], note, lang)
+    for pattern, msgid in _READ:
         m = pattern.fullmatch(note)
         if m:
-            return zh.format(*(name("capacity", g, lang) for g in m.groups()))
+            values = m.groupdict()
+            if "capacity" in values:
+                values["capacity"] = name("capacity", values["capacity"], lang)
+            return gettext(lang, msgid, **values)
     return note
 
 

@@ -102,9 +102,7 @@ def test_an_error_with_values_is_a_marked_msgid() -> None:
     found = [
         where
         for where, call in _error_calls()
-        if call.args
-        and isinstance(call.args[0], ast.Constant)
-        and "%(" in str(call.args[0].value)
+        if call.args and isinstance(call.args[0], ast.Constant) and "%(" in str(call.args[0].value)
     ]
     assert not found
 
