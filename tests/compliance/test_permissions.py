@@ -76,7 +76,9 @@ def test_a_grant_to_the_director_is_the_director_s_alone() -> None:
     # A route may still admit every manager: whether this one is the director is asked later.
     assert role_may(Role.MANAGER, Permission.APPROVE)
     assert not role_may(Role.CASHIER, Permission.APPROVE)
-    assert refusal(_actor(Role.MANAGER), Permission.DECIDE_OVERTIME).endswith("(needs director)")
+    assert str(refusal(_actor(Role.MANAGER), Permission.DECIDE_OVERTIME)).endswith(
+        "(needs director)"
+    )
 
 
 def test_a_grant_to_managers_covers_the_director() -> None:
