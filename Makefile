@@ -17,7 +17,7 @@ run: setup
 	$(UV) run compliance detect --as bsw-manager
 	$(UV) run compliance audit verify
 	$(UV) run compliance demo sign-ins --url http://$(HOST):$(PORT)
-	$(UV) run uvicorn api.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(UV) run python -m api.serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: setup lint
 	$(UV) run pytest

@@ -192,8 +192,7 @@ def _start_server(
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "api.main:app",
+            "api.serve",  # as make run serves it (several workers, Nagle off)
             "--host",
             HOST,
             "--port",

@@ -102,7 +102,7 @@ def _seed(engine: Engine) -> Office:
 
 @contextmanager
 def _server(database_url: str, folder: Path, workers: int) -> Iterator[str]:
-    """uvicorn serving api.main:app on a free port of 127.0.0.1, stopped in any case."""
+    """api.serve (uvicorn) serving the app on a free port of 127.0.0.1, stopped in any case."""
     port = _free_port()
     env = {
         **os.environ,
@@ -113,7 +113,7 @@ def _server(database_url: str, folder: Path, workers: int) -> Iterator[str]:
         "COMPLIANCE_NIGHTLY_ENABLED": "false",
         **{f"COMPLIANCE_AUTH_{k}": v for k, v in CHEAP.items()},
     }
-    cmd = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
+    cmd = [sys.executable, "-m", "api.serve", "--host", "127.0.0.1"]  # as make run serves
     cmd += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     cmd += ["--no-access-log"]
     log = (folder / f"server-{workers}.log").open("wb")
