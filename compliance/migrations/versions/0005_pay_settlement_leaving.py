@@ -188,9 +188,12 @@ def downgrade() -> None:
         batch_op.drop_column("leave_reason")
         batch_op.drop_column("left_on")
     with op.batch_alter_table("deduction", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_deduction_damage_id_damage_incident"), type_="foreignkey"
-        )
+        if op.get_bind().dialect.name != "sqlite":
+            # On SQLite the reference came with the column (upgrade above) and reflection does
+            # not see its name; rebuilding the table without the column drops it.
+            batch_op.drop_constraint(
+                batch_op.f("fk_deduction_damage_id_damage_incident"), type_="foreignkey"
+            )
         batch_op.drop_index(batch_op.f("ix_deduction_damage_id"))
         batch_op.drop_column("cancelled_fen")
         batch_op.drop_column("damage_id")
