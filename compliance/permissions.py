@@ -93,6 +93,9 @@ class Permission(StrEnum):
     RECORD_LEAVING = "record_leaving"
     VIEW_PAY_SCHEDULE = "view_pay_schedule"
     LIST_MINIMUM_WAGES = "list_minimum_wages"
+    # Cases: the approver's "no" (驳回 / 退回修改)
+    REJECT_PROPOSAL = "reject_proposal"
+    SEND_BACK = "send_back"
 
 
 P = Permission
@@ -169,6 +172,8 @@ GRANTS: Mapping[Permission, frozenset[str]] = {
     P.RECORD_LEAVING: _g(H, A),
     P.VIEW_PAY_SCHEDULE: _g(H, S),  # a staff member: their own
     P.LIST_MINIMUM_WAGES: _g(A, H, M),
+    P.REJECT_PROPOSAL: _g(H, DIRECTOR),  # whoever may approve may say no
+    P.SEND_BACK: _g(H, DIRECTOR),
 }
 
 
