@@ -70,7 +70,9 @@ def test_hr_takes_a_confirmed_finding_to_an_approved_written_warning(browser, ct
     hr = browser("hr")
     assert "approve" in _forms(hr.client.get(f"/cases/{case.id}").text)
     no_reason = hr.post(f"/cases/{case.id}/approve", {"justification": " "})
-    assert no_reason.status_code == 422 and "请填写审批理由" in no_reason.text  # 同意 needs a reason
+    assert (
+        no_reason.status_code == 422 and "请填写审批理由" in no_reason.text
+    )  # 同意 needs a reason
     r = hr.post(f"/cases/{case.id}/approve", {"justification": "事实清楚,同意书面警告"})
     assert r.status_code == 303
     assert _case(session, case.id).status == "approved"

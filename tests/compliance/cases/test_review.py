@@ -96,7 +96,7 @@ def test_sent_back_waits_for_hr_to_amend_and_earlier_approvals_lapse(ctx, office
     amended = _detail(ctx, office, case_id, "director")
     assert amended.returned is None and "approve" in amended.allowed_actions
     assert decision.approve(director, case_id, "同意修改后的建议").status == S.APPROVED
-    note = [s.note for s in amended.steps if s.action == "send_back"][0]
+    note = next(s.note for s in amended.steps if s.action == "send_back")
     assert step_note(note, "zh") == (
         "第 1 版处理建议被退回修改(1 项批准失效):请核实索要金额,并补充住户书面材料"
     )
