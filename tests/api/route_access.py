@@ -61,6 +61,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/findings/{finding_id}/dismiss"): Access(TRIAGE, 422),
     ("GET", "/feedback/new"): Access(TRIAGE, 200),
     ("POST", "/feedback/new"): Access(TRIAGE, 422),
+    ("GET", "/account"): Access(SIGNED_IN, 200),
     ("GET", "/me/password"): Access(SIGNED_IN, 200),
     ("POST", "/me/password"): Access(SIGNED_IN, 422),
     ("GET", "/me/tokens"): Access(SIGNED_IN, 200),
