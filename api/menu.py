@@ -30,6 +30,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/cases", N_("Cases"), Permission.VIEW_CASE_QUEUE),
     MenuItem("/dashboard", N_("Dashboard"), Permission.VIEW_DASHBOARD),
     MenuItem("/payroll", N_("Payroll"), Permission.RUN_PAYROLL),
+    MenuItem("/reports", N_("Monthly report"), Permission.PRINT_DOSSIERS),
     MenuItem("/rules", N_("Rulebook"), Permission.USE_APP),
     MenuItem("/admin", N_("Administration"), Permission.ADMINISTER),
     MenuItem("/account", N_("My account"), Permission.USE_APP),
