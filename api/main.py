@@ -37,6 +37,7 @@ from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
+from api.pages import notices as notice_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
 from api.routes import admin as admin_api
@@ -87,6 +88,7 @@ ROUTERS = (
     feedback.router,
     account.router,
     case_pages.router,
+    notice_pages.router,
     payroll.router,
     dashboard.router,
     rulebook.router,
