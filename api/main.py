@@ -38,6 +38,7 @@ from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
 from api.pages import notices as notice_pages
+from api.pages import reports as report_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
 from api.routes import admin as admin_api
@@ -100,6 +101,7 @@ ROUTERS = (
     me_pages.router,
     # Printed dossiers and their verification
     dossier_pages.router,
+    report_pages.router,
     # The API's documentation and schema (signed-in users)
     docs.router,
 )
