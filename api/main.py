@@ -37,6 +37,7 @@ from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
+from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
@@ -88,6 +89,7 @@ ROUTERS = (
     feedback.router,
     account.router,
     case_pages.router,
+    notice_pages.router,
     payroll.router,
     dashboard.router,
     rulebook.router,

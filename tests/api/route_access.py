@@ -108,6 +108,14 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/cases/{case_id}/dossier.pdf"): Access(
         frozenset({"admin", "manager", "director", "hr"}), 404
     ),
+    # A case's drafted notices (compliance/notices): HR
+    ("GET", "/cases/{case_id}/notices"): Access(HR, 404),
+    ("GET", "/cases/{case_id}/notices/{kind}"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}/reset"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}/pdf"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}/serve"): Access(HR, 404),
+    ("GET", "/cases/{case_id}/notices/{kind}/v{version}.pdf"): Access(HR, 404),
     ("GET", "/dossiers/verify"): Access(EVERYONE, 200),
     ("POST", "/dossiers/verify"): Access(EVERYONE, 422),
     ("POST", "/cases/{case_id}/add_evidence"): Access(TRIAGE, 404),
