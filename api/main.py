@@ -38,6 +38,8 @@ from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
+from api.pages import notices as notice_pages
+from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
@@ -90,6 +92,7 @@ ROUTERS = (
     feedback.router,
     account.router,
     case_pages.router,
+    notice_pages.router,
     payroll.router,
     dashboard.router,
     rulebook.router,
@@ -104,6 +107,7 @@ ROUTERS = (
     me_pages.router,
     # Printed dossiers and their verification
     dossier_pages.router,
+    report_pages.router,
     # The API's documentation and schema (signed-in users)
     docs.router,
 )

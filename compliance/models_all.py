@@ -32,6 +32,7 @@ from compliance.files.models import StoredFile
 from compliance.findings.models import DetectionRun, Finding
 from compliance.flows.models import JobLease, Judgment
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
+from compliance.notices.models import NoticeDocument
 from compliance.offices.models import Office
 from compliance.overtime.models import OvertimeRequest
 from compliance.pay.models import Deduction, Instalment, MinimumWage, PayrollRun
@@ -71,6 +72,7 @@ __all__ = [
     "LoginAttempt",
     "MinimumWage",
     "Notice",
+    "NoticeDocument",
     "Office",
     "OvertimeRequest",
     "PayrollRun",

@@ -61,6 +61,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/findings/{finding_id}/dismiss"): Access(TRIAGE, 422),
     ("GET", "/feedback/new"): Access(TRIAGE, 200),
     ("POST", "/feedback/new"): Access(TRIAGE, 422),
+    ("GET", "/account"): Access(SIGNED_IN, 200),
     ("GET", "/me/password"): Access(SIGNED_IN, 200),
     ("POST", "/me/password"): Access(SIGNED_IN, 422),
     ("GET", "/me/tokens"): Access(SIGNED_IN, 200),
@@ -126,6 +127,14 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/cases/{case_id}/dossier.pdf"): Access(
         frozenset({"admin", "manager", "director", "hr"}), 404
     ),
+    # A case's drafted notices (compliance/notices): HR
+    ("GET", "/cases/{case_id}/notices"): Access(HR, 404),
+    ("GET", "/cases/{case_id}/notices/{kind}"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}/reset"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}/pdf"): Access(HR, 404),
+    ("POST", "/cases/{case_id}/notices/{kind}/serve"): Access(HR, 404),
+    ("GET", "/cases/{case_id}/notices/{kind}/v{version}.pdf"): Access(HR, 404),
     ("GET", "/dossiers/verify"): Access(EVERYONE, 200),
     ("POST", "/dossiers/verify"): Access(EVERYONE, 422),
     ("POST", "/cases/{case_id}/add_evidence"): Access(TRIAGE, 404),
@@ -153,6 +162,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/payroll/{month}.csv"): Access(HR, 422),
     ("GET", "/payroll/{month}.xlsx"): Access(HR, 422),
     ("POST", "/payroll/execute"): Access(HR, 422),
+    ("GET", "/payroll/confirm"): Access(HR, 422),
+    ("GET", "/reports"): Access(OFFICE_VIEW, 200),
+    ("POST", "/reports/monthly.pdf"): Access(OFFICE_VIEW, 422),
     ("GET", "/dashboard"): Access(OFFICE_VIEW, 200),
     ("GET", "/rules"): Access(SIGNED_IN, 200),
     ("GET", "/admin"): Access(ADMIN, 200),

@@ -99,7 +99,7 @@ def test_payroll_names_the_guardrail_profile_and_spaces_the_execute_button(brows
     add_min_wage(session)
     page = browser("hr").client.get("/payroll?month=2026-03").text
     assert "中国劳动法保护" in page and "法定保护 CN" not in page
-    assert '<form method="post" action="/payroll/execute" class="stack">' in page
+    assert '<form method="get" action="/payroll/confirm" class="stack">' in page
 
 
 def test_queue_marks_a_statement_request_past_its_deadline_by_the_apps_clock(
