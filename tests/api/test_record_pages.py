@@ -20,9 +20,13 @@ SH = "+08:00"
 
 
 def _last_audit(session, action):
-    row = session.execute(
-        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq.desc())
-    ).scalars().first()
+    row = (
+        session.execute(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq.desc())
+        )
+        .scalars()
+        .first()
+    )
     assert row is not None, action
     return json.loads(row.payload)
 

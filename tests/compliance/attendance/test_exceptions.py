@@ -66,9 +66,7 @@ def test_one_minute_late_is_late_and_on_the_minute_is_on_time(session, office):
     _punch(session, office, a, "check_in", _at(day, 8, 0, 59))  # still the 08:00 minute
     _punch(session, office, b, "check_in", _at(day, 8, 1))
     found = _found(session, office, day)
-    assert [(e.staff_id, e.problem, e.late_minutes) for e in found] == [
-        (b.id, Problem.LATE, 1)
-    ]
+    assert [(e.staff_id, e.problem, e.late_minutes) for e in found] == [(b.id, Problem.LATE, 1)]
     assert found[0].day_type is DayType.WORKING
     assert found[0].check_in == _at(day, 8, 1)
 
@@ -118,7 +116,11 @@ def test_a_holiday_without_a_shift_is_nobodys_absence_but_a_rostered_one_is(sess
     day = date(2026, 3, 20)  # a Friday the office calendar makes a holiday
     session.add(
         CalendarDay(
-            office_id=office.office.id, day=day, kind="holiday", name="测试假日", source="admin",
+            office_id=office.office.id,
+            day=day,
+            kind="holiday",
+            name="测试假日",
+            source="admin",
             recorded_at=NOW,
         )
     )
@@ -142,8 +144,12 @@ def test_a_day_without_visits_is_examined_and_a_day_with_visits_alike(session, o
         _shift(session, office, a, day, _at(day, 8), _at(day, 17))
     session.add(
         Visit(
-            office_id=office.office.id, staff_id=a.id, unit_id=office.units[0].id,
-            requested_at=_at(busy, 9), work_date=busy, arrived_at=_at(busy, 9, 30),
+            office_id=office.office.id,
+            staff_id=a.id,
+            unit_id=office.units[0].id,
+            requested_at=_at(busy, 9),
+            work_date=busy,
+            arrived_at=_at(busy, 9, 30),
             created_at=NOW,
         )
     )
