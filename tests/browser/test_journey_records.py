@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from compliance.attendance.models import AttendanceEvent
 from compliance.audit.models import AuditEvent
+from compliance.demo.load import DEMO_PASSWORD
 from compliance.visits.models import Visit
 from tests.browser.conftest import Pages, Site
 from tests.browser.helpers import all_of, menu_link, one, screenshot, sign_in
@@ -22,9 +23,9 @@ pytestmark = pytest.mark.browser
 HR_SCREEN = {"width": 1366, "height": 900}
 
 
-def _look(page: Page, name: str, lang: str = "zh") -> None:
+def _look(page: Page, name: str, lang: str = "zh", *, full_page: bool = True) -> None:
     assert_readable(page, lang)
-    screenshot(page, f"records-{name}")
+    screenshot(page, f"records-{name}", full_page=full_page)
 
 
 def _english(page: Page, url: str, path: str) -> None:
@@ -165,3 +166,38 @@ def _hr_at_a_desk(site: Site, page: Page) -> None:
 def test_records_journey(site: Site, pages: Pages) -> None:
     _manager_on_a_phone(site, pages.open(phone=True))
     _hr_at_a_desk(site, pages.open())
+
+
+def test_the_record_pages_read_cleanly_with_the_demo_office(demo_site: Site, pages: Pages) -> None:
+    """Feedback, damages and overtime (item 13) and the new lists, with three months of records."""
+    url = demo_site.url
+    phone = pages.open(phone=True)
+    sign_in(phone, url, "bsw-manager", DEMO_PASSWORD)
+    damage = phone.locator("a[href^='/damages/']").first
+    paths = [
+        "/feedback",
+        "/damages",
+        "/overtime",
+        "/visits?month=2026-03",
+        "/attendance?month=2026-03",
+        "/rosters?month=2026-03",
+        "/attendance/exceptions?month=2026-03",
+    ]
+    for lang in ("zh", "en"):
+        if lang == "en":
+            _english(phone, url, "/")
+        for path in paths:
+            phone.goto(url + path)
+            name = path.strip("/").split("?")[0].replace("/", "-")
+            _look(phone, f"demo-{name}-phone-{lang}", lang, full_page=False)
+        phone.goto(f"{url}/damages")
+        damage.click()
+        _look(phone, f"demo-damage-detail-phone-{lang}", lang, full_page=False)
+    hr = pages.open()
+    hr.set_viewport_size(HR_SCREEN)
+    sign_in(hr, url, "bsw-hr", DEMO_PASSWORD)
+    for path in ("/attendance/exceptions?month=2026-03", "/visits?month=2026-03"):
+        hr.goto(url + path)
+        name = path.strip("/").split("?")[0].replace("/", "-")
+        _look(hr, f"demo-{name}-desktop", full_page=False)
+        expect(hr.locator("main h1")).to_be_visible()
