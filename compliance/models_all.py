@@ -11,6 +11,7 @@ from compliance.audit.models import (
     SealBaseline,
 )
 from compliance.calendar.models import CalendarDay, CalendarYear
+from compliance.cases.attachments import CaseAttachment
 from compliance.cases.models import (
     Annotation,
     Appeal,
@@ -54,6 +55,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Case",
+    "CaseAttachment",
     "CaseFinding",
     "CaseListVersion",
     "CaseStep",
