@@ -96,6 +96,13 @@ class Permission(StrEnum):
     # Cases: the approver's "no" (驳回 / 退回修改)
     REJECT_PROPOSAL = "reject_proposal"
     SEND_BACK = "send_back"
+    # Attendance on the web: the punch and roster lists, the exceptions report, corrections
+    VIEW_ATTENDANCE = "view_attendance"
+    CORRECT_ATTENDANCE = "correct_attendance"  # a punch or shift changed, with a reason
+    # Notices drafted from a case: edit, print, serve (compliance/notices)
+    EDIT_NOTICES = "edit_notices"
+    # Punch-clock imports and the office's import profile (HR keeps the clock's enrolments)
+    IMPORT_ATTENDANCE = "import_attendance"
 
 
 P = Permission
@@ -174,6 +181,10 @@ GRANTS: Mapping[Permission, frozenset[str]] = {
     P.LIST_MINIMUM_WAGES: _g(A, H, M),
     P.REJECT_PROPOSAL: _g(H, DIRECTOR),  # whoever may approve may say no
     P.SEND_BACK: _g(H, DIRECTOR),
+    P.VIEW_ATTENDANCE: _g(M, H, A),
+    P.CORRECT_ATTENDANCE: _g(M, H, A),  # HR keeps attendance (补卡) with the manager
+    P.EDIT_NOTICES: _g(H),
+    P.IMPORT_ATTENDANCE: _g(M, H, A),
 }
 
 

@@ -6,8 +6,9 @@ from typing import Any, cast
 from pydantic import TypeAdapter
 
 from compliance.actors import Role
+from compliance.cases import attachments, sod, transition
 from compliance.cases import repository as repo
-from compliance.cases import review, sod, transition
+from compliance.cases import review
 from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.lifecycle import (
     NOTICE_STATES,
@@ -142,6 +143,10 @@ def for_staff(detail: CaseDetail) -> CaseDetail:
     return detail.model_copy(
         update={
             "case": case,
+            # A rule's suggested severity is the reviewer's starting point, not a decision.
+            "findings": [
+                f.model_copy(update={"suggested_severity": None}) for f in detail.findings
+            ],
             "proposals": [
                 p.model_copy(update={"reasoning": {}, "amend_reason": ""}) for p in detail.proposals
             ],
@@ -213,6 +218,7 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         ),
         returned=ReturnedRead.model_validate(back, from_attributes=True) if back else None,
         union_objection=review.union_objection(steps) if union else None,
+        attachments=attachments.of_case(s, case.id or 0),
     )
     # Approvers see what a dismissal must pass and what getting it wrong would cost.
     if latest is not None and latest.is_dismissal and may(ctx.actor, case.staff_id, Action.APPROVE):

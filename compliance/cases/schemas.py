@@ -338,6 +338,22 @@ class ReturnedRead(BaseModel):
     by: int | None
 
 
+class AttachmentRead(BaseModel):
+    """An attached file as the case lists it (never its place on disk)."""
+
+    file_id: int
+    step: str
+    content_type: str
+    original_name: str
+    size_bytes: int
+    created_at: datetime
+
+    @property
+    def is_image(self) -> bool:
+        """Whether the file is a photo (shown as a picture; a document as a link)."""
+        return self.content_type.startswith("image/")
+
+
 class CaseDetail(BaseModel):
     """Everything about one case, for the case page and the dossier."""
 
@@ -358,3 +374,5 @@ class CaseDetail(BaseModel):
     # as recorded (None: it did not object, or has not replied).
     returned: ReturnedRead | None = None
     union_objection: str | None = None
+    # Photos and documents the staff member handed in with the statement or the appeal.
+    attachments: list[AttachmentRead] = Field(default_factory=list)
