@@ -6,9 +6,8 @@ from typing import Any, cast
 from pydantic import TypeAdapter
 
 from compliance.actors import Role
-from compliance.cases import attachments, sod, transition
+from compliance.cases import attachments, review, sod, transition
 from compliance.cases import repository as repo
-from compliance.cases import review
 from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.lifecycle import (
     NOTICE_STATES,
