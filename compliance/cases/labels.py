@@ -78,6 +78,14 @@ _READ: Final = tuple((_pattern(msgid), msgid) for msgid in _NOTES)
 # Chinese. The printed dossier reads the same notes (compliance.dossiers.codes).
 _PROPOSED = re.compile(r"revision (\d+): ([a-z_]+(?:, [a-z_]+)*) \(([a-z_]+)\)")
 _AMENDED = re.compile(r"revision (\d+): (.*?)(?:; (\d+) approval\(s\) lapsed)?", re.S)
+_ADDED = re.compile(
+    r"finding #(\d+) \((\w+)\) added(?:; (\d+) approval\(s\) lapsed and must be given again)?"
+)
+_EXECUTED = re.compile(
+    r"revision (\d+) executed(?:; (\d+) deduction\(s\) scheduled)?"
+    r"(?:; employment ended, (\d+) account\(s\) disabled)?"
+)
+_DECIDED = re.compile(r"(upheld|varied|overturned): (.*)", re.S)
 
 
 def _coded_note(action: str, note: str) -> str | None:
@@ -87,6 +95,17 @@ def _coded_note(action: str, note: str) -> str | None:
         return f"第 {m[1]} 版:{kinds}({name('severity', m[3], 'zh')})"
     if action == "amend" and (m := _AMENDED.fullmatch(note)):
         return f"第 {m[1]} 版:{m[2]}" + (f";{m[3]} 项批准已失效" if m[3] else "")
+    if action == "add_evidence" and (m := _ADDED.fullmatch(note)):
+        more = f";{m[3]} 项批准已失效,须重新批准" if m[3] else ""
+        return f"补充线索 #{m[1]}({m[2]})" + more
+    if action == "mark_executed" and (m := _EXECUTED.fullmatch(note)):
+        return (
+            f"第 {m[1]} 版处理决定已执行"
+            + (f";已排定 {m[2]} 项工资扣款" if m[2] else "")
+            + (f";劳动关系已解除,已停用 {m[3]} 个账号" if m[3] is not None else "")
+        )
+    if action == "decide_appeal" and (m := _DECIDED.fullmatch(note)):
+        return f"{name('appeal', m[1], 'zh')}:{m[2]}"
     return None
 
 
