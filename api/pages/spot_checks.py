@@ -171,7 +171,7 @@ def _name_item(error: FieldError, items: list[dict[str, Any]], t: Translator) ->
     key = items[int(index)]["item_key"]
     spec = registry.find_item(key)[1]
     label = spec.label_zh if t.lang == "zh" else spec.label_en
-    return FieldError(f"note_{key}", f"{label}: {t(error.reason)}")
+    return FieldError(f"note_{key}", t("%(item)s: %(reason)s", item=label, reason=t(error.reason)))
 
 
 # Reasons the services give for this form's fields, listed for translation.

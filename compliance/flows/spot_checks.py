@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
-from compliance.audit import service as audit
 from compliance.accounts.models import User
+from compliance.audit import service as audit
 from compliance.cases.models import Case, CaseFinding
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -179,7 +179,9 @@ def _check_evidence(body: SpotCheckCreate, photo_keys: set[str | None]) -> None:
     errors = [
         FieldError(f"items.{i}.evidence", NEEDS_EVIDENCE)
         for i, item in enumerate(body.items)
-        if item.result is ItemResult.FAIL and not item.note.strip() and item.item_key not in photo_keys
+        if item.result is ItemResult.FAIL
+        and not item.note.strip()
+        and item.item_key not in photo_keys
     ]
     if errors:
         raise ValidationFailed(errors)

@@ -24,7 +24,7 @@ class ItemLimit:
     policy_version: str
 
     def text(self, lang: str) -> str:
-        """"≤ 2 分钟" / "≤ 2 min", "≥ 5 秒" / "≥ 5 s" (whole minutes shown as minutes)."""
+        """ "≤ 2 分钟" / "≤ 2 min", "≥ 5 秒" / "≥ 5 s" (whole minutes shown as minutes)."""
         sign = "≤" if self.bound is Bound.MAX else "≥"
         value, unit = self.value, self.unit
         if unit == "s" and value >= 60 and value % 60 == 0:
