@@ -15,6 +15,15 @@
     });
   }
 
+  // A failed item needs its evidence: open its note and photo when "fail" is ticked.
+  form.addEventListener("change", function (event) {
+    var t = event.target;
+    if (!t || t.type !== "radio" || t.value !== "fail" || !t.checked) return;
+    var item = t.closest(".item");
+    var box = item && item.querySelector("[data-evidence]");
+    if (box) box.open = true;
+  });
+
   // Scanning: the unit's QR code holds /spot-checks/new?unit=ID; pick that unit here.
   var button = form.querySelector("[data-scan]");
   var box = form.querySelector("[data-scanner]");
