@@ -16,12 +16,12 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from compliance.accounts.models import User
-from compliance.demo.load import DEMO_PASSWORD
 from compliance.cases import decision as case_decision
 from compliance.cases import notice as case_notice
 from compliance.cases import statement as case_statement
 from compliance.cases.attachments import CaseAttachment
 from compliance.cases.models import Appeal, Statement
+from compliance.demo.load import DEMO_PASSWORD
 from compliance.files.service import store_image
 from compliance.flows import open_case as opening
 from compliance.flows import propose as case_propose
