@@ -57,7 +57,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     # Pages
     ("GET", "/"): Access(SIGNED_IN, 200),
     ("GET", "/findings"): Access(TRIAGE, 200),
+    ("GET", "/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
     ("POST", "/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
+    ("POST", "/findings/dismiss"): Access(TRIAGE, 422),
     ("POST", "/findings/{finding_id}/dismiss"): Access(TRIAGE, 422),
     ("GET", "/feedback/new"): Access(TRIAGE, 200),
     ("POST", "/feedback/new"): Access(TRIAGE, 422),
