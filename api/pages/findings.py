@@ -123,6 +123,10 @@ def _page_url(filters: Filters, page: int, per: int | str) -> str:
 def queue_page(request: Request, ctx: CtxDep) -> Response:
     """Open findings of the office, grouped by staff member, filtered and paged."""
     qp = request.query_params
+    if any(not v.strip() for k, v in qp.items() if k in (*FILTERS, "per", "page")):
+        # The filter form sends its blank fields too: drop them, for an address worth keeping.
+        kept = urlencode([(k, v) for k, v in qp.multi_items() if v.strip()])
+        return RedirectResponse(f"/findings?{kept}" if kept else "/findings", status_code=303)
     filters = parse_filters(qp)
     context = _queue(request, ctx, filters, _int(qp.get("page", ""), 1))
     done = qp.get("done", "")

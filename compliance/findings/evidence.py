@@ -8,7 +8,7 @@ version the finding was judged under, so the page can say "gap 3 s, required ≥
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlmodel import col, select
@@ -17,6 +17,7 @@ from compliance.context import Ctx
 from compliance.damages.models import DamagePhoto
 from compliance.evidence import kinds
 from compliance.findings.schemas import FindingRead
+from compliance.i18n import N_, gettext
 from compliance.inspections.models import SpotCheckPhoto
 from compliance.money import format_fen
 from compliance.names import name
@@ -63,40 +64,45 @@ def _item_label(item_key: str, lang: str) -> str:
     return item.label_zh if lang == "zh" else item.label_en
 
 
+def _shift(r: Any, lang: str, tz: tzinfo) -> str:
+    """A rostered shift's end (its start is the line's time): 'until 17:30'."""
+    return gettext(lang, N_("until %(time)s"), time=r.end_at.astimezone(tz).strftime("%H:%M"))
+
+
 def _money(fen: int | None) -> str:
     return format_fen(fen) if fen else ""
 
 
-# What each kind of record says, in the language: (record, lang) -> (when, text).
-Say = Callable[[Any, str], tuple[datetime | None, str]]
+# What each kind of record says, in the language: (record, lang, zone) -> (when, text).
+Say = Callable[[Any, str, tzinfo], tuple[datetime | None, str]]
 SAY: dict[str, Say] = {
-    "feedback": lambda r, lang: (
+    "feedback": lambda r, lang, tz: (
         r.occurred_at,
         _join(name("category", r.category, lang), r.text, _money(r.amount_fen)),
     ),
-    "spot_check_item": lambda r, lang: (
+    "spot_check_item": lambda r, lang, tz: (
         r[1].checked_at,
         _join(
             _item_label(r[0].item_key, lang) + ": " + name("spot_result", r[0].result, lang),
             r[0].note,
         ),
     ),
-    "inspection": lambda r, lang: (r.checked_at, _join(r.area, r.notes)),
-    "attendance": lambda r, lang: (r.at, name("punch_kind", r.kind, lang)),
-    "roster": lambda r, lang: (r.start_at, r.work_date.isoformat()),
-    "visit": lambda r, lang: (
+    "inspection": lambda r, lang, tz: (r.checked_at, _join(r.area, r.notes)),
+    "attendance": lambda r, lang, tz: (r.at, name("punch_kind", r.kind, lang)),
+    "roster": lambda r, lang, tz: (r.start_at, _shift(r, lang, tz)),
+    "visit": lambda r, lang, tz: (
         r.arrived_at or r.requested_at,
         _join(name("visit_kind", r.kind, lang), r.description),
     ),
-    "overtime": lambda r, lang: (
+    "overtime": lambda r, lang, tz: (
         r.requested_at,
         _join(name("overtime", r.decision, lang), r.reason),
     ),
-    "tip_line": lambda r, lang: (
+    "tip_line": lambda r, lang, tz: (
         r.received_at,
         _join(format_fen(r.amount_fen), r.receipt_no or ""),
     ),
-    "damage": lambda r, lang: (
+    "damage": lambda r, lang, tz: (
         r.occurred_at,
         _join(r.item, _money(r.assessed_value_fen), r.description),
     ),
@@ -195,7 +201,7 @@ def summaries(
             if row is None:
                 lines.append(EvidenceLine(key, label, id_, None, "", found=entry is None))
                 continue
-            at, text = SAY[key](row, lang) if key in SAY else (None, "")
+            at, text = SAY[key](row, lang, ctx.tz) if key in SAY else (None, "")
             lines.append(
                 EvidenceLine(
                     key,

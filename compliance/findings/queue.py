@@ -1,11 +1,10 @@
 """The triage queue read: filters, a page of findings grouped by staff member, counts in SQL.
 
-One page costs a fixed number of queries whatever its size: the count, the page, the
-per-person counts, the filter choices, then the evidence (compliance/findings/evidence.py,
-one query per kind of record present plus the photos).
+One page costs a fixed number of queries whatever its size: the count, the page (each row
+with its person's count), the filter choices, then the evidence
+(compliance/findings/evidence.py: one query per kind of record present, plus the photos).
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -150,22 +149,6 @@ class QueuePage:
         return min(self.total, self.page * self.per_page)
 
 
-def _base() -> Any:
-    return select(Finding, col(Staff.name), col(Staff.employee_no), col(Staff.team)).join(
-        Staff, col(Staff.id) == col(Finding.staff_id)
-    )
-
-
-def _order(stmt: Any) -> Any:
-    """Grouped by staff member (by name), each person's newest first."""
-    return stmt.order_by(
-        col(Staff.name),
-        col(Staff.employee_no),
-        col(Finding.occurred_at).desc(),
-        col(Finding.id).desc(),
-    )
-
-
 def count(ctx: Ctx, filt: QueueFilter) -> int:
     """How many findings match (one COUNT query)."""
     stmt = select(func.count(col(Finding.id))).join(Staff, col(Staff.id) == col(Finding.staff_id))
@@ -174,26 +157,42 @@ def count(ctx: Ctx, filt: QueueFilter) -> int:
 
 def rows(
     ctx: Ctx, filt: QueueFilter, *, offset: int = 0, limit: int = PER_PAGE
-) -> list[tuple[Finding, str, str, str]]:
-    """The matching findings, grouped by staff member, one window of them (LIMIT/OFFSET)."""
+) -> list[tuple[Finding, str, str, str, int]]:
+    """One window (LIMIT/OFFSET) of the matching findings, grouped by staff member: the person
+    with the most matching findings first (then by name), each person's newest first; each
+    row with the staff member's name, number, team and matching count (one query)."""
     ctx.require(Permission.TRIAGE_FINDINGS)
-    stmt = _order(filt.where(_base(), ctx.actor.office_id, ctx.tz)).offset(offset).limit(limit)
-    return [(f, name, no, team) for f, name, no, team in ctx.session.execute(stmt)]
-
-
-def _per_staff(ctx: Ctx, filt: QueueFilter, staff_ids: Sequence[int]) -> dict[int, int]:
-    if not staff_ids:
-        return {}
-    stmt = select(col(Finding.staff_id), func.count(col(Finding.id))).join(
-        Staff, col(Staff.id) == col(Finding.staff_id)
+    office_id = ctx.actor.office_id
+    per_staff = (
+        filt.where(
+            select(col(Finding.staff_id).label("sid"), func.count(col(Finding.id)).label("n"))
+            .join(Staff, col(Staff.id) == col(Finding.staff_id)),
+            office_id,
+            ctx.tz,
+        )
+        .group_by(col(Finding.staff_id))
+        .subquery()
+    )  # fmt: skip
+    stmt = (
+        select(Finding, col(Staff.name), col(Staff.employee_no), col(Staff.team), per_staff.c.n)
+        .join(Staff, col(Staff.id) == col(Finding.staff_id))
+        .join(per_staff, per_staff.c.sid == col(Finding.staff_id))
     )
-    stmt = filt.where(stmt, ctx.actor.office_id, ctx.tz)
-    stmt = stmt.where(col(Finding.staff_id).in_(sorted(set(staff_ids))))
-    return {sid: int(n) for sid, n in ctx.session.execute(stmt.group_by(col(Finding.staff_id)))}
+    stmt = filt.where(stmt, office_id, ctx.tz).order_by(
+        per_staff.c.n.desc(),
+        col(Staff.name),
+        col(Staff.employee_no),
+        col(Staff.id),
+        col(Finding.occurred_at).desc(),
+        col(Finding.id).desc(),
+    )
+    found = ctx.session.execute(stmt.offset(offset).limit(limit))
+    return [(f, name, no, team, int(n)) for f, name, no, team, n in found]
 
 
-def choices(ctx: Ctx, status: str | None, lang: str) -> Choices:
-    """Each filter's values with their counts among the findings of this status (one query)."""
+def choices(ctx: Ctx, filt: QueueFilter, lang: str) -> Choices:
+    """Each filter's values with how many findings have them under the other filters (one
+    grouped query; a chosen value stays on offer even when nothing matches it)."""
     stmt = select(
         col(Finding.rule_code),
         col(Finding.source),
@@ -203,8 +202,8 @@ def choices(ctx: Ctx, status: str | None, lang: str) -> Choices:
         col(Staff.team),
         func.count(col(Finding.id)),
     ).join(Staff, col(Staff.id) == col(Finding.staff_id))
-    stmt = QueueFilter(status=status).where(stmt, ctx.actor.office_id, ctx.tz)
-    stmt = stmt.group_by(
+    dates = QueueFilter(status=filt.status, date_from=filt.date_from, date_to=filt.date_to)
+    stmt = dates.where(stmt, ctx.actor.office_id, ctx.tz).group_by(
         col(Finding.rule_code),
         col(Finding.source),
         col(Staff.id),
@@ -212,24 +211,35 @@ def choices(ctx: Ctx, status: str | None, lang: str) -> Choices:
         col(Staff.employee_no),
         col(Staff.team),
     )
-    rules: dict[str, int] = {}
-    sources: dict[str, int] = {}
-    teams: dict[str, int] = {}
+    rules: dict[str, int] = dict.fromkeys([filt.rule_code] if filt.rule_code else [], 0)
+    sources: dict[str, int] = dict.fromkeys([filt.source] if filt.source else [], 0)
+    teams: dict[str, int] = dict.fromkeys([filt.team] if filt.team else [], 0)
     people: dict[int, tuple[str, str, int]] = {}
     for rule, source, sid, name, no, team, n in ctx.session.execute(stmt):
-        rules[rule] = rules.get(rule, 0) + n
-        sources[source] = sources.get(source, 0) + n
-        teams[team] = teams.get(team, 0) + n
+        ok = {
+            "rule": filt.rule_code in (None, rule),
+            "source": filt.source in (None, source),
+            "staff": filt.staff_id in (None, sid),
+            "team": filt.team in (None, team),
+        }
+
+        def others(key: str, ok: dict[str, bool] = ok) -> bool:
+            return all(v for k, v in ok.items() if k != key)
+
+        rules[rule] = rules.get(rule, 0) + (n if others("rule") else 0)
+        sources[source] = sources.get(source, 0) + (n if others("source") else 0)
+        teams[team] = teams.get(team, 0) + (n if others("team") else 0)
         name0, no0, n0 = people.get(sid, (name, no, 0))
-        people[sid] = (name0, no0, n0 + n)
+        people[sid] = (name0, no0, n0 + (n if others("staff") else 0))
     rule_title = {p.code: (p.title_zh if lang == "zh" else p.title_en) for p in registry.RULES}
     return Choices(
         rules=[Choice(c, rules[c], rule_title.get(c, c)) for c in sorted(rules)],
         staff=[
             Choice(str(sid), n, f"{name} {no}")
             for sid, (name, no, n) in sorted(people.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+            if n or sid == filt.staff_id
         ],
-        teams=[Choice(t, teams[t], t) for t in sorted(teams)],
+        teams=[Choice(t, teams[t], t) for t in sorted(teams) if teams[t] or t == filt.team],
         sources=[Choice(s, sources[s]) for s in SOURCES if s in sources],
     )
 
@@ -246,13 +256,11 @@ def queue_page(
     found = rows(ctx, filt, offset=(page - 1) * per_page, limit=per_page)
     reads = [FindingRead.model_validate(f) for f, *_ in found]
     evidence = summaries(ctx, reads, lang)
-    totals = _per_staff(ctx, filt, [r.staff_id for r in reads])
     groups: list[StaffGroup] = []
-    for read, (_, name, no, team) in zip(reads, found, strict=True):
+    for read, (_, name, no, team, total_of) in zip(reads, found, strict=True):
         item = QueueItem(read, name, no, team, evidence.get(read.id, []))
         if groups and groups[-1].staff_id == read.staff_id:
             groups[-1].items.append(item)
         else:
-            total_of = totals.get(read.staff_id, 0)
             groups.append(StaffGroup(read.staff_id, name, no, team, total_of, [item]))
-    return QueuePage(groups, total, page, per_page, choices(ctx, filt.status, lang))
+    return QueuePage(groups, total, page, per_page, choices(ctx, filt, lang))
