@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from api.i18n import Translator, translator
 from api.labels import field_value, quantity, unit_name
-from api.menu import menu_for
+from api.menu import menu_for, tabs_for
 from api.security import anon_csrf_token
 from compliance.accounts.auth import Principal
 from compliance.actors import Actor
@@ -100,6 +100,7 @@ def render(
         "actor": actor,
         "can": lambda method, path: admits(request.app, actor, method, path),
         "menu": menu_for(actor),
+        "tabs": tabs_for(actor, request.url.path, t.lang),
         "csrf_token": csrf,
         "local_time": _local_time(tz),
         "quantity": lambda value, unit: quantity(t, value, unit),

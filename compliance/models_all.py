@@ -11,6 +11,7 @@ from compliance.audit.models import (
     SealBaseline,
 )
 from compliance.calendar.models import CalendarDay, CalendarYear
+from compliance.cases.attachments import CaseAttachment
 from compliance.cases.models import (
     Annotation,
     Appeal,
@@ -32,6 +33,7 @@ from compliance.files.models import StoredFile
 from compliance.findings.models import DetectionRun, Finding
 from compliance.flows.models import JobLease, Judgment
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
+from compliance.notices.models import NoticeDocument
 from compliance.offices.models import Office
 from compliance.overtime.models import OvertimeRequest
 from compliance.pay.models import Deduction, Instalment, MinimumWage, PayrollRun
@@ -53,6 +55,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Case",
+    "CaseAttachment",
     "CaseFinding",
     "CaseListVersion",
     "CaseStep",
@@ -71,6 +74,7 @@ __all__ = [
     "LoginAttempt",
     "MinimumWage",
     "Notice",
+    "NoticeDocument",
     "Office",
     "OvertimeRequest",
     "PayrollRun",

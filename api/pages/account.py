@@ -1,4 +1,4 @@
-"""The signed-in user's own account: password and personal API tokens (and, for an admin,
+"""The signed-in user's own account ("我的"), password and personal API tokens (and, for an admin,
 every live token of the office)."""
 
 from typing import Annotated, Any
@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import AuthSettingsDep, CtxDep, IdPath, PrincipalDep, csrf_checked, signed_in
 from api.i18n import N_
 from api.pages.forms import FormPage, remember_form
+from api.read_models.person import who
 from api.security import client_ip
 from api.templating import render
 from compliance.accounts import auth
@@ -128,3 +129,9 @@ def revoke_token(token_id: IdPath, ctx: CtxDep) -> Response:
     """Revoke one of one's tokens (an admin: any token of the office)."""
     api_tokens.revoke_token(ctx, token_id)
     return RedirectResponse("/me/tokens", status_code=303)
+
+
+@router.get("/account", dependencies=[signed_in])
+def account(request: Request, ctx: CtxDep) -> Response:
+    """ "我的": who is signed in, with links to the password, API tokens and language."""
+    return render(request, "pages/account.html", {"person": who(ctx)})

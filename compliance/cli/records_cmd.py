@@ -17,6 +17,7 @@ from compliance.context import Ctx
 from compliance.errors import ValidationFailed
 from compliance.flows.judge import judge_saved
 from compliance.flows.judgments import RecordKind
+from compliance.money import parse_yuan
 
 app = typer.Typer(
     help="Record what happened (feedback, tips, damages, visits, ...).", no_args_is_help=True
@@ -80,6 +81,46 @@ def hand_over_tip(ctx: Ctx, tip_id: int, body: dict[str, Any]) -> Any:
     )
 
 
+def money_fields(pairs: dict[str, Any]) -> dict[str, Any]:
+    """Typed money values as integer fen, exactly (never through a float).
+
+    `amount_fen=1250` is whole fen; `amount_fen=¥12.50` (with the ¥ sign) and
+    `amount_yuan=12.50` are yuan and become `amount_fen=1250`. `amount_fen=12.50` is refused:
+    without the ¥ sign a fraction in a fen field is a typing error, not a guess to make.
+    """
+    out: dict[str, Any] = {}
+    for key, value in pairs.items():
+        if key.endswith("_yuan"):
+            target = key.removesuffix("_yuan") + "_fen"
+            if target in pairs:
+                raise ValidationFailed.one(key, f"give {key} or {target}, not both")
+            try:
+                out[target] = parse_yuan(value)
+            except ValueError:
+                raise ValidationFailed.one(
+                    key, f"not an amount in yuan with at most 2 decimals (e.g. 12.50): {value!r}"
+                ) from None
+        elif key.endswith("_fen") and value.isascii() and value.isdigit():
+            out[key] = int(value)
+        elif key.endswith("_fen") and value.strip().startswith("¥"):
+            try:
+                out[key] = parse_yuan(value)
+            except ValueError:
+                raise ValidationFailed.one(
+                    key, f"not an amount in yuan with at most 2 decimals (e.g. ¥12.50): {value!r}"
+                ) from None
+        elif key.endswith("_fen"):
+            stem = key.removesuffix("_fen")
+            raise ValidationFailed.one(
+                key,
+                f"{value!r} is not a whole number of fen; write {key}=1250, "
+                f"{key}=¥12.50 or {stem}_yuan=12.50 for ¥12.50",
+            )
+        else:
+            out[key] = value
+    return out
+
+
 def _service(kind: str, record_id: int | None) -> Callable[[Ctx, dict[str, Any]], Any]:
     if kind not in KINDS:
         raise ValidationFailed.one("kind", f"unknown record kind {kind!r}; one of {sorted(KINDS)}")
@@ -105,15 +146,16 @@ def add(
     ] = None,
     lang: Lang = "zh",
 ) -> None:
-    """Record one thing through its service (times as ISO-8601 with a zone, money in fen);
-    a record that feeds rules is judged at once and the outcome printed per rule."""
+    """Record one thing through its service (times as ISO-8601 with a zone). Money: X_fen=1250
+    (whole fen), X_fen=¥12.50 or X_yuan=12.50 (yuan, converted exactly). A record that feeds
+    rules is judged at once and the outcome printed per rule."""
     if lang not in ("zh", "en"):
         raise ValidationFailed.one("--lang", "zh or en")
     try:
         body = json.loads(json_body) if json_body else {}
     except json.JSONDecodeError as exc:
         raise ValidationFailed.one("--json", f"not valid JSON: {exc}") from None
-    body.update(kv_pairs(fields or []))
+    body.update(money_fields(kv_pairs(fields or [])))
     fn = _service(kind, record_id)
     with acting(as_user) as ctx:
         result = fn(ctx, body)

@@ -256,6 +256,9 @@ HEADERS_EN = (
     "Instalments",
 )
 MONEY_FORMAT = '"¥"#,##0.00'
+TOTAL_LABEL = "合计 Total"
+# Which money columns the XLSX total row adds up (a cap or the floor summed means nothing).
+_MONEY_TOTALLED = (True, False, False, True, True, True, True)
 _STATUS = {"planned": "计划 planned", "taken": "已扣 taken"}
 
 
@@ -270,6 +273,12 @@ def _money(row: SheetRow) -> tuple[int, ...]:
         row.carried_fen,
         row.unrecovered_fen,
     )
+
+
+def _total(sheet: PayrollSheet, index: int) -> int | None:
+    if not _MONEY_TOTALLED[index]:
+        return None
+    return sum(_money(row)[index] for row in sheet.rows)
 
 
 def _describe(line: SheetLine) -> str:
@@ -299,14 +308,21 @@ def file_stem(sheet: PayrollSheet) -> str:
     return f"payroll-{sheet.office_code}-{sheet.month:%Y-%m}"
 
 
+def yuan_text(fen: int) -> str:
+    """Fen as a plain number of yuan with two decimals ('4000.00'), exact, no ¥ or commas."""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{yuan}.{cents:02d}"
+
+
 def write_csv(sheet: PayrollSheet, path: Path) -> Path:
-    """Write the sheet as UTF-8 CSV (BOM for Excel): Chinese, then English header row."""
+    """Write the sheet as UTF-8 CSV (BOM for Excel) for payroll software: one header row
+    (Chinese; each money column says it holds yuan), money as plain numbers ('4000.00')."""
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         out = csv.writer(fh)
         out.writerow(HEADERS_ZH)
-        out.writerow(HEADERS_EN)
         for row in sheet.rows:
-            money = [format_fen(v) for v in _money(row)]
+            money = [yuan_text(v) for v in _money(row)]
             text = [safe_cell(row.employee_no), safe_cell(row.name)]
             out.writerow([*text, *money, safe_cell(describe_lines(row))])
     return path
@@ -339,6 +355,13 @@ def write_xlsx(sheet: PayrollSheet, path: Path) -> Path:
     for row in sheet.rows:
         money = [_cell(ws, _yuan(fen), number_format=MONEY_FORMAT) for fen in _money(row)]
         ws.append(text_row(ws, [row.employee_no, row.name, *money, describe_lines(row)]))
+    # The total row: numeric values (no formula cell, see compliance/exports.py).
+    totals = [_total(sheet, i) for i in range(len(_MONEY_TOTALLED))]
+    money_totals = [
+        _cell(ws, _yuan(t), number_format=MONEY_FORMAT, font=bold) if t is not None else None
+        for t in totals
+    ]
+    ws.append(text_row(ws, [_cell(ws, TOTAL_LABEL, font=bold), None, *money_totals, None]))
     about = wb.create_sheet("说明 About")
     executed = (
         sheet.executed_at.strftime("%Y-%m-%d %H:%M UTC") if sheet.executed_at else "未执行 not yet"

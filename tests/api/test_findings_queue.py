@@ -144,7 +144,7 @@ def test_pages_through_150_findings_once_each(browser, seeded):
     b = browser("manager")
     seen: list[int] = []
     page = b.client.get("/findings").text
-    assert "待处理线索共 150 条,当前第 1–25 条" in page and "第 1 页,共 6 页" in page
+    assert "待处理线索共 150 条,当前第 1–25 条" in page and "第 1 页 / 共 6 页" in page
     for n in range(1, 7):
         html = b.client.get(f"/findings?page={n}").text
         seen += _ids(html)
@@ -152,7 +152,7 @@ def test_pages_through_150_findings_once_each(browser, seeded):
     assert sorted(seen) == sorted(seeded) and len(seen) == N
     # A page size of its own, and a page past the end shows the last one.
     assert len(_ids(b.client.get("/findings?per=100").text)) == 100
-    assert "第 6 页,共 6 页" in b.client.get("/findings?page=99").text
+    assert "第 6 页 / 共 6 页" in b.client.get("/findings?page=99").text
 
 
 def test_each_filter_narrows_in_sql_and_is_kept_when_paging(browser, office, seeded, session):

@@ -167,7 +167,7 @@ def test_payroll_downloads_parse(browser, ctx, office, session):
     r = hr.client.get("/payroll/2026-03.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0] == list(payroll.HEADERS_ZH) and len(rows) == 2 + len(office.staff)
+    assert rows[0] == list(payroll.HEADERS_ZH) and len(rows) == 1 + len(office.staff)
     x = hr.client.get("/payroll/2026-03.xlsx")
     assert x.status_code == 200 and x.content[:2] == b"PK"
     wb = load_workbook(io.BytesIO(x.content))
@@ -180,10 +180,12 @@ def test_payroll_without_minimum_wage_explains_and_execute_runs_once(browser, se
     missing = hr.client.get("/payroll?month=2026-03")
     assert missing.status_code == 422 and "minimum wage" in missing.text
     add_min_wage(session)
-    r = hr.post("/payroll/execute", {"month": "2026-03"})
+    unconfirmed = hr.post("/payroll/execute", {"month": "2026-03"})
+    assert unconfirmed.headers["location"] == "/payroll/confirm?month=2026-03"
+    r = hr.post("/payroll/execute", {"month": "2026-03", "confirm": "yes"})
     assert r.status_code == 303 and r.headers["location"] == "/payroll?month=2026-03&done=executed"
     assert "已执行" in hr.client.get(r.headers["location"]).text
-    twice = hr.post("/payroll/execute", {"month": "2026-03"})
+    twice = hr.post("/payroll/execute", {"month": "2026-03", "confirm": "yes"})
     assert twice.status_code == 409 and "already executed" in twice.text
 
 
@@ -212,7 +214,7 @@ def test_admin_parameter_change_creates_a_version_shown_on_the_rulebook(browser,
     assert r.status_code == 303
     rules = browser("staff").client.get("/rules").text
     assert "1.1 · 从 2026-04-01" in rules
-    assert "工作完毕后允许在住户家停留的最长时间 <strong>20 分钟</strong>" in rules
+    assert "完工后最长停留时间 <strong>20 分钟</strong>" in rules
 
 
 def test_admin_users_minimum_wage_and_audit_verify(browser, office, session):

@@ -27,7 +27,10 @@ def test_home_links_follow_the_role(browser):
     assert 'href="/findings"' in manager and 'href="/feedback/new"' in manager
     staff = browser("staff").client.get("/").text
     assert 'href="/findings"' not in staff and 'href="/feedback/new"' not in staff
-    assert 'href="/me/password"' in staff
+    assert 'href="/account"' in staff
+    # The API-token card lives on the account page only.
+    assert 'href="/me/tokens"' not in staff and 'href="/me/tokens"' not in manager
+    assert 'href="/me/tokens"' in browser("staff").client.get("/account").text
 
 
 def test_record_feedback_redirects_and_saves(browser, office, session):

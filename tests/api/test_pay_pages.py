@@ -58,7 +58,7 @@ def test_a_future_month_is_a_read_only_preview(browser, ctx, office, session):
     assert page.status_code == 200 and 'id="preview"' in page.text
     assert "/payroll/execute" not in page.text
     assert hr.client.get("/payroll/2027-06.csv").status_code == 200
-    assert hr.post("/payroll/execute", {"month": "2027-06"}).status_code == 422
+    assert hr.post("/payroll/execute", {"month": "2027-06", "confirm": "yes"}).status_code == 422
 
 
 def test_after_leaving_the_case_page_shows_the_unrecovered_balance(browser, ctx, office, session):

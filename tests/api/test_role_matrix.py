@@ -132,11 +132,11 @@ def test_each_route_s_permission_admits_exactly_whom_the_snapshot_admits(app: Fa
 
 
 # The menu as base.html showed it before its items carried permissions: a route's link for
-# those the route admits; the case queue for all but staff; the rulebook and password for all.
+# those the route admits; the case queue for all but staff; the rulebook and account for all.
 def _menu_before(who: str) -> list[str]:
     out = []
     for item in MENU:
-        if item.href in ("/rules", "/me/password"):
+        if item.href in ("/rules", "/account"):
             out.append(item.href)
         elif who in ROUTE_ACCESS[("GET", item.href)].allow and (
             item.href != "/cases" or who != "staff"

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
@@ -23,6 +23,17 @@ def sign_in(page: Page, url: str, username: str, password: str = PASSWORD) -> No
     page.locator("#password").fill(password)
     page.locator("form[action='/login'] button[type=submit]").click()
     expect(page.locator("nav.menu")).to_contain_text(username)
+
+
+def menu_link(page: Page, href: str) -> Locator:
+    """The header menu's link to `href`, ready to tap: on a phone the menu is folded behind
+    "菜单" (base.html), so this unfolds it first."""
+    button = page.locator("header.top label.menu-button")
+    if button.is_visible() and not page.locator("#menu-open").is_checked():
+        button.click()
+    link = page.locator(f"nav.menu a[href='{href}']")
+    expect(link).to_be_visible()
+    return link
 
 
 def take_step(page: Page, action: str, **fields: str) -> None:

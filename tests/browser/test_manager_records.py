@@ -12,7 +12,7 @@ from compliance.damages.models import DamageIncident
 from compliance.feedback.models import Feedback
 from compliance.overtime.models import OvertimeRequest
 from tests.browser.conftest import Pages, Site
-from tests.browser.helpers import all_of, fits_the_screen, one, screenshot, sign_in
+from tests.browser.helpers import all_of, fits_the_screen, menu_link, one, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 SAID = "王师傅修水管很仔细,走前还把地面擦干净了。"
@@ -31,7 +31,7 @@ def test_a_manager_records_resident_feedback_on_a_phone(site: Site, pages: Pages
     assert site.office is not None
     page = pages.open(phone=True)
     sign_in(page, site.url, "bsw-manager")
-    page.locator("nav.menu a[href='/feedback/new']").tap()
+    menu_link(page, "/feedback/new").tap()
     expect(page.locator("h1")).to_have_text("记录住户反馈")
     assert fits_the_screen(page), "the feedback form scrolls sideways on a phone"
 

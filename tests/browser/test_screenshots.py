@@ -44,12 +44,12 @@ def test_main_pages_render_for_their_users_and_are_saved(demo_site: Site, pages:
     assert fits_the_screen(phone_visitor)
 
     manager = _as(pages, site, "bsw-manager")
-    _shoot(manager, f"{url}/", "02-manager-home", "bsw-manager")
+    _shoot(manager, f"{url}/", "02-manager-home", "您好")
     _shoot(manager, f"{url}/findings", "04-findings-queue", "待处理线索", full_page=False)
     expect(manager.locator("article.finding").first).to_be_visible()
 
     phone_manager = _as(pages, site, "bsw-manager", phone=True)
-    _shoot(phone_manager, f"{url}/", "02-manager-home-phone", "bsw-manager")
+    _shoot(phone_manager, f"{url}/", "02-manager-home-phone", "您好")
     assert fits_the_screen(phone_manager), "the menu scrolls sideways on a phone"
     _shoot(phone_manager, f"{url}/spot-checks/new", "03-spot-check-form-phone", "突击抽查")
     assert fits_the_screen(phone_manager), "the spot-check form scrolls sideways on a phone"

@@ -10,7 +10,15 @@ from sqlmodel import col
 from compliance.findings.models import Finding
 from compliance.inspections.models import SpotCheck
 from tests.browser.conftest import Pages, Site
-from tests.browser.helpers import all_of, fits_the_screen, one, photo, screenshot, sign_in
+from tests.browser.helpers import (
+    all_of,
+    fits_the_screen,
+    menu_link,
+    one,
+    photo,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +31,7 @@ def test_a_spot_check_on_a_phone_raises_a_finding_for_the_failed_item(
     page = pages.open(phone=True)
     sign_in(page, site.url, "bsw-manager")
 
-    page.locator("nav.menu a[href='/spot-checks/new']").tap()
+    menu_link(page, "/spot-checks/new").tap()
     expect(page.locator("h1")).to_have_text("突击抽查")
     assert fits_the_screen(page), "the spot-check form scrolls sideways on a phone"
     page.locator("#staff").fill(f"{staff.employee_no} {staff.name}")

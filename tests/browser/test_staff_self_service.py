@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from compliance.cases.models import Appeal, CaseStatus, Notice
 from compliance.findings.models import Finding
 from tests.browser.conftest import Pages, Site
-from tests.browser.helpers import case_row, fits_the_screen, one, screenshot, sign_in
+from tests.browser.helpers import case_row, fits_the_screen, menu_link, one, screenshot, sign_in
 from tests.compliance.cases.helpers import drive, finding
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def test_a_staff_member_signs_for_the_notice_and_appeals_in_time(site: Site, pag
 
     page = pages.open(phone=True)
     sign_in(page, site.url, "bsw-staff")
-    page.locator("nav.menu a[href='/me']").tap()
+    menu_link(page, "/me").tap()
     expect(page.locator("h1")).to_have_text("我的线索和案件")
     card = page.locator(f"#case-{case_id}")
     expect(card).to_contain_text(case.number)

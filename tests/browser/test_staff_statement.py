@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from compliance.cases.models import CaseStatus, Statement
 from tests.browser.conftest import Pages, Site
-from tests.browser.helpers import case_row, fits_the_screen, one, screenshot, sign_in
+from tests.browser.helpers import case_row, fits_the_screen, menu_link, one, screenshot, sign_in
 from tests.compliance.cases.helpers import drive
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def test_a_staff_member_submits_a_statement_before_the_deadline(site: Site, page
 
     page = pages.open(phone=True)
     sign_in(page, site.url, "bsw-staff")
-    page.locator("nav.menu a[href='/me']").tap()
+    menu_link(page, "/me").tap()
     card = page.locator(f"#case-{case_id}")
     expect(card).to_contain_text("待申辩")
     expect(card.locator(".deadline")).to_have_text(f"申辩截止日期：{due.isoformat()}")

@@ -105,21 +105,23 @@ def test_sheet_files(hr, office, month, tmp_path):
     sheet = payroll_sheet(hr, APRIL)
     with write_csv(sheet, tmp_path / "p.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == list(HEADERS_ZH) and rows[1] == list(HEADERS_EN)
-    assert rows[2][:8] == [
+    # One header row (each money column says it holds yuan); money as plain numbers.
+    assert rows[0] == list(HEADERS_ZH) and rows[0][2] == "月工资(元)"
+    assert rows[1][:8] == [
         "E001",
         "李明",
-        "¥5,000.00",
-        "¥1,000.00",
-        "¥2,360.00",
-        "¥1,000.00",
-        "¥4,000.00",
-        "¥1,300.00",
+        "5000.00",
+        "1000.00",
+        "2360.00",
+        "1000.00",
+        "4000.00",
+        "1300.00",
     ]
-    assert rows[2][8] == "¥0.00"  # unrecovered: nobody has left
-    assert "BSW-2026-0001 ¥1,000.00" in rows[2][9] and "planned" in rows[2][9]
-    assert rows[3][5] == "¥240.00" and rows[4][5] == "¥0.00"
-    assert len(rows) == 5
+    assert rows[1][8] == "0.00"  # unrecovered: nobody has left
+    assert "BSW-2026-0001 ¥1,000.00" in rows[1][9] and "planned" in rows[1][9]
+    assert rows[2][5] == "240.00" and rows[3][5] == "0.00"
+    assert len(rows) == 4
+    assert not [f for r in rows[1:] for f in r[2:9] if "¥" in f or "," in f]
 
     ws = load_workbook(write_xlsx(sheet, tmp_path / "p.xlsx")).worksheets[0]
     assert [c.value for c in ws[1]] == list(HEADERS_ZH)
@@ -129,7 +131,18 @@ def test_sheet_files(hr, office, month, tmp_path):
     assert all(c.number_format == MONEY_FORMAT for c in ws[3][2:8])
     assert ws["A4"].value == "E002" and round(ws["F4"].value * 100) == 24_000
     assert "BSW-2026-0001" in ws["J3"].value
-    assert ws.max_row == 5
+    # The total row: numeric yuan values (no formula cell), wage/taken/after/carried summed.
+    assert ws.max_row == 6
+    total = [c.value for c in ws[6]]
+    assert total[0] == "合计 Total" and total[1] is None
+    assert all(ws[f"{c}6"].data_type == "n" for c in "CFGHI")
+    assert round(ws["C6"].value * 100) == sum(r.wage_fen for r in sheet.rows)
+    assert round(ws["F6"].value * 100) == sheet.total_taken_fen == 124_000
+    assert round(ws["G6"].value * 100) == sum(r.net_fen for r in sheet.rows)
+    assert round(ws["H6"].value * 100) == sum(r.carried_fen for r in sheet.rows)
+    assert round(ws["I6"].value * 100) == sheet.total_unrecovered_fen
+    assert ws["D6"].value is None and ws["E6"].value is None  # caps and the floor: no sum
+    assert ws["F6"].number_format == MONEY_FORMAT
 
 
 def test_execute_takes_the_month_once(hr, office, month):
