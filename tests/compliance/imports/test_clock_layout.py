@@ -63,7 +63,10 @@ def test_the_clock_layout_imports_with_in_and_out_inferred_per_duty(hr, office, 
     preview = preview_clock_file(hr, data)
     assert preview.header_line == 2 and preview.title == "考勤记录表 2026-03"
     assert preview.by_enrolment and preview.inferred and preview.ok
-    assert preview.mapping["enrolment_no"] == "登记号码" and preview.mapping["punched_at"] == "日期时间"
+    assert (
+        preview.mapping["enrolment_no"] == "登记号码"
+        and preview.mapping["punched_at"] == "日期时间"
+    )
     result = import_clock_file(hr, data, "clock.csv")
     assert (result.imported, result.single, result.between, result.skipped_people) == (7, 1, 1, 3)
     li, wang, zhang = (s.id for s in office.staff[:3])
@@ -122,7 +125,9 @@ def test_the_profile_is_saved_once_and_used_for_every_import(ctx, office):
     with pytest.raises(ValidationFailed) as err:
         preview_clock_file(hr, renamed)
     assert "no punch-time column" in err.value.errors[0].reason
-    save_profile(hr, columns={"punched_at": "刷卡时间"}, enrolments="8,E001\n12,E002\n15,E003\n99,-")
+    save_profile(
+        hr, columns={"punched_at": "刷卡时间"}, enrolments="8,E001\n12,E002\n15,E003\n99,-"
+    )
     profile = load_profile(hr.session, office.office.id)
     assert profile.columns["punched_at"] == "刷卡时间" and profile.enrolments["99"] == "-"
     assert preview_clock_file(hr, renamed).ok
