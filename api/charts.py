@@ -23,8 +23,11 @@ PALETTE = (
     "#5b3e96",
     "#d95f02",
 )
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 30
+# Drawn small and scaled up: on a 390 px phone the chart is about as wide as its viewBox, so
+# its 13-unit labels stay readable there (the page caps a chart's width on a desktop).
+WIDTH, HEIGHT = 440, 240
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 16, 30
+FONT = 13
 MAX_STEPS = 5
 
 
@@ -59,12 +62,12 @@ def _frame(
             f'stroke="#d9dee3" stroke-width="1"/>'
         )
         out.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="{FONT}" '
             f'fill="#5d6b78" class="tick">{value}</text>'
         )
     for x, label in zip(xs, labels, strict=True):
         out.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="11" '
+            f'<text x="{x:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="{FONT}" '
             f'fill="#5d6b78">{escape(label)}</text>'
         )
     return out
@@ -103,7 +106,7 @@ def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequenc
             )
         if totals[i]:
             out.append(
-                f'<text x="{x:.1f}" y="{base - 4:.1f}" text-anchor="middle" font-size="11" '
+                f'<text x="{x:.1f}" y="{base - 4:.1f}" text-anchor="middle" font-size="{FONT}" '
                 f'fill="#1d2329">{totals[i]}</text>'
             )
     out.append("</svg>")
@@ -134,7 +137,7 @@ def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
 def hbars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
     """Horizontal bars, one per (label, value), e.g. open cases by state."""
     top, _step = _axis(max((v for _, v in items), default=0))
-    row, label_w = 26, 150
+    row, label_w = 28, 130
     height = TOP + row * max(len(items), 1) + 8
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
@@ -146,10 +149,10 @@ def hbars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
         y = TOP + row * i
         w = span * value / top
         out.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="12" '
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="{FONT + 1}" '
             f'fill="#1d2329">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="16" fill="{PALETTE[0]}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" font-size="12" '
+            f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="16" fill="{PALETTE[0]}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" font-size="{FONT + 1}" '
             f'fill="#1d2329">{value}</text>'
         )
     out.append("</svg>")

@@ -33,12 +33,16 @@ from api.pages import (
     tips,
 )
 from api.pages import admin as admin_pages
+from api.pages import attendance as attendance_pages
 from api.pages import attendance_import as attendance_import_pages
 from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
 from api.pages import me as me_pages
+from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
+from api.pages import rosters as roster_pages
+from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
 from api.routes import admin as admin_api
@@ -89,6 +93,7 @@ ROUTERS = (
     feedback.router,
     account.router,
     case_pages.router,
+    notice_pages.router,
     payroll.router,
     dashboard.router,
     rulebook.router,
@@ -97,6 +102,9 @@ ROUTERS = (
     spot_checks.router,
     attendance_import_pages.router,  # before records: /attendance/import is not an id
     records.router,
+    visit_pages.router,
+    attendance_pages.router,
+    roster_pages.router,
     tips.router,
     me_pages.router,
     # Printed dossiers and their verification

@@ -24,6 +24,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/spot-checks/new", N_("Spot check"), Permission.RECORD_SPOT_CHECK),
     MenuItem("/damages", N_("Damage incidents"), Permission.VIEW_RECORDS),
     MenuItem("/overtime", N_("Overtime requests"), Permission.VIEW_RECORDS),
+    MenuItem("/visits", N_("Work orders"), Permission.VIEW_VISITS),
+    MenuItem("/attendance", N_("Attendance"), Permission.VIEW_ATTENDANCE),
     MenuItem("/tips", N_("Tips and receipts"), Permission.KEEP_TIP_DESK),
     MenuItem("/me", N_("My records"), Permission.VIEW_OWN_RECORD),
     # Staff follow their own cases under "My records"; the queue is for those who handle cases.

@@ -11,6 +11,7 @@ from compliance.audit.models import (
     SealBaseline,
 )
 from compliance.calendar.models import CalendarDay, CalendarYear
+from compliance.cases.attachments import CaseAttachment
 from compliance.cases.models import (
     Annotation,
     Appeal,
@@ -33,6 +34,7 @@ from compliance.findings.models import DetectionRun, Finding
 from compliance.flows.models import JobLease, Judgment
 from compliance.imports.models import ImportProfile
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
+from compliance.notices.models import NoticeDocument
 from compliance.offices.models import Office
 from compliance.overtime.models import OvertimeRequest
 from compliance.pay.models import Deduction, Instalment, MinimumWage, PayrollRun
@@ -54,6 +56,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Case",
+    "CaseAttachment",
     "CaseFinding",
     "CaseListVersion",
     "CaseStep",
@@ -73,6 +76,7 @@ __all__ = [
     "LoginAttempt",
     "MinimumWage",
     "Notice",
+    "NoticeDocument",
     "Office",
     "OvertimeRequest",
     "PayrollRun",

@@ -93,6 +93,11 @@ class Permission(StrEnum):
     RECORD_LEAVING = "record_leaving"
     VIEW_PAY_SCHEDULE = "view_pay_schedule"
     LIST_MINIMUM_WAGES = "list_minimum_wages"
+    # Attendance on the web: the punch and roster lists, the exceptions report, corrections
+    VIEW_ATTENDANCE = "view_attendance"
+    CORRECT_ATTENDANCE = "correct_attendance"  # a punch or shift changed, with a reason
+    # Notices drafted from a case: edit, print, serve (compliance/notices)
+    EDIT_NOTICES = "edit_notices"
     # Punch-clock imports and the office's import profile (HR keeps the clock's enrolments)
     IMPORT_ATTENDANCE = "import_attendance"
 
@@ -171,6 +176,9 @@ GRANTS: Mapping[Permission, frozenset[str]] = {
     P.RECORD_LEAVING: _g(H, A),
     P.VIEW_PAY_SCHEDULE: _g(H, S),  # a staff member: their own
     P.LIST_MINIMUM_WAGES: _g(A, H, M),
+    P.VIEW_ATTENDANCE: _g(M, H, A),
+    P.CORRECT_ATTENDANCE: _g(M, H, A),  # HR keeps attendance (补卡) with the manager
+    P.EDIT_NOTICES: _g(H),
     P.IMPORT_ATTENDANCE: _g(M, H, A),
 }
 

@@ -5,6 +5,7 @@ from starlette.responses import Response
 
 from api.deps import CtxDep, signed_in
 from api.read_models.person import who
+from api.read_models.todo import todo
 from api.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -13,4 +14,4 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", dependencies=[signed_in])
 def home(request: Request, ctx: CtxDep) -> Response:
     """The user's to-do lines with their counts, and links to the pages their role may open."""
-    return render(request, "pages/home.html", {"person": who(ctx)})
+    return render(request, "pages/home.html", {"person": who(ctx), "todo": todo(ctx)})

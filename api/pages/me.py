@@ -1,22 +1,27 @@
 """Staff self-service: my findings, my cases, and answering a case (statement, sign, appeal)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import CtxDep, IdPath, csrf_checked, require
-from api.i18n import N_, translator
+from api.i18n import N_, Translator, translator
 from api.labels import labeller
 from api.pages.forms import FormPage, remember_form
+from api.read_models import my_case
 from api.templating import render
 from compliance.cases import appeal as case_appeal
 from compliance.cases import notice as case_notice
 from compliance.cases import read as case_read
 from compliance.cases import statement as case_statement
+from compliance.cases.attachments import MAX_FILES, Upload
 from compliance.cases.read import DECIDED
 from compliance.context import Ctx
-from compliance.findings import service as findings
+from compliance.errors import FieldError, ValidationFailed
 from compliance.names import NAMES as code_names
 from compliance.permissions import Permission
 from policies import registry
@@ -31,13 +36,54 @@ DONE = {
     "acknowledge": N_("You have signed for the notice."),
     "appeal": N_("Your appeal has been filed."),
 }
+# Reasons a handed-in file is refused, listed for translation.
+REASONS = (
+    N_("is empty"),
+    N_("not a photo or PDF (JPEG, PNG, WebP or PDF expected)"),
+    N_("not an image (the image data is damaged)"),
+    N_("image has too many pixels"),
+    N_("not a PDF (the document is incomplete)"),
+    N_("too many files"),
+)
+MIB = 1024 * 1024
+
+
+async def uploaded_files(request: Request) -> list[Upload]:
+    """The files of the form's `files` field (an empty file input sends nothing to keep)."""
+    form = await request.form()
+    out: list[Upload] = []
+    for value in form.getlist("files"):
+        if not isinstance(value, UploadFile):
+            continue
+        data = await value.read()
+        if not data and not value.filename:
+            continue
+        out.append((data, value.filename or ""))
+    return out
+
+
+Files = Annotated[list[Upload], Depends(uploaded_files)]
+
+
+def _name_file(error: FieldError, uploads: list[Upload], t: Translator, limit: int) -> FieldError:
+    """Say which file was refused and why, in the reader's language (the domain counts
+    uploads from 0 as files.N)."""
+    head, _, index = error.field.partition(".")
+    if head != "files" or not index.isdigit() or int(index) >= len(uploads):
+        return error
+    name = uploads[int(index)][1] or t("file %(n)s", n=int(index) + 1)
+    if error.reason.startswith("is larger than the limit"):
+        reason = t("is larger than the limit of %(mb)s MB", mb=limit // MIB)
+    else:
+        reason = t(error.reason)
+    return FieldError("files", t("%(name)s was refused: %(reason)s", name=name, reason=reason))
 
 
 @router.get("/me", dependencies=[STAFF])
 def overview(request: Request, ctx: CtxDep) -> Response:
     """Findings and cases about the signed-in staff member (and no one else)."""
     context = {
-        "findings": findings.list_mine(ctx),
+        "findings": my_case.my_findings(ctx),
         "cases": case_read.list_cases(ctx),
         "states": FINDING_STATES,
         "label": labeller(translator(request)),
@@ -48,6 +94,7 @@ def overview(request: Request, ctx: CtxDep) -> Response:
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     detail = case_read.get_case(ctx, case_id)
     t = translator(request)
+    case = detail.case
     # The staff member sees the decision once it has been served on them (until then the
     # case read leaves the proposals out for them).
     decided = detail.case.status in DECIDED and detail.proposals and detail.notices
@@ -59,6 +106,11 @@ def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
         "label": labeller(translator(request)),
         "done": "",
         "done_text": DONE,
+        "evidence": my_case.evidence(
+            ctx.session, ctx.actor.office_id, case.staff_id, detail.findings, t
+        ),
+        "max_mb": ctx.settings.max_upload_bytes // MIB,
+        "max_files": MAX_FILES,
     }
 
 
@@ -68,6 +120,16 @@ def case(request: Request, case_id: IdPath, ctx: CtxDep, done: str = "") -> Resp
     context = _case_context(request, ctx, case_id)
     context["done"] = done if done in DONE else ""
     return render(request, "pages/me_case.html", context)
+
+
+@contextmanager
+def _files_named(request: Request, ctx: Ctx, uploads: list[Upload]) -> Iterator[None]:
+    """A refused file is named in the error, in the reader's language."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        t, limit = translator(request), ctx.settings.max_upload_bytes
+        raise ValidationFailed([_name_file(e, uploads, t, limit) for e in exc.errors]) from None
 
 
 def _form(request: Request, ctx: Ctx, case_id: int, values: dict[str, str], fid: str) -> None:
@@ -83,11 +145,16 @@ def _form(request: Request, ctx: Ctx, case_id: int, values: dict[str, str], fid:
 
 @router.post("/me/cases/{case_id}/statement", dependencies=[STAFF, csrf_checked])
 def statement(
-    request: Request, case_id: IdPath, ctx: CtxDep, text: Annotated[str, Form()] = ""
+    request: Request,
+    case_id: IdPath,
+    ctx: CtxDep,
+    uploads: Files,
+    text: Annotated[str, Form()] = "",
 ) -> Response:
-    """Submit my statement (申辩) before the deadline."""
+    """Submit my statement (申辩) before the deadline, with photos or documents."""
     _form(request, ctx, case_id, {"text": text}, "statement")
-    case_statement.submit_statement(ctx, case_id, text)
+    with _files_named(request, ctx, uploads):
+        case_statement.submit_statement_with_files(ctx, case_id, text, uploads)
     return RedirectResponse(f"/me/cases/{case_id}?done=statement", status_code=303)
 
 
@@ -101,9 +168,14 @@ def acknowledge(request: Request, case_id: IdPath, ctx: CtxDep) -> Response:
 
 @router.post("/me/cases/{case_id}/appeal", dependencies=[STAFF, csrf_checked])
 def appeal(
-    request: Request, case_id: IdPath, ctx: CtxDep, grounds: Annotated[str, Form()] = ""
+    request: Request,
+    case_id: IdPath,
+    ctx: CtxDep,
+    uploads: Files,
+    grounds: Annotated[str, Form()] = "",
 ) -> Response:
-    """Appeal the decision while the window is open."""
+    """Appeal the decision while the window is open, with photos or documents."""
     _form(request, ctx, case_id, {"grounds": grounds}, "appeal")
-    case_appeal.appeal(ctx, case_id, grounds)
+    with _files_named(request, ctx, uploads):
+        case_appeal.appeal_with_files(ctx, case_id, grounds, uploads)
     return RedirectResponse(f"/me/cases/{case_id}?done=appeal", status_code=303)

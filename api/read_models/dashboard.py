@@ -42,6 +42,7 @@ class Dashboard(BaseModel):
     by_team: dict[str, list[int]]
     offenders: list[Offender]
     open_cases: dict[str, int]  # in life-cycle order
+    open_findings: int  # the triage backlog: findings not yet confirmed or dismissed
     deduction_month: str
     deductions_fen: int
     deductions_count: int
@@ -124,6 +125,11 @@ def dashboard(ctx: Ctx) -> Dashboard:
         )
         .group_by(col(Case.status))
     )
+    open_findings = s.execute(
+        select(func.count()).where(
+            col(Finding.office_id) == office_id, col(Finding.status) == FindingStatus.OPEN.value
+        )
+    ).scalar_one()
     fen, count, staff = s.execute(
         select(
             func.coalesce(func.sum(col(Instalment.amount_fen)), 0),
@@ -152,6 +158,7 @@ def dashboard(ctx: Ctx) -> Dashboard:
         open_cases={
             st: int(n) for st, n in sorted(open_cases, key=lambda r: STATUS_ORDER.index(r[0]))
         },
+        open_findings=int(open_findings),
         deduction_month=f"{this_month:%Y-%m}",
         deductions_fen=int(fen),
         deductions_count=int(count),

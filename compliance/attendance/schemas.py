@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from compliance.attendance.models import PunchKind
 from compliance.validation import AwareDatetime, Input, RecordId
@@ -59,3 +59,18 @@ class ShiftRead(BaseModel):
     work_date: date
     start_at: datetime
     end_at: datetime
+
+
+class PunchCorrect(Input):
+    """A punch as corrected on its page, and why."""
+
+    staff_id: RecordId
+    kind: PunchKind
+    at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ShiftCorrect(ShiftCreate):
+    """A rostered shift as corrected on its page, and why."""
+
+    reason: str = Field(min_length=1, max_length=1000)

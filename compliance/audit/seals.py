@@ -74,6 +74,7 @@ SEALED_TABLES: tuple[str, ...] = (
     "appeal",
     "approval",
     "attendance_event",
+    "case_attachment",
     "case_file",
     "case_finding",
     "case_step",

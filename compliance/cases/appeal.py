@@ -1,13 +1,15 @@
 """The appeal against a served decision, its outcome, and the decision becoming final."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm.attributes import set_committed_value
 
 from compliance.calendar.service import CalendarNotCovered
+from compliance.cases import attachments, transition
 from compliance.cases import repository as repo
-from compliance.cases import transition
+from compliance.cases.attachments import AttachedTo, Upload
 from compliance.cases.deadlines import APPEAL_WINDOW_DAYS, appeal_deadline
 from compliance.cases.decision import amend_on_appeal
 from compliance.cases.lifecycle import Action
@@ -133,3 +135,12 @@ def finalize(ctx: Ctx, case_id: int) -> CaseRead:
     transition.check_date(ctx, case, Action.FINALIZE, "appeal_deadline")
     transition.step(ctx, case, Action.FINALIZE, **values)
     return transition.finish(ctx, case)
+
+
+def appeal_with_files(
+    ctx: Ctx, case_id: int, grounds: str, uploads: Sequence[Upload] = ()
+) -> CaseRead:
+    """The appeal with the photos or documents the staff member hands in with it."""
+    return attachments.with_files(
+        ctx, case_id, AttachedTo.APPEAL, uploads, lambda: appeal(ctx, case_id, grounds)
+    )

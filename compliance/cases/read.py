@@ -6,8 +6,8 @@ from typing import Any, cast
 from pydantic import TypeAdapter
 
 from compliance.actors import Role
+from compliance.cases import attachments, sod, transition
 from compliance.cases import repository as repo
-from compliance.cases import sod, transition
 from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.lifecycle import (
     NOTICE_STATES,
@@ -134,6 +134,10 @@ def for_staff(detail: CaseDetail) -> CaseDetail:
     return detail.model_copy(
         update={
             "case": case,
+            # A rule's suggested severity is the reviewer's starting point, not a decision.
+            "findings": [
+                f.model_copy(update={"suggested_severity": None}) for f in detail.findings
+            ],
             "proposals": [
                 p.model_copy(update={"reasoning": {}, "amend_reason": ""}) for p in detail.proposals
             ],
@@ -198,6 +202,7 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         allowed_actions=allowed_actions(
             case, ctx.actor, today=transition.today(ctx), blocked=blocked
         ),
+        attachments=attachments.of_case(s, case.id or 0),
     )
     # Approvers see what a dismissal must pass and what getting it wrong would cost.
     if latest is not None and latest.is_dismissal and may(ctx.actor, case.staff_id, Action.APPROVE):

@@ -325,6 +325,22 @@ class CostRead(BaseModel):
     explanation_en: list[str]
 
 
+class AttachmentRead(BaseModel):
+    """An attached file as the case lists it (never its place on disk)."""
+
+    file_id: int
+    step: str
+    content_type: str
+    original_name: str
+    size_bytes: int
+    created_at: datetime
+
+    @property
+    def is_image(self) -> bool:
+        """Whether the file is a photo (shown as a picture; a document as a link)."""
+        return self.content_type.startswith("image/")
+
+
 class CaseDetail(BaseModel):
     """Everything about one case, for the case page and the dossier."""
 
@@ -341,3 +357,5 @@ class CaseDetail(BaseModel):
     allowed_actions: list[str]
     dismissal_gates: list[GateRead] | None = None
     wrongful_dismissal_cost: CostRead | None = None
+    # Photos and documents the staff member handed in with the statement or the appeal.
+    attachments: list[AttachmentRead] = Field(default_factory=list)

@@ -1,9 +1,11 @@
 """The staff member's statement: asked for, given, refused, or not given by the deadline."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from compliance.actors import Role
-from compliance.cases import transition
+from compliance.cases import attachments, transition
+from compliance.cases.attachments import AttachedTo, Upload
 from compliance.cases.deadlines import statement_due
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import (
@@ -88,3 +90,12 @@ def record_silence(ctx: Ctx, case_id: int) -> CaseRead:
     due = case.statement_due.isoformat() if case.statement_due else "?"
     _statement(ctx, case, Action.RECORD_SILENCE, StatementKind.SILENT, "", f"no statement by {due}")
     return transition.finish(ctx, case)
+
+
+def submit_statement_with_files(
+    ctx: Ctx, case_id: int, text: str, uploads: Sequence[Upload] = ()
+) -> CaseRead:
+    """The statement with the photos or documents the staff member hands in with it."""
+    return attachments.with_files(
+        ctx, case_id, AttachedTo.STATEMENT, uploads, lambda: submit_statement(ctx, case_id, text)
+    )

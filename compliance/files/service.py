@@ -25,6 +25,8 @@ _FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
     "JPEG": ("image/jpeg", ".jpg", {"quality": 85, "optimize": True}),
     "PNG": ("image/png", ".png", {"optimize": True}),
     "WEBP": ("image/webp", ".webp", {"quality": 85}),
+    # A document is kept as it came (checked to be a whole PDF), never decoded or re-encoded.
+    "PDF": ("application/pdf", ".pdf", {}),
 }
 _MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA"), "WEBP": ("RGB", "RGBA")}
 # Far above any phone camera; stops a small file that decompresses into gigabytes.
@@ -58,6 +60,32 @@ def clean_upload(ctx: Ctx, data: bytes, original_name: str) -> CleanImage:
     return CleanImage(clean, fmt, width, height, original_name.strip()[:255])
 
 
+def clean_attachment(ctx: Ctx, data: bytes, original_name: str) -> CleanImage:
+    """Check a file a staff member attaches to their own case (a photo, or a PDF document);
+    the caller checks that they may act on the case. Photos are cleaned as any upload."""
+    limit = ctx.settings.max_upload_bytes
+    if not data:
+        raise ValidationFailed.one("file", "is empty")
+    if len(data) > limit:
+        raise ValidationFailed.one("file", f"is larger than the limit of {limit} bytes")
+    name = original_name.strip()[:255]
+    if data.startswith(b"%PDF-"):
+        # A whole PDF ends with its end-of-file marker (a little trailing junk is allowed).
+        if b"%%EOF" not in data[-2048:]:
+            raise ValidationFailed.one("file", "not a PDF (the document is incomplete)")
+        return CleanImage(data, "PDF", 0, 0, name)
+    try:
+        fmt, clean, width, height = _clean_image(data, ctx.settings.max_image_side_px)
+    except ValidationFailed as exc:
+        if exc.errors and exc.errors[0].reason.startswith("not an image (JPEG"):
+            raise ValidationFailed.one("file", ATTACHMENT_TYPES) from None
+        raise
+    return CleanImage(clean, fmt, width, height, name)
+
+
+ATTACHMENT_TYPES = "not a photo or PDF (JPEG, PNG, WebP or PDF expected)"
+
+
 def save_clean(ctx: Ctx, image: CleanImage) -> StoredFile:
     """Write a cleaned image and its row (flushed, not committed; the caller commits).
 
@@ -73,8 +101,8 @@ def save_clean(ctx: Ctx, image: CleanImage) -> StoredFile:
             sha256=hashlib.sha256(image.data).hexdigest(),
             content_type=content_type,
             size_bytes=len(image.data),
-            width=image.width,
-            height=image.height,
+            width=image.width or None,
+            height=image.height or None,
             original_name=image.original_name,
             created_at=ctx.now(),
             created_by=ctx.actor.user_id,

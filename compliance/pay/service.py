@@ -61,7 +61,7 @@ EXAMPLE_MINIMUM_WAGE = MinimumWageSet(
     city="深圳",
     monthly_fen=236_000,
     effective_from=date(2024, 1, 1),
-    note="示例数据 example figure: 深圳月最低工资 2,360 元,仅供演示,请以当地政府公布的标准为准",
+    note="示例数据：深圳月最低工资 2,360 元，仅供演示，请以当地政府公布的标准为准",
 )
 
 # Outcome kinds that take money from pay, and the deduction kind each becomes.

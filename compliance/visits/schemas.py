@@ -74,3 +74,19 @@ class VisitRead(BaseModel):
     left_at: datetime | None
     outcome: str
     follows_visit_id: int | None = None
+
+
+class VisitCorrect(Input):
+    """A work order as corrected on its page: every value, and why it is changed."""
+
+    staff_id: int
+    unit_id: int
+    kind: VisitKind
+    description: str = Field(default="", max_length=1000)
+    requested_at: AwareDatetime
+    assigned_at: AwareDatetime | None = None
+    arrived_at: AwareDatetime | None = None
+    done_at: AwareDatetime | None = None
+    left_at: AwareDatetime | None = None
+    outcome: str = Field(default="", max_length=500)
+    reason: str = Field(min_length=1, max_length=1000)

@@ -214,7 +214,7 @@ def test_admin_parameter_change_creates_a_version_shown_on_the_rulebook(browser,
     assert r.status_code == 303
     rules = browser("staff").client.get("/rules").text
     assert "1.1 · 从 2026-04-01" in rules
-    assert "工作完毕后允许在住户家停留的最长时间 <strong>20 分钟</strong>" in rules
+    assert "完工后最长停留时间 <strong>20 分钟</strong>" in rules
 
 
 def test_admin_users_minimum_wage_and_audit_verify(browser, office, session):

@@ -59,7 +59,7 @@ def test_rulebook_units_are_in_the_pages_language_and_versions_name_their_parame
     for shown in ("60 分钟", "120 秒", "48 小时", "90 天", "¥2,000.00"):
         assert f">{shown}<" in page, shown
     assert not re.search(r">\d+ (min|h|s|days|count|fen)<", page)
-    assert "损坏价值达到此金额时建议按情节严重处理 <strong>¥2,500.00</strong>" in page
+    assert "情节严重的损坏金额 <strong>¥2,500.00</strong>" in page
     assert "serious_damage_fen=" not in page
     client.cookies.set("lang", "en")
     english = admin.client.get("/rules").text

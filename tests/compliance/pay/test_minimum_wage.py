@@ -83,6 +83,6 @@ def test_staff_and_cashiers_do_not_list(ctx, office, role):
 def test_example_figure_is_seeded_once_and_labelled(session):
     row = seed_example_minimum_wage(session, NOW)
     assert row is not None and (row.city, row.monthly_fen) == ("深圳", 236_000)
-    assert "示例数据 example figure" in row.note
+    assert row.note.startswith("示例数据：")
     assert seed_example_minimum_wage(session, NOW) is None
     assert minimum_wage_on(session, "深圳", date(2026, 3, 1)) == EXAMPLE_MINIMUM_WAGE.monthly_fen
