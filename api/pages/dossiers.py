@@ -8,6 +8,7 @@ is stored).
 """
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from starlette.responses import Response
 
 from api.deps import CtxDep, IdPath, SessionDep, csrf_checked, public, require
 from api.templating import render
-from compliance.dossiers.service import print_dossier
+from compliance.dossiers.service import case_number, print_dossier
 from compliance.dossiers.verify import check_number, verify_pdf
 from compliance.permissions import Permission
 
@@ -29,11 +30,23 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 def print_case_dossier(ctx: CtxDep, case_id: IdPath, lang: str = "zh") -> Response:
     """Print the dossier (numbered, its SHA-256 in the audit chain) and download it."""
     data, record = print_dossier(ctx, case_id, lang)
+    case = case_number(ctx, case_id)
+    word = "案卷" if lang == "zh" else "dossier"
     return Response(
         data,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{record.number}.pdf"'},
+        headers={
+            "Content-Disposition": attachment(
+                f"{case} {word} {record.number}.pdf", f"{case}-dossier-{record.number}.pdf"
+            )
+        },
     )
+
+
+def attachment(filename: str, fallback: str) -> str:
+    """A Content-Disposition for a download: an ASCII name for old clients, and the real
+    (possibly Chinese) name as RFC 5987 `filename*`."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @router.get("/dossiers/verify", dependencies=[public])

@@ -2,13 +2,12 @@
 draft, print, serve) and the printed PDFs, each kept with its SHA-256."""
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
-from api.i18n import N_
+from api.pages.dossiers import attachment
 from api.pages.forms import FormPage, remember_form
 from api.templating import render
 from compliance.context import Ctx
@@ -20,18 +19,7 @@ EDITORS = require(Permission.EDIT_NOTICES)
 # decision, deduction or union; any other is not found (compliance.notices.service.DocKind).
 Kind = Annotated[str, Path(max_length=16)]
 NAMES = {k.value: msgid for k, msgid in notices.NAMES.items()}
-EVENTS = {
-    "printed": N_("printed"),
-    "served": N_("served"),
-    "edited": N_("edited"),
-    "reset": N_("reset to the draft"),
-}
-
-
-def attachment(filename: str, fallback: str) -> str:
-    """A Content-Disposition for a download: an ASCII name for old clients and the real
-    (possibly Chinese) name as RFC 5987 `filename*`."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+EVENTS = notices.EVENTS
 
 
 def _pdf(row: notices.NoticeDocument, number: str) -> Response:

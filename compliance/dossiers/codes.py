@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from compliance.cases import labels as case_labels
 from compliance.evidence import kinds
+from compliance.i18n import N_, gettext
 from compliance.names import NAMES, name
 from compliance.pay.service import DEDUCTION_KINDS
 from policies import registry
@@ -151,13 +152,24 @@ _NOTES_ZH: dict[str, tuple[tuple[re.Pattern[str], _Render], ...]] = {
 }
 
 
+# In English the notes are as stored, but a code in a proposal's note reads as words
+# (wage_deduction: wage deduction).
+_NOTES_EN: dict[str, tuple[tuple[re.Pattern[str], _Render], ...]] = {
+    "propose": (
+        (
+            _NOTES_ZH["propose"][0][0],
+            lambda m: f"revision {m[1]}: {m[2].replace('_', ' ')} ({m[3].replace('_', ' ')})",
+        ),
+    ),
+}
+
+
 def step_note(step_action: str, note: str, lang: str) -> str:
     """A step's note in the reader's language, with the codes in it named."""
-    if lang == "zh":
-        for pattern, render in _NOTES_ZH.get(step_action, ()):
-            m = pattern.fullmatch(note)
-            if m:
-                return render(m)
+    for pattern, render in (_NOTES_ZH if lang == "zh" else _NOTES_EN).get(step_action, ()):
+        m = pattern.fullmatch(note)
+        if m:
+            return render(m)
     return case_labels.step_note(note, lang)
 
 
@@ -170,3 +182,54 @@ def amend_reason(text: str, lang: str) -> str:
     if lang != "zh":
         return text
     return _VARIED_ON_APPEAL.sub(lambda m: f"{m[1]}申诉决定变更:", text, count=1)
+
+
+# --- the audit events of a case, by what happened ---------------------------------------------
+
+# Events on a case that are not a life-cycle step (compliance.cases.transition writes those as
+# `case.<action>`).
+_AUDIT_ACTIONS: dict[str, str] = {
+    "notice.edited": N_("Notice edited"),
+    "notice.reset": N_("Notice reset to the draft"),
+    "notice.printed": N_("Notice printed"),
+    "notice.served": N_("Notice served (the PDF kept)"),
+    "notice.deduction_served": N_("Deduction notice served"),
+    "deduction.compensation_account": N_("Compensation owed worked out"),
+}
+_CASE_EVENTS = {"case.opened": "open", "case.annotated": "annotate"}
+
+
+def audit_action(code: str, lang: str) -> str:
+    """An audit event's action in words: 'case.approve' is 批准; never the stored code."""
+    if code in _AUDIT_ACTIONS:
+        return gettext(lang, _AUDIT_ACTIONS[code])
+    step = _CASE_EVENTS.get(code) or (code[5:] if code.startswith("case.") else None)
+    if step is not None:
+        named = action(step, lang)
+        if named != step:
+            return named
+    return gettext(lang, N_("Other record"))
+
+
+# --- the rule a proposal's reasoning names, as the case applies it -----------------------------
+
+_BASIS = {
+    "zh": re.compile(r"依据 (R\d+)「(.*?)」第 \d+ 版\(规章第 (\d+) 条,\S+? 起施行\)。"),
+    "en": re.compile(r"Rule (R\d+) '(.*?)', version \d+ \(article (\d+), in force from \S+?\)\."),
+}
+
+
+def rule_basis(line: str, lang: str, versions: Mapping[str, tuple[str, str]]) -> str:
+    """The reasoning's first line names the rule's code version and the code's date; the
+    dossier names the version the case applies (e.g. 1.2) and the day it took effect, as
+    section 1 does. `versions`: rule code -> (version, in force from)."""
+    pattern = _BASIS.get(lang)
+    m = pattern.fullmatch(line) if pattern else None
+    if m is None or m[1] not in versions:
+        return line
+    version, since = versions[m[1]]
+    if lang == "zh":
+        return f"依据 {m[1]}「{m[2]}」规则版本 {version}(规章第 {m[3]} 条,{since} 起施行)。"
+    return (
+        f"Rule {m[1]} '{m[2]}', policy version {version} (article {m[3]}, in force from {since})."
+    )

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from compliance import i18n
+from compliance.accounts.models import User
 from compliance.config import Settings
 from compliance.dossiers import codes
 from compliance.dossiers.formatting import Fmt, mask_text
 from compliance.dossiers.views import EvidenceItem, Photo
 from compliance.evidence import kinds
-from compliance.evidence.registry import PrintJob
+from compliance.evidence.registry import Kind, PrintJob
 from compliance.files import storage
 from compliance.files.models import StoredFile
 from compliance.findings.models import Finding
@@ -121,6 +122,19 @@ def _refs(findings: Iterable[Finding]) -> dict[int, dict[str, set[int]]]:
     return out
 
 
+def _recorders(session: Session, kind: Kind, office_id: int, ids: list[int]) -> dict[int, str]:
+    """The display name of whoever recorded each of these records, by record id."""
+    records = kind.load(session, office_id, ids)
+    users = {rid: kind.recorder(rec) for rid, rec in records.items()}
+    wanted = {u for u in users.values() if u}
+    if not wanted:
+        return {}
+    names = dict(
+        session.exec(select(User.id, User.display_name).where(col(User.id).in_(wanted))).all()
+    )
+    return {rid: names[u] for rid, u in users.items() if u in names}
+
+
 def timeline(
     session: Session, settings: Settings, fmt: Fmt, findings: Sequence[Finding]
 ) -> tuple[EvidenceItem, ...]:
@@ -133,8 +147,13 @@ def timeline(
             if kind.print is None:
                 continue
             label = kind.label(fmt.lang)
-            for p in kind.print(job):
-                item = EvidenceItem(fmt.dt(p.at), label, f"{label} #{p.id}", p.lines, p.photos)
+            printed = kind.print(job)
+            by = _recorders(session, kind, office_id, [p.id for p in printed])
+            # Who recorded it: the inspector of a spot check, whoever entered anything else.
+            caption = fmt.L["inspector" if kind.key == "inspection" else "recorded_by"]
+            for p in printed:
+                lines = (*p.lines, f"{caption}: {by[p.id]}") if p.id in by else p.lines
+                item = EvidenceItem(fmt.dt(p.at), label, f"{label} #{p.id}", lines, p.photos)
                 rows.append((p.at, item))
     kind_label = fmt.code(codes.EVIDENCE, "finding")
     for f in findings:

@@ -150,6 +150,36 @@ WORDS: Final[dict[str, str | tuple[str, str]]] = {
     "carried_forward": N_("Carried forward to later months"),
     "nothing": N_("None."),
     "generated": N_("Generated"),
+    # The cover's dates of a final decision.
+    "effective_decision": N_("Decision effective"),
+    "employment_ended": N_("Employment ended"),
+    # Who recorded each piece of evidence.
+    "inspector": N_("Inspector"),
+    "recorded_by": N_("Recorded by"),
+    # Column headers that say what the column holds.
+    "finding_col": N_("Finding no. · rule · source · state"),
+    "occurred": N_("Occurred"),
+    "finding_text": N_("What was found"),
+    "outcome_col": N_("Outcome"),
+    "validity": N_("Validity"),
+    "deduction_state": N_("Deduction state"),
+    "gate_result": N_("Result"),
+    "gate_condition": N_("Condition"),
+    "gate_law": N_("Legal basis"),
+    "audit_seq": N_("No."),
+    # The audit chain's hashes, in an appendix.
+    "audit_appendix": N_("Appendix: audit chain hashes"),
+    "audit_appendix_note": N_(
+        "Each event's hash (SHA-256) and, after the arrow, the hash of the event before it in "
+        "the office's audit chain; section 11 lists the same events by number."
+    ),
+    # The notices printed and served from the case (compliance/notices).
+    "notice_docs": N_("Notice documents printed and served, with the SHA-256 of each PDF"),
+    "version": N_("Version"),
+    # Signature lines: everyone who decided.
+    "sign_approver": N_("Approver ({capacity})"),
+    "sign_appeal": N_("Appeal decided by"),
+    "sign_issuer": N_("Dossier printed by"),
 }
 
 

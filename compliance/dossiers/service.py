@@ -336,6 +336,12 @@ def print_dossier(ctx: Ctx, case_id: int, lang: str = "zh") -> tuple[bytes, Doss
     raise AssertionError("unreachable: the last try returns or raises")
 
 
+def case_number(ctx: Ctx, case_id: int) -> str:
+    """The number of a case the actor may print, for the downloaded file's name."""
+    ctx.require(Permission.PRINT_DOSSIERS)
+    return case_repo.get_visible(ctx.session, ctx.actor, case_id).number
+
+
 def list_dossiers(ctx: Ctx, case_id: int) -> list[DossierRecord]:
     """Dossiers printed for a case, oldest first."""
     ctx.require(Permission.PRINT_DOSSIERS)

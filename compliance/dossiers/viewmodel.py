@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from compliance import i18n
 from compliance.accounts.models import User
 from compliance.audit.models import AuditEvent
 from compliance.cases import repository as case_repo
 from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
+from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case
 from compliance.clock import local_date
 from compliance.config import Settings
@@ -33,15 +35,18 @@ from compliance.dossiers.views import (
     FindingView,
     GateView,
     InstalmentView,
+    NoticeDocView,
     NoticeView,
     OutcomeView,
     PartyText,
     ProposalView,
     RiskView,
     RuleView,
+    SignatureView,
     StepView,
     UnionView,
 )
+from compliance.notices import service as notices
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment
 from compliance.pay.plans import case_pay_on
@@ -64,6 +69,10 @@ def _rules(session: Session, case: Case, cited: list[str], fmt: Fmt) -> tuple[Ru
     out = []
     for code in cited:
         eff = policy_params.pick(timeline[code], day)
+        if code == case.rule_code:
+            # The version the case was judged under, with its own dates: never another
+            # version's dates beside this one's number.
+            eff = next((v for v in timeline[code] if v.version == case.policy_version), eff)
         if eff is None:
             continue
         p = eff.policy
@@ -83,7 +92,10 @@ def _rules(session: Session, case: Case, cited: list[str], fmt: Fmt) -> tuple[Ru
 
 
 def _proposal_views(
-    proposals: Sequence[Any], fmt: Fmt, users: dict[int, str]
+    proposals: Sequence[Any],
+    fmt: Fmt,
+    users: dict[int, str],
+    versions: dict[str, tuple[str, str]],
 ) -> tuple[ProposalView, ...]:
     out = []
     for i, p in enumerate(proposals):
@@ -105,7 +117,7 @@ def _proposal_views(
                     for o in outcomes
                 ),
                 explanation=tuple(
-                    codes.amend_reason(str(x), fmt.lang)
+                    codes.rule_basis(codes.amend_reason(str(x), fmt.lang), fmt.lang, versions)
                     for x in reasoning.get(f"explanation_{fmt.lang}", [])
                 ),
                 risks=tuple(
@@ -181,13 +193,50 @@ def _audit(
         AuditView(
             e.seq,
             fmt.dt(e.at),
-            users.get(e.actor_id or 0, e.actor_role),
-            e.action,
+            users.get(e.actor_id or 0, fmt.code(codes.CAPACITY, e.actor_role)),
+            codes.audit_action(e.action, fmt.lang),
             e.hash,
             e.prev_hash,
         )
         for e in rows
     )
+
+
+def _final_at(steps: Sequence[Any]) -> datetime | None:
+    """When the decision became final (生效): its finalize step."""
+    return next((s.at for s in reversed(steps) if s.action == Action.FINALIZE.value), None)
+
+
+def _notice_docs(
+    session: Session, case_id: int, fmt: Fmt, users: dict[int, str]
+) -> tuple[NoticeDocView, ...]:
+    rows = notices.printed(session, case_id)
+    names = users | _users(session, {r.created_by for r in rows if r.created_by} - set(users))
+    return tuple(
+        NoticeDocView(
+            title=i18n.gettext(fmt.lang, notices.NAMES[notices.DocKind(r.kind)]),
+            version=r.version,
+            event=i18n.gettext(fmt.lang, notices.EVENTS[r.event]),
+            at=fmt.dt(r.created_at),
+            by=names.get(r.created_by or 0, "—"),
+            sha256=r.sha256 or "",
+        )
+        for r in rows
+    )
+
+
+def _signatures(
+    fmt: Fmt, staff_name: str, approvals: Sequence[Any], appeal: Any, users: dict[int, str]
+) -> tuple[SignatureView, ...]:
+    """The staff member, every approver whose approval stands, and the appeal's decider."""
+    out = [SignatureView(fmt.L["sign_staff"], staff_name)]
+    for a in approvals:
+        if a.lapsed_at is None:
+            role = fmt.L["sign_approver"].format(capacity=fmt.code(codes.CAPACITY, a.capacity))
+            out.append(SignatureView(role, users.get(a.approver_id, "—")))
+    if appeal is not None and appeal.decided_by is not None:
+        out.append(SignatureView(fmt.L["sign_appeal"], users.get(appeal.decided_by, "—")))
+    return tuple(out)
 
 
 def build_content(
@@ -233,6 +282,8 @@ def build_content(
         return users.get(uid or 0, "—")
 
     cited = list(dict.fromkeys([case.rule_code, *(f.rule_code for f in findings)]))
+    rules = _rules(session, case, cited, fmt)
+    versions = {r.code: (r.version, r.effective_from) for r in rules}
     latest = proposals[-1] if proposals else None
     gates: tuple[GateView, ...] = ()
     cost: tuple[str, ...] = ()
@@ -278,11 +329,16 @@ def build_content(
                 ("notified", fmt.dt(case.notified_at)),
                 ("service", fmt.dt(case.service_completed_at)),
                 ("appeal_deadline", fmt.day(case.appeal_deadline)),
-                ("effective", fmt.dt(case.effective_at)),
+                ("effective_decision", fmt.dt(_final_at(steps) or case.effective_at)),
+                *(
+                    (("employment_ended", fmt.dt(case.effective_at)),)
+                    if case.effective_at is not None and latest is not None and latest.is_dismissal
+                    else ()
+                ),
                 ("closed", fmt.dt(case.closed_at)),
             )
         ),
-        rules=_rules(session, case, cited, fmt),
+        rules=rules,
         timeline=timeline(session, settings, fmt, findings),
         statement_kind=fmt.code(codes.STATEMENT_KIND, statement.kind) if statement else "",
         statement=PartyText(
@@ -293,7 +349,7 @@ def build_content(
         findings=tuple(
             FindingView(
                 id=f.id or 0,
-                rule=f"{f.rule_code} v{f.policy_version}",
+                rule=f"{f.rule_code} {L['policy_version']} {f.policy_version}",
                 occurred=fmt.dt(f.occurred_at),
                 source=fmt.code(codes.FINDING_SOURCE, f.source),
                 status=fmt.code(codes.FINDING_STATUS, f.status),
@@ -303,7 +359,7 @@ def build_content(
             )
             for f in findings
         ),
-        proposals=_proposal_views(proposals, fmt, users),
+        proposals=_proposal_views(proposals, fmt, users, versions),
         deductions=_deductions(session, cid, fmt),
         pay_notes=_pay_notes(session, settings, case, latest, lang, today),
         approvals=tuple(
@@ -361,6 +417,8 @@ def build_content(
         ),
         annotations=tuple(PartyText(a.text, fmt.dt(a.at), name(a.by)) for a in notes),
         audit=_audit(session, cid, fmt, users),
+        notice_docs=_notice_docs(session, cid, fmt, users),
+        signatures=_signatures(fmt, staff.name, approvals, appeal, users),
     )
 
 

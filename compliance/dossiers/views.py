@@ -202,6 +202,26 @@ class AuditView:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeDocView:
+    """A notice drafted from the case, as printed or served (compliance.notices)."""
+
+    title: str
+    version: int
+    event: str
+    at: str
+    by: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureView:
+    """A signature line: in what capacity, and the name of who signs."""
+
+    role: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class CaseContent:
     """Everything printed about the case; its digest is the dossier's content fingerprint."""
 
@@ -235,6 +255,10 @@ class CaseContent:
     audit: tuple[AuditView, ...]
     # The case's money in words: its account and what pay cannot take (with the figures).
     pay_notes: tuple[str, ...] = ()
+    # The notices printed and served from the case, with their PDFs' SHA-256.
+    notice_docs: tuple[NoticeDocView, ...] = ()
+    # Everyone who decided signs: the staff member, each approver, the appeal's decider.
+    signatures: tuple[SignatureView, ...] = ()
 
     def digest(self) -> str:
         """SHA-256 of the content as canonical JSON."""

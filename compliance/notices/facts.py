@@ -224,7 +224,7 @@ def _citations(ctx: Ctx, case: Case, proposal: Proposal | None) -> tuple[str, ..
 
 _LAW = re.compile(r"(《[^》]+》)(.*)")
 # A gloss in parentheses ("(用人单位对解除事由负举证责任)"), not an item number ("(二)").
-_GLOSS = re.compile("\uff08[^\uff08\uff09]{4,}\uff09")
+_GLOSS = re.compile(r"\([^()]{4,}\)")
 
 
 def merge_laws(texts: list[str]) -> tuple[str, ...]:

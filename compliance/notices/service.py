@@ -64,6 +64,13 @@ NAMES = {
     DocKind.DEDUCTION: N_("Deduction notice"),
     DocKind.UNION: N_("Notice to the trade union"),
 }
+# What made a version, in words (the pages, the dossier).
+EVENTS = {
+    Event.EDITED.value: N_("edited"),
+    Event.RESET.value: N_("reset to the draft"),
+    Event.PRINTED.value: N_("printed"),
+    Event.SERVED.value: N_("served"),
+}
 DRAFTS: dict[DocKind, Callable[[NoticeFacts], str]] = {
     DocKind.DECISION: draft.decision,
     DocKind.DEDUCTION: draft.deduction,

@@ -14,6 +14,11 @@ def test_hr_prints_the_dossier_and_anyone_can_verify_it(browser, ctx, office, se
     r = hr.post(f"/cases/{case_id}/dossier.pdf", {"lang": "zh"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     pdf = r.content
+    # Named by the case number, in Chinese for clients that read RFC 5987, ASCII otherwise.
+    disposition = r.headers["content-disposition"]
+    assert 'filename="BSW-2026-0001-dossier-BSW-D-2026-0001.pdf"' in disposition
+    named = "filename*=UTF-8''BSW-2026-0001%20%E6%A1%88%E5%8D%B7%20BSW-D-2026-0001.pdf"
+    assert named in disposition
     assert (
         pdf.startswith(b"%PDF")
         and session.execute(select(func.count()).select_from(Dossier)).scalar_one() == 1

@@ -46,8 +46,8 @@ def test_statement_before_the_deadline(browser, office, ctx):
     case_id = drive(ctx, office, S.AWAITING_STATEMENT, staff=0)
     b = browser("staff")
     page = b.client.get(f"/me/cases/{case_id}").text
-    assert f'action="/me/cases/{case_id}/statement"' in page
-    assert f'action="/me/cases/{case_id}/appeal"' not in page  # not in allowed_actions
+    assert f'action="/me/cases/{case_id}/statement#your-statement"' in page
+    assert f'action="/me/cases/{case_id}/appeal#your-appeal"' not in page  # not in allowed_actions
     assert registry.get("R05").text_zh in page  # the rule text
     due = ctx.session.get(Case, case_id).statement_due
     assert due.isoformat() in page
@@ -57,7 +57,7 @@ def test_statement_before_the_deadline(browser, office, ctx):
     assert r.status_code == 303 and r.headers["location"].endswith("?done=statement")
     after = b.client.get(r.headers["location"]).text
     assert "我当时只是在调试电视" in after and XSS not in after and "&lt;script&gt;" in after
-    assert f'action="/me/cases/{case_id}/statement"' not in after
+    assert f'action="/me/cases/{case_id}/statement#your-statement"' not in after
     row = ctx.session.execute(select(Statement)).scalar_one()
     assert row.kind == "statement"
 
@@ -67,7 +67,7 @@ def test_acknowledge_and_appeal_when_notified(browser, office, ctx):
     b = browser("staff")
     page = b.client.get(f"/me/cases/{case_id}").text
     assert f'action="/me/cases/{case_id}/acknowledge"' in page
-    assert f'action="/me/cases/{case_id}/appeal"' in page
+    assert f'action="/me/cases/{case_id}/appeal#your-appeal"' in page
     assert "尚未送达" in page and "自通知书送达之日" in page
     assert b.post(f"/me/cases/{case_id}/acknowledge").status_code == 303
     signed = b.client.get(f"/me/cases/{case_id}").text

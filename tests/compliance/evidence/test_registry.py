@@ -144,7 +144,9 @@ def test_a_new_kind_is_shown_and_printed_from_its_entry_alone(ctx, office, monke
     assert (item.kind, item.found, item.detail) == ("complaint", True, "shown by the new kind")
     [printed] = dossier_evidence.timeline(ctx.session, ctx.settings, ZH, [finding])
     assert printed.title == f"投诉处理 #{mine}"  # its name from the catalog
-    assert printed.lines == ("printed by the new kind 2026-03-31 12:00",)
+    # The dossier adds who recorded it, through the kind's recorder.
+    recorder = office.users["manager"].display_name
+    assert printed.lines == ("printed by the new kind 2026-03-31 12:00", f"记录人: {recorder}")
 
 
 def test_a_dossier_is_not_printed_from_a_cited_punch_edited_behind_the_apps_back(
