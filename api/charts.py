@@ -25,9 +25,9 @@ PALETTE = (
 )
 # Drawn small and scaled up: on a 390 px phone the chart is about as wide as its viewBox, so
 # its 13-unit labels stay readable there (the page caps a chart's width on a desktop).
-WIDTH, HEIGHT = 440, 240
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 16, 30
-FONT = 13
+WIDTH, HEIGHT = 400, 250
+LEFT, RIGHT, TOP, BOTTOM = 30, 8, 18, 44
+FONT = 15
 MAX_STEPS = 5
 
 
@@ -65,12 +65,29 @@ def _frame(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="{FONT}" '
             f'fill="#5d6b78" class="tick">{value}</text>'
         )
+    year = ""
     for x, label in zip(xs, labels, strict=True):
+        # A month ("2026-03") is its number, with the year beneath where it starts or turns.
+        month, this_year = _month(label)
         out.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="{FONT}" '
-            f'fill="#5d6b78">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{HEIGHT - 24}" text-anchor="middle" font-size="{FONT}" '
+            f'fill="#5d6b78">{escape(month)}</text>'
         )
+        if this_year and this_year != year:
+            out.append(
+                f'<text x="{x:.1f}" y="{HEIGHT - 4}" text-anchor="middle" font-size="{FONT - 2}" '
+                f'fill="#5d6b78" class="year">{escape(this_year)}</text>'
+            )
+        year = this_year
     return out
+
+
+def _month(label: str) -> tuple[str, str]:
+    """("3", "2026") for "2026-03"; any other label as it is, with no year."""
+    y, _, m = label.partition("-")
+    if len(y) == 4 and y.isdigit() and m.isdigit():
+        return str(int(m)), y
+    return label, ""
 
 
 def _legend(series: Sequence[str]) -> str:
@@ -137,7 +154,7 @@ def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]
 def hbars(title: str, items: Sequence[tuple[str, int]]) -> Markup:
     """Horizontal bars, one per (label, value), e.g. open cases by state."""
     top, _step = _axis(max((v for _, v in items), default=0))
-    row, label_w = 28, 130
+    row, label_w = 28, 150
     height = TOP + row * max(len(items), 1) + 8
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '

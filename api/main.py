@@ -34,6 +34,7 @@ from api.pages import (
 )
 from api.pages import admin as admin_pages
 from api.pages import attendance as attendance_pages
+from api.pages import attendance_import as attendance_import_pages
 from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
@@ -99,6 +100,7 @@ ROUTERS = (
     admin_pages.router,
     calendar_pages.router,
     spot_checks.router,
+    attendance_import_pages.router,  # before records: /attendance/import is not an id
     records.router,
     visit_pages.router,
     attendance_pages.router,

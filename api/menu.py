@@ -33,6 +33,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/dashboard", N_("Dashboard"), Permission.VIEW_DASHBOARD),
     MenuItem("/payroll", N_("Payroll"), Permission.RUN_PAYROLL),
     MenuItem("/reports", N_("Monthly report"), Permission.PRINT_DOSSIERS),
+    MenuItem("/attendance/import", N_("Attendance import"), Permission.IMPORT_ATTENDANCE),
     MenuItem("/rules", N_("Rulebook"), Permission.USE_APP),
     MenuItem("/admin", N_("Administration"), Permission.ADMINISTER),
     MenuItem("/account", N_("My account"), Permission.USE_APP),

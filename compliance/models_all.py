@@ -32,6 +32,7 @@ from compliance.feedback.models import Feedback
 from compliance.files.models import StoredFile
 from compliance.findings.models import DetectionRun, Finding
 from compliance.flows.models import JobLease, Judgment
+from compliance.imports.models import ImportProfile
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
 from compliance.notices.models import NoticeDocument
 from compliance.offices.models import Office
@@ -68,6 +69,7 @@ __all__ = [
     "Dossier",
     "Feedback",
     "Finding",
+    "ImportProfile",
     "Instalment",
     "JobLease",
     "Judgment",

@@ -193,10 +193,85 @@ def import_staff(path: Path, as_user: AsUser) -> None:
     _import(import_staff_roster, path, as_user)
 
 
-@import_app.command("attendance")
-@reports_errors
-def import_attendance(path: Path, as_user: AsUser) -> None:
-    """Import a punch-clock export; a file with any bad row imports nothing."""
-    from compliance.imports.attendance import import_attendance
+ACCEPTED_COLUMNS = """Accepted columns (CSV in UTF-8, UTF-8-BOM or GBK, or XLSX):
 
-    _import(import_attendance, path, as_user)
+\b
+  登记号码          clock enrolment no., mapped to 工号 by the enrolment list
+  工号              employee no. (instead of 登记号码)
+  日期时间/打卡时间  office time, 2026-03-02 08:01[:00] (required)
+  打卡类型          上班/下班 (optional; else in/out inferred per duty)
+  姓名              name (optional)
+  机器号/设备       the clock (optional)
+\b
+A title row above the header is skipped; 部门, 编号, 比对方式, 卡号 are
+ignored. Other headers are mapped once in the office's import profile
+(web: /attendance/import/profile) or given with --profile FILE.json."""
+
+
+def _profile_option(ctx: Ctx, path: Path | None) -> Any:
+    from compliance.imports.profiles import profile_from_json
+    from compliance.staff.repository import by_employee_no
+
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed.one("--profile", f"cannot read {path}: {exc}") from None
+    return profile_from_json(text, set(by_employee_no(ctx.session, ctx.actor.office_id)))
+
+
+@import_app.command("attendance", epilog=ACCEPTED_COLUMNS)
+@reports_errors
+def import_attendance(
+    path: Path,
+    as_user: AsUser,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help='A profile JSON file instead of the office\'s saved one: {"columns": '
+            '{"punched_at": "刷卡时间"}, "enrolments": {"8": "E001", "99": "-"}}',
+        ),
+    ] = None,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Check the file and show what would happen only.")
+    ] = False,
+    save_profile: Annotated[
+        bool, typer.Option("--save-profile", help="Save --profile as the office's profile.")
+    ] = False,
+) -> None:
+    """Import a punch-clock export through the office's import profile; a file with any bad
+    row or unknown person imports nothing, and punches already recorded are skipped."""
+    from compliance.imports import clock, profiles
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed.one("file", f"cannot read {path}: {exc.strerror}") from None
+    with acting(as_user) as ctx:
+        given = _profile_option(ctx, profile)
+        if save_profile:
+            if given is None:
+                raise ValidationFailed.one("--save-profile", "needs --profile FILE.json")
+            profiles.save_profile(ctx, given.columns, given.enrolments_text())
+        if preview:
+            _print_preview(clock.preview_clock_file(ctx, data, given))
+            return
+        result = clock.import_clock_file(ctx, data, path.name, given)
+    console.print(
+        f"[green]imported[/green] {result.imported} punches from {path.name}; "
+        f"{result.recorded} already recorded (skipped), {result.single} single punches "
+        f"(flagged), {result.between} between a duty's first and last (not imported), "
+        f"{result.skipped_people} rows of people marked - in the enrolment list"
+    )
+
+
+def _print_preview(p: Any) -> None:
+    how = "登记号码 via the enrolment list" if p.by_enrolment else "工号"
+    console.print(f"header on line {p.header_line}; staff by {how}; " + (
+        "in/out inferred per duty" if p.inferred else "in/out from the file"
+    ), markup=False)  # fmt: skip
+    console.print(", ".join(f"{k} {v}" for k, v in p.counts.items()), markup=False)
+    for e in p.errors():
+        console.print(f"  • {e}", markup=False)

@@ -42,19 +42,41 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A parsed file: the header each column key was found under, and the data rows."""
+    """A parsed file: the header each column key was found under, and the data rows.
+
+    `header_line` is where the header was found (a title row above it is skipped),
+    `columns` every header cell as written, `problems` the rows that could not be read
+    (extra cells), when the caller asked to have them back rather than raised.
+    """
 
     headers: dict[str, str]
     rows: list[Row]
     sha256: str
+    header_line: int = 1
+    columns: tuple[str, ...] = ()
+    problems: tuple[FieldError, ...] = ()
+    title: str = ""
 
     def header(self, key: str) -> str:
         """The column's header as written in the file (for error messages)."""
         return self.headers.get(key, key)
 
 
-def read_table(data: bytes, columns: Sequence[Column], *, max_bytes: int) -> Table:
-    """Parse CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX bytes against the columns."""
+def read_table(
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    max_bytes: int,
+    header_within: int = 1,
+    raise_row_problems: bool = True,
+) -> Table:
+    """Parse CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX bytes against the columns.
+
+    The header is the first of the first `header_within` non-empty rows that holds every
+    required column (a punch clock writes a title such as "考勤记录表 2026-03" above it).
+    A row with more cells than the header is a problem; with `raise_row_problems=False` the
+    problems come back in `Table.problems` so that the caller can check the other rows too.
+    """
     if len(data) > max_bytes:
         raise ValidationFailed(FieldError("file", f"is larger than the limit of {max_bytes} bytes"))
     if not data.strip():
@@ -67,13 +89,14 @@ def read_table(data: bytes, columns: Sequence[Column], *, max_bytes: int) -> Tab
         )
     else:
         raw = list(_csv_rows(_decode(data)))
+    raw = [(line, cells) for line, cells in raw if any(cells)] if header_within > 1 else raw
     if not raw:
         raise ValidationFailed(FieldError("file", "the file is empty", 1))
-    header_line, header = raw[0]
-    headers = _map_headers(header, header_line, columns)
+    at, headers = _find_header(raw, columns, header_within)
+    header_line, header = raw[at]
     rows: list[Row] = []
     errors: list[FieldError] = []
-    for line, cells in raw[1:]:
+    for line, cells in raw[at + 1 :]:
         if not any(cells):
             continue
         extra = [c for c in cells[len(header) :] if c]
@@ -88,10 +111,34 @@ def read_table(data: bytes, columns: Sequence[Column], *, max_bytes: int) -> Tab
             raise ValidationFailed(FieldError("file", f"has more than {MAX_ROWS} rows", line))
     if not rows and not errors:
         errors.append(FieldError("file", "has a header but no data rows", header_line + 1))
-    if errors:
+    if errors and (raise_row_problems or not rows):
         raise ValidationFailed(errors)
     names = {key: header[i] for key, i in headers.items()}
-    return Table(headers=names, rows=rows, sha256=hashlib.sha256(data).hexdigest())
+    title = " ".join(c for _, cells in raw[:at] for c in cells if c)
+    return Table(
+        headers=names,
+        rows=rows,
+        sha256=hashlib.sha256(data).hexdigest(),
+        header_line=header_line,
+        columns=tuple(header),
+        problems=tuple(errors),
+        title=title,
+    )
+
+
+def _find_header(
+    raw: list[tuple[int, list[str]]], columns: Sequence[Column], within: int
+) -> tuple[int, dict[str, int]]:
+    """The index in raw of the header row and its column map; the first row's errors if
+    none of the first rows is a header."""
+    first_error: ValidationFailed | None = None
+    for at, (line, cells) in enumerate(raw[:within]):
+        try:
+            return at, _map_headers(cells, line, columns)
+        except ValidationFailed as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    raise first_error
 
 
 def _normal(name: str) -> str:

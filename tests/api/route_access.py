@@ -29,6 +29,7 @@ MANAGERS = frozenset({"manager", "director"})
 STAFF = frozenset({"staff"})
 CASHIER = frozenset({"cashier"})
 DESK = frozenset({"cashier", "manager", "director", "hr", "admin"})
+IMPORTERS = frozenset({"admin", "manager", "director", "hr"})
 PHOTO_VIEWERS = frozenset({"admin", "manager", "director", "hr", "staff"})
 
 
@@ -57,7 +58,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     # Pages
     ("GET", "/"): Access(SIGNED_IN, 200),
     ("GET", "/findings"): Access(TRIAGE, 200),
+    ("GET", "/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
     ("POST", "/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
+    ("POST", "/findings/dismiss"): Access(TRIAGE, 422),
     ("POST", "/findings/{finding_id}/dismiss"): Access(TRIAGE, 422),
     ("GET", "/feedback/new"): Access(TRIAGE, 200),
     ("POST", "/feedback/new"): Access(TRIAGE, 422),
@@ -71,6 +74,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/spot-checks/new"): Access(MANAGERS, 200),
     ("POST", "/spot-checks/new"): Access(MANAGERS, 422),
     ("GET", "/spot-checks/{spot_check_id}"): Access(TRIAGE, 404),
+    ("GET", "/units/qr"): Access(frozenset({"admin", "manager", "director"}), 200),
     ("GET", "/feedback"): Access(TRIAGE, 200),
     ("GET", "/damages"): Access(TRIAGE, 200),
     ("POST", "/damages/new"): Access(MANAGERS, 422),
@@ -167,6 +171,14 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/payroll/confirm"): Access(HR, 422),
     ("GET", "/reports"): Access(OFFICE_VIEW, 200),
     ("POST", "/reports/monthly.pdf"): Access(OFFICE_VIEW, 422),
+    ("GET", "/attendance/import"): Access(IMPORTERS, 200),
+    ("POST", "/attendance/import"): Access(IMPORTERS, 422),
+    ("GET", "/attendance/import/profile"): Access(IMPORTERS, 200),
+    ("POST", "/attendance/import/profile"): Access(IMPORTERS, 303),
+    ("GET", "/attendance/import/{sha}"): Access(IMPORTERS, 404),
+    ("POST", "/attendance/import/{sha}/mapping"): Access(IMPORTERS, 404),
+    ("POST", "/attendance/import/{sha}/enrolments"): Access(IMPORTERS, 404),
+    ("POST", "/attendance/import/{sha}/confirm"): Access(IMPORTERS, 404),
     ("GET", "/dashboard"): Access(OFFICE_VIEW, 200),
     ("GET", "/rules"): Access(SIGNED_IN, 200),
     ("GET", "/admin"): Access(ADMIN, 200),

@@ -30,8 +30,9 @@ def test_the_dashboard_legend_names_the_rules_and_the_backlog_is_on_top(browser,
     assert re.search(r'id="open-findings"><a href="/findings">3</a>', page)
     assert page.index('id="backlog"') < page.index("<svg")  # the backlog comes first
     assert "2 个案件" in page[page.index("未结案件（按状态）") :]
-    # Phone-size charts: drawn at most 440 wide with 13-unit labels.
-    assert 'viewBox="0 0 440 ' in page and 'font-size="11"' not in page
+    # Phone-size charts: drawn 400 wide with 15-unit labels; months as numbers, years beneath.
+    assert 'viewBox="0 0 400 ' in page and 'font-size="11"' not in page
+    assert 'class="year">2026<' in page
     b.client.cookies.set("lang", "en")
     english = b.client.get("/dashboard").text
     assert "R05 No use of residents&#39; facilities" in english

@@ -21,6 +21,7 @@ from compliance.cases import notice as case_notice
 from compliance.cases import statement as case_statement
 from compliance.cases.attachments import CaseAttachment
 from compliance.cases.models import Appeal, Statement
+from compliance.demo.load import DEMO_PASSWORD
 from compliance.files.service import store_image
 from compliance.flows import open_case as opening
 from compliance.flows import propose as case_propose
@@ -195,3 +196,34 @@ def test_staff_case_page_on_a_desktop(site: Site, pages: Pages, tmp_path: Path) 
     _look(page, "en", "case-desktop-en")
     page.goto(f"{site.url}/me")
     _look(page, "en", "me-desktop-en")
+
+
+def test_every_demo_staff_case_page_reads_well(demo_site: Site, pages: Pages) -> None:
+    """The demo office's staff with cases of every kind of evidence (feedback, attendance,
+    visits, tips, damages): each case page in Chinese, on a phone, without codes or English."""
+    from compliance.accounts.models import User as Account
+    from compliance.cases.models import Case
+
+    with Session(demo_site.engine) as session:
+        people = session.execute(
+            select(Account.username, Case.id)
+            .join(Case, col(Case.staff_id) == col(Account.staff_id))
+            .where(col(Account.role) == "staff")
+            .order_by(col(Case.id))
+        ).all()
+    assert people, "the demo has staff with cases"
+    by_user: dict[str, list[int]] = {}
+    for username, case_id in people:
+        by_user.setdefault(username, []).append(case_id)
+    page = pages.open(phone=True)
+    seen = 0
+    for username, ids in list(by_user.items())[:4]:
+        page.context.clear_cookies()
+        sign_in(page, demo_site.url, username, DEMO_PASSWORD)
+        for case_id in ids:
+            page.goto(f"{demo_site.url}/me/cases/{case_id}")
+            expect(page.locator(".evidence-item").first).to_be_visible()
+            assert_readable(page, "zh")
+            seen += 1
+    screenshot(page, "staff-demo-case-phone")
+    assert seen >= 2
