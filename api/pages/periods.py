@@ -4,14 +4,17 @@ zone, the staff and unit choices, and the reason a correction needs."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
+
+from fastapi import Depends
 
 from api.i18n import N_
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.residents.service import list_units
 from compliance.staff.service import list_staff
+from compliance.visits.listing import Period
 
 BAD_TIME = N_("not a date and time (e.g. 2026-03-30 08:00)")
 BAD_DAY = N_("not a date (e.g. 2026-03-30)")
@@ -33,6 +36,11 @@ class Filters:
     values: dict[str, str]
     errors: dict[str, list[str]]
 
+    @property
+    def period(self) -> Period:
+        """The rows the filters select."""
+        return Period(self.start, self.end, self.staff_id)
+
     def query(self, **more: Any) -> str:
         """The filters as a query string (for the pager and the download)."""
         from urllib.parse import urlencode
@@ -49,12 +57,24 @@ def _day(text: str) -> date | None:
         return None
 
 
-def filters(
-    t: Any, month: str = "", date_from: str = "", date_to: str = "", staff: str = ""
-) -> Filters:
+@dataclass
+class ListQuery:
+    """A list page's query: the period (a month, or from and to), the staff member, the page."""
+
+    month: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    staff: str = ""
+    page: int = 1
+
+
+ListParams = Annotated[ListQuery, Depends()]
+
+
+def filters(t: Any, q: ListQuery) -> Filters:
     """Read the filters; a bad value is an error next to its field and is not applied."""
-    values = {"month": month.strip(), "date_from": date_from.strip(), "date_to": date_to.strip()}
-    values["staff"] = staff.strip()
+    values = {"month": q.month.strip(), "date_from": q.date_from.strip()}
+    values.update(date_to=q.date_to.strip(), staff=q.staff.strip())
     errors: dict[str, list[str]] = {}
     start = end = None
     if values["month"]:

@@ -9,12 +9,21 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.i18n import N_, translator
 from api.pages.forms import FormPage, present, remember_form
-from api.pages.periods import choices, fail, filters, local_input, need_reason, read_times
+from api.pages.periods import (
+    ListParams,
+    choices,
+    fail,
+    filters,
+    local_input,
+    need_reason,
+    read_times,
+)
 from api.templating import render
 from compliance.context import Ctx
 from compliance.flows.citations import citations
 from compliance.permissions import Permission
 from compliance.visits import entry
+from compliance.visits.corrections import seen
 from compliance.visits.schemas import VisitKind
 from compliance.visits.service import get_visit
 
@@ -35,21 +44,10 @@ def _form_context(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/visits", dependencies=[READERS])
-def visit_list(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-    page: int = 1,
-    saved: str = "",
-) -> Response:
+def visit_list(request: Request, ctx: CtxDep, q: ListParams, saved: str = "") -> Response:
     """Work orders of a period and staff member, newest first, a page at a time."""
-    f = filters(translator(request), month, date_from, date_to, staff)
-    listing = entry.list_visits(
-        ctx, start=f.start, end=f.end, staff_id=f.staff_id, page=max(1, min(page, 10_000))
-    )
+    f = filters(translator(request), q)
+    listing = entry.list_visits(ctx, f.period, q.page)
     context = {**choices(ctx, units=True), "f": f, "listing": listing, "saved": saved}
     return render(request, "pages/visits.html", context)
 
@@ -95,6 +93,7 @@ def visit_edit(request: Request, visit_id: IdPath, ctx: CtxDep) -> Response:
         "description": v.description,
         "outcome": v.outcome,
         **{k: local_input(getattr(v, k), ctx.tz) for k in ("requested_at", *STEPS)},
+        "seen": seen(v, entry.VISIT_FIELDS),
     }
     return render(request, "pages/visit_form.html", {**context, "values": values})
 
@@ -119,5 +118,5 @@ def visit_correct(request: Request, visit_id: IdPath, ctx: CtxDep, form: FormVal
     data.update(
         description=form.get("description", ""), outcome=form.get("outcome", ""), reason=reason
     )
-    entry.correct_visit(ctx, visit_id, data, citations)
+    entry.correct_visit(ctx, visit_id, data, citations, form.get("seen") or None)
     return RedirectResponse(f"/visits?saved={visit_id}", status_code=303)

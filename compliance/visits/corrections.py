@@ -7,7 +7,9 @@ record is a question for the layers above (findings, cases): they pass `Citation
 (compliance/flows/citations.py).
 """
 
-from collections.abc import Callable, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -25,6 +27,9 @@ from compliance.i18n import N_
 Citations = Callable[[Ctx, str, int, int], tuple[list[str], list[int]]]
 
 NOTHING_CHANGED = N_("nothing was changed: change a value, or leave the page")
+CHANGED_SINCE = N_(
+    "someone else changed this record after you opened it: look at it again, then correct it"
+)
 IN_A_CASE = N_(
     "this record is evidence in case %(cases)s and cannot be changed; "
     "write what was wrong as a note on the case instead"
@@ -39,6 +44,13 @@ def _json(value: Any) -> Any:
     return value
 
 
+def seen(row: Any, fields: Iterable[str]) -> str:
+    """A digest of the row's fields as stored: the edit form carries it, so that a correction
+    made on values someone else has changed since is refused instead of overwriting theirs."""
+    values = {k: _json(getattr(row, k)) for k in sorted(fields)}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+
+
 def correct(
     ctx: Ctx,
     row: SQLModel,
@@ -50,12 +62,15 @@ def correct(
     action: str,
     entity: str,
     clash: tuple[str, str] | None = None,
+    loaded: str | None = None,
 ) -> dict[str, Any]:
     """Set the changed values on the row, audited with the reason and the old values.
 
     Returns the audit payload. `clash` is the (field, reason) a unique constraint's refusal
-    is reported as.
+    is reported as; `loaded` is `seen(row)` as the form was shown (None: not checked).
     """
+    if loaded is not None and loaded != seen(row, values):
+        raise Conflict(CHANGED_SINCE)
     record_id = int(getattr(row, "id"))  # noqa: B009
     cases, findings = cited(ctx, kind, record_id, int(getattr(row, "staff_id")))  # noqa: B009
     if cases:

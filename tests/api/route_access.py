@@ -58,7 +58,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     # Pages
     ("GET", "/"): Access(SIGNED_IN, 200),
     ("GET", "/findings"): Access(TRIAGE, 200),
+    ("GET", "/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
     ("POST", "/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
+    ("POST", "/findings/dismiss"): Access(TRIAGE, 422),
     ("POST", "/findings/{finding_id}/dismiss"): Access(TRIAGE, 422),
     ("GET", "/feedback/new"): Access(TRIAGE, 200),
     ("POST", "/feedback/new"): Access(TRIAGE, 422),
@@ -72,6 +74,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/spot-checks/new"): Access(MANAGERS, 200),
     ("POST", "/spot-checks/new"): Access(MANAGERS, 422),
     ("GET", "/spot-checks/{spot_check_id}"): Access(TRIAGE, 404),
+    ("GET", "/units/qr"): Access(frozenset({"admin", "manager", "director"}), 200),
     ("GET", "/feedback"): Access(TRIAGE, 200),
     ("GET", "/damages"): Access(TRIAGE, 200),
     ("POST", "/damages/new"): Access(MANAGERS, 422),

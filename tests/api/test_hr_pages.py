@@ -36,7 +36,7 @@ def _forms(html: str) -> set[str]:
 def test_hr_takes_a_confirmed_finding_to_an_approved_written_warning(browser, ctx, office, session):
     fid = finding(ctx, office, rule="R05", recorder="manager", raiser="manager")
     manager = browser("manager")
-    assert manager.post(f"/findings/{fid}/confirm").status_code == 303
+    assert manager.post(f"/findings/{fid}/confirm", {"sure": "yes"}).status_code == 303
     case = session.execute(select(Case)).scalar_one()
     assert case.status == "open"
 

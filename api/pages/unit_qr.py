@@ -1,0 +1,45 @@
+"""The units' QR codes, printed and stuck by each door: scanning one opens the spot-check
+form with that unit chosen (the phone's camera app is enough; the form's scan button too)."""
+
+from urllib.parse import urlencode
+
+import segno
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api.deps import CtxDep, require
+from api.templating import render
+from compliance.permissions import Permission
+from compliance.residents.search import label, natural_key, units_in_order
+
+router = APIRouter(include_in_schema=False)
+KEEPERS = require(Permission.MANAGE_RESIDENTS)
+
+
+def spot_check_link(base_url: str, unit_id: int) -> str:
+    """The address a unit's code holds: the spot-check form with the unit chosen."""
+    return f"{base_url.rstrip('/')}/spot-checks/new?{urlencode({'unit': unit_id})}"
+
+
+def qr_svg(text: str) -> str:
+    """A QR code as an SVG data: URL (crisp at any print size; the pages allow data: images)."""
+    uri: str = segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+    return uri
+
+
+@router.get("/units/qr", dependencies=[KEEPERS])
+def sheet(request: Request, ctx: CtxDep, building: str = "") -> Response:
+    """A printable sheet of the office's units' QR codes, one building at a time or all."""
+    units = units_in_order(ctx)
+    buildings = sorted({u.building for u in units}, key=natural_key)
+    shown = [u for u in units if not building or u.building == building]
+    base = str(request.base_url)
+    cards = [
+        {"label": label(u), "url": (url := spot_check_link(base, u.id)), "svg": qr_svg(url)}
+        for u in shown
+    ]
+    return render(
+        request,
+        "pages/unit_qr.html",
+        {"cards": cards, "buildings": buildings, "building": building},
+    )
