@@ -265,6 +265,12 @@ def test_the_shared_pages_read_in_both_languages(demo_site: Site, pages: Pages) 
         cashier = _open(pages, site, "bsw-cashier", phone=phone)
         cashier.goto(f"{url}/tips")
         _check(cashier, f"tips-{size}", allow=("bsw-cashier",))
+        receipts = cashier.locator("main a[href$='/receipt']")
+        if receipts.count():
+            receipts.first.click()
+            expect(cashier.locator("h1")).to_be_visible()
+            _check(cashier, f"tip-receipt-{size}", allow=("bsw-cashier",))
+            cashier.goto(f"{url}/tips")
         _english(cashier, url, "/tips")
         _check(cashier, f"tips-{size}-en", "en")
     assert not pages.problems, pages.problems
