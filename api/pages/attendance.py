@@ -23,6 +23,7 @@ from api.pages.periods import (
     local_input,
     need_reason,
     read_times,
+    shown_history,
 )
 from api.templating import render
 from compliance.attendance import entry
@@ -33,7 +34,7 @@ from compliance.exports import safe_row
 from compliance.flows.citations import citations
 from compliance.offices.models import Office
 from compliance.permissions import Permission
-from compliance.visits.corrections import seen
+from compliance.visits.corrections import history, seen
 
 router = APIRouter(include_in_schema=False)
 READERS = require(Permission.VIEW_ATTENDANCE)
@@ -98,14 +99,18 @@ def punch_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse(f"/attendance?saved={row.id}", status_code=303)
 
 
-def _edit_context(ctx: Ctx, punch_id: int) -> dict[str, Any]:
-    return {**_punch_form(ctx), "punch": entry.get_punch(ctx, punch_id), "sources": SOURCES}
+def _edit_context(request: Request, ctx: Ctx, punch_id: int) -> dict[str, Any]:
+    context = {**_punch_form(ctx), "punch": entry.get_punch(ctx, punch_id), "sources": SOURCES}
+    rows = history(ctx, "attendance_event", punch_id, "attendance.punch_corrected")
+    names = {"staff_id": context["staff_names"]}
+    context["history"] = shown_history(ctx, translator(request), rows, names, "punch_kind")
+    return context
 
 
 @router.get("/attendance/{punch_id}/edit", dependencies=[CORRECTORS])
 def punch_edit(request: Request, punch_id: IdPath, ctx: CtxDep) -> Response:
     """The punch's values, to correct with a reason."""
-    context = _edit_context(ctx, punch_id)
+    context = _edit_context(request, ctx, punch_id)
     p = context["punch"]
     values = {"staff_id": str(p.staff_id), "kind": p.kind, "at": local_input(p.at, ctx.tz)}
     values["seen"] = seen(p, entry.PUNCH_FIELDS)
@@ -119,7 +124,7 @@ def punch_correct(request: Request, punch_id: IdPath, ctx: CtxDep, form: FormVal
         request,
         FormPage(
             "pages/attendance_form.html",
-            lambda: _edit_context(ctx, punch_id),
+            lambda: _edit_context(request, ctx, punch_id),
             form,
             session=ctx.session,
         ),

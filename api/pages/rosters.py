@@ -20,6 +20,7 @@ from api.pages.periods import (
     clock_time,
     fail,
     filters,
+    shown_history,
 )
 from api.pages.periods import need_reason as _need_reason
 from api.templating import render
@@ -29,7 +30,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError
 from compliance.flows.citations import citations
 from compliance.permissions import Permission
-from compliance.visits.corrections import seen
+from compliance.visits.corrections import history, seen
 
 router = APIRouter(include_in_schema=False)
 READERS = require(Permission.VIEW_ATTENDANCE)
@@ -108,14 +109,18 @@ def shift_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse(f"/rosters?saved={row.id}", status_code=303)
 
 
-def _edit_context(ctx: Ctx, shift_id: int) -> dict[str, Any]:
-    return {**_form(ctx), "shift": entry.get_shift(ctx, shift_id)}
+def _edit_context(request: Request, ctx: Ctx, shift_id: int) -> dict[str, Any]:
+    context = {**_form(ctx), "shift": entry.get_shift(ctx, shift_id)}
+    rows = history(ctx, "roster_shift", shift_id, "attendance.shift_corrected")
+    names = {"staff_id": context["staff_names"]}
+    context["history"] = shown_history(ctx, translator(request), rows, names)
+    return context
 
 
 @router.get("/rosters/{shift_id}/edit", dependencies=[CORRECTORS])
 def shift_edit(request: Request, shift_id: IdPath, ctx: CtxDep) -> Response:
     """The shift's values, to correct with a reason."""
-    context = _edit_context(ctx, shift_id)
+    context = _edit_context(request, ctx, shift_id)
     s = context["shift"]
     values = {
         "staff_id": str(s.staff_id),
@@ -134,7 +139,7 @@ def shift_correct(request: Request, shift_id: IdPath, ctx: CtxDep, form: FormVal
         request,
         FormPage(
             "pages/roster_form.html",
-            lambda: _edit_context(ctx, shift_id),
+            lambda: _edit_context(request, ctx, shift_id),
             form,
             aliases={"start_at": "start", "end_at": "end"},
             session=ctx.session,

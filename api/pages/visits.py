@@ -17,13 +17,14 @@ from api.pages.periods import (
     local_input,
     need_reason,
     read_times,
+    shown_history,
 )
 from api.templating import render
 from compliance.context import Ctx
 from compliance.flows.citations import citations
 from compliance.permissions import Permission
 from compliance.visits import entry
-from compliance.visits.corrections import seen
+from compliance.visits.corrections import history, seen
 from compliance.visits.schemas import VisitKind
 from compliance.visits.service import get_visit
 
@@ -76,15 +77,18 @@ def visit_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse(f"/visits?saved={row.id}", status_code=303)
 
 
-def _edit_context(ctx: Ctx, visit_id: int) -> dict[str, Any]:
-    row = get_visit(ctx, visit_id)
-    return {**_form_context(ctx), "visit": row}
+def _edit_context(request: Request, ctx: Ctx, visit_id: int) -> dict[str, Any]:
+    context = {**_form_context(ctx), "visit": get_visit(ctx, visit_id)}
+    rows = history(ctx, "visit", visit_id, "visit.corrected")
+    names = {"staff_id": context["staff_names"], "unit_id": context["unit_names"]}
+    context["history"] = shown_history(ctx, translator(request), rows, names, "visit_kind")
+    return context
 
 
 @router.get("/visits/{visit_id}/edit", dependencies=[KEEPERS])
 def visit_edit(request: Request, visit_id: IdPath, ctx: CtxDep) -> Response:
     """The work order's values, to correct with a reason."""
-    context = _edit_context(ctx, visit_id)
+    context = _edit_context(request, ctx, visit_id)
     v = context["visit"]
     values = {
         "staff_id": str(v.staff_id),
@@ -105,7 +109,7 @@ def visit_correct(request: Request, visit_id: IdPath, ctx: CtxDep, form: FormVal
         request,
         FormPage(
             "pages/visit_form.html",
-            lambda: _edit_context(ctx, visit_id),
+            lambda: _edit_context(request, ctx, visit_id),
             form,
             session=ctx.session,
         ),

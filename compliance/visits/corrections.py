@@ -10,14 +10,18 @@ record is a question for the layers above (findings, cases): they pass `Citation
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
+from compliance.accounts.models import User
 from compliance.audit import service as audit
+from compliance.audit.models import AuditEvent
 from compliance.context import Ctx
 from compliance.errors import Conflict, ValidationFailed
 from compliance.i18n import N_
@@ -97,3 +101,42 @@ def correct(
     }
     audit.record(ctx, action, entity, record_id, payload)
     return payload
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction of a record as the audit trail holds it."""
+
+    at: datetime
+    by: str
+    reason: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def history(ctx: Ctx, entity: str, record_id: int, action: str) -> list[Correction]:
+    """The record's corrections, oldest first, from the audit trail of the actor's office."""
+    rows = ctx.session.execute(
+        select(AuditEvent, col(User.display_name))
+        .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
+        .where(
+            col(AuditEvent.office_id) == ctx.actor.office_id,
+            col(AuditEvent.entity) == entity,
+            col(AuditEvent.entity_id) == str(record_id),
+            col(AuditEvent.action) == action,
+        )
+        .order_by(col(AuditEvent.seq))
+    )
+    out = []
+    for event, name in rows:
+        payload = json.loads(event.payload)
+        out.append(
+            Correction(
+                event.at,
+                name or "",
+                str(payload.get("reason", "")),
+                dict(payload.get("before", {})),
+                dict(payload.get("after", {})),
+            )
+        )
+    return out

@@ -81,6 +81,10 @@ def test_visits_add_list_and_correct_with_a_reason(browser, office, session):
     assert payload["reason"] == "到达时间录错"
     assert payload["before"] == {"arrived_at": "2026-03-30T01:00:00+00:00"}
     assert payload["after"] == {"arrived_at": "2026-03-30T00:55:00+00:00"}
+    # The edit page lists the correction: who, why, the old and the new value in office time.
+    again = b.client.get(f"/visits/{v.id}/edit").text
+    assert "以往的更正" in again and "到达时间录错" in again
+    assert "2026-03-30 09:00 → 2026-03-30 08:55" in again
 
 
 def test_visit_form_errors_are_in_chinese_and_keep_the_input(browser, office, session):
