@@ -50,6 +50,8 @@ NAMES: Final[dict[str, dict[str, str]]] = {
         "mark_executed": N_("Mark executed"),
         "close": N_("Close case"),
         "annotate": N_("Add note"),
+        "reject_proposal": N_("Reject proposal"),
+        "send_back": N_("Send back for amendment"),
     },
     # Records are named by their kind's registry entry (compliance.evidence); these two are not
     # records.

@@ -93,6 +93,9 @@ class Permission(StrEnum):
     RECORD_LEAVING = "record_leaving"
     VIEW_PAY_SCHEDULE = "view_pay_schedule"
     LIST_MINIMUM_WAGES = "list_minimum_wages"
+    # Cases: the approver's "no" (驳回 / 退回修改)
+    REJECT_PROPOSAL = "reject_proposal"
+    SEND_BACK = "send_back"
     # Attendance on the web: the punch and roster lists, the exceptions report, corrections
     VIEW_ATTENDANCE = "view_attendance"
     CORRECT_ATTENDANCE = "correct_attendance"  # a punch or shift changed, with a reason
@@ -176,6 +179,8 @@ GRANTS: Mapping[Permission, frozenset[str]] = {
     P.RECORD_LEAVING: _g(H, A),
     P.VIEW_PAY_SCHEDULE: _g(H, S),  # a staff member: their own
     P.LIST_MINIMUM_WAGES: _g(A, H, M),
+    P.REJECT_PROPOSAL: _g(H, DIRECTOR),  # whoever may approve may say no
+    P.SEND_BACK: _g(H, DIRECTOR),
     P.VIEW_ATTENDANCE: _g(M, H, A),
     P.CORRECT_ATTENDANCE: _g(M, H, A),  # HR keeps attendance (补卡) with the manager
     P.EDIT_NOTICES: _g(H),

@@ -15,12 +15,15 @@ from api.i18n import N_, Translator, translator
 from api.pages.forms import FormPage, present, remember_form
 from api.pages.periods import (
     Filters,
+    ListParams,
+    ListQuery,
     choices,
     fail,
     filters,
     local_input,
     need_reason,
     read_times,
+    shown_history,
 )
 from api.templating import render
 from compliance.attendance import entry
@@ -31,6 +34,7 @@ from compliance.exports import safe_row
 from compliance.flows.citations import citations
 from compliance.offices.models import Office
 from compliance.permissions import Permission
+from compliance.visits.corrections import history, seen
 
 router = APIRouter(include_in_schema=False)
 READERS = require(Permission.VIEW_ATTENDANCE)
@@ -62,21 +66,10 @@ REASONS = (
 
 
 @router.get("/attendance", dependencies=[READERS])
-def punch_list(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-    page: int = 1,
-    saved: str = "",
-) -> Response:
+def punch_list(request: Request, ctx: CtxDep, q: ListParams, saved: str = "") -> Response:
     """The office's punches of a period and staff member, newest first."""
-    f = filters(translator(request), month, date_from, date_to, staff)
-    listing = entry.list_punches(
-        ctx, start=f.start, end=f.end, staff_id=f.staff_id, page=max(1, min(page, 10_000))
-    )
+    f = filters(translator(request), q)
+    listing = entry.list_punches(ctx, f.period, q.page)
     context = {**choices(ctx), "f": f, "listing": listing, "saved": saved, "sources": SOURCES}
     return render(request, "pages/attendance.html", context)
 
@@ -106,16 +99,21 @@ def punch_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse(f"/attendance?saved={row.id}", status_code=303)
 
 
-def _edit_context(ctx: Ctx, punch_id: int) -> dict[str, Any]:
-    return {**_punch_form(ctx), "punch": entry.get_punch(ctx, punch_id), "sources": SOURCES}
+def _edit_context(request: Request, ctx: Ctx, punch_id: int) -> dict[str, Any]:
+    context = {**_punch_form(ctx), "punch": entry.get_punch(ctx, punch_id), "sources": SOURCES}
+    rows = history(ctx, "attendance_event", punch_id, "attendance.punch_corrected")
+    names = {"staff_id": context["staff_names"]}
+    context["history"] = shown_history(ctx, translator(request), rows, names, "punch_kind")
+    return context
 
 
 @router.get("/attendance/{punch_id}/edit", dependencies=[CORRECTORS])
 def punch_edit(request: Request, punch_id: IdPath, ctx: CtxDep) -> Response:
     """The punch's values, to correct with a reason."""
-    context = _edit_context(ctx, punch_id)
+    context = _edit_context(request, ctx, punch_id)
     p = context["punch"]
     values = {"staff_id": str(p.staff_id), "kind": p.kind, "at": local_input(p.at, ctx.tz)}
+    values["seen"] = seen(p, entry.PUNCH_FIELDS)
     return render(request, "pages/attendance_form.html", {**context, "values": values})
 
 
@@ -126,7 +124,7 @@ def punch_correct(request: Request, punch_id: IdPath, ctx: CtxDep, form: FormVal
         request,
         FormPage(
             "pages/attendance_form.html",
-            lambda: _edit_context(ctx, punch_id),
+            lambda: _edit_context(request, ctx, punch_id),
             form,
             session=ctx.session,
         ),
@@ -136,7 +134,7 @@ def punch_correct(request: Request, punch_id: IdPath, ctx: CtxDep, form: FormVal
     fail(errors)
     data: dict[str, Any] = present(form, "staff_id", "kind")
     data.update(at=times["at"], reason=reason)
-    entry.correct_punch(ctx, punch_id, data, citations)
+    entry.correct_punch(ctx, punch_id, data, citations, form.get("seen") or None)
     return RedirectResponse(f"/attendance?saved={punch_id}", status_code=303)
 
 
@@ -153,11 +151,9 @@ def _period(ctx: Ctx, f: Filters) -> tuple[date, date]:
     return start, end
 
 
-def _exceptions(
-    request: Request, ctx: CtxDep, month: str, date_from: str, date_to: str, staff: str
-) -> dict[str, Any]:
+def _exceptions(request: Request, ctx: Ctx, q: ListQuery) -> dict[str, Any]:
     ctx.require(Permission.VIEW_ATTENDANCE)
-    f = filters(translator(request), month, date_from, date_to, staff)
+    f = filters(translator(request), q)
     start, end = _period(ctx, f)
     if not (f.values["month"] or f.values["date_from"] or f.values["date_to"]):
         f.values["month"] = start.strftime("%Y-%m")
@@ -178,30 +174,16 @@ def _exceptions(
 
 
 @router.get("/attendance/exceptions", dependencies=[READERS])
-def exceptions_page(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-) -> Response:
+def exceptions_page(request: Request, ctx: CtxDep, q: ListParams) -> Response:
     """Missed punches, lateness, absences and punches without a duty, day by day."""
-    context = _exceptions(request, ctx, month, date_from, date_to, staff)
+    context = _exceptions(request, ctx, q)
     return render(request, "pages/attendance_exceptions.html", context)
 
 
 @router.get("/attendance/exceptions/print", dependencies=[READERS])
-def exceptions_print(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-) -> Response:
+def exceptions_print(request: Request, ctx: CtxDep, q: ListParams) -> Response:
     """The same report as a sheet to print (the browser's print, no menus)."""
-    context = _exceptions(request, ctx, month, date_from, date_to, staff)
+    context = _exceptions(request, ctx, q)
     office = ctx.session.get(Office, ctx.actor.office_id)
     context["office_name"] = office.name if office else ""
     return render(request, "pages/attendance_exceptions_print.html", context)
@@ -258,16 +240,9 @@ def csv_rows(t: Translator, ctx: Ctx, context: dict[str, Any]) -> list[list[Any]
 
 
 @router.get("/attendance/exceptions.csv", dependencies=[READERS])
-def exceptions_csv(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-) -> Response:
+def exceptions_csv(request: Request, ctx: CtxDep, q: ListParams) -> Response:
     """The report for a spreadsheet: UTF-8 with a BOM (Excel), one header row."""
-    context = _exceptions(request, ctx, month, date_from, date_to, staff)
+    context = _exceptions(request, ctx, q)
     buf = io.StringIO()
     csv.writer(buf).writerows(csv_rows(translator(request), ctx, context))
     name = f"attendance-exceptions-{context['start']}-{context['end']}.csv"

@@ -14,10 +14,11 @@ from api.labels import labeller
 from api.pages.forms import FormPage, remember_form, yuan_to_fen
 from api.read_models import case_view as view
 from api.templating import render
-from compliance.cases import annotations, decision, notice
+from compliance.cases import annotations, decision, notice, review, transition
 from compliance.cases import appeal as case_appeal
 from compliance.cases import statement as case_statement
 from compliance.cases.labels import step_note
+from compliance.cases.lifecycle import Action
 from compliance.cases.models import CaseStatus
 from compliance.clock import local_date
 from compliance.context import Ctx
@@ -134,15 +135,23 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "record_union_reply",
-        ("reply",),
-        lambda c, i, v: decision.record_union_reply(c, i, v["reply"]),
+        ("reply", "objection"),
+        lambda c, i, v: decision.record_union_reply(
+            c, i, v["reply"], objection=v["objection"] == "1"
+        ),
     ),
     Step(
         "approve",
-        ("justification",),
-        lambda c, i, v: decision.approve(c, i, v["justification"]),
+        ("justification", "union_answer", "confirm"),
+        lambda c, i, v: decision.approve(c, i, v["justification"], v["union_answer"]),
     ),
-    Step("dismiss", ("reason",), lambda c, i, v: decision.dismiss(c, i, v["reason"])),
+    Step(
+        "reject_proposal",
+        ("reason",),
+        lambda c, i, v: review.reject_proposal(c, i, v["reason"]),
+    ),
+    Step("send_back", ("reason",), lambda c, i, v: review.send_back(c, i, v["reason"])),
+    Step("dismiss", ("reason", "confirm"), lambda c, i, v: decision.dismiss(c, i, v["reason"])),
     Step(
         "serve_notice",
         ("content",),
@@ -162,11 +171,11 @@ STEPS: tuple[Step, ...] = (
         ("outcome", "reasoning"),
         lambda c, i, v: case_appeal.decide_appeal(c, i, v["outcome"], v["reasoning"]),
     ),
-    Step("finalize", (), lambda c, i, v: case_appeal.finalize(c, i)),
-    Step("mark_executed", (), lambda c, i, v: execute.mark_executed(c, i)),
+    Step("finalize", ("confirm",), lambda c, i, v: case_appeal.finalize(c, i)),
+    Step("mark_executed", ("confirm",), lambda c, i, v: execute.mark_executed(c, i)),
     Step(
         "close",
-        ("acknowledge_unrecoverable",),
+        ("acknowledge_unrecoverable", "confirm"),
         lambda c, i, v: execute.close(
             c, i, acknowledge_unrecoverable=v["acknowledge_unrecoverable"] == "1"
         ),
@@ -179,15 +188,36 @@ STEPS: tuple[Step, ...] = (
 )
 
 
+def _checked(ctx: Ctx, case_id: int, action: str, values: dict[str, str]) -> None:
+    """What the page asks before a step the services do not: a reason for an approval, and
+    the confirmation of a step that cannot be undone (the form shows what will happen)."""
+    if action not in view.IRREVERSIBLE:
+        return
+    transition.begin(ctx, case_id, Action(action))  # may they, on this case, now? (no change)
+    errors: list[FieldError] = []
+    if action == "approve" and not values["justification"].strip():
+        errors.append(FieldError("justification", N_("give the reason for your decision")))
+    if action in view.IRREVERSIBLE and values.get("confirm") != "1":
+        if action != "approve" or view.approves_dismissal(ctx, case_id):
+            errors.append(FieldError("confirm", CONFIRM_MISSING))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+CONFIRM_MISSING = N_("this step cannot be undone: tick the box to confirm it")
+
+
 def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     t = translator(request)
+    v = view.case_view(ctx, case_id)
     return {
-        "v": view.case_view(ctx, case_id),
+        "v": v,
+        "where": view.where(v.detail, t.lang, v.staff_name),
         "label": labeller(t),
         "severities": [s.value for s in Severity],
         "outcome_kinds": [(k.value, outcome_label(k, t.lang)) for k in OutcomeKind],
         "outcome_label": lambda k: outcome_label(k, t.lang),
-        "step_note": lambda note: step_note(note, t.lang),
+        "step_note": lambda note, action="": step_note(note, t.lang, action),
         "amend_rows": range(1, AMEND_ROWS + 1),
         "done": "",
         "status": 200,
@@ -248,6 +278,7 @@ def _register(step: Step) -> None:
                 session=ctx.session,
             ),
         )
+        _checked(ctx, case_id, step.action, values)
         step.run(ctx, case_id, values)
         return RedirectResponse(f"/cases/{case_id}?done={step.action}", status_code=303)
 

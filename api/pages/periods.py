@@ -3,15 +3,19 @@ zone, the staff and unit choices, and the reason a correction needs."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
+
+from fastapi import Depends
 
 from api.i18n import N_
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.residents.service import list_units
 from compliance.staff.service import list_staff
+from compliance.visits.corrections import Correction
+from compliance.visits.listing import Period
 
 BAD_TIME = N_("not a date and time (e.g. 2026-03-30 08:00)")
 BAD_DAY = N_("not a date (e.g. 2026-03-30)")
@@ -33,6 +37,11 @@ class Filters:
     values: dict[str, str]
     errors: dict[str, list[str]]
 
+    @property
+    def period(self) -> Period:
+        """The rows the filters select."""
+        return Period(self.start, self.end, self.staff_id)
+
     def query(self, **more: Any) -> str:
         """The filters as a query string (for the pager and the download)."""
         from urllib.parse import urlencode
@@ -49,12 +58,24 @@ def _day(text: str) -> date | None:
         return None
 
 
-def filters(
-    t: Any, month: str = "", date_from: str = "", date_to: str = "", staff: str = ""
-) -> Filters:
+@dataclass
+class ListQuery:
+    """A list page's query: the period (a month, or from and to), the staff member, the page."""
+
+    month: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    staff: str = ""
+    page: int = 1
+
+
+ListParams = Annotated[ListQuery, Depends()]
+
+
+def filters(t: Any, q: ListQuery) -> Filters:
     """Read the filters; a bad value is an error next to its field and is not applied."""
-    values = {"month": month.strip(), "date_from": date_from.strip(), "date_to": date_to.strip()}
-    values["staff"] = staff.strip()
+    values = {"month": q.month.strip(), "date_from": q.date_from.strip()}
+    values.update(date_to=q.date_to.strip(), staff=q.staff.strip())
     errors: dict[str, list[str]] = {}
     start = end = None
     if values["month"]:
@@ -142,3 +163,50 @@ def fail(errors: list[FieldError]) -> None:
     """Raise every collected field error at once (nothing is saved)."""
     if errors:
         raise ValidationFailed(errors)
+
+
+FIELD_LABELS = {
+    "staff_id": N_("Staff member"),
+    "unit_id": N_("Unit"),
+    "kind": N_("Kind"),
+    "description": N_("What the resident asked for"),
+    "requested_at": N_("Requested"),
+    "assigned_at": N_("Assigned"),
+    "arrived_at": N_("Arrived"),
+    "done_at": N_("Done"),
+    "left_at": N_("Left"),
+    "outcome": N_("Outcome"),
+    "at": N_("Time"),
+    "work_date": N_("Day"),
+    "start_at": N_("Starts"),
+    "end_at": N_("Ends"),
+}
+
+
+def shown_history(
+    ctx: Ctx, t: Any, rows: list[Correction], names: dict[str, Any], kind_label: str = ""
+) -> list[dict[str, Any]]:
+    """Corrections as the edit page lists them: when, who, why, and each field old → new."""
+
+    def show(field: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if field.endswith("_at"):
+            at = datetime.fromisoformat(value)
+            at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+            return at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
+        if field in ("staff_id", "unit_id"):
+            return str(names.get(field, {}).get(value, value))
+        if field == "kind" and kind_label:
+            return str(t.label(kind_label, value))
+        return str(value)
+
+    out = []
+    for c in rows:
+        changes = [
+            (t(FIELD_LABELS[f]), show(f, c.before.get(f)), show(f, c.after.get(f)))
+            for f in c.after
+            if f in FIELD_LABELS
+        ]
+        out.append({"at": c.at, "by": c.by, "reason": c.reason, "changes": changes})
+    return out

@@ -11,7 +11,17 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.i18n import N_, translator
 from api.pages.forms import FormPage, present, remember_form
-from api.pages.periods import BAD_CLOCK, BAD_DAY, REQUIRED, choices, clock_time, fail, filters
+from api.pages.periods import (
+    BAD_CLOCK,
+    BAD_DAY,
+    REQUIRED,
+    ListParams,
+    choices,
+    clock_time,
+    fail,
+    filters,
+    shown_history,
+)
 from api.pages.periods import need_reason as _need_reason
 from api.templating import render
 from compliance.attendance import entry
@@ -20,6 +30,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError
 from compliance.flows.citations import citations
 from compliance.permissions import Permission
+from compliance.visits.corrections import history, seen
 
 router = APIRouter(include_in_schema=False)
 READERS = require(Permission.VIEW_ATTENDANCE)
@@ -34,21 +45,10 @@ REASONS = (
 
 
 @router.get("/rosters", dependencies=[READERS])
-def roster_list(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-    page: int = 1,
-    saved: str = "",
-) -> Response:
+def roster_list(request: Request, ctx: CtxDep, q: ListParams, saved: str = "") -> Response:
     """Rostered shifts of a period and staff member, by day."""
-    f = filters(translator(request), month, date_from, date_to, staff)
-    listing = entry.list_shifts(
-        ctx, start=f.start, end=f.end, staff_id=f.staff_id, page=max(1, min(page, 10_000))
-    )
+    f = filters(translator(request), q)
+    listing = entry.list_shifts(ctx, f.period, q.page)
     context = {**choices(ctx), "f": f, "listing": listing, "saved": saved}
     return render(request, "pages/rosters.html", context)
 
@@ -109,20 +109,25 @@ def shift_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse(f"/rosters?saved={row.id}", status_code=303)
 
 
-def _edit_context(ctx: Ctx, shift_id: int) -> dict[str, Any]:
-    return {**_form(ctx), "shift": entry.get_shift(ctx, shift_id)}
+def _edit_context(request: Request, ctx: Ctx, shift_id: int) -> dict[str, Any]:
+    context = {**_form(ctx), "shift": entry.get_shift(ctx, shift_id)}
+    rows = history(ctx, "roster_shift", shift_id, "attendance.shift_corrected")
+    names = {"staff_id": context["staff_names"]}
+    context["history"] = shown_history(ctx, translator(request), rows, names)
+    return context
 
 
 @router.get("/rosters/{shift_id}/edit", dependencies=[CORRECTORS])
 def shift_edit(request: Request, shift_id: IdPath, ctx: CtxDep) -> Response:
     """The shift's values, to correct with a reason."""
-    context = _edit_context(ctx, shift_id)
+    context = _edit_context(request, ctx, shift_id)
     s = context["shift"]
     values = {
         "staff_id": str(s.staff_id),
         "work_date": s.work_date.isoformat(),
         "start": s.start_at.astimezone(ctx.tz).strftime("%H:%M"),
         "end": s.end_at.astimezone(ctx.tz).strftime("%H:%M"),
+        "seen": seen(s, entry.SHIFT_FIELDS),
     }
     return render(request, "pages/roster_form.html", {**context, "values": values})
 
@@ -134,7 +139,7 @@ def shift_correct(request: Request, shift_id: IdPath, ctx: CtxDep, form: FormVal
         request,
         FormPage(
             "pages/roster_form.html",
-            lambda: _edit_context(ctx, shift_id),
+            lambda: _edit_context(request, ctx, shift_id),
             form,
             aliases={"start_at": "start", "end_at": "end"},
             session=ctx.session,
@@ -144,5 +149,5 @@ def shift_correct(request: Request, shift_id: IdPath, ctx: CtxDep, form: FormVal
     data = _shift_times(ctx, form, errors)
     data["reason"] = _need_reason(form, errors)
     fail(errors)
-    entry.correct_shift(ctx, shift_id, data, citations)
+    entry.correct_shift(ctx, shift_id, data, citations, form.get("seen") or None)
     return RedirectResponse(f"/rosters?saved={shift_id}", status_code=303)

@@ -9,12 +9,22 @@ from starlette.responses import RedirectResponse, Response
 from api.deps import CtxDep, FormValues, IdPath, csrf_checked, require
 from api.i18n import N_, translator
 from api.pages.forms import FormPage, present, remember_form
-from api.pages.periods import choices, fail, filters, local_input, need_reason, read_times
+from api.pages.periods import (
+    ListParams,
+    choices,
+    fail,
+    filters,
+    local_input,
+    need_reason,
+    read_times,
+    shown_history,
+)
 from api.templating import render
 from compliance.context import Ctx
 from compliance.flows.citations import citations
 from compliance.permissions import Permission
 from compliance.visits import entry
+from compliance.visits.corrections import history, seen
 from compliance.visits.schemas import VisitKind
 from compliance.visits.service import get_visit
 
@@ -35,21 +45,10 @@ def _form_context(ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/visits", dependencies=[READERS])
-def visit_list(
-    request: Request,
-    ctx: CtxDep,
-    month: str = "",
-    date_from: str = "",
-    date_to: str = "",
-    staff: str = "",
-    page: int = 1,
-    saved: str = "",
-) -> Response:
+def visit_list(request: Request, ctx: CtxDep, q: ListParams, saved: str = "") -> Response:
     """Work orders of a period and staff member, newest first, a page at a time."""
-    f = filters(translator(request), month, date_from, date_to, staff)
-    listing = entry.list_visits(
-        ctx, start=f.start, end=f.end, staff_id=f.staff_id, page=max(1, min(page, 10_000))
-    )
+    f = filters(translator(request), q)
+    listing = entry.list_visits(ctx, f.period, q.page)
     context = {**choices(ctx, units=True), "f": f, "listing": listing, "saved": saved}
     return render(request, "pages/visits.html", context)
 
@@ -78,15 +77,18 @@ def visit_create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     return RedirectResponse(f"/visits?saved={row.id}", status_code=303)
 
 
-def _edit_context(ctx: Ctx, visit_id: int) -> dict[str, Any]:
-    row = get_visit(ctx, visit_id)
-    return {**_form_context(ctx), "visit": row}
+def _edit_context(request: Request, ctx: Ctx, visit_id: int) -> dict[str, Any]:
+    context = {**_form_context(ctx), "visit": get_visit(ctx, visit_id)}
+    rows = history(ctx, "visit", visit_id, "visit.corrected")
+    names = {"staff_id": context["staff_names"], "unit_id": context["unit_names"]}
+    context["history"] = shown_history(ctx, translator(request), rows, names, "visit_kind")
+    return context
 
 
 @router.get("/visits/{visit_id}/edit", dependencies=[KEEPERS])
 def visit_edit(request: Request, visit_id: IdPath, ctx: CtxDep) -> Response:
     """The work order's values, to correct with a reason."""
-    context = _edit_context(ctx, visit_id)
+    context = _edit_context(request, ctx, visit_id)
     v = context["visit"]
     values = {
         "staff_id": str(v.staff_id),
@@ -95,6 +97,7 @@ def visit_edit(request: Request, visit_id: IdPath, ctx: CtxDep) -> Response:
         "description": v.description,
         "outcome": v.outcome,
         **{k: local_input(getattr(v, k), ctx.tz) for k in ("requested_at", *STEPS)},
+        "seen": seen(v, entry.VISIT_FIELDS),
     }
     return render(request, "pages/visit_form.html", {**context, "values": values})
 
@@ -106,7 +109,7 @@ def visit_correct(request: Request, visit_id: IdPath, ctx: CtxDep, form: FormVal
         request,
         FormPage(
             "pages/visit_form.html",
-            lambda: _edit_context(ctx, visit_id),
+            lambda: _edit_context(request, ctx, visit_id),
             form,
             session=ctx.session,
         ),
@@ -119,5 +122,5 @@ def visit_correct(request: Request, visit_id: IdPath, ctx: CtxDep, form: FormVal
     data.update(
         description=form.get("description", ""), outcome=form.get("outcome", ""), reason=reason
     )
-    entry.correct_visit(ctx, visit_id, data, citations)
+    entry.correct_visit(ctx, visit_id, data, citations, form.get("seen") or None)
     return RedirectResponse(f"/visits?saved={visit_id}", status_code=303)

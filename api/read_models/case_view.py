@@ -13,12 +13,15 @@ from compliance.cases.models import CaseStatus
 from compliance.cases.read import get_case, is_staff_reader
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.context import Ctx
+from compliance.i18n import N_, NP_, gettext, pgettext
 from compliance.pay.plans import CasePay, case_money
 from compliance.pay.read import StaffSchedule, staff_schedule
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.staff.models import Staff
 from policies import registry
+
+S = CaseStatus
 
 
 class RuleShown(BaseModel):
@@ -137,3 +140,154 @@ def case_view(ctx: Ctx, case_id: int) -> CaseView:
         schedule=schedule,
         money=money,
     )
+
+
+# --- where the case is: the life-cycle bar, and the one action due now ------------------------
+
+# The stages a case goes through, as the office names them (立案 → … → 结案).
+STAGES: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("open", NP_("stage", "Opened")),
+    ("statement", NP_("stage", "Statement")),
+    ("proposal", NP_("stage", "Proposal")),
+    ("approval", NP_("stage", "Approval")),
+    ("service", NP_("stage", "Service")),
+    ("appeal", NP_("stage", "Appeal")),
+    ("final", NP_("stage", "In force")),
+    ("execution", NP_("stage", "Execution")),
+    ("closed", NP_("stage", "Closed")),
+)
+_STAGE_OF = {
+    S.OPEN: 0,
+    S.AWAITING_STATEMENT: 1,
+    S.UNDER_REVIEW: 2,
+    S.DECISION_PROPOSED: 3,
+    S.APPROVED: 4,
+    S.NOTIFIED: 4,  # 5 once served (see stage_index)
+    S.APPEALED: 5,
+    S.APPEAL_DECIDED: 5,
+    S.FINAL: 6,
+    S.EXECUTED: 7,
+    S.CLOSED: 8,
+}
+# The action each state usually waits for, first match wins among those the reader may take.
+_DUE_ORDER: tuple[str, ...] = (
+    "request_statement",
+    "record_silence",
+    "submit_statement",
+    "propose",
+    "record_union_notice",
+    "record_union_reply",
+    "approve",
+    "serve_notice",
+    "acknowledge",
+    "appeal",
+    "decide_appeal",
+    "finalize",
+    "mark_executed",
+    "close",
+)
+# Deciding on a proposal: yes, no, back for amendment — one card, three forms.
+DECISION = ("approve", "reject_proposal", "send_back")
+# Steps that cannot be undone: the page says what will happen and asks to confirm.
+IRREVERSIBLE: dict[str, str] = {
+    "finalize": N_(
+        "The decision becomes final: it can no longer be appealed, and the outcome is then "
+        "carried out. This cannot be undone."
+    ),
+    "mark_executed": N_(
+        "The outcome is carried out now: deductions are scheduled in payroll, and a dismissal "
+        "ends the employment and disables the staff member's accounts. This cannot be undone."
+    ),
+    "close": N_(
+        "The case is closed: nothing in it can be changed any more, only notes added. "
+        "This cannot be undone."
+    ),
+    "dismiss": N_(
+        "The case is closed as no breach: the staff member is not disciplined, and the case "
+        "cannot be reopened. This cannot be undone."
+    ),
+    "approve": N_(
+        "You approve ending the employment of %(name)s. Once HR and the office director have "
+        "both approved, the decision notice can be served and the dismissal carried out."
+    ),
+}
+
+
+class Stage(BaseModel):
+    """One stage of the bar: done, the current one, stopped there (dismissed), or to come."""
+
+    key: str
+    label: str
+    state: str  # done | current | stopped | todo | skipped
+
+
+class Where(BaseModel):
+    """Where the case is: the bar, the one action due now and the others the reader may take."""
+
+    stages: list[Stage]
+    due: str | None
+    decision: list[str]  # the approve / reject / send back forms, when deciding is due
+    others: list[str]
+    confirm: dict[str, str]  # action -> what will happen (msgid, filled in by the page)
+
+
+def stage_index(status: str, served: bool) -> int:
+    """The stage a case in this (not dismissed) state is at."""
+    if status == S.NOTIFIED and served:
+        return 5
+    return _STAGE_OF[S(status)]
+
+
+def _stopped_at(detail: CaseDetail) -> int:
+    """The stage a dismissed case stopped at: where it was when dismissed."""
+    last = next((s for s in reversed(detail.steps) if s.to_status == S.DISMISSED), None)
+    before = last.from_status if last else S.OPEN.value
+    if before == S.DISMISSED:  # pragma: no cover - a step never leaves dismissed
+        before = S.OPEN.value
+    return stage_index(before, detail.case.service_completed_at is not None)
+
+
+def where(detail: CaseDetail, lang: str, staff_name: str) -> Where:
+    """The case's place in its life cycle and what the reader does next (no queries)."""
+    status = detail.case.status
+    dismissed = status == S.DISMISSED
+    at = (
+        _stopped_at(detail)
+        if dismissed
+        else stage_index(status, detail.case.service_completed_at is not None)
+    )
+    stages: list[Stage] = []
+    for i, (key, (context, msgid)) in enumerate(STAGES):
+        if i < at or (status == S.CLOSED and i == at):
+            state = "done"
+        elif i == at:
+            state = "stopped" if dismissed else "current"
+        else:
+            state = "skipped" if dismissed else "todo"
+        stages.append(Stage(key=key, label=pgettext(lang, context, msgid), state=state))
+    allowed = list(detail.allowed_actions)
+    if detail.returned is not None and detail.returned.action == "send_back":
+        due: str | None = "amend" if "amend" in allowed else None
+    else:
+        due = next((a for a in _DUE_ORDER if a in allowed), None)
+    decision = [a for a in DECISION if a in allowed] if due == "approve" else []
+    shown = {due, *decision}
+    others = [a for a in allowed if a not in shown]
+    latest = detail.proposals[-1] if detail.proposals else None
+    confirm = {a: m for a, m in IRREVERSIBLE.items() if a != "approve"}
+    if latest is not None and latest.is_dismissal:
+        confirm["approve"] = gettext(lang, IRREVERSIBLE["approve"], name=staff_name)
+    return Where(
+        stages=stages,
+        due=due,
+        decision=decision,
+        others=others,
+        confirm={a: gettext(lang, m) if a != "approve" else m for a, m in confirm.items()},
+    )
+
+
+def approves_dismissal(ctx: Ctx, case_id: int) -> bool:
+    """Whether approving the case now approves a dismissal (one query; the services check
+    who may see and do it)."""
+    latest = repo.latest_proposal(ctx.session, case_id)
+    return latest is not None and latest.is_dismissal

@@ -13,6 +13,7 @@ from compliance.cases import appeal as case_appeal
 from compliance.cases import decision as case_decision
 from compliance.cases import notice as case_notice
 from compliance.cases import read as case_read
+from compliance.cases import review as case_review
 from compliance.cases import statement as case_statement
 from compliance.cases.models import CaseStatus
 from compliance.cases.read import CASE_ROWS, MAX_PAGE_SIZE, PAGE_SIZE
@@ -146,16 +147,32 @@ def record_union_notice(case_id: IdPath, body: UnionNoticeIn, ctx: CtxDep) -> Ca
 
 @router.post("/{case_id}/record_union_reply", dependencies=[step("record_union_reply")])
 def record_union_reply(case_id: IdPath, body: UnionReplyIn, ctx: CtxDep) -> CaseRead:
-    """The trade union's reply."""
-    return case_decision.record_union_reply(ctx, case_id, body.reply)
+    """The trade union's reply; `objection: true` when the union objects to the dismissal."""
+    return case_decision.record_union_reply(ctx, case_id, body.reply, body.objection)
 
 
 @router.post("/{case_id}/approve", dependencies=[step("approve")])
 def approve(
     case_id: IdPath, ctx: CtxDep, body: Annotated[ApproveIn | None, Body()] = None
 ) -> CaseRead:
-    """Approve the current proposal (HR or the office director)."""
-    return case_decision.approve(ctx, case_id, body.justification if body else "")
+    """Approve the current proposal (HR or the office director). A dismissal the trade union
+    objected to needs `union_answer`: the written answer to the union's objection."""
+    b = body or ApproveIn.model_construct(justification="", union_answer="")
+    return case_decision.approve(ctx, case_id, b.justification, b.union_answer)
+
+
+@router.post("/{case_id}/reject_proposal", dependencies=[step("reject_proposal")])
+def reject_proposal(case_id: IdPath, body: ReasonIn, ctx: CtxDep) -> CaseRead:
+    """Reject the current proposal (驳回), with the reason: the case goes back to HR under
+    review, and HR proposes anew. Approvals given lapse."""
+    return case_review.reject_proposal(ctx, case_id, body.reason)
+
+
+@router.post("/{case_id}/send_back", dependencies=[step("send_back")])
+def send_back(case_id: IdPath, body: ReasonIn, ctx: CtxDep) -> CaseRead:
+    """Send the current proposal back to HR to amend (退回修改), with the reason; approvals
+    given lapse, and it is decided again only once amended."""
+    return case_review.send_back(ctx, case_id, body.reason)
 
 
 @router.post("/{case_id}/dismiss", dependencies=[step("dismiss")])

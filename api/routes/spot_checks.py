@@ -12,7 +12,7 @@ from api.pages.spot_checks import uploaded_photos
 from compliance.errors import ValidationFailed
 from compliance.flows import spot_checks as service
 from compliance.flows.judgments import RecordKind
-from compliance.flows.spot_checks import SpotCheckResult
+from compliance.flows.spot_checks import SpotCheckResult, Upload
 from compliance.inspections.schemas import SpotCheckCreate, SpotCheckRead
 from compliance.permissions import Permission
 
@@ -34,7 +34,7 @@ MULTIPART_HELP = (
 class SpotCheckInput:
     """The check as JSON and the photo files uploaded with it (none for a JSON body)."""
 
-    def __init__(self, data: dict[str, Any], uploads: list[tuple[bytes, str]]) -> None:
+    def __init__(self, data: dict[str, Any], uploads: list[Upload]) -> None:
         self.data = data
         self.uploads = uploads
 
@@ -47,7 +47,8 @@ async def spot_check_input(request: Request) -> SpotCheckInput:
         except HTTPException as exc:  # Starlette's 400 for a multipart body it cannot parse
             raise ValidationFailed.one("body", f"unreadable multipart body: {exc.detail}") from None
         raw = form.get("data")
-        uploads = await uploaded_photos(request)
+        # Only the `photos` field: photos of one item are given by id in `data`.
+        uploads = [u for u in await uploaded_photos(request) if u.item_key is None]
     else:
         raw = (await request.body()).decode("utf-8", "replace")
         uploads = []

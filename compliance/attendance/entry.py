@@ -1,11 +1,8 @@
 """Punches and roster shifts on the web: lists by day and staff member a page at a time,
 and corrections with a reason (the old values kept in the audit trail)."""
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
 from compliance.attendance import repository
@@ -20,6 +17,7 @@ from compliance.staff.repository import get_in_office
 from compliance.usecase import use_case
 from compliance.validation import CLOCK_SKEW, parse
 from compliance.visits.corrections import Citations, correct
+from compliance.visits.listing import Page, Period, paged
 
 T = TypeVar("T", bound=SQLModel)
 IN_FUTURE = N_("is in the future")
@@ -27,75 +25,20 @@ NOT_ITS_DAY = N_("must start on the shift's day (office time)")
 TAKEN = N_("this staff member already has a shift that day")
 
 
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list and how many rows there are in all."""
-
-    rows: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the list has (at least one)."""
-        return max(1, -(-self.total // self.per_page))
-
-
-def _page(
-    ctx: Ctx,
-    model: type[T],
-    order: list[Any],
-    start: date | None,
-    end: date | None,
-    staff_id: int | None,
-    page: int,
-    per_page: int,
-) -> Page[T]:
-    day = col(getattr(model, "work_date"))  # noqa: B009
-    where = [col(getattr(model, "office_id")) == ctx.actor.office_id]  # noqa: B009
-    if start is not None:
-        where.append(day >= start)
-    if end is not None:
-        where.append(day <= end)
-    if staff_id is not None:
-        where.append(col(getattr(model, "staff_id")) == staff_id)  # noqa: B009
-    total = ctx.session.execute(select(func.count()).select_from(model).where(*where)).scalar()
-    page = max(1, page)
-    rows = ctx.session.execute(
-        select(model).where(*where).order_by(*order).offset((page - 1) * per_page).limit(per_page)
-    ).scalars()
-    return Page(list(rows), int(total or 0), page, per_page)
-
-
 def list_punches(
-    ctx: Ctx,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    staff_id: int | None = None,
-    page: int = 1,
-    per_page: int = 30,
+    ctx: Ctx, period: Period, page: int = 1, per_page: int = 30
 ) -> Page[AttendanceEvent]:
-    """The office's punches of the local days [start, end], newest first."""
+    """The office's punches of the local days in the period, newest first."""
     ctx.require(Permission.VIEW_ATTENDANCE)
     order = [col(AttendanceEvent.at).desc(), col(AttendanceEvent.id).desc()]
-    return _page(ctx, AttendanceEvent, order, start, end, staff_id, page, per_page)
+    return paged(ctx, AttendanceEvent, order, period, page, per_page)
 
 
-def list_shifts(
-    ctx: Ctx,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    staff_id: int | None = None,
-    page: int = 1,
-    per_page: int = 30,
-) -> Page[RosterShift]:
-    """The office's roster of the days [start, end], by day then start."""
+def list_shifts(ctx: Ctx, period: Period, page: int = 1, per_page: int = 30) -> Page[RosterShift]:
+    """The office's roster of the days in the period, by day then start."""
     ctx.require(Permission.VIEW_ATTENDANCE)
     order = [col(RosterShift.work_date), col(RosterShift.start_at), col(RosterShift.id)]
-    return _page(ctx, RosterShift, order, start, end, staff_id, page, per_page)
+    return paged(ctx, RosterShift, order, period, page, per_page)
 
 
 def _own(ctx: Ctx, model: type[T], record_id: int) -> T:
@@ -119,7 +62,11 @@ def get_shift(ctx: Ctx, shift_id: int) -> RosterShift:
 
 @use_case
 def correct_punch(
-    ctx: Ctx, punch_id: int, data: PunchCorrect | dict[str, Any], cited: Citations
+    ctx: Ctx,
+    punch_id: int,
+    data: PunchCorrect | dict[str, Any],
+    cited: Citations,
+    loaded: str | None = None,
 ) -> dict[str, Any]:
     """Correct a punch's staff member, kind or time, with a reason."""
     ctx.require(Permission.CORRECT_ATTENDANCE)
@@ -143,12 +90,17 @@ def correct_punch(
         cited=cited,
         action="attendance.punch_corrected",
         entity="attendance_event",
+        loaded=loaded,
     )
 
 
 @use_case
 def correct_shift(
-    ctx: Ctx, shift_id: int, data: ShiftCorrect | dict[str, Any], cited: Citations
+    ctx: Ctx,
+    shift_id: int,
+    data: ShiftCorrect | dict[str, Any],
+    cited: Citations,
+    loaded: str | None = None,
 ) -> dict[str, Any]:
     """Correct a roster shift's staff member, day or times, with a reason."""
     ctx.require(Permission.CORRECT_ATTENDANCE)
@@ -176,4 +128,9 @@ def correct_shift(
         action="attendance.shift_corrected",
         entity="roster_shift",
         clash=("work_date", TAKEN),
+        loaded=loaded,
     )
+
+
+PUNCH_FIELDS = ("staff_id", "kind", "at", "work_date")
+SHIFT_FIELDS = ("staff_id", "work_date", "start_at", "end_at")

@@ -11,6 +11,7 @@ from compliance.cases import sod, transition
 from compliance.cases.guardrails import dismissal_gates, gate_texts
 from compliance.cases.lifecycle import Action, Capacity, capacities
 from compliance.cases.models import Approval, Case, CaseStatus, Proposal, UnionNotice
+from compliance.cases.review import OBJECTION_NOTE, check_not_sent_back, current, union_objection
 from compliance.cases.schemas import (
     AmendIn,
     ApproveIn,
@@ -21,7 +22,7 @@ from compliance.cases.schemas import (
     UnionReplyIn,
 )
 from compliance.context import Ctx
-from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
+from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
 from compliance.i18n import N_, words
 from compliance.names import coded
 from compliance.usecase import use_case
@@ -37,13 +38,10 @@ NEEDS_AMOUNT = frozenset(
     {OutcomeKind.COMPENSATION, OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION}
 )
 UNION_GATES = frozenset({"union_notified", "union_reply"})
-
-
-def _current(ctx: Ctx, case: Case) -> Proposal:
-    proposal = repo.latest_proposal(ctx.session, case.id or 0)
-    if proposal is None:
-        raise ValidationFailed.one("proposal", f"case {case.number} has no proposal yet")
-    return proposal
+UNANSWERED = N_(
+    "the trade union objected to this dismissal: answer its objection in writing before "
+    "approving (Labour Contract Law art. 43)"
+)
 
 
 def proposal_fields(outcomes: list[dict[str, Any]], reasoning: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +102,7 @@ def _amended(outcomes: list[OutcomeIn], guardrails: GuardrailProfile) -> list[di
 
 def _revision_from(ctx: Ctx, case: Case, outcomes: list[OutcomeIn], reason: str) -> Proposal:
     """Store outcomes set by hand as the next revision, with what they replaced and why."""
-    previous = _current(ctx, case)
+    previous = current(ctx, case)
     guardrails = get_profile(ctx.settings.guardrail_profile)
     risks = guardrails.legal_risks(o.kind for o in outcomes)
     issues = [
@@ -136,7 +134,7 @@ def amend(
     """A new revision with other outcomes and the reason; approvals given lapse (HR)."""
     case = transition.begin(ctx, case_id, Action.AMEND)
     body = parse(AmendIn, {"outcomes": outcomes, "reason": reason})
-    _current(ctx, case)
+    current(ctx, case)
     before, _ = transition.move(ctx, case, Action.AMEND)
     lapsed = repo.lapse_approvals(ctx.session, case.id or 0, ctx.now())
     row = _revision_from(ctx, case, body.outcomes, body.reason)
@@ -164,20 +162,6 @@ def amend_on_appeal(
 def _capacity(ctx: Ctx, case: Case) -> Capacity:
     held = capacities(ctx.actor, case.staff_id)
     return Capacity.HR if Capacity.HR in held else Capacity.DIRECTOR
-
-
-def _check_separation(ctx: Ctx, case: Case) -> None:
-    conflicted = sod.recorders(ctx.session, repo.findings_of(ctx.session, case.id or 0))
-    why = conflicted.get(ctx.actor.user_id)
-    if why is not None:
-        raise Forbidden(
-            N_(
-                "you %(why)s in case %(number)s: whoever recorded the evidence or raised a "
-                "finding cannot approve the outcome"
-            ),
-            why=why,
-            number=case.number,
-        )
 
 
 def _check_dismissal(ctx: Ctx, case: Case, completes: bool) -> None:
@@ -215,13 +199,21 @@ def check_complete(proposal: Proposal) -> None:
 
 
 @use_case
-def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
-    """Approve the current proposal (HR or director); a dismissal needs both, distinct."""
+def approve(ctx: Ctx, case_id: int, justification: str = "", union_answer: str = "") -> CaseRead:
+    """Approve the current proposal (HR or director); a dismissal needs both, distinct.
+
+    A dismissal the trade union objected to needs the union's objection answered in writing
+    (`union_answer`), kept with the step and printed in the dossier."""
     case = transition.begin(ctx, case_id, Action.APPROVE)
-    body = parse(ApproveIn, {"justification": justification})
-    _check_separation(ctx, case)
-    proposal = _current(ctx, case)
+    body = parse(ApproveIn, {"justification": justification, "union_answer": union_answer})
+    sod.check_separation(ctx, case)
+    proposal = current(ctx, case)
+    check_not_sent_back(ctx.session, case, proposal.revision)
     check_complete(proposal)
+    answer = body.union_answer.strip()
+    if proposal.is_dismissal and not answer:
+        if union_objection(repo.steps(ctx.session, case.id or 0)) is not None:
+            raise ValidationFailed.one("union_answer", UNANSWERED)
     if proposal.legal_risk and not body.justification:
         raise ValidationFailed.one(
             "justification",
@@ -262,6 +254,8 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
     note = f"revision {proposal.revision} approved as {capacity.value}"
     if not completes:
         note += "; a second approval is needed"
+    if answer:
+        note += f"; answer to the union's objection: {answer}"
     transition.record(
         ctx,
         case,
@@ -273,13 +267,14 @@ def approve(ctx: Ctx, case_id: int, justification: str = "") -> CaseRead:
             "capacity": capacity.value,
             "justification": body.justification,
             "complete": completes,
+            "union_answer": answer,
         },
     )
     return transition.finish(ctx, case)
 
 
 def _dismissal_proposal(ctx: Ctx, case: Case) -> Proposal:
-    proposal = _current(ctx, case)
+    proposal = current(ctx, case)
     if not proposal.is_dismissal:
         raise ValidationFailed.one(
             "proposal", "only a proposal that ends the employment goes to the trade union"
@@ -313,8 +308,9 @@ def record_union_notice(ctx: Ctx, case_id: int, reasons: str) -> CaseRead:
 
 
 @use_case
-def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
-    """Record the trade union's reply (HR)."""
+def record_union_reply(ctx: Ctx, case_id: int, reply: str, objection: bool = False) -> CaseRead:
+    """Record the trade union's reply (HR); `objection`: the union objects to the dismissal,
+    which then cannot be approved without answering the objection in writing."""
     case = transition.begin(ctx, case_id, Action.RECORD_UNION_REPLY)
     body = parse(UnionReplyIn, {"reply": reply})
     notice = repo.union_notice_of(ctx.session, case.id or 0)
@@ -329,7 +325,8 @@ def record_union_reply(ctx: Ctx, case_id: int, reply: str) -> CaseRead:
     notice.reply = body.reply
     notice.reply_at = ctx.now()
     ctx.session.add(notice)
-    transition.record(ctx, case, Action.RECORD_UNION_REPLY, before, body.reply)
+    note = OBJECTION_NOTE % {"reply": body.reply} if objection else body.reply
+    transition.record(ctx, case, Action.RECORD_UNION_REPLY, before, note, {"objection": objection})
     return transition.finish(ctx, case)
 
 

@@ -31,6 +31,8 @@ class Action(StrEnum):
     RECORD_UNION_NOTICE = "record_union_notice"
     RECORD_UNION_REPLY = "record_union_reply"
     APPROVE = "approve"
+    REJECT_PROPOSAL = "reject_proposal"  # 驳回: back to HR, who proposes anew
+    SEND_BACK = "send_back"  # 退回修改: back to HR to amend; approvals so far lapse
     DISMISS = "dismiss"
     SERVE_NOTICE = "serve_notice"
     ACKNOWLEDGE = "acknowledge"
@@ -81,6 +83,9 @@ def _table() -> dict[tuple[CaseStatus, Action], tuple[CaseStatus, ...]]:
     t[(S.DECISION_PROPOSED, Action.RECORD_UNION_REPLY)] = (S.DECISION_PROPOSED,)
     # The first of two approvals a dismissal needs leaves the case where it is.
     t[(S.DECISION_PROPOSED, Action.APPROVE)] = (S.APPROVED, S.DECISION_PROPOSED)
+    # The approver's "no": rejected, the case waits on a new proposal; sent back, on an amendment.
+    t[(S.DECISION_PROPOSED, Action.REJECT_PROPOSAL)] = (S.UNDER_REVIEW,)
+    t[(S.DECISION_PROPOSED, Action.SEND_BACK)] = (S.DECISION_PROPOSED,)
     t[(S.APPROVED, Action.SERVE_NOTICE)] = (S.NOTIFIED,)
     for state in SERVICE_STATES:
         t[(state, Action.ACKNOWLEDGE)] = (state,)

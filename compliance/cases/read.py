@@ -6,7 +6,7 @@ from typing import Any, cast
 from pydantic import TypeAdapter
 
 from compliance.actors import Role
-from compliance.cases import attachments, sod, transition
+from compliance.cases import attachments, review, sod, transition
 from compliance.cases import repository as repo
 from compliance.cases.guardrails import dismissal_gates, wrongful_dismissal_cost
 from compliance.cases.lifecycle import (
@@ -28,6 +28,7 @@ from compliance.cases.schemas import (
     GateRead,
     NoticeRead,
     ProposalRead,
+    ReturnedRead,
     StatementRead,
     StepRead,
     UnionNoticeRead,
@@ -36,6 +37,8 @@ from compliance.context import Ctx
 from compliance.findings.schemas import FindingRead
 from compliance.permissions import Permission
 
+# The approver's decision on a proposal: yes, no, or back for amendment.
+DECIDING = frozenset({Action.APPROVE, Action.REJECT_PROPOSAL, Action.SEND_BACK})
 # The case list comes in pages: an office has thousands of cases.
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -55,6 +58,7 @@ def _blocked(
     union_sent: bool,
     union_replied: bool,
     notice_signed: bool,
+    sent_back: bool = False,
 ) -> set[Action]:
     """Actions the table allows but the case's data rules out for this actor now."""
     me = ctx.actor.user_id
@@ -71,11 +75,15 @@ def _blocked(
         active = [a for a in approvals if a.proposal_id == latest.id and a.lapsed_at is None]
         mine = Capacity.HR if ctx.actor.role == Role.HR else Capacity.DIRECTOR
         if any(a.approver_id == me or a.capacity == mine.value for a in active):
-            out.add(Action.APPROVE)
+            out |= DECIDING
         elif may(ctx.actor, case.staff_id, Action.APPROVE):
             findings = repo.findings_of(ctx.session, case.id or 0)
             if me in sod.recorders(ctx.session, findings):
-                out.add(Action.APPROVE)
+                out |= DECIDING
+        if sent_back:  # HR amends first; nobody decides the revision sent back
+            out |= DECIDING
+        if latest.created_by == me:  # nobody refuses their own proposal: they amend it
+            out |= {Action.REJECT_PROPOSAL, Action.SEND_BACK}
     return out
 
 
@@ -152,6 +160,8 @@ def for_staff(detail: CaseDetail) -> CaseDetail:
             ],
             "dismissal_gates": None,
             "wrongful_dismissal_cost": None,
+            "returned": None,
+            "union_objection": None,
         }
     )
 
@@ -177,6 +187,8 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
     approvals = [ApprovalRead.model_validate(a) for a in rec.approvals]
     notices = [NoticeRead.model_validate(n) for n in rec.notices]
     union = UnionNoticeRead.model_validate(rec.union_notice) if rec.union_notice else None
+    steps = [StepRead.model_validate(st) for st in rec.steps]
+    back = review.returned(steps)
     blocked = _blocked(
         ctx,
         case,
@@ -187,6 +199,7 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         # Served (signed, or refused before a witness); a refusal recorded before witnesses
         # were required did not serve the notice and can be recorded again.
         notice_signed=case.service_completed_at is not None,
+        sent_back=back is not None,
     )
     detail = CaseDetail(
         case=CaseRead.model_validate(case),
@@ -197,11 +210,13 @@ def get_case(ctx: Ctx, case_id: int) -> CaseDetail:
         notices=notices,
         union_notice=union,
         appeal=AppealRead.model_validate(rec.appeal) if rec.appeal else None,
-        steps=[StepRead.model_validate(st) for st in rec.steps],
+        steps=steps,
         annotations=[AnnotationRead.model_validate(a) for a in rec.annotations],
         allowed_actions=allowed_actions(
             case, ctx.actor, today=transition.today(ctx), blocked=blocked
         ),
+        returned=ReturnedRead.model_validate(back, from_attributes=True) if back else None,
+        union_objection=review.union_objection(steps) if union else None,
         attachments=attachments.of_case(s, case.id or 0),
     )
     # Approvers see what a dismissal must pass and what getting it wrong would cost.

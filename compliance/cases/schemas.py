@@ -59,6 +59,8 @@ class ApproveIn(Input):
     """An approval; a proposal with a legal risk needs the justification written down."""
 
     justification: str = Field(default="", max_length=4000)
+    # Required when the trade union objected to the dismissal: the written answer to it.
+    union_answer: str = Field(default="", max_length=3000)
 
 
 class UnionNoticeIn(Input):
@@ -71,6 +73,7 @@ class UnionReplyIn(Input):
     """The trade union's reply."""
 
     reply: str = Field(min_length=1, max_length=8000)
+    objection: bool = False  # the union objects to the dismissal
 
 
 class NoticeIn(Input):
@@ -325,6 +328,16 @@ class CostRead(BaseModel):
     explanation_en: list[str]
 
 
+class ReturnedRead(BaseModel):
+    """The approvers refused the proposal: rejected (HR proposes anew) or sent back (HR
+    amends it), with the reason; HR acts next."""
+
+    action: Literal["reject_proposal", "send_back"]
+    reason: str
+    at: datetime
+    by: int | None
+
+
 class AttachmentRead(BaseModel):
     """An attached file as the case lists it (never its place on disk)."""
 
@@ -357,5 +370,9 @@ class CaseDetail(BaseModel):
     allowed_actions: list[str]
     dismissal_gates: list[GateRead] | None = None
     wrongful_dismissal_cost: CostRead | None = None
+    # A refused proposal waiting on HR (None: none), and the union's objection to a dismissal
+    # as recorded (None: it did not object, or has not replied).
+    returned: ReturnedRead | None = None
+    union_objection: str | None = None
     # Photos and documents the staff member handed in with the statement or the appeal.
     attachments: list[AttachmentRead] = Field(default_factory=list)

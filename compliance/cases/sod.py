@@ -6,8 +6,13 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from compliance.cases import repository as repo
+from compliance.cases.models import Case
+from compliance.context import Ctx
+from compliance.errors import Forbidden
 from compliance.evidence import kinds
 from compliance.findings.models import Finding
+from compliance.i18n import N_
 from policies.vocab import EvidenceKind
 
 
@@ -47,3 +52,19 @@ def recorders(session: Session, findings: Sequence[Finding]) -> dict[int, str]:
                 if user_id is not None:
                     out.setdefault(int(user_id), f"recorded {entry.noun} #{record_id}")
     return out
+
+
+def check_separation(ctx: Ctx, case: Case) -> None:
+    """Forbidden if the actor recorded the case's evidence or raised or confirmed a finding:
+    they may not decide its outcome (approve it, reject it or send it back)."""
+    conflicted = recorders(ctx.session, repo.findings_of(ctx.session, case.id or 0))
+    why = conflicted.get(ctx.actor.user_id)
+    if why is not None:
+        raise Forbidden(
+            N_(
+                "you %(why)s in case %(number)s: whoever recorded the evidence or raised a "
+                "finding cannot approve the outcome"
+            ),
+            why=why,
+            number=case.number,
+        )

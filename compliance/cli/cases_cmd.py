@@ -17,6 +17,7 @@ from compliance.cases import appeal as case_appeal
 from compliance.cases import decision as case_decision
 from compliance.cases import notice as case_notice
 from compliance.cases import read as case_read
+from compliance.cases import review as case_review
 from compliance.cases import statement as case_statement
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.cli.common import acting, console, parse_day, reports_errors
@@ -195,9 +196,37 @@ def amend(
 
 @app.command()
 @reports_errors
-def approve(case_id: int, as_user: AsUser, justification: str = "") -> None:
+def approve(
+    case_id: int,
+    as_user: AsUser,
+    justification: Annotated[str, typer.Option(help="Why you approve (同意的理由)")] = "",
+    union_answer: Annotated[
+        str,
+        typer.Option(
+            help="Your written answer to the trade union's objection (required "
+            "when the union objected to the dismissal)"
+        ),
+    ] = "",
+) -> None:
     """Approve the proposal (dismissal: HR and the director, two people)."""
-    _step(as_user, lambda ctx: case_decision.approve(ctx, case_id, justification))
+    _step(as_user, lambda ctx: case_decision.approve(ctx, case_id, justification, union_answer))
+
+
+Reason = Annotated[str, typer.Option(help="Why (required; HR reads it on the case page)")]
+
+
+@app.command("reject")
+@reports_errors
+def reject(case_id: int, as_user: AsUser, reason: Reason) -> None:
+    """Reject the proposal (驳回): back to HR under review, who proposes anew."""
+    _step(as_user, lambda ctx: case_review.reject_proposal(ctx, case_id, reason))
+
+
+@app.command("send-back")
+@reports_errors
+def send_back(case_id: int, as_user: AsUser, reason: Reason) -> None:
+    """Send the proposal back to HR to amend (退回修改); approvals given lapse."""
+    _step(as_user, lambda ctx: case_review.send_back(ctx, case_id, reason))
 
 
 @app.command("union-notice")
@@ -209,9 +238,20 @@ def union_notice(case_id: int, as_user: AsUser, reasons: Text) -> None:
 
 @app.command("union-reply")
 @reports_errors
-def union_reply(case_id: int, as_user: AsUser, reply: Text) -> None:
-    """Record the trade union's reply."""
-    _step(as_user, lambda ctx: case_decision.record_union_reply(ctx, case_id, reply))
+def union_reply(
+    case_id: int,
+    as_user: AsUser,
+    reply: Text,
+    objection: Annotated[
+        bool, typer.Option("--objection", help="The union objects to the dismissal")
+    ] = False,
+) -> None:
+    """Record the trade union's reply (--objection: it objects; the dismissal then needs a
+    written answer to approve it)."""
+    _step(
+        as_user,
+        lambda ctx: case_decision.record_union_reply(ctx, case_id, reply, objection),
+    )
 
 
 Witness = Annotated[

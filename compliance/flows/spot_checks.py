@@ -2,6 +2,7 @@
 (inspections -> findings, so it lives in flows)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
+from compliance.accounts.models import User
 from compliance.audit import service as audit
+from compliance.cases.models import Case, CaseFinding
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.errors import FieldError, NotFound, ValidationFailed
@@ -19,6 +22,7 @@ from compliance.files.service import CleanImage, files_in_office
 from compliance.findings import service as findings
 from compliance.findings.models import Finding, FindingSource
 from compliance.findings.schemas import FindingRead
+from compliance.i18n import N_
 from compliance.inspections.models import SpotCheck, SpotCheckItem, SpotCheckPhoto
 from compliance.inspections.schemas import (
     SpotCheckCreate,
@@ -38,6 +42,20 @@ from policies import registry
 from policies.vocab import ItemResult
 
 
+class Consequence(BaseModel):
+    """What a checklist item led to: the finding raised, its rule, and its case if the
+    finding was confirmed into one (opened or joined)."""
+
+    finding_id: int
+    rule_code: str
+    finding_status: str
+    case_id: int | None = None
+    case_number: str = ""
+
+
+NEEDS_EVIDENCE = N_("a failed item needs evidence: add a photo of it or a note")
+
+
 class SpotCheckResult(BaseModel):
     """A recorded check for its result page: who, where, answers, photos, raised findings."""
 
@@ -52,6 +70,10 @@ class SpotCheckResult(BaseModel):
     items: list[SpotCheckItemRead]
     photo_file_ids: list[int]
     findings: list[FindingRead]
+    # What each failed item led to (by item id), and the photos taken of each item.
+    consequences: dict[int, Consequence] = {}
+    item_photos: dict[int, list[int]] = {}
+    inspector_name: str = ""
 
 
 @use_case
@@ -64,8 +86,38 @@ def record_spot_check(ctx: Ctx, data: SpotCheckCreate | dict[str, Any]) -> SpotC
     return _insert(ctx, body, rule_codes)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A photo file sent with the form, for the whole check or one item (item_key)."""
+
+    data: bytes
+    name: str
+    item_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """An upload that passed the image checks, not yet stored."""
+
+    image: CleanImage
+    item_key: str | None
+
+
+def clean_uploads(ctx: Ctx, uploads: Sequence[Upload]) -> tuple[list[Cleaned], list[FieldError]]:
+    """Check every upload (writes nothing): the good ones, and `photos.N` errors for the rest
+    (N counting from 0 in upload order)."""
+    cleaned: list[Cleaned] = []
+    errors: list[FieldError] = []
+    for i, up in enumerate(uploads):
+        try:
+            cleaned.append(Cleaned(files.clean_upload(ctx, up.data, up.name), up.item_key))
+        except ValidationFailed as exc:
+            errors += [FieldError(f"photos.{i}", e.reason) for e in exc.errors]
+    return cleaned, errors
+
+
 def record_spot_check_with_photos(
-    ctx: Ctx, data: dict[str, Any], uploads: Sequence[tuple[bytes, str]]
+    ctx: Ctx, data: dict[str, Any], uploads: Sequence[Upload]
 ) -> SpotCheckRead:
     """Record a spot check with photos uploaded in the same request, all or nothing.
 
@@ -73,32 +125,66 @@ def record_spot_check_with_photos(
     is reported as `photos.N` (N counting from 0 in upload order), and nothing is kept.
     """
     ctx.require(Permission.RECORD_SPOT_CHECK)
-    errors: list[FieldError] = []
+    cleaned, errors = clean_uploads(ctx, uploads)
+    return record_cleaned(ctx, data, cleaned, errors=errors)
+
+
+def record_cleaned(
+    ctx: Ctx,
+    data: dict[str, Any],
+    cleaned: Sequence[Cleaned],
+    *,
+    kept: Sequence[SpotCheckPhotoIn] = (),
+    errors: Sequence[FieldError] = (),
+    require_evidence: bool = False,
+) -> SpotCheckRead:
+    """Record a check with checked uploads and photos already stored (`kept`), all or nothing.
+
+    `errors` found before (the uploads' own) are reported with the answers' errors. With
+    `require_evidence` (the web form) a failed item needs its own photo or a note, else
+    `items.N.evidence`.
+    """
+    ctx.require(Permission.RECORD_SPOT_CHECK)
+    found: list[FieldError] = list(errors)
     body: SpotCheckCreate | None = None
     rule_codes: list[str] = []
     try:
         body = parse(SpotCheckCreate, data)
+        body.photos += list(kept)
         rule_codes = _validate(ctx, body)
         _check_photos(ctx, body)
+        if require_evidence:
+            keys = {c.item_key for c in cleaned} | {p.item_key for p in body.photos}
+            _check_evidence(body, keys)
     except ValidationFailed as exc:
-        errors += exc.errors
-    cleaned: list[CleanImage] = []
-    for i, (blob, name) in enumerate(uploads):
-        try:
-            cleaned.append(files.clean_upload(ctx, blob, name))
-        except ValidationFailed as exc:
-            errors += [FieldError(f"photos.{i}", e.reason) for e in exc.errors]
-    if errors or body is None:
-        raise ValidationFailed(errors)
+        found += exc.errors
+    if found or body is None:
+        raise ValidationFailed(found)
     stored: list[StoredFile] = []
     try:
         with transaction(ctx.session):  # committed here, so that a failed commit discards
-            stored = [files.save_clean(ctx, image) for image in cleaned]
-            body.photos += [SpotCheckPhotoIn(file_id=row.id or 0) for row in stored]
+            stored = [files.save_clean(ctx, c.image) for c in cleaned]
+            body.photos += [
+                SpotCheckPhotoIn(file_id=row.id or 0, item_key=c.item_key)
+                for row, c in zip(stored, cleaned, strict=True)
+            ]
             return _insert(ctx, body, rule_codes)
     except BaseException:  # the use case undid the rows; the files go too
         files.discard(ctx, stored)
         raise
+
+
+def _check_evidence(body: SpotCheckCreate, photo_keys: set[str | None]) -> None:
+    """A failed item needs its own evidence: a photo of it or a note."""
+    errors = [
+        FieldError(f"items.{i}.evidence", NEEDS_EVIDENCE)
+        for i, item in enumerate(body.items)
+        if item.result is ItemResult.FAIL
+        and not item.note.strip()
+        and item.item_key not in photo_keys
+    ]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _validate(ctx: Ctx, body: SpotCheckCreate) -> list[str]:
@@ -190,8 +276,9 @@ def _check_items(body: SpotCheckCreate) -> list[str]:
         measured = spec.observed
         if measured is None and item.observed is not None:
             errors.append(FieldError(f"{where}.observed", "this item records no measurement"))
-        elif measured is not None and item.observed is None and item.result is not ItemResult.NA:
-            # Without the measurement the rule cannot be checked against its limit.
+        elif measured is not None and item.observed is None and item.result is ItemResult.FAIL:
+            # A failure is judged against the limit: the measurement is needed (a pass
+            # without one is the inspector's word that it was within the limit).
             errors.append(
                 FieldError(f"{where}.observed", f"give the {measured.name} ({measured.unit})")
             )
@@ -247,15 +334,43 @@ def get_spot_check(ctx: Ctx, spot_check_id: int) -> SpotCheckResult:
         ).scalars()
     )
     keys = [f"spot_check_item:{i.id}" for i in items]
-    raised = ctx.session.execute(
-        select(Finding)
-        .where(
-            col(Finding.office_id) == ctx.actor.office_id,
-            col(Finding.source) == FindingSource.SPOT_CHECK.value,
-            col(Finding.dedupe_key).in_(keys),
+    raised = list(
+        ctx.session.execute(
+            select(Finding)
+            .where(
+                col(Finding.office_id) == ctx.actor.office_id,
+                col(Finding.source) == FindingSource.SPOT_CHECK.value,
+                col(Finding.dedupe_key).in_(keys),
+            )
+            .order_by(col(Finding.rule_code), col(Finding.id))
+        ).scalars()
+    )
+    cases: dict[int, Case] = {
+        finding_id: case
+        for finding_id, case in ctx.session.execute(
+            select(col(CaseFinding.finding_id), Case)
+            .join(Case, col(Case.id) == col(CaseFinding.case_id))
+            .where(col(CaseFinding.finding_id).in_([f.id for f in raised]))
+        ).all()
+    }
+    consequences: dict[int, Consequence] = {}
+    for f in raised:
+        item_id = int(f.dedupe_key.rsplit(":", 1)[1])
+        case = cases.get(f.id or 0)
+        consequences[item_id] = Consequence(
+            finding_id=f.id or 0,
+            rule_code=f.rule_code,
+            finding_status=f.status,
+            case_id=case.id if case else None,
+            case_number=case.number if case else "",
         )
-        .order_by(col(Finding.rule_code), col(Finding.id))
-    ).scalars()
+    item_photos: dict[int, list[int]] = {}
+    for p in photos:
+        if p.item_id is not None:
+            item_photos.setdefault(p.item_id, []).append(p.file_id)
+    inspector = ctx.session.execute(
+        select(col(User.display_name)).where(col(User.id) == check.inspector_id)
+    ).scalar_one_or_none()
     return SpotCheckResult(
         id=check.id or 0,
         staff_id=check.staff_id,
@@ -268,4 +383,7 @@ def get_spot_check(ctx: Ctx, spot_check_id: int) -> SpotCheckResult:
         items=[SpotCheckItemRead.model_validate(i) for i in items],
         photo_file_ids=[p.file_id for p in photos],
         findings=[FindingRead.model_validate(f) for f in raised],
+        consequences=consequences,
+        item_photos=item_photos,
+        inspector_name=inspector or "",
     )

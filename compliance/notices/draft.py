@@ -66,7 +66,13 @@ def _outcome_lines(f: NoticeFacts) -> list[str]:
 
 def _schedule(f: NoticeFacts) -> list[str]:
     if not f.months:
-        return []
+        if not f.deduct_fen:
+            return []
+        return [
+            f"上述款项合计 {money_text(f.deduct_fen)},按月从你的工资中扣除;每月扣除额不超过当月"
+            "工资的 20%,扣除后剩余工资不低于当地最低工资标准;每月扣款数额另行书面通知。",
+            *[f"  {note}" for note in f.pay_notes],
+        ]
     total = sum(m.amount_fen for m in f.months)
     lines = [
         f"上述款项合计 {money_text(f.deduct_fen)},按月从你的工资中扣除;每月扣除额不超过当月"

@@ -38,6 +38,10 @@ from policies.sanction import OutcomeKind, outcome_label
 WAGE_RULES = "《工资支付暂行规定》第十六条"
 UNION_LAW = "《劳动合同法》第四十三条"
 RULEBOOK_LAW = "《劳动合同法》第四条"
+# Outcomes that take money from pay.
+MONEY = frozenset(
+    k.value for k in (OutcomeKind.COMPENSATION, OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION)
+)
 
 
 def cn_day(value: date | datetime, tz: object = None) -> str:
@@ -176,7 +180,12 @@ def _outcomes(proposal: Proposal | None) -> tuple[Outcome, ...]:
     out = []
     for o in json.loads(proposal.outcomes):
         kind = str(o.get("kind"))
-        note = str(o.get("note_zh") or o.get("note") or "")
+        if kind in MONEY and not o.get("amount_fen"):
+            continue  # nothing to hand over or pay (a tip already handed over): not imposed
+        # A note HR typed is stored alike in both languages and is said to the staff member;
+        # the sanction engine's notes differ by language and are for the approver only.
+        zh, en = str(o.get("note_zh") or ""), str(o.get("note_en") or "")
+        note = zh.rstrip("。") if zh and zh == en else ""
         out.append(Outcome(kind, outcome_label(kind, "zh"), o.get("amount_fen"), note))
     return tuple(out)
 
@@ -269,13 +278,7 @@ def gather(ctx: Ctx, case: Case) -> NoticeFacts:
     outcomes = _outcomes(proposal)
     deductions = session.exec(select(Deduction).where(col(Deduction.case_id) == cid)).all()
     deduct = sum(d.due_fen for d in deductions) or sum(
-        o.amount_fen or 0
-        for o in outcomes
-        if o.kind
-        in {
-            k.value
-            for k in (OutcomeKind.COMPENSATION, OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION)
-        }
+        o.amount_fen or 0 for o in outcomes if o.kind in MONEY
     )
     money = plans.case_pay(ctx, case, proposal)
     said = {

@@ -1,11 +1,9 @@
 """Work orders on the web: the list (by day and staff member, a page at a time), a work
 order entered with the steps already taken, and a correction with a reason."""
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlmodel import col
 
 from compliance.clock import local_date
@@ -19,6 +17,7 @@ from compliance.usecase import use_case
 from compliance.validation import CLOCK_SKEW, parse
 from compliance.visits import service
 from compliance.visits.corrections import Citations, correct
+from compliance.visits.listing import Page, Period, paged
 from compliance.visits.models import Visit
 from compliance.visits.schemas import VisitCorrect, VisitRead, VisitStep
 from policies.facts import MAX_TRIP
@@ -37,49 +36,11 @@ ONE_TRIP = N_(
 )
 
 
-@dataclass(frozen=True)
-class VisitPage:
-    """One page of the list and how many there are in all."""
-
-    rows: list[Visit]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the list has (at least one)."""
-        return max(1, -(-self.total // self.per_page))
-
-
-def list_visits(
-    ctx: Ctx,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    staff_id: int | None = None,
-    page: int = 1,
-    per_page: int = 25,
-) -> VisitPage:
-    """The office's work orders of the working days [start, end], newest first."""
+def list_visits(ctx: Ctx, period: Period, page: int = 1, per_page: int = 25) -> Page[Visit]:
+    """The office's work orders of the working days in the period, newest first."""
     ctx.require(Permission.VIEW_VISITS)
-    where = [col(Visit.office_id) == ctx.actor.office_id]
-    if start is not None:
-        where.append(col(Visit.work_date) >= start)
-    if end is not None:
-        where.append(col(Visit.work_date) <= end)
-    if staff_id is not None:
-        where.append(col(Visit.staff_id) == staff_id)
-    total = ctx.session.execute(select(func.count()).select_from(Visit).where(*where)).scalar()
-    page = max(1, page)
-    rows = ctx.session.execute(
-        select(Visit)
-        .where(*where)
-        .order_by(col(Visit.work_date).desc(), col(Visit.requested_at).desc(), col(Visit.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars()
-    return VisitPage(list(rows), int(total or 0), page, per_page)
+    order = [col(Visit.work_date).desc(), col(Visit.requested_at).desc(), col(Visit.id)]
+    return paged(ctx, Visit, order, period, page, per_page)
 
 
 @use_case
@@ -101,7 +62,11 @@ def enter_visit(
 
 @use_case
 def correct_visit(
-    ctx: Ctx, visit_id: int, data: VisitCorrect | dict[str, Any], cited: Citations
+    ctx: Ctx,
+    visit_id: int,
+    data: VisitCorrect | dict[str, Any],
+    cited: Citations,
+    loaded: str | None = None,
 ) -> dict[str, Any]:
     """Correct a work order (its people, place, kind, text and step times) with a reason."""
     ctx.require(Permission.MANAGE_VISITS)
@@ -136,6 +101,7 @@ def correct_visit(
         cited=cited,
         action="visit.corrected",
         entity="visit",
+        loaded=loaded,
     )
 
 
@@ -166,3 +132,17 @@ def _check_order(steps: dict[str, datetime], outcome: str, ctx: Ctx, requested: 
         errors.append(FieldError("outcome", OUTCOME_NEEDS_DONE))
     if errors:
         raise ValidationFailed(errors)
+
+
+# What a correction sets (compliance.visits.corrections.seen digests them for the form).
+VISIT_FIELDS = (
+    "staff_id",
+    "unit_id",
+    "kind",
+    "description",
+    "requested_at",
+    "work_date",
+    "outcome",
+    "done_date",
+    *STEP_FIELDS,
+)

@@ -24,6 +24,10 @@ S = CaseStatus
 ACTION_FORM = re.compile(r'action="/cases/\d+/([a-z_]+)"')
 
 
+# An approval of a dismissal: the reason, and the confirmation the page asks for.
+YES = {"justification": "事实清楚,同意", "confirm": "1"}
+
+
 def _case(session, case_id: int) -> Case:
     session.expire_all()
     return session.execute(select(Case).where(Case.id == case_id)).scalar_one()
@@ -65,7 +69,11 @@ def test_hr_takes_a_confirmed_finding_to_an_approved_written_warning(browser, ct
 
     hr = browser("hr")
     assert "approve" in _forms(hr.client.get(f"/cases/{case.id}").text)
-    r = hr.post(f"/cases/{case.id}/approve", {"justification": ""})
+    no_reason = hr.post(f"/cases/{case.id}/approve", {"justification": " "})
+    assert (
+        no_reason.status_code == 422 and "请填写审批理由" in no_reason.text
+    )  # 同意 needs a reason
+    r = hr.post(f"/cases/{case.id}/approve", {"justification": "事实清楚,同意书面警告"})
     assert r.status_code == 303
     assert _case(session, case.id).status == "approved"
     page = hr.client.get(r.headers["location"]).text
@@ -78,15 +86,15 @@ def test_a_dismissal_shows_the_failed_union_gate_until_notice_and_reply(
 ):
     case_id = drive(ctx, office, S.DECISION_PROPOSED, rule="R13", amount_fen=10_000)
     hr = browser("hr")
-    assert hr.post(f"/cases/{case_id}/approve").status_code == 303  # first of two
+    assert hr.post(f"/cases/{case_id}/approve", YES).status_code == 303  # first of two
     director = browser("director")
     page = director.client.get(f"/cases/{case_id}").text
     assert 'id="gates"' in page and "✗" in page and "第四十三条" in page
     assert "如被认定违法解除" in page  # the cost of getting it wrong
-    r = director.post(f"/cases/{case_id}/approve")
+    r = director.post(f"/cases/{case_id}/approve", YES)
     assert r.status_code == 422 and "须先记录通知工会" in r.text  # in the page's language
     director.client.cookies.set("lang", "en")
-    r = director.post(f"/cases/{case_id}/approve")
+    r = director.post(f"/cases/{case_id}/approve", YES)
     assert r.status_code == 422 and "needs the notice to the trade union" in r.text
     assert _case(session, case_id).status == "decision_proposed"
 
@@ -97,7 +105,7 @@ def test_a_dismissal_shows_the_failed_union_gate_until_notice_and_reply(
     )
     assert hr.post(f"/cases/{case_id}/record_union_reply", {"reply": "无异议"}).status_code == 303
     director = browser("director")
-    assert director.post(f"/cases/{case_id}/approve").status_code == 303
+    assert director.post(f"/cases/{case_id}/approve", YES).status_code == 303
     assert _case(session, case_id).status == "approved"
 
 

@@ -56,3 +56,31 @@ def test_only_hr_handles_notices(browser, ctx, office):
     for role in ("manager", "staff"):
         assert browser(role).client.get(f"/cases/{cid}/notices").status_code == 403
     assert browser("hr").client.get(f"/cases/{cid}/notices/nonsense").status_code == 404
+
+
+def _component(ctx, office, case_id: int, can: bool = True) -> str:
+    from api.i18n import Translator
+    from api.read_models.case_view import case_view
+    from api.templating import make_templates
+
+    env = make_templates().env
+    hr = as_role(ctx, office, "hr")
+    return env.get_template("components/case_notices.html").render(
+        v=case_view(hr, case_id), can=lambda method, path: can, _=Translator("zh")
+    )
+
+
+def test_the_case_page_component_links_the_notices_that_apply(ctx, office):
+    from compliance.notices import service as notices
+
+    cid = _approved(ctx, office)
+    html = _component(ctx, office, cid)
+    kinds = [s.kind for s in notices.states(as_role(ctx, office, "hr"), cid)[1]]
+    assert kinds == ["decision", "deduction"]
+    for kind in ("decision", "deduction"):
+        assert f'href="/cases/{cid}/notices/{kind}"' in html
+    assert "/notices/union" not in html and "处理决定通知书" in html
+    assert _component(ctx, office, cid, can=False).strip() == ""
+    # Before a decision there is nothing to draft, and nothing is shown.
+    other = typical_case(ctx, office, feedback=1, photos=0, execute=False, staff=1)
+    assert _component(ctx, office, other).strip() == ""

@@ -44,9 +44,9 @@ def test_closing_such_a_case_needs_the_acknowledgement_box(browser, ctx, office,
     hr = browser("hr")
     page = hr.client.get(f"/cases/{case_id}").text
     assert 'name="acknowledge_unrecoverable"' in page
-    refused = hr.post(f"/cases/{case_id}/close", {})
+    refused = hr.post(f"/cases/{case_id}/close", {"confirm": "1"})
     assert refused.status_code == 422 and TEXT in refused.text
-    done = hr.post(f"/cases/{case_id}/close", {"acknowledge_unrecoverable": "1"})
+    done = hr.post(f"/cases/{case_id}/close", {"acknowledge_unrecoverable": "1", "confirm": "1"})
     assert done.status_code == 303
 
 

@@ -81,6 +81,10 @@ def test_visits_add_list_and_correct_with_a_reason(browser, office, session):
     assert payload["reason"] == "到达时间录错"
     assert payload["before"] == {"arrived_at": "2026-03-30T01:00:00+00:00"}
     assert payload["after"] == {"arrived_at": "2026-03-30T00:55:00+00:00"}
+    # The edit page lists the correction: who, why, the old and the new value in office time.
+    again = b.client.get(f"/visits/{v.id}/edit").text
+    assert "以往的更正" in again and "到达时间录错" in again
+    assert "2026-03-30 09:00 → 2026-03-30 08:55" in again
 
 
 def test_visit_form_errors_are_in_chinese_and_keep_the_input(browser, office, session):
@@ -223,3 +227,45 @@ def test_exceptions_page_csv_and_print(browser, office, session):
     en = hr.client.get("/lang/en?next=/", follow_redirects=False)
     assert en.status_code == 303
     assert "Absent all day" in hr.client.get("/attendance/exceptions?month=2026-03").text
+
+
+def test_a_work_order_a_case_cites_is_not_changed(browser, office, session, ctx):
+    m = browser("manager")
+    assert m.post("/visits/new", _visit_form(office)).status_code == 303
+    v = session.execute(select(Visit)).scalar_one()
+    finding = raise_manual(
+        ctx,
+        {
+            "rule_code": "R03",
+            "staff_id": office.staff[0].id,
+            "occurred_at": NOW,
+            "note": "未按门铃",
+            "evidence": [{"kind": "visit", "id": v.id}],
+        },
+    )
+    case = confirm_into_case(ctx, finding.id, "确认")
+    r = m.post(f"/visits/{v.id}/edit", _visit_form(office, left_at="", reason="离开时间不对"))
+    assert r.status_code == 409 and case.number in r.text
+    assert "离开时间不对" in r.text  # the reason typed is kept
+    session.refresh(v)
+    assert v.left_at is not None
+
+
+def test_a_correction_on_a_stale_form_is_refused_not_overwritten(browser, office, session):
+    import re
+
+    m = browser("manager")
+    form = {"staff_id": str(office.staff[0].id), "kind": "check_in", "at": "2026-03-30T08:30"}
+    assert m.post("/attendance/new", form).status_code == 303
+    p = session.execute(select(AttendanceEvent)).scalar_one()
+    page = m.client.get(f"/attendance/{p.id}/edit").text
+    token = re.search(r'name="seen" value="([0-9a-f]+)"', page).group(1)
+    first = {**form, "at": "2026-03-30T08:20", "reason": "甲改", "seen": token}
+    assert m.post(f"/attendance/{p.id}/edit", first).status_code == 303
+    # A second person, on the page they opened before the first correction.
+    second = {**form, "at": "2026-03-30T08:10", "reason": "乙改", "seen": token}
+    r = m.post(f"/attendance/{p.id}/edit", second)
+    assert r.status_code == 409 and "有人修改了这条记录" in r.text
+    assert 'value="2026-03-30T08:10"' in r.text and "乙改" in r.text
+    session.refresh(p)
+    assert p.at.replace(tzinfo=UTC) == datetime(2026, 3, 30, 0, 20, tzinfo=UTC)

@@ -48,6 +48,8 @@ def form(office, **over: str) -> dict[str, str]:
         "result_knock_before_entry": "pass",
         "result_ring_duration": "fail",
         "observed_ring_duration": "121",
+        # A failed item needs its evidence: a note or a photo of it.
+        "note_ring_duration": "按了两分多钟",
     }
     data.update(over)
     return data
@@ -118,7 +120,7 @@ def test_a_name_or_number_that_names_nobody_active_or_several_is_refused(
     assert _count(session, SpotCheck) == 0
 
 
-def test_a_non_image_upload_is_refused_next_to_the_photo_field_and_nothing_is_saved(
+def test_a_non_image_upload_is_refused_and_only_the_good_photo_is_kept_for_the_next_try(
     browser, office, session, settings
 ):
     r = browser("manager").post(
@@ -132,10 +134,14 @@ def test_a_non_image_upload_is_refused_next_to_the_photo_field_and_nothing_is_sa
     assert r.status_code == 422
     assert 'id="photos-error"' in r.text and "evil.png" in r.text
     assert _count(session, SpotCheck) == 0
-    assert _count(session, StoredFile) == 0
     assert _count(session, Finding) == 0
-    stored = list((settings.data_dir).rglob("*.*")) if settings.data_dir.exists() else []
-    assert stored == []
+    # The good photo waits for the next try (the browser cannot refill the file input);
+    # the bad one is not stored at all.
+    kept = session.execute(select(StoredFile)).scalar_one()
+    assert kept.original_name == "ok.png"
+    assert f'src="/files/{kept.id}"' in r.text and 'name="kept"' in r.text
+    stored = list((settings.data_dir).rglob("*.*"))
+    assert [p.name for p in stored] == [kept.storage_name]
 
 
 def test_form_errors_keep_what_was_typed(browser, office, session):

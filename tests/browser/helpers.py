@@ -37,8 +37,16 @@ def menu_link(page: Page, href: str) -> Locator:
 
 
 def take_step(page: Page, action: str, **fields: str) -> None:
-    """Fill in and submit one step form of the case page (`#step-<action>`)."""
+    """Fill in and submit one step form of the case page (`#step-<action>`): unfold the other
+    steps if it is among them, and tick the confirmation a step that cannot be undone asks
+    for (pass confirm="" to leave it unticked)."""
     form = page.locator(f"#step-{action}")
+    if not form.is_visible():
+        page.locator("#more-actions > summary").click()
+    confirm = fields.pop("confirm", "1")
+    box = form.locator("input[name=confirm]")
+    if confirm and box.count():
+        box.check()
     for name, value in fields.items():
         field = form.locator(f"[name={name}]")
         if field.evaluate("e => e.tagName") == "SELECT":

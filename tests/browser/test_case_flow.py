@@ -89,7 +89,7 @@ def test_hr_takes_a_finding_through_a_case_to_an_approved_written_warning(
     sign_in(director, site.url, "bsw-director")
     director.goto(f"{site.url}/cases/{case.id}")
     assert "approve" in step_forms(director)
-    take_step(director, "approve")
+    take_step(director, "approve", justification="事实清楚,同意")
     expect(director.locator(".alert.ok")).to_have_text("已完成：批准。")
     expect(director.locator("h1 .badge")).to_have_text("已批准")
     expect(director.locator("#proposal .outcomes")).to_have_text("书面警告")

@@ -48,7 +48,7 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     assert _union_gate(hr) == "✗"
 
     # The first approval (HR) may come before the union is told ...
-    take_step(hr, "approve")
+    take_step(hr, "approve", justification="事实清楚,同意")
     expect(hr.locator(".alert.ok")).to_have_text("已完成：批准。")
     expect(hr.locator("h1 .badge")).to_have_text("已提出处理建议")
 
@@ -56,7 +56,7 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     director = pages.open()
     sign_in(director, site.url, "bsw-director")
     director.goto(url)
-    take_step(director, "approve")
+    take_step(director, "approve", justification="事实清楚,同意")
     expect(director.locator(".alert.error")).to_contain_text("须先记录通知工会")
     screenshot(director, "06-case-dismissal-refused", full_page=False)
     expect(director.locator("h1 .badge")).to_have_text("已提出处理建议")
@@ -76,7 +76,7 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
 
     # Told but no reply yet: still refused.
     director.goto(url)
-    take_step(director, "approve")
+    take_step(director, "approve", justification="事实清楚,同意")
     expect(director.locator(".alert.error")).to_contain_text("须先记录工会的意见")
     assert case_row(site.engine, case_id).status == "decision_proposed"
 
@@ -84,7 +84,7 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     expect(hr.locator("#union")).to_contain_text("工会已审阅事实与依据")
 
     director.goto(url)
-    take_step(director, "approve")
+    take_step(director, "approve", justification="事实清楚,同意")
     expect(director.locator(".alert.ok")).to_have_text("已完成：批准。")
     expect(director.locator("h1 .badge")).to_have_text("已批准")
     expect(director.locator("#approvals li.valid")).to_have_count(2)

@@ -73,25 +73,31 @@ def test_hr_downloads_the_payroll_sheet_as_csv_and_xlsx(
     assert shown[0] == format_fen(wage) and shown[2] == format_fen(taken)
     assert shown[3] == format_fen(wage - taken)
 
-    # CSV: UTF-8 with a BOM, a Chinese and an English header row, money as ¥ text.
+    # CSV: UTF-8 with a BOM, one header row (money columns say 元), money as plain numbers.
     path = _download(page, "下载 CSV", tmp_path)
     assert path.name == "payroll-BSW-2026-04.csv"
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:3] == ["工号", "姓名", "月工资(元)"]
-    assert rows[1][0] == "Employee no."
-    (row,) = [r for r in rows[2:] if r[0] == number]
+    (row,) = [r for r in rows[1:] if r[0] == number]
     assert row[1] == staff.name
+
+    def yuan(fen: int) -> str:
+        return f"{fen // 100}.{fen % 100:02d}"
+
+    def shown_yuan(text: str) -> str:
+        return text.replace("¥", "").replace(",", "")
+
     assert row[2:8] == [
-        format_fen(wage),
-        shown[1],  # the cap, as on the page
-        format_fen(floor),
-        format_fen(taken),
-        format_fen(wage - taken),
-        shown[4],  # carried forward, as on the page
+        yuan(wage),
+        shown_yuan(shown[1]),  # the cap, as on the page
+        yuan(floor),
+        yuan(taken),
+        yuan(wage - taken),
+        shown_yuan(shown[4]),  # carried forward, as on the page
     ]
-    assert row[8] == format_fen(0)  # nothing left unrecovered: still employed
+    assert row[8] == "0.00"  # nothing left unrecovered: still employed
     assert case_no in row[9]
 
     # XLSX: numeric yuan cells (exact decimals) formatted as ¥, and an 'about' sheet.
@@ -99,7 +105,7 @@ def test_hr_downloads_the_payroll_sheet_as_csv_and_xlsx(
     assert path.name == "payroll-BSW-2026-04.xlsx"
     book = load_workbook(path)
     sheet = book["2026-04"]
-    cells = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
+    cells = {r[0].value: r for r in sheet.iter_rows(min_row=3) if r[0].value != "合计 Total"}
     xrow = cells[number]
     assert xrow[1].value == staff.name
     assert Decimal(str(xrow[2].value)) == Decimal(wage) / 100
@@ -107,7 +113,9 @@ def test_hr_downloads_the_payroll_sheet_as_csv_and_xlsx(
     assert Decimal(str(xrow[6].value)) == Decimal(wage - taken) / 100
     assert "¥" in xrow[5].number_format
     assert case_no in str(xrow[9].value)
-    assert len(cells) == len(rows) - 2  # the same staff in both files
+    assert len(cells) == len(rows) - 1  # the same staff in both files
+    total = [r for r in sheet.iter_rows(min_row=3) if r[0].value == "合计 Total"]
+    assert len(total) == 1 and total[0][5].data_type == "n"
     about = {r[0].value: r[1].value for r in book["说明 About"].iter_rows()}
     assert about["管理处 Office"] == "碧水湾管理处 (BSW)"
     assert about["月份 Month"] == "2026-04"

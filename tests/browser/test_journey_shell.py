@@ -19,7 +19,7 @@ from compliance.cases.models import Case
 from compliance.demo.load import DEMO_PASSWORD
 from compliance.findings.models import Finding
 from tests.browser.conftest import Pages, Site
-from tests.browser.helpers import menu_link, one, screenshot, sign_in
+from tests.browser.helpers import SCREENSHOTS, menu_link, one, screenshot, sign_in
 from tests.browser.readable import assert_readable
 
 pytestmark = pytest.mark.browser
@@ -102,9 +102,13 @@ def test_the_manager_on_a_phone_starts_from_the_findings_and_moves_by_tabs(
     _check(page, "manager-password-phone")
 
     # The header menu unfolds for the rest.
-    menu_link(page, "/rules").tap()
+    rules = menu_link(page, "/rules")
+    screenshot(page, "shell-manager-menu-open-phone", full_page=False)
+    rules.tap()
     expect(page.locator("h1")).to_have_text("规章制度")
     _check(page, "manager-rules-phone")
+    expect(page.locator("#R02 table")).to_contain_text("回处签到宽限时间")
+    page.locator("#R02").screenshot(path=str(SCREENSHOTS / "shell-manager-rules-R02-phone.png"))
     menu_link(page, "/dashboard").tap()
     expect(page.locator("svg.chart").first).to_be_visible()
     _check(page, "manager-dashboard-phone")
@@ -140,6 +144,7 @@ def test_a_staff_member_on_a_phone_sees_their_deadline_and_notices(
     assert _count(page, "statement") == awaiting
     assert _count(page, "notices_to_sign") >= 0
     expect(page.locator("#todo-spot_checks")).to_have_count(0)
+    expect(page.locator("main a[href='/cases']")).to_have_count(0)  # not the office's queue
     _check(page, "staff-home-phone", allow=("bsw-staff1",))
 
     page.locator("#todo-statement a").tap()
@@ -260,6 +265,12 @@ def test_the_shared_pages_read_in_both_languages(demo_site: Site, pages: Pages) 
         cashier = _open(pages, site, "bsw-cashier", phone=phone)
         cashier.goto(f"{url}/tips")
         _check(cashier, f"tips-{size}", allow=("bsw-cashier",))
+        receipts = cashier.locator("main a[href$='/receipt']")
+        if receipts.count():
+            receipts.first.click()
+            expect(cashier.locator("h1")).to_be_visible()
+            _check(cashier, f"tip-receipt-{size}", allow=("bsw-cashier",))
+            cashier.goto(f"{url}/tips")
         _english(cashier, url, "/tips")
         _check(cashier, f"tips-{size}-en", "en")
     assert not pages.problems, pages.problems

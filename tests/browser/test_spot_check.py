@@ -35,16 +35,18 @@ def test_a_spot_check_on_a_phone_raises_a_finding_for_the_failed_item(
     expect(page.locator("h1")).to_have_text("突击抽查")
     assert fits_the_screen(page), "the spot-check form scrolls sideways on a phone"
     page.locator("#staff").fill(f"{staff.employee_no} {staff.name}")
-    page.locator("#unit_id").select_option(label="1栋 101")
+    page.locator("#unit").fill("1栋 101")
     expect(page.locator("#checked_at")).to_have_value("2026-03-31T12:00")
     for key in ("attitude", "badge_worn", "knock_before_entry", "ring_interval"):
         page.locator(f"input[name=result_{key}][value=pass]").check()
     page.locator("#observed_ring_interval").fill("8")
     page.locator("input[name=result_ring_duration][value=fail]").check()
     page.locator("#observed_ring_duration").fill("150")
+    # A failed item needs its evidence; ticking "fail" opens its note and photo.
+    page.locator("#note_ring_duration").fill("按铃约两分半钟")
     page.locator("#photos").set_input_files(photo(tmp_path))
     page.locator("#notes").fill("按铃时间过长,住户在对讲中表示不满。")
-    page.locator("form[action='/spot-checks/new'] button[type=submit]").tap()
+    page.locator("form[action='/spot-checks/new'] button[type=submit]:not([data-all-pass])").tap()
 
     expect(page).to_have_url(f"{site.url}/spot-checks/1")
     expect(page.locator("h1")).to_have_text("抽查 #1 已记录")

@@ -40,3 +40,20 @@ def test_every_state_and_action_has_a_chinese_name() -> None:
             assert gettext("zh", msgid) != msgid, f"{kind} {code!r} has no Chinese name"
     assert action_word("request_statement", "zh") == "要求申辩"
     assert action_word("request_statement", "en") == "request statement"
+
+
+def test_notes_that_name_codes_read_in_chinese_on_the_case_page() -> None:
+    from compliance.cases.labels import step_note
+
+    cases = {
+        ("propose", "revision 1: written_warning (standard)"): "第 1 版:书面警告(一般)",
+        ("amend", "revision 2: 从轻; 1 approval(s) lapsed"): "第 2 版:从轻;1 项批准已失效",
+        ("mark_executed", "revision 1 executed; 2 deduction(s) scheduled"): (
+            "第 1 版处理决定已执行;已排定 2 项工资扣款"
+        ),
+        ("add_evidence", "finding #3 (R05) added"): "补充线索 #3(R05)",
+        ("reject_proposal", "revision 1 rejected: 证据不足"): "第 1 版处理建议被驳回:证据不足",
+    }
+    for (action, note), zh in cases.items():
+        assert step_note(note, "zh", action) == zh
+        assert step_note(note, "en", action) == note

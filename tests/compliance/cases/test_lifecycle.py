@@ -8,7 +8,7 @@ import pytest
 from compliance.actors import Actor, Role
 from compliance.cases import appeal as case_appeal
 from compliance.cases import decision as case_decision
-from compliance.cases import lifecycle, notice
+from compliance.cases import lifecycle, notice, review
 from compliance.cases import statement as case_statement
 from compliance.cases.lifecycle import Action
 from compliance.cases.models import Case, CaseStatus
@@ -36,6 +36,9 @@ EXPECTED: dict[tuple[CaseStatus, Action], CaseStatus] = {
     (S.DECISION_PROPOSED, A.RECORD_UNION_NOTICE): S.DECISION_PROPOSED,
     (S.DECISION_PROPOSED, A.RECORD_UNION_REPLY): S.DECISION_PROPOSED,
     (S.DECISION_PROPOSED, A.APPROVE): S.APPROVED,
+    # The approver's "no": rejected back to review (a new proposal), or sent back to amend.
+    (S.DECISION_PROPOSED, A.REJECT_PROPOSAL): S.UNDER_REVIEW,
+    (S.DECISION_PROPOSED, A.SEND_BACK): S.DECISION_PROPOSED,
     (S.APPROVED, A.SERVE_NOTICE): S.NOTIFIED,
     # Service (signing, or a refusal before a witness) is possible until the decision is
     # final; a decision cannot become final without it.
@@ -88,6 +91,8 @@ def _prepare(ctx, office, case_id: int, action: Action, legal: bool) -> Callable
         A.RECORD_UNION_NOTICE: lambda: case_decision.record_union_notice(c("hr"), case_id, "理由"),
         A.RECORD_UNION_REPLY: lambda: case_decision.record_union_reply(c("hr"), case_id, "无异议"),
         A.APPROVE: lambda: case_decision.approve(c("hr"), case_id, ""),
+        A.REJECT_PROPOSAL: lambda: review.reject_proposal(c("director"), case_id, "证据不足"),
+        A.SEND_BACK: lambda: review.send_back(c("director"), case_id, "金额有误"),
         A.DISMISS: lambda: case_decision.dismiss(c("hr"), case_id, "不构成违规"),
         A.SERVE_NOTICE: lambda: notice.serve_notice(c("hr"), case_id, "处理决定通知书"),
         A.ACKNOWLEDGE: lambda: notice.acknowledge(c("staff"), case_id),
@@ -182,10 +187,18 @@ def test_allowed_actions_depend_on_state_role_and_dates():
         "record_union_notice",
         "record_union_reply",
         "approve",
+        "reject_proposal",
+        "send_back",
         "dismiss",
         "annotate",
     ]
-    assert lifecycle.allowed_actions(proposed, director) == ["add_evidence", "approve", "annotate"]
+    assert lifecycle.allowed_actions(proposed, director) == [
+        "add_evidence",
+        "approve",
+        "reject_proposal",
+        "send_back",
+        "annotate",
+    ]
     assert lifecycle.allowed_actions(proposed, subject) == []
     assert lifecycle.allowed_actions(proposed, hr, blocked={A.APPROVE}).count("approve") == 0
     handed_over = _case(S.NOTIFIED)

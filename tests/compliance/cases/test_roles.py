@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.cases import annotations, decision, read
+from compliance.cases import annotations, decision, read, review
 from compliance.cases import appeal as case_appeal
 from compliance.cases import notice as case_notice
 from compliance.cases import statement as case_statement
@@ -43,6 +43,9 @@ WHO: dict[Action, tuple[CaseStatus, set[str]]] = {
     A.AMEND: (S.DECISION_PROPOSED, {"hr"}),
     A.RECORD_UNION_NOTICE: (S.DECISION_PROPOSED, {"hr"}),
     A.APPROVE: (S.DECISION_PROPOSED, {"hr", "director"}),
+    # HR made the proposal here, and nobody refuses their own proposal (they amend it).
+    A.REJECT_PROPOSAL: (S.DECISION_PROPOSED, {"director"}),
+    A.SEND_BACK: (S.DECISION_PROPOSED, {"director"}),
     A.DISMISS: (S.OPEN, {"hr"}),
     A.SERVE_NOTICE: (S.APPROVED, {"hr"}),
     A.ACKNOWLEDGE: (S.NOTIFIED, {"staff"}),
@@ -73,6 +76,8 @@ def _call(ctx: Ctx, office, action: Action, case_id: int) -> Callable[[Ctx], obj
         A.AMEND: lambda c: decision.amend(c, case_id, [{"kind": "verbal_warning"}], "从轻"),
         A.RECORD_UNION_NOTICE: lambda c: decision.record_union_notice(c, case_id, "理由"),
         A.APPROVE: lambda c: decision.approve(c, case_id, ""),
+        A.REJECT_PROPOSAL: lambda c: review.reject_proposal(c, case_id, "证据不足"),
+        A.SEND_BACK: lambda c: review.send_back(c, case_id, "金额有误"),
         A.DISMISS: lambda c: decision.dismiss(c, case_id, "无违规"),
         A.SERVE_NOTICE: lambda c: case_notice.serve_notice(c, case_id, "通知书"),
         A.ACKNOWLEDGE: lambda c: case_notice.acknowledge(c, case_id),

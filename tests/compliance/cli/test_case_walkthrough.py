@@ -80,3 +80,52 @@ def test_the_manager_who_confirmed_cannot_approve(demo_db: Path) -> None:
         case_id = re.search(r"│ (\d+)\s+│ BSW-", result.output).group(1)  # type: ignore[union-attr]
         refused = runner.invoke(app, ["case", "approve", case_id, "--as", "bsw-manager"])
     assert refused.exit_code == 2 and "Forbidden" in refused.output
+
+
+def test_the_director_rejects_then_sends_back_and_hr_proposes_and_amends(demo_db: Path) -> None:
+    engine = create_engine(f"sqlite:///{demo_db}")
+    with engine.connect() as conn:
+        director = conn.execute(
+            text("SELECT id FROM user WHERE username = 'bsw-director'")
+        ).scalar_one()
+        # An open finding found by a detector on records the director did not keep.
+        found = conn.execute(
+            text(
+                "SELECT id FROM finding WHERE status = 'open' AND source = 'detector' "
+                "AND rule_code IN ('R04', 'R08') AND (created_by IS NULL OR created_by != :d) "
+                "ORDER BY id LIMIT 1"
+            ),
+            {"d": director},
+        ).scalar_one()
+    engine.dispose()
+    out = cli(demo_db, "case", "open", str(found), "--as", "bsw-manager")
+    case_id = re.search(r"\(id (\d+)\)", out).group(1)  # type: ignore[union-attr]
+    propose = ("propose", "bsw-hr", "--severity", "minor", "--reason", "初次,情节轻微")
+    for step, user, *extra in [
+        ("request-statement", "bsw-hr"),
+        ("refused", "bsw-hr"),
+        propose,
+    ]:
+        cli(demo_db, "case", step, case_id, "--as", user, *extra)
+    out = cli(demo_db, "case", "reject", case_id, "--as", "bsw-director", "--reason", "证据不足")
+    assert "under_review" in out
+    cli(demo_db, "case", *propose[:1], case_id, "--as", *propose[1:])
+    out = cli(
+        demo_db, "case", "send-back", case_id, "--as", "bsw-director", "--reason", "请改为书面警告"
+    )
+    assert "decision_proposed" in out
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COMPLIANCE_DATABASE_URL", f"sqlite:///{demo_db}")
+        get_settings.cache_clear()
+        refused = runner.invoke(
+            app, ["case", "approve", case_id, "--as", "bsw-director", "--justification", "同意"]
+        )
+    assert refused.exit_code != 0 and "sent back" in refused.output
+    cli(
+        demo_db, "case", "amend", case_id, "--as", "bsw-hr",
+        "--outcomes", '[{"kind": "written_warning"}]', "--reason", "按主任意见修改",
+    )  # fmt: skip
+    out = cli(
+        demo_db, "case", "approve", case_id, "--as", "bsw-director", "--justification", "同意"
+    )
+    assert "approved" in out
