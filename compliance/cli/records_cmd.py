@@ -94,21 +94,11 @@ def money_fields(pairs: dict[str, Any]) -> dict[str, Any]:
             target = key.removesuffix("_yuan") + "_fen"
             if target in pairs:
                 raise ValidationFailed.one(key, f"give {key} or {target}, not both")
-            try:
-                out[target] = parse_yuan(value)
-            except ValueError:
-                raise ValidationFailed.one(
-                    key, f"not an amount in yuan with at most 2 decimals (e.g. 12.50): {value!r}"
-                ) from None
+            out[target] = _yuan(key, value, "12.50")
         elif key.endswith("_fen") and value.isascii() and value.isdigit():
             out[key] = int(value)
         elif key.endswith("_fen") and value.strip().startswith("¥"):
-            try:
-                out[key] = parse_yuan(value)
-            except ValueError:
-                raise ValidationFailed.one(
-                    key, f"not an amount in yuan with at most 2 decimals (e.g. ¥12.50): {value!r}"
-                ) from None
+            out[key] = _yuan(key, value, "¥12.50")
         elif key.endswith("_fen"):
             stem = key.removesuffix("_fen")
             raise ValidationFailed.one(
@@ -119,6 +109,15 @@ def money_fields(pairs: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _yuan(key: str, value: str, example: str) -> int:
+    try:
+        return parse_yuan(value)
+    except ValueError:
+        raise ValidationFailed.one(
+            key, f"not an amount in yuan with at most 2 decimals (e.g. {example}): {value!r}"
+        ) from None
 
 
 def _service(kind: str, record_id: int | None) -> Callable[[Ctx, dict[str, Any]], Any]:

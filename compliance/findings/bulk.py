@@ -3,10 +3,13 @@
 from typing import Any
 
 from pydantic import Field
+from sqlalchemy import select
+from sqlmodel import col
 
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
 from compliance.findings import service
+from compliance.findings.models import Finding
 from compliance.findings.schemas import FindingRead
 from compliance.i18n import N_
 from compliance.permissions import Permission
@@ -17,6 +20,7 @@ MAX_AT_ONCE = 100
 NONE_CHOSEN = N_("choose at least one finding to dismiss")
 TOO_MANY = N_("choose at most 100 findings at a time")
 NO_REASON = N_("a reason is required to dismiss a finding")
+NOT_FOUND = N_("no such finding in this office")
 
 
 class BulkDismissIn(Input):
@@ -30,7 +34,8 @@ class BulkDismissIn(Input):
 def dismiss_many(ctx: Ctx, data: BulkDismissIn | dict[str, Any]) -> list[FindingRead]:
     """Dismiss every chosen open finding of the office with the same reason, in one
     transaction: each is checked, changed and audited exactly as a single dismissal is, and
-    if one cannot be dismissed (another office's, already triaged) none is."""
+    if one cannot be dismissed (not the office's: a field error; already triaged: a
+    conflict) none is."""
     ctx.require(Permission.TRIAGE_FINDINGS)
     body = parse(BulkDismissIn, data)
     errors = []
@@ -42,6 +47,17 @@ def dismiss_many(ctx: Ctx, data: BulkDismissIn | dict[str, Any]) -> list[Finding
     reason = body.reason.strip()
     if not reason:
         errors.append(FieldError("reason", NO_REASON))
+    if not errors:
+        known = set(
+            ctx.session.execute(
+                select(col(Finding.id)).where(
+                    col(Finding.office_id) == ctx.actor.office_id, col(Finding.id).in_(ids)
+                )
+            ).scalars()
+        )
+        errors += [
+            FieldError(f"ids.{i}", NOT_FOUND) for i, fid in enumerate(ids) if fid not in known
+        ]
     if errors:
         raise ValidationFailed(errors)
     return [service.dismiss(ctx, finding_id, {"reason": reason}) for finding_id in ids]

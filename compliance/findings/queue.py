@@ -16,7 +16,7 @@ from sqlmodel import col
 from compliance.context import Ctx
 from compliance.findings.evidence import EvidenceLine, summaries
 from compliance.findings.models import Finding, FindingStatus
-from compliance.findings.schemas import FindingRead
+from compliance.findings.schemas import FindingRead, FindingRow
 from compliance.names import NAMES
 from compliance.permissions import Permission
 from compliance.staff.models import Staff
@@ -264,3 +264,23 @@ def queue_page(
         else:
             groups.append(StaffGroup(read.staff_id, name, no, team, total_of, [item]))
     return QueuePage(groups, total, page, per_page, choices(ctx, filt, lang))
+
+
+def newest_first(
+    ctx: Ctx, filt: QueueFilter, *, offset: int = 0, limit: int = 200
+) -> tuple[int, list[FindingRow]]:
+    """The matching findings newest first, one window of them, and how many match in all
+    (two queries): the JSON API's list."""
+    ctx.require(Permission.TRIAGE_FINDINGS)
+    stmt = select(Finding, col(Staff.name), col(Staff.employee_no)).join(
+        Staff, col(Staff.id) == col(Finding.staff_id)
+    )
+    stmt = filt.where(stmt, ctx.actor.office_id, ctx.tz).order_by(
+        col(Finding.occurred_at).desc(), col(Finding.id).desc()
+    )
+    found = ctx.session.execute(stmt.offset(offset).limit(limit))
+    out = [
+        FindingRow(**FindingRead.model_validate(f).model_dump(), staff_name=name, employee_no=no)
+        for f, name, no in found
+    ]
+    return count(ctx, filt), out

@@ -39,6 +39,7 @@ class Duty:
 
     day: date
     times: list[datetime] = field(default_factory=list)
+    tz: Any = None  # the office's zone
     shift: Any = None  # the RosterShift it is, if rostered
     night_until: datetime | None = None
 
@@ -51,7 +52,7 @@ class Duty:
         """Whether the punch is neither the first nor the last."""
         return len(self.times) > 2 and at not in (self.times[0], self.times[-1])
 
-    def kind_of(self, at: datetime, tz: Any = None) -> str:
+    def kind_of(self, at: datetime) -> str:
         """First: check-in; last: sign-back; a single punch by where it falls."""
         if not self.single:
             return (PunchKind.CHECK_IN if at == self.times[0] else PunchKind.SIGN_BACK).value
@@ -59,11 +60,9 @@ class Duty:
             middle = self.shift.start_at + (self.shift.end_at - self.shift.start_at) / 2
             early = at <= middle
         else:
-            local = at.astimezone(self._tz).time()
+            local = at.astimezone(self.tz).time()
             early = local < MIDDAY or local >= NIGHT_START
         return (PunchKind.CHECK_IN if early else PunchKind.SIGN_BACK).value
-
-    _tz: Any = None
 
 
 def _shifts(ctx: Ctx, staff_ids: set[int], first: date, last: date) -> dict[int, list[Any]]:
@@ -105,7 +104,7 @@ def assign_duties(
         for at in sorted(ats):
             shift = _shift_for(shifts.get(staff_id, []), at)
             if shift is not None:
-                duty = rostered.setdefault(shift.id, Duty(shift.work_date, shift=shift))
+                duty = rostered.setdefault(shift.id, Duty(shift.work_date, tz=tz, shift=shift))
             else:
                 local = at.astimezone(tz)
                 joins = current is not None and (
@@ -117,9 +116,8 @@ def assign_duties(
                     if local.time() >= NIGHT_START:
                         next_day = local.date() + timedelta(days=1)
                         night = datetime.combine(next_day, NIGHT_END, tz)
-                    current = Duty(local.date(), night_until=night)
+                    current = Duty(local.date(), tz=tz, night_until=night)
                 duty = current
-            duty._tz = tz
             duty.times.append(at)
             out[(staff_id, at)] = duty
     return out

@@ -229,6 +229,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/me/password"): Access(SIGNED_IN, 422),
     ("POST", "/api/users/{user_id}/password"): Access(ADMIN, 422),
     ("GET", "/api/findings"): Access(TRIAGE, 200),
+    ("POST", "/api/findings/dismiss"): Access(TRIAGE, 422),
     ("POST", "/api/findings/{finding_id}/confirm"): Access(TRIAGE, 404),
     ("POST", "/api/findings/{finding_id}/dismiss"): Access(TRIAGE, 422),
     ("POST", "/api/feedback"): Access(TRIAGE, 422),

@@ -331,7 +331,7 @@ def test_bulk_dismiss_needs_a_tick_and_is_all_or_nothing(browser, ctx, session, 
         data={"csrf_token": b.csrf, "ids": [str(seeded[0]), str(foreign[-1])], "reason": "撤回"},
         follow_redirects=False,
     )
-    assert r.status_code == 404
+    assert r.status_code == 422 and "本管理处没有这条线索" in r.text
     session.expire_all()
     assert session.get(Finding, seeded[0]).status == "open"
 
@@ -361,3 +361,29 @@ def test_confirm_says_what_happens_asks_and_links_the_case(browser, session, see
     done = b.client.get(r.headers["location"]).text
     assert f"已并入案件 {case.number}" in _text(done) and f'href="/cases/{case.id}"' in done
     assert b.client.get(f"/cases/{case.id}").status_code == 200
+
+
+def test_the_json_list_filters_and_pages_and_dismisses_many(client, ctx, office, seeded):
+    from compliance.accounts import tokens as api_tokens
+
+    headers = {"Authorization": f"Bearer {api_tokens.create_token(ctx, {'name': 't'}).token}"}
+    r = client.get("/api/findings?source=manual&limit=20&offset=20", headers=headers)
+    assert r.status_code == 200 and r.headers["X-Total-Count"] == "75"
+    window = r.json()
+    assert len(window) == 20 and {f["source"] for f in window} == {"manual"}
+    everything = client.get("/api/findings?source=manual&limit=500", headers=headers).json()
+    assert [f["id"] for f in everything[20:40]] == [f["id"] for f in window]  # newest first
+    team = client.get("/api/findings?team=安保&rule_code=R05", headers=headers)
+    assert {(f["staff_id"], f["rule_code"]) for f in team.json()} == {(office.staff[2].id, "R05")}
+    assert client.get("/api/findings?source=nope", headers=headers).status_code == 422
+    r = client.post(
+        "/api/findings/dismiss", json={"ids": seeded[:2], "reason": "重复"}, headers=headers
+    )
+    assert r.status_code == 200 and {f["status"] for f in r.json()} == {"dismissed"}
+    r = client.post("/api/findings/dismiss", json={"ids": [], "reason": ""}, headers=headers)
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"ids", "reason"}
+    r = client.get("/api/findings?date_from=2026-02-30", headers=headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "date_from"
+    r = client.get("/api/findings?date_from=2026-03-01&date_to=2026-03-02", headers=headers)
+    assert r.status_code == 200

@@ -124,6 +124,8 @@ def test_hr_imports_the_clock_runs_payroll_and_prints_the_report(
     _upload(page, export)
     expect(page.locator("#count-new")).to_have_text("0")
     expect(page.locator("#count-recorded")).to_have_text("7")
+    expect(page.locator("#nothing-new")).to_be_visible()
+    expect(page.locator("#confirm-form")).to_have_count(0)
     _check(page, "en", "preview-en")
     for path, name in (
         ("/attendance/import/profile", "profile-en"),

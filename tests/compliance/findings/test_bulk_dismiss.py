@@ -8,7 +8,7 @@ from sqlmodel import col
 
 from compliance.audit.models import AuditEvent
 from compliance.context import Ctx
-from compliance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from compliance.errors import Conflict, Forbidden, ValidationFailed
 from compliance.findings.bulk import dismiss_many
 from compliance.findings.models import Finding
 from compliance.findings.service import confirm, raise_manual
@@ -93,8 +93,9 @@ def test_another_office_s_finding_is_not_found_and_nothing_changes(ctx, office, 
         session=session, actor=other.actor("manager"), clock=ctx.clock, settings=ctx.settings
     )
     foreign = _findings(other_ctx, other, n=1)
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationFailed) as err:
         dismiss_many(ctx, {"ids": ids + foreign, "reason": "住户撤回投诉"})
+    assert [e.field for e in err.value.errors] == ["ids.1"]
     assert _status(session, ids + foreign) == {ids[0]: ("open", ""), foreign[0]: ("open", "")}
 
 

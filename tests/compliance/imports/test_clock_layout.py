@@ -157,3 +157,26 @@ def test_other_roles_cannot_import_or_edit_the_profile(ctx, office, role):
         preview_clock_file(who, clock_files.csv_bytes())
     with pytest.raises(Forbidden):
         save_profile(who, enrolments="8,E001")
+
+
+def test_the_older_layout_with_an_in_out_column_reads_as_it_says(ctx, office):
+    # 工号 + 打卡时间 + 打卡类型: staff by employee number, in/out read from the file.
+    data = (
+        "工号,姓名,打卡时间,打卡类型\n"
+        "E001,李明,2026-03-02 08:01,上班\n"
+        "E001,李明,2026-03-02 12:00,下班\n"
+        "E002,王芳,2026-03-02 08:03,签到\n"
+        "E404,路人,2026-03-02 08:05,上班\n"
+        "E404,路人,2026-03-02 17:05,下班\n"
+    ).encode()
+    manager = as_role(ctx, office, "manager")
+    preview = preview_clock_file(manager, data)
+    assert not preview.by_enrolment and not preview.inferred
+    assert [(p.employee_no, p.kind, p.single) for p in preview.punches] == [
+        ("E001", "check_in", False),
+        ("E001", "sign_back", False),
+        ("E002", "check_in", False),
+    ]
+    assert [(u.key, u.punches) for u in preview.unknown] == [("E404", 2)]
+    with pytest.raises(ValidationFailed, match="unknown employee number E404"):
+        import_clock_file(manager, data)
