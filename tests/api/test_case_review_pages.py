@@ -97,3 +97,40 @@ def test_the_json_api_rejects_and_sends_back(client, ctx, office, session, clock
         got["returned"]["action"] == "send_back" and got["returned"]["reason"] == "请改为书面警告"
     )
     assert client.post(f"{base}/reject_proposal", json={}, headers=director).status_code == 422
+
+
+def test_the_case_page_costs_the_same_queries_however_much_evidence(browser, ctx, office, session):
+    from sqlalchemy import event
+
+    from tests.compliance.cases.helpers import open_case
+
+    small = open_case(ctx, office, rule="R06")
+    for _ in range(6):  # six more findings join the one open R07 case
+        big = open_case(ctx, office, rule="R07")
+    session.commit()
+    hr = browser("hr")
+
+    def queries(case_id: int) -> int:
+        seen: list[str] = []
+        engine = session.get_bind()
+
+        def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = hr.client.get(f"/cases/{case_id}")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert page.status_code == 200 and 'id="progress"' in page.text
+        return len(seen)
+
+    queries(small)  # warm up
+    assert page_findings(hr, big) == 6
+    n = queries(big)
+    assert n == queries(small)
+
+
+def page_findings(hr, case_id: int) -> int:  # type: ignore[no-untyped-def]
+    html = hr.client.get(f"/cases/{case_id}").text
+    return html.split('id="evidence"', 1)[1].split("</section>", 1)[0].count('<li class="card">')
