@@ -218,6 +218,7 @@ def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
         "outcome_kinds": [(k.value, outcome_label(k, t.lang)) for k in OutcomeKind],
         "outcome_label": lambda k: outcome_label(k, t.lang),
         "step_note": lambda note, action="": step_note(note, t.lang, action),
+        "evidence_detail": lambda e: view.evidence_detail(e.kind, e.detail, t.lang),
         "amend_rows": range(1, AMEND_ROWS + 1),
         "done": "",
         "status": 200,

@@ -1,5 +1,6 @@
 """What the HR review queue and the case page show: the case with names, rule text, evidence."""
 
+import re
 from datetime import date
 
 from pydantic import BaseModel
@@ -14,6 +15,7 @@ from compliance.cases.read import get_case, is_staff_reader
 from compliance.cases.schemas import CaseDetail, CaseRead
 from compliance.context import Ctx
 from compliance.i18n import N_, NP_, gettext, pgettext
+from compliance.names import name
 from compliance.pay.plans import CasePay, case_money
 from compliance.pay.read import StaffSchedule, staff_schedule
 from compliance.permissions import Permission
@@ -291,3 +293,25 @@ def approves_dismissal(ctx: Ctx, case_id: int) -> bool:
     who may see and do it)."""
     latest = repo.latest_proposal(ctx.session, case_id)
     return latest is not None and latest.is_dismissal
+
+
+# A spot-check item as the evidence registry writes its line: "<item key>: <result> (<observed>)
+# <note>" (compliance/evidence/spot_check_item.py). The page names the item and the result.
+_SPOT_ITEM = re.compile(
+    r"(?P<key>[a-z0-9_]+): (?P<result>pass|fail|na)(?P<obs> \([^)]*\))?(?P<note> .*)?", re.S
+)
+
+
+def evidence_detail(kind: str, detail: str, lang: str) -> str:
+    """An evidence line in the reader's language (a spot-check item by its checklist label)."""
+    m = _SPOT_ITEM.fullmatch(detail) if kind == "spot_check_item" else None
+    if m is None:
+        return detail
+    try:
+        _, item = registry.find_item(m["key"])
+    except KeyError:
+        return detail
+    label = item.label_zh if lang == "zh" else item.label_en
+    result = name("spot_result", m["result"], lang)
+    sep = ":" if lang == "zh" else ": "
+    return f"{label}{sep}{result}{m['obs'] or ''}{m['note'] or ''}"

@@ -27,7 +27,7 @@ KIND = Kind(
     page_label=N_("Attendance"),
     noun="attendance punch",
     query=in_office(AttendanceEvent),
-    show=lambda r: Shown(r.at, f"{r.kind} ({r.source})"),
+    show=lambda r: Shown(r.at, "", ("punch_kind", r.kind)),
     recorder=lambda r: r.created_by,
     print=_print,
 )

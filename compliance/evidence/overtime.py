@@ -26,7 +26,7 @@ KIND = Kind(
     page_label=N_("Overtime request"),
     noun="overtime request",
     query=in_office(OvertimeRequest),
-    show=lambda r: Shown(r.requested_at, f"{r.decision} · {r.reason}".strip(" ·")),
+    show=lambda r: Shown(r.requested_at, r.reason.strip(), ("overtime", r.decision)),
     recorder=lambda r: r.created_by,
     print=_print,
 )

@@ -39,7 +39,9 @@ KIND = Kind(
     page_label=N_("Visit"),
     noun="visit",
     query=in_office(Visit),
-    show=lambda r: Shown(r.arrived_at or r.requested_at, f"{r.kind} · {r.description}".strip(" ·")),
+    show=lambda r: Shown(
+        r.arrived_at or r.requested_at, r.description.strip(), ("visit_kind", r.kind)
+    ),
     recorder=lambda r: r.created_by,
     print=_print,
 )

@@ -21,6 +21,8 @@ WHO_BEFORE: dict[Action, set[str]] = {
     Action.RECORD_UNION_NOTICE: {"hr"},
     Action.RECORD_UNION_REPLY: {"hr"},
     Action.APPROVE: {"hr", "director"},
+    Action.REJECT_PROPOSAL: {"hr", "director"},
+    Action.SEND_BACK: {"hr", "director"},
     Action.DISMISS: {"hr"},
     Action.SERVE_NOTICE: {"hr"},
     Action.ACKNOWLEDGE: {"subject"},
