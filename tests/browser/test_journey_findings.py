@@ -221,8 +221,7 @@ def _journey(pages: Pages, site: Site, *, phone: bool, lang: str, rule: str) -> 
     done.get_by_role("link", name=number).click()
     expect(page).to_have_url(f"{url}/cases/{case_id}")
     expect(page.locator("h1")).to_contain_text(number)
-    # The case page belongs to the case slice: saved and shown here, judged by its own tests.
-    screenshot(page, f"findings-case-{size}")
+    _check(page, lang, "case", size)
 
 
 def test_manager_triages_on_a_phone_in_chinese(queue_site: Site, pages: Pages) -> None:
