@@ -23,7 +23,7 @@ EVENTS = notices.EVENTS
 
 
 def _pdf(row: notices.NoticeDocument, number: str) -> Response:
-    title = notices.TITLES[notices.DocKind(row.kind)]
+    title = notices.title_of(notices.DocKind(row.kind))
     name = f"{number} {title} 第{row.version}版.pdf"
     return Response(
         row.pdf or b"",

@@ -53,10 +53,12 @@ class Event(StrEnum):
     SERVED = "served"
 
 
+# The PDFs' titles: always Chinese, the language the notice is served in.
+SERVED_IN = "zh"
 TITLES = {
-    DocKind.DECISION: "处理决定通知书",
-    DocKind.DEDUCTION: "扣款通知书",
-    DocKind.UNION: "解除劳动合同通知工会函",
+    DocKind.DECISION: N_("Decision notice"),
+    DocKind.DEDUCTION: N_("Deduction notice"),
+    DocKind.UNION: N_("Notice to the trade union of a dismissal"),
 }
 # The notices' names on the pages (the PDFs carry their Chinese titles).
 NAMES = {
@@ -71,6 +73,13 @@ EVENTS = {
     Event.PRINTED.value: N_("printed"),
     Event.SERVED.value: N_("served"),
 }
+
+
+def title_of(doc: DocKind) -> str:
+    """The notice's title as printed (in Chinese, whatever the reader's language)."""
+    return gettext(SERVED_IN, TITLES[doc])
+
+
 DRAFTS: dict[DocKind, Callable[[NoticeFacts], str]] = {
     DocKind.DECISION: draft.decision,
     DocKind.DEDUCTION: draft.deduction,
@@ -208,7 +217,7 @@ def _state(ctx: Ctx, case: Case, doc: DocKind, facts: NoticeFacts) -> NoticeStat
     names = _names(ctx.session, {r.created_by for r in rows})
     return NoticeState(
         kind=doc.value,
-        title=TITLES[doc],
+        title=title_of(doc),
         text=text,
         draft=drafted,
         edited=edit is not None,
@@ -323,7 +332,7 @@ def _pdf(ctx: Ctx, case: Case, doc: DocKind) -> tuple[str, bool, bytes]:
     facts = gather(ctx, case)
     drafted = DRAFTS[doc](facts)
     text, edit = _current(_rows(ctx.session, case.id or 0, doc.value), drafted)
-    return text, edit is not None, render_notice(TITLES[doc], facts, text)
+    return text, edit is not None, render_notice(title_of(doc), facts, text)
 
 
 @use_case
