@@ -1,4 +1,6 @@
-"""Importing a punch-clock export: local times to UTC, all rows or none, one audit event."""
+"""Importing a punch-clock export with an in/out column (工号, 打卡时间, 打卡类型) through
+`import_clock_file`, the one import the web page and `import attendance` use: local times to
+UTC, all rows or none, one audit event, every bad row reported with its line."""
 
 import dataclasses
 import json
@@ -11,7 +13,8 @@ from sqlalchemy import func, select
 from compliance.attendance.models import AttendanceEvent
 from compliance.audit.models import AuditEvent
 from compliance.errors import Forbidden, ValidationFailed
-from compliance.imports.attendance import import_attendance
+from compliance.imports import clock
+from compliance.imports.clock import import_clock_file
 from compliance.staff.models import Staff
 from tests.conftest import NOW, as_role
 from tests.factories import T0
@@ -49,8 +52,8 @@ def five_staff(ctx, office):
 @pytest.mark.parametrize("name", ["punch_clock_export.csv", "punch_clock_export.xlsx"])
 def test_example_export_imports_every_punch(ctx, office, five_staff, name):
     before = _state(ctx.session)
-    result = import_attendance(ctx, (DATA / name).read_bytes(), name)
-    assert result.rows == 27
+    result = import_clock_file(ctx, (DATA / name).read_bytes(), name)
+    assert (result.imported, result.recorded) == (27, 0)
     assert _state(ctx.session) == (before[0] + 27, before[1] + 1)
     li = five_staff["E001"]
     rows = (
@@ -65,7 +68,7 @@ def test_example_export_imports_every_punch(ctx, office, five_staff, name):
     assert len(rows) == 6
     first = rows[0]
     # 2026-03-26 07:47:00 in Shanghai is 23:47 UTC the day before; work_date stays local.
-    assert first.at == datetime(2026, 3, 25, 23, 47, tzinfo=UTC)
+    assert first.at.replace(tzinfo=UTC) == datetime(2026, 3, 25, 23, 47, tzinfo=UTC)
     assert first.work_date == date(2026, 3, 26)
     assert (first.kind, first.source) == ("check_in", "import")
     assert rows[1].kind == "sign_back"
@@ -90,9 +93,12 @@ def test_example_export_imports_every_punch(ctx, office, five_staff, name):
 
 
 def test_bad_export_reports_every_bad_row_and_imports_nothing(ctx, office):
+    """Every bad row is reported with its line and nothing is imported. Unlike the old import,
+    a row repeating an earlier one (line 9 = line 2, the same person at the same second) is
+    not an error: clocks write such repeats, and the import keeps one of them."""
     before = _state(ctx.session)
     with pytest.raises(ValidationFailed) as err:
-        import_attendance(ctx, (DATA / "attendance_bad.csv").read_bytes(), "attendance_bad.csv")
+        import_clock_file(ctx, (DATA / "attendance_bad.csv").read_bytes(), "attendance_bad.csv")
     assert [(e.line, e.field) for e in err.value.errors] == [
         (3, "工号"),  # E999 unknown
         (4, "姓名"),  # name does not match E001
@@ -100,33 +106,37 @@ def test_bad_export_reports_every_bad_row_and_imports_nothing(ctx, office):
         (6, "打卡时间"),  # future
         (7, "打卡类型"),  # 午休
         (8, "工号"),  # missing
-        (9, "打卡时间"),  # duplicate of line 2
         (10, "打卡时间"),  # not a time
     ]
     reasons = {(e.line, e.field): e.reason for e in err.value.errors}
+    assert "unknown employee number E999" in reasons[(3, "工号")]
     assert "future" in reasons[(6, "打卡时间")]
-    assert "line 2" in reasons[(9, "打卡时间")]
+    assert reasons[(8, "工号")] == clock.EMPTY
     assert _state(ctx.session) == before
+    preview = clock.preview_clock_file(ctx, (DATA / "attendance_bad.csv").read_bytes())
+    assert preview.repeats == 1
 
 
-def test_reimporting_the_same_export_is_refused(ctx, office, five_staff):
+def test_reimporting_the_same_export_adds_nothing(ctx, office, five_staff):
+    """The old import refused a second import of the same file; this one skips the punches
+    already recorded, so a re-import adds nothing (and says how many it skipped)."""
     data = (DATA / "punch_clock_export.csv").read_bytes()
-    import_attendance(ctx, data)
+    import_clock_file(ctx, data)
     before = _state(ctx.session)
-    with pytest.raises(ValidationFailed) as err:
-        import_attendance(ctx, data)
-    assert len(err.value.errors) == 27
-    assert {e.field for e in err.value.errors} == {"打卡时间"}
-    assert _state(ctx.session) == before
+    again = import_clock_file(ctx, data)
+    assert (again.imported, again.recorded) == (0, 27)
+    assert _state(ctx.session) == (before[0], before[1] + 1)
 
 
-def test_already_recorded_punches_are_reported_alongside_other_bad_rows(ctx, office):
-    import_attendance(ctx, "工号,打卡时间,打卡类型\nE001,2026-03-30 08:01,上班\n".encode())
+def test_already_recorded_punches_do_not_hide_other_bad_rows(ctx, office):
+    """A recorded punch is skipped, not reported (see above); a bad row beside it still
+    stops the whole file."""
+    import_clock_file(ctx, "工号,打卡时间,打卡类型\nE001,2026-03-30 08:01,上班\n".encode())
     before = _state(ctx.session)
     data = "工号,打卡时间,打卡类型\nE001,2026-03-30 08:01,上班\nE002,2026-03-30 08:02,迟到\n"
     with pytest.raises(ValidationFailed) as err:
-        import_attendance(ctx, data.encode())
-    assert [(e.line, e.field) for e in err.value.errors] == [(2, "打卡时间"), (3, "打卡类型")]
+        import_clock_file(ctx, data.encode())
+    assert [(e.line, e.field) for e in err.value.errors] == [(3, "打卡类型")]
     assert _state(ctx.session) == before
 
 
@@ -136,7 +146,7 @@ def test_english_headers_short_times_and_no_name_column(ctx, office):
         b"E002,2026/3/30 8:05,check_in\n"
         b"E002,2026-03-30 17:31,sign_back\n"
     )
-    assert import_attendance(as_role(ctx, office, "admin"), data).rows == 2
+    assert import_clock_file(as_role(ctx, office, "admin"), data).imported == 2
     ats = (
         ctx.session.execute(
             select(AttendanceEvent.at).where(AttendanceEvent.staff_id == office.staff[1].id)
@@ -144,7 +154,7 @@ def test_english_headers_short_times_and_no_name_column(ctx, office):
         .scalars()
         .all()
     )
-    assert sorted(ats) == [
+    assert sorted(a.replace(tzinfo=UTC) for a in ats) == [
         datetime(2026, 3, 30, 0, 5, tzinfo=UTC),
         datetime(2026, 3, 30, 9, 31, tzinfo=UTC),
     ]
@@ -152,26 +162,59 @@ def test_english_headers_short_times_and_no_name_column(ctx, office):
 
 def test_a_punch_within_clock_skew_is_not_future(ctx, office):
     soon = (NOW + timedelta(minutes=3)).astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M:%S")
-    assert import_attendance(ctx, f"工号,打卡时间,打卡类型\nE001,{soon},上班\n".encode()).rows == 1
+    data = f"工号,打卡时间,打卡类型\nE001,{soon},上班\n".encode()
+    assert import_clock_file(ctx, data).imported == 1
+
+
+def test_a_punch_beyond_clock_skew_is_future_and_refused(ctx, office):
+    later = (NOW + timedelta(hours=1)).astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M:%S")
+    before = _state(ctx.session)
+    with pytest.raises(ValidationFailed) as err:
+        import_clock_file(ctx, f"工号,打卡时间,打卡类型\nE001,{later},上班\n".encode())
+    assert [(e.line, e.field, e.reason) for e in err.value.errors] == [
+        (2, "打卡时间", clock.FUTURE)
+    ]
+    assert _state(ctx.session) == before
 
 
 def test_a_time_that_does_not_exist_in_the_zone_is_refused(ctx, office):
+    """Refused as not a time (the old import's reason said the time does not exist)."""
     ny = ctx.settings.model_copy(update={"timezone": "America/New_York"})
     with pytest.raises(ValidationFailed) as err:
-        import_attendance(
+        import_clock_file(
             dataclasses.replace(ctx, settings=ny),
             "工号,打卡时间,打卡类型\nE001,2026-03-08 02:30,上班\n".encode(),
         )
-    assert "does not exist" in err.value.errors[0].reason
+    assert [(e.line, e.field) for e in err.value.errors] == [(2, "打卡时间")]
+    assert "2026-03-08 02:30" in err.value.errors[0].reason
 
 
 def test_missing_columns_are_reported(ctx, office):
+    """The punch time is the one column every file needs, and staff are found by 工号 or
+    登记号码; 打卡类型 may be missing now (in/out is then inferred per duty)."""
     with pytest.raises(ValidationFailed) as err:
-        import_attendance(ctx, "工号,姓名\nE001,李明\n".encode())
-    assert [(e.line, e.field) for e in err.value.errors] == [(1, "punched_at"), (1, "kind")]
+        import_clock_file(ctx, "工号,姓名\nE001,李明\n".encode())
+    assert [(e.field, e.reason) for e in err.value.errors] == [("file", clock.NO_TIME_COLUMN)]
+    with pytest.raises(ValidationFailed) as err:
+        import_clock_file(ctx, "姓名,打卡时间\n李明,2026-03-30 08:01\n".encode())
+    assert [(e.field, e.reason) for e in err.value.errors] == [("file", clock.NO_ID_COLUMN)]
 
 
-@pytest.mark.parametrize("role", ["hr", "cashier", "staff"])
+def test_unknown_columns_are_ignored(ctx, office):
+    data = "工号,打卡时间,打卡类型,备注\nE001,2026-03-30 08:01,上班,早到\n".encode()
+    assert import_clock_file(ctx, data).imported == 1
+
+
+@pytest.mark.parametrize("role", ["cashier", "staff"])
 def test_other_roles_cannot_import_attendance(ctx, office, role):
+    """Manager and admin may import (above), and now HR too: HR keeps the clock's
+    enrolment list (Permission.IMPORT_ATTENDANCE). Nothing is written on refusal."""
+    before = _state(ctx.session)
     with pytest.raises(Forbidden):
-        import_attendance(as_role(ctx, office, role), (DATA / "attendance_bad.csv").read_bytes())
+        import_clock_file(as_role(ctx, office, role), (DATA / "attendance_bad.csv").read_bytes())
+    assert _state(ctx.session) == before
+
+
+def test_hr_may_import_attendance(ctx, office):
+    data = "工号,打卡时间,打卡类型\nE001,2026-03-30 08:01,上班\n".encode()
+    assert import_clock_file(as_role(ctx, office, "hr"), data).imported == 1
