@@ -219,7 +219,7 @@ def damage_photo(
     _damage_form(request, ctx, damage_id, form, "photo")
     if len(photos) != 1:
         raise ValidationFailed.one("photo", N_("choose one photo"))
-    damages.attach_upload(ctx, damage_id, photos[0][0], photos[0][1])
+    damages.attach_upload(ctx, damage_id, photos[0].data, photos[0].name)
     return RedirectResponse(f"/damages/{damage_id}?saved=photo", status_code=303)
 
 

@@ -74,9 +74,17 @@ def _decide_and_serve(site: Site, case_id: int) -> None:
 
 
 def _photo_loaded(page: Page, selector: str) -> bool:
-    return bool(
-        page.locator(selector).first.evaluate("img => img.complete && img.naturalWidth > 0")
-    )
+    # The photos load lazily: bring the first into view and give it time to arrive.
+    photo = page.locator(selector).first
+    photo.scroll_into_view_if_needed()
+    try:
+        photo.evaluate(
+            "img => img.complete && img.naturalWidth > 0 ? true : new Promise((ok, no) =>"
+            " { img.onload = () => ok(img.naturalWidth > 0); img.onerror = no; })"
+        )
+    except Exception:
+        return False
+    return bool(photo.evaluate("img => img.complete && img.naturalWidth > 0"))
 
 
 def _look(page: Page, lang: str, name: str, allow: tuple[str, ...] = ()) -> None:
