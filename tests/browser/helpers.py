@@ -53,7 +53,9 @@ def take_step(page: Page, action: str, **fields: str) -> None:
             field.select_option(value)
         else:
             field.fill(value)
-    form.locator("button[type=submit]").click()
+    # The form posts and the next page loads before the test reads it.
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
 
 
 def step_forms(page: Page) -> list[str]:

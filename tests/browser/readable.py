@@ -89,7 +89,14 @@ _TEXT_JS = """() => {
 
 def page_text(page: Page) -> str:
     """The text a person reads on the page (visible text, title, labels, placeholders)."""
-    return str(page.evaluate(_TEXT_JS))
+    # A click that posts a form may still be loading the next page: read it once it is there.
+    page.wait_for_load_state()
+    for _ in range(50):
+        text = page.evaluate(f"document.body ? ({_TEXT_JS})() : null")
+        if text is not None:
+            return str(text)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{page.url}: the page has no body")
 
 
 def problems(text: str, lang: str, allow: Iterable[str] = ()) -> list[str]:
