@@ -3,6 +3,7 @@ take and needs a second, confirming submit. The monthly report downloads from th
 
 import re
 import subprocess
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -48,7 +49,8 @@ def test_executing_a_month_shows_what_it_will_take_then_asks_again(browser, ctx,
     assert page.status_code == 200
     planned = session.execute(
         select(func.count(), func.sum(Instalment.amount_fen)).where(
-            Instalment.month == "2026-04-01", Instalment.status == InstalmentStatus.PLANNED.value
+            Instalment.month == date(2026, 4, 1),
+            Instalment.status == InstalmentStatus.PLANNED.value,
         )
     ).one()
     assert planned == (2, 130_000)  # ¥1,000 (the cap of a ¥5,000 wage) + ¥300
