@@ -16,8 +16,9 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlmodel import col
 
 from api.i18n import N_
-from compliance.cases.lifecycle import Capacity
+from compliance.cases.lifecycle import Action, Capacity
 from compliance.cases.models import Approval, Case, CaseStatus, Notice, Proposal
+from compliance.cases.review import returned_cases
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.findings.models import Finding, FindingStatus
@@ -159,10 +160,32 @@ def proposals_to_make(ctx: Ctx) -> TodoLine:
     return _case_line(ctx, "proposals", N_("Proposals to make"), S.UNDER_REVIEW)
 
 
-def hr_approvals(ctx: Ctx) -> TodoLine:
-    """Proposals no HR approval covers yet."""
+def _sent_back(ctx: Ctx) -> list[int]:
+    """Proposals sent back to HR to amend: nobody can decide on them until HR has."""
+    returned = returned_cases(ctx.session, ctx.actor.office_id)
+    return sorted(i for i, r in returned.items() if r.action == Action.SEND_BACK.value)
+
+
+def proposals_to_amend(ctx: Ctx) -> TodoLine:
+    """Proposals the approver sent back (退回修改), waiting on HR's amendment."""
     return _case_line(
-        ctx, "approvals", N_("Approvals to give"), S.DECISION_PROPOSED, _unapproved_by(Capacity.HR)
+        ctx,
+        "amend",
+        N_("Proposals sent back to amend"),
+        S.DECISION_PROPOSED,
+        col(Case.id).in_(_sent_back(ctx)),
+    )
+
+
+def hr_approvals(ctx: Ctx) -> TodoLine:
+    """Proposals no HR approval covers yet (not those sent back to be amended)."""
+    return _case_line(
+        ctx,
+        "approvals",
+        N_("Approvals to give"),
+        S.DECISION_PROPOSED,
+        _unapproved_by(Capacity.HR),
+        col(Case.id).not_in(_sent_back(ctx)),
     )
 
 
@@ -192,6 +215,7 @@ def director_approvals(ctx: Ctx) -> TodoLine:
         N_("Approvals to give"),
         S.DECISION_PROPOSED,
         _unapproved_by(Capacity.DIRECTOR),
+        col(Case.id).not_in(_sent_back(ctx)),
     )
 
 
@@ -268,6 +292,7 @@ LINES: tuple[tuple[Permission, Line], ...] = (
     (Permission.REQUEST_STATEMENT, statements_to_request),
     (Permission.RECORD_SILENCE, statements_overdue),
     (Permission.PROPOSE, proposals_to_make),
+    (Permission.PROPOSE, proposals_to_amend),
     (Permission.SERVE_NOTICE, notices_to_serve),
     (Permission.MARK_EXECUTED, executions_due),
     (Permission.DECIDE_OVERTIME, overtime_to_decide),
@@ -283,7 +308,8 @@ def todo(ctx: Ctx) -> list[TodoLine]:
     # Approvals and appeals: HR in its capacity; the director in theirs.
     if holds(actor, Permission.APPROVE):
         approvals = director_approvals if actor.is_director else hr_approvals
-        lines.insert(_after(lines, "proposals"), approvals(ctx))
+        keys = {line.key for line in lines}
+        lines.insert(_after(lines, "amend" if "amend" in keys else "proposals"), approvals(ctx))
     if holds(actor, Permission.DECIDE_APPEAL):
         lines.insert(_after(lines, "approvals"), appeals_to_decide(ctx))
     return lines

@@ -128,6 +128,7 @@ def test_hrs_lines_count_each_step_waiting_on_hr(
         "statements_to_request": (1, f"/cases/{ids['open']}"),
         "statements_overdue": (1, f"/cases/{ids['late']}"),
         "proposals": (2, "/cases?status=under_review"),
+        "amend": (0, "/cases?status=decision_proposed"),
         "approvals": (2, "/cases?status=decision_proposed"),  # proposed + relapsed
         "appeals": (1, f"/cases/{ids['appealed']}"),
         "notices_to_serve": (1, f"/cases/{ids['approved']}"),
@@ -204,3 +205,20 @@ def test_a_staff_members_lines_are_their_own_statement_and_notices(
 def test_no_lines_for_a_role_without_a_queue(ctx: Ctx, office: factories.OfficeSet) -> None:
     assert todo(act(ctx, office, "cashier")) == []
     assert todo(act(ctx, office, "admin")) == []
+
+
+def test_a_proposal_sent_back_waits_on_hr_not_on_the_approvers(
+    ctx: Ctx, office: factories.OfficeSet, session: Session
+) -> None:
+    from compliance.cases import review
+
+    waiting = drive(ctx, office, S.DECISION_PROPOSED)
+    sent_back = drive(ctx, office, S.DECISION_PROPOSED, rule="R09")
+    review.send_back(act(ctx, office, "director"), sent_back, "请改为书面警告并说明理由")
+    assert row(ctx, sent_back).status == S.DECISION_PROPOSED
+
+    hr = _lines(ctx, office, "hr")
+    assert (hr["amend"].count, hr["amend"].href) == (1, f"/cases/{sent_back}")
+    assert (hr["approvals"].count, hr["approvals"].href) == (1, f"/cases/{waiting}")
+    director = _lines(ctx, office, "director")
+    assert (director["approvals"].count, director["approvals"].href) == (1, f"/cases/{waiting}")

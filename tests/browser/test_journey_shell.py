@@ -185,6 +185,7 @@ def test_hr_at_a_desk_works_down_the_case_steps(demo_site: Site, pages: Pages) -
         "todo-statements_to_request",
         "todo-statements_overdue",
         "todo-proposals",
+        "todo-amend",
         "todo-approvals",
         "todo-appeals",
         "todo-notices_to_serve",
