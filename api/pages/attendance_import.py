@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import CtxDep, FormValues, csrf_checked, require
 from api.i18n import N_, translator
-from api.pages.forms import FormPage, remember_form
+from api.pages.forms import FormPage, chosen_files, remember_form
 from api.templating import render
 from compliance.context import Ctx
 from compliance.errors import FieldError, NotFound, ValidationFailed
@@ -31,11 +30,8 @@ LINE = N_("line %(line)s: %(reason)s")
 
 async def uploaded_file(request: Request) -> tuple[bytes, str]:
     """The form's `file` field (bytes, name); empty if none was chosen."""
-    form = await request.form()
-    value = form.get("file")
-    if not isinstance(value, UploadFile):
-        return b"", ""
-    return await value.read(), value.filename or ""
+    files = [f for f in await chosen_files(request) if f.field == "file"]
+    return (files[0].data, files[0].name) if files else (b"", "")
 
 
 Upload = Annotated[tuple[bytes, str], Depends(uploaded_file)]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,6 +17,29 @@ from api.templating import render
 from compliance.db import begin_read
 from compliance.errors import FieldError, ValidationFailed
 from compliance.money import parse_yuan
+
+
+@dataclass(frozen=True)
+class ChosenFile:
+    """A file the form sent: its field, its bytes and the name it had on the user's device."""
+
+    field: str
+    data: bytes
+    name: str
+
+
+async def chosen_files(request: Request) -> list[ChosenFile]:
+    """Every file the posted form carries, in form order; an empty file input (nothing chosen)
+    sends an unnamed empty part, which is skipped."""
+    form = await request.form()
+    out: list[ChosenFile] = []
+    for field_name, value in form.multi_items():
+        if not isinstance(value, UploadFile):
+            continue
+        data = await value.read()
+        if data or value.filename:
+            out.append(ChosenFile(field_name, data, value.filename or ""))
+    return out
 
 
 @dataclass

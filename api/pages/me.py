@@ -5,13 +5,12 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import CtxDep, IdPath, csrf_checked, require
 from api.i18n import N_, Translator, translator
 from api.labels import labeller
-from api.pages.forms import FormPage, remember_form
+from api.pages.forms import FormPage, chosen_files, remember_form
 from api.read_models import my_case
 from api.templating import render
 from compliance.cases import appeal as case_appeal
@@ -49,17 +48,8 @@ MIB = 1024 * 1024
 
 
 async def uploaded_files(request: Request) -> list[Upload]:
-    """The files of the form's `files` field (an empty file input sends nothing to keep)."""
-    form = await request.form()
-    out: list[Upload] = []
-    for value in form.getlist("files"):
-        if not isinstance(value, UploadFile):
-            continue
-        data = await value.read()
-        if not data and not value.filename:
-            continue
-        out.append((data, value.filename or ""))
-    return out
+    """The files of the form's `files` field."""
+    return [(f.data, f.name) for f in await chosen_files(request) if f.field == "files"]
 
 
 Files = Annotated[list[Upload], Depends(uploaded_files)]

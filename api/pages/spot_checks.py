@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from api.deps import (
@@ -18,7 +17,7 @@ from api.deps import (
 )
 from api.i18n import N_, Translator
 from api.pages import unit_qr
-from api.pages.forms import FormPage, local_datetime, remember_form
+from api.pages.forms import FormPage, chosen_files, local_datetime, remember_form
 from api.templating import render
 from compliance.context import Ctx
 from compliance.errors import FieldError, ValidationFailed
@@ -63,20 +62,13 @@ def checklist() -> list[RuleGroup]:
 
 async def uploaded_photos(request: Request) -> list[Upload]:
     """The files of the form's `photos` field (the whole check) and of each item's
-    `photo_<item key>` field; an empty file input sends nothing to keep."""
-    form = await request.form()
+    `photo_<item key>` field."""
     keys = {i.key for i in registry.checklist_items()}
     out: list[Upload] = []
-    for name, value in form.multi_items():
-        if not isinstance(value, UploadFile):
-            continue
-        item_key = name.removeprefix("photo_") if name.startswith("photo_") else None
-        if name != "photos" and item_key not in keys:
-            continue
-        data = await value.read()
-        if not data and not value.filename:
-            continue
-        out.append(Upload(data, value.filename or "", item_key))
+    for f in await chosen_files(request):
+        item_key = f.field.removeprefix("photo_") if f.field.startswith("photo_") else None
+        if f.field == "photos" or item_key in keys:
+            out.append(Upload(f.data, f.name, item_key))
     return out
 
 
