@@ -16,9 +16,9 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlmodel import col
 
 from api.i18n import N_
-from compliance.cases.lifecycle import Action, Capacity
+from compliance.cases.lifecycle import Capacity
 from compliance.cases.models import Approval, Case, CaseStatus, Notice, Proposal
-from compliance.cases.review import returned_cases
+from compliance.cases.review import sent_back_case_ids
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.findings.models import Finding, FindingStatus
@@ -160,10 +160,9 @@ def proposals_to_make(ctx: Ctx) -> TodoLine:
     return _case_line(ctx, "proposals", N_("Proposals to make"), S.UNDER_REVIEW)
 
 
-def _sent_back(ctx: Ctx) -> list[int]:
+def _sent_back(ctx: Ctx) -> Any:
     """Proposals sent back to HR to amend: nobody can decide on them until HR has."""
-    returned = returned_cases(ctx.session, ctx.actor.office_id)
-    return sorted(i for i, r in returned.items() if r.action == Action.SEND_BACK.value)
+    return sent_back_case_ids(ctx.actor.office_id)
 
 
 def proposals_to_amend(ctx: Ctx) -> TodoLine:

@@ -13,7 +13,7 @@ HR's to-do list and the printed dossier read it from the case's steps.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -75,10 +75,10 @@ def returned(steps: Sequence[StepLike]) -> Returned | None:
     return Returned(last.action, reason_of(last.note), last.at, last.actor_id)
 
 
-def returned_cases(session: Session, office_id: int) -> dict[int, Returned]:
-    """Every case of the office waiting on HR after a refusal (for HR's to-do list): case id
-    → the refusal. Two queries, whatever the number of cases."""
-    latest = (
+def _latest_decisive_steps(office_id: int) -> Any:
+    """Per case of the office awaiting a proposal or a decision: its latest propose / amend /
+    reject / send-back step (a subquery of case_id, step_id)."""
+    return (
         select(CaseStep.case_id, func.max(CaseStep.id).label("step_id"))
         .join(Case, col(Case.id) == col(CaseStep.case_id))
         .where(
@@ -89,6 +89,11 @@ def returned_cases(session: Session, office_id: int) -> dict[int, Returned]:
         .group_by(col(CaseStep.case_id))
         .subquery()
     )
+
+
+def returned_cases(session: Session, office_id: int) -> dict[int, Returned]:
+    """Every case of the office waiting on HR after a refusal: case id → the refusal."""
+    latest = _latest_decisive_steps(office_id)
     rows = session.exec(
         select(CaseStep)
         .join(latest, col(CaseStep.id) == latest.c.step_id)
@@ -96,6 +101,17 @@ def returned_cases(session: Session, office_id: int) -> dict[int, Returned]:
         .order_by(col(CaseStep.id))
     )
     return {s.case_id: Returned(s.action, reason_of(s.note), s.at, s.actor_id) for s in rows}
+
+
+def sent_back_case_ids(office_id: int) -> Any:
+    """The ids of the office's proposals sent back to HR to amend, as a subquery (for counts
+    that must leave them out or count them, in the same query)."""
+    latest = _latest_decisive_steps(office_id)
+    return (
+        select(CaseStep.case_id)
+        .join(latest, col(CaseStep.id) == latest.c.step_id)
+        .where(col(CaseStep.action) == Action.SEND_BACK.value)
+    )
 
 
 def union_objection(steps: Iterable[StepLike]) -> str | None:
