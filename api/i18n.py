@@ -75,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "manager": N_("Manager"),
         "hr": N_("HR reviewer"),
         "cashier": N_("Cashier"),
+        "front_desk": N_("Front desk"),
         "staff": N_("Staff member"),
     },
 }

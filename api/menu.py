@@ -27,6 +27,16 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("/visits", N_("Work orders"), Permission.VIEW_VISITS),
     MenuItem("/attendance", N_("Attendance"), Permission.VIEW_ATTENDANCE),
     MenuItem("/tips", N_("Tips and receipts"), Permission.KEEP_TIP_DESK),
+    # Service standards (articles 2–3)
+    MenuItem("/service/desk", N_("Front desk"), Permission.RECEIVE_SERVICE),
+    MenuItem("/service/orders", N_("Service work orders"), Permission.VIEW_SERVICE),
+    MenuItem("/service/my", N_("My jobs"), Permission.WORK_SERVICE_ORDER),
+    MenuItem("/service/calls", N_("Call log"), Permission.VIEW_SERVICE),
+    MenuItem("/service/emergencies", N_("Emergencies"), Permission.VIEW_SERVICE),
+    MenuItem("/service/return-visits", N_("Return visits"), Permission.VIEW_SERVICE),
+    MenuItem("/service/lobby-notices", N_("Lobby notices"), Permission.VIEW_SERVICE),
+    MenuItem("/fees", N_("Fee collection"), Permission.VIEW_FEES),
+    MenuItem("/service/dashboard", N_("Service standards"), Permission.VIEW_SERVICE_DASHBOARD),
     MenuItem("/me", N_("My records"), Permission.VIEW_OWN_RECORD),
     # Staff follow their own cases under "My records"; the queue is for those who handle cases.
     MenuItem("/cases", N_("Cases"), Permission.VIEW_CASE_QUEUE),
@@ -66,6 +76,9 @@ TABS: tuple[Tab, ...] = (
         ("/spot-checks",),
     ),
     Tab("/findings", NP_("tab", "Findings"), Permission.TRIAGE_FINDINGS),
+    Tab("/service/desk", NP_("tab", "Front desk"), Permission.KEEP_FRONT_DESK),
+    Tab("/service/orders", NP_("tab", "Orders"), Permission.KEEP_FRONT_DESK),
+    Tab("/service/my", NP_("tab", "My jobs"), Permission.WORK_SERVICE_ORDER),
     Tab("/me", NP_("tab", "My records"), Permission.VIEW_OWN_RECORD),
     Tab("/account", NP_("tab", "My account"), Permission.USE_APP, ("/me/password", "/me/tokens")),
 )

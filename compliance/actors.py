@@ -13,6 +13,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     HR = "hr"
     CASHIER = "cashier"
+    FRONT_DESK = "front_desk"  # 前台接待: calls, visits at the counter, work orders
     STAFF = "staff"
 
 

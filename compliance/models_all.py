@@ -40,6 +40,19 @@ from compliance.overtime.models import OvertimeRequest
 from compliance.pay.models import Deduction, Instalment, MinimumWage, PayrollRun
 from compliance.policy_params.models import PolicyVersion
 from compliance.residents.models import Resident, Unit
+from compliance.service.models import (
+    EmergencyReport,
+    FeeBill,
+    FeeContact,
+    FeePayment,
+    LobbyNotice,
+    ReturnVisit,
+    ServiceCall,
+    ServiceClock,
+    ServiceEvent,
+    ServiceHop,
+    ServiceOrder,
+)
 from compliance.staff.models import Staff, StaffWage
 from compliance.tips.models import TipLine
 from compliance.visits.models import Visit
@@ -67,12 +80,17 @@ __all__ = [
     "Deduction",
     "DetectionRun",
     "Dossier",
+    "EmergencyReport",
+    "FeeBill",
+    "FeeContact",
+    "FeePayment",
     "Feedback",
     "Finding",
     "ImportProfile",
     "Instalment",
     "JobLease",
     "Judgment",
+    "LobbyNotice",
     "LoginAttempt",
     "MinimumWage",
     "Notice",
@@ -83,10 +101,16 @@ __all__ = [
     "PolicyVersion",
     "Proposal",
     "Resident",
+    "ReturnVisit",
     "RosterShift",
     "RowSeal",
     "RowSealLatest",
     "SealBaseline",
+    "ServiceCall",
+    "ServiceClock",
+    "ServiceEvent",
+    "ServiceHop",
+    "ServiceOrder",
     "SpotCheck",
     "SpotCheckItem",
     "SpotCheckPhoto",

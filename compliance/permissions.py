@@ -103,10 +103,27 @@ class Permission(StrEnum):
     EDIT_NOTICES = "edit_notices"
     # Punch-clock imports and the office's import profile (HR keeps the clock's enrolments)
     IMPORT_ATTENDANCE = "import_attendance"
+    # Service standards (articles 2–3): work orders, calls, emergencies, return visits, fees
+    VIEW_SERVICE = "view_service"  # the work-order list, calls, return visits, notices
+    RECEIVE_SERVICE = "receive_service"  # open a work order, log a call (the front desk)
+    DISPATCH_SERVICE = "dispatch_service"  # assign a manager, dispatch, transfer, close, cancel
+    WORK_SERVICE_ORDER = "work_service_order"  # accept, arrive, handle: on one's own orders
+    REPLY_SERVICE = "reply_service"  # record a reply, contact or follow-up with the resident
+    IMPORT_CALLS = "import_calls"  # the phone system's export
+    DRAFT_EMERGENCY_REPORT = "draft_emergency_report"  # 突发事件处理表
+    APPROVE_EMERGENCY_REPORT = "approve_emergency_report"  # a company leader
+    RECORD_RETURN_VISIT = "record_return_visit"
+    POST_LOBBY_NOTICE = "post_lobby_notice"
+    MANAGE_FEES = "manage_fees"  # bills, payments, reminders, objections; the billing import
+    VIEW_FEES = "view_fees"
+    VIEW_SERVICE_DASHBOARD = "view_service_dashboard"
+    EVALUATE_SERVICE = "evaluate_service"  # run the clocks (also nightly)
+    KEEP_FRONT_DESK = "keep_front_desk"  # the front desk's phone tabs (接待 / 工单)
 
 
 P = Permission
 A, M, H, C, S = Role.ADMIN, Role.MANAGER, Role.HR, Role.CASHIER, Role.STAFF
+F = Role.FRONT_DESK
 EVERY_ROLE = frozenset(Role)
 
 
@@ -185,6 +202,21 @@ GRANTS: Mapping[Permission, frozenset[str]] = {
     P.CORRECT_ATTENDANCE: _g(M, H, A),  # HR keeps attendance (补卡) with the manager
     P.EDIT_NOTICES: _g(H),
     P.IMPORT_ATTENDANCE: _g(M, H, A),
+    P.VIEW_SERVICE: _g(F, M, H, A),
+    P.RECEIVE_SERVICE: _g(F, M),
+    P.DISPATCH_SERVICE: _g(F, M),
+    P.WORK_SERVICE_ORDER: _g(S),  # only the orders they hold (accept, arrive, handle)
+    P.REPLY_SERVICE: _g(F, M),
+    P.IMPORT_CALLS: _g(F, M, A),
+    P.DRAFT_EMERGENCY_REPORT: _g(F, M),
+    P.APPROVE_EMERGENCY_REPORT: _g(DIRECTOR),  # 交公司领导审批
+    P.RECORD_RETURN_VISIT: _g(F, M),
+    P.POST_LOBBY_NOTICE: _g(F, M),
+    P.MANAGE_FEES: _g(C, M),
+    P.VIEW_FEES: _g(C, M, H, A),
+    P.VIEW_SERVICE_DASHBOARD: _g(M, H, A),
+    P.EVALUATE_SERVICE: _g(M, H, A),
+    P.KEEP_FRONT_DESK: _g(F),
 }
 
 

@@ -36,15 +36,21 @@ def test_a_manager_has_home_spot_check_findings_and_me(browser) -> None:
     ]
 
 
-def test_staff_hold_home_their_records_and_me(browser) -> None:
+def test_staff_hold_home_their_jobs_their_records_and_me(browser) -> None:
     b = browser("staff")
-    assert [href for href, _c, _l in _tabs(b.client.get("/").text)] == ["/", "/me", "/account"]
+    assert [href for href, _c, _l in _tabs(b.client.get("/").text)] == [
+        "/",
+        "/service/my",
+        "/me",
+        "/account",
+    ]
     # "/me" is the records tab, but the password page belongs to "我的".
     assert [t[0] for t in _tabs(b.client.get("/me").text) if t[1]] == ["/me"]
     assert [t[0] for t in _tabs(b.client.get("/me/tokens").text) if t[1]] == ["/account"]
     b.client.cookies.set("lang", "en")
     assert [label for _h, _c, label in _tabs(b.client.get("/").text)] == [
         "Home",
+        "My jobs",
         "My records",
         "My account",
     ]
