@@ -79,8 +79,8 @@ NAMES: Final[dict[str, dict[str, str]]] = {
         "counter": N_("Counter check-in"),
     },
     "method": {
-        "phone": N_("By phone"),
-        "in_person": N_("In person"),
+        "phone": N_("On the phone"),
+        "in_person": N_("Face to face"),
         "written": N_("In writing"),
     },
     "hop_end": {
