@@ -38,6 +38,7 @@ from compliance.errors import (
 from compliance.i18n import N_
 from compliance.permissions import Permission, holds
 from compliance.residents import repository as residents
+from compliance.service import orders
 from compliance.service.models import (
     Channel,
     EmergencyReport,
@@ -51,9 +52,9 @@ from compliance.service.models import (
     ServiceOrder,
     Severity,
 )
+from compliance.service.schemas import OrderIn
 from compliance.staff.models import Staff
 from compliance.usecase import use_case
-from compliance.validation import not_in_future
 from policies.service.standards import standard
 
 ON_SITE_MINUTES = standard("S09").target  # 相关人员必须在5分钟内赶到现场
@@ -65,10 +66,8 @@ REPORT_STATE_NAMES = {
     ReportState.APPROVED.value: N_("Approved"),
     ReportState.RETURNED.value: N_("Returned for changes"),
 }
-CHECKIN_METHODS = ("qr", "position", "counter")
 MAX_DESCRIPTION = 2000
 STALE = N_("someone else changed this emergency first; reload it and try again")
-NUMBER_PREFIX = "JJ"  # 紧急: the emergency's number, e.g. JJ-20260302-01
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -368,29 +367,18 @@ def _event(ctx: Ctx, order: ServiceOrder, action: EventAction, **values: Any) ->
     return event
 
 
-def _next_number(ctx: Ctx, at: datetime) -> str:
-    day = at.astimezone(ctx.tz).strftime("%Y%m%d")
-    prefix = f"{NUMBER_PREFIX}-{day}-"
-    taken = ctx.session.execute(
-        select(func.count()).where(
-            col(ServiceOrder.office_id) == ctx.actor.office_id,
-            col(ServiceOrder.number).startswith(prefix),
-        )
-    ).scalar_one()
-    return f"{prefix}{taken + 1:02d}"
-
-
 @use_case
 def report_emergency(ctx: Ctx, data: EmergencyIn) -> ServiceOrder:
-    """Open the emergency's work order (front desk or manager): its clock starts now (or at
-    the earlier time the report came in)."""
+    """Open the emergency's work order (front desk or manager) through the work orders'
+    `receive`: its clock starts now (or at the earlier time the report came in)."""
     ctx.require(Permission.RECEIVE_SERVICE)
-    now = ctx.now()
     errors = []
     if data.incident_kind not in INCIDENT_KINDS:
         errors.append(FieldError("incident_kind", N_("choose fire, injury or other")))
     if not data.location.strip() and data.unit_id is None:
         errors.append(FieldError("location", N_("say where: a unit or a place")))
+    if not data.description.strip():
+        errors.append(FieldError("description", N_("is required")))
     if len(data.description) > MAX_DESCRIPTION:
         errors.append(FieldError("description", N_("is longer than 2000 characters")))
     if len(data.location) > 100:
@@ -401,28 +389,20 @@ def report_emergency(ctx: Ctx, data: EmergencyIn) -> ServiceOrder:
         errors.append(FieldError("unit_id", N_("no unit with this building and room")))
     if errors:
         raise ValidationFailed(errors)
-    at = data.reported_at or now
-    not_in_future("reported_at", at, now)
-    order = ServiceOrder(
-        office_id=ctx.actor.office_id,
-        number=_next_number(ctx, at),
-        kind=OrderKind.EMERGENCY,
-        channel=Channel.PHONE,
-        severity=Severity.MAJOR,
-        unit_id=data.unit_id,
-        household=data.household.strip()[:50],
-        contact_phone=data.contact_phone.strip()[:20],
-        location=data.location.strip(),
-        description=data.description.strip(),
-        received_at=at,
-        received_by=ctx.actor.user_id,
-        state=OrderState.RECEIVED,
-        created_at=now,
-        created_by=ctx.actor.user_id,
+    order = orders.receive(
+        ctx,
+        OrderIn(
+            kind=OrderKind.EMERGENCY,
+            channel=Channel.PHONE,
+            severity=Severity.MAJOR,
+            unit_id=data.unit_id,
+            household=data.household.strip()[:50],
+            contact_phone=data.contact_phone.strip()[:20],
+            location=data.location.strip(),
+            description=data.description.strip(),
+            received_at=data.reported_at,
+        ),
     )
-    ctx.session.add(order)
-    ctx.session.flush()
-    _event(ctx, order, EventAction.RECEIVE, at=at, details={"incident_kind": data.incident_kind})
     report = EmergencyReport(
         office_id=ctx.actor.office_id, order_id=order.id or 0, incident_kind=data.incident_kind
     )
@@ -433,7 +413,7 @@ def report_emergency(ctx: Ctx, data: EmergencyIn) -> ServiceOrder:
         "emergency.reported",
         "service_order",
         order.id,
-        {"number": order.number, "incident_kind": data.incident_kind, "at": at.isoformat()},
+        {"number": order.number, "incident_kind": data.incident_kind},
     )
     return order
 
@@ -514,10 +494,10 @@ def check_in(ctx: Ctx, order_id: int, *, method: str, ref: str = "") -> ServiceE
         ).scalar_one_or_none()
     if hop is None:
         raise Forbidden(N_("only the duty staff dispatched to this emergency check in on site"))
-    if method not in CHECKIN_METHODS:
-        raise ValidationFailed.one("method", N_("check in by the unit's QR code or position"))
     if order.state in (OrderState.CLOSED, OrderState.CANCELLED):
         raise InvalidTransition(N_("this emergency is closed"))
+    # The work orders' own check-in rules: the unit's QR code, a position (lat,lng).
+    stored_ref = orders._check_in(order, method, ref)
     done = ctx.session.execute(
         select(col(ServiceEvent.id)).where(
             col(ServiceEvent.order_id) == order_id,
@@ -540,7 +520,7 @@ def check_in(ctx: Ctx, order_id: int, *, method: str, ref: str = "") -> ServiceE
     )
     event = _event(
         ctx, order, EventAction.ARRIVE, staff_id=staff_id, to_state=to_state,
-        checkin_method=method, checkin_ref=ref.strip()[:200],
+        checkin_method=method, checkin_ref=stored_ref,
     )  # fmt: skip
     ctx.session.refresh(order)
     audit.record(

@@ -17,6 +17,7 @@ from compliance.service.models import EventAction, HopRole, ServiceEvent, Servic
 from tests.compliance.service.emerg_helpers import front_desk
 from tests.conftest import as_role
 
+POS = "22.5431,114.0579"
 REPORT = em.ReportIn(
     "fire", "配电箱短路起火", "切断电源，用灭火器扑灭，疏散住户", "配电箱一个，约800元"
 )
@@ -51,7 +52,7 @@ def dispatched(desk, office):
 def test_the_arrival_time_is_the_servers_not_typed(desk, staff, dispatched, clock):
     reported = clock.now()
     clock.advance(timedelta(minutes=3, seconds=12))
-    event = em.check_in(staff, dispatched.id, method="position", ref="22.54,114.05±12m")
+    event = em.check_in(staff, dispatched.id, method="position", ref="22.54,114.05")
     assert event.at == reported + timedelta(minutes=3, seconds=12)
     assert event.action == EventAction.ARRIVE and event.staff_id == staff.actor.staff_id
     view = _view(desk, dispatched)
@@ -79,22 +80,22 @@ def test_staff_not_dispatched_cannot_check_in(ctx, desk, office, dispatched):
     em.dispatch_duty(desk, other.id, [office.staff[2].id], version=1)
     staff2 = as_role(ctx, office, "staff2")  # dispatched to the first, not to the other
     with pytest.raises(Forbidden):
-        em.check_in(staff2, other.id, method="position")
+        em.check_in(staff2, other.id, method="position", ref=POS)
     with pytest.raises(Forbidden):  # a manager who is nobody's duty staff
-        em.check_in(ctx, dispatched.id, method="counter")
-    em.check_in(staff2, dispatched.id, method="position")
+        em.check_in(ctx, dispatched.id, method="position", ref=POS)
+    em.check_in(staff2, dispatched.id, method="position", ref=POS)
     with pytest.raises(Conflict):  # once
-        em.check_in(staff2, dispatched.id, method="position")
+        em.check_in(staff2, dispatched.id, method="position", ref=POS)
 
 
 def test_check_in_of_another_office_is_not_found(ctx, desk, dispatched, staff):
     with pytest.raises(NotFound):
-        em.check_in(staff, dispatched.id + 999, method="position")
+        em.check_in(staff, dispatched.id + 999, method="position", ref=POS)
 
 
 def _arrive_after(clock, staff, order, seconds):
     clock.advance(timedelta(seconds=seconds))
-    return em.check_in(staff, order.id, method="position")
+    return em.check_in(staff, order.id, method="position", ref=POS)
 
 
 @pytest.mark.parametrize(
@@ -204,7 +205,7 @@ def test_controlled_needs_someone_on_site(desk, dispatched):
 def test_reporting_needs_a_kind_and_a_place(desk, clock):
     with pytest.raises(ValidationFailed) as exc:
         em.report_emergency(desk, em.EmergencyIn(incident_kind="flood"))
-    assert [e.field for e in exc.value.errors] == ["incident_kind", "location"]
+    assert [e.field for e in exc.value.errors] == ["incident_kind", "location", "description"]
     with pytest.raises(ValidationFailed):
         _report(desk, reported_at=clock.now() + timedelta(hours=1))
 
@@ -251,11 +252,17 @@ def test_the_pdf_renders_and_its_hash_is_stable(ctx, desk, staff, dispatched, cl
 
 
 def test_the_check_in_event_carries_its_evidence(desk, staff, dispatched, clock):
-    em.check_in(staff, dispatched.id, method="qr", ref="unit:3")
+    with pytest.raises(ValidationFailed):  # no unit to scan: a place in the car park
+        em.check_in(staff, dispatched.id, method="qr", ref="unit:3")
+    with pytest.raises(ValidationFailed):  # a position is latitude,longitude
+        em.check_in(staff, dispatched.id, method="position", ref="在现场")
+    with pytest.raises(ValidationFailed):  # not received at the counter
+        em.check_in(staff, dispatched.id, method="counter")
+    em.check_in(staff, dispatched.id, method="position", ref="22.5431,114.0579")
     row = desk.session.execute(
         select(ServiceEvent).where(ServiceEvent.action == "arrive")
     ).scalar_one()
-    assert (row.checkin_method, row.checkin_ref) == ("qr", "unit:3")
+    assert (row.checkin_method, row.checkin_ref) == ("position", "22.543100,114.057900")
     assert row.recorded_by == staff.actor.user_id
     assert row.at.replace(tzinfo=row.at.tzinfo or UTC) == clock.now()
 

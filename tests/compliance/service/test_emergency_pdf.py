@@ -40,9 +40,9 @@ def approved(ctx, office, clock):
     clock.advance(timedelta(seconds=40))
     em.dispatch_duty(desk, order.id, [s.id for s in office.staff], version=1)
     clock.advance(timedelta(seconds=259))  # 4:59 after the report
-    em.check_in(as_role(ctx, office, "staff"), order.id, method="position")
+    em.check_in(as_role(ctx, office, "staff"), order.id, method="position", ref="22.5,114.0")
     clock.advance(timedelta(seconds=2))  # 5:01
-    em.check_in(as_role(ctx, office, "staff2"), order.id, method="qr", ref="unit:5")
+    em.check_in(as_role(ctx, office, "staff2"), order.id, method="position", ref="22.5,114.1")
     clock.advance(timedelta(minutes=12))
     order = em.mark_controlled(desk, order.id, note="明火已扑灭", version=order.version)
     report = em.save_report(
@@ -64,7 +64,8 @@ def test_the_printed_report_in_chinese(approved):
     text = _text(pdf)
     for words in (
         "突发事件处理表", "碧水湾管理处", "火警", "3栋地下车库B区", "接报", "已通知值班员",
-        "李明", "4分59秒", "5 分钟以内", "王芳", "5分01秒", "超过 5 分钟", "张伟", "未到场签到",
+        "李明", "4分59秒", "5 分钟以内", "王芳", "5分01秒", "超过 5 分钟", "定位签到",
+        "张伟", "未到场签到",
         "已控制", "事故原因调查分析", "线路老化短路", "采取的措施", "损失情况", "800 元",
         "填表人", "front", "公司领导审批", "已批准", "director", "请排查其余配电箱",
     ):  # fmt: skip
