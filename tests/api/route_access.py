@@ -240,4 +240,18 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/tokens"): Access(SIGNED_IN, 200),
     ("POST", "/api/tokens"): Access(SIGNED_IN, 422),
     ("DELETE", "/api/tokens/{token_id}"): Access(SIGNED_IN, 404),
+    # Return visits, lobby notices, fees (issue 15)
+    ("GET", "/service/return-visits"): Access(OFFICE_VIEW, 200),
+    ("GET", "/service/return-visits/new"): Access(MANAGERS, 200),
+    ("POST", "/service/return-visits/new"): Access(MANAGERS, 422),
+    ("GET", "/service/lobby-notices"): Access(OFFICE_VIEW, 200),
+    ("POST", "/service/lobby-notices/{notice_id}/post"): Access(MANAGERS, 404),
+    ("GET", "/fees"): Access(DESK, 200),
+    ("POST", "/fees/payments"): Access(MANAGERS | CASHIER, 422),
+    ("POST", "/fees/bills"): Access(MANAGERS | CASHIER, 422),
+    ("POST", "/fees/contacts"): Access(MANAGERS | CASHIER, 422),
+    ("GET", "/fees/import"): Access(MANAGERS | CASHIER, 200),
+    ("POST", "/fees/import"): Access(MANAGERS | CASHIER, 422),
+    ("GET", "/fees/import/{sha}"): Access(MANAGERS | CASHIER, 404),
+    ("POST", "/fees/import/{sha}/confirm"): Access(MANAGERS | CASHIER, 404),
 }
