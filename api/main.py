@@ -42,6 +42,7 @@ from api.pages import me as me_pages
 from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
+from api.pages import service_desk as service_desk_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
@@ -107,6 +108,7 @@ ROUTERS = (
     roster_pages.router,
     tips.router,
     me_pages.router,
+    service_desk_pages.router,  # the front desk, work orders, the executor's phone view
     # Printed dossiers and their verification
     dossier_pages.router,
     report_pages.router,
