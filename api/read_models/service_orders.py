@@ -248,11 +248,13 @@ def due_clocks(ctx: Ctx, lang: str) -> list[DueClock]:
 
 
 def my_open_orders(ctx: Ctx) -> list[OrderRow]:
-    """The orders the executor holds now, what needs them first (compliance.service.reads)."""
+    """The orders the executor holds now with work left for them (sent, accepted, in
+    progress, waiting), what needs them first (compliance.service.reads)."""
     ctx.require(Permission.WORK_SERVICE_ORDER)
     if ctx.actor.staff_id is None:
         return []
-    return reads.my_orders(ctx.session, ctx.actor.office_id, ctx.actor.staff_id)
+    rows = reads.my_orders(ctx.session, ctx.actor.office_id, ctx.actor.staff_id)
+    return [r for r in rows if r.state in lifecycle.WORKING]
 
 
 # --- one order ---------------------------------------------------------------------------
