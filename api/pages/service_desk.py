@@ -357,7 +357,12 @@ def _call_with(ctx: Ctx, order_id: int, values: dict[str, str], note: str) -> in
 
 def _talk(step: str) -> Callable[[Ctx, int, dict[str, str]], None]:
     """reply / contact / follow_up: a note, how it was done, and the call if by phone."""
-    run = {"reply": orders.reply, "contact": orders.contact, "follow_up": orders.follow_up}[step]
+    runs: dict[str, Callable[..., Any]] = {
+        "reply": orders.reply,
+        "contact": orders.contact,
+        "follow_up": orders.follow_up,
+    }
+    run = runs[step]
 
     def take(ctx: Ctx, order_id: int, v: dict[str, str]) -> None:
         errors: list[FieldError] = []
@@ -368,10 +373,7 @@ def _talk(step: str) -> Callable[[Ctx, int, dict[str, str]], None]:
             raise ValidationFailed(errors)
         with transaction(ctx.session):
             call_id = _call_with(ctx, order_id, v, note)
-            kwargs: dict[str, Any] = {"note": note, "call_id": call_id, "version": _version(v)}
-            if step == "reply":
-                kwargs["method"] = v["how"]
-            run(ctx, order_id, **kwargs)
+            run(ctx, order_id, note=note, method=v["how"], call_id=call_id, version=_version(v))
 
     return take
 
@@ -480,6 +482,7 @@ def _register_desk(step: Step) -> None:
     def take(
         request: Request, order_id: IdPath, ctx: CtxDep, form: FormValues, t: TranslatorDep
     ) -> Response:
+        view.order_row(ctx, order_id)  # of the office, else 404 before anything else
         values = {k: form.get(k, "") for k in (*step.fields, "version")}
         remember_form(
             request,
@@ -616,7 +619,7 @@ class MyStep:
 
     action: str
     fields: tuple[str, ...]
-    run: Callable[[Ctx, int, dict[str, str], list[Any]], None]
+    run: Callable[[Ctx, int, dict[str, str], list[Any]], object]
 
 
 MY_STEPS = (
@@ -638,6 +641,7 @@ def _register_mine(step: MyStep) -> None:
         chosen: Chosen,
         t: TranslatorDep,
     ) -> Response:
+        view.order_row(ctx, order_id)  # one they held, of the office, else 404
         values = {k: form.get(k, "") for k in (*step.fields, "version")}
         remember_form(
             request,

@@ -179,7 +179,9 @@ def test_the_journey_desk_dispatches_executor_works_desk_replies_and_closes(
     assert arrived.checkin_method == "qr" and arrived.at == NOW + timedelta(minutes=20)
     v = str(_order(session, order_id).version)
     refused = worker.post(f"/service/my/{order_id}/wait_resident", {"note": "", "version": v})
-    assert refused.status_code == 422 and f'id="note-wait_resident-{order_id}-error"' in refused.text
+    assert (
+        refused.status_code == 422 and f'id="note-wait_resident-{order_id}-error"' in refused.text
+    )
     r = worker.post(
         f"/service/my/{order_id}/wait_resident",
         {"note": "住户不在家,电话约好下午三点", "version": v},
@@ -189,7 +191,7 @@ def test_the_journey_desk_dispatches_executor_works_desk_replies_and_closes(
     assert worker.post(f"/service/my/{order_id}/resume", {"version": v}).status_code == 303
     v = str(_order(session, order_id).version)
     no_photo = worker.post(f"/service/my/{order_id}/handle", {"note": "换了阀门", "version": v})
-    assert no_photo.status_code == 422 and "请拍" in no_photo.text or "照片" in no_photo.text
+    assert (no_photo.status_code == 422 and "请拍" in no_photo.text) or "照片" in no_photo.text
     assert "换了阀门" in no_photo.text  # kept
     r = worker.post(
         f"/service/my/{order_id}/handle",
@@ -242,9 +244,13 @@ def test_a_stale_form_is_refused_and_what_was_typed_is_kept(browser, office, ses
     desk = browser("front_desk")
     order_id = _receive(desk, kind="repair", complaint_class="")
     old = str(_order(session, order_id).version)
-    assert desk.post(
-        f"/service/orders/{order_id}/dispatch", {"staff": str(office.staff[0].id), "version": old}
-    ).status_code == 303
+    assert (
+        desk.post(
+            f"/service/orders/{order_id}/dispatch",
+            {"staff": str(office.staff[0].id), "version": old},
+        ).status_code
+        == 303
+    )
     # A second form opened before the dispatch: cancelled with a reason, on the old version.
     r = desk.post(
         f"/service/orders/{order_id}/cancel",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from compliance.accounts.models import User
@@ -59,6 +59,10 @@ def _seed_front_desk(site: Site) -> None:
                 created_at=T0,
             )
         )
+        # The timeline names who recorded each step: give the executor's sign-in a real name.
+        session.execute(
+            update(User).where(col(User.username) == "bsw-staff").values(display_name="李明")
+        )
         session.commit()
 
 
@@ -78,7 +82,9 @@ def _order(site: Site) -> ServiceOrder:
     return one(site.engine, select(ServiceOrder))
 
 
-@pytest.mark.parametrize(("lang", "phone"), [("zh", True), ("en", True), ("zh", False), ("en", False)])
+@pytest.mark.parametrize(
+    ("lang", "phone"), [("zh", True), ("en", True), ("zh", False), ("en", False)]
+)
 def test_journey_front_desk_and_executor(
     site: Site, pages: Pages, tmp_path: Path, lang: str, phone: bool
 ) -> None:
@@ -197,7 +203,9 @@ def test_journey_front_desk_and_executor(
     thumb = desk.locator("#timeline img")
     expect(thumb).to_have_count(1)
     thumb.scroll_into_view_if_needed()
-    desk.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    desk.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
     _read(desk, lang, f"service-09-handled-{lang}-{size}")
     desk.locator("#note-reply").fill("已电话告知住户:楼上已停止夜间施工")
     with desk.expect_navigation():
@@ -211,7 +219,9 @@ def test_journey_front_desk_and_executor(
     expect(desk.locator("#progress li.done")).to_have_count(7)
     expect(desk.locator("#hops tbody tr")).to_have_count(2)
     _read(desk, lang, f"service-10-closed-{lang}-{size}")
-    actions = [e.action for e in all_of(site.engine, select(ServiceEvent).order_by(ServiceEvent.id))]
+    actions = [
+        e.action for e in all_of(site.engine, select(ServiceEvent).order_by(col(ServiceEvent.id)))
+    ]
     assert actions == [
         "receive", "assign_manager", "dispatch", "accept", "arrive", "wait_resident", "resume",
         "handle", "reply", "close",
