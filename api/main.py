@@ -43,6 +43,7 @@ from api.pages import me as me_pages
 from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
+from api.pages import service_dashboard as service_dashboard_pages
 from api.pages import service_visits as service_visit_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
@@ -114,6 +115,7 @@ ROUTERS = (
     # Printed dossiers and their verification
     dossier_pages.router,
     report_pages.router,
+    service_dashboard_pages.router,
     # The API's documentation and schema (signed-in users)
     docs.router,
 )

@@ -22,7 +22,6 @@ import hashlib
 import importlib
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -45,11 +44,9 @@ from compliance.clock import FixedClock
 from compliance.config import PROJECT_ROOT, Settings
 from compliance.context import Ctx
 from compliance.db import make_engine, unit_of_work
-from compliance.demo.builder import Builder, LocalClock, Rates
+from compliance.demo.builder import Rates
 from compliance.demo.generate import generate_office
-from compliance.demo.service import generate_service
-from compliance.demo.service_load import link_people, photo_bytes
-from compliance.files import service as files
+from compliance.demo.service_load import load_service
 from compliance.migrate import upgrade
 from compliance.offices.models import Office
 
@@ -133,25 +130,16 @@ def build(url: str) -> tuple[dict[str, int], float]:
             select(col(Office.id)).where(col(Office.code) == CODE)
         ).scalar_one()
         calendar.seed(session, office_id, [START.year, END.year + 1])
-        manager = _manager(session, now, url)
-        people = link_people(session, office_id, CODE, now)
-        photos = []
-        for k in range(3):
-            stored = files.store_image(manager, photo_bytes(SEED + k), f"现场照片{k + 1}.jpg")
-            assert stored.id is not None
-            photos.append(stored.id)
-        b = Builder(
-            session, random.Random(SEED), Rates(), LocalClock(ZoneInfo(TZ), START), DAYS, now
-        )
-        b.office_id, b.code = office_id, CODE
-        counts |= generate_service(
-            b,
-            people,
+        counts |= load_service(
+            _manager(session, now, url),
+            code=CODE,
+            start=START,
             days=DAYS,
             seed=SEED,
+            now=now,
             orders=N_ORDERS - 1,  # and the emergency
             total_calls=N_CALLS,
-            photos=photos,
+            evaluate_clocks=False,
         )
         _set_password(session)
     seconds = time.perf_counter() - began

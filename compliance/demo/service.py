@@ -44,7 +44,6 @@ from compliance.residents.models import Unit
 from compliance.service.models import (
     Channel,
     ComplaintClass,
-    EmergencyReport,
     EventAction,
     FeeBill,
     FeeContact,
@@ -54,7 +53,6 @@ from compliance.service.models import (
     LobbyNotice,
     OrderKind,
     OrderState,
-    ReportState,
     ReturnVisit,
     ServiceCall,
     ServiceEvent,
@@ -62,11 +60,12 @@ from compliance.service.models import (
     ServiceOrder,
     Severity,
 )
+from compliance.service.orders import COUNTER_NAME, NUMBER_PREFIX
 
 A = EventAction
 S = OrderState
 DAY = 86_400
-COUNTER = "service_order"  # the work orders' gap-free number sequence, per office and year
+COUNTER = COUNTER_NAME  # the work orders' gap-free number sequence, per office and year
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ class ServiceRates:
     important: float = 0.15
     major: float = 0.04
     late_assign: float = 0.07  # S02
-    late_reply: float = 0.06  # S03
+    late_reply: float = 0.03  # S03
     late_written: float = 0.2  # S04, of written complaints
     not_by_head: float = 0.2  # S04, of important written complaints
     no_rectify: float = 0.25  # S05, of attitude complaints
@@ -95,7 +94,7 @@ class ServiceRates:
     long_gap: float = 0.5  # S08, of the long-running ones: a gap of more than 7 days
     no_revisit: float = 0.05  # S14
     # Repairs and housekeeping: shares of those orders.
-    late_handle: float = 0.05  # S06, the executor's
+    late_handle: float = 0.03  # S06, the executor's
     late_after_transfer: float = 0.02  # S06, late, then transferred: the first holder's
     waiting: float = 0.06  # paused overnight waiting on the resident (excused)
     no_access: float = 0.03  # done the next day, the resident gave no access (excused)
@@ -104,7 +103,7 @@ class ServiceRates:
     reopen: float = 0.01
     cancel: float = 0.01
     # Calls: shares of incoming calls during desk hours.
-    rings: tuple[float, ...] = (0.32, 0.37, 0.245, 0.04, 0.015, 0.01)  # 1..6 rings
+    rings: tuple[float, ...] = (0.33, 0.38, 0.257, 0.02, 0.008, 0.005)  # 1..6 rings
     seconds_only: float = 0.15  # the phone system gave seconds, not rings
     unanswered: float = 0.02
     night_calls: float = 0.06  # calls after hours (nobody on the desk)
@@ -457,6 +456,12 @@ class ServiceGenerator:
             d, t = slots[i]
             if labels[i] in _OVERNIGHT:  # these need the afternoon of a day before the last
                 d, t = min(d, max(0, days - 3)), self.rng.randint(14 * HOUR, 16 * HOUR)
+            elif labels[i] == "late_assign":  # slow at the desk while someone was on it
+                t = self.rng.randint(9 * HOUR, 16 * HOUR)
+                for k in range(days):
+                    if self.desk_at((d + k) % days, t) is not None:
+                        d = (d + k) % days
+                        break
             self.order(kinds[i], labels[i], d, t)
         self.enquiries(days, n_enquiries)
 
@@ -964,110 +969,6 @@ class ServiceGenerator:
             "responsible_staff_id": responsible,
         }
 
-    # -- the emergency --------------------------------------------------------------------
-
-    def emergency(self, d: int) -> Row:
-        """A fire in a bin room: two guards on duty dispatched, the first on site after almost
-        seven minutes (S09 missed); controlled, reported and approved by the office head."""
-        r = self.rng
-        t = 14 * HOUR + 20 * MIN
-        received = self.at(d, t)
-        desk = self.desk_at(d, t) or self.p.desk[0]
-        unit_id = self.units[r.randrange(len(self.units))]
-        o = _Order(
-            OrderKind.EMERGENCY.value,
-            Channel.PHONE.value,
-            Severity.MAJOR.value,
-            "",
-            None,
-            "emergency",
-            received,
-            desk,
-        )
-        self.orders.append(o)
-        building = self.building[unit_id]
-        call = self.call_in(
-            received, unit_id, "报警:垃圾房冒烟起火", order=o, answered_by=desk, rings=1
-        )
-        self.ev(
-            o,
-            A.RECEIVE,
-            received,
-            S.RECEIVED,
-            staff=desk,
-            call=call,
-            note=f"{building}垃圾房冒烟起火,住户来电报警。",
-        )
-        self.ev(
-            o,
-            A.ASSIGN_MANAGER,
-            received + timedelta(minutes=1),
-            staff=self.p.head,
-            by=self.p.desk_user,
-        )
-        self.hop(o, HopRole.MANAGER, self.p.head, len(o.events) - 1)
-        guards = self.on_duty(self.p.by_team["安保"], d) or self.p.by_team["安保"]
-        fav = [g for g in self.p.favourites if g in guards]
-        duty = (fav + [g for g in guards if g not in fav])[:2]
-        if len(duty) < 2:
-            duty = (duty + self.p.by_team["安保"])[:2]
-        for g in duty:
-            self._dispatch(o, received + timedelta(minutes=1, seconds=30), g, HopRole.DUTY)
-        for g, late in zip(
-            duty, (timedelta(minutes=6, seconds=40), timedelta(minutes=8)), strict=True
-        ):
-            self.ev(
-                o,
-                A.ARRIVE,
-                received + late,
-                S.IN_PROGRESS,
-                staff=g,
-                by=self.user(g, self.p.desk_user),
-                checkin=("position", f"{building} 垃圾房"),
-            )
-        controlled = received + timedelta(minutes=24)
-        self.ev(
-            o,
-            A.NOTE,
-            controlled,
-            staff=duty[0],
-            by=self.user(duty[0], self.p.desk_user),
-            note="火势已扑灭,现场已控制。",
-            details={"controlled": True},
-        )
-        self._handle(
-            o, controlled + timedelta(minutes=40), duty[0], note="现场清理完毕,无人员受伤。"
-        )
-        self._reply(
-            o,
-            controlled + timedelta(hours=1, minutes=30),
-            self.p.head,
-            by=self.p.head_user,
-            note="已告知报警住户处置结果。",
-        )
-        close = self.at(d + 1, 10 * HOUR)
-        self._close(o, close, "")
-        self.finish(o)
-        drafted = self.at(d, 17 * HOUR)
-        decided = self.at(d + 1, 9 * HOUR + 30 * MIN)
-        return {
-            "office_id": self.b.office_id,
-            "order": o,
-            "incident_kind": "fire",
-            "controlled_at": controlled,
-            "cause": "住户将未熄灭的烟头丢入垃圾桶,引燃桶内纸箱。",
-            "measures": "值班保安携灭火器到场扑救,疏散围观住户,清理现场并加装警示标识。",
-            "losses": "垃圾桶两个烧毁,墙面熏黑约两平方米,无人员受伤。",
-            "state": ReportState.APPROVED.value,
-            "drafted_by": self.p.desk_user,
-            "drafted_at": drafted,
-            "decided_by": self.p.head_user,
-            "decided_at": decided,
-            "decision_note": "同意。加强垃圾房巡查,张贴禁止丢弃烟头的提示。",
-            "pdf_sha256": "",
-            "version": 3,
-        }
-
     # -- fees -------------------------------------------------------------------------------
 
     def fees(self, first: date, last: date) -> tuple[list[Row], list[Row], list[Row]]:
@@ -1187,14 +1088,26 @@ class ServiceGenerator:
     # -- writing --------------------------------------------------------------------------
 
     def write(
-        self, reports: list[Row], notices: list[Row], fees: bool, period: tuple[date, date]
-    ) -> None:
-        """Insert everything, cut at `now`; orders, calls, events, hops, the rest."""
+        self,
+        notices: list[Row],
+        fees: bool,
+        period: tuple[date, date],
+        emergency_at: datetime | None = None,
+    ) -> tuple[int, int] | None:
+        """Insert everything, cut at `now`; orders, calls, events, hops, the rest. Orders are
+        numbered in the order received, leaving a number free for an emergency received at
+        `emergency_at` (entered through its use case afterwards): (year, number) or None."""
         b, now = self.b, self.b.now
         orders = sorted((o for o in self.orders if o.received <= now), key=lambda o: o.received)
         order_rows = []
+        reserved: tuple[int, int] | None = None
+        tz = self.b.local.tz
         for o in orders:
-            year = o.received.astimezone(self.b.local.tz).year
+            if emergency_at is not None and reserved is None and o.received > emergency_at:
+                year = emergency_at.astimezone(tz).year
+                self.numbers[year] += 1
+                reserved = (year, self.numbers[year])
+            year = o.received.astimezone(tz).year
             self.numbers[year] += 1
             o.number = order_number(year, self.numbers[year])
             o.events = [e for e in o.events if e["at"] <= now]
@@ -1248,18 +1161,18 @@ class ServiceGenerator:
                 v["call_id"] = call_id.get(v["call_id"])
         b.insert(ReturnVisit, sorted(visits, key=lambda v: v["visited_at"]))
         b.insert(LobbyNotice, [n for n in notices if n["detected_at"] <= now])
-        rows = []
-        for rep in reports:
-            o = rep.pop("order")
-            if o.id and rep["decided_at"] <= now:
-                rows.append(rep | {"order_id": o.id})
-        b.insert(EmergencyReport, rows)
+        if emergency_at is not None and reserved is None and emergency_at <= now:
+            year = emergency_at.astimezone(tz).year
+            self.numbers[year] += 1
+            reserved = (year, self.numbers[year])
         if fees:
             bills, payments, contacts = self.fees(*period)
             b.insert(FeeBill, bills)
             b.insert(FeePayment, payments)
             b.insert(FeeContact, contacts)
-        self._counters()
+        for year, value in self.numbers.items():  # the sequence continues after them
+            set_counter(b.session, b.office_id, year, value)
+        return reserved
 
     def _order_row(self, o: _Order) -> Row:
         events = o.events
@@ -1303,21 +1216,21 @@ class ServiceGenerator:
             "created_by": self.user(o.receiver, self.p.desk_user),
         }
 
-    def _counters(self) -> None:
-        """The number sequence continues after the generated orders."""
-        for year, value in self.numbers.items():
-            self.b.session.execute(
-                text(
-                    "INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, :v) "
-                    "ON CONFLICT (office_id, name, year) DO UPDATE SET value = excluded.value"
-                ),
-                {"o": self.b.office_id, "n": COUNTER, "y": year, "v": value},
-            )
+
+def set_counter(session: Any, office_id: int, year: int, value: int) -> None:
+    """Set the work orders' number sequence of the year (the next number is value + 1)."""
+    session.execute(
+        text(
+            "INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, :v) "
+            "ON CONFLICT (office_id, name, year) DO UPDATE SET value = excluded.value"
+        ),
+        {"o": office_id, "n": COUNTER, "y": year, "v": value},
+    )
 
 
 def order_number(year: int, n: int) -> str:
-    """A work order's number: year and a gap-free sequence (as the service numbers them)."""
-    return f"FW{year}-{n:05d}"
+    """A work order's number, as compliance.service.orders.number_for makes it."""
+    return f"{NUMBER_PREFIX}-{year}-{n:06d}"
 
 
 def _utc(day: date, tz: Any) -> datetime:
@@ -1460,8 +1373,10 @@ def generate_service(
     total_calls: int | None = None,
     photos: Sequence[int] = (),
     fees: bool = True,
-) -> dict[str, int]:
-    """Plan and insert `days` days of service records from the builder's start; row counts.
+    emergency_at: datetime | None = None,
+) -> tuple[dict[str, int], tuple[int, int] | None]:
+    """Plan and insert `days` days of service records from the builder's start: row counts,
+    and the (year, number) kept free for an emergency received at `emergency_at`.
 
     `orders` and `enquiries` (calls opening no order) override the rates' daily volumes;
     `total_calls` fills the calls that opened no order up to that many calls in all.
@@ -1471,8 +1386,8 @@ def generate_service(
     gen.plan(days, orders, 0 if total_calls is not None else enquiries)
     if total_calls is not None:  # calls that opened no order fill up to the total
         gen.enquiries(days, max(0, total_calls - len(gen.calls)))
-    reports = [gen.emergency(max(0, days * 2 // 3))]
     notices = gen.month_visits(days)
     period = (b.local.day(0), b.local.day(days - 1))
-    gen.write(reports, notices, fees, period)
-    return {k: v - before.get(k, 0) for k, v in b.counts.items() if v != before.get(k, 0)}
+    reserved = gen.write(notices, fees, period, emergency_at)
+    counts = {k: v - before.get(k, 0) for k, v in b.counts.items() if v != before.get(k, 0)}
+    return counts, reserved

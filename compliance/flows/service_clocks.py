@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select, text
 from sqlmodel import Session, col
 
 from compliance.accounts.models import User
@@ -33,9 +33,12 @@ from compliance.audit import service as audit
 from compliance.calendar.service import OfficeCalendar
 from compliance.clock import FixedClock
 from compliance.context import Ctx
+from compliance.errors import ValidationFailed
+from compliance.findings.detect import MAX_PERIOD_DAYS
 from compliance.findings.models import Finding, FindingSource
 from compliance.findings.service import store_decisions
 from compliance.offices.models import Office
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.service.models import (
@@ -48,6 +51,7 @@ from compliance.service.models import (
     ServiceHop,
     ServiceOrder,
 )
+from compliance.usecase import use_case
 from policies.base import Decision, EvidenceRef, breach
 from policies.service import clocks
 from policies.service.clocks import ClockResult, State
@@ -117,35 +121,37 @@ def _talk_evidence(call_id: int | None, note: str, details: dict[str, Any]) -> b
     return details.get("method") in ("in_person", "written") and bool(note.strip())
 
 
-def _event(kind: str, row: Any) -> clocks.Event:
-    action = row.action
-    details: dict[str, Any] = {}
+def _event(
+    kind: str,
+    eid: int,
+    action: str,
+    at: datetime,
+    staff_id: int | None,
+    note: str | None,
+    call_id: int | None,
+    photo_file_id: int | None,
+    checkin_method: str | None,
+    raw_details: str | None,
+) -> clocks.Event:
     no_access = False
     if action in ("reply", "contact", "follow_up"):
-        details = _details(row.details)
-        evidence = _talk_evidence(row.call_id, row.note or "", details)
+        evidence = _talk_evidence(call_id, note or "", _details(raw_details))
     elif action == "arrive":
-        evidence = bool(row.checkin_method)
+        evidence = bool(checkin_method)
+        no_access = bool(_details(raw_details).get("no_access"))
     elif action == "handle":
-        no_access = bool(_details(row.details).get("no_access"))
-        evidence = row.photo_file_id is not None or kind not in ("repair", "housekeeping")
+        no_access = bool(_details(raw_details).get("no_access"))
+        evidence = photo_file_id is not None or kind not in ("repair", "housekeeping")
     elif action == "wait_resident":
-        evidence = row.call_id is not None or bool((row.note or "").strip())
+        evidence = call_id is not None or bool((note or "").strip())
     elif action in ("assign_manager", "dispatch", "transfer"):
-        evidence = row.staff_id is not None
+        evidence = staff_id is not None
     elif action == "rectify":
-        details = _details(row.details)
+        details = _details(raw_details)
         evidence = bool(details.get("deadline")) and bool(details.get("penalty"))
     else:
         evidence = True
-    return clocks.Event(
-        id=row.id,
-        action=action,
-        at=_utc(row.at),
-        staff_id=row.staff_id,
-        evidence=evidence,
-        no_access=no_access,
-    )
+    return clocks.Event(eid, action, _utc(at), staff_id, evidence, no_access)
 
 
 @dataclass
@@ -207,25 +213,42 @@ def gather(session: Session, office_id: int, start: date, end: date) -> _Facts:
     kinds = {r.id: r.kind for r in order_rows}
     events: dict[int, list[clocks.Event]] = defaultdict(list)
     receive_staff: dict[int, int] = {}
-    for row in session.execute(
+    # Notes and details are only read for the steps whose evidence they are.
+    talk = col(ServiceEvent.action).in_(
+        ("reply", "contact", "follow_up", "wait_resident", "handle", "arrive", "rectify")
+    )
+    for eid, order_id, action, at, staff_id, note, call_id, photo, checkin, raw in session.execute(
         select(
             col(ServiceEvent.id),
             col(ServiceEvent.order_id),
             col(ServiceEvent.action),
             col(ServiceEvent.at),
             col(ServiceEvent.staff_id),
-            col(ServiceEvent.note),
+            case((talk, col(ServiceEvent.note)), else_=""),
             col(ServiceEvent.call_id),
             col(ServiceEvent.photo_file_id),
             col(ServiceEvent.checkin_method),
-            col(ServiceEvent.details),
+            case((talk, col(ServiceEvent.details)), else_=""),
         )
         .where(col(ServiceEvent.order_id).in_(ids))
         .order_by(col(ServiceEvent.order_id), col(ServiceEvent.at), col(ServiceEvent.id))
     ):
-        events[row.order_id].append(_event(kinds.get(row.order_id, ""), row))
-        if row.action == "receive" and row.staff_id is not None:
-            receive_staff.setdefault(row.order_id, row.staff_id)
+        events[order_id].append(
+            _event(
+                kinds.get(order_id, ""),
+                eid,
+                action,
+                at,
+                staff_id,
+                note,
+                call_id,
+                photo,
+                checkin,
+                raw,
+            )
+        )
+        if action == "receive" and staff_id is not None:
+            receive_staff.setdefault(order_id, staff_id)
     hops: dict[int, list[clocks.Hop]] = defaultdict(list)
     for row in session.execute(
         select(
@@ -590,6 +613,58 @@ def _repeats(
     return len(new), existing
 
 
+_INSERT = text(
+    "INSERT INTO service_clock (office_id, standard, standard_version, subject_key, order_id, "
+    "started_at, due_at, stopped_at, state, elapsed_seconds, paused_seconds, holder_staff_id, "
+    "excuse, finding_id, evaluated_at) VALUES (:office_id, :standard, :standard_version, "
+    ":subject_key, :order_id, :started_at, :due_at, :stopped_at, :state, :elapsed, :paused, "
+    ":holder, :excuse, :finding_id, :evaluated_at)"
+)
+
+
+def _insert_clocks(
+    session: Session,
+    office_id: int,
+    results: Sequence[ClockResult],
+    finding_ids: dict[str, int],
+    now: datetime,
+) -> None:
+    """Insert the clock rows in one executemany of plain values: a year is ~100,000 rows,
+    and the per-value type processing of the ORM's insert would be most of the time. Times are
+    written as the UTC type stores them (naive UTC text on SQLite, aware on PostgreSQL)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def t(value: datetime | None) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else value
+
+    stamp = t(now)
+    rows = [
+        {
+            "office_id": office_id,
+            "standard": r.standard,
+            "standard_version": str(r.version),
+            "subject_key": r.subject_key,
+            "order_id": r.order_id,
+            "started_at": t(r.started_at),
+            "due_at": t(r.due_at),
+            "stopped_at": t(r.stopped_at),
+            "state": r.state.value,
+            "elapsed": r.elapsed_seconds,
+            "paused": r.paused_seconds,
+            "holder": r.holder_staff_id,
+            "excuse": r.excuse.value,
+            "finding_id": finding_ids.get(dedupe_key(r)) if r.attributable else None,
+            "evaluated_at": stamp,
+        }
+        for r in results
+    ]
+    for i in range(0, len(rows), 5000):
+        session.execute(_INSERT, rows[i : i + 5000])
+
+
 # --- the use case --------------------------------------------------------------------------
 
 
@@ -647,28 +722,7 @@ def evaluate_office(
             ),
         )
     )
-    rows = [
-        {
-            "office_id": office_id,
-            "standard": r.standard,
-            "standard_version": str(r.version),
-            "subject_key": r.subject_key,
-            "order_id": r.order_id,
-            "started_at": r.started_at,
-            "due_at": r.due_at,
-            "stopped_at": r.stopped_at,
-            "state": r.state.value,
-            "elapsed_seconds": r.elapsed_seconds,
-            "paused_seconds": r.paused_seconds,
-            "holder_staff_id": r.holder_staff_id,
-            "excuse": r.excuse.value,
-            "finding_id": ids.get(dedupe_key(r)) if r.attributable else None,
-            "evaluated_at": now,
-        }
-        for r in results
-    ]
-    for i in range(0, len(rows), 5000):
-        session.execute(insert(ServiceClock.__table__), rows[i : i + 5000])  # type: ignore[attr-defined]
+    _insert_clocks(session, office_id, results, ids, now)
     summary.repeat_findings, _ = _repeats(ctx, office_id, tz, lo, hi + DUE_HORIZON)
     summary.seconds = _time.perf_counter() - began
     audit.append(
@@ -690,6 +744,31 @@ def evaluate_office(
         },
     )
     session.flush()
+    return summary
+
+
+@use_case
+def evaluate(ctx: Ctx, start: date, end: date) -> EvaluationSummary:
+    """Evaluate the office's clocks for [start, end] (a manager, the office head, HR or an
+    admin; the nightly run calls evaluate_office itself)."""
+    ctx.require(Permission.EVALUATE_SERVICE)
+    if end < start:
+        raise ValidationFailed.one("end", "is before start")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise ValidationFailed.one("end", f"period longer than {MAX_PERIOD_DAYS} days")
+    today = ctx.now().astimezone(office_zone(ctx.session, ctx.actor.office_id)).date()
+    if start > today:
+        raise ValidationFailed.one("start", "is in the future")
+    summary = evaluate_office(
+        ctx.session, ctx.actor.office_id, start, min(end, today), now=ctx.now()
+    )
+    audit.record(
+        ctx,
+        "service.evaluated",
+        "office",
+        ctx.actor.office_id,
+        {"start": start, "end": end, "clocks": summary.clocks, "new": summary.new_findings},
+    )
     return summary
 
 
@@ -939,6 +1018,7 @@ __all__ = [
     "ClockWarning",
     "EvaluationSummary",
     "GamingFlag",
+    "evaluate",
     "evaluate_office",
     "gaming_flags",
     "warning_filter",

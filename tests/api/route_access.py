@@ -180,6 +180,10 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/attendance/import/{sha}/enrolments"): Access(IMPORTERS, 404),
     ("POST", "/attendance/import/{sha}/confirm"): Access(IMPORTERS, 404),
     ("GET", "/dashboard"): Access(OFFICE_VIEW, 200),
+    # The service standards dashboard (issue 15): VIEW_SERVICE_DASHBOARD
+    ("GET", "/service/dashboard"): Access(OFFICE_VIEW, 200),
+    ("GET", "/service/dashboard/breaches"): Access(OFFICE_VIEW, 200),
+    ("GET", "/service/dashboard.xlsx"): Access(OFFICE_VIEW, 200),
     ("GET", "/rules"): Access(SIGNED_IN, 200),
     ("GET", "/admin"): Access(ADMIN, 200),
     ("GET", "/admin/audit/verify"): Access(ADMIN, 200),
