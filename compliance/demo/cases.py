@@ -3,6 +3,10 @@
 Each case is driven with the clock set back to shortly after its incident and moved on a
 day or so per step, so the demo reads like an office that has been working for months:
 statements given, proposals approved, notices served, appeal windows passed.
+
+HR proposes every outcome and never approves it (separation of duties): the office director
+approves, and a dismissal's HR approval comes from a second HR reviewer, the company's HR
+(SECOND_HR, added here); appeals are decided by HR, who did not approve.
 """
 
 import json
@@ -13,6 +17,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import appeal as case_appeal
@@ -50,7 +55,8 @@ ROAD: list[tuple[CaseStatus, str, Step]] = [
         "hr",
         lambda c, i: case_propose.propose(c, i, "standard", "事实清楚,初次违反"),
     ),
-    (S.APPROVED, "hr", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
+    # Never the proposer: the director approves what HR proposed.
+    (S.APPROVED, "director", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
     (
         S.NOTIFIED,
         "hr",
@@ -92,6 +98,10 @@ PLANS = [
     Plan(("R03",), S.DISMISSED),
     Plan(("R13",), S.EXECUTED, avoid_staff_user=True),  # dismissal with the union notice
 ]
+# The company's HR reviewer, who gives a dismissal's HR approval: the office's own HR proposed it.
+SECOND_HR = "hr-company"
+SECOND_HR_NAME = "公司人事 林慧"
+
 # Days a case needs before its incident to reach each state without passing "now".
 # Findings are detected up to a week after the incident, so a week more is allowed.
 DAYS_NEEDED = {S.FINAL: 24, S.EXECUTED: 26, S.CLOSED: 28}
@@ -102,6 +112,7 @@ def build_cases(session: Session, who: Who, clock: FixedClock, now: datetime) ->
     pay.seed_example_minimum_wage(session, now - timedelta(days=1000))
     # The office calendar (holidays, 调休) for the years the demo spans, from chinesecalendar.
     calendar.seed(session, who("hr").actor.office_id, [now.year - 1, now.year])
+    _second_hr(session, who, now)
     _cap_damage(who, clock, now)
     _weekly_detection(who, clock, now)
     staff_users = {
@@ -272,17 +283,35 @@ def _past_the_window(who: Who, clock: FixedClock, case_id: int) -> None:
         clock.current = max(clock.current, after)
 
 
+def _second_hr(session: Session, who: Who, now: datetime) -> None:
+    """The company's HR reviewer: a user of the office, with the HR role."""
+    hr = who("hr").actor
+    code = hr.username.split("-", 1)[0]
+    session.add(
+        User(
+            office_id=hr.office_id,
+            username=f"{code}-{SECOND_HR}",
+            display_name=SECOND_HR_NAME,
+            role=Role.HR.value,
+            created_at=now - timedelta(days=400),
+        )
+    )
+    session.flush()
+
+
 def _r12(who: Who, clock: FixedClock, case_id: int) -> None:
     decision.approve(
-        who("hr"),
+        who("director"),
         case_id,
         "小费隐匿事实清楚;扣发工资存在法律风险,经与员工沟通并报总经理同意,仍按规章执行,每月不超过工资20%。",
     )
 
 
 def _dismissal(who: Who, clock: FixedClock, case_id: int) -> None:
+    """Two approvals, neither by HR who proposed it: the director's first, then (the union
+    told and answering) the company's HR reviewer's."""
     hr, director = who("hr"), who("director")
-    decision.approve(hr, case_id, "索要财物属实,严重违反规章制度")
+    decision.approve(director, case_id, "索要财物属实,严重违反规章制度,同意辞退")
     clock.advance(timedelta(hours=3))
     decision.record_union_notice(
         hr,
@@ -291,7 +320,7 @@ def _dismissal(who: Who, clock: FixedClock, case_id: int) -> None:
     )
     clock.advance(timedelta(days=1))
     decision.record_union_reply(hr, case_id, "工会已审阅事实与依据,无异议。")
-    decision.approve(director, case_id, "同意辞退")
+    decision.approve(who(SECOND_HR), case_id, "经公司人事复核,索要财物属实,同意辞退")
 
 
 def _appeal(who: Who, clock: FixedClock, plan: Plan, case_id: int, staff_user: str | None) -> None:
@@ -300,6 +329,6 @@ def _appeal(who: Who, clock: FixedClock, plan: Plan, case_id: int, staff_user: s
     )
     if plan.target == S.APPEAL_DECIDED:
         clock.advance(timedelta(days=2))
-        case_appeal.decide_appeal(
-            who("director"), case_id, "upheld", "经复核,原处理事实清楚、依据充分,维持原决定。"
+        case_appeal.decide_appeal(  # by HR: the director approved the decision
+            who("hr"), case_id, "upheld", "经复核,原处理事实清楚、依据充分,维持原决定。"
         )
