@@ -21,8 +21,9 @@ from compliance.actors import Role
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import appeal as case_appeal
-from compliance.cases import decision, statement
+from compliance.cases import decision, sod, statement
 from compliance.cases import notice as case_notice
+from compliance.cases import repository as case_repo
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -42,7 +43,7 @@ Step = Callable[[Ctx, int], object]
 Who = Callable[[str], Ctx]
 
 # The usual road: (status reached, who acts, the step). "STAFF" is the staff member's own
-# user where they have one, else HR recording on paper.
+# user where they have one, else HR recording on paper; "APPROVER" is never HR, who proposed.
 ROAD: list[tuple[CaseStatus, str, Step]] = [
     (S.AWAITING_STATEMENT, "hr", lambda c, i: statement.request_statement(c, i)),
     (
@@ -55,8 +56,9 @@ ROAD: list[tuple[CaseStatus, str, Step]] = [
         "hr",
         lambda c, i: case_propose.propose(c, i, "standard", "事实清楚,初次违反"),
     ),
-    # Never the proposer: the director approves what HR proposed.
-    (S.APPROVED, "director", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
+    # Never the proposer: the director (or, if they recorded its evidence, the company's HR)
+    # approves what HR proposed.
+    (S.APPROVED, "APPROVER", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
     (
         S.NOTIFIED,
         "hr",
@@ -257,7 +259,11 @@ def _drive(
                 )
             else:
                 own = role in ("STAFF", "SERVE")  # the staff member's own act
-                take(who(staff_user or "hr") if own else who(role), case_id)
+                if own:
+                    actor = who(staff_user or "hr")
+                else:
+                    actor = _approver(who, case_id) if role == "APPROVER" else who(role)
+                take(actor, case_id)
         except CalendarNotCovered:
             return  # a deadline in a year whose holidays are not entered: the case waits
         if reached == S.EXECUTED and rule == "R11":
@@ -299,9 +305,19 @@ def _second_hr(session: Session, who: Who, now: datetime) -> None:
     session.flush()
 
 
+def _approver(who: Who, case_id: int) -> Ctx:
+    """Who approves HR's proposal: the director, unless they recorded the case's evidence
+    (a spot check): then the company's HR reviewer."""
+    director = who("director")
+    findings = case_repo.findings_of(director.session, case_id)
+    if director.actor.user_id in sod.recorders(director.session, findings):
+        return who(SECOND_HR)
+    return director
+
+
 def _r12(who: Who, clock: FixedClock, case_id: int) -> None:
     decision.approve(
-        who("director"),
+        _approver(who, case_id),
         case_id,
         "小费隐匿事实清楚;扣发工资存在法律风险,经与员工沟通并报总经理同意,仍按规章执行,每月不超过工资20%。",
     )

@@ -102,6 +102,10 @@ def test_reject_send_back_amend_approve_and_finalise(site: Site, pages: Pages) -
     assert case_row(site.engine, case_id).status == S.DECISION_PROPOSED
     expect(hr.locator("#returned")).to_have_count(0)
     assert _stage(hr) == "审批"
+    # HR made this revision: no 同意 (nor 驳回, 退回修改) for them, and the page says who decides.
+    assert not {"approve", "reject_proposal", "send_back"} & set(step_forms(hr))
+    expect(hr.locator("#own-proposal")).to_contain_text("由另一位人事或管理处主任批准")
+    _check(hr, site.url, "own-proposal-hr-desktop")
 
     # 退回修改: the case waits on HR's amendment; nobody can approve meanwhile.
     director.goto(url)
@@ -220,6 +224,12 @@ def test_on_a_phone_the_step_due_comes_first_and_a_dismissed_case_shows_where_it
     assert due and evidence and due["y"] < evidence["y"]  # one column, the step due first
     assert due["y"] < 844  # on the first screen
     _check(director, site.url, "decision-phone")
+    proposer = _tab(pages, PHONE, phone=True)
+    sign_in(proposer, site.url, "bsw-hr")
+    proposer.goto(f"{site.url}/cases/{case_id}")
+    expect(proposer.locator("#own-proposal")).to_contain_text("提出建议的人不能批准自己的建议")
+    assert "approve" not in step_forms(proposer)
+    _check(proposer, site.url, "own-proposal-phone")
     director.goto(f"{site.url}/cases")
     _check(director, site.url, "list-phone")
 
