@@ -23,7 +23,8 @@ app = typer.Typer(
     help="Record what happened (feedback, tips, damages, visits, ...).", no_args_is_help=True
 )
 import_app = typer.Typer(
-    help="Import staff rosters and punch-clock exports (CSV/XLSX).", no_args_is_help=True
+    help="Import staff rosters, punch-clock exports and phone-system call logs (CSV/XLSX).",
+    no_args_is_help=True,
 )
 AsUser = Annotated[str, typer.Option("--as", help="The acting user's username.")]
 
@@ -274,3 +275,75 @@ def _print_preview(p: Any) -> None:
     console.print(", ".join(f"{k} {v}" for k, v in p.counts.items()), markup=False)
     for e in p.errors():
         console.print(f"  • {e}", markup=False)
+
+
+CALL_COLUMNS = """Accepted columns (CSV in UTF-8, UTF-8-BOM or GBK, or XLSX):
+
+\b
+  来电时间            office time, 2026-03-02 08:01[:00] (required)
+  振铃次数            rings before answering, or
+  振铃时长(秒)/应答时长 seconds before answering (one of the two is needed)
+  通话时长            seconds, or 00:01:35
+  接听坐席/分机        the extension, mapped to 工号 by the extension list,
+                      or an employee no. or a staff member's name
+  是否接听            是/否 (else: answered when the call lasted)
+  通话ID/流水号       the phone system's id (a re-import skips it)
+  主叫号码, 房号, 来电事由 (optional)
+\b
+The extension list and other headers are kept in the office's call
+import profile (web: /service/calls/import) or given with --profile
+FILE.json: {"columns": {"called_at": "呼入时间"}, "extensions": {"8001": "E001"}}."""
+
+
+@import_app.command("calls", epilog=CALL_COLUMNS)
+@reports_errors
+def import_calls(
+    path: Path,
+    as_user: AsUser,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help='A profile JSON file instead of the office\'s saved one: {"columns": '
+            '{"called_at": "呼入时间"}, "extensions": {"8001": "E001", "8009": "-"}}',
+        ),
+    ] = None,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Check the file and show what would happen only.")
+    ] = False,
+) -> None:
+    """Import a phone system's call log (the front desk's calls); a file with any bad row or
+    unknown extension imports nothing, and calls already recorded are skipped."""
+    from compliance.imports import calls
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed.one("file", f"cannot read {path}: {exc.strerror}") from None
+    with acting(as_user) as ctx:
+        given = _call_profile(ctx, profile)
+        if preview:
+            p = calls.preview_calls_file(ctx, data, given)
+            console.print(f"header on line {p.header_line}", markup=False)
+            console.print(", ".join(f"{k} {v}" for k, v in p.counts.items()), markup=False)
+            for e in p.errors():
+                console.print(f"  • {e}", markup=False)
+            return
+        result = calls.import_calls_file(ctx, data, path.name, given)
+    console.print(
+        f"[green]imported[/green] {result.imported} calls from {path.name} "
+        f"({result.missed} not answered); {result.recorded} already recorded (skipped)"
+    )
+
+
+def _call_profile(ctx: Ctx, path: Path | None) -> Any:
+    from compliance.imports.calls import profile_from_json
+    from compliance.staff.repository import by_employee_no
+
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed.one("--profile", f"cannot read {path}: {exc}") from None
+    return profile_from_json(text, set(by_employee_no(ctx.session, ctx.actor.office_id)))

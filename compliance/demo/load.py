@@ -24,6 +24,7 @@ from compliance.demo.builder import Rates
 from compliance.demo.cases import build_cases
 from compliance.demo.generate import generate_office
 from compliance.demo.inspections_attendance import HOME_ONLY
+from compliance.demo.service_load import load_service
 from compliance.findings import service as findings
 from compliance.inspections.models import SpotCheck, SpotCheckItem
 from compliance.offices.models import Office
@@ -121,6 +122,9 @@ def _load(session: Session, today: date, settings: Settings, overrides: Path) ->
 
     for state, n in build_cases(session, who, clock, now).items():
         counts[f"case ({state})"] = n
+    counts |= load_service(
+        ctx(f"{CODE.lower()}-manager"), code=CODE, start=start, days=days, seed=SEED, now=now
+    )
     counts["user with demo password"] = _set_demo_passwords(session)
     return counts
 

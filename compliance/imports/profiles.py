@@ -84,17 +84,19 @@ def _nat(item: tuple[str, str]) -> tuple[int, str]:
     return (int(no), no) if no.isdigit() else (10**12, no)
 
 
-def _row(session: Session, office_id: int) -> ImportProfile | None:
+def _row(session: Session, office_id: int, kind: str = KIND) -> ImportProfile | None:
     return session.execute(
         select(ImportProfile).where(
-            col(ImportProfile.office_id) == office_id, col(ImportProfile.kind) == KIND
+            col(ImportProfile.office_id) == office_id, col(ImportProfile.kind) == kind
         )
     ).scalar_one_or_none()
 
 
-def load_profile(session: Session, office_id: int) -> Profile:
-    """The office's saved punch-clock profile, or the default (aliases, no enrolments)."""
-    row = _row(session, office_id)
+def load_profile(session: Session, office_id: int, kind: str = KIND) -> Profile:
+    """The office's saved profile for a kind of file (the punch clock's by default), or the
+    default (aliases, no enrolments). The phone system's ("calls") keeps its extension list
+    (分机 -> employee number) where the clock's keeps its enrolment list."""
+    row = _row(session, office_id, kind)
     if row is None:
         return Profile()
     return Profile(json.loads(row.columns_json), json.loads(row.enrolments_json), row.updated_at)
@@ -152,13 +154,17 @@ def _enrolment_problem(parts: list[str], seen: Mapping[str, int], staff: set[str
     return ""
 
 
-def _save(ctx: Ctx, columns: dict[str, str], enrolments: dict[str, str]) -> Profile:
+def store_profile(
+    ctx: Ctx, columns: dict[str, str], enrolments: dict[str, str], kind: str = KIND
+) -> Profile:
+    """Write the office's profile of this kind as given (checked by the caller) and audit it;
+    the calls import saves its own columns and extension list through it."""
     now = ctx.now()
-    row = _row(ctx.session, ctx.actor.office_id)
+    row = _row(ctx.session, ctx.actor.office_id, kind)
     if row is None:
         row = ImportProfile(
             office_id=ctx.actor.office_id,
-            kind=KIND,
+            kind=kind,
             columns_json="{}",
             enrolments_json="{}",
             updated_at=now,
@@ -168,7 +174,9 @@ def _save(ctx: Ctx, columns: dict[str, str], enrolments: dict[str, str]) -> Prof
     row.updated_at, row.updated_by = now, ctx.actor.user_id
     ctx.session.add(row)
     ctx.session.flush()
-    payload = {"columns": columns, "enrolments": len(enrolments)}
+    payload: dict[str, Any] = {"columns": columns, "enrolments": len(enrolments)}
+    if kind != KIND:
+        payload["kind"] = kind
     audit.record(ctx, "import_profile.saved", "import_profile", row.id, payload)
     return Profile(columns, enrolments, now)
 
@@ -184,7 +192,7 @@ def save_profile(
     cols = check_columns(columns) if columns is not None else current.columns
     staff = set(by_employee_no(ctx.session, ctx.actor.office_id))
     enrol = parse_enrolments(enrolments, staff) if enrolments is not None else current.enrolments
-    return _save(ctx, cols, enrol)
+    return store_profile(ctx, cols, enrol)
 
 
 def profile_from_json(text: str, employee_nos: set[str]) -> Profile:
