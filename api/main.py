@@ -44,6 +44,7 @@ from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
 from api.pages import service_dashboard as service_dashboard_pages
+from api.pages import service_desk as service_desk_pages
 from api.pages import service_visits as service_visit_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
@@ -112,6 +113,7 @@ ROUTERS = (
     roster_pages.router,
     tips.router,
     me_pages.router,
+    service_desk_pages.router,  # the front desk, work orders, the executor's phone view
     service_visit_pages.router,
     fee_pages.router,
     # Printed dossiers and their verification

@@ -33,9 +33,12 @@ from compliance.audit import service as audit
 from compliance.calendar.service import OfficeCalendar
 from compliance.clock import FixedClock
 from compliance.context import Ctx
+from compliance.errors import ValidationFailed
+from compliance.findings.detect import MAX_PERIOD_DAYS
 from compliance.findings.models import Finding, FindingSource
 from compliance.findings.service import store_decisions
 from compliance.offices.models import Office
+from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
 from compliance.policy_params.service import EffectivePolicy
 from compliance.service.models import (
@@ -48,6 +51,7 @@ from compliance.service.models import (
     ServiceHop,
     ServiceOrder,
 )
+from compliance.usecase import use_case
 from policies.base import Decision, EvidenceRef, breach
 from policies.service import clocks
 from policies.service.clocks import ClockResult, State
@@ -743,6 +747,31 @@ def evaluate_office(
     return summary
 
 
+@use_case
+def evaluate(ctx: Ctx, start: date, end: date) -> EvaluationSummary:
+    """Evaluate the office's clocks for [start, end] (a manager, the office head, HR or an
+    admin; the nightly run calls evaluate_office itself)."""
+    ctx.require(Permission.EVALUATE_SERVICE)
+    if end < start:
+        raise ValidationFailed.one("end", "is before start")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise ValidationFailed.one("end", f"period longer than {MAX_PERIOD_DAYS} days")
+    today = ctx.now().astimezone(office_zone(ctx.session, ctx.actor.office_id)).date()
+    if start > today:
+        raise ValidationFailed.one("start", "is in the future")
+    summary = evaluate_office(
+        ctx.session, ctx.actor.office_id, start, min(end, today), now=ctx.now()
+    )
+    audit.record(
+        ctx,
+        "service.evaluated",
+        "office",
+        ctx.actor.office_id,
+        {"start": start, "end": end, "clocks": summary.clocks, "new": summary.new_findings},
+    )
+    return summary
+
+
 # --- warnings (item 9) ------------------------------------------------------------------------
 
 # Warn this long before the due: minute clocks (S02, S09), and clocks due at the end of a day.
@@ -989,6 +1018,7 @@ __all__ = [
     "ClockWarning",
     "EvaluationSummary",
     "GamingFlag",
+    "evaluate",
     "evaluate_office",
     "gaming_flags",
     "warning_filter",
