@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlmodel import Session
 
+from compliance.demo.load import DEMO_PASSWORD
 from compliance.service import fees
 from compliance.service.models import LobbyNotice, ReturnVisit, ServiceOrder
-from compliance.demo.load import DEMO_PASSWORD
 from tests.browser.conftest import Pages, Site
 from tests.browser.helpers import all_of, menu_link, photo, screenshot, sign_in
 from tests.browser.readable import assert_readable
