@@ -42,6 +42,8 @@ from api.pages import me as me_pages
 from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
+from api.pages import service_calls as service_call_pages
+from api.pages import service_emergencies as emergency_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
@@ -107,6 +109,8 @@ ROUTERS = (
     roster_pages.router,
     tips.router,
     me_pages.router,
+    service_call_pages.router,
+    emergency_pages.router,
     # Printed dossiers and their verification
     dossier_pages.router,
     report_pages.router,
