@@ -38,12 +38,15 @@ from api.pages import attendance_import as attendance_import_pages
 from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dossiers as dossier_pages
+from api.pages import fees as fee_pages
 from api.pages import me as me_pages
 from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
 from api.pages import service_calls as service_call_pages
+from api.pages import service_dashboard as service_dashboard_pages
 from api.pages import service_emergencies as emergency_pages
+from api.pages import service_visits as service_visit_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
 from api.request_id import RequestId
@@ -111,9 +114,12 @@ ROUTERS = (
     me_pages.router,
     service_call_pages.router,
     emergency_pages.router,
+    service_visit_pages.router,
+    fee_pages.router,
     # Printed dossiers and their verification
     dossier_pages.router,
     report_pages.router,
+    service_dashboard_pages.router,
     # The API's documentation and schema (signed-in users)
     docs.router,
 )

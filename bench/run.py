@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import api_bench, cases_bench, detect_bench, dossier_bench, pg_bench, rules_bench
+from bench import api_bench, cases_bench, detect_bench, dossier_bench, pg_bench, rules_bench, sla
 from compliance.config import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "var" / "bench.json"
@@ -22,6 +22,7 @@ BENCHMARKS: tuple[Callable[[], dict[str, dict[str, Any]]], ...] = (
     dossier_bench.main,
     api_bench.run,
     pg_bench.run,  # detection and the API again on PostgreSQL (keys ending _pg)
+    sla.run,  # service standards: a year's clocks and the dashboard (both databases)
 )
 
 

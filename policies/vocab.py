@@ -59,4 +59,9 @@ class EvidenceKind(StrEnum):
     OVERTIME = "overtime"
     TIP_LINE = "tip_line"
     DAMAGE = "damage"
+    # The service standards (policies.service): a work order, its steps, a call, a notice.
+    SERVICE_ORDER = "service_order"
+    SERVICE_EVENT = "service_event"
+    SERVICE_CALL = "service_call"
+    LOBBY_NOTICE = "lobby_notice"
     MANUAL = "manual"

@@ -21,6 +21,7 @@ from compliance.cli import (
     payroll_cmd,
     policy_cmd,
     records_cmd,
+    service_clocks,
     users_cmd,
 )
 from compliance.cli.common import acting, console, engine, err_console, parse_day, reports_errors
@@ -40,6 +41,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(findings_cmd.app, name="findings")
+app.add_typer(service_clocks.app, name="service")
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(records_cmd.app, name="record")
 app.add_typer(records_cmd.import_app, name="import")

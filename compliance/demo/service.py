@@ -44,7 +44,6 @@ from compliance.residents.models import Unit
 from compliance.service.models import (
     Channel,
     ComplaintClass,
-    EmergencyReport,
     EventAction,
     FeeBill,
     FeeContact,
@@ -54,7 +53,6 @@ from compliance.service.models import (
     LobbyNotice,
     OrderKind,
     OrderState,
-    ReportState,
     ReturnVisit,
     ServiceCall,
     ServiceEvent,
@@ -62,11 +60,12 @@ from compliance.service.models import (
     ServiceOrder,
     Severity,
 )
+from compliance.service.orders import COUNTER_NAME, NUMBER_PREFIX
 
 A = EventAction
 S = OrderState
 DAY = 86_400
-COUNTER = "service_order"  # the work orders' gap-free number sequence, per office and year
+COUNTER = COUNTER_NAME  # the work orders' gap-free number sequence, per office and year
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ class ServiceRates:
     important: float = 0.15
     major: float = 0.04
     late_assign: float = 0.07  # S02
-    late_reply: float = 0.06  # S03
+    late_reply: float = 0.03  # S03
     late_written: float = 0.2  # S04, of written complaints
     not_by_head: float = 0.2  # S04, of important written complaints
     no_rectify: float = 0.25  # S05, of attitude complaints
@@ -95,7 +94,7 @@ class ServiceRates:
     long_gap: float = 0.5  # S08, of the long-running ones: a gap of more than 7 days
     no_revisit: float = 0.05  # S14
     # Repairs and housekeeping: shares of those orders.
-    late_handle: float = 0.05  # S06, the executor's
+    late_handle: float = 0.03  # S06, the executor's
     late_after_transfer: float = 0.02  # S06, late, then transferred: the first holder's
     waiting: float = 0.06  # paused overnight waiting on the resident (excused)
     no_access: float = 0.03  # done the next day, the resident gave no access (excused)
@@ -104,7 +103,7 @@ class ServiceRates:
     reopen: float = 0.01
     cancel: float = 0.01
     # Calls: shares of incoming calls during desk hours.
-    rings: tuple[float, ...] = (0.30, 0.36, 0.22, 0.07, 0.03, 0.02)  # 1..6 rings
+    rings: tuple[float, ...] = (0.33, 0.38, 0.257, 0.02, 0.008, 0.005)  # 1..6 rings
     seconds_only: float = 0.15  # the phone system gave seconds, not rings
     unanswered: float = 0.02
     night_calls: float = 0.06  # calls after hours (nobody on the desk)
@@ -143,7 +142,7 @@ class _Order:
     number: str = ""
     events: list[Row] = field(default_factory=list)
     hops: list[list[Any]] = field(default_factory=list)  # [role, staff, start ev, end ev, why]
-    state: str = S.RECEIVED.value
+    flow_last: datetime | None = None
     id: int = 0
 
 
@@ -325,19 +324,26 @@ class ServiceGenerator:
         photo: int | None = None,
         checkin: tuple[str, str] = ("", ""),
         details: dict[str, Any] | None = None,
+        side: bool = False,
     ) -> int:
-        """Append one event (never before the last one); its index in the order's events."""
-        if o.events and at <= o.events[-1]["at"]:
-            at = o.events[-1]["at"] + timedelta(seconds=self.rng.randint(20, 90))
-        to_state = (to or S(o.state)).value
+        """Add one event; its index in the order's events as added.
+
+        Steps of the work follow one another (one is never before the last); a `side` step
+        (the manager's answer to the resident) happens whenever it happens, alongside. The
+        events are put in time order, and their states chained, by `finish`.
+        """
+        if not side and o.flow_last is not None and at <= o.flow_last:
+            at = o.flow_last + timedelta(seconds=self.rng.randint(20, 90))
+        if not side:
+            o.flow_last = at
         o.events.append(
             {
                 "office_id": self.b.office_id,
                 "order_id": 0,
                 "action": action.value,
                 "at": at,
-                "from_state": "" if action == A.RECEIVE else o.state,
-                "to_state": to_state,
+                "from_state": "",
+                "to_state": "" if to is None else to.value,
                 "staff_id": staff,
                 "note": note,
                 "reason": reason,
@@ -350,12 +356,26 @@ class ServiceGenerator:
                 "recorded_by": by or self.p.desk_user,
             }
         )
-        o.state = to_state
         return len(o.events) - 1
 
     def last_at(self, o: _Order) -> datetime:
-        at: datetime = o.events[-1]["at"]
-        return at
+        """When the last step of the work was."""
+        assert o.flow_last is not None
+        return o.flow_last
+
+    def finish(self, o: _Order) -> None:
+        """Put the events in time order (the hops follow them) and chain their states."""
+        order = sorted(range(len(o.events)), key=lambda i: (o.events[i]["at"], i))
+        pos = {old: new for new, old in enumerate(order)}
+        o.events = [o.events[i] for i in order]
+        for h in o.hops:
+            h[2] = pos[h[2]]
+            h[3] = None if h[3] is None else pos[h[3]]
+        state = ""
+        for e in o.events:
+            e["from_state"] = state
+            state = e["to_state"] or state
+            e["to_state"] = state
 
     def hop(self, o: _Order, role: HopRole, staff: int, event: int) -> None:
         o.hops.append([role.value, staff, event, None, ""])
@@ -417,7 +437,8 @@ class ServiceGenerator:
             [
                 ("late_handle", rt.late_handle, m),
                 ("late_after_transfer", rt.late_after_transfer, m),
-                ("waiting", rt.waiting, m),
+                ("waiting", rt.waiting * 0.7, m),
+                ("waiting_no_reply", rt.waiting * 0.3, m),
                 ("no_access", rt.no_access, m),
                 ("transfer", rt.transfer, m),
                 ("give_back", rt.give_back, m),
@@ -435,6 +456,12 @@ class ServiceGenerator:
             d, t = slots[i]
             if labels[i] in _OVERNIGHT:  # these need the afternoon of a day before the last
                 d, t = min(d, max(0, days - 3)), self.rng.randint(14 * HOUR, 16 * HOUR)
+            elif labels[i] == "late_assign":  # slow at the desk while someone was on it
+                t = self.rng.randint(9 * HOUR, 16 * HOUR)
+                for k in range(days):
+                    if self.desk_at((d + k) % days, t) is not None:
+                        d = (d + k) % days
+                        break
             self.order(kinds[i], labels[i], d, t)
         self.enquiries(days, n_enquiries)
 
@@ -471,9 +498,6 @@ class ServiceGenerator:
         o = _Order(
             kind.value, channel.value, severity.value, cls.value, unit_id, label, received, receiver
         )
-        year = received.astimezone(self.b.local.tz).year
-        self.numbers[year] += 1
-        o.number = order_number(year, self.numbers[year])
         self.orders.append(o)
         call = None
         if channel == Channel.PHONE:
@@ -491,11 +515,11 @@ class ServiceGenerator:
                 reason="住户来电撤回:问题已自行解决。",
             )
             self.end_hops(o, len(o.events) - 1, "cancelled")
-            return
-        if kind == OrderKind.COMPLAINT:
+        elif kind == OrderKind.COMPLAINT:
             self._complaint(o, d, label)
         else:
             self._work(o, d, label)
+        self.finish(o)
 
     def _assign(self, o: _Order, d: int, *, late: bool) -> None:
         r = self.rng
@@ -510,7 +534,14 @@ class ServiceGenerator:
         self.hop(o, HopRole.MANAGER, manager, i)
 
     def _reply(
-        self, o: _Order, at: datetime, staff: int, *, by: int | None = None, note: str = ""
+        self,
+        o: _Order,
+        at: datetime,
+        staff: int,
+        *,
+        by: int | None = None,
+        note: str = "",
+        side: bool = False,
     ) -> None:
         call = self.call_out(at, o, staff, "答复住户")
         self.ev(
@@ -522,16 +553,18 @@ class ServiceGenerator:
             call=call,
             note=note or self.rng.choice(_REPLIES),
             details={"method": "phone"},
+            side=side,
         )
 
     def _dispatch(self, o: _Order, at: datetime, staff: int, role: HopRole) -> None:
         i = self.ev(o, A.DISPATCH, at, S.DISPATCHED, staff=staff, details={"role": role.value})
         self.hop(o, role, staff, i)
 
-    def _on_site(self, o: _Order, at: datetime, staff: int) -> datetime:
+    def _on_site(self, o: _Order, at: datetime, staff: int, *, accept: bool = True) -> datetime:
         r = self.rng
         by = self.user(staff, self.p.desk_user)
-        self.ev(o, A.ACCEPT, at, S.ACCEPTED, staff=staff, by=by)
+        if accept:
+            self.ev(o, A.ACCEPT, at, S.ACCEPTED, staff=staff, by=by)
         arrive = at + timedelta(minutes=r.randint(8, 40))
         ref = f"unit:{o.unit_id}" if o.unit_id else "counter"
         self.ev(o, A.ARRIVE, arrive, S.IN_PROGRESS, staff=staff, by=by, checkin=("qr", ref))
@@ -545,14 +578,15 @@ class ServiceGenerator:
             o,
             A.HANDLE,
             at,
-            S.HANDLED,
+            None if no_access else S.HANDLED,
             staff=staff,
             by=self.user(staff, self.p.desk_user),
             photo=None if no_access else photo,
             note=note or ("住户不在家,无法入户。" if no_access else "已处理完毕。"),
             details={"no_access": True} if no_access else {},
         )
-        self.end_hops(o, i, "handled", HopRole.EXECUTOR)
+        if not no_access:  # nobody home: the executor keeps it and comes back
+            self.end_hops(o, i, "handled", HopRole.EXECUTOR)
         return i
 
     def _work(self, o: _Order, d: int, label: str) -> None:
@@ -565,6 +599,17 @@ class ServiceGenerator:
         staff = first
         last_day = self.deadline_day(d)
         end_of_day = self.at(last_day + 1, 0)
+        # The manager tells the resident what will happen, the same working day (or later).
+        manager = self.holder(o, HopRole.MANAGER)
+        if label == "late_reply":
+            reply = self.at(self.next_working(last_day), 10 * HOUR)
+        elif label == "waiting_no_reply":
+            reply = self.at(self.next_working(last_day), 10 * HOUR + 30 * MIN)
+        else:
+            reply = min(
+                disp + timedelta(minutes=r.randint(10, 60)), end_of_day - timedelta(minutes=2)
+            )
+        self._reply(o, reply, manager, note=r.choice(_WORK_REPLIES), side=True)
         if label == "give_back":
             self.ev(
                 o,
@@ -604,6 +649,10 @@ class ServiceGenerator:
             # Accepted and started in the afternoon, not done before the day ended.
             arrive = self._on_site(o, max(start, self.at(d, 15 * HOUR)), staff)
             nd = self.next_working(last_day)
+            if label == "no_access":
+                # Nobody home: recorded at the door, the work done the next working day.
+                self._handle(o, arrive + timedelta(minutes=10), staff, no_access=True)
+                arrive = self._on_site(o, self.at(nd, 9 * HOUR), staff, accept=False)
             if label == "late_after_transfer":
                 # The next morning it goes to someone else, who finishes it: the breach was
                 # the first executor's, who held it when the day ended.
@@ -619,8 +668,8 @@ class ServiceGenerator:
                 self.hop(o, HopRole.EXECUTOR, staff, i)
                 arrive = self._on_site(o, self.at(nd, 9 * HOUR), staff)
             done = max(arrive, self.at(nd, 9 * HOUR)) + timedelta(minutes=r.randint(20, 90))
-            self._handle(o, done, staff, no_access=label == "no_access")
-        elif label == "waiting":
+            self._handle(o, done, staff)
+        elif label in ("waiting", "waiting_no_reply"):
             arrive = self._on_site(o, max(start, self.at(d, 15 * HOUR)), staff)
             t = arrive + timedelta(minutes=r.randint(10, 25))
             call = self.call_out(t, o, staff, "联系住户约定上门时间")
@@ -635,6 +684,8 @@ class ServiceGenerator:
                 note="住户不在家,电话约定明早上门。",
             )
             nd = self.next_working(last_day)
+            if label == "waiting_no_reply":  # away for two days: the resident's own time
+                nd = self.next_working(nd)
             resume = self.at(nd, 9 * HOUR + r.randint(0, 30) * MIN)
             self.ev(
                 o,
@@ -652,17 +703,7 @@ class ServiceGenerator:
                 done = end_of_day - timedelta(minutes=r.randint(5, 30))
                 done = max(done, arrive + timedelta(minutes=5))
             self._handle(o, done, staff)
-        manager = self.holder(o, HopRole.MANAGER)
-        handled = self.last_at(o)
-        if label == "late_reply":
-            reply = self.at(self.next_working(self.deadline_day(d)), 10 * HOUR)
-        else:
-            reply = min(
-                handled + timedelta(minutes=r.randint(10, 60)), end_of_day - timedelta(minutes=2)
-            )
-            reply = max(reply, handled)
-        self._reply(o, reply, manager, note="已电话告知住户处理结果。")
-        self._close(o, self.last_at(o) + timedelta(hours=r.randint(2, 30)), label)
+        self._close(o, max(self.last_at(o), reply) + timedelta(hours=r.randint(2, 30)), label)
 
     def _complaint(self, o: _Order, d: int, label: str) -> None:
         """A complaint: assigned, answered, dealt with, followed up and revisited."""
@@ -681,7 +722,7 @@ class ServiceGenerator:
         if label in ("late_reply", "written_late"):
             reply_at = self.at(self.next_working(last_day), 9 * HOUR + r.randint(0, 120) * MIN)
         elif label.startswith("written_important"):
-            due = self.add_working(d, 2)
+            due = self.add_working(last_day, 2)
             if label == "written_important_late":
                 reply_at = self.at(self.next_working(due), 10 * HOUR)
                 replier, by = head, self.p.head_user
@@ -697,7 +738,10 @@ class ServiceGenerator:
             self.ev(
                 o,
                 A.RECTIFY,
-                self.last_at(o) + timedelta(minutes=r.randint(5, 40)),
+                min(
+                    self.last_at(o) + timedelta(minutes=r.randint(5, 40)),
+                    end_of_day - timedelta(minutes=1),
+                ),
                 staff=head,
                 by=self.p.head_user,
                 note="当事员工已约谈,限期整改。",
@@ -855,10 +899,15 @@ class ServiceGenerator:
             target = 0 if profile == 1 else round(self.r.households_per_month * share)
             target = max(0, target - complaint_visits // 3)
             workdays = [d for d in ds if self.working(d)] or ds
+            units = self.units
+            if profile != 1 and len(notices) < 2 and len(ds) >= 20:
+                notices.append(self.majority(ds, len(notices), visitors))
+                # The month's other visits are elsewhere: the building's majority stands.
+                units = [u for u in self.units if self.building[u] != notices[-1]["building"]]
             for _ in range(target):
                 d = r.choice(workdays)
                 self.visit(
-                    self.units[r.randrange(len(self.units))],
+                    units[r.randrange(len(units))],
                     self.at(d, 9 * HOUR + r.randint(0, 480) * MIN),
                     r.choice(visitors),
                     profile=profile,
@@ -867,8 +916,16 @@ class ServiceGenerator:
                 if self.day_of(v["visited_at"]) in ds and v["order_id"] and profile:
                     v["rating"] = _rating(r, profile)
                     v["comments"] = r.choice(_COMMENTS[v["rating"] or 0])
-            if profile != 1 and len(notices) < 2 and len(ds) >= 20:
-                notices.append(self.majority(ds, len(notices), visitors))
+        for n in notices:  # households of the building visited in the month, revisits too
+            month = n["detected_at"].astimezone(local.tz).strftime("%Y-%m")
+            n["households_visited"] = len(
+                {
+                    v["unit_id"]
+                    for v in self.visits
+                    if self.building.get(v["unit_id"]) == n["building"]
+                    and v["visited_at"].astimezone(local.tz).strftime("%Y-%m") == month
+                }
+            )
         return notices
 
     def majority(self, ds: list[int], k: int, visitors: list[int]) -> Row:
@@ -910,112 +967,6 @@ class ServiceGenerator:
             else None,
             "text": _NOTICE_TEXT[k % len(_NOTICE_TEXT)],
             "responsible_staff_id": responsible,
-        }
-
-    # -- the emergency --------------------------------------------------------------------
-
-    def emergency(self, d: int) -> Row:
-        """A fire in a bin room: two guards on duty dispatched, the first on site after almost
-        seven minutes (S09 missed); controlled, reported and approved by the office head."""
-        r = self.rng
-        t = 14 * HOUR + 20 * MIN
-        received = self.at(d, t)
-        desk = self.desk_at(d, t) or self.p.desk[0]
-        unit_id = self.units[r.randrange(len(self.units))]
-        o = _Order(
-            OrderKind.EMERGENCY.value,
-            Channel.PHONE.value,
-            Severity.MAJOR.value,
-            "",
-            None,
-            "emergency",
-            received,
-            desk,
-        )
-        year = received.astimezone(self.b.local.tz).year
-        self.numbers[year] += 1
-        o.number = order_number(year, self.numbers[year])
-        self.orders.append(o)
-        building = self.building[unit_id]
-        call = self.call_in(
-            received, unit_id, "报警:垃圾房冒烟起火", order=o, answered_by=desk, rings=1
-        )
-        self.ev(
-            o,
-            A.RECEIVE,
-            received,
-            S.RECEIVED,
-            staff=desk,
-            call=call,
-            note=f"{building}垃圾房冒烟起火,住户来电报警。",
-        )
-        self.ev(
-            o,
-            A.ASSIGN_MANAGER,
-            received + timedelta(minutes=1),
-            staff=self.p.head,
-            by=self.p.desk_user,
-        )
-        self.hop(o, HopRole.MANAGER, self.p.head, len(o.events) - 1)
-        guards = self.on_duty(self.p.by_team["安保"], d) or self.p.by_team["安保"]
-        fav = [g for g in self.p.favourites if g in self.p.by_team["安保"]]
-        duty = (fav + [g for g in guards if g not in fav])[:2]
-        if len(duty) < 2:
-            duty = (duty + self.p.by_team["安保"])[:2]
-        for g in duty:
-            self._dispatch(o, received + timedelta(minutes=1, seconds=30), g, HopRole.DUTY)
-        for g, late in zip(
-            duty, (timedelta(minutes=6, seconds=40), timedelta(minutes=8)), strict=True
-        ):
-            self.ev(
-                o,
-                A.ARRIVE,
-                received + late,
-                S.IN_PROGRESS,
-                staff=g,
-                by=self.user(g, self.p.desk_user),
-                checkin=("position", f"{building} 垃圾房"),
-            )
-        controlled = received + timedelta(minutes=24)
-        self.ev(
-            o,
-            A.NOTE,
-            controlled,
-            staff=duty[0],
-            by=self.user(duty[0], self.p.desk_user),
-            note="火势已扑灭,现场已控制。",
-            details={"controlled": True},
-        )
-        self._handle(
-            o, controlled + timedelta(minutes=40), duty[0], note="现场清理完毕,无人员受伤。"
-        )
-        self._reply(
-            o,
-            controlled + timedelta(hours=1, minutes=30),
-            self.p.head,
-            by=self.p.head_user,
-            note="已告知报警住户处置结果。",
-        )
-        close = self.at(d + 1, 10 * HOUR)
-        self._close(o, close, "")
-        drafted = self.at(d, 17 * HOUR)
-        decided = self.at(d + 1, 9 * HOUR + 30 * MIN)
-        return {
-            "office_id": self.b.office_id,
-            "order": o,
-            "incident_kind": "fire",
-            "controlled_at": controlled,
-            "cause": "住户将未熄灭的烟头丢入垃圾桶,引燃桶内纸箱。",
-            "measures": "值班保安携灭火器到场扑救,疏散围观住户,清理现场并加装警示标识。",
-            "losses": "垃圾桶两个烧毁,墙面熏黑约两平方米,无人员受伤。",
-            "state": ReportState.APPROVED.value,
-            "drafted_by": self.p.desk_user,
-            "drafted_at": drafted,
-            "decided_by": self.p.head_user,
-            "decided_at": decided,
-            "decision_note": "同意。加强垃圾房巡查,张贴禁止丢弃烟头的提示。",
-            "pdf_sha256": "",
-            "version": 3,
         }
 
     # -- fees -------------------------------------------------------------------------------
@@ -1137,13 +1088,28 @@ class ServiceGenerator:
     # -- writing --------------------------------------------------------------------------
 
     def write(
-        self, reports: list[Row], notices: list[Row], fees: bool, period: tuple[date, date]
-    ) -> None:
-        """Insert everything, cut at `now`; orders, calls, events, hops, the rest."""
+        self,
+        notices: list[Row],
+        fees: bool,
+        period: tuple[date, date],
+        emergency_at: datetime | None = None,
+    ) -> tuple[int, int] | None:
+        """Insert everything, cut at `now`; orders, calls, events, hops, the rest. Orders are
+        numbered in the order received, leaving a number free for an emergency received at
+        `emergency_at` (entered through its use case afterwards): (year, number) or None."""
         b, now = self.b, self.b.now
-        orders = [o for o in self.orders if o.received <= now]
+        orders = sorted((o for o in self.orders if o.received <= now), key=lambda o: o.received)
         order_rows = []
+        reserved: tuple[int, int] | None = None
+        tz = self.b.local.tz
         for o in orders:
+            if emergency_at is not None and reserved is None and o.received > emergency_at:
+                year = emergency_at.astimezone(tz).year
+                self.numbers[year] += 1
+                reserved = (year, self.numbers[year])
+            year = o.received.astimezone(tz).year
+            self.numbers[year] += 1
+            o.number = order_number(year, self.numbers[year])
             o.events = [e for e in o.events if e["at"] <= now]
             order_rows.append(self._order_row(o))
         ids = b.insert_ids(ServiceOrder, order_rows)
@@ -1195,18 +1161,18 @@ class ServiceGenerator:
                 v["call_id"] = call_id.get(v["call_id"])
         b.insert(ReturnVisit, sorted(visits, key=lambda v: v["visited_at"]))
         b.insert(LobbyNotice, [n for n in notices if n["detected_at"] <= now])
-        rows = []
-        for rep in reports:
-            o = rep.pop("order")
-            if o.id and rep["decided_at"] <= now:
-                rows.append(rep | {"order_id": o.id})
-        b.insert(EmergencyReport, rows)
+        if emergency_at is not None and reserved is None and emergency_at <= now:
+            year = emergency_at.astimezone(tz).year
+            self.numbers[year] += 1
+            reserved = (year, self.numbers[year])
         if fees:
             bills, payments, contacts = self.fees(*period)
             b.insert(FeeBill, bills)
             b.insert(FeePayment, payments)
             b.insert(FeeContact, contacts)
-        self._counters()
+        for year, value in self.numbers.items():  # the sequence continues after them
+            set_counter(b.session, b.office_id, year, value)
+        return reserved
 
     def _order_row(self, o: _Order) -> Row:
         events = o.events
@@ -1250,21 +1216,21 @@ class ServiceGenerator:
             "created_by": self.user(o.receiver, self.p.desk_user),
         }
 
-    def _counters(self) -> None:
-        """The number sequence continues after the generated orders."""
-        for year, value in self.numbers.items():
-            self.b.session.execute(
-                text(
-                    "INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, :v) "
-                    "ON CONFLICT (office_id, name, year) DO UPDATE SET value = excluded.value"
-                ),
-                {"o": self.b.office_id, "n": COUNTER, "y": year, "v": value},
-            )
+
+def set_counter(session: Any, office_id: int, year: int, value: int) -> None:
+    """Set the work orders' number sequence of the year (the next number is value + 1)."""
+    session.execute(
+        text(
+            "INSERT INTO counter (office_id, name, year, value) VALUES (:o, :n, :y, :v) "
+            "ON CONFLICT (office_id, name, year) DO UPDATE SET value = excluded.value"
+        ),
+        {"o": office_id, "n": COUNTER, "y": year, "v": value},
+    )
 
 
 def order_number(year: int, n: int) -> str:
-    """A work order's number: year and a gap-free sequence (as the service numbers them)."""
-    return f"FW{year}-{n:05d}"
+    """A work order's number, as compliance.service.orders.number_for makes it."""
+    return f"{NUMBER_PREFIX}-{year}-{n:06d}"
 
 
 def _utc(day: date, tz: Any) -> datetime:
@@ -1300,7 +1266,9 @@ def _description(r: random.Random, kind: OrderKind, cls: str) -> str:
     return r.choice(_ATTITUDE if cls == ComplaintClass.ATTITUDE else _COMPLAINTS)
 
 
-_OVERNIGHT = frozenset({"late_handle", "late_after_transfer", "waiting", "no_access"})
+_OVERNIGHT = frozenset(
+    {"late_handle", "late_after_transfer", "waiting", "waiting_no_reply", "no_access"}
+)
 _CLASSES = (
     ComplaintClass.QUALITY,
     ComplaintClass.ENVIRONMENT,
@@ -1348,6 +1316,11 @@ _REPLIES = (
     "已电话答复住户处理安排。",
     "已向住户说明原因及处理时限。",
     "已致电住户致歉并告知整改措施。",
+)
+_WORK_REPLIES = (
+    "已电话告知住户上门时间。",
+    "已答复住户:维修人员今日上门处理。",
+    "已告知住户处理安排及预计完成时间。",
 )
 _PENALTIES = ("书面警告,扣当月服务考核分5分。", "口头警告,责令当面向住户道歉。")
 _GIVE_BACK_REASONS = ("非本人专业范围,需水电工处理。", "缺少配件,无法今日处理。")
@@ -1397,18 +1370,24 @@ def generate_service(
     rates: ServiceRates | None = None,
     orders: int | None = None,
     enquiries: int | None = None,
+    total_calls: int | None = None,
     photos: Sequence[int] = (),
     fees: bool = True,
-) -> dict[str, int]:
-    """Plan and insert `days` days of service records from the builder's start; row counts.
+    emergency_at: datetime | None = None,
+) -> tuple[dict[str, int], tuple[int, int] | None]:
+    """Plan and insert `days` days of service records from the builder's start: row counts,
+    and the (year, number) kept free for an emergency received at `emergency_at`.
 
-    `orders` and `enquiries` (calls opening no order) override the rates' daily volumes.
+    `orders` and `enquiries` (calls opening no order) override the rates' daily volumes;
+    `total_calls` fills the calls that opened no order up to that many calls in all.
     """
     gen = ServiceGenerator(b, people, rates or ServiceRates(), random.Random(seed), photos=photos)
     before = dict(b.counts)
-    gen.plan(days, orders, enquiries)
-    reports = [gen.emergency(max(0, days * 2 // 3))]
+    gen.plan(days, orders, 0 if total_calls is not None else enquiries)
+    if total_calls is not None:  # calls that opened no order fill up to the total
+        gen.enquiries(days, max(0, total_calls - len(gen.calls)))
     notices = gen.month_visits(days)
     period = (b.local.day(0), b.local.day(days - 1))
-    gen.write(reports, notices, fees, period)
-    return {k: v - before.get(k, 0) for k, v in b.counts.items() if v != before.get(k, 0)}
+    reserved = gen.write(notices, fees, period, emergency_at)
+    counts = {k: v - before.get(k, 0) for k, v in b.counts.items() if v != before.get(k, 0)}
+    return counts, reserved

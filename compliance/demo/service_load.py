@@ -9,19 +9,23 @@ the same with or without it.
 import importlib
 import io
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from compliance.accounts.models import User
-from compliance.actors import Role
+from compliance.actors import Actor, Role
+from compliance.attendance.models import RosterShift
+from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.demo.builder import Builder, LocalClock, Rates
-from compliance.demo.service import People, generate_service, teams_of
+from compliance.demo.service import People, generate_service, set_counter, teams_of
 from compliance.files import service as files
 from compliance.findings.models import Finding
+from compliance.residents.models import Unit
+from compliance.service.models import ServiceOrder
 from compliance.staff.models import Staff
 
 DESK_USERNAME = "desk"  # bsw-desk: the front desk (前台接待)
@@ -126,9 +130,19 @@ def link_people(session: Session, office_id: int, code: str, at: datetime) -> Pe
 
 
 def load_service(
-    manager: Ctx, *, code: str, start: date, days: int, seed: int, now: datetime
+    manager: Ctx,
+    *,
+    code: str,
+    start: date,
+    days: int,
+    seed: int,
+    now: datetime,
+    orders: int | None = None,
+    total_calls: int | None = None,
+    evaluate_clocks: bool = True,
 ) -> dict[str, int]:
-    """Add the demo office's service records and evaluate its clocks; row counts."""
+    """Add the office's service records (the benchmark gives its own volumes) and evaluate
+    its clocks; row counts."""
     session = manager.session
     office_id = manager.actor.office_id
     people = link_people(session, office_id, code, now)
@@ -137,11 +151,132 @@ def load_service(
         stored = files.store_image(manager, photo_bytes(seed + k), f"现场照片{k + 1}.jpg")
         assert stored.id is not None
         photos.append(stored.id)
-    b = Builder(session, random.Random(seed), Rates(), LocalClock(manager.tz, start), days, now)
+    local = LocalClock(manager.tz, start)
+    b = Builder(session, random.Random(seed), Rates(), local, days, now)
     b.office_id, b.code = office_id, code
-    counts = generate_service(b, people, days=days, seed=seed * 100 + SEED_OFFSET, photos=photos)
-    counts["service_clock"] = evaluate(manager, start, days)
+    reported = emergency_time(session, people, local, days)
+    counts, reserved = generate_service(
+        b,
+        people,
+        days=days,
+        seed=seed * 100 + SEED_OFFSET,
+        photos=photos,
+        emergency_at=reported,
+        orders=orders,
+        total_calls=total_calls,
+    )
+    if reserved is not None:
+        emergency(manager, people, reported, reserved)
+        counts["emergency_report"] = 1
+    if evaluate_clocks:
+        counts["service_clock"] = evaluate(manager, start, days)
     return counts
+
+
+def emergency_time(session: Session, people: People, local: LocalClock, days: int) -> datetime:
+    """A working afternoon two thirds into the period when the guard who signs in (the
+    first of the 安保 team with a user) is on shift."""
+    guards = [s for s in people.favourites if s in people.by_team.get("安保", [])]
+    shifts = set()
+    if guards:
+        shifts = set(
+            session.execute(
+                select(col(RosterShift.work_date)).where(col(RosterShift.staff_id) == guards[0])
+            ).scalars()
+        )
+    d = days * 2 // 3
+    for k in range(days):
+        for cand in (d - k, d + k):
+            if 0 <= cand < days - 2 and (not guards or local.day(cand) in shifts):
+                return local.at(cand, 14 * 3600 + 20 * 60)
+    return local.at(d, 14 * 3600 + 20 * 60)
+
+
+def emergency(manager: Ctx, people: People, reported: datetime, number: tuple[int, int]) -> None:
+    """A fire in a bin room, through the emergency use cases as the front desk, the guards
+    and the office head would enter it: reported, two guards sent, the first on site after
+    six minutes forty (S09 missed), controlled, the report drafted, submitted and approved."""
+    from compliance.service import emergency as em
+
+    session = manager.session
+    clock = FixedClock(reported + timedelta(seconds=40))
+
+    def as_user(user_id: int) -> Ctx:
+        user = session.get(User, user_id)
+        assert user is not None
+        return Ctx(session, Actor.for_user(user), clock, manager.settings)
+
+    desk, head = as_user(people.desk_user), as_user(people.head_user)
+    guards = people.by_team["安保"]
+    signing = [s for s in people.favourites if s in guards] or guards[:1]
+    duty = [*signing[:1], *[g for g in guards if g not in signing][:1]]
+    year, n = number
+    set_counter(session, manager.actor.office_id, year, n - 1)
+    unit_id = (
+        session.execute(
+            select(col(Unit.id))
+            .where(col(Unit.office_id) == manager.actor.office_id)
+            .order_by(col(Unit.id))
+            .offset(77)
+        )
+        .scalars()
+        .first()
+    )
+    order = em.report_emergency(
+        desk,
+        em.EmergencyIn(
+            incident_kind="fire",
+            location="2栋垃圾房",
+            unit_id=unit_id,
+            description="住户来电:2栋垃圾房冒烟起火。",
+            household="",
+            reported_at=reported,
+        ),
+    )
+    assert order.id is not None
+    clock.current = reported + timedelta(minutes=1, seconds=30)
+    em.dispatch_duty(desk, order.id, duty, version=order.version)
+    user_of = people.user_of.get(duty[0])
+    clock.current = reported + timedelta(minutes=6, seconds=40)
+    if user_of is not None:
+        em.check_in(as_user(user_of), order.id, method="position", ref="22.5431,114.0579")
+    clock.current = reported + timedelta(minutes=24)
+    session.refresh(order)
+    em.mark_controlled(desk, order.id, note="火势已扑灭,现场已控制,无人员受伤。",
+                       version=order.version)  # fmt: skip
+    clock.current = reported + timedelta(hours=2, minutes=40)
+    report = em.save_report(
+        desk,
+        order.id,
+        em.ReportIn(
+            incident_kind="fire",
+            cause="住户将未熄灭的烟头丢入垃圾桶,引燃桶内纸箱。",
+            measures="值班保安携灭火器到场扑救,疏散围观住户,清理现场并加装警示标识。",
+            losses="垃圾桶两个烧毁,墙面熏黑约两平方米,无人员受伤。",
+        ),
+        version=_report_version(session, order.id),
+    )
+    em.submit_report(desk, order.id, version=report.version)
+    clock.current = reported + timedelta(hours=19, minutes=10)
+    em.approve_report(head, order.id, note="同意。加强垃圾房巡查,张贴禁止丢弃烟头的提示。",
+                      version=_report_version(session, order.id))  # fmt: skip
+    last = session.execute(
+        select(func.max(col(ServiceOrder.number))).where(
+            col(ServiceOrder.office_id) == manager.actor.office_id,
+            col(ServiceOrder.number).like(f"%-{year}-%"),
+        )
+    ).scalar_one()
+    set_counter(session, manager.actor.office_id, year, int(last.rsplit("-", 1)[1]))
+
+
+def _report_version(session: Session, order_id: int) -> int:
+    from compliance.service.models import EmergencyReport
+
+    return int(
+        session.execute(
+            select(col(EmergencyReport.version)).where(col(EmergencyReport.order_id) == order_id)
+        ).scalar_one()
+    )
 
 
 def evaluate(ctx: Ctx, start: date, days: int) -> int:
@@ -151,8 +286,6 @@ def evaluate(ctx: Ctx, start: date, days: int) -> int:
         flows: Any = importlib.import_module("compliance.flows.service_clocks")
     except ImportError:
         return 0
-    from datetime import timedelta
-
     from compliance.service.models import ServiceClock
 
     first = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)  # the quarter's fees too

@@ -150,6 +150,27 @@ WORDS: Final[dict[str, str | tuple[str, str]]] = {
     "carried_forward": N_("Carried forward to later months"),
     "nothing": N_("None."),
     "generated": N_("Generated"),
+    # The service standards section (issue 15).
+    "service_standards": N_("Service standards"),
+    "service_intro": N_(
+        "Each standard's figure this month and this quarter to date against its target; for "
+        "the clocks, how many met, breached and were excused this month."
+    ),
+    "service_standard": N_("Standard"),
+    "service_target": N_("Target"),
+    "service_month": N_("This month"),
+    "service_quarter": N_("This quarter"),
+    "service_met": N_("Met"),
+    "service_breached": N_("Breached"),
+    "service_excused": N_("Excused"),
+    "service_verdict": N_("Meets the target"),
+    "service_missed": N_("missed"),
+    "service_weights": N_("Satisfaction degree weights (ratings 5 to 1)"),
+    "service_how": N_(
+        "A clock counts in the month it started. Rate met = met ÷ (met + breached); excused "
+        "breaches and running clocks are not judged. Return visits: the quarter shows its "
+        "weakest month. Fee collection is judged by the quarter."
+    ),
     # The cover's dates of a final decision.
     "effective_decision": N_("Decision effective"),
     "employment_ended": N_("Employment ended"),

@@ -23,6 +23,7 @@ from compliance.money import format_fen
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment, InstalmentStatus
 from compliance.permissions import Permission
+from compliance.service import figures as service_figures
 from compliance.staff.models import Staff
 
 CHART_W, CHART_H, CHART_PAD = 480, 130, 22
@@ -79,6 +80,32 @@ class MoneyLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceLine:
+    """One service standard's line: its target, the month's and the quarter's figures, the
+    month's clocks by state (clock standards) and whether it misses its target."""
+
+    code: str
+    title: str
+    target: str
+    month: str
+    quarter: str
+    met: int | None
+    breached: int | None
+    excused: int | None
+    missed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSection:
+    """The service standards for the month and its quarter, and the S13 weights used."""
+
+    quarter: str
+    lines: tuple[ServiceLine, ...]
+    weights: str
+    missed: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReportView:
     """Everything the monthly report prints."""
 
@@ -97,6 +124,7 @@ class ReportView:
     taken_total: str
     carried: tuple[MoneyLine, ...]
     carried_total: str
+    service: ServiceSection | None = None
 
 
 def _month_start(d: date, back: int = 0) -> date:
@@ -158,6 +186,35 @@ def _carried(ctx: Ctx, month: date, end: datetime) -> dict[int, int]:
     ):
         owed[sid] -= int(fen)
     return dict(owed)
+
+
+def service_section(
+    ctx: Ctx, first: date, lang: str, weights: tuple[int, ...] | None = None
+) -> ServiceSection:
+    """The service standards' figures for the month and its quarter (SQL aggregates)."""
+    f = service_figures.service_figures(ctx.session, ctx.actor.office_id, first, weights=weights)
+    lines = []
+    for line in f.lines:
+        tally = line.month.tally
+        lines.append(
+            ServiceLine(
+                code=line.code,
+                title=service_figures.title(line.standard, lang),
+                target=service_figures.target_words(line.standard, lang),
+                month=service_figures.figure_text(line, line.month),
+                quarter=service_figures.figure_text(line, line.quarter),
+                met=tally.met if tally else None,
+                breached=tally.breached if tally else None,
+                excused=tally.excused if tally else None,
+                missed=line.missed,
+            )
+        )
+    return ServiceSection(
+        quarter=f.period.quarter,
+        lines=tuple(lines),
+        weights="/".join(str(w) for w in f.weights),
+        missed=f.missed,
+    )
 
 
 def build_report(ctx: Ctx, month: str, lang: str = "zh") -> ReportView:
@@ -265,6 +322,7 @@ def build_report(ctx: Ctx, month: str, lang: str = "zh") -> ReportView:
         taken_total=format_fen(sum(int(v) for _, v in taken)),
         carried=tuple(MoneyLine(*who(sid), format_fen(v)) for sid, v in sorted(carried.items())),
         carried_total=format_fen(sum(carried.values())),
+        service=service_section(ctx, first, lang),
     )
 
 
@@ -275,6 +333,9 @@ def render_report(view: ReportView) -> bytes:
 
 def print_report(ctx: Ctx, month: str, lang: str = "zh") -> bytes:
     """Build and render the monthly office report (the audit head is anchored as it prints)."""
-    data = render_report(build_report(ctx, month, lang))
-    anchor_quietly(ctx.session.connection(), ctx.settings, ctx.now(), f"report {month}")
+    view = build_report(ctx, month, lang)
+    data = render_report(view)
+    # The anchor log keeps the S13 weights the report was printed with.
+    weights = f" S13 weights {view.service.weights}" if view.service else ""
+    anchor_quietly(ctx.session.connection(), ctx.settings, ctx.now(), f"report {month}{weights}")
     return data

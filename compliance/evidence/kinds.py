@@ -7,6 +7,7 @@ from compliance.evidence import (
     inspection,
     overtime,
     roster,
+    service,
     spot_check_item,
     tip_line,
     visit,
@@ -23,6 +24,10 @@ KINDS: tuple[Kind, ...] = (
     overtime.KIND,
     tip_line.KIND,
     damage.KIND,
+    service.ORDER,
+    service.EVENT,
+    service.CALL,
+    service.NOTICE,
 )
 
 

@@ -31,6 +31,7 @@ from compliance.config import Settings, get_settings
 from compliance.context import Ctx
 from compliance.findings.detect import RunSummary, detect_period
 from compliance.flows.models import JobLease
+from compliance.flows.service_clocks import evaluate_office
 from compliance.offices.models import Office
 from compliance.usecase import transaction
 
@@ -134,6 +135,8 @@ def _run_office(
     with Session(engine, expire_on_commit=False) as s, transaction(s):
         ctx = Ctx(session=s, actor=_system_actor(office_id), clock=clock, settings=settings)
         summary = detect_period(ctx, start, end, created_by=None)
+        # The service standards' clocks of the same period (rows rewritten, findings raised).
+        clocks = evaluate_office(s, office_id, start, end, now=clock.now())
         audit.append(
             s,
             at=clock.now(),
@@ -143,7 +146,14 @@ def _run_office(
             action="detection.nightly",
             entity="detection_run",
             entity_id=str(summary.run_id),
-            payload={"start": start, "end": end, "new": summary.new, "errors": summary.errors},
+            payload={
+                "start": start,
+                "end": end,
+                "new": summary.new,
+                "errors": summary.errors,
+                "service_clocks": clocks.clocks,
+                "service_findings": clocks.new_findings + clocks.repeat_findings,
+            },
         )
         return summary
 

@@ -125,6 +125,11 @@ POLICY = Policy(
         EvidenceKind.FEEDBACK,
         EvidenceKind.INSPECTION,
         EvidenceKind.SPOT_CHECK_ITEM,
+        # A missed service standard (compliance.flows.service_clocks).
+        EvidenceKind.SERVICE_ORDER,
+        EvidenceKind.SERVICE_EVENT,
+        EvidenceKind.SERVICE_CALL,
+        EvidenceKind.LOBBY_NOTICE,
     ),
     checklist=(
         ChecklistItem(

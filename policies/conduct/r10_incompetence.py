@@ -145,7 +145,14 @@ POLICY = Policy(
         "member whom residents repeatedly report as not competent for the work will be "
         "dealt with by the office."
     ),
-    evidence_kinds=(EvidenceKind.FEEDBACK, EvidenceKind.INSPECTION),
+    evidence_kinds=(
+        EvidenceKind.FEEDBACK,
+        EvidenceKind.INSPECTION,
+        # Repeated missed service standards (compliance.flows.service_clocks).
+        EvidenceKind.SERVICE_ORDER,
+        EvidenceKind.SERVICE_CALL,
+        EvidenceKind.LOBBY_NOTICE,
+    ),
     checklist=(),
     parameters=(
         Parameter(

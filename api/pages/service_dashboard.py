@@ -1,0 +1,234 @@
+"""The service standards dashboard (服务标准): each standard's figure this month and this
+quarter against its target, per team and per person, the breaches behind each number, the
+gaming flags, and the same figures as an Excel workbook.
+
+The figures are SQL aggregates (compliance.service.figures): the page costs the same few
+queries for a quiet month and for a year of a 300-unit estate.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from sqlmodel import col, select
+from starlette.responses import Response
+
+from api.deps import CtxDep, require
+from api.i18n import N_, translator
+from api.pages.forms import FormPage, remember_form
+from api.pages.payroll import checked_month
+from api.templating import admits, render
+from compliance.cases.models import CaseFinding
+from compliance.clock import local_date
+from compliance.context import Ctx
+from compliance.findings.models import Finding, FindingStatus
+from compliance.offices.models import Office
+from compliance.permissions import Permission
+from compliance.service import figures as fig
+from compliance.service.figures_xlsx import XLSX_TYPE, write_workbook
+from policies.service.standards import STANDARDS
+
+router = APIRouter(include_in_schema=False)
+VIEWERS = require(Permission.VIEW_SERVICE_DASHBOARD)
+CODES = frozenset(s.code for s in STANDARDS)
+# The most breaches one workbook lists (a month of a large estate is far fewer).
+XLSX_BREACHES = 20_000
+DASHBOARD = "pages/service_dashboard.html"
+
+
+def _this_month(ctx: Ctx, office: Office) -> str:
+    return f"{local_date(ctx.now(), ZoneInfo(office.timezone)):%Y-%m}"
+
+
+def _office(ctx: Ctx) -> Office:
+    office = ctx.session.get(Office, ctx.actor.office_id)
+    assert office is not None
+    return office
+
+
+def _month(request: Request, ctx: Ctx, month: str) -> tuple[Office, date]:
+    """The month asked for (this month by default); a bad one shows the dashboard's month
+    picker with the error."""
+    office = _office(ctx)
+    month = month.strip() or _this_month(ctx, office)
+    context = {"f": None, "month": month}
+    remember_form(request, FormPage(DASHBOARD, context, {"month": month}, "month"))
+    return office, date.fromisoformat(f"{checked_month(month)}-01")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """How much of a line's bar is filled (percent of the width) and whether it is short."""
+
+    width: int
+    short: bool
+
+
+def _bar(line: fig.StandardLine) -> Bar | None:
+    """A bar for the month's figure against the target (a full bar meets it)."""
+    f = line.month if line.month.value is not None else line.quarter
+    if f.value is None:
+        return None
+    std = line.standard
+    if line.figure_unit == "households":
+        filled = f.value * 100 // max(std.target, 1)
+    elif line.figure_unit == "score_tenths":
+        filled = f.value // 10
+    else:
+        filled = f.value // 10
+    return Bar(max(0, min(100, filled)), f.meets is False)
+
+
+@dataclass(frozen=True)
+class FindingLink:
+    """Where a breach's finding is now: open in the queue, in a case, or dismissed."""
+
+    href: str
+    label: str
+
+
+def _findings(request: Request, ctx: Ctx, rows: fig.BreachPage) -> dict[int, FindingLink]:
+    """The findings the page's breaches became, with a link for whoever may follow it. One
+    query (none when no breach became a finding)."""
+    ids = {r.finding_id for r in rows.rows if r.finding_id is not None}
+    if not ids:
+        return {}
+    t = translator(request)
+    found = ctx.session.exec(
+        select(Finding.id, Finding.status, CaseFinding.case_id)
+        .outerjoin(CaseFinding, col(CaseFinding.finding_id) == col(Finding.id))
+        .where(col(Finding.id).in_(ids), col(Finding.office_id) == ctx.actor.office_id)
+    ).all()
+    actor = ctx.actor
+    out: dict[int, FindingLink] = {}
+    for fid, status, case_id in found:
+        if fid is None:
+            continue
+        number = f"#{fid}"
+        if case_id is not None and admits(request.app, actor, "GET", "/cases/{case_id}"):
+            label = t(N_("%(finding)s, in a case"), finding=number)
+            out[fid] = FindingLink(f"/cases/{case_id}", label)
+        elif status == FindingStatus.OPEN and admits(request.app, actor, "GET", "/findings"):
+            label = t(N_("%(finding)s, to triage"), finding=number)
+            out[fid] = FindingLink(f"/findings/{fid}/confirm", label)
+        else:
+            out[fid] = FindingLink("", f"{number} {t.label('finding_status', status)}")
+    return out
+
+
+def _gaming(ctx: Ctx, p: fig.Period) -> list[Any]:
+    """SLOT: the gaming flags (issue 15 item 10) come from
+    compliance.flows.service_clocks.gaming_flags(session, office_id, start, end), which the
+    clocks' evaluation provides; until it is on main this slot is empty."""
+    return []
+
+
+@router.get("/service/dashboard", dependencies=[VIEWERS])
+def dashboard(request: Request, ctx: CtxDep, month: str = "") -> Response:
+    """The month's and the quarter's figures of every standard against its target."""
+    office, first = _month(request, ctx, month)
+    f = fig.service_figures(ctx.session, office.id or 0, first)
+    t = translator(request)
+    lines = [
+        {
+            "line": line,
+            "title": fig.title(line.standard, t.lang),
+            "target": fig.target_words(line.standard, t.lang),
+            "month": fig.figure_text(line, line.month),
+            "quarter": fig.figure_text(line, line.quarter),
+            "bar": _bar(line),
+        }
+        for line in f.lines
+    ]
+    return render(
+        request,
+        "pages/service_dashboard.html",
+        {
+            "f": f,
+            "lines": lines,
+            "month": f.period.label,
+            "office": office,
+            "clock_codes": [s.code for s in STANDARDS if s.is_clock],
+            "weights": "/".join(str(w) for w in f.weights),
+            "gaming": _gaming(ctx, f.period),
+            "per_mille": fig.per_mille_text,
+        },
+    )
+
+
+@router.get("/service/dashboard/breaches", dependencies=[VIEWERS])
+def breaches(
+    request: Request,
+    ctx: CtxDep,
+    month: str = "",
+    standard: str = "",
+    staff: int | None = None,
+    team: str | None = None,
+    span: str = "month",
+    page: int = 1,
+) -> Response:
+    """The breaches behind a number: each clock, who held it, due, stopped, excused why, the
+    finding it became."""
+    office, first = _month(request, ctx, month)
+    p = fig.period(ctx.session, office.id or 0, first)
+    start = p.quarter_start if span == "quarter" else p.start
+    code = standard if standard in CODES else ""
+    page = max(1, page)
+    rows = fig.breaches(
+        ctx.session,
+        office.id or 0,
+        start,
+        p.end,
+        standard=code or None,
+        staff_id=staff,
+        team=team,
+        offset=(page - 1) * fig.BREACH_PAGE,
+    )
+    t = translator(request)
+    std = next((s for s in STANDARDS if s.code == code), None)
+    query = {"month": p.label, "standard": code, "span": "quarter" if span == "quarter" else ""}
+    if staff is not None:
+        query["staff"] = str(staff)
+    if team is not None:
+        query["team"] = team
+    return render(
+        request,
+        "pages/service_breaches.html",
+        {
+            "f": None,
+            "rows": rows,
+            "month": p.label,
+            "period": p,
+            "span": "quarter" if span == "quarter" else "month",
+            "std": std,
+            "std_title": fig.title(std, t.lang) if std else "",
+            "subject_word": lambda kind: t(fig.SUBJECTS.get(kind, N_("Subject"))),
+            "excuse_word": lambda code: t(fig.excuse_word(code)),
+            "page": page,
+            "pages": max(1, -(-rows.total // fig.BREACH_PAGE)),
+            "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
+            "holder_name": (rows.rows[0].holder_name if staff is not None and rows.rows else ""),
+            "team": team,
+            "findings": _findings(request, ctx, rows),
+        },
+    )
+
+
+@router.get("/service/dashboard.xlsx", dependencies=[VIEWERS])
+def dashboard_xlsx(request: Request, ctx: CtxDep, month: str = "") -> Response:
+    """The dashboard as an Excel workbook: standards, teams, people, breaches, about."""
+    office, first = _month(request, ctx, month)
+    f = fig.service_figures(ctx.session, office.id or 0, first)
+    rows = fig.breaches(
+        ctx.session, office.id or 0, f.period.start, f.period.end, limit=XLSX_BREACHES
+    )
+    lang = translator(request).lang
+    data = write_workbook(f, rows.rows, lang, office.name, ctx.now())
+    name = f"service-{office.code}-{f.period.label}.xlsx"
+    return Response(
+        data,
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,115 @@
+"""The return-visit, lobby-notice and fee pages on the test database: a visit typed on the
+form (unit as people say it, rating in words), a bad one coming back as typed, a notice posted
+with its photo, payments and objections recorded, and the billing export imported in steps."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image
+from sqlalchemy import func, select
+
+from compliance.service.models import FeeBill, LobbyNotice, ReturnVisit
+from tests.compliance.imports import fee_files
+from tests.compliance.service.helpers_visits import add_units, visit
+
+T = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def test_a_visit_typed_on_the_form_is_listed_with_its_rating_in_words(browser, office, session):
+    office.users["manager"].staff_id = office.staff[1].id
+    session.flush()
+    m = browser("manager")
+    form = m.client.get("/service/return-visits/new").text
+    assert 'name="unit"' in form and "非常满意" in form and "无有效回答" in form
+    r = m.post(
+        "/service/return-visits/new",
+        {"unit": "1栋101", "method": "phone", "log_call": "1", "rating": "2",
+         "topic": "电梯 噪音。", "comments": "电梯晚上响",
+         "visitor_staff_id": str(office.staff[1].id), "visited_at": "2026-03-31T09:30"},
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    row = session.execute(select(ReturnVisit)).scalar_one()
+    assert (row.rating, row.topic, row.unit_id) == (2, "电梯噪音", office.units[0].id)
+    page = m.client.get("/service/return-visits?month=2026-03").text
+    assert "不满意" in page and "电梯噪音" in page and "电梯晚上响" in page
+
+
+def test_a_bad_visit_comes_back_as_typed(browser, office, session):
+    m = browser("manager")
+    r = m.post(
+        "/service/return-visits/new",
+        {"unit": "9-999", "method": "phone", "rating": "", "topic": "停车难",
+         "comments": "保留这段话", "visitor_staff_id": str(office.staff[0].id),
+         "visited_at": "2026-03-31T09:30"},
+    )  # fmt: skip
+    assert r.status_code == 422
+    assert 'id="unit-error"' in r.text and "保留这段话" in r.text and 'value="9-999"' in r.text
+    assert "请选择住户的满意程度" in r.text
+    assert session.execute(select(func.count()).select_from(ReturnVisit)).scalar_one() == 0
+
+
+def test_listing_the_units_work_orders_keeps_what_was_typed(browser, office):
+    m = browser("manager")
+    page = m.client.get("/service/return-visits/new?unit=1-101&comments=先写的&rating=5").text
+    assert "先写的" in page and "该户没有工单" in page
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 180, 90)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_notice_is_posted_with_its_photo(browser, office, session, ctx):
+    for i, unit in enumerate(add_units(session, office, "9栋", 3)):
+        visit(ctx, unit, T + timedelta(minutes=i), topic="电梯噪音")
+    notice = session.execute(select(LobbyNotice)).scalar_one()
+    m = browser("manager")
+    page = m.client.get("/service/lobby-notices").text
+    assert "电梯噪音" in page and "逾期" in page  # found 2 March, due 9 March; today 31 March
+    r = m.post(f"/service/lobby-notices/{notice.id}/post", {"text": "电梯周五保养"})
+    assert r.status_code == 422 and "请上传公告张贴在公告栏上的照片" in r.text
+    assert "电梯周五保养" in r.text
+    r = m.post(
+        f"/service/lobby-notices/{notice.id}/post",
+        {"text": "电梯周五保养"},
+        files={"photo": ("board.jpg", _jpeg(), "image/jpeg")},
+    )
+    assert r.status_code == 303
+    session.refresh(notice)
+    assert notice.posted_at is not None and notice.photo_file_id is not None
+    assert "已张贴" in m.client.get("/service/lobby-notices").text
+
+
+def test_fees_page_payments_objections_and_the_rate(browser, office, session):
+    c = browser("cashier")
+    assert c.post("/fees/bills", {"unit": "1-101", "quarter": "2026-Q1", "item": "management",
+                                  "amount": "1,000.00"}).status_code == 303  # fmt: skip
+    r = c.post("/fees/payments", {"unit": "1-101", "quarter": "2026-Q1", "amount": "abc",
+                                  "paid_at": "2026-03-20T10:00", "receipt_no": "R1"})  # fmt: skip
+    assert r.status_code == 422 and 'value="abc"' in r.text
+    r = c.post("/fees/payments", {"unit": "1-101", "quarter": "2026-Q1", "amount": "989.99",
+                                  "paid_at": "2026-03-20T10:00", "receipt_no": "R1"})  # fmt: skip
+    assert r.status_code == 303
+    r = c.post("/fees/contacts", {"unit": "1-101", "quarter": "2026-Q1", "kind": "objection",
+                                  "at": "2026-03-21T10:00", "note": "电梯常坏"})  # fmt: skip
+    assert r.status_code == 303
+    page = c.client.get("/fees?quarter=2026-Q1").text
+    assert "98.9%" in page and "¥10.01" in page and "电梯常坏" in page
+    assert "99.0%" in page  # the target
+
+
+def test_the_billing_export_is_imported_in_steps(browser, office, session):
+    c = browser("cashier")
+    r = c.post("/fees/import", files={"file": ("fees.csv", fee_files.csv_bytes("gbk"), "text/csv")})
+    assert r.status_code == 303
+    preview = c.client.get(r.headers["location"]).text
+    assert 'id="count-bills">5<' in preview and "¥1,234.50" in preview
+    done = c.post(r.headers["location"] + "/confirm")
+    assert done.status_code == 303 and "bills=5" in done.headers["location"]
+    assert session.execute(select(func.count()).select_from(FeeBill)).scalar_one() == 5
+    bad_file = {"file": ("x.csv", fee_files.csv_bytes(bad=True), "text/csv")}
+    bad = c.post("/fees/import", files=bad_file)
+    page = c.client.get(bad.headers["location"]).text
+    assert "第 8 行 · 应收金额" in page and "不是以元为单位的金额" in page
+    assert 'id="confirm-form"' not in page

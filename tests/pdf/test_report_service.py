@@ -1,0 +1,65 @@
+"""The monthly office report's service standards section (issue 15 item 12): the standards
+for the month and the quarter with their targets and breach counts, and the S13 weights."""
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from compliance.dossiers import report
+from tests.conftest import as_role
+from tests.service_rows import bill, clock, pay, ratings, sh
+
+
+def _text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages))
+
+
+def _march(session, office) -> None:  # type: ignore[no-untyped-def]
+    li, wang = office.staff[0].id, office.staff[1].id
+    clock(session, office, "S06", "breached", sh(2026, 3, 10, 9), li)
+    clock(session, office, "S06", "excused", sh(2026, 3, 11, 9), wang, excuse="no_access")
+    for day in (12, 13, 14):
+        clock(session, office, "S06", "met", sh(2026, 3, day, 9), li)
+    clock(session, office, "S06", "breached", sh(2026, 2, 10, 9), li)  # the quarter's
+    ratings(session, office, [5] * 40 + [4] * 31 + [3, 2, 1])
+    a = office.units[0].id or 0
+    bill(session, office, a, 100_000)
+    pay(session, office, a, 99_000, sh(2026, 3, 20, 10))
+    session.flush()
+
+
+def test_the_report_has_the_service_standards_of_the_month_and_quarter(ctx, office):
+    _march(ctx.session, office)
+    view = report.build_report(as_role(ctx, office, "hr"), "2026-03")
+    assert view.service is not None
+    lines = {x.code: x for x in view.service.lines}
+    assert len(lines) == 15 and view.service.quarter == "2026-Q1"
+    s06 = lines["S06"]
+    assert (s06.month, s06.quarter, s06.met, s06.breached, s06.excused) == (
+        "75.0%",
+        "60.0%",
+        3,
+        1,
+        1,
+    )
+    assert s06.missed and s06.title == "报修、家政服务当日完成" and s06.target == "当个工作日"
+    assert (lines["S12"].month, lines["S12"].missed) == ("95.9%", True)
+    assert (lines["S15"].month, lines["S15"].quarter, lines["S15"].missed) == ("—", "99.0%", False)
+    assert lines["S12"].met is None  # an office figure has no clocks
+    assert view.service.weights == "100/80/60/30/0"
+    text = _text(report.render_report(view))
+    assert "服务标准·2026-03/2026-Q1" in text
+    assert "S06报修、家政服务当日完成当个工作日75.0%60.0%311未达标" in text
+    assert "S12满意率96%以上≥96.0%95.9%95.9%" in text
+    assert "满意度权重(5至1分):100/80/60/30/0" in text
+
+
+def test_the_english_report_names_the_standards_in_words(ctx, office):
+    _march(ctx.session, office)
+    view = report.build_report(as_role(ctx, office, "hr"), "2026-03", "en")
+    text = _text(report.render_report(view))
+    assert "Servicestandards·2026-03/2026-Q1" in text
+    assert "S06Repairandhousekeepingdonethesameday" in text
+    assert "Satisfactiondegreeweights(ratings5to1):100/80/60/30/0" in text
