@@ -45,6 +45,7 @@ from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
 from api.pages import service_calls as service_call_pages
 from api.pages import service_dashboard as service_dashboard_pages
+from api.pages import service_desk as service_desk_pages
 from api.pages import service_emergencies as emergency_pages
 from api.pages import service_visits as service_visit_pages
 from api.pages import visits as visit_pages
@@ -114,6 +115,7 @@ ROUTERS = (
     me_pages.router,
     service_call_pages.router,
     emergency_pages.router,
+    service_desk_pages.router,  # the front desk, work orders, the executor's phone view
     service_visit_pages.router,
     fee_pages.router,
     # Printed dossiers and their verification

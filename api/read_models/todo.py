@@ -12,19 +12,22 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlmodel import col
 
 from api.i18n import N_
+from compliance.actors import Role
 from compliance.cases.lifecycle import Capacity
 from compliance.cases.models import Approval, Case, CaseStatus, Notice, Proposal
 from compliance.cases.review import sent_back_case_ids
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.findings.models import Finding, FindingStatus
+from compliance.flows import service_clocks
 from compliance.inspections.models import SpotCheck
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.permissions import Permission, holds
+from compliance.service.models import ServiceClock, ServiceHop
 from compliance.staff.models import Staff, StaffStatus
 
 
@@ -282,6 +285,54 @@ def notices_to_sign(ctx: Ctx) -> TodoLine:
     )
 
 
+# The service standards' lines (compliance.flows.service_clocks) -------------------------------
+
+
+def _service_due(ctx: Ctx, key: str, href: str, *mine: Any) -> TodoLine:
+    """Running service clocks due within their warning window (none at night for clocks due
+    at the end of an office day), read from the last evaluation's service_clock rows."""
+    now = ctx.now()
+    count, due = ctx.session.execute(
+        select(func.count(), func.min(col(ServiceClock.due_at))).where(
+            service_clocks.warning_filter(ctx.actor.office_id, now, ctx.tz), *mine
+        )
+    ).one()
+    return TodoLine(
+        key=key,
+        label=N_("Service deadlines coming up"),
+        count=count,
+        href=href,
+        due=local_date(due, ctx.tz) if due is not None else None,
+    )
+
+
+def service_due_mine(ctx: Ctx) -> TodoLine:
+    """A staff member's own: the clocks of the orders they hold."""
+    return _service_due(
+        ctx, "service_due", "/service/my", col(ServiceClock.holder_staff_id) == ctx.actor.staff_id
+    )
+
+
+def service_due_office(ctx: Ctx) -> TodoLine:
+    """A manager's: the clocks they hold or of the orders they are the responsible manager of
+    (every one of the office's for a manager with no staff record); the front desk's: all."""
+    staff_id = ctx.actor.staff_id
+    if staff_id is None or ctx.actor.role == Role.FRONT_DESK.value:
+        return _service_due(ctx, "service_due", "/service/orders")
+    managed = select(col(ServiceHop.order_id)).where(
+        col(ServiceHop.office_id) == ctx.actor.office_id,
+        col(ServiceHop.role) == "manager",
+        col(ServiceHop.staff_id) == staff_id,
+        col(ServiceHop.end_at).is_(None),
+    )
+    return _service_due(
+        ctx,
+        "service_due",
+        "/service/orders",
+        or_(col(ServiceClock.holder_staff_id) == staff_id, col(ServiceClock.order_id).in_(managed)),
+    )
+
+
 Line = Callable[[Ctx], TodoLine]
 
 # In the order a user works through them; each shown to those who hold its permission.
@@ -295,6 +346,7 @@ LINES: tuple[tuple[Permission, Line], ...] = (
     (Permission.SERVE_NOTICE, notices_to_serve),
     (Permission.MARK_EXECUTED, executions_due),
     (Permission.DECIDE_OVERTIME, overtime_to_decide),
+    (Permission.DISPATCH_SERVICE, service_due_office),
 )
 
 
@@ -302,7 +354,10 @@ def todo(ctx: Ctx) -> list[TodoLine]:
     """The signed-in user's to-do lines, in working order (none for a role with no queue)."""
     actor = ctx.actor
     if actor.staff_id is not None and holds(actor, Permission.VIEW_OWN_RECORD):
-        return [statement_due(ctx), notices_to_sign(ctx)]
+        own = [statement_due(ctx), notices_to_sign(ctx)]
+        if holds(actor, Permission.WORK_SERVICE_ORDER):
+            own.append(service_due_mine(ctx))
+        return own
     lines = [line(ctx) for permission, line in LINES if holds(actor, permission)]
     # Approvals and appeals: HR in its capacity; the director in theirs.
     if holds(actor, Permission.APPROVE):

@@ -342,27 +342,38 @@ class ServiceFigures:
         return sum(1 for x in self.lines if x.missed)
 
 
-def _clock_counts(
-    session: Session, office_id: int, p: Period
-) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-    """Clocks by standard and state: (this month, this quarter to date). One query."""
+@dataclass(frozen=True, slots=True)
+class _ClockCounts:
+    """The clocks of the quarter to date, grouped by holder, standard and state."""
+
+    # (holder, standard, state) -> (this month, the quarter to date)
+    groups: dict[tuple[int | None, str, str], tuple[int, int]]
+
+    def by_standard(self, quarter: bool) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for (_, std, state), (m, q) in self.groups.items():
+            out[std][state] += q if quarter else m
+        return out
+
+
+def _clock_counts(session: Session, office_id: int, p: Period) -> _ClockCounts:
+    """Clocks by holder, standard and state, this month and this quarter to date: one scan of
+    the quarter over the (office_id, started_at) index."""
     started = col(ServiceClock.started_at)
     in_month = func.sum(case((started >= p.start, 1), else_=0))
-    rows = session.exec(
-        select(ServiceClock.standard, ServiceClock.state, in_month, func.count())
+    holder = col(ServiceClock.holder_staff_id)
+    rows = session.execute(
+        sa_select(
+            holder, col(ServiceClock.standard), col(ServiceClock.state), in_month, func.count()
+        )
         .where(
             col(ServiceClock.office_id) == office_id,
             started >= p.quarter_start,
             started < p.end,
         )
-        .group_by(col(ServiceClock.standard), col(ServiceClock.state))
+        .group_by(holder, col(ServiceClock.standard), col(ServiceClock.state))
     ).all()
-    month: dict[str, dict[str, int]] = defaultdict(dict)
-    quarter: dict[str, dict[str, int]] = defaultdict(dict)
-    for std, state, m, q in rows:
-        month[std][state] = int(m or 0)
-        quarter[std][state] = int(q or 0)
-    return month, quarter
+    return _ClockCounts({(h, std, st): (int(m or 0), int(q or 0)) for h, std, st, m, q in rows})
 
 
 def _clock_figure(std: Standard, counts: dict[str, int]) -> Figure:
@@ -459,54 +470,38 @@ def _fees(session: Session, office_id: int, p: Period) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def _people(session: Session, office_id: int, p: Period) -> tuple[list[GroupLine], list[GroupLine]]:
-    """The month's clocks per holder and per team. One grouped query (with the holder's name
-    and team joined in)."""
-    rows = session.execute(
-        sa_select(
-            col(ServiceClock.holder_staff_id),
-            col(Staff.name),
-            col(Staff.team),
-            col(Staff.employee_no),
-            col(ServiceClock.standard),
-            col(ServiceClock.state),
-            func.count(),
-        )
-        .select_from(ServiceClock)
-        .outerjoin(Staff, col(Staff.id) == col(ServiceClock.holder_staff_id))
-        .where(
-            col(ServiceClock.office_id) == office_id,
-            col(ServiceClock.started_at) >= p.start,
-            col(ServiceClock.started_at) < p.end,
-        )
-        .group_by(
-            col(ServiceClock.holder_staff_id),
-            col(Staff.name),
-            col(Staff.team),
-            col(Staff.employee_no),
-            col(ServiceClock.standard),
-            col(ServiceClock.state),
-        )
-    ).all()
-    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+def _people(
+    session: Session, office_id: int, counts: _ClockCounts
+) -> tuple[list[GroupLine], list[GroupLine]]:
+    """The month's clocks per holder and per team, from the grouped counts and one query for
+    the office's staff (names and teams)."""
+    month: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     broke: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    who: dict[int | None, tuple[str, str, str]] = {}
-    for sid, name, team, no, std, state, n in rows:
-        counts[sid][state] += int(n)
-        who[sid] = (name or "", team or "", no or "")
+    for (sid, std, state), (m, _) in counts.groups.items():
+        if not m:
+            continue
+        month[sid][state] += m
         if state == ClockState.BREACHED:
-            broke[sid][std] += int(n)
+            broke[sid][std] += m
+    who: dict[int | None, tuple[str, str, str]] = {None: ("", "", "")}
+    if any(sid is not None for sid in month):
+        for sid, name, team, no in session.execute(
+            sa_select(
+                col(Staff.id), col(Staff.name), col(Staff.team), col(Staff.employee_no)
+            ).where(col(Staff.office_id) == office_id)
+        ).all():
+            who[sid] = (name, team, no)
     people = [
         GroupLine(
             key="" if sid is None else str(sid),
-            name=who[sid][0],
-            team=who[sid][1],
-            employee_no=who[sid][2],
-            tally=Tally.of(counts[sid]),
+            name=who.get(sid, ("", "", ""))[0],
+            team=who.get(sid, ("", "", ""))[1],
+            employee_no=who.get(sid, ("", "", ""))[2],
+            tally=Tally.of(month[sid]),
             breaches_by_standard=dict(sorted(broke[sid].items())),
             staff_id=sid,
         )
-        for sid in counts
+        for sid in month
     ]
     people.sort(key=lambda g: (-g.tally.breached, g.staff_id is None, g.team, g.name))
     teams: dict[str, GroupLine] = {}
@@ -540,7 +535,8 @@ def service_figures(
     used = tuple(weights) if weights is not None else SATISFACTION_WEIGHTS_DEFAULT
     if len(used) != 5:
         raise ValueError("five weights, for ratings 5..1")
-    by_month, by_quarter = _clock_counts(session, office_id, p)
+    counts = _clock_counts(session, office_id, p)
+    by_month, by_quarter = counts.by_standard(quarter=False), counts.by_standard(quarter=True)
     visits = _visits(session, office_id, p)
     billed, paid = _fees(session, office_id, p)
     lines = []
@@ -567,7 +563,7 @@ def service_figures(
         else:  # a standard this dashboard does not know how to count yet
             m = q = Figure(None, None)
         lines.append(StandardLine(std, m, q))
-    teams, people = _people(session, office_id, p)
+    teams, people = _people(session, office_id, counts)
     return ServiceFigures(
         office_id=office_id,
         period=p,

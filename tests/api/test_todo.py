@@ -66,12 +66,17 @@ def test_the_managers_lines_count_open_findings_and_staff_not_yet_checked(
     session.flush()
 
     lines = _lines(ctx, office, "manager")
-    assert list(lines) == ["findings", "spot_checks"]  # a manager has no case queue of theirs
+    # a manager has no case queue of theirs (service_due: the service clocks, tested on its own)
+    assert list(lines) == ["findings", "spot_checks", "service_due"]
     assert (lines["findings"].count, lines["findings"].href) == (3, "/findings")
     assert (lines["spot_checks"].count, lines["spot_checks"].href) == (1, "/spot-checks/new")
 
     page = browser("manager").client.get("/").text
-    assert _shown(page) == {"findings": (3, "/findings"), "spot_checks": (1, "/spot-checks/new")}
+    assert _shown(page) == {
+        "findings": (3, "/findings"),
+        "spot_checks": (1, "/spot-checks/new"),
+        "service_due": (0, "/service/orders"),
+    }
     assert 'id="todo-total">4<' in page
 
 
@@ -168,6 +173,7 @@ def test_the_directors_lines_are_approvals_appeals_and_overtime(
         "overtime": (2, "/overtime"),
         "approvals": (2, "/cases?status=decision_proposed"),
         "appeals": (1, f"/cases/{ids['appealed']}"),
+        "service_due": (0, "/service/orders"),
     }
     assert _shown(browser("director").client.get("/").text) == got
 
@@ -187,6 +193,7 @@ def test_a_staff_members_lines_are_their_own_statement_and_notices(
     assert got == {
         "statement": (1, f"/me/cases/{mine}"),
         "notices_to_sign": (1, f"/me/cases/{served}"),
+        "service_due": (0, "/service/my"),
     }
     assert lines["statement"].due == due and not lines["statement"].overdue
 
