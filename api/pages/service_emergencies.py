@@ -1,8 +1,8 @@
 """Emergencies on the web (突发事件, 第2篇 2、(1)), phone-first for the duty staff.
 
-- /service/emergencies: the office's emergencies (front desk, managers, HR, admin), and for
-  anyone dispatched as duty staff, their emergencies waiting for them to arrive, each with the
-  big 到达现场 button first.
+- /service/emergencies: the office's emergencies (front desk, managers, HR, admin).
+- /service/emergencies/duty: for anyone dispatched as duty staff, their emergencies waiting
+  for them to arrive, each with the big 到达现场 button first (also atop the list).
 - /service/emergencies/new: the front desk takes the report down.
 - /service/emergencies/{id}: the steps — dispatch duty staff, each one's check-in on site (the
   server's time of the tap, with the phone's position), under control, the 突发事件处理表
@@ -63,16 +63,32 @@ def _names() -> dict[str, Any]:
     }
 
 
-@router.get("/service/emergencies", dependencies=[SIGNED_IN])
+@router.get("/service/emergencies", dependencies=[VIEWERS])
 def emergency_list(request: Request, ctx: CtxDep, page: int = 1) -> Response:
-    """The emergencies waiting for me first (duty staff), then the office's list."""
-    context: dict[str, Any] = {**_names(), "duty": _duty_cards(ctx), "rows": [], "total": 0}
-    if holds(ctx.actor, Permission.VIEW_SERVICE):
-        page = max(page, 1)
-        rows, total = em.list_emergencies(
-            ctx.session, ctx.actor.office_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-        )
-        context.update(rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
+    """The office's emergencies, newest first; any waiting for me (as duty staff) first."""
+    page = max(page, 1)
+    rows, total = em.list_emergencies(
+        ctx.session, ctx.actor.office_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    context: dict[str, Any] = {
+        **_names(),
+        "duty": _duty_cards(ctx),
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "duty_page": False,
+    }
+    return render(request, "pages/emergencies.html", context)
+
+
+@router.get("/service/emergencies/duty", dependencies=[SIGNED_IN])
+def duty_list(request: Request, ctx: CtxDep) -> Response:
+    """The emergencies I am dispatched to and have not yet reached, each with the big
+    到达现场 button (the page a duty staff member keeps open on the phone)."""
+    context: dict[str, Any] = {
+        **_names(), "duty": _duty_cards(ctx), "rows": [], "total": 0, "duty_page": True,
+    }  # fmt: skip
     return render(request, "pages/emergencies.html", context)
 
 

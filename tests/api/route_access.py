@@ -284,7 +284,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/service/calls/import/{sha}/confirm"): Access(
         frozenset({"admin", "manager", "director"}), 404
     ),
-    ("GET", "/service/emergencies"): Access(SIGNED_IN, 200),
+    ("GET", "/service/emergencies"): Access(OFFICE_VIEW, 200),
+    ("GET", "/service/emergencies/duty"): Access(SIGNED_IN, 200),
     ("GET", "/service/emergencies/new"): Access(MANAGERS, 200),
     ("POST", "/service/emergencies"): Access(MANAGERS, 422),
     ("GET", "/service/emergencies/{order_id}"): Access(SIGNED_IN, 404),

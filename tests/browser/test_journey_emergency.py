@@ -153,7 +153,7 @@ def test_an_emergency_from_report_to_approval(site: Site, pages: Pages) -> None:
     staff.context.grant_permissions(["geolocation"], origin=site.url)
     staff.context.set_geolocation(GEO)
     sign_in(staff, site.url, "bsw-staff")
-    staff.goto(f"{site.url}/service/emergencies")
+    staff.goto(f"{site.url}/service/emergencies/duty")
     expect(staff.locator(f"#duty-{order_id}")).to_be_visible()
     _both(staff, "emergency-duty-phone")
     site.clock.advance(timedelta(minutes=4, seconds=29))  # 4:59 after the report
