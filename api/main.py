@@ -60,6 +60,7 @@ from api.routes import health as health_api
 from api.routes import me as me_api
 from api.routes import my_records as my_records_api
 from api.routes import overtime as overtime_api
+from api.routes import service as service_api
 from api.routes import spot_checks as spot_checks_api
 from api.routes import tips as tips_api
 from api.routes import tokens as tokens_api
@@ -92,6 +93,7 @@ ROUTERS = (
     users_api.router,
     tokens_api.router,
     admin_api.router,
+    service_api.router,
     # Pages (in the order they were always matched)
     auth.router,
     home.router,

@@ -134,11 +134,13 @@ DEMO_PASSWORD = "bsw-demo-2026"
 
 
 def _set_demo_passwords(session: Session) -> int:
-    """Every demo user signs in with DEMO_PASSWORD."""
+    """Every demo user signs in with DEMO_PASSWORD (one hash for all: the password is the
+    same and printed, and each Argon2 hash costs the load a good part of a second)."""
     cfg = get_auth_settings()
     users = session.execute(select(User)).scalars().all()
+    hashed = hash_password(cfg, DEMO_PASSWORD)
     for user in users:
-        user.password_hash = hash_password(cfg, DEMO_PASSWORD)
+        user.password_hash = hashed
     session.flush()
     return len(users)
 

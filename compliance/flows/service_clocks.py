@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, or_, select, text
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlmodel import Session, col
 
 from compliance.accounts.models import User
@@ -613,12 +613,10 @@ def _repeats(
     return len(new), existing
 
 
-_INSERT = text(
-    "INSERT INTO service_clock (office_id, standard, standard_version, subject_key, order_id, "
-    "started_at, due_at, stopped_at, state, elapsed_seconds, paused_seconds, holder_staff_id, "
-    "excuse, finding_id, evaluated_at) VALUES (:office_id, :standard, :standard_version, "
-    ":subject_key, :order_id, :started_at, :due_at, :stopped_at, :state, :elapsed, :paused, "
-    ":holder, :excuse, :finding_id, :evaluated_at)"
+_COLUMNS = (
+    "office_id, standard, standard_version, subject_key, order_id, started_at, due_at, "
+    "stopped_at, state, elapsed_seconds, paused_seconds, holder_staff_id, excuse, finding_id, "
+    "evaluated_at"
 )
 
 
@@ -629,10 +627,15 @@ def _insert_clocks(
     finding_ids: dict[str, int],
     now: datetime,
 ) -> None:
-    """Insert the clock rows in one executemany of plain values: a year is ~100,000 rows,
-    and the per-value type processing of the ORM's insert would be most of the time. Times are
-    written as the UTC type stores them (naive UTC text on SQLite, aware on PostgreSQL)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    """Insert the clock rows as one driver-level executemany of plain tuples: a year is
+    ~100,000 rows, and the per-value processing of an ORM or Core insert would be most of the
+    evaluation's time. Times are written as the UTC type stores them (naive UTC text on
+    SQLite, aware on PostgreSQL). service_clock is not a sealed table (it is rewritten by each
+    evaluation; the findings are the record)."""
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO service_clock ({_COLUMNS}) VALUES ({', '.join([mark] * 15)})"
 
     def t(value: datetime | None) -> Any:
         if value is None:
@@ -642,27 +645,27 @@ def _insert_clocks(
 
     stamp = t(now)
     rows = [
-        {
-            "office_id": office_id,
-            "standard": r.standard,
-            "standard_version": str(r.version),
-            "subject_key": r.subject_key,
-            "order_id": r.order_id,
-            "started_at": t(r.started_at),
-            "due_at": t(r.due_at),
-            "stopped_at": t(r.stopped_at),
-            "state": r.state.value,
-            "elapsed": r.elapsed_seconds,
-            "paused": r.paused_seconds,
-            "holder": r.holder_staff_id,
-            "excuse": r.excuse.value,
-            "finding_id": finding_ids.get(dedupe_key(r)) if r.attributable else None,
-            "evaluated_at": stamp,
-        }
+        (
+            office_id,
+            r.standard,
+            str(r.version),
+            r.subject_key,
+            r.order_id,
+            t(r.started_at),
+            t(r.due_at),
+            t(r.stopped_at),
+            r.state.value,
+            r.elapsed_seconds,
+            r.paused_seconds,
+            r.holder_staff_id,
+            r.excuse.value,
+            finding_ids.get(dedupe_key(r)) if r.attributable else None,
+            stamp,
+        )
         for r in results
     ]
-    for i in range(0, len(rows), 5000):
-        session.execute(_INSERT, rows[i : i + 5000])
+    for i in range(0, len(rows), 10_000):
+        conn.exec_driver_sql(sql, rows[i : i + 10_000])
 
 
 # --- the use case --------------------------------------------------------------------------

@@ -32,8 +32,9 @@ from compliance.errors import FieldError, NotFound, ValidationFailed
 from compliance.i18n import N_
 from compliance.permissions import Permission
 from compliance.residents.models import Unit
-from compliance.service import lobby
+from compliance.service import calls, lobby
 from compliance.service.models import ReturnVisit, ServiceCall, ServiceOrder
+from compliance.service.schemas import CallIn
 from compliance.staff.models import Staff
 from compliance.usecase import record_new, use_case
 from compliance.validation import AwareDatetime, Flag, Input, RecordId, parse
@@ -147,22 +148,17 @@ def record_visit(ctx: Ctx, data: VisitIn | dict[str, Any]) -> ReturnVisit:
     topic = normalise_topic(visit.topic)
     call_id = visit.call_id
     if visit.log_call and call_id is None:
-        call = record_new(
+        call = calls.new_call(
             ctx,
-            ServiceCall,
-            {
-                "called_at": visit.visited_at,
-                "direction": "out",
-                "answered": True,
-                "duration_seconds": visit.call_seconds,
-                "answered_by_staff_id": visit.visitor_staff_id,
-                "unit_id": visit.unit_id,
-                "purpose": "回访",
-                "order_id": visit.order_id,
-            },
-            update={"created_at": ctx.now(), "created_by": ctx.actor.user_id},
-            not_future={"visited_at": visit.visited_at},
-            audit_action="service_call.recorded",
+            CallIn(
+                called_at=visit.visited_at,
+                direction="out",
+                duration_seconds=visit.call_seconds,
+                answered_by_staff_id=visit.visitor_staff_id,
+                unit_id=visit.unit_id,
+                purpose="回访",
+                order_id=visit.order_id,
+            ),
         )
         call_id = call.id
     fields = visit.model_dump(exclude={"log_call", "call_seconds", "topic", "call_id"})
