@@ -16,7 +16,8 @@ tests/api drives pages: Starlette's TestClient, signed in through the login form
 is the whole request, routing, session, queries and template).
 
 Figures the code under test does not provide yet are reported as missing, not invented.
-`python -m bench.sla` runs it alone; `--pg` also on PostgreSQL (figures ending `_pg`).
+`python -m bench.sla` runs it alone (into var/bench.json too); `--pg` also on PostgreSQL
+(figures ending `_pg`).
 """
 
 import hashlib
@@ -231,6 +232,7 @@ def child_page(target: str) -> None:
 
     from api.main import create_app
     from compliance.accounts.settings import AuthSettings
+    from compliance.flows.nightly import NightlySettings
 
     url = target if "://" in target else _url(Path(target))
     engine = make_engine(url)
@@ -238,7 +240,13 @@ def child_page(target: str) -> None:
         if _evaluator() is not None:
             _evaluate(session, _office_id(session))
     cfg = AuthSettings(argon2_time_cost=1, argon2_memory_kib=8, argon2_parallelism=1)
-    app = create_app(_settings(url), engine, auth_settings=cfg, clock=FixedClock(_page_clock()))
+    app = create_app(
+        _settings(url),
+        engine,
+        auth_settings=cfg,
+        clock=FixedClock(_page_clock()),
+        nightly=NightlySettings(enabled=False),  # nothing else runs while the page is timed
+    )
     times: list[float] = []
     cpu: list[float] = []  # this process's CPU per request: the app runs in its threads
     status = 0
@@ -403,5 +411,10 @@ if __name__ == "__main__":
     else:
         if "--pg" not in sys.argv:
             os.environ["BENCH_PG"] = "0"
-        for name, fig in run().items():
+        from bench.run import RESULTS, merge
+
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        figures = {name: {"measured_at": stamp} | fig for name, fig in run().items()}
+        merge(RESULTS, figures)
+        for name, fig in figures.items():
             print(name, fig)
