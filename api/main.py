@@ -43,8 +43,10 @@ from api.pages import me as me_pages
 from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
+from api.pages import service_calls as service_call_pages
 from api.pages import service_dashboard as service_dashboard_pages
 from api.pages import service_desk as service_desk_pages
+from api.pages import service_emergencies as emergency_pages
 from api.pages import service_visits as service_visit_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
@@ -58,6 +60,7 @@ from api.routes import health as health_api
 from api.routes import me as me_api
 from api.routes import my_records as my_records_api
 from api.routes import overtime as overtime_api
+from api.routes import service as service_api
 from api.routes import spot_checks as spot_checks_api
 from api.routes import tips as tips_api
 from api.routes import tokens as tokens_api
@@ -90,6 +93,7 @@ ROUTERS = (
     users_api.router,
     tokens_api.router,
     admin_api.router,
+    service_api.router,
     # Pages (in the order they were always matched)
     auth.router,
     home.router,
@@ -111,6 +115,8 @@ ROUTERS = (
     roster_pages.router,
     tips.router,
     me_pages.router,
+    service_call_pages.router,
+    emergency_pages.router,
     service_desk_pages.router,  # the front desk, work orders, the executor's phone view
     service_visit_pages.router,
     fee_pages.router,

@@ -78,6 +78,10 @@ def office_set(
         ("cashier", Role.CASHIER, False, None),
         ("staff", Role.STAFF, False, out.staff[0].id),
         ("staff2", Role.STAFF, False, out.staff[1].id),
+        # A second HR reviewer (last: the others' ids stay as they were). Whoever proposes a
+        # case's outcome never approves it, and a dismissal needs an HR approval as well as
+        # the director's: with one HR reviewer, the director approves ordinary outcomes only.
+        ("hr2", Role.HR, False, None),
     ]
     for name, role, director, staff_id in roles:
         u = User(

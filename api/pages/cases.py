@@ -212,7 +212,7 @@ def _case_context(request: Request, ctx: Ctx, case_id: int) -> dict[str, Any]:
     v = view.case_view(ctx, case_id)
     return {
         "v": v,
-        "where": view.where(v.detail, t.lang, v.staff_name),
+        "where": view.where(v.detail, t.lang, v.staff_name, ctx.actor.user_id),
         "label": labeller(t),
         "severities": [s.value for s in Severity],
         "outcome_kinds": [(k.value, outcome_label(k, t.lang)) for k in OutcomeKind],

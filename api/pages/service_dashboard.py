@@ -7,8 +7,7 @@ queries for a quiet month and for a year of a 300-unit estate.
 """
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -24,10 +23,12 @@ from compliance.cases.models import CaseFinding
 from compliance.clock import local_date
 from compliance.context import Ctx
 from compliance.findings.models import Finding, FindingStatus
+from compliance.flows.service_clocks import gaming_flags
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.service import figures as fig
 from compliance.service.figures_xlsx import XLSX_TYPE, write_workbook
+from compliance.staff.models import Staff
 from policies.service.standards import STANDARDS
 
 router = APIRouter(include_in_schema=False)
@@ -118,11 +119,45 @@ def _findings(request: Request, ctx: Ctx, rows: fig.BreachPage) -> dict[int, Fin
     return out
 
 
-def _gaming(ctx: Ctx, p: fig.Period) -> list[Any]:
-    """SLOT: the gaming flags (issue 15 item 10) come from
-    compliance.flows.service_clocks.gaming_flags(session, office_id, start, end), which the
-    clocks' evaluation provides; until it is on main this slot is empty."""
-    return []
+GAMING_WORDS = {
+    "quick_reopen": N_("Reopened right after closing"),
+    "follow_up_without_call": N_("Follow-up by phone without a call record"),
+    "revisit_by_handler": N_("Return visit by the one who handled the order"),
+    "all_top_ratings": N_("Every rating from one visitor was very satisfied (%(month)s)"),
+}
+
+
+@dataclass(frozen=True)
+class GamingLine:
+    """A gaming flag as the page shows it."""
+
+    what: str
+    who: str
+    order_id: int | None
+    at: datetime
+    count: int
+
+
+def _gaming(request: Request, ctx: Ctx, p: fig.Period) -> list[GamingLine]:
+    """The month's gaming flags (issue 15 item 10: shown, never a finding by itself), with
+    the staff member's name; one query for the names when there are flags."""
+    last_day = fig.next_month(p.month) - timedelta(days=1)
+    flags = gaming_flags(ctx.session, ctx.actor.office_id, p.month, last_day)
+    if not flags:
+        return []
+    t = translator(request)
+    ids = {f.staff_id for f in flags if f.staff_id is not None}
+    names = dict(ctx.session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(ids))).all())
+    return [
+        GamingLine(
+            what=t(GAMING_WORDS.get(f.kind, N_("Signs of gaming")), month=f.detail),
+            who=names.get(f.staff_id, "") if f.staff_id is not None else "",
+            order_id=f.order_id,
+            at=f.at,
+            count=f.count,
+        )
+        for f in sorted(flags, key=lambda f: f.at)
+    ]
 
 
 @router.get("/service/dashboard", dependencies=[VIEWERS])
@@ -152,7 +187,7 @@ def dashboard(request: Request, ctx: CtxDep, month: str = "") -> Response:
             "office": office,
             "clock_codes": [s.code for s in STANDARDS if s.is_clock],
             "weights": "/".join(str(w) for w in f.weights),
-            "gaming": _gaming(ctx, f.period),
+            "gaming": _gaming(request, ctx, f.period),
             "per_mille": fig.per_mille_text,
         },
     )

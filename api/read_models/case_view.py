@@ -231,6 +231,8 @@ class Where(BaseModel):
     decision: list[str]  # the approve / reject / send back forms, when deciding is due
     others: list[str]
     confirm: dict[str, str]  # action -> what will happen (msgid, filled in by the page)
+    # The reader made the revision awaiting approval: why they do not decide on it (words).
+    own_proposal: str | None = None
 
 
 def stage_index(status: str, served: bool) -> int:
@@ -249,8 +251,34 @@ def _stopped_at(detail: CaseDetail) -> int:
     return stage_index(before, detail.case.service_completed_at is not None)
 
 
-def where(detail: CaseDetail, lang: str, staff_name: str) -> Where:
-    """The case's place in its life cycle and what the reader does next (no queries)."""
+# What the page tells whoever made the revision awaiting approval (compliance.cases.decision
+# refuses their approval with the same rule).
+OWN_PROPOSAL = N_(
+    "You made revision %(revision)s of this proposal, and whoever proposes an outcome never "
+    "approves it: another HR reviewer or the office director approves, rejects or sends it "
+    "back. You may still amend it."
+)
+OWN_DISMISSAL = N_(
+    "You made revision %(revision)s of this proposal, and whoever proposes an outcome never "
+    "approves it: a dismissal needs two approvals, one as HR and one as the office director, "
+    "neither by you. An office with a single HR reviewer asks a second HR reviewer (e.g. the "
+    "company's HR) for the HR approval."
+)
+
+
+def _own_proposal(detail: CaseDetail, lang: str, me: int | None) -> str | None:
+    """Why the reader does not decide on the revision awaiting approval: they made it."""
+    latest = detail.proposals[-1] if detail.proposals else None
+    awaiting = detail.case.status == S.DECISION_PROPOSED and detail.returned is None
+    if latest is None or me is None or latest.created_by != me or not awaiting:
+        return None
+    rule = OWN_DISMISSAL if latest.is_dismissal else OWN_PROPOSAL
+    return gettext(lang, rule, revision=latest.revision)
+
+
+def where(detail: CaseDetail, lang: str, staff_name: str, me: int | None = None) -> Where:
+    """The case's place in its life cycle and what the reader (user `me`) does next (no
+    queries)."""
     status = detail.case.status
     dismissed = status == S.DISMISSED
     at = (
@@ -285,6 +313,7 @@ def where(detail: CaseDetail, lang: str, staff_name: str) -> Where:
         decision=decision,
         others=others,
         confirm={a: gettext(lang, m) if a != "approve" else m for a, m in confirm.items()},
+        own_proposal=_own_proposal(detail, lang, me),
     )
 
 

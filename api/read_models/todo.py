@@ -179,8 +179,19 @@ def proposals_to_amend(ctx: Ctx) -> TodoLine:
     )
 
 
+def _proposed_by_me(ctx: Ctx) -> Any:
+    """The case's current revision is the user's own: they never approve it."""
+    return exists(
+        select(col(Proposal.id)).where(
+            col(Proposal.id) == _current_proposal(),
+            col(Proposal.created_by) == ctx.actor.user_id,
+        )
+    )
+
+
 def hr_approvals(ctx: Ctx) -> TodoLine:
-    """Proposals no HR approval covers yet (not those sent back to be amended)."""
+    """Proposals no HR approval covers yet (not those sent back to be amended, nor the
+    user's own: whoever made a revision does not approve it)."""
     return _case_line(
         ctx,
         "approvals",
@@ -188,6 +199,7 @@ def hr_approvals(ctx: Ctx) -> TodoLine:
         S.DECISION_PROPOSED,
         _unapproved_by(Capacity.HR),
         col(Case.id).not_in(_sent_back(ctx)),
+        ~_proposed_by_me(ctx),
     )
 
 

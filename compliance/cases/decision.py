@@ -22,7 +22,7 @@ from compliance.cases.schemas import (
     UnionReplyIn,
 )
 from compliance.context import Ctx
-from compliance.errors import Conflict, GuardrailViolation, ValidationFailed
+from compliance.errors import Conflict, Forbidden, GuardrailViolation, ValidationFailed
 from compliance.i18n import N_, words
 from compliance.names import coded
 from compliance.usecase import use_case
@@ -38,10 +38,27 @@ NEEDS_AMOUNT = frozenset(
     {OutcomeKind.COMPENSATION, OutcomeKind.RESTITUTION, OutcomeKind.WAGE_DEDUCTION}
 )
 UNION_GATES = frozenset({"union_notified", "union_reply"})
+# Separation of duties: the proposer of a revision (the one who made it: proposed or amended
+# it) never approves that revision. What the refusal and the case page tell the proposer.
+OWN_PROPOSAL = N_(
+    "you made revision %(revision)s yourself, and whoever proposes an outcome never approves "
+    "it: another HR reviewer or the office director approves it"
+)
+OWN_DISMISSAL = N_(
+    "you made revision %(revision)s yourself, and whoever proposes an outcome never approves "
+    "it: a dismissal needs two approvals, one as HR and one as the office director, neither "
+    "by you; an office with a single HR reviewer asks a second HR reviewer (e.g. the "
+    "company's HR) for the HR approval"
+)
 UNANSWERED = N_(
     "the trade union objected to this dismissal: answer its objection in writing before "
     "approving (Labour Contract Law art. 43)"
 )
+
+
+def own_proposal_rule(is_dismissal: bool) -> str:
+    """The rule the proposer of a revision is told (a msgid taking `revision`)."""
+    return OWN_DISMISSAL if is_dismissal else OWN_PROPOSAL
 
 
 def proposal_fields(outcomes: list[dict[str, Any]], reasoning: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +225,9 @@ def approve(ctx: Ctx, case_id: int, justification: str = "", union_answer: str =
     body = parse(ApproveIn, {"justification": justification, "union_answer": union_answer})
     sod.check_separation(ctx, case)
     proposal = current(ctx, case)
+    if proposal.created_by == ctx.actor.user_id:
+        # Separation of duties: whoever drafted an outcome does not sign it off.
+        raise Forbidden(own_proposal_rule(proposal.is_dismissal), revision=proposal.revision)
     check_not_sent_back(ctx.session, case, proposal.revision)
     check_complete(proposal)
     answer = body.union_answer.strip()

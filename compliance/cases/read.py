@@ -82,8 +82,8 @@ def _blocked(
                 out |= DECIDING
         if sent_back:  # HR amends first; nobody decides the revision sent back
             out |= DECIDING
-        if latest.created_by == me:  # nobody refuses their own proposal: they amend it
-            out |= {Action.REJECT_PROPOSAL, Action.SEND_BACK}
+        if latest.created_by == me:  # nobody decides on their own proposal: they amend it
+            out |= DECIDING
     return out
 
 

@@ -3,6 +3,10 @@
 Each case is driven with the clock set back to shortly after its incident and moved on a
 day or so per step, so the demo reads like an office that has been working for months:
 statements given, proposals approved, notices served, appeal windows passed.
+
+HR proposes every outcome and never approves it (separation of duties): the office director
+approves, and a dismissal's HR approval comes from a second HR reviewer, the company's HR
+(SECOND_HR, added here); appeals are decided by HR, who did not approve.
 """
 
 import json
@@ -13,11 +17,13 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from compliance.accounts.models import User
+from compliance.actors import Role
 from compliance.calendar import service as calendar
 from compliance.calendar.service import CalendarNotCovered
 from compliance.cases import appeal as case_appeal
-from compliance.cases import decision, statement
+from compliance.cases import decision, sod, statement
 from compliance.cases import notice as case_notice
+from compliance.cases import repository as case_repo
 from compliance.cases.models import Case, CaseStatus
 from compliance.clock import FixedClock
 from compliance.context import Ctx
@@ -37,7 +43,7 @@ Step = Callable[[Ctx, int], object]
 Who = Callable[[str], Ctx]
 
 # The usual road: (status reached, who acts, the step). "STAFF" is the staff member's own
-# user where they have one, else HR recording on paper.
+# user where they have one, else HR recording on paper; "APPROVER" is never HR, who proposed.
 ROAD: list[tuple[CaseStatus, str, Step]] = [
     (S.AWAITING_STATEMENT, "hr", lambda c, i: statement.request_statement(c, i)),
     (
@@ -50,7 +56,9 @@ ROAD: list[tuple[CaseStatus, str, Step]] = [
         "hr",
         lambda c, i: case_propose.propose(c, i, "standard", "事实清楚,初次违反"),
     ),
-    (S.APPROVED, "hr", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
+    # Never the proposer: the director (or, if they recorded its evidence, the company's HR)
+    # approves what HR proposed.
+    (S.APPROVED, "APPROVER", lambda c, i: decision.approve(c, i, "经核实,证据充分,同意处理意见")),
     (
         S.NOTIFIED,
         "hr",
@@ -92,6 +100,10 @@ PLANS = [
     Plan(("R03",), S.DISMISSED),
     Plan(("R13",), S.EXECUTED, avoid_staff_user=True),  # dismissal with the union notice
 ]
+# The company's HR reviewer, who gives a dismissal's HR approval: the office's own HR proposed it.
+SECOND_HR = "hr-company"
+SECOND_HR_NAME = "公司人事 林慧"
+
 # Days a case needs before its incident to reach each state without passing "now".
 # Findings are detected up to a week after the incident, so a week more is allowed.
 DAYS_NEEDED = {S.FINAL: 24, S.EXECUTED: 26, S.CLOSED: 28}
@@ -102,6 +114,7 @@ def build_cases(session: Session, who: Who, clock: FixedClock, now: datetime) ->
     pay.seed_example_minimum_wage(session, now - timedelta(days=1000))
     # The office calendar (holidays, 调休) for the years the demo spans, from chinesecalendar.
     calendar.seed(session, who("hr").actor.office_id, [now.year - 1, now.year])
+    _second_hr(session, who, now)
     _cap_damage(who, clock, now)
     _weekly_detection(who, clock, now)
     staff_users = {
@@ -246,7 +259,11 @@ def _drive(
                 )
             else:
                 own = role in ("STAFF", "SERVE")  # the staff member's own act
-                take(who(staff_user or "hr") if own else who(role), case_id)
+                if own:
+                    actor = who(staff_user or "hr")
+                else:
+                    actor = _approver(who, case_id) if role == "APPROVER" else who(role)
+                take(actor, case_id)
         except CalendarNotCovered:
             return  # a deadline in a year whose holidays are not entered: the case waits
         if reached == S.EXECUTED and rule == "R11":
@@ -272,17 +289,45 @@ def _past_the_window(who: Who, clock: FixedClock, case_id: int) -> None:
         clock.current = max(clock.current, after)
 
 
+def _second_hr(session: Session, who: Who, now: datetime) -> None:
+    """The company's HR reviewer: a user of the office, with the HR role."""
+    hr = who("hr").actor
+    code = hr.username.split("-", 1)[0]
+    session.add(
+        User(
+            office_id=hr.office_id,
+            username=f"{code}-{SECOND_HR}",
+            display_name=SECOND_HR_NAME,
+            role=Role.HR.value,
+            created_at=now - timedelta(days=400),
+        )
+    )
+    session.flush()
+
+
+def _approver(who: Who, case_id: int) -> Ctx:
+    """Who approves HR's proposal: the director, unless they recorded the case's evidence
+    (a spot check): then the company's HR reviewer."""
+    director = who("director")
+    findings = case_repo.findings_of(director.session, case_id)
+    if director.actor.user_id in sod.recorders(director.session, findings):
+        return who(SECOND_HR)
+    return director
+
+
 def _r12(who: Who, clock: FixedClock, case_id: int) -> None:
     decision.approve(
-        who("hr"),
+        _approver(who, case_id),
         case_id,
         "小费隐匿事实清楚;扣发工资存在法律风险,经与员工沟通并报总经理同意,仍按规章执行,每月不超过工资20%。",
     )
 
 
 def _dismissal(who: Who, clock: FixedClock, case_id: int) -> None:
+    """Two approvals, neither by HR who proposed it: the director's first, then (the union
+    told and answering) the company's HR reviewer's."""
     hr, director = who("hr"), who("director")
-    decision.approve(hr, case_id, "索要财物属实,严重违反规章制度")
+    decision.approve(director, case_id, "索要财物属实,严重违反规章制度,同意辞退")
     clock.advance(timedelta(hours=3))
     decision.record_union_notice(
         hr,
@@ -291,7 +336,7 @@ def _dismissal(who: Who, clock: FixedClock, case_id: int) -> None:
     )
     clock.advance(timedelta(days=1))
     decision.record_union_reply(hr, case_id, "工会已审阅事实与依据,无异议。")
-    decision.approve(director, case_id, "同意辞退")
+    decision.approve(who(SECOND_HR), case_id, "经公司人事复核,索要财物属实,同意辞退")
 
 
 def _appeal(who: Who, clock: FixedClock, plan: Plan, case_id: int, staff_user: str | None) -> None:
@@ -300,6 +345,6 @@ def _appeal(who: Who, clock: FixedClock, plan: Plan, case_id: int, staff_user: s
     )
     if plan.target == S.APPEAL_DECIDED:
         clock.advance(timedelta(days=2))
-        case_appeal.decide_appeal(
-            who("director"), case_id, "upheld", "经复核,原处理事实清楚、依据充分,维持原决定。"
+        case_appeal.decide_appeal(  # by HR: the director approved the decision
+            who("hr"), case_id, "upheld", "经复核,原处理事实清楚、依据充分,维持原决定。"
         )

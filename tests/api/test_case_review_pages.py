@@ -64,7 +64,7 @@ def test_a_missing_confirmation_keeps_what_was_typed(browser, ctx, office, sessi
 def test_the_unions_objection_must_be_answered_on_the_page(browser, ctx, office, session):
     case_id = drive(ctx, office, S.DECISION_PROPOSED, rule="R13", amount_fen=10_000)
     hr_ctx = act(ctx, office, "hr")
-    decision.approve(hr_ctx, case_id, "属实")
+    decision.approve(act(ctx, office, "hr2"), case_id, "属实")  # never the proposer, "hr"
     decision.record_union_notice(hr_ctx, case_id, "拟辞退")
     decision.record_union_reply(hr_ctx, case_id, "工会反对辞退", objection=True)
     director = browser("director")
@@ -134,3 +134,25 @@ def test_the_case_page_costs_the_same_queries_however_much_evidence(browser, ctx
 def page_findings(hr, case_id: int) -> int:  # type: ignore[no-untyped-def]
     html = hr.client.get(f"/cases/{case_id}").text
     return html.split('id="evidence"', 1)[1].split("</section>", 1)[0].count('<li class="card">')
+
+
+def test_the_proposer_is_not_offered_the_decision_and_is_told_why(browser, ctx, office):
+    case_id = drive(ctx, office, S.DECISION_PROPOSED)  # HR ("hr") made revision 1
+    hr = browser("hr")
+    page = hr.client.get(f"/cases/{case_id}").text
+    forms = set(ACTION_FORM.findall(page))
+    assert not {"approve", "reject_proposal", "send_back"} & forms and "amend" in forms
+    assert 'id="decision"' not in page and 'id="own-proposal"' in page
+    assert "第 1 版处理建议是您提出的" in page and "由另一位人事或管理处主任批准" in page
+    hr.client.cookies.set("lang", "en")
+    page = hr.client.get(f"/cases/{case_id}").text
+    assert "You made revision 1 of this proposal" in page
+    assert "another HR reviewer or the office director approves" in page
+    # Another HR reviewer and the director are offered the decision, with no such note.
+    for who in ("hr2", "director"):
+        page = browser(who).client.get(f"/cases/{case_id}").text
+        assert {"approve", "reject_proposal", "send_back"} <= set(ACTION_FORM.findall(page))
+        assert 'id="own-proposal"' not in page
+    # Once approved there is nothing to explain.
+    decision.approve(act(ctx, office, "director"), case_id, "同意")
+    assert 'id="own-proposal"' not in browser("hr").client.get(f"/cases/{case_id}").text

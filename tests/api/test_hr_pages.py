@@ -67,26 +67,41 @@ def test_hr_takes_a_confirmed_finding_to_an_approved_written_warning(browser, ct
     assert "approve" not in _forms(mgr_page)
     assert browser("manager").post(f"/cases/{case.id}/approve").status_code == 403
 
+    # HR made the proposal: no 同意 for them, the page says why, and posting is refused.
     hr = browser("hr")
-    assert "approve" in _forms(hr.client.get(f"/cases/{case.id}").text)
-    no_reason = hr.post(f"/cases/{case.id}/approve", {"justification": " "})
+    page = hr.client.get(f"/cases/{case.id}").text
+    assert "approve" not in _forms(page) and 'id="own-proposal"' in page
+    assert "提出建议的人不能批准自己的建议" in page
+    refused = hr.post(f"/cases/{case.id}/approve", {"justification": "事实清楚,同意书面警告"})
+    assert refused.status_code == 403 and "第 1 版处理建议是您本人提出的" in refused.text
+    assert _case(session, case.id).status == "decision_proposed"
+
+    # The office's other HR reviewer approves it.
+    approver = browser("hr2")
+    page = approver.client.get(f"/cases/{case.id}").text
+    assert "approve" in _forms(page) and 'id="own-proposal"' not in page
+    no_reason = approver.post(f"/cases/{case.id}/approve", {"justification": " "})
     assert (
         no_reason.status_code == 422 and "请填写审批理由" in no_reason.text
     )  # 同意 needs a reason
-    r = hr.post(f"/cases/{case.id}/approve", {"justification": "事实清楚,同意书面警告"})
+    r = approver.post(f"/cases/{case.id}/approve", {"justification": "事实清楚,同意书面警告"})
     assert r.status_code == 303
     assert _case(session, case.id).status == "approved"
-    page = hr.client.get(r.headers["location"]).text
-    assert "display_name" not in page and "hr" in page  # approver named
-    assert "serve_notice" in _forms(page) and "approve" not in _forms(page)
+    page = approver.client.get(r.headers["location"]).text
+    assert "display_name" not in page and "hr2" in page  # approver named
+    assert "approve" not in _forms(page)
+    assert "serve_notice" in _forms(browser("hr").client.get(f"/cases/{case.id}").text)
 
 
 def test_a_dismissal_shows_the_failed_union_gate_until_notice_and_reply(
     browser, ctx, office, session
 ):
     case_id = drive(ctx, office, S.DECISION_PROPOSED, rule="R13", amount_fen=10_000)
-    hr = browser("hr")
-    assert hr.post(f"/cases/{case_id}/approve", YES).status_code == 303  # first of two
+    hr = browser("hr")  # who proposed it: neither approval is theirs, the page says so
+    page = hr.client.get(f"/cases/{case_id}").text
+    assert 'id="own-proposal"' in page and "解除劳动合同须经人事和管理处主任各批准一次" in page
+    assert hr.post(f"/cases/{case_id}/approve", YES).status_code == 403
+    assert browser("hr2").post(f"/cases/{case_id}/approve", YES).status_code == 303  # 1 of 2
     director = browser("director")
     page = director.client.get(f"/cases/{case_id}").text
     assert 'id="gates"' in page and "✗" in page and "第四十三条" in page

@@ -11,7 +11,8 @@ from tests.pdf.helpers import typical_case
 
 def _approved(ctx, office) -> int:
     cid = typical_case(ctx, office, feedback=1, photos=0, execute=False)
-    case_decision.approve(as_role(ctx, office, "hr"), cid, "依规章处理;扣发工资存在法律风险,已知悉")
+    approver = as_role(ctx, office, "hr2")  # never the proposer, "hr"
+    case_decision.approve(approver, cid, "依规章处理;扣发工资存在法律风险,已知悉")
     return cid
 
 

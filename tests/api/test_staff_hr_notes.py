@@ -30,7 +30,7 @@ def _case_with_notes(ctx: Ctx, office: OfficeSet, *, served: bool) -> int:
     statement.request_statement(act(ctx, office, "hr"), case_id)
     statement.submit_statement(act(ctx, office, "staff"), case_id, "我没有看电视")
     case_propose.propose(act(ctx, office, "hr"), case_id, "standard", SEVERITY_REASON)
-    decision.approve(act(ctx, office, "hr"), case_id, JUSTIFICATION)
+    decision.approve(act(ctx, office, "hr2"), case_id, JUSTIFICATION)  # not the proposer
     case_annotations.annotate(act(ctx, office, "manager"), case_id, ANNOTATION)
     if served:
         notice.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")

@@ -97,7 +97,8 @@ def _hr_office(ctx: Ctx, office: factories.OfficeSet, session: Session) -> dict[
     # The late one's deadline was yesterday (office days); the other's is still ahead.
     row(ctx, ids["late"]).statement_due = date(2026, 3, 30)
     assert (row(ctx, ids["waiting"]).statement_due or date.min) >= date(2026, 3, 31)
-    # The first (HR) approval of a dismissal is in: HR has nothing left to give there.
+    # The first (HR) approval of a dismissal is in: HR has nothing left to give there. (Given
+    # by the second HR reviewer: "hr" made every proposal and approves none of them.)
     proposal = session.execute(
         select(Proposal).where(col(Proposal.case_id) == ids["hr_signed"])
     ).scalar_one()
@@ -105,7 +106,7 @@ def _hr_office(ctx: Ctx, office: factories.OfficeSet, session: Session) -> dict[
         Approval(
             case_id=ids["hr_signed"],
             proposal_id=proposal.id or 0,
-            approver_id=office.users["hr"].id or 0,
+            approver_id=office.users["hr2"].id or 0,
             capacity="hr",
             approved_at=NOW,
         )
@@ -134,7 +135,8 @@ def test_hrs_lines_count_each_step_waiting_on_hr(
         "statements_overdue": (1, f"/cases/{ids['late']}"),
         "proposals": (2, "/cases?status=under_review"),
         "amend": (0, "/cases?status=decision_proposed"),
-        "approvals": (2, "/cases?status=decision_proposed"),  # proposed + relapsed
+        # "hr" made both proposals waiting on an HR approval: neither waits on them.
+        "approvals": (0, "/cases?status=decision_proposed"),
         "appeals": (1, f"/cases/{ids['appealed']}"),
         "notices_to_serve": (1, f"/cases/{ids['approved']}"),
         "executions": (1, f"/cases/{ids['final']}"),
@@ -145,6 +147,10 @@ def test_hrs_lines_count_each_step_waiting_on_hr(
     page = browser("hr").client.get("/").text
     assert _shown(page) == got
     assert "截止 2026-03-30，已逾期" in page
+    # The second HR reviewer has the same queue, and the two approvals to give.
+    second = {k: (v.count, v.href) for k, v in _lines(ctx, office, "hr2").items()}
+    assert second == got | {"approvals": (2, "/cases?status=decision_proposed")}  # + relapsed
+    assert _shown(browser("hr2").client.get("/").text) == second
 
 
 def test_the_directors_lines_are_approvals_appeals_and_overtime(
@@ -226,6 +232,27 @@ def test_a_proposal_sent_back_waits_on_hr_not_on_the_approvers(
 
     hr = _lines(ctx, office, "hr")
     assert (hr["amend"].count, hr["amend"].href) == (1, f"/cases/{sent_back}")
-    assert (hr["approvals"].count, hr["approvals"].href) == (1, f"/cases/{waiting}")
+    assert hr["approvals"].count == 0  # "hr" proposed both
+    hr2 = _lines(ctx, office, "hr2")
+    assert (hr2["approvals"].count, hr2["approvals"].href) == (1, f"/cases/{waiting}")
     director = _lines(ctx, office, "director")
     assert (director["approvals"].count, director["approvals"].href) == (1, f"/cases/{waiting}")
+
+
+def test_the_proposers_own_revision_is_no_approval_waiting_on_them(
+    ctx: Ctx, office: factories.OfficeSet, session: Session, browser
+) -> None:
+    from compliance.cases import decision
+
+    case_id = drive(ctx, office, S.DECISION_PROPOSED)  # revision 1, made by "hr"
+    mine, others = _lines(ctx, office, "hr"), _lines(ctx, office, "hr2")
+    assert mine["approvals"].count == 0
+    assert (others["approvals"].count, others["approvals"].href) == (1, f"/cases/{case_id}")
+    assert _lines(ctx, office, "director")["approvals"].count == 1
+    assert _shown(browser("hr").client.get("/").text)["approvals"][0] == 0
+    # The second HR reviewer amends it: revision 2 is theirs, and waits on "hr" instead.
+    decision.amend(act(ctx, office, "hr2"), case_id, [{"kind": "verbal_warning"}], "初犯从轻")
+    mine, others = _lines(ctx, office, "hr"), _lines(ctx, office, "hr2")
+    assert (mine["approvals"].count, mine["approvals"].href) == (1, f"/cases/{case_id}")
+    assert others["approvals"].count == 0
+    assert _lines(ctx, office, "director")["approvals"].count == 1

@@ -47,10 +47,20 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     expect(hr.locator("#gates")).to_contain_text("如被认定违法解除")  # the cost shown
     assert _union_gate(hr) == "✗"
 
-    # The first approval (HR) may come before the union is told ...
-    take_step(hr, "approve", justification="事实清楚,同意")
-    expect(hr.locator(".alert.ok")).to_have_text("已完成：批准。")
-    expect(hr.locator("h1 .badge")).to_have_text("已提出处理建议")
+    # HR proposed it: neither approval is theirs, and the page says who gives them.
+    assert "approve" not in step_forms(hr)
+    expect(hr.locator("#own-proposal")).to_contain_text(
+        "解除劳动合同须经人事和管理处主任各批准一次"
+    )
+
+    # The first approval (the other HR reviewer's) may come before the union is told ...
+    second_hr = pages.open()
+    sign_in(second_hr, site.url, "bsw-hr2")
+    second_hr.goto(url)
+    expect(second_hr.locator("#own-proposal")).to_have_count(0)
+    take_step(second_hr, "approve", justification="事实清楚,同意")
+    expect(second_hr.locator(".alert.ok")).to_have_text("已完成：批准。")
+    expect(second_hr.locator("h1 .badge")).to_have_text("已提出处理建议")
 
     # ... the second (the director) may not: refused with the reason, nothing recorded.
     director = pages.open()
@@ -92,5 +102,6 @@ def test_the_second_approval_of_a_dismissal_waits_for_the_union_notice_and_reply
     assert case_row(site.engine, case_id).status == "approved"
     approvals = all_of(site.engine, select(Approval))
     assert sorted(a.capacity for a in approvals) == ["director", "hr"]
+    assert site.office.users["hr"].id not in {a.approver_id for a in approvals}
     notice = all_of(site.engine, select(UnionNotice))[0]
     assert notice.reply_at is not None

@@ -102,6 +102,10 @@ def test_reject_send_back_amend_approve_and_finalise(site: Site, pages: Pages) -
     assert case_row(site.engine, case_id).status == S.DECISION_PROPOSED
     expect(hr.locator("#returned")).to_have_count(0)
     assert _stage(hr) == "审批"
+    # HR made this revision: no 同意 (nor 驳回, 退回修改) for them, and the page says who decides.
+    assert not {"approve", "reject_proposal", "send_back"} & set(step_forms(hr))
+    expect(hr.locator("#own-proposal")).to_contain_text("由另一位人事或管理处主任批准")
+    _check(hr, site.url, "own-proposal-hr-desktop")
 
     # 退回修改: the case waits on HR's amendment; nobody can approve meanwhile.
     director.goto(url)
@@ -162,11 +166,15 @@ def test_a_dismissal_the_union_objected_to_waits_for_a_written_answer(
         )
     url = f"{site.url}/cases/{case_id}"
     hr, director = _tab(pages, WIDE), _tab(pages, WIDE)
+    # HR's approval comes from the other HR reviewer: "hr" proposed the dismissal.
+    second_hr = _tab(pages, WIDE)
+    sign_in(second_hr, site.url, "bsw-hr2")
+    second_hr.goto(url)
+    # Approving a dismissal says what it does and asks to confirm.
+    expect(second_hr.locator("#step-approve .confirm")).to_contain_text("解除")
+    take_step(second_hr, "approve", justification="索要财物属实,同意辞退")
     sign_in(hr, site.url, "bsw-hr")
     hr.goto(url)
-    # Approving a dismissal says what it does and asks to confirm.
-    expect(hr.locator("#step-approve .confirm")).to_contain_text("解除")
-    take_step(hr, "approve", justification="索要财物属实,同意辞退")
     take_step(hr, "record_union_notice", reasons="该员工向业主索要财物,拟解除劳动合同。")
     hr.locator("#step-record_union_reply input[name=objection]").check()
     take_step(hr, "record_union_reply", reply="工会认为证据不足,员工初犯,反对辞退。")
@@ -216,6 +224,12 @@ def test_on_a_phone_the_step_due_comes_first_and_a_dismissed_case_shows_where_it
     assert due and evidence and due["y"] < evidence["y"]  # one column, the step due first
     assert due["y"] < 844  # on the first screen
     _check(director, site.url, "decision-phone")
+    proposer = _tab(pages, PHONE, phone=True)
+    sign_in(proposer, site.url, "bsw-hr")
+    proposer.goto(f"{site.url}/cases/{case_id}")
+    expect(proposer.locator("#own-proposal")).to_contain_text("提出建议的人不能批准自己的建议")
+    assert "approve" not in step_forms(proposer)
+    _check(proposer, site.url, "own-proposal-phone")
     director.goto(f"{site.url}/cases")
     _check(director, site.url, "list-phone")
 

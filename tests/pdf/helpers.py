@@ -66,6 +66,8 @@ def typical_case(
     note and an annotation.
     """
     mgr, hr = as_role(ctx, office, "manager"), as_role(ctx, office, "hr")
+    # HR proposes and amends; the second HR reviewer approves (never the proposer).
+    approver = as_role(ctx, office, "hr2")
     # The subject's own login where there is one; otherwise HR takes the statement on paper.
     subject = as_role(ctx, office, {0: "staff", 1: "staff2"}.get(staff, "hr"))
     sid = office.staff[staff].id
@@ -146,7 +148,7 @@ def typical_case(
     )
     if not execute:
         return case_id
-    case_decision.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+    case_decision.approve(approver, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
     case_notice.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
     if subject.actor.role == "staff":
         case_notice.acknowledge(subject, case_id)
@@ -168,7 +170,13 @@ def coded_case(ctx: Ctx, office: OfficeSet, appeal_outcome: str) -> int:
     the appeal's outcome (`varied` gives new outcomes) and the deductions' kinds. The
     users' display names are Chinese, so a role code printed anywhere is a stored code.
     """
-    names = {"manager": "吴经理", "director": "周主任", "hr": "陈人事", "staff": "李明"}
+    names = {
+        "manager": "吴经理",
+        "director": "周主任",
+        "hr": "陈人事",
+        "hr2": "林人事",
+        "staff": "李明",
+    }
     for key, user in office.users.items():
         user.display_name = names.get(key, f"用户{user.id}")
     ctx.session.flush()
@@ -231,7 +239,8 @@ def coded_case(ctx: Ctx, office: OfficeSet, appeal_outcome: str) -> int:
     )
     confirm(mgr, finding.id, {"reason": "属实"})
     open_case.add_evidence(mgr, case_id, finding.id)
-    case_decision.approve(hr, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+    approver = as_role(ctx, office, "hr2")  # never the proposer, HR
+    case_decision.approve(approver, case_id, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
     case_notice.serve_notice(hr, case_id, "处理决定通知书:扣发当月工资并退还小费。")
     case_notice.record_ack_refusal(hr, case_id, ["保安 李见证"], place="管理处办公室")
     case_appeal.appeal(subject, case_id, "我已补交小费,扣发工资过重。")

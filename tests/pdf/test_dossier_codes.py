@@ -52,7 +52,7 @@ def test_stored_codes_print_as_words(ctx, office, outcome):
     # Findings: where each came from, and its triage state.
     assert "人工提出已确认" in flat and "抽查已确认" in flat
     # Approval capacity (approver, capacity, time are one row), notice kind, refusal to sign.
-    assert "陈人事人事2026-03-31" in flat
+    assert "林人事人事2026-03-31" in flat  # the second HR reviewer: "hr" (陈人事) proposed
     assert "处理决定通知书·交付时间" in flat  # handed over; served by the witnessed refusal
     assert "签收:拒绝签收" in flat and "见证人:保安李见证" in flat
     assert "送达(签收或留置送达)" in flat

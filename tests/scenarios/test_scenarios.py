@@ -312,7 +312,7 @@ def _prior(w: World, rule: str, letter: str, prior: dict[str, Any]) -> None:
     _to_proposal(w, case_id, letter, prior.get("severity", "standard"))
     if state == "proposed":
         return
-    case_decision.approve(w.as_("hr"), case_id, "证据充分")
+    case_decision.approve(w.as_("hr2"), case_id, "证据充分")  # never the proposer, "hr"
     if state == "approved":
         return
     _served(w, case_id, letter)

@@ -106,10 +106,10 @@ def test_a_row_inserted_behind_the_apps_back_is_unsealed(ctx, office):
 def test_a_conditional_update_through_the_app_is_resealed(ctx, office):
     """A use case's `UPDATE ... WHERE status = ...` bypasses the unit of work; still sealed."""
     case_id = typical_case(ctx, office, feedback=1, photos=0, execute=False)
-    hr = as_role(ctx, office, "hr")
+    approver = as_role(ctx, office, "hr2")  # HR ("hr") proposed it
     from compliance.cases import decision
 
-    decision.approve(hr, case_id, "依员工守则处理")
+    decision.approve(approver, case_id, "依员工守则处理")
     assert ctx.session.get(Case, case_id) is not None
     report = _verify(ctx.session)
     assert report.ok, [p.describe() for p in report.problems]

@@ -94,6 +94,9 @@ def act(ctx: Ctx, office: OfficeSet, role: str) -> Ctx:
     return as_role(ctx, office, role)
 
 
+# The office's HR reviewers: "hr" proposes, "hr2" may approve what "hr" proposed.
+HR_REVIEWERS = ("hr", "hr2")
+
 # The road from open to closed: (state reached, role, step).
 Step = Callable[[Ctx, int], object]
 ROAD: list[tuple[CaseStatus, str, Step]] = [
@@ -117,20 +120,22 @@ def drive(
     office: OfficeSet,
     state: CaseStatus,
     *,
-    approver: str = "hr",
+    approver: str = "hr2",
     served: bool = True,
     **kw: Any,
 ) -> int:
     """A fresh case (staff[0], R05 unless told) taken along the usual road to `state`.
 
-    The decision notice is signed for (served) right after it is handed over, unless
-    `served=False` (then the case cannot go past `appeal_decided`).
+    HR ("hr") proposes; another HR reviewer ("hr2") approves unless told (the proposer never
+    approves their own proposal); the director decides an appeal, or HR if the director
+    approved. The decision notice is signed for (served) right after it is handed over,
+    unless `served=False` (then the case cannot go past `appeal_decided`).
     """
     case_id = open_case(ctx, office, **kw)
     if state == S.DISMISSED:
         case_decision.dismiss(act(ctx, office, "hr"), case_id, "证据不足")
         return case_id
-    decider = "director" if approver == "hr" else "hr"
+    decider = "director" if approver in HR_REVIEWERS else "hr"
     for reached, role, take in ROAD:
         if state == S.OPEN:
             break

@@ -74,10 +74,10 @@ def test_only_the_staff_member_appeals_their_own_case(ctx, office):
 
 
 def test_the_approver_cannot_decide_the_appeal(ctx, office):
-    case_id = drive(ctx, office, S.APPEALED, approver="hr")
+    case_id = drive(ctx, office, S.APPEALED, approver="hr2")
     with pytest.raises(Forbidden, match="did not approve"):
-        case_appeal.decide_appeal(act(ctx, office, "hr"), case_id, "upheld", "维持")
-    assert "decide_appeal" not in read.get_case(act(ctx, office, "hr"), case_id).allowed_actions
+        case_appeal.decide_appeal(act(ctx, office, "hr2"), case_id, "upheld", "维持")
+    assert "decide_appeal" not in read.get_case(act(ctx, office, "hr2"), case_id).allowed_actions
     out = case_appeal.decide_appeal(act(ctx, office, "director"), case_id, "upheld", "事实清楚")
     assert out.status == "appeal_decided"
     appeal = read.get_case(act(ctx, office, "staff"), case_id).appeal
@@ -128,7 +128,7 @@ def test_refusal_to_sign_is_recorded_by_hr(ctx, office):
     assert notice.ack_kind == "refused_to_sign"
 
 
-def _through_to_final(ctx, office, case_id, approvers=("hr",)):
+def _through_to_final(ctx, office, case_id, approvers=("hr2",)):  # "hr" proposed
     for who in approvers:
         case_decision.approve(act(ctx, office, who), case_id, "依规章制度处理")
     case_notice.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")
@@ -155,7 +155,7 @@ def test_executing_a_dismissal_ends_the_employment(ctx, office):
     case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "索要财物")
     case_decision.record_union_notice(act(ctx, office, "hr"), case_id, "拟辞退")
     case_decision.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
-    _through_to_final(ctx, office, case_id, approvers=("hr", "director"))
+    _through_to_final(ctx, office, case_id, approvers=("hr2", "director"))
     out = case_execute.mark_executed(act(ctx, office, "hr"), case_id)
     assert out.effective_at == ctx.clock.now()
     assert ctx.session.get(Staff, office.staff[0].id).status == "left"
@@ -181,7 +181,7 @@ def test_a_token_of_a_dismissed_employee_stops_working(ctx, office):
     case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "索要财物")
     case_decision.record_union_notice(act(ctx, office, "hr"), case_id, "拟辞退")
     case_decision.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
-    _through_to_final(ctx, office, case_id, approvers=("hr", "director"))
+    _through_to_final(ctx, office, case_id, approvers=("hr2", "director"))
     case_execute.mark_executed(act(ctx, office, "hr"), case_id)
     listed = api_tokens.list_tokens(act(ctx, office, "staff"))
     assert [t.revoked_at is not None for t in listed] == [True]

@@ -95,10 +95,10 @@ def test_legal_risk_needs_a_justification(ctx, office):
     ]
     assert p.legal_risk and not p.is_dismissal
     with pytest.raises(ValidationFailed) as err:
-        decision.approve(act(ctx, office, "hr"), case_id, "  ")
+        decision.approve(act(ctx, office, "hr2"), case_id, "  ")
     assert err.value.errors[0].field == "justification"
     assert row(ctx, case_id).status == "decision_proposed"
-    out = decision.approve(act(ctx, office, "hr"), case_id, "规章制度明确规定,员工已签收")
+    out = decision.approve(act(ctx, office, "hr2"), case_id, "规章制度明确规定,员工已签收")
     assert out.status == "approved"
     approval = _detail(ctx, office, case_id).approvals[0]
     assert approval.justification == "规章制度明确规定,员工已签收"
@@ -109,8 +109,8 @@ def test_the_manager_who_recorded_the_feedback_cannot_approve(ctx, office):
     with pytest.raises(Forbidden, match="recorded feedback"):
         decision.approve(act(ctx, office, "director"), case_id, "")
     assert "approve" not in _detail(ctx, office, case_id, "director").allowed_actions
-    assert "approve" in _detail(ctx, office, case_id, "hr").allowed_actions
-    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
+    assert "approve" in _detail(ctx, office, case_id, "hr2").allowed_actions
+    assert decision.approve(act(ctx, office, "hr2"), case_id, "").status == "approved"
 
 
 def test_whoever_raised_the_finding_cannot_approve(ctx, office):
@@ -155,7 +155,7 @@ def test_evidence_added_after_approval_makes_it_lapse(ctx, office):
     assert "lapsed" in detail.steps[-1].note and len(detail.findings) == 2
     with pytest.raises(InvalidTransition):
         notice.serve_notice(act(ctx, office, "hr"), case_id, "通知")
-    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
+    assert decision.approve(act(ctx, office, "hr2"), case_id, "").status == "approved"
     assert [a.lapsed_at is None for a in _detail(ctx, office, case_id).approvals] == [False, True]
 
 
@@ -191,7 +191,7 @@ def test_an_incomplete_proposal_cannot_be_approved_until_amended(ctx, office):
     case_id = _proposed(ctx, office, rule="R11", evidence=evidence, days_ago=3)
     assert _kinds(_detail(ctx, office, case_id)) == ["compensation", "written_warning"]
     with pytest.raises(ValidationFailed, match="incomplete"):
-        decision.approve(act(ctx, office, "hr"), case_id, "")
+        decision.approve(act(ctx, office, "hr2"), case_id, "")
     set_valuation(
         act(ctx, office, "manager"), damage.id, {"assessed_value_fen": 80_000, "basis": "quote"}
     )
@@ -201,7 +201,7 @@ def test_an_incomplete_proposal_cannot_be_approved_until_amended(ctx, office):
         [{"kind": "compensation", "amount_fen": 80_000}, {"kind": "written_warning"}],
         "已取得维修报价",
     )
-    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "approved"
+    assert decision.approve(act(ctx, office, "hr2"), case_id, "").status == "approved"
 
 
 def test_compensation_comes_from_the_assessed_damage(ctx, office):
@@ -231,11 +231,12 @@ def _dismissal_case(ctx, office):
 
 
 def test_dismissal_needs_hr_and_director_and_the_trade_union(ctx, office):
-    case_id = _dismissal_case(ctx, office)
+    case_id = _dismissal_case(ctx, office)  # proposed by "hr"
     hr, director = act(ctx, office, "hr"), act(ctx, office, "director")
-    assert decision.approve(hr, case_id, "").status == "decision_proposed"
+    hr2 = act(ctx, office, "hr2")  # the HR approval: never the proposer's
+    assert decision.approve(hr2, case_id, "").status == "decision_proposed"
     with pytest.raises(Conflict, match="already approved"):
-        decision.approve(hr, case_id, "")
+        decision.approve(hr2, case_id, "")
     with pytest.raises(GuardrailViolation, match="trade union"):
         decision.approve(director, case_id, "")
     decision.record_union_notice(hr, case_id, "索取住户财物,拟辞退")
@@ -246,6 +247,7 @@ def test_dismissal_needs_hr_and_director_and_the_trade_union(ctx, office):
     approvals = _detail(ctx, office, case_id).approvals
     assert sorted(a.capacity for a in approvals) == ["director", "hr"]
     assert len({a.approver_id for a in approvals}) == 2
+    assert office.users["hr"].id not in {a.approver_id for a in approvals}
 
 
 def _under(ctx, profile):
@@ -255,7 +257,7 @@ def _under(ctx, profile):
 def test_under_the_default_profile_the_second_approval_waits_for_the_union(ctx, office):
     assert ctx.settings.guardrail_profile == "CN"
     case_id = _dismissal_case(ctx, office)
-    decision.approve(act(ctx, office, "hr"), case_id, "")
+    decision.approve(act(ctx, office, "hr2"), case_id, "")
     with pytest.raises(GuardrailViolation) as refused:
         decision.approve(act(ctx, office, "director"), case_id, "")
     assert "须先记录通知工会" in refused.value.text("zh")
@@ -266,7 +268,7 @@ def test_with_no_guardrails_a_dismissal_needs_no_trade_union(ctx, office):
     ctx = _under(ctx, "none")
     case_id = _dismissal_case(ctx, office)
     assert _detail(ctx, office, case_id, "director").dismissal_gates == []
-    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
+    assert decision.approve(act(ctx, office, "hr2"), case_id, "").status == "decision_proposed"
     assert decision.approve(act(ctx, office, "director"), case_id, "").status == "approved"
     assert _detail(ctx, office, case_id).union_notice is None
 
@@ -276,22 +278,22 @@ def test_two_hr_approvals_do_not_make_a_dismissal(ctx, office):
     from compliance.actors import Role
     from tests.conftest import NOW
 
-    case_id = _dismissal_case(ctx, office)
-    hr2 = User(
+    case_id = _dismissal_case(ctx, office)  # proposed by "hr": "hr2" and "hr3" approve
+    hr3 = User(
         office_id=office.office.id,
-        username="bsw-hr2",
-        display_name="hr2",
+        username="bsw-hr3",
+        display_name="hr3",
         role=Role.HR.value,
         created_at=NOW,
     )
-    ctx.session.add(hr2)
+    ctx.session.add(hr3)
     ctx.session.flush()
-    office.users["hr2"] = hr2
+    office.users["hr3"] = hr3
     decision.record_union_notice(act(ctx, office, "hr"), case_id, "理由")
     decision.record_union_reply(act(ctx, office, "hr"), case_id, "无异议")
-    decision.approve(act(ctx, office, "hr"), case_id, "")
+    decision.approve(act(ctx, office, "hr2"), case_id, "")
     with pytest.raises(Conflict, match="one HR and one director"):
-        decision.approve(act(ctx, office, "hr2"), case_id, "")
+        decision.approve(act(ctx, office, "hr3"), case_id, "")
     assert row(ctx, case_id).status == "decision_proposed"
 
 
@@ -299,17 +301,17 @@ def test_the_director_may_approve_first_before_the_union_is_told(ctx, office):
     case_id = _dismissal_case(ctx, office)
     assert decision.approve(act(ctx, office, "director"), case_id, "").status == "decision_proposed"
     with pytest.raises(GuardrailViolation):
-        decision.approve(act(ctx, office, "hr"), case_id, "")
+        decision.approve(act(ctx, office, "hr2"), case_id, "")
 
 
 def test_new_evidence_voids_a_first_dismissal_approval(ctx, office):
     case_id = _dismissal_case(ctx, office)
-    decision.approve(act(ctx, office, "hr"), case_id, "")
+    decision.approve(act(ctx, office, "hr2"), case_id, "")
     extra = confirmed(ctx, office, rule="R07")
     opening.add_evidence(act(ctx, office, "manager"), case_id, extra)
     assert [a.lapsed_at is not None for a in _detail(ctx, office, case_id).approvals] == [True]
-    assert "approve" in _detail(ctx, office, case_id).allowed_actions
-    assert decision.approve(act(ctx, office, "hr"), case_id, "").status == "decision_proposed"
+    assert "approve" in _detail(ctx, office, case_id, "hr2").allowed_actions
+    assert decision.approve(act(ctx, office, "hr2"), case_id, "").status == "decision_proposed"
 
 
 def test_approvers_see_the_gates_and_the_cost_of_a_wrongful_dismissal(ctx, office):

@@ -90,7 +90,7 @@ def _prepare(ctx, office, case_id: int, action: Action, legal: bool) -> Callable
         ),
         A.RECORD_UNION_NOTICE: lambda: case_decision.record_union_notice(c("hr"), case_id, "理由"),
         A.RECORD_UNION_REPLY: lambda: case_decision.record_union_reply(c("hr"), case_id, "无异议"),
-        A.APPROVE: lambda: case_decision.approve(c("hr"), case_id, ""),
+        A.APPROVE: lambda: case_decision.approve(c("hr2"), case_id, ""),  # not the proposer
         A.REJECT_PROPOSAL: lambda: review.reject_proposal(c("director"), case_id, "证据不足"),
         A.SEND_BACK: lambda: review.send_back(c("director"), case_id, "金额有误"),
         A.DISMISS: lambda: case_decision.dismiss(c("hr"), case_id, "不构成违规"),

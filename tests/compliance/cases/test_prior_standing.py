@@ -113,7 +113,7 @@ def _r12_case(ctx, office, state: CaseStatus, days_ago: float) -> int:
     statement.request_statement(act(ctx, office, "hr"), case_id)
     statement.submit_statement(act(ctx, office, "staff"), case_id, "我忘了上交")
     case_propose.propose(act(ctx, office, "hr"), case_id, "standard", "初次")
-    case_decision.approve(act(ctx, office, "hr"), case_id, "规章制度明确规定,员工已签收")
+    case_decision.approve(act(ctx, office, "hr2"), case_id, "规章制度明确规定,员工已签收")
     if state == S.APPROVED:
         return case_id
     notice.serve_notice(act(ctx, office, "hr"), case_id, "处理决定通知书")

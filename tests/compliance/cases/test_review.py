@@ -73,7 +73,7 @@ def test_a_refusal_needs_its_reason(ctx, office):
 def test_sent_back_waits_for_hr_to_amend_and_earlier_approvals_lapse(ctx, office):
     case_id = _proposed(ctx, office, rule="R13", amount_fen=10_000)  # a dismissal: two approvals
     hr, director = act(ctx, office, "hr"), act(ctx, office, "director")
-    decision.approve(hr, case_id, "同意辞退")
+    decision.approve(act(ctx, office, "hr2"), case_id, "同意辞退")  # never the proposer, "hr"
     out = review.send_back(director, case_id, "请核实索要金额,并补充住户书面材料")
     assert out.status == S.DECISION_PROPOSED
     assert all(a.lapsed_at is not None for a in _approvals(ctx, case_id))
@@ -105,7 +105,7 @@ def test_sent_back_waits_for_hr_to_amend_and_earlier_approvals_lapse(ctx, office
 def _dismissal_with_union_objection(ctx, office):
     case_id = _proposed(ctx, office, rule="R13", amount_fen=10_000)
     hr = act(ctx, office, "hr")
-    decision.approve(hr, case_id, "索要财物属实")
+    decision.approve(act(ctx, office, "hr2"), case_id, "索要财物属实")  # not the proposer
     decision.record_union_notice(hr, case_id, "该员工向业主索要财物,拟解除劳动合同")
     decision.record_union_reply(
         hr, case_id, "工会认为事实尚需核实,员工初犯,建议从轻", objection=True
@@ -151,7 +151,7 @@ def test_a_dismissal_the_union_objected_to_needs_a_written_answer(ctx, office):
 def test_a_union_reply_without_objection_needs_no_answer(ctx, office):
     case_id = _proposed(ctx, office, rule="R13", amount_fen=10_000)
     hr, director = act(ctx, office, "hr"), act(ctx, office, "director")
-    decision.approve(hr, case_id, "属实")
+    decision.approve(act(ctx, office, "hr2"), case_id, "属实")  # not the proposer
     decision.record_union_notice(hr, case_id, "拟辞退")
     decision.record_union_reply(hr, case_id, "工会无异议")
     assert _detail(ctx, office, case_id, "director").union_objection is None
@@ -176,6 +176,6 @@ def test_separation_of_duties_holds_for_every_decision(ctx, office):
         review.reject_proposal(act(ctx, office, "hr"), case_id, "驳回")
     assert "本人提出" in err.value.text("zh")
     hr_offered = _detail(ctx, office, case_id).allowed_actions
-    assert "reject_proposal" not in hr_offered and "send_back" not in hr_offered
+    assert not {"approve", "reject_proposal", "send_back"} & set(hr_offered)
     assert step_count(ctx, case_id, "reject_proposal") == 0
     assert row(ctx, case_id).status == S.DECISION_PROPOSED

@@ -43,7 +43,7 @@ from tests.compliance.cases.helpers import finding
 from tests.conftest import NOW, as_role
 from tests.factories import office_set
 
-ROLES = ["admin", "manager", "director", "hr", "cashier", "staff", "staff2"]
+ROLES = ["admin", "manager", "director", "hr", "hr2", "cashier", "staff", "staff2"]
 AFTER_APPROVAL = {
     CaseStatus.APPROVED, CaseStatus.NOTIFIED, CaseStatus.APPEALED, CaseStatus.APPEAL_DECIDED,
     CaseStatus.FINAL, CaseStatus.EXECUTED, CaseStatus.CLOSED,
@@ -206,6 +206,15 @@ class CaseMachine(RuleBasedStateMachine):
                 select(UnionNotice).where(col(UnionNotice.case_id) == case.id)
             ).first()
             assert union is not None and union.reply_at is not None
+
+    @invariant()
+    def nobody_approved_their_own_revision(self) -> None:
+        own = self.session.exec(
+            select(Approval)
+            .join(Proposal, col(Proposal.id) == col(Approval.proposal_id))
+            .where(col(Proposal.created_by) == col(Approval.approver_id))
+        ).all()
+        assert own == [], "a revision approved by whoever made it"
 
 
 @pytest.mark.db

@@ -53,16 +53,25 @@ def test_walk_a_finding_from_detection_to_a_closed_case(demo_db: Path) -> None:
         ("request-statement", "bsw-hr"),
         ("statement", "bsw-staff1", "--text", "当天住户家中有急事,我多停留了几分钟。"),
         ("propose", "bsw-hr", "--severity", "minor", "--reason", "初次,情节轻微"),
-        ("approve", "bsw-hr", "--justification", "证据充分"),
+        # Never the proposer: the director approves (and so does not decide the appeal).
+        ("approve", "bsw-director", "--justification", "证据充分"),
         ("notify", "bsw-hr", "--text", "处理决定通知书"),
         ("acknowledge", "bsw-staff1"),
         ("appeal", "bsw-staff1", "--text", "请求从轻处理"),
-        ("decide-appeal", "bsw-director", "--outcome", "upheld", "--text", "维持原决定"),
+        ("decide-appeal", "bsw-hr", "--outcome", "upheld", "--text", "维持原决定"),
         ("finalize", "bsw-hr"),
         ("execute", "bsw-hr"),
         ("close", "bsw-hr"),
     ]
     for step, user, *extra in steps:
+        if step == "approve":  # HR, who proposed it, is refused first
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("COMPLIANCE_DATABASE_URL", f"sqlite:///{demo_db}")
+                get_settings.cache_clear()
+                refused = runner.invoke(
+                    app, ["case", "approve", case_id, "--as", "bsw-hr", "--justification", "同意"]
+                )
+            assert refused.exit_code == 2 and "Forbidden" in refused.output, refused.output
         cli(demo_db, "case", step, case_id, "--as", user, *extra)
     shown = cli(demo_db, "case", "show", case_id, "--as", "bsw-hr")
     assert "closed" in shown and "appeal" in shown

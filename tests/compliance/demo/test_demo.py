@@ -124,6 +124,21 @@ def test_demo_has_a_case_in_every_state(demo: tuple[Engine, dict[str, int]]) -> 
             select(UnionNotice).where(UnionNotice.case_id == dismissal.id)
         ).scalar_one()
         assert union.reply_at is not None
+        # Two approvals, one as HR (the company's HR) and one as the director, and nobody
+        # anywhere approved a revision they made themselves.
+        approvals = session.execute(
+            select(Approval.capacity, User.username)
+            .join(User, User.id == Approval.approver_id)
+            .where(Approval.case_id == dismissal.id)
+        ).all()
+        assert sorted(approvals) == [("director", "bsw-director"), ("hr", "bsw-hr-company")]
+        own = session.execute(
+            select(func.count())
+            .select_from(Approval)
+            .join(Proposal, Proposal.id == Approval.proposal_id)
+            .where(Proposal.created_by == Approval.approver_id)
+        ).scalar_one()
+        assert own == 0
         # R11 compensation recovered over three months at the 20% cap.
         comp = session.execute(
             select(Deduction).where(Deduction.kind == "compensation")

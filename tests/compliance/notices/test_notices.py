@@ -33,7 +33,8 @@ def _approved(ctx, office, outcomes=None, staff=0) -> int:
     if outcomes is not None:
         case_decision.amend(hr, cid, outcomes, "按规章修改")
     if not any(o.get("kind") == "dismissal" for o in outcomes or []):
-        case_decision.approve(hr, cid, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
+        approver = as_role(ctx, office, "hr2")  # never the proposer, "hr"
+        case_decision.approve(approver, cid, "依员工守则第十二条处理;扣发工资存在法律风险,已知悉")
     return cid
 
 
