@@ -32,9 +32,7 @@ def test_a_day_is_the_offices_day_and_pages(session, office):
     # 2026-03-02 00:00 in Shanghai is 03-01 16:00 UTC: a call a minute before is the 1st's.
     midnight = datetime(2026, 3, 2, tzinfo=TZ).astimezone(UTC)
     _call(session, office, midnight - timedelta(minutes=1), rings=1)
-    calls = [
-        _call(session, office, midnight + timedelta(minutes=i), rings=i % 6) for i in range(7)
-    ]
+    calls = [_call(session, office, midnight + timedelta(minutes=i), rings=i % 6) for i in range(7)]
     _call(session, office, midnight + timedelta(minutes=8), answered=False)
     start, end = period(date(2026, 3, 2), None, TZ)
     first = list_calls(session, office.office.id, start, end, offset=0, limit=5)
