@@ -32,7 +32,7 @@ from compliance.service.models import (
     ServiceEvent,
     ServiceOrder,
 )
-from compliance.service.schemas import OrderFilters, OrderRow, OrderView
+from compliance.service.schemas import CallRead, OrderFilters, OrderRow, OrderView
 from compliance.staff.models import Staff, StaffStatus
 
 S = OrderState
@@ -289,7 +289,7 @@ class OrderDetail:
     stages: list[Stage]
     replied: bool
     followed_up: bool
-    calls: dict[int, str]
+    calls: dict[int, CallRead]
 
 
 def order_detail(ctx: Ctx, order_id: int, lang: str) -> OrderDetail:
@@ -317,7 +317,7 @@ def order_detail(ctx: Ctx, order_id: int, lang: str) -> OrderDetail:
         for c, holder in rows
     ]
     actions = {e.action for e in view.events}
-    calls = {c.id: c.caller_phone or f"#{c.id}" for c in view.calls}
+    calls = {c.id: c for c in view.calls}
     return OrderDetail(
         order=view,
         clocks=clocks,

@@ -22,6 +22,7 @@ from compliance.cli import (
     policy_cmd,
     records_cmd,
     service_clocks,
+    service_orders,
     users_cmd,
 )
 from compliance.cli.common import acting, console, engine, err_console, parse_day, reports_errors
@@ -42,6 +43,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(findings_cmd.app, name="findings")
 app.add_typer(service_clocks.app, name="service")
+service_orders.register(service_clocks.app)
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(records_cmd.app, name="record")
 app.add_typer(records_cmd.import_app, name="import")

@@ -18,7 +18,10 @@ What a majority issue is, exactly:
   over: the notice's `detected_at` is that visit's time, and the counts stored with the notice
   are the counts at that moment. Households visited later do not take a notice back.
 - One notice per scope, topic and month (idempotent): a scope that has a notice for the topic
-  in the month gets no second one, however often the check runs. When the estate has a notice
+  in the month gets no second one, however often the check runs. Two visits recorded at once
+  do not both open it: each visit's audit event is appended before the check, and the audit
+  chain's head row lock queues the second transaction until the first has committed
+  (tests/compliance/service/test_lobby_race.py, on PostgreSQL too). When the estate has a notice
   for the topic in the month, no building gets one of its own for it (the estate's notice is
   posted in every lobby).
 - The responsible person is the office head's staff record (the director user's), else the
