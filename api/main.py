@@ -43,8 +43,10 @@ from api.pages import me as me_pages
 from api.pages import notices as notice_pages
 from api.pages import reports as report_pages
 from api.pages import rosters as roster_pages
+from api.pages import service_calls as service_call_pages
 from api.pages import service_dashboard as service_dashboard_pages
 from api.pages import service_desk as service_desk_pages
+from api.pages import service_emergencies as emergency_pages
 from api.pages import service_visits as service_visit_pages
 from api.pages import visits as visit_pages
 from api.pages.dossiers import MAX_PDF_BYTES
@@ -113,6 +115,8 @@ ROUTERS = (
     roster_pages.router,
     tips.router,
     me_pages.router,
+    service_call_pages.router,
+    emergency_pages.router,
     service_desk_pages.router,  # the front desk, work orders, the executor's phone view
     service_visit_pages.router,
     fee_pages.router,

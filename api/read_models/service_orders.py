@@ -32,7 +32,8 @@ from compliance.service.models import (
     ServiceEvent,
     ServiceOrder,
 )
-from compliance.service.schemas import OrderFilters, OrderRow, OrderView
+from compliance.service.orders import office_zone
+from compliance.service.schemas import CallRead, OrderFilters, OrderRow, OrderView
 from compliance.staff.models import Staff, StaffStatus
 
 S = OrderState
@@ -200,7 +201,7 @@ def desk_view(ctx: Ctx, lang: str) -> DeskView:
     """Orders received today (an office day) still open, and the running clocks due within
     two hours or already past due (service_clock as last evaluated)."""
     ctx.require(Permission.VIEW_SERVICE)
-    today = ctx.now().astimezone(ctx.tz).date()
+    today = ctx.now().astimezone(office_zone(ctx)).date()
     rows, _ = reads.list_orders(
         ctx.session,
         ctx.actor.office_id,
@@ -289,7 +290,7 @@ class OrderDetail:
     stages: list[Stage]
     replied: bool
     followed_up: bool
-    calls: dict[int, str]
+    calls: dict[int, CallRead]
 
 
 def order_detail(ctx: Ctx, order_id: int, lang: str) -> OrderDetail:
@@ -317,7 +318,7 @@ def order_detail(ctx: Ctx, order_id: int, lang: str) -> OrderDetail:
         for c, holder in rows
     ]
     actions = {e.action for e in view.events}
-    calls = {c.id: c.caller_phone or f"#{c.id}" for c in view.calls}
+    calls = {c.id: c for c in view.calls}
     return OrderDetail(
         order=view,
         clocks=clocks,

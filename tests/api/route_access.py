@@ -267,6 +267,36 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/tokens"): Access(SIGNED_IN, 200),
     ("POST", "/api/tokens"): Access(SIGNED_IN, 422),
     ("DELETE", "/api/tokens/{token_id}"): Access(SIGNED_IN, 404),
+    # The call log and emergencies (第2篇 1、, 2、(1))
+    ("GET", "/service/calls"): Access(OFFICE_VIEW, 200),
+    ("POST", "/service/calls"): Access(MANAGERS, 422),
+    ("GET", "/service/calls/import"): Access(frozenset({"admin", "manager", "director"}), 200),
+    ("POST", "/service/calls/import"): Access(frozenset({"admin", "manager", "director"}), 422),
+    ("POST", "/service/calls/import/extensions"): Access(
+        frozenset({"admin", "manager", "director"}), 303
+    ),
+    ("GET", "/service/calls/import/{sha}"): Access(
+        frozenset({"admin", "manager", "director"}), 404
+    ),
+    ("POST", "/service/calls/import/{sha}/extensions"): Access(
+        frozenset({"admin", "manager", "director"}), 404
+    ),
+    ("POST", "/service/calls/import/{sha}/confirm"): Access(
+        frozenset({"admin", "manager", "director"}), 404
+    ),
+    ("GET", "/service/emergencies"): Access(OFFICE_VIEW, 200),
+    ("GET", "/service/emergencies/duty"): Access(SIGNED_IN, 200),
+    ("GET", "/service/emergencies/new"): Access(MANAGERS, 200),
+    ("POST", "/service/emergencies"): Access(MANAGERS, 422),
+    ("GET", "/service/emergencies/{order_id}"): Access(SIGNED_IN, 404),
+    ("POST", "/service/emergencies/{order_id}/dispatch"): Access(MANAGERS, 404),
+    ("POST", "/service/emergencies/{order_id}/arrive"): Access(SIGNED_IN, 404),
+    ("POST", "/service/emergencies/{order_id}/controlled"): Access(SIGNED_IN, 404),
+    ("POST", "/service/emergencies/{order_id}/report"): Access(MANAGERS, 404),
+    ("POST", "/service/emergencies/{order_id}/submit"): Access(MANAGERS, 404),
+    ("POST", "/service/emergencies/{order_id}/approve"): Access(frozenset({"director"}), 404),
+    ("POST", "/service/emergencies/{order_id}/return"): Access(frozenset({"director"}), 404),
+    ("GET", "/service/emergencies/{order_id}/report.pdf"): Access(OFFICE_VIEW, 404),
     # Service work orders and calls (issue 15): the desk and the executor's phone
     ("GET", "/api/service/orders"): Access(OFFICE_VIEW, 200),
     ("POST", "/api/service/orders"): Access(MANAGERS, 422),
