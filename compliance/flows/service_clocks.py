@@ -37,6 +37,7 @@ from compliance.errors import ValidationFailed
 from compliance.findings.detect import MAX_PERIOD_DAYS
 from compliance.findings.models import Finding, FindingSource
 from compliance.findings.service import store_decisions
+from compliance.i18n import N_
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
@@ -876,6 +877,19 @@ def warnings_for(
 
 # --- gaming flags (item 10) ---------------------------------------------------------------------
 
+# What the codes mean, for the pages (msgids; the catalog has the Chinese).
+GAMING_LABELS = {
+    "quick_reopen": N_("A reopen within 24 hours of closing"),
+    "follow_up_without_call": N_("A phone follow-up without its call record"),
+    "revisit_by_handler": N_("A return visit by the one who handled the order"),
+    "all_top_ratings": N_("One visitor's ratings all very satisfied for a month"),
+}
+EXCUSE_LABELS = {
+    "resident_no_access": N_("The resident gave no access"),
+    "resident_waiting": N_("Waiting on the resident"),
+    "nobody_on_duty": N_("Nobody on duty"),
+}
+
 REOPEN_WITHIN = timedelta(hours=24)
 SAME_RATING_MIN_VISITS = 5
 
@@ -1018,6 +1032,8 @@ def count_clocks(session: Session, office_id: int) -> int:
 
 
 __all__ = [
+    "EXCUSE_LABELS",
+    "GAMING_LABELS",
     "ClockWarning",
     "EvaluationSummary",
     "GamingFlag",

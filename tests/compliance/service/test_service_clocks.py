@@ -314,3 +314,14 @@ def test_a_later_evaluation_replaces_the_running_clock(session: Session, office:
     assert timedelta(seconds=states["S06"].elapsed_seconds) == local("2026-10-21", "12:00") - local(
         "2026-10-20", "09:00"
     )
+
+
+def test_every_gaming_flag_and_excuse_has_words_in_both_languages() -> None:
+    from compliance.flows.service_clocks import EXCUSE_LABELS, GAMING_LABELS
+    from compliance.i18n import gettext
+    from policies.service.clocks import Excuse
+
+    chinese = "zh"
+    assert set(EXCUSE_LABELS) == {e.value for e in Excuse} - {""}
+    for msgid in [*GAMING_LABELS.values(), *EXCUSE_LABELS.values()]:
+        assert gettext(chinese, msgid) != msgid, msgid
