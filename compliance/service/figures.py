@@ -86,6 +86,7 @@ EXCUSES: dict[str, str] = {
     "resident_no_access": N_("no access to the home"),
     "resident_waiting": N_("waiting on the resident"),
     "nobody_on_duty": N_("no one on duty"),
+    "line_busy": N_("the desk was on another call"),
     # and shorter spellings (test data, imports)
     "resident": N_("caused by the resident"),
     "no_access": N_("no access to the home"),
