@@ -17,14 +17,17 @@ from api.pages.payroll import checked_month
 from api.templating import render
 from compliance.clock import local_date
 from compliance.context import Ctx
-from compliance.dossiers.report import print_report
+from compliance.dossiers.report import parse_weights, print_report
 from compliance.errors import ValidationFailed
 from compliance.i18n import LANGS, N_
 from compliance.offices.models import Office
 from compliance.permissions import Permission
+from policies.service.standards import SATISFACTION_WEIGHTS_DEFAULT
 
 router = APIRouter(include_in_schema=False)
 PRINTERS = require(Permission.PRINT_DOSSIERS)
+# The satisfaction degree's (S13) weights for ratings 5 to 1 unless the office types its own.
+DEFAULT_WEIGHTS = "/".join(str(w) for w in SATISFACTION_WEIGHTS_DEFAULT)
 
 
 def _last_month(ctx: Ctx) -> str:
@@ -32,10 +35,11 @@ def _last_month(ctx: Ctx) -> str:
     return f"{first - timedelta(days=1):%Y-%m}"
 
 
-def _page(request: Request, ctx: Ctx, month: str, lang: str) -> FormPage:
+def _page(request: Request, ctx: Ctx, month: str, lang: str, weights: str = "") -> FormPage:
     office = ctx.session.get(Office, ctx.actor.office_id)
     context = {"month": month, "report_lang": lang, "office": office}
-    return FormPage("pages/reports.html", context, {"month": month, "lang": lang}, "report")
+    values = {"month": month, "lang": lang, "weights": weights or DEFAULT_WEIGHTS}
+    return FormPage("pages/reports.html", context, values, "report")
 
 
 @router.get("/reports", dependencies=[PRINTERS])
@@ -50,14 +54,16 @@ def monthly_pdf(request: Request, ctx: CtxDep, form: FormValues) -> Response:
     """Print the month's report and download it as report-OFFICE-YYYY-MM.pdf."""
     month = form.get("month", "").strip()
     lang = form.get("lang", "zh")
-    page = _page(request, ctx, month, lang)
+    typed_weights = form.get("weights", "").strip()
+    page = _page(request, ctx, month, lang, typed_weights)
     remember_form(request, page)
     month = checked_month(month)
     if lang not in LANGS:
         raise ValidationFailed.one("lang", N_("Choose Chinese or English."))
     if date.fromisoformat(f"{month}-01") > local_date(ctx.now(), ctx.tz):
         raise ValidationFailed.one("month", N_("This month has not begun yet."))
-    data = print_report(ctx, month, lang)
+    weights = parse_weights(typed_weights)
+    data = print_report(ctx, month, lang, weights)
     code = page.page_context()["office"].code
     return Response(
         data,

@@ -32,6 +32,7 @@ from compliance.service.models import (
     ServiceEvent,
     ServiceOrder,
 )
+from compliance.service.orders import office_zone
 from compliance.service.schemas import CallRead, OrderFilters, OrderRow, OrderView
 from compliance.staff.models import Staff, StaffStatus
 
@@ -200,7 +201,7 @@ def desk_view(ctx: Ctx, lang: str) -> DeskView:
     """Orders received today (an office day) still open, and the running clocks due within
     two hours or already past due (service_clock as last evaluated)."""
     ctx.require(Permission.VIEW_SERVICE)
-    today = ctx.now().astimezone(ctx.tz).date()
+    today = ctx.now().astimezone(office_zone(ctx)).date()
     rows, _ = reads.list_orders(
         ctx.session,
         ctx.actor.office_id,

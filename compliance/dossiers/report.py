@@ -18,7 +18,9 @@ from compliance.dossiers import codes
 from compliance.dossiers import labels as lb
 from compliance.dossiers.batch import parse_month
 from compliance.dossiers.render import html_to_pdf, render_html
+from compliance.errors import ValidationFailed
 from compliance.findings.models import Finding, FindingStatus
+from compliance.i18n import N_
 from compliance.money import format_fen
 from compliance.offices.models import Office
 from compliance.pay.models import Deduction, Instalment, InstalmentStatus
@@ -188,6 +190,20 @@ def _carried(ctx: Ctx, month: date, end: datetime) -> dict[int, int]:
     return dict(owed)
 
 
+def parse_weights(text: str) -> tuple[int, ...] | None:
+    """The S13 weights typed as "100/80/60/30/0" (ratings 5 to 1); None for blank. Five whole
+    numbers from 0 to 100, else a field error."""
+    if not text.strip():
+        return None
+    parts = [p.strip() for p in text.replace(",", "/").replace("，", "/").split("/")]
+    if len(parts) != 5 or not all(p.isdigit() and int(p) <= 100 for p in parts):
+        raise ValidationFailed.one(
+            "weights",
+            N_("Give five whole numbers from 0 to 100, for ratings 5 to 1 (e.g. 100/80/60/30/0)."),
+        )
+    return tuple(int(p) for p in parts)
+
+
 def service_section(
     ctx: Ctx, first: date, lang: str, weights: tuple[int, ...] | None = None
 ) -> ServiceSection:
@@ -217,7 +233,9 @@ def service_section(
     )
 
 
-def build_report(ctx: Ctx, month: str, lang: str = "zh") -> ReportView:
+def build_report(
+    ctx: Ctx, month: str, lang: str = "zh", weights: tuple[int, ...] | None = None
+) -> ReportView:
     """Read the month's figures (SQL aggregates) and freeze them for printing."""
     ctx.require(Permission.PRINT_DOSSIERS)
     L = lb.labels(lang)
@@ -322,7 +340,7 @@ def build_report(ctx: Ctx, month: str, lang: str = "zh") -> ReportView:
         taken_total=format_fen(sum(int(v) for _, v in taken)),
         carried=tuple(MoneyLine(*who(sid), format_fen(v)) for sid, v in sorted(carried.items())),
         carried_total=format_fen(sum(carried.values())),
-        service=service_section(ctx, first, lang),
+        service=service_section(ctx, first, lang, weights),
     )
 
 
@@ -331,11 +349,13 @@ def render_report(view: ReportView) -> bytes:
     return html_to_pdf(render_html("report.html", view.lang, view=view))
 
 
-def print_report(ctx: Ctx, month: str, lang: str = "zh") -> bytes:
+def print_report(
+    ctx: Ctx, month: str, lang: str = "zh", weights: tuple[int, ...] | None = None
+) -> bytes:
     """Build and render the monthly office report (the audit head is anchored as it prints)."""
-    view = build_report(ctx, month, lang)
+    view = build_report(ctx, month, lang, weights)
     data = render_report(view)
     # The anchor log keeps the S13 weights the report was printed with.
-    weights = f" S13 weights {view.service.weights}" if view.service else ""
-    anchor_quietly(ctx.session.connection(), ctx.settings, ctx.now(), f"report {month}{weights}")
+    used = f" S13 weights {view.service.weights}" if view.service else ""
+    anchor_quietly(ctx.session.connection(), ctx.settings, ctx.now(), f"report {month}{used}")
     return data

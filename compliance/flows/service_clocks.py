@@ -37,6 +37,7 @@ from compliance.errors import ValidationFailed
 from compliance.findings.detect import MAX_PERIOD_DAYS
 from compliance.findings.models import Finding, FindingSource
 from compliance.findings.service import store_decisions
+from compliance.i18n import N_
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.policy_params import service as policy_params
@@ -303,6 +304,7 @@ def gather(session: Session, office_id: int, start: date, end: date) -> _Facts:
             rings=r.rings,
             answer_seconds=r.answer_seconds,
             staff_id=r.answered_by_staff_id,
+            duration_seconds=r.duration_seconds,
         )
         for r in session.execute(
             select(
@@ -312,6 +314,7 @@ def gather(session: Session, office_id: int, start: date, end: date) -> _Facts:
                 col(ServiceCall.answered),
                 col(ServiceCall.rings),
                 col(ServiceCall.answer_seconds),
+                col(ServiceCall.duration_seconds),
                 col(ServiceCall.answered_by_staff_id),
             ).where(
                 col(ServiceCall.office_id) == office_id,
@@ -380,10 +383,11 @@ def evaluate_facts(facts: _Facts, calendar: clocks.WorkingDays, now: datetime) -
     for order in facts.orders:
         if order.received_at <= now:
             out.extend(clocks.order_clocks(order, ctx))
+    busy = clocks.busy_calls(facts.calls, ctx.seconds_per_ring)
     for call in facts.calls:
         if call.called_at > now:
             continue
-        found = clocks.s01(call, ctx)
+        found = clocks.s01(call, ctx, line_busy=call.id in busy)
         if found is not None:
             out.append(found)
     out.extend(clocks.s10(n, ctx) for n in facts.notices if n.detected_at <= now)
@@ -393,9 +397,62 @@ def evaluate_facts(facts: _Facts, calendar: clocks.WorkingDays, now: datetime) -
 # --- findings ------------------------------------------------------------------------------
 
 
-def dedupe_key(result: ClockResult) -> str:
-    """One finding per standard and subject, however often it is evaluated."""
+def dedupe_key(result: ClockResult, tz: ZoneInfo | None = None) -> str:
+    """One finding per standard and subject, however often it is evaluated; calls answered
+    late (S01) make one finding per person and office day, citing each call: a late pick-up
+    is a lapse to look at over a day, not a finding of its own."""
+    if result.standard == "S01" and tz is not None:
+        day = result.started_at.astimezone(tz).date().isoformat()
+        return f"service:S01:{result.holder_staff_id}:{day}"
     return f"service:{result.standard}:{result.subject_key}"
+
+
+def _calls_decision(group: Sequence[ClockResult], tz: ZoneInfo) -> Decision:
+    """One S01 finding for a person's calls answered late on one office day."""
+    std = standard("S01")
+    first = min(group, key=lambda r: r.started_at)
+    day = first.started_at.astimezone(tz).date().isoformat()
+    zh_items, en_items = [], []
+    for r in sorted(group, key=lambda r: r.started_at):
+        at = r.started_at.astimezone(tz).strftime("%H:%M")
+        _, _, rest = r.subject_key.partition(":")
+        if r.stopped_at is None:
+            zh_items.append(f"{at} 来电 #{rest} 未接听")
+            en_items.append(f"{at} call #{rest} not answered")
+        else:
+            zh_items.append(f"{at} 来电 #{rest} {r.elapsed_seconds} 秒后接听")
+            en_items.append(f"{at} call #{rest} answered after {r.elapsed_seconds} s")
+    return breach(
+        explanation_zh=(
+            f"{std.code} {std.article}「{std.text_zh}」:{day} 该员工接听的来电中有 "
+            f"{len(group)} 个超过 {std.target} 声才接听:" + ";".join(zh_items) + "。"
+        ),
+        explanation_en=(
+            f"{std.code} ({std.title}): on {day}, {len(group)} of the calls this staff member "
+            f"answered rang more than {std.target} times: " + "; ".join(en_items) + "."
+        ),
+        evidence=[ref for r in group for ref in _refs(r)],
+        staff_id=first.holder_staff_id,
+        occurred_at=first.due_at,
+        dedupe_key=dedupe_key(first, tz),
+        inputs=[(r.subject_key, r.started_at, r.stopped_at, r.elapsed_seconds) for r in group],
+        observed={"calls": len(group)},
+    )
+
+
+def _decisions(
+    blamed: Sequence[ClockResult], tz: ZoneInfo, numbers: dict[int, str], now: datetime
+) -> list[Decision]:
+    """A finding per attributable breach; S01's grouped per person and day."""
+    calls: dict[str, list[ClockResult]] = defaultdict(list)
+    out: list[Decision] = []
+    for r in blamed:
+        if r.standard == "S01":
+            calls[dedupe_key(r, tz)].append(r)
+        else:
+            out.append(_breach_decision(r, tz, numbers, now))
+    out.extend(_calls_decision(group, tz) for group in calls.values())
+    return out
 
 
 def _refs(result: ClockResult) -> list[EvidenceRef]:
@@ -541,6 +598,7 @@ def _repeats(
             col(ServiceClock.standard),
             col(ServiceClock.subject_key),
             col(ServiceClock.order_id),
+            col(ServiceClock.finding_id),
         )
         .where(
             col(ServiceClock.office_id) == office_id,
@@ -561,8 +619,14 @@ def _repeats(
         )
     ):
         raised[staff_id].append(_utc(at))
+    # Repeats count findings, not clock rows: a day of calls answered late is one lapse.
     by_staff: dict[int, list[Any]] = defaultdict(list)
+    seen: set[int] = set()
     for row in rows:
+        if row.finding_id is not None:
+            if row.finding_id in seen:
+                continue
+            seen.add(row.finding_id)
         by_staff[row.holder_staff_id].append(row)
     span = timedelta(days=REPEAT_DAYS)
     decisions: list[Decision] = []
@@ -626,6 +690,7 @@ def _insert_clocks(
     results: Sequence[ClockResult],
     finding_ids: dict[str, int],
     now: datetime,
+    tz: ZoneInfo,
 ) -> None:
     """Insert the clock rows as one driver-level executemany of plain tuples: a year is
     ~100,000 rows, and the per-value processing of an ORM or Core insert would be most of the
@@ -659,7 +724,7 @@ def _insert_clocks(
             r.paused_seconds,
             r.holder_staff_id,
             r.excuse.value,
-            finding_ids.get(dedupe_key(r)) if r.attributable else None,
+            finding_ids.get(dedupe_key(r, tz)) if r.attributable else None,
             stamp,
         )
         for r in results
@@ -707,10 +772,10 @@ def evaluate_office(
     blamed = [r for r in results if r.attributable]
     summary.attributable = len(blamed)
     summary.excused = summary.by_state.get(State.EXCUSED.value, 0)
-    decisions = [_breach_decision(r, tz, facts.numbers, now) for r in blamed]
+    decisions = _decisions(blamed, tz, facts.numbers, now)
     new, existing = _store(ctx, "R04", decisions, tz, DETECTOR)
     summary.new_findings, summary.existing_findings = len(new), existing
-    ids = _finding_ids(session, office_id, "R04", [dedupe_key(r) for r in blamed])
+    ids = _finding_ids(session, office_id, "R04", sorted({dedupe_key(r, tz) for r in blamed}))
     # Rewrite the period's clocks.
     session.execute(
         delete(ServiceClock).where(
@@ -725,7 +790,7 @@ def evaluate_office(
             ),
         )
     )
-    _insert_clocks(session, office_id, results, ids, now)
+    _insert_clocks(session, office_id, results, ids, now, tz)
     summary.repeat_findings, _ = _repeats(ctx, office_id, tz, lo, hi + DUE_HORIZON)
     summary.seconds = _time.perf_counter() - began
     audit.append(
@@ -876,6 +941,20 @@ def warnings_for(
 
 # --- gaming flags (item 10) ---------------------------------------------------------------------
 
+# What the codes mean, for the pages (msgids; the catalog has the Chinese).
+GAMING_LABELS = {
+    "quick_reopen": N_("A reopen within 24 hours of closing"),
+    "follow_up_without_call": N_("A phone follow-up without its call record"),
+    "revisit_by_handler": N_("A return visit by the one who handled the order"),
+    "all_top_ratings": N_("One visitor's ratings all very satisfied for a month"),
+}
+EXCUSE_LABELS = {
+    "resident_no_access": N_("The resident gave no access"),
+    "resident_waiting": N_("Waiting on the resident"),
+    "nobody_on_duty": N_("Nobody on duty"),
+    "line_busy": N_("On another call while it rang"),
+}
+
 REOPEN_WITHIN = timedelta(hours=24)
 SAME_RATING_MIN_VISITS = 5
 
@@ -1018,6 +1097,8 @@ def count_clocks(session: Session, office_id: int) -> int:
 
 
 __all__ = [
+    "EXCUSE_LABELS",
+    "GAMING_LABELS",
     "ClockWarning",
     "EvaluationSummary",
     "GamingFlag",

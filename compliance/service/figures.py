@@ -82,6 +82,12 @@ TITLES = (
 # The words for why a breach was excused (service_clock.excuse); a code not named here shows
 # as "excused".
 EXCUSES: dict[str, str] = {
+    # policies.service.clocks.Excuse, as the clocks' evaluation stores them
+    "resident_no_access": N_("no access to the home"),
+    "resident_waiting": N_("waiting on the resident"),
+    "nobody_on_duty": N_("no one on duty"),
+    "line_busy": N_("the desk was on another call"),
+    # and shorter spellings (test data, imports)
     "resident": N_("caused by the resident"),
     "no_access": N_("no access to the home"),
     "waiting": N_("waiting on the resident"),

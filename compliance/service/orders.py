@@ -462,7 +462,7 @@ def accept(ctx: Ctx, order_id: int, *, version: int) -> ServiceOrder:
     return st.order
 
 
-def _check_in(order: ServiceOrder, method: str, ref: str) -> str:
+def check_in(order: ServiceOrder, method: str, ref: str) -> str:
     """The check-in's reference as stored, or ValidationFailed if it does not place the
     executor at this job."""
     ref = (ref or "").strip()
@@ -495,11 +495,15 @@ def _check_in(order: ServiceOrder, method: str, ref: str) -> str:
     return ref[:200]
 
 
+# The old private name (compliance.service.emergency reads it).
+_check_in = check_in
+
+
 @use_case
 def arrive(ctx: Ctx, order_id: int, *, method: str, ref: str = "", version: int) -> ServiceOrder:
     """On site: a check-in at the server's time (the unit's QR code, a position, the counter)."""
     st = _Step(ctx, order_id, "arrive", version)
-    stored = _check_in(st.order, method, ref)
+    stored = check_in(st.order, method, ref)
     st.move(st.to())
     st.event(staff_id=_staff_acting(st), checkin_method=method, checkin_ref=stored)
     return st.order
@@ -754,6 +758,7 @@ __all__ = [
     "arrive",
     "assign_manager",
     "cancel",
+    "check_in",
     "close",
     "contact",
     "dispatch",

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from compliance.i18n import N_
 from compliance.service.models import Channel, ComplaintClass, HopRole, OrderKind, Severity
 from compliance.validation import AwareDatetime, Input, RecordId
 
@@ -40,7 +41,9 @@ class CallIn(Input):
             and self.rings is None
             and self.answer_seconds is None
         ):
-            raise ValueError("rings: an answered call says how many rings (or seconds) it took")
+            raise ValueError(
+                "rings: " + N_("an answered call says how many rings (or seconds) it took")
+            )
         return self
 
 
@@ -88,11 +91,11 @@ class OrderIn(Input):
     @model_validator(mode="after")
     def _where(self) -> "OrderIn":
         if self.unit_id is None and not self.location:
-            raise ValueError("location: give the unit or the place (a public area)")
+            raise ValueError("location: " + N_("give the unit or the place (a public area)"))
         if self.kind != OrderKind.COMPLAINT and self.complaint_class != ComplaintClass.NONE:
-            raise ValueError("complaint_class: only a complaint has a complaint class")
+            raise ValueError("complaint_class: " + N_("only a complaint has a complaint class"))
         if self.call is not None and self.channel != Channel.PHONE:
-            raise ValueError("call: only an order received by phone comes with a call")
+            raise ValueError("call: " + N_("only an order received by phone comes with a call"))
         return self
 
 

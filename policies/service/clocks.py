@@ -44,6 +44,9 @@ class Excuse(StrEnum):
     RESIDENT_NO_ACCESS = "resident_no_access"
     RESIDENT_WAITING = "resident_waiting"
     NOBODY_ON_DUTY = "nobody_on_duty"
+    # The one who answered was still on another call while this one rang: the office had
+    # nobody free, which is not that person's fault.
+    LINE_BUSY = "line_busy"
 
 
 class WorkingDays(Protocol):
@@ -121,6 +124,30 @@ class Call:
     rings: int | None = None
     answer_seconds: int | None = None
     staff_id: int | None = None
+    duration_seconds: int | None = None
+
+
+def busy_calls(calls: Sequence[Call], seconds_per_ring: int) -> frozenset[int]:
+    """The incoming calls that rang while the one who answered them was still talking on an
+    earlier call (its answer time plus its duration): late through no fault of theirs."""
+    per_ring = max(1, seconds_per_ring)
+    by_staff: dict[int, list[tuple[datetime, datetime, int]]] = {}
+    for c in calls:
+        if c.staff_id is None or not c.answered:
+            continue
+        wait = c.answer_seconds if c.answer_seconds is not None else (c.rings or 0) * per_ring
+        start = c.called_at + timedelta(seconds=wait)
+        end = start + timedelta(seconds=c.duration_seconds or 0)
+        by_staff.setdefault(c.staff_id, []).append((c.called_at, end, c.id))
+    busy: set[int] = set()
+    for spans in by_staff.values():
+        spans.sort()
+        talking_until: datetime | None = None
+        for rang_at, end, call_id in spans:
+            if talking_until is not None and rang_at < talking_until:
+                busy.add(call_id)
+            talking_until = end if talking_until is None else max(talking_until, end)
+    return frozenset(busy)
 
 
 @dataclass(frozen=True)
@@ -363,8 +390,9 @@ def _key(order: Order) -> str:
     return f"order:{order.id}"
 
 
-def s01(call: Call, ctx: Context) -> ClockResult | None:
-    """A call answered within 3 rings (or the seconds of 3 rings)."""
+def s01(call: Call, ctx: Context, *, line_busy: bool = False) -> ClockResult | None:
+    """A call answered within 3 rings (or the seconds of 3 rings). `line_busy`: the one who
+    answered was on another call while it rang (see `busy_calls`), which excuses them."""
     std = standard("S01")
     if call.direction != "in":
         return None
@@ -390,6 +418,9 @@ def s01(call: Call, ctx: Context) -> ClockResult | None:
     excuse = Excuse.NONE
     if state is State.BREACHED and call.staff_id is None:
         excuse = Excuse.NOBODY_ON_DUTY
+        state = State.EXCUSED
+    elif state is State.BREACHED and line_busy:
+        excuse = Excuse.LINE_BUSY
         state = State.EXCUSED
     return ClockResult(
         standard=std.code,
@@ -769,6 +800,7 @@ __all__ = [
     "Revisit",
     "State",
     "WorkingDays",
+    "busy_calls",
     "evaluate",
     "order_clocks",
     "s01",

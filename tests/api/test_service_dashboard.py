@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -215,3 +216,17 @@ def test_the_gaming_flags_are_shown(browser, session, office):
     assert problems(gaming, "zh") == []
     quiet = b.client.get("/service/dashboard?month=2026-02").text
     assert "本月未发现弄虚作假迹象" in _text(quiet)
+
+
+def test_the_report_form_takes_the_weights(browser, march):
+    b = browser("hr")
+    page = b.client.get("/reports?month=2026-03").text
+    assert 'name="weights"' in page and 'value="100/80/60/30/0"' in page
+    form = {"month": "2026-03", "lang": "zh", "weights": "100/90"}
+    r = b.post("/reports/monthly.pdf", form)
+    assert r.status_code == 422
+    assert "请填写五个0到100的整数" in r.text and 'value="100/90"' in r.text
+    r = b.post("/reports/monthly.pdf", {**form, "weights": "100/90/70/40/0"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    pdf = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert "100/90/70/40/0" in re.sub(r"\s+", "", pdf)

@@ -365,3 +365,21 @@ def test_the_desk_shows_clocks_close_to_due(browser, office, session):
     assert "S02" not in section  # the standard in words, not its code
     order_page = desk.client.get(f"/service/orders/{order_id}").text
     assert "12:10" in order_page.split('id="clocks"')[1]
+
+
+def test_todays_open_orders_are_the_office_days(browser, session, clock: FixedClock):
+    # 23:59 and 00:00 in Shanghai: the first is yesterday's order, the second today's.
+    clock.advance(timedelta(hours=11, minutes=59))  # 2026-03-31 23:59 Shanghai
+    desk = browser("front_desk")
+    late = _receive(desk, description="昨晚最后一个电话")
+    clock.advance(timedelta(minutes=1))  # 2026-04-01 00:00 Shanghai
+    first = _receive(desk, description="今天第一个电话")
+    today = desk.client.get("/service/desk").text.split('id="today"')[1]
+    assert f"/service/orders/{first}" in today and f"/service/orders/{late}" not in today
+    # Cancelled orders are not open: they leave the counter's list.
+    v = str(_order(session, first).version)
+    desk.post(
+        f"/service/orders/{first}/cancel", {"reason": "住户撤回", "confirm": "1", "version": v}
+    )
+    today = desk.client.get("/service/desk").text.split('id="today"')[1]
+    assert f"/service/orders/{first}" not in today

@@ -275,3 +275,13 @@ def test_the_figures_cost_the_same_few_queries_whatever_the_data(session, office
             figures(session, office)
         costs.append(len(statements))
     assert costs[0] == costs[1] <= 6, costs
+
+
+def test_every_excuse_the_clocks_store_has_its_words():
+    from compliance.service.figures import EXCUSED_WORD, excuse_word
+    from policies.service.clocks import Excuse
+
+    for excuse in Excuse:
+        if excuse.value:
+            assert excuse_word(excuse.value) != EXCUSED_WORD, excuse
+    assert excuse_word("resident_no_access") == "no access to the home"

@@ -4,9 +4,11 @@ for the month and the quarter with their targets and breach counts, and the S13 
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from compliance.dossiers import report
+from compliance.errors import ValidationFailed
 from tests.conftest import as_role
 from tests.service_rows import bill, clock, pay, ratings, sh
 
@@ -63,3 +65,18 @@ def test_the_english_report_names_the_standards_in_words(ctx, office):
     assert "Servicestandards·2026-03/2026-Q1" in text
     assert "S06Repairandhousekeepingdonethesameday" in text
     assert "Satisfactiondegreeweights(ratings5to1):100/80/60/30/0" in text
+
+
+def test_the_report_uses_and_prints_the_weights_it_is_given(ctx, office):
+    _march(ctx.session, office)
+    weights = report.parse_weights("100/90/70/40/0")
+    assert weights == (100, 90, 70, 40, 0)
+    view = report.build_report(as_role(ctx, office, "hr"), "2026-03", "zh", weights)
+    assert view.service is not None and view.service.weights == "100/90/70/40/0"
+    # 40 fives, 31 fours, one 3, 2 and 1: (4000 + 2790 + 70 + 40 + 0) / 74 = 93.24
+    assert {x.code: x.month for x in view.service.lines}["S13"] == "93.2"
+    assert "满意度权重(5至1分):100/90/70/40/0" in _text(report.render_report(view))
+    assert report.parse_weights("  ") is None
+    for bad in ("100/80/60/30", "100/80/60/30/-1", "100/80/60/30/101", "a/b/c/d/e"):
+        with pytest.raises(ValidationFailed):
+            report.parse_weights(bad)

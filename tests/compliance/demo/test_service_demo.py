@@ -207,6 +207,7 @@ def test_every_standard_is_breached_some_excused(demo: tuple[Engine, dict[str, i
         assert breached[code] >= 1, f"{code} never breached"
     assert sum(excused.values()) >= 3
     assert {e for _, state, e, _ in rows if state == "excused"} == {
+        "line_busy",
         "nobody_on_duty",
         "resident_no_access",
         "resident_waiting",

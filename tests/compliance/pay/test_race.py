@@ -6,8 +6,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from compliance.accounts.models import User
-from compliance.actors import Role
 from compliance.clock import FixedClock
 from compliance.context import Ctx
 from compliance.errors import Conflict
@@ -23,16 +21,7 @@ APRIL = date(2026, 4, 1)
 
 def test_two_executions_of_one_month_take_it_once(race_engine, settings):
     with Session(race_engine, expire_on_commit=False) as s:
-        office = factories.office_set(s)
-        second = User(
-            office_id=office.office.id,
-            username="bsw-hr2",
-            display_name="hr2",
-            role=Role.HR.value,
-            created_at=NOW,
-        )
-        s.add(second)
-        office.users["hr2"] = second
+        office = factories.office_set(s)  # with its second HR reviewer, "hr2"
         add_min_wage(s)
         hr = Ctx(session=s, actor=office.actor("hr"), clock=FixedClock(NOW), settings=settings)
         for staff in office.staff:

@@ -640,3 +640,23 @@ def test_reading_an_order_takes_the_same_queries_however_long_its_history(
         )
         long = orders.contact(desk, long.id, note="联系住户", version=long.version)
     assert queries(short.id) == queries(long.id) == 4
+
+
+def test_received_time_at_the_clock_skew_boundary(ctx, desk, office):
+    # Phones' clocks drift: five minutes ahead is accepted, a minute more is not.
+    now = ctx.now()
+    o = orders.receive(desk, _repair(office, received_at=now + timedelta(minutes=5)))
+    assert o.received_at == now + timedelta(minutes=5)
+    with pytest.raises(ValidationFailed):
+        orders.receive(desk, _repair(office, received_at=now + timedelta(minutes=5, seconds=1)))
+
+
+def test_cross_field_errors_name_their_field_in_the_catalog(office):
+    from compliance.i18n import gettext
+    from compliance.validation import parse
+
+    with pytest.raises(ValidationFailed) as err:
+        parse(OrderIn, {"kind": "repair", "channel": "phone", "description": "x"})
+    (e,) = err.value.errors
+    assert e.field == "location"
+    assert gettext("zh", e.reason) == "请填写房号或地点(公共区域)"

@@ -182,11 +182,57 @@ def test_calls_and_notices(session: Session, office: OfficeSet) -> None:
     assert f"call:{out.id}" not in rows
     assert rows[f"notice:{n.id}"].state == "breached"
     found = {f.dedupe_key: f for f in _findings(session, oid, "R04")}
-    assert found[f"service:S01:call:{late.id}"].staff_id == desk
+    assert found[f"service:S01:{desk}:2026-09-14"].staff_id == desk
     assert found[f"service:S10:notice:{n.id}"].staff_id == b
-    assert json.loads(found[f"service:S01:call:{late.id}"].evidence) == [
+    assert json.loads(found[f"service:S01:{desk}:2026-09-14"].evidence) == [
         {"kind": "service_call", "id": late.id}
     ]
+
+
+def test_calls_answered_late_make_one_finding_a_day_and_one_r10_lapse(
+    session: Session, office: OfficeSet
+) -> None:
+    """Four late pick-ups on one day are one finding citing the four calls; a second day is a
+    second finding; two days are two lapses, not enough for R10 (which needs three)."""
+    oid = office.office.id
+    desk = office.staff[2].id
+    monday = [
+        data.call(session, oid, local("2026-09-14", f"{h}:00"), rings=5, staff_id=desk)
+        for h in (9, 10, 11, 15)
+    ]
+    tuesday = data.call(session, oid, local("2026-09-15", "09:30"), rings=4, staff_id=desk)
+    evaluate_office(session, oid, *SEPT, now=NOW)
+    found = {f.dedupe_key: f for f in _findings(session, oid, "R04")}
+    assert sorted(found) == [f"service:S01:{desk}:2026-09-14", f"service:S01:{desk}:2026-09-15"]
+    day = found[f"service:S01:{desk}:2026-09-14"]
+    assert [e["id"] for e in json.loads(day.evidence)] == [c.id for c in monday]
+    assert "4 个超过 3 声" in day.explanation_zh
+    rows = {r.subject_key: r for r in _clocks(session, oid)}
+    assert {rows[f"call:{c.id}"].finding_id for c in monday} == {day.id}
+    assert rows[f"call:{tuesday.id}"].finding_id == found[f"service:S01:{desk}:2026-09-15"].id
+    assert _findings(session, oid, "R10") == []
+    evaluate_office(session, oid, *SEPT, now=NOW)  # again: nothing new
+    assert len(_findings(session, oid, "R04")) == 2
+
+
+def test_a_call_ringing_while_the_desk_was_on_another_is_excused(
+    session: Session, office: OfficeSet
+) -> None:
+    oid = office.office.id
+    desk = office.staff[2].id
+    first = data.call(session, oid, local("2026-09-14", "10:00"), rings=1, staff_id=desk)
+    first.duration_seconds = 240  # talking from 10:00:05 to 10:04:05
+    session.add(first)
+    waiting = data.call(session, oid, local("2026-09-14", "10:02"), rings=8, staff_id=desk)
+    later = data.call(session, oid, local("2026-09-14", "10:05"), rings=5, staff_id=desk)
+    session.flush()
+    evaluate_office(session, oid, *SEPT, now=NOW)
+    rows = {r.subject_key: r for r in _clocks(session, oid)}
+    assert rows[f"call:{waiting.id}"].state == "excused"
+    assert rows[f"call:{waiting.id}"].excuse == "line_busy"
+    assert rows[f"call:{later.id}"].state == "breached"  # the line was free again by 10:05
+    [f] = _findings(session, oid, "R04")
+    assert [e["id"] for e in json.loads(f.evidence)] == [later.id]
 
 
 def test_written_important_complaint_needs_the_office_head(
@@ -314,3 +360,14 @@ def test_a_later_evaluation_replaces_the_running_clock(session: Session, office:
     assert timedelta(seconds=states["S06"].elapsed_seconds) == local("2026-10-21", "12:00") - local(
         "2026-10-20", "09:00"
     )
+
+
+def test_every_gaming_flag_and_excuse_has_words_in_both_languages() -> None:
+    from compliance.flows.service_clocks import EXCUSE_LABELS, GAMING_LABELS
+    from compliance.i18n import gettext
+    from policies.service.clocks import Excuse
+
+    chinese = "zh"
+    assert set(EXCUSE_LABELS) == {e.value for e in Excuse} - {""}
+    for msgid in [*GAMING_LABELS.values(), *EXCUSE_LABELS.values()]:
+        assert gettext(chinese, msgid) != msgid, msgid

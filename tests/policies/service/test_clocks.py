@@ -537,3 +537,19 @@ def test_s14_major_complaint_revisited_by_the_head() -> None:
 def test_cancelled_orders_have_no_clocks() -> None:
     o = replace(order("complaint", at("2026-09-01")), cancelled=True)
     assert clocks.order_clocks(o, ctx()) == []
+
+
+def test_busy_calls_are_those_ringing_while_the_answerer_still_talked() -> None:
+    t0 = at("2026-09-14", "10:00")
+    calls = [
+        Call(1, t0, rings=1, staff_id=DESK, duration_seconds=120),  # talking 10:00:05-10:02:05
+        Call(2, t0 + timedelta(seconds=60), rings=6, staff_id=DESK),  # rang during call 1
+        Call(3, t0 + timedelta(seconds=125), rings=4, staff_id=DESK),  # line free at 10:02:05
+        Call(4, t0 + timedelta(seconds=30), rings=6, staff_id=DESK + 1),  # someone else
+        Call(5, t0 + timedelta(seconds=40), answered=False),
+    ]
+    assert clocks.busy_calls(calls, 5) == frozenset({2})
+    r = clocks.s01(calls[1], ctx(), line_busy=True)
+    assert r is not None and r.state is State.EXCUSED and r.excuse is Excuse.LINE_BUSY
+    r3 = clocks.s01(calls[2], ctx(), line_busy=False)
+    assert r3 is not None and r3.state is State.BREACHED
