@@ -11,7 +11,8 @@
     try {
       var url = new URL(text, window.location.href);
       var id = url.searchParams.get("unit");
-      if (url.pathname !== "/spot-checks/new" && url.pathname !== "/service/my/checkin") return null;
+      var known = ["/units/scan", "/spot-checks/new", "/service/my/checkin"];
+      if (known.indexOf(url.pathname) < 0) return null;
       return id && /^\d+$/.test(id) ? id : null;
     } catch (e) {
       return null;

@@ -40,7 +40,8 @@
   function unitFrom(text) {
     try {
       var url = new URL(text, window.location.href);
-      if (url.pathname !== "/spot-checks/new") return null;
+      // The codes by the doors (/units/scan), and those printed before them (the form itself).
+      if (url.pathname !== "/units/scan" && url.pathname !== "/spot-checks/new") return null;
       var id = url.searchParams.get("unit");
       return id && /^\d+$/.test(id) ? id : null;
     } catch (e) {
