@@ -82,6 +82,7 @@ def office_set(
         # case's outcome never approves it, and a dismissal needs an HR approval as well as
         # the director's: with one HR reviewer, the director approves ordinary outcomes only.
         ("hr2", Role.HR, False, None),
+        ("front_desk", Role.FRONT_DESK, False, None),
     ]
     for name, role, director, staff_id in roles:
         u = User(

@@ -1,5 +1,7 @@
-"""The units' QR codes, printed and stuck by each door: scanning one opens the spot-check
-form with that unit chosen (the phone's camera app is enough; the form's scan button too)."""
+"""The units' QR codes, printed and stuck by each door. A code holds /units/scan?unit=ID, which
+sends whoever scans it where that unit is wanted: a manager to the spot-check form with the unit
+chosen, a staff member to the check-in of their job there (the phone's camera app is enough;
+the pages' own scan buttons read the same code)."""
 
 from functools import lru_cache
 from typing import Annotated
@@ -7,20 +9,33 @@ from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from api.deps import CtxDep, require
 from api.templating import render
-from compliance.permissions import Permission
+from compliance.permissions import Permission, holds
 from compliance.residents.search import label, natural_key, units_in_order
 
 router = APIRouter(include_in_schema=False)
 KEEPERS = require(Permission.MANAGE_RESIDENTS)
+SIGNED_IN = require(Permission.USE_APP)
 
 
-def spot_check_link(base_url: str, unit_id: int) -> str:
-    """The address a unit's code holds: the spot-check form with the unit chosen."""
-    return f"{base_url.rstrip('/')}/spot-checks/new?{urlencode({'unit': unit_id})}"
+def unit_link(base_url: str, unit_id: int) -> str:
+    """The address a unit's code holds (see `scanned`)."""
+    return f"{base_url.rstrip('/')}/units/scan?{urlencode({'unit': unit_id})}"
+
+
+@router.get("/units/scan", dependencies=[SIGNED_IN])
+def scanned(ctx: CtxDep, unit: int = 0) -> Response:
+    """Where a scanned unit code leads: the spot check for one who records them, else the
+    check-in of one's job at that unit, else home. The page it leads to checks the unit."""
+    query = urlencode({"unit": unit})
+    if holds(ctx.actor, Permission.RECORD_SPOT_CHECK):
+        return RedirectResponse(f"/spot-checks/new?{query}", status_code=303)
+    if holds(ctx.actor, Permission.WORK_SERVICE_ORDER):
+        return RedirectResponse(f"/service/my/checkin?{query}", status_code=303)
+    return RedirectResponse("/", status_code=303)
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +64,7 @@ def sheet(
     shown = [u for u in units if every or u.building == building]
     base = str(request.base_url)
     cards = [
-        {"label": label(u), "url": (url := spot_check_link(base, u.id)), "svg": qr_svg(url)}
+        {"label": label(u), "url": (url := unit_link(base, u.id)), "svg": qr_svg(url)}
         for u in shown
     ]
     return render(

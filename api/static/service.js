@@ -1,5 +1,5 @@
 // The executor's phone view: scan the unit's QR code to check in. The codes by the doors hold
-// /spot-checks/new?unit=ID; the id goes into the arrival form (method "qr" on the server).
+// /units/scan?unit=ID; the id goes into the arrival form (method "qr" on the server).
 // Loaded as a file (the pages' CSP forbids inline script); the forms work without it.
 (function () {
   "use strict";

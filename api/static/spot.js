@@ -24,7 +24,7 @@
     if (box) box.open = true;
   });
 
-  // Scanning: the unit's QR code holds /spot-checks/new?unit=ID; pick that unit here.
+  // Scanning: the unit's QR code holds /units/scan?unit=ID; pick that unit here.
   var button = form.querySelector("[data-scan]");
   var box = form.querySelector("[data-scanner]");
   var video = form.querySelector("[data-scan-video]");

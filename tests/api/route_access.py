@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 ANONYMOUS = "anonymous"
 # A director is a manager with is_director set; the table names them apart.
-ROLE_NAMES = ("admin", "manager", "director", "hr", "cashier", "staff")
+ROLE_NAMES = ("admin", "manager", "director", "hr", "cashier", "staff", "front_desk")
 
 SIGNED_IN = frozenset(ROLE_NAMES)
 EVERYONE = SIGNED_IN | {ANONYMOUS}
@@ -31,6 +31,7 @@ CASHIER = frozenset({"cashier"})
 DESK = frozenset({"cashier", "manager", "director", "hr", "admin"})
 IMPORTERS = frozenset({"admin", "manager", "director", "hr"})
 PHOTO_VIEWERS = frozenset({"admin", "manager", "director", "hr", "staff"})
+FRONT_DESK = frozenset({"front_desk"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/spot-checks/new"): Access(MANAGERS, 422),
     ("GET", "/spot-checks/{spot_check_id}"): Access(TRIAGE, 404),
     ("GET", "/units/qr"): Access(frozenset({"admin", "manager", "director"}), 200),
+    ("GET", "/units/scan"): Access(SIGNED_IN, 303),
     ("GET", "/feedback"): Access(TRIAGE, 200),
     ("GET", "/damages"): Access(TRIAGE, 200),
     ("POST", "/damages/new"): Access(MANAGERS, 422),
@@ -230,23 +232,23 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/api/admin/audit/verify"): Access(ADMIN, 200),
     # The front desk, work orders and the executor's phone view (api/pages/service_desk.py);
     # the front desk role (front_desk) holds what managers hold here but is not in this table.
-    ("GET", "/service/desk"): Access(MANAGERS, 200),
-    ("POST", "/service/desk"): Access(MANAGERS, 422),
-    ("GET", "/service/orders"): Access(OFFICE_VIEW, 200),
-    ("GET", "/service/orders/{order_id}"): Access(OFFICE_VIEW, 404),
-    ("GET", "/service/orders/{order_id}/photos/{file_id}"): Access(OFFICE_VIEW, 404),
-    ("POST", "/service/orders/{order_id}/assign_manager"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/dispatch"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/transfer"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/reply"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/contact"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/follow_up"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/rectify"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/wait_resident"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/resume"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/close"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/reopen"): Access(MANAGERS, 404),
-    ("POST", "/service/orders/{order_id}/cancel"): Access(MANAGERS, 404),
+    ("GET", "/service/desk"): Access(MANAGERS | FRONT_DESK, 200),
+    ("POST", "/service/desk"): Access(MANAGERS | FRONT_DESK, 422),
+    ("GET", "/service/orders"): Access(OFFICE_VIEW | FRONT_DESK, 200),
+    ("GET", "/service/orders/{order_id}"): Access(OFFICE_VIEW | FRONT_DESK, 404),
+    ("GET", "/service/orders/{order_id}/photos/{file_id}"): Access(OFFICE_VIEW | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/assign_manager"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/dispatch"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/transfer"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/reply"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/contact"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/follow_up"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/rectify"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/wait_resident"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/resume"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/close"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/reopen"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/orders/{order_id}/cancel"): Access(MANAGERS | FRONT_DESK, 404),
     ("GET", "/service/my"): Access(STAFF, 200),
     ("GET", "/service/my/checkin"): Access(STAFF, 200),
     ("POST", "/service/my/{order_id}/accept"): Access(STAFF, 404),
@@ -268,54 +270,58 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/tokens"): Access(SIGNED_IN, 422),
     ("DELETE", "/api/tokens/{token_id}"): Access(SIGNED_IN, 404),
     # The call log and emergencies (第2篇 1、, 2、(1))
-    ("GET", "/service/calls"): Access(OFFICE_VIEW, 200),
-    ("POST", "/service/calls"): Access(MANAGERS, 422),
-    ("GET", "/service/calls/import"): Access(frozenset({"admin", "manager", "director"}), 200),
-    ("POST", "/service/calls/import"): Access(frozenset({"admin", "manager", "director"}), 422),
+    ("GET", "/service/calls"): Access(OFFICE_VIEW | FRONT_DESK, 200),
+    ("POST", "/service/calls"): Access(MANAGERS | FRONT_DESK, 422),
+    ("GET", "/service/calls/import"): Access(
+        frozenset({"admin", "manager", "director"}) | FRONT_DESK, 200
+    ),
+    ("POST", "/service/calls/import"): Access(
+        frozenset({"admin", "manager", "director"}) | FRONT_DESK, 422
+    ),
     ("POST", "/service/calls/import/extensions"): Access(
-        frozenset({"admin", "manager", "director"}), 303
+        frozenset({"admin", "manager", "director"}) | FRONT_DESK, 303
     ),
     ("GET", "/service/calls/import/{sha}"): Access(
-        frozenset({"admin", "manager", "director"}), 404
+        frozenset({"admin", "manager", "director"}) | FRONT_DESK, 404
     ),
     ("POST", "/service/calls/import/{sha}/extensions"): Access(
-        frozenset({"admin", "manager", "director"}), 404
+        frozenset({"admin", "manager", "director"}) | FRONT_DESK, 404
     ),
     ("POST", "/service/calls/import/{sha}/confirm"): Access(
-        frozenset({"admin", "manager", "director"}), 404
+        frozenset({"admin", "manager", "director"}) | FRONT_DESK, 404
     ),
-    ("GET", "/service/emergencies"): Access(OFFICE_VIEW, 200),
+    ("GET", "/service/emergencies"): Access(OFFICE_VIEW | FRONT_DESK, 200),
     ("GET", "/service/emergencies/duty"): Access(SIGNED_IN, 200),
-    ("GET", "/service/emergencies/new"): Access(MANAGERS, 200),
-    ("POST", "/service/emergencies"): Access(MANAGERS, 422),
+    ("GET", "/service/emergencies/new"): Access(MANAGERS | FRONT_DESK, 200),
+    ("POST", "/service/emergencies"): Access(MANAGERS | FRONT_DESK, 422),
     ("GET", "/service/emergencies/{order_id}"): Access(SIGNED_IN, 404),
-    ("POST", "/service/emergencies/{order_id}/dispatch"): Access(MANAGERS, 404),
+    ("POST", "/service/emergencies/{order_id}/dispatch"): Access(MANAGERS | FRONT_DESK, 404),
     ("POST", "/service/emergencies/{order_id}/arrive"): Access(SIGNED_IN, 404),
     ("POST", "/service/emergencies/{order_id}/controlled"): Access(SIGNED_IN, 404),
-    ("POST", "/service/emergencies/{order_id}/report"): Access(MANAGERS, 404),
-    ("POST", "/service/emergencies/{order_id}/submit"): Access(MANAGERS, 404),
+    ("POST", "/service/emergencies/{order_id}/report"): Access(MANAGERS | FRONT_DESK, 404),
+    ("POST", "/service/emergencies/{order_id}/submit"): Access(MANAGERS | FRONT_DESK, 404),
     ("POST", "/service/emergencies/{order_id}/approve"): Access(frozenset({"director"}), 404),
     ("POST", "/service/emergencies/{order_id}/return"): Access(frozenset({"director"}), 404),
-    ("GET", "/service/emergencies/{order_id}/report.pdf"): Access(OFFICE_VIEW, 404),
+    ("GET", "/service/emergencies/{order_id}/report.pdf"): Access(OFFICE_VIEW | FRONT_DESK, 404),
     # Service work orders and calls (issue 15): the desk and the executor's phone
-    ("GET", "/api/service/orders"): Access(OFFICE_VIEW, 200),
-    ("POST", "/api/service/orders"): Access(MANAGERS, 422),
-    ("GET", "/api/service/orders/{order_id}"): Access(OFFICE_VIEW, 404),
-    ("POST", "/api/service/orders/{order_id}/assign-manager"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/dispatch"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/transfer"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/give-back"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/wait-resident"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/resume"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/handle"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/reply"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/contact"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/follow-up"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/rectify"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/close"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/reopen"): Access(MANAGERS, 422),
-    ("POST", "/api/service/orders/{order_id}/cancel"): Access(MANAGERS, 422),
-    ("POST", "/api/service/calls"): Access(MANAGERS, 422),
+    ("GET", "/api/service/orders"): Access(OFFICE_VIEW | FRONT_DESK, 200),
+    ("POST", "/api/service/orders"): Access(MANAGERS | FRONT_DESK, 422),
+    ("GET", "/api/service/orders/{order_id}"): Access(OFFICE_VIEW | FRONT_DESK, 404),
+    ("POST", "/api/service/orders/{order_id}/assign-manager"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/dispatch"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/transfer"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/give-back"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/wait-resident"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/resume"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/handle"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/reply"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/contact"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/follow-up"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/rectify"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/close"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/reopen"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/orders/{order_id}/cancel"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/api/service/calls"): Access(MANAGERS | FRONT_DESK, 422),
     ("GET", "/api/service/my"): Access(STAFF, 200),
     ("GET", "/api/service/my/{order_id}"): Access(STAFF, 404),
     ("POST", "/api/service/my/{order_id}/accept"): Access(STAFF, 422),
@@ -325,11 +331,11 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", "/api/service/my/{order_id}/handle"): Access(STAFF, 422),
     ("POST", "/api/service/my/{order_id}/give-back"): Access(STAFF, 422),
     # Return visits, lobby notices, fees (issue 15)
-    ("GET", "/service/return-visits"): Access(OFFICE_VIEW, 200),
-    ("GET", "/service/return-visits/new"): Access(MANAGERS, 200),
-    ("POST", "/service/return-visits/new"): Access(MANAGERS, 422),
-    ("GET", "/service/lobby-notices"): Access(OFFICE_VIEW, 200),
-    ("POST", "/service/lobby-notices/{notice_id}/post"): Access(MANAGERS, 404),
+    ("GET", "/service/return-visits"): Access(OFFICE_VIEW | FRONT_DESK, 200),
+    ("GET", "/service/return-visits/new"): Access(MANAGERS | FRONT_DESK, 200),
+    ("POST", "/service/return-visits/new"): Access(MANAGERS | FRONT_DESK, 422),
+    ("GET", "/service/lobby-notices"): Access(OFFICE_VIEW | FRONT_DESK, 200),
+    ("POST", "/service/lobby-notices/{notice_id}/post"): Access(MANAGERS | FRONT_DESK, 404),
     ("GET", "/fees"): Access(DESK, 200),
     ("POST", "/fees/payments"): Access(MANAGERS | CASHIER, 422),
     ("POST", "/fees/bills"): Access(MANAGERS | CASHIER, 422),

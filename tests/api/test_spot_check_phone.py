@@ -12,7 +12,7 @@ import segno
 from PIL import Image
 from sqlalchemy import func, select
 
-from api.pages.unit_qr import qr_svg, spot_check_link
+from api.pages.unit_qr import qr_svg, unit_link
 from compliance.files.models import StoredFile
 from compliance.findings.models import Finding
 from compliance.flows.open_case import confirm_into_case
@@ -295,21 +295,32 @@ def test_the_qr_sheet_holds_each_units_link_which_opens_the_form_with_it_chosen(
     )
     assert len(cards) == len(office.units)
     for unit, (url, svg) in zip(office.units, cards, strict=True):
-        assert url == spot_check_link("http://testserver/", unit.id)
+        assert url == unit_link("http://testserver/", unit.id)
         # The picture is the QR code of exactly that address.
         assert svg == qr_svg(url) == segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     one = b.client.get("/units/qr", params={"building": "2栋"}).text
     assert one.count('class="qr-card"') == 2 and "2栋 103" in one and "1栋 101" not in one
     first = b.client.get("/units/qr").text  # one building at a time unless asked for all
     assert first.count('class="qr-card"') == 2 and "1栋 101" in first and "2栋 103" not in first
-    opened = b.client.get(cards[2][0].removeprefix("http://testserver"))
-    assert opened.status_code == 200
+    opened = b.client.get(cards[2][0].removeprefix("http://testserver"), follow_redirects=True)
+    assert opened.status_code == 200 and "/spot-checks/new" in str(opened.url)
     assert 'id="unit" name="unit" list="unit-list"' in opened.text
     assert 'value="2栋 103"' in opened.text and "已通过二维码选定单元:2栋 103" in opened.text
 
 
 def test_staff_cannot_print_the_qr_sheet(browser):
     assert browser("staff").client.get("/units/qr").status_code == 403
+
+
+def test_a_scanned_code_leads_staff_to_their_check_in_and_others_home(browser, office):
+    unit = office.units[0].id
+    staff = browser("staff").client.get(f"/units/scan?unit={unit}", follow_redirects=False)
+    assert staff.status_code == 303
+    assert staff.headers["location"] == f"/service/my/checkin?unit={unit}"
+    manager = browser("manager").client.get(f"/units/scan?unit={unit}", follow_redirects=False)
+    assert manager.headers["location"] == f"/spot-checks/new?unit={unit}"
+    cashier = browser("cashier").client.get(f"/units/scan?unit={unit}", follow_redirects=False)
+    assert cashier.headers["location"] == "/"
 
 
 # --- the result page -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import segno
 from PIL import Image
 from playwright.sync_api import expect
 
-from api.pages.unit_qr import spot_check_link
+from api.pages.unit_qr import unit_link
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Pages, Site
 from tests.browser.helpers import screenshot, sign_in
 
@@ -44,7 +44,7 @@ def test_the_scan_button_reads_the_units_code_with_the_camera(
 ) -> None:
     assert site.office is not None
     unit = site.office.units[2]  # 2栋 103
-    film = _camera_film(tmp_path, spot_check_link(site.url, unit.id or 0))
+    film = _camera_film(tmp_path, unit_link(site.url, unit.id or 0))
     browser = pages.browser.browser_type.launch(
         executable_path=str(CHROMIUM),
         headless=True,
