@@ -578,15 +578,14 @@ class ServiceGenerator:
             o,
             A.HANDLE,
             at,
-            None if no_access else S.HANDLED,
+            S.HANDLED,
             staff=staff,
             by=self.user(staff, self.p.desk_user),
             photo=None if no_access else photo,
             note=note or ("住户不在家,无法入户。" if no_access else "已处理完毕。"),
             details={"no_access": True} if no_access else {},
         )
-        if not no_access:  # nobody home: the executor keeps it and comes back
-            self.end_hops(o, i, "handled", HopRole.EXECUTOR)
+        self.end_hops(o, i, "handled", HopRole.EXECUTOR)
         return i
 
     def _work(self, o: _Order, d: int, label: str) -> None:
@@ -650,9 +649,13 @@ class ServiceGenerator:
             arrive = self._on_site(o, max(start, self.at(d, 15 * HOUR)), staff)
             nd = self.next_working(last_day)
             if label == "no_access":
-                # Nobody home: recorded at the door, the work done the next working day.
+                # Nobody home: handled as "no access" at the door (as the service records it),
+                # reopened the next working day and done then.
                 self._handle(o, arrive + timedelta(minutes=10), staff, no_access=True)
-                arrive = self._on_site(o, self.at(nd, 9 * HOUR), staff, accept=False)
+                self.ev(o, A.REOPEN, self.at(nd, 8 * HOUR + 40 * MIN), S.RECEIVED,
+                        by=self.p.manager_user, reason="住户约定今日上门。")  # fmt: skip
+                self._dispatch(o, self.at(nd, 8 * HOUR + 45 * MIN), staff, HopRole.EXECUTOR)
+                arrive = self._on_site(o, self.at(nd, 9 * HOUR), staff)
             if label == "late_after_transfer":
                 # The next morning it goes to someone else, who finishes it: the breach was
                 # the first executor's, who held it when the day ended.
