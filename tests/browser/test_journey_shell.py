@@ -18,6 +18,7 @@ from compliance.accounts.models import User
 from compliance.cases.models import Case
 from compliance.demo.load import DEMO_PASSWORD
 from compliance.findings.models import Finding
+from compliance.staff.models import Staff
 from tests.browser.conftest import Pages, Site
 from tests.browser.helpers import SCREENSHOTS, menu_link, one, screenshot, sign_in
 from tests.browser.readable import assert_readable
@@ -64,7 +65,14 @@ def test_the_manager_on_a_phone_starts_from_the_findings_and_moves_by_tabs(
             col(Finding.office_id) == office_id, col(Finding.status) == "open"
         ),
     )
-    name = one(site.engine, select(col(User.display_name)).where(User.username == "bsw-manager"))
+    # Greeted by the linked staff member's name (the demo links its manager to one).
+    name = one(
+        site.engine,
+        select(func.coalesce(col(Staff.name), col(User.display_name)))
+        .select_from(User)
+        .outerjoin(Staff, col(Staff.id) == col(User.staff_id))
+        .where(User.username == "bsw-manager"),
+    )
     page = _open(pages, site, "bsw-manager", phone=True)
     expect(page.locator("h1")).to_have_text(f"您好，{name}")
     assert _count(page, "findings") == open_findings > 0
@@ -140,7 +148,7 @@ def test_a_staff_member_on_a_phone_sees_their_deadline_and_notices(
             col(Case.staff_id) == staff_id, col(Case.status) == "awaiting_statement"
         ),
     )
-    assert _tabs(page) == ["首页", "我的记录", "我的"]
+    assert _tabs(page) == ["首页", "工单", "我的记录", "我的"]
     assert _count(page, "statement") == awaiting
     assert _count(page, "notices_to_sign") >= 0
     expect(page.locator("#todo-spot_checks")).to_have_count(0)
@@ -156,7 +164,7 @@ def test_a_staff_member_on_a_phone_sees_their_deadline_and_notices(
     _check(page, "staff-account-phone", allow=("bsw-staff1",))
 
     _english(page, url, "/")
-    assert _tabs(page) == ["Home", "My records", "My account"]
+    assert _tabs(page) == ["Home", "My jobs", "My records", "My account"]
     _check(page, "staff-home-phone-en", "en")
 
     desk = _open(pages, site, "bsw-staff1", phone=False)
