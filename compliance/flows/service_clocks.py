@@ -1027,42 +1027,41 @@ def gaming_flags(session: Session, office_id: int, start: date, end: date) -> li
     ):
         if _details(details).get("method") not in ("in_person", "written"):
             out.append(GamingFlag("follow_up_without_call", staff_id, order_id, _utc(at)))
-    # 3. A return visit by the one who handled the order (its executor hop or the handling).
-    handlers = (
-        select(
-            col(ServiceHop.order_id).label("order_id"), col(ServiceHop.staff_id).label("staff_id")
-        )
-        .where(col(ServiceHop.office_id) == office_id, col(ServiceHop.role) == "executor")
-        .union(
-            select(col(ServiceEvent.order_id), col(ServiceEvent.staff_id)).where(
-                col(ServiceEvent.office_id) == office_id,
-                col(ServiceEvent.action) == "handle",
-                col(ServiceEvent.staff_id).is_not(None),
-            )
-        )
-        .subquery()
-    )
-    for order_id, at, staff_id in session.execute(
+    # 3. A return visit by the one who handled the order (its executor hop or the handling):
+    # the period's visits first, then their orders' handlers looked up by order (indexed).
+    revisits = session.execute(
         select(
             col(ReturnVisit.order_id),
             col(ReturnVisit.visited_at),
             col(ReturnVisit.visitor_staff_id),
-        )
-        .join(
-            handlers,
-            and_(
-                handlers.c.order_id == ReturnVisit.order_id,
-                handlers.c.staff_id == ReturnVisit.visitor_staff_id,
-            ),
-        )
-        .where(
+        ).where(
             col(ReturnVisit.office_id) == office_id,
             col(ReturnVisit.visited_at) >= lo,
             col(ReturnVisit.visited_at) < hi,
+            col(ReturnVisit.order_id).is_not(None),
         )
-        .distinct()
-    ):
-        out.append(GamingFlag("revisit_by_handler", staff_id, order_id, _utc(at)))
+    ).all()
+    order_ids = sorted({v.order_id for v in revisits})
+    handlers: set[tuple[int, int]] = set()
+    for i in range(0, len(order_ids), 500):
+        chunk = order_ids[i : i + 500]
+        handlers.update(
+            (order_id, staff_id)
+            for order_id, staff_id in session.execute(
+                select(col(ServiceHop.order_id), col(ServiceHop.staff_id))
+                .where(col(ServiceHop.order_id).in_(chunk), col(ServiceHop.role) == "executor")
+                .union(
+                    select(col(ServiceEvent.order_id), col(ServiceEvent.staff_id)).where(
+                        col(ServiceEvent.order_id).in_(chunk),
+                        col(ServiceEvent.action) == "handle",
+                        col(ServiceEvent.staff_id).is_not(None),
+                    )
+                )
+            )
+        )
+    for order_id, at, staff_id in sorted(set(revisits), key=lambda v: (v[1], v[0])):
+        if (order_id, staff_id) in handlers:
+            out.append(GamingFlag("revisit_by_handler", staff_id, order_id, _utc(at)))
     # 4. One visitor's ratings all 5 over a month, with at least 5 rated visits.
     per_month: dict[tuple[int, str], list[tuple[int | None, datetime]]] = defaultdict(list)
     for staff_id, at, rating in session.execute(

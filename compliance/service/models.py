@@ -135,7 +135,11 @@ class ServiceEvent(SQLModel, table=True):
     """One append-only step on a work order, with its evidence."""
 
     __tablename__ = "service_event"
-    __table_args__ = (Index("ix_service_event_order_at", "order_id", "at"),)
+    __table_args__ = (
+        Index("ix_service_event_order_at", "order_id", "at"),
+        # The period's steps of one kind (reopens, follow-ups) without reading every step.
+        Index("ix_service_event_office_action_at", "office_id", "action", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     office_id: int = fk("office.id", index=False)
