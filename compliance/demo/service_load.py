@@ -290,8 +290,8 @@ def _approve(head: Ctx, order_id: int, note: str) -> None:
     report.decision_note = note
     report.version += 1
     session.add(report)
-    em._bump(head, order, order.version, state=OrderState.CLOSED, closed_at=now)
-    em._event(head, order, EventAction.CLOSE, to_state=OrderState.CLOSED,
+    before = em._bump(head, order, order.version, state=OrderState.CLOSED, closed_at=now)
+    em._event(head, order, EventAction.CLOSE, to_state=OrderState.CLOSED, from_state=before,
               details={"report": "approved"})  # fmt: skip
     session.flush()
     audit.record(head, "emergency_report.approved", "emergency_report", report.id,

@@ -332,8 +332,10 @@ def _report(ctx: Ctx, order_id: int) -> EmergencyReport:
     return report
 
 
-def _bump(ctx: Ctx, order: ServiceOrder, version: int, **values: Any) -> None:
-    """Move the order on, if nobody else did since the form was opened."""
+def _bump(ctx: Ctx, order: ServiceOrder, version: int, **values: Any) -> str:
+    """Move the order on, if nobody else did since the form was opened; returns the state it
+    was in (the step's events record it as where they started from)."""
+    before = str(order.state)
     if order.version != version:
         raise Conflict(STALE)
     result = ctx.session.execute(
@@ -345,6 +347,7 @@ def _bump(ctx: Ctx, order: ServiceOrder, version: int, **values: Any) -> None:
     if getattr(result, "rowcount", 1) != 1:
         raise Conflict(STALE)
     ctx.session.refresh(order)
+    return before
 
 
 def _event(ctx: Ctx, order: ServiceOrder, action: EventAction, **values: Any) -> ServiceEvent:
@@ -355,7 +358,7 @@ def _event(ctx: Ctx, order: ServiceOrder, action: EventAction, **values: Any) ->
         order_id=order.id or 0,
         action=action,
         at=values.pop("at", now),
-        from_state=order.state,
+        from_state=values.pop("from_state", order.state),
         to_state=values.pop("to_state", order.state),
         details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
         recorded_at=now,
@@ -453,10 +456,11 @@ def dispatch_duty(
     if not new:
         raise ValidationFailed.one("staff_ids", N_("already dispatched"))
     to_state = OrderState.DISPATCHED if order.state == OrderState.RECEIVED else order.state
-    _bump(ctx, order, version, state=to_state)
+    before = _bump(ctx, order, version, state=to_state)
     for staff_id in new:
         event = _event(
             ctx, order, EventAction.DISPATCH, staff_id=staff_id, to_state=to_state,
+            from_state=before,
             details={"role": HopRole.DUTY.value},
         )  # fmt: skip
         ctx.session.add(
@@ -544,9 +548,10 @@ def mark_controlled(ctx: Ctx, order_id: int, *, note: str = "", version: int) ->
     if view.report.controlled_at is not None:
         raise InvalidTransition(N_("already recorded as under control"))
     now = ctx.now()
-    _bump(ctx, order, version, state=OrderState.HANDLED, handled_at=now)
-    _event(ctx, order, EventAction.HANDLE, to_state=OrderState.HANDLED, note=note.strip()[:2000],
-           staff_id=ctx.actor.staff_id, details={"controlled": True})  # fmt: skip
+    before = _bump(ctx, order, version, state=OrderState.HANDLED, handled_at=now)
+    _event(ctx, order, EventAction.HANDLE, to_state=OrderState.HANDLED, from_state=before,
+           note=note.strip()[:2000], staff_id=ctx.actor.staff_id,
+           details={"controlled": True})  # fmt: skip
     report = view.report
     report.controlled_at = now
     ctx.session.add(report)
@@ -648,8 +653,8 @@ def approve_report(ctx: Ctx, order_id: int, *, note: str = "", version: int) -> 
     report.decision_note = note.strip()[:1000]
     report.version += 1
     ctx.session.add(report)
-    _bump(ctx, order, order.version, state=OrderState.CLOSED, closed_at=now)
-    _event(ctx, order, EventAction.CLOSE, to_state=OrderState.CLOSED,
+    before = _bump(ctx, order, order.version, state=OrderState.CLOSED, closed_at=now)
+    _event(ctx, order, EventAction.CLOSE, to_state=OrderState.CLOSED, from_state=before,
            details={"report": "approved"})  # fmt: skip
     ctx.session.flush()
     report.pdf_sha256 = emergency_pdf.sha256(emergency_pdf.render_for(ctx, order_id))

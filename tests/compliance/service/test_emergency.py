@@ -149,9 +149,19 @@ def test_the_whole_flow_to_approval(ctx, desk, staff, dispatched, clock, office)
     assert report.state == "approved" and len(report.pdf_sha256) == 64
     view = _view(desk, order)
     assert view.order.state == "closed" and view.decided_by == "director"
-    assert view.drafted_by == "front"
+    assert view.drafted_by == office.users["front_desk"].display_name
     actions = [e.action for e in view.events]
     assert actions == ["receive", "dispatch", "dispatch", "arrive", "handle", "close"]
+    # Each step starts where the one before it left the order.
+    steps = [(e.from_state, e.to_state) for e in view.events]
+    assert steps == [
+        ("", "received"),
+        ("received", "dispatched"),
+        ("received", "dispatched"),
+        ("dispatched", "in_progress"),
+        ("in_progress", "handled"),
+        ("handled", "closed"),
+    ]
     audit = (
         desk.session.execute(select(AuditEvent.action).where(AuditEvent.action.like("emergency%")))
         .scalars()
