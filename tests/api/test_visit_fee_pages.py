@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 from sqlalchemy import func, select
 
-from compliance.service.models import FeeBill, LobbyNotice, ReturnVisit
+from compliance.service.models import FeeBill, LobbyNotice, ReturnVisit, ServiceOrder
 from tests.compliance.imports import fee_files
 from tests.compliance.service.helpers_visits import add_units, visit
 
@@ -48,10 +48,42 @@ def test_a_bad_visit_comes_back_as_typed(browser, office, session):
     assert session.execute(select(func.count()).select_from(ReturnVisit)).scalar_one() == 0
 
 
-def test_listing_the_units_work_orders_keeps_what_was_typed(browser, office):
+def test_listing_the_units_work_orders_keeps_what_was_typed(browser, office, session):
+    """The lookup is a POST: nothing typed, nor the form's token, goes into a URL."""
+    import re
+
+    session.add(
+        ServiceOrder(
+            office_id=office.office.id, number="FW-2026-000007", kind="repair",
+            channel="phone", unit_id=office.units[0].id, received_at=T, created_at=T,
+            description="厨房水管漏水",
+        )
+    )  # fmt: skip
+    session.flush()
     m = browser("manager")
-    page = m.client.get("/service/return-visits/new?unit=1-101&comments=先写的&rating=5").text
-    assert "先写的" in page and "该户没有工单" in page
+    form = m.client.get("/service/return-visits/new").text
+    lookup = re.search(r"<button[^>]*id=\"list-orders\"[^>]*>", form)
+    assert lookup and 'formmethod="post"' in lookup.group(0)
+    assert 'formaction="/service/return-visits/new/orders"' in lookup.group(0)
+    assert 'formmethod="get"' not in form and 'method="get"' not in form.split('id="visit-form"')[1]
+    staff = str(office.staff[1].id)
+    r = m.post(
+        "/service/return-visits/new/orders",
+        {"unit": "1-101", "comments": "先写的", "rating": "5", "method": "in_person",
+         "topic": "漏水", "visitor_staff_id": staff, "visited_at": "2026-03-31T09:30"},
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    page = r.text
+    assert "先写的" in page and 'value="漏水"' in page and 'value="2026-03-31T09:30"' in page
+    assert re.search(r'value="5" checked', page) and re.search(r'value="in_person" checked', page)
+    assert re.search(rf'value="{staff}" selected', page)
+    assert "FW-2026-000007" in page and "厨房水管漏水" in page
+    # The unticked "log the call" stays unticked.
+    assert not re.search(r'name="log_call" value="1" checked', page)
+    # A link can still name the unit; nothing else in a query is taken.
+    page = m.client.get("/service/return-visits/new?unit=1-101&comments=先写的").text
+    assert "FW-2026-000007" in page and "先写的" not in page
+    assert m.client.get("/service/return-visits/new/orders").status_code == 405
 
 
 def _jpeg() -> bytes:
