@@ -145,3 +145,27 @@ def test_the_billing_export_is_imported_in_steps(browser, office, session):
     page = c.client.get(bad.headers["location"]).text
     assert "第 8 行 · 应收金额" in page and "不是以元为单位的金额" in page
     assert 'id="confirm-form"' not in page
+
+
+def test_the_fee_preview_puts_a_row_in_one_category_and_shows_a_date_as_a_date(
+    browser, office, session
+):
+    c = browser("cashier")
+    # 1栋 101's 管理费 is on file at ¥751.00; the file says ¥1,234.50 (and pays it on a day).
+    session.add(
+        FeeBill(office_id=office.office.id, unit_id=office.units[0].id, quarter="2026-Q1",
+                item="management", amount_fen=75100, due_on=T.date(), source="manual",
+                created_at=T, created_by=office.users["cashier"].id)
+    )  # fmt: skip
+    session.flush()
+    r = c.post("/fees/import", files={"file": ("fees.csv", fee_files.csv_bytes(), "text/csv")})
+    page = c.client.get(r.headers["location"]).text
+    assert "已有应收" in page and 'id="count-problems">1<' in page
+    assert 'id="count-recorded">0<' in page
+    assert 'id="count-payments">2<' in page  # 1栋 102 and 2栋 103; not the problem row
+    payments = page.split('id="preview-payments"')[1]
+    assert "P0001" not in payments  # the problem row's payment is not listed to import
+    assert "2026-03-06</time>" in payments and "仅日期" in payments  # "2026/3/6": a date
+    assert "2026-03-06 12:00" not in payments
+    assert "03-07 10:15" in payments  # a time given is shown as given
+    assert "当天办公室时间 12:00" in page
