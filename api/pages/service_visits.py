@@ -159,7 +159,7 @@ def visit_new(request: Request, ctx: CtxDep) -> Response:
 
 @router.post("/service/return-visits/new/orders", dependencies=[VISITORS, csrf_checked])
 def visit_orders(request: Request, ctx: CtxDep, form: FormValues) -> Response:
-    """"List its work orders": the form again with the unit's orders, everything typed so far
+    """ "List its work orders": the form again with the unit's orders, everything typed so far
     kept (a POST, so that nothing typed — nor the form's token — lands in a URL or a log)."""
     given = {k: form[k] for k in TYPED if k in form}
     if "log_call" not in form:

@@ -305,7 +305,15 @@ def preview_fee_file(ctx: Ctx, data: bytes) -> FeePreview:
                 repeats += 1
             else:
                 payments[skey] = PaymentRow(
-                    row.line, unit.id, label, quarter, item.value, paid, paid_at, receipt, skey,
+                    row.line,
+                    unit.id,
+                    label,
+                    quarter,
+                    item.value,
+                    paid,
+                    paid_at,
+                    receipt,
+                    skey,
                     date_only=date_only,
                 )
     bill_rows = _mark_bills(ctx, out, list(bills.values()))
