@@ -23,6 +23,7 @@ from compliance.context import Ctx
 from compliance.errors import FieldError, NotFound, ValidationFailed
 from compliance.files import service as files
 from compliance.files.models import StoredFile
+from compliance.i18n import DEFAULT_LANG, gettext
 from compliance.permissions import Permission
 from compliance.residents.search import find_unit, units_in_order
 from compliance.residents.search import label as unit_label
@@ -61,9 +62,11 @@ CONFIRM_MISSING = N_("this step cannot be undone: tick the box to confirm it")
 PHOTO_REQUIRED = N_("take a photo of the work done")
 NOT_THIS_UNIT = N_("this is not the order's unit: scan the QR code by its door")
 SCAN_REQUIRED = N_(
-    "scan the QR code by the unit's door: a typed unit is a check-in only for an order "
-    "received at the counter"
+    "scan the QR code by the unit's door: a typed unit is only for an order the resident "
+    "reported in person at the front desk"
 )
+HOLDS_ALREADY = N_("%(name)s already holds this service order")
+LANG_KEY = "_lang"  # the reader's language, passed to a step with the form's values
 KIND_REQUIRED = N_("choose what the resident asks for")
 RINGS_NUMBER = N_("the number of rings, e.g. 2")
 RINGS_REQUIRED = N_("say after how many rings the call was answered")
@@ -403,6 +406,14 @@ def _transfer(ctx: Ctx, order_id: int, v: dict[str, str]) -> None:
         raise ValidationFailed(errors)
     roles = {r.value for r in HopRole}
     role = v.get("role", "") if v.get("role", "") in roles else HopRole.EXECUTOR.value
+    order = view.order_row(ctx, order_id)
+    manager = role == HopRole.MANAGER.value
+    held_by = order.manager_staff_id if manager else order.executor_staff_id
+    if held_by is not None and held_by == staff_id:
+        # Say who: the service's "already holds" names nobody.
+        name = (order.manager_name if manager else order.executor_name) or ""
+        text = gettext(v.get(LANG_KEY) or DEFAULT_LANG, HOLDS_ALREADY) % {"name": name}
+        raise ValidationFailed.one("staff", text)
     orders.transfer(ctx, order_id, staff_id, role=role, reason=reason, version=_version(v))
 
 
@@ -495,7 +506,7 @@ def _register_desk(step: Step) -> None:
                 session=ctx.session,
             ),
         )
-        step.run(ctx, order_id, values)
+        step.run(ctx, order_id, {**values, LANG_KEY: t.lang})
         return RedirectResponse(f"/service/orders/{order_id}?done={step.action}", status_code=303)
 
     take.__doc__ = f"Work-order step: {step.action}, then back to the order page."

@@ -10,7 +10,7 @@ query each, always scoped to the actor's office.
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -22,6 +22,7 @@ from compliance.permissions import Permission
 from compliance.residents.masking import can_see_contact, mask_name, mask_phone
 from compliance.residents.models import Resident, Unit
 from compliance.service import lifecycle, reads
+from compliance.service.figures import excuse_word
 from compliance.service.labels import label
 from compliance.service.models import (
     ClockState,
@@ -37,6 +38,7 @@ from compliance.service.schemas import CallRead, OrderFilters, OrderRow, OrderVi
 from compliance.staff.models import Staff, StaffStatus
 
 S = OrderState
+R = TypeVar("R", bound=OrderRow)
 OPEN_STATES = tuple(s.value for s in lifecycle.OPEN)
 # The progress bar: the life cycle's main line (waiting on the resident is a pause of
 # "in progress"; a cancelled order stops the bar where it was).
@@ -173,7 +175,7 @@ def list_orders(ctx: Ctx, filters: Filters, page: int = 1) -> OrderPage:
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:  # past the end (a filter narrowed it): the last page
         return list_orders(ctx, filters, pages)
-    return OrderPage(rows, total, page, pages)
+    return OrderPage(masked_rows(ctx, rows), total, page, pages)
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def desk_view(ctx: Ctx, lang: str) -> DeskView:
         filters=OrderFilters(states=OPEN_STATES, date_from=today, date_to=today),
         limit=100,
     )
-    return DeskView(rows, due_clocks(ctx, lang))
+    return DeskView(masked_rows(ctx, rows), due_clocks(ctx, lang))
 
 
 def _aware(at: datetime) -> datetime:
@@ -271,6 +273,7 @@ class ClockLine:
     stopped_at: datetime | None
     state: str
     holder: str
+    excuse: str = ""  # why an excused breach is excused, in words
 
 
 @dataclass(frozen=True)
@@ -314,11 +317,19 @@ def order_detail(ctx: Ctx, order_id: int, lang: str) -> OrderDetail:
             c.stopped_at,
             c.state,
             holder or "",
+            gettext(lang, excuse_word(c.excuse)) if c.state == ClockState.EXCUSED else "",
         )
         for c, holder in rows
     ]
     actions = {e.action for e in view.events}
     calls = {c.id: c for c in view.calls}
+    if not can_see_contact(ctx.actor.role):
+        # Masked as the desk's lookup masks them (compliance.residents.masking).
+        view = masked(view)
+        calls = {
+            i: c.model_copy(update={"caller_phone": mask_phone(c.caller_phone)})
+            for i, c in calls.items()
+        }
     return OrderDetail(
         order=view,
         clocks=clocks,
@@ -327,6 +338,23 @@ def order_detail(ctx: Ctx, order_id: int, lang: str) -> OrderDetail:
         followed_up=EventAction.FOLLOW_UP in actions,
         calls=calls,
     )
+
+
+def masked(row: R) -> R:
+    """The order with the resident's name and phone masked (for roles without
+    Permission.SEE_RESIDENT_CONTACTS)."""
+    return row.model_copy(
+        update={
+            "household": mask_name(row.household) if row.household else "",
+            "contact_phone": mask_phone(row.contact_phone) if row.contact_phone else "",
+        }
+    )
+
+
+def masked_rows(ctx: Ctx, rows: list[OrderRow]) -> list[OrderRow]:
+    """The rows as the actor may see them: masked unless the role may see residents'
+    contacts."""
+    return rows if can_see_contact(ctx.actor.role) else [masked(r) for r in rows]
 
 
 _STAGE_OF = {

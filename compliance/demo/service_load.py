@@ -48,6 +48,9 @@ def photo_bytes(seed: int) -> bytes:
     return out.getvalue()
 
 
+OFFICE_TEAM = "管理处"
+
+
 def link_people(session: Session, office_id: int, code: str, at: datetime) -> People:
     """The service roles of the office's staff; adds the front-desk user and links the
     office head (director) and the manager to staff records of the 客服 team."""
@@ -83,7 +86,11 @@ def link_people(session: Session, office_id: int, code: str, at: datetime) -> Pe
             users[key].staff_id = staff
             row = session.get(Staff, staff)
             assert row is not None
+            # One person under one name: the account shows the staff member it is, who now
+            # works in the office itself (not the team the record came from).
             row.position = position
+            row.team = OFFICE_TEAM
+            users[key].display_name = row.name
     desk_user = users.get(DESK_USERNAME)
     if desk_user is None:
         desk_user = User(

@@ -6,6 +6,11 @@ every detector over the last weeks. Each server process runs a scheduler thread;
 claim the night's row of `job_lease` (one conditional UPDATE, the same on SQLite and
 PostgreSQL) runs it, the others see the claim and skip. A claim never finished (the process
 died) can be taken over once the lease has run out.
+
+The service standards' minute clocks (S02 ten minutes, S09 five) and their warnings cannot wait
+for the night: the same thread also re-evaluates the clocks of the last weeks every minute
+(`run_live_clocks`, the same `evaluate_office` as the night), claimed through its own
+`job_lease` row so that of several processes only one runs each minute.
 """
 
 import json
@@ -38,6 +43,7 @@ from compliance.usecase import transaction
 log = logging.getLogger(__name__)
 
 JOB = "nightly-detection"
+LIVE_JOB = "service-clocks-live"
 NEVER = date(1970, 1, 1)
 
 
@@ -57,6 +63,10 @@ class NightlySettings(BaseSettings):
     lease_minutes: int = Field(default=120, ge=1)
     # A server started this long after the hour still runs that night's job.
     catch_up_hours: int = Field(default=6, ge=0, le=12)
+    # How often the service clocks are re-evaluated during the day (0 = only at night).
+    live_seconds: int = Field(default=60, ge=0, le=3600)
+    # How many days back that evaluation looks (orders still open or recently closed).
+    live_days: int = Field(default=45, ge=1, le=400)
 
 
 @dataclass
@@ -75,11 +85,14 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:120]
 
 
-def _ensure_row(engine: Engine, now: datetime) -> None:
+def _ensure_row(
+    engine: Engine, now: datetime, name: str = JOB, since: datetime | None = None
+) -> None:
     with Session(engine) as s:
-        if s.get(JobLease, JOB) is not None:
+        if s.get(JobLease, name) is not None:
             return
-        s.add(JobLease(name=JOB, night=NEVER, claimed_at=now, finished_at=now))
+        at = since or now
+        s.add(JobLease(name=name, night=NEVER, claimed_at=at, finished_at=at))
         try:
             s.commit()
         except IntegrityError:  # another process made it first
@@ -212,6 +225,84 @@ def run_nightly(
     return result
 
 
+def claim_live(
+    engine: Engine, now: datetime, holder: str, every: timedelta, lease: timedelta
+) -> bool:
+    """Claim this minute's evaluation of the clocks: False if another process ran it less than
+    `every` ago, is running it (within `lease`), or the night's run is under way."""
+    _ensure_row(engine, now, LIVE_JOB, since=now - every - every)
+    with Session(engine) as s:
+        night = s.get(JobLease, JOB)
+        if night is not None and night.finished_at is None and _utc(night.claimed_at) > now - lease:
+            return False  # the night's run rewrites the same rows; the next minute will do
+        done = s.execute(
+            update(JobLease)
+            .where(
+                col(JobLease.name) == LIVE_JOB,
+                or_(
+                    and_(
+                        col(JobLease.finished_at).is_not(None),
+                        # a second's slack: a thread waking exactly `every` later still runs
+                        col(JobLease.claimed_at) <= now - every + timedelta(seconds=1),
+                    ),
+                    and_(
+                        col(JobLease.finished_at).is_(None), col(JobLease.claimed_at) < now - lease
+                    ),
+                ),
+            )
+            .values(night=now.date(), holder=holder, claimed_at=now, finished_at=None, outcome="")
+        )
+        s.commit()
+        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=ZoneInfo("UTC"))
+
+
+def run_live_clocks(
+    engine: Engine,
+    clock: Clock,
+    settings: Settings | None = None,
+    nightly: NightlySettings | None = None,
+    holder: str | None = None,
+) -> dict[int, int] | None:
+    """Re-evaluate every office's service clocks of the last `live_days` now, if this holder
+    claims the minute (None if not): {office id: clocks}. One transaction per office; a
+    failing office is logged and the others still run."""
+    settings = settings or get_settings()
+    nightly = nightly or NightlySettings()
+    holder = holder or default_holder()
+    now = clock.now()
+    every = timedelta(seconds=max(nightly.live_seconds, 1))
+    if not claim_live(engine, now, holder, every, timedelta(minutes=10)):
+        return None
+    today = now.astimezone(ZoneInfo(settings.timezone)).date()
+    start = today - timedelta(days=nightly.live_days)
+    with Session(engine) as s:
+        offices = list(s.execute(select(col(Office.id)).order_by(col(Office.id))).scalars())
+    out: dict[int, int] = {}
+    errors: dict[str, str] = {}
+    for office_id in offices:
+        assert office_id is not None
+        try:
+            with Session(engine, expire_on_commit=False) as s, transaction(s):
+                out[office_id] = evaluate_office(
+                    s, office_id, start, today, now=now, audit_unchanged=False
+                ).clocks
+        except Exception as exc:
+            log.exception("live service clocks of office %s failed", office_id)
+            errors[str(office_id)] = f"{type(exc).__name__}: {exc}"[:300]
+    with Session(engine) as s:
+        s.execute(
+            update(JobLease)
+            .where(col(JobLease.name) == LIVE_JOB, col(JobLease.holder) == holder)
+            .values(finished_at=clock.now(), outcome=json.dumps({"errors": errors})[:2000])
+        )
+        s.commit()
+    return out
+
+
 def next_due(now: datetime, tz: ZoneInfo, nightly: NightlySettings, done: date | None) -> datetime:
     """When the scheduler should next run: tonight's hour, or now if that hour passed less
     than the catch-up time ago and tonight has not run in this process."""
@@ -236,6 +327,11 @@ class NightlyScheduler:
         self._stop = threading.Event()
         self._done: date | None = None
         self._thread = threading.Thread(target=self._loop, name="nightly-detection", daemon=True)
+        self._live = (
+            threading.Thread(target=self._live_loop, name="service-clocks-live", daemon=True)
+            if nightly.live_seconds > 0
+            else None
+        )
 
     @property
     def alive(self) -> bool:
@@ -243,14 +339,24 @@ class NightlyScheduler:
         return self._thread.is_alive()
 
     def start(self) -> None:
-        """Start the thread."""
+        """Start the thread (and the minute clocks' thread)."""
         self._thread.start()
+        if self._live is not None:
+            self._live.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to stop and wait for it (a run in progress finishes first)."""
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        for thread in (self._thread, self._live):
+            if thread is not None and thread.is_alive():
+                thread.join(timeout)
+
+    def _live_loop(self) -> None:
+        while not self._stop.wait(self.nightly.live_seconds):
+            try:
+                run_live_clocks(self.engine, self.clock, self.settings, self.nightly)
+            except Exception:  # keep the thread: the next minute is another chance
+                log.exception("live service clocks failed")
 
     def _loop(self) -> None:
         tz = ZoneInfo(self.settings.timezone)

@@ -745,11 +745,18 @@ def _ctx(session: Session, office_id: int, now: datetime) -> Ctx:
 
 
 def evaluate_office(
-    session: Session, office_id: int, start: date, end: date, *, now: datetime
+    session: Session,
+    office_id: int,
+    start: date,
+    end: date,
+    *,
+    now: datetime,
+    audit_unchanged: bool = True,
 ) -> EvaluationSummary:
     """Evaluate every clock of the subjects started in [start, end] (office days), rewrite
     their service_clock rows, and raise findings for attributable breaches (idempotent;
-    flushes, never commits: the caller's transaction)."""
+    flushes, never commits: the caller's transaction). The minute-by-minute run passes
+    `audit_unchanged=False`: it audits only an evaluation that raised a finding."""
     began = _time.perf_counter()
     now = _utc(now)
     facts = gather(session, office_id, start, end)
@@ -793,6 +800,9 @@ def evaluate_office(
     _insert_clocks(session, office_id, results, ids, now, tz)
     summary.repeat_findings, _ = _repeats(ctx, office_id, tz, lo, hi + DUE_HORIZON)
     summary.seconds = _time.perf_counter() - began
+    if not audit_unchanged and not (summary.new_findings or summary.repeat_findings):
+        session.flush()
+        return summary
     audit.append(
         session,
         at=now,

@@ -1,7 +1,7 @@
 """The names of the work orders' stored codes (state, step, kind, channel, severity, complaint
 class, hop role, check-in and reply methods, why a hop ended, call direction), in the reader's
-language: one msgid per code (the catalog gives the Chinese). `label(kind, code, lang)` for
-pages, `coded` for an error's value.
+language, and a clock's state: one msgid per code (the catalog gives the Chinese).
+`label(kind, code, lang)` for pages, `coded` for an error's value.
 """
 
 from collections.abc import Callable
@@ -90,6 +90,13 @@ NAMES: Final[dict[str, dict[str, str]]] = {
         "closed": N_("Ended: order closed"),
         "cancelled": N_("Ended: order cancelled"),
         "reopened": N_("Ended: order reopened"),
+        "handled": N_("Ended: work handled"),
+    },
+    "clock": {
+        "running": N_("Running"),
+        "met": N_("Met"),
+        "breached": N_("Breached"),
+        "excused": N_("Excused"),
     },
     "direction": {
         "in": N_("Incoming call"),

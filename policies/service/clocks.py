@@ -228,9 +228,24 @@ class ClockResult:
 # --- the generic clock ---------------------------------------------------------------------
 
 
-def _holder(hops: Iterable[Hop], roles: tuple[str, ...], at: datetime) -> int | None:
-    """The staff member holding a hop in the first of `roles` that has one at `at`."""
+def _holder(
+    hops: Iterable[Hop], roles: tuple[str, ...], at: datetime, *, up_to: bool = False
+) -> int | None:
+    """The staff member holding a hop in the first of `roles` that has one at `at`.
+
+    With `up_to`, the one who held it just before `at` comes first (a hop ending exactly at
+    `at` counts): the step that stops a clock closes its doer's hop at the same instant, and a
+    met clock is the doer's, not the next holder's."""
+    hops = tuple(hops)
     for role in roles:
+        if up_to:
+            for hop in hops:
+                if (
+                    hop.role == role
+                    and hop.start_at < at
+                    and (hop.end_at is None or at <= hop.end_at)
+                ):
+                    return hop.staff_id
         for hop in hops:
             if hop.role == role and hop.start_at <= at and (hop.end_at is None or at < hop.end_at):
                 return hop.staff_id
@@ -277,10 +292,14 @@ def run(
     on_calendar: bool,
     pauses: Sequence[tuple[datetime, datetime | None, int]] = (),
     holder_at: Callable[[datetime], int | None],
+    holder_up_to: Callable[[datetime], int | None] | None = None,
     excuse_at_due: Callable[[datetime], Excuse] = lambda _due: Excuse.NONE,
     event_ids: tuple[int, ...] = (),
 ) -> ClockResult:
-    """One clock: moved on by pauses, stopped by evidence, breached at its due time."""
+    """One clock: moved on by pauses, stopped by evidence, breached at its due time.
+
+    A met clock is credited to `holder_up_to(stop)` (who held it up to the stop), a running one
+    to the holder now, a breached one to the holder at the due time."""
     end = stop if stop is not None else ctx.now
     paused = 0
     paused_now = False
@@ -303,7 +322,7 @@ def run(
         return at <= due_at if inclusive else at < due_at
 
     if stop is not None and (due_at is None or in_time(stop)):
-        state, holder, excuse = State.MET, holder_at(stop), Excuse.NONE
+        state, holder, excuse = State.MET, (holder_up_to or holder_at)(stop), Excuse.NONE
     elif due_at is None or (stop is None and in_time(ctx.now)):
         state, holder, excuse = State.RUNNING, holder_at(ctx.now), Excuse.NONE
     else:
@@ -377,10 +396,10 @@ def _resident_excuse(order: Order) -> Callable[[datetime], Excuse]:
 
 
 def _holder_fn(
-    order: Order, roles: tuple[str, ...], fallback: int | None
+    order: Order, roles: tuple[str, ...], fallback: int | None, *, up_to: bool = False
 ) -> Callable[[datetime], int | None]:
     def holder(at: datetime) -> int | None:
-        found = _holder(order.hops, roles, at)
+        found = _holder(order.hops, roles, at, up_to=up_to)
         return found if found is not None else fallback
 
     return holder
@@ -485,6 +504,9 @@ def s03(order: Order, ctx: Context) -> ClockResult | None:
         inclusive=False,
         on_calendar=True,
         holder_at=_holder_fn(order, ("manager", "executor"), order.receiver_staff_id),
+        holder_up_to=_holder_fn(
+            order, ("manager", "executor"), order.receiver_staff_id, up_to=True
+        ),
         excuse_at_due=_resident_excuse(order),
         event_ids=_receive_id(order) + ((stop.id,) if stop else ()),
     )
@@ -510,9 +532,15 @@ def s04(order: Order, ctx: Context) -> ClockResult | None:
         head = _head_fallback(order, ctx)
         holder = _holder_fn(order, ("manager",), order.receiver_staff_id)
         holder_at = (lambda _at: head) if head is not None else holder
+        up_to = (
+            holder_at
+            if head is not None
+            else _holder_fn(order, ("manager",), order.receiver_staff_id, up_to=True)
+        )
     else:
         stop = _first(order.events, ("reply",), order.received_at)
         holder_at = _holder_fn(order, ("manager", "executor"), order.receiver_staff_id)
+        up_to = _holder_fn(order, ("manager", "executor"), order.receiver_staff_id, up_to=True)
     return run(
         std,
         ctx,
@@ -524,6 +552,7 @@ def s04(order: Order, ctx: Context) -> ClockResult | None:
         inclusive=False,
         on_calendar=True,
         holder_at=holder_at,
+        holder_up_to=up_to,
         excuse_at_due=_resident_excuse(order),
         event_ids=_receive_id(order) + ((stop.id,) if stop else ()),
     )
@@ -543,6 +572,7 @@ def s05(order: Order, ctx: Context) -> ClockResult | None:
     stop = max(reply.at, rectify.at) if reply and rectify else None
     head = _head_fallback(order, ctx)
     holder = _holder_fn(order, ("manager",), order.receiver_staff_id)
+    up_to = _holder_fn(order, ("manager",), order.receiver_staff_id, up_to=True)
     ids = tuple(e.id for e in (reply, rectify) if e is not None)
     return run(
         std,
@@ -555,6 +585,7 @@ def s05(order: Order, ctx: Context) -> ClockResult | None:
         inclusive=False,
         on_calendar=True,
         holder_at=(lambda _at: head) if head is not None else holder,
+        holder_up_to=(lambda _at: head) if head is not None else up_to,
         excuse_at_due=_resident_excuse(order),
         event_ids=_receive_id(order) + ids,
     )
@@ -584,6 +615,7 @@ def s06(order: Order, ctx: Context) -> ClockResult | None:
         on_calendar=True,
         pauses=pauses,
         holder_at=_holder_fn(order, ("executor", "manager"), None),
+        holder_up_to=_holder_fn(order, ("executor", "manager"), None, up_to=True),
         excuse_at_due=excuse,
         event_ids=_receive_id(order) + ((stop.id,) if stop else ()),
     )
@@ -617,6 +649,7 @@ def s07(order: Order, ctx: Context) -> ClockResult | None:
         inclusive=False,
         on_calendar=True,
         holder_at=_holder_fn(order, ("manager",), order.receiver_staff_id),
+        holder_up_to=_holder_fn(order, ("manager",), order.receiver_staff_id, up_to=True),
         excuse_at_due=_resident_excuse(order),
         event_ids=(handled.id,) + ((stop.id,) if stop else ()),
     )
@@ -689,6 +722,7 @@ def s09(order: Order, ctx: Context) -> ClockResult | None:
         inclusive=True,
         on_calendar=False,
         holder_at=_holder_fn(order, ("duty",), None),
+        holder_up_to=_holder_fn(order, ("duty",), None, up_to=True),
         event_ids=_receive_id(order) + ((stop.id,) if stop else ()),
     )
 
@@ -734,6 +768,7 @@ def s14(order: Order, ctx: Context) -> ClockResult | None:
     )
     head = _head_fallback(order, ctx) if major else None
     holder = _holder_fn(order, ("manager",), order.receiver_staff_id)
+    up_to = _holder_fn(order, ("manager",), order.receiver_staff_id, up_to=True)
     return run(
         std,
         ctx,
@@ -745,6 +780,7 @@ def s14(order: Order, ctx: Context) -> ClockResult | None:
         inclusive=False,
         on_calendar=True,
         holder_at=(lambda _at: head) if head is not None else holder,
+        holder_up_to=(lambda _at: head) if head is not None else up_to,
         event_ids=(handled.id,),
     )
 

@@ -383,3 +383,100 @@ def test_todays_open_orders_are_the_office_days(browser, session, clock: FixedCl
     )
     today = desk.client.get("/service/desk").text.split('id="today"')[1]
     assert f"/service/orders/{first}" not in today
+
+
+def _strip(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_order_page_names_every_clock_state_and_why_each_hop_ended(browser, office, session):
+    from compliance.service.models import ServiceHop
+    from tests.browser.readable import problems
+
+    desk = browser("front_desk")
+    order_id = _receive(desk)
+    received = session.execute(
+        select(ServiceEvent).where(col(ServiceEvent.order_id) == order_id)
+    ).scalar_one()
+    office_id = office.office.id or 0
+    states = [
+        ("S01", ClockState.MET, ""),
+        ("S02", ClockState.BREACHED, ""),
+        ("S03", ClockState.EXCUSED, "resident_no_access"),
+        ("S04", ClockState.RUNNING, ""),
+    ]
+    for std, state, excuse in states:
+        session.add(
+            ServiceClock(
+                office_id=office_id,
+                standard=std,
+                standard_version="1",
+                subject_key=f"order:{order_id}:{std}",
+                order_id=order_id,
+                started_at=NOW,
+                due_at=NOW + timedelta(minutes=10),
+                state=state,
+                excuse=excuse,
+                evaluated_at=NOW,
+            )
+        )
+    for why in ("transfer", "return", "closed", "cancelled", "reopened", "handled", ""):
+        session.add(
+            ServiceHop(
+                office_id=office_id,
+                order_id=order_id,
+                role="executor",
+                staff_id=office.staff[0].id or 0,
+                start_at=NOW,
+                end_at=NOW if why else None,
+                start_event_id=received.id or 0,
+                end_event_id=received.id if why else None,
+                end_reason=why,
+            )
+        )
+    session.flush()
+    page = desk.client.get(f"/service/orders/{order_id}").text
+    clocks = _strip(page.split('id="clocks"')[1].split("</section>")[0])
+    for word in ("达标", "超时", "免责", "无法入户", "计时中"):
+        assert word in clocks, word
+    hops = _strip(page.split('id="hops"')[1].split("</section>")[0])
+    for word in ("已转单", "已退单", "处理完毕结束", "随工单关闭结束", "当前持有"):
+        assert word in hops, word
+    for text in (clocks, hops):
+        assert problems(text, "zh", ["E001"]) == [], problems(text, "zh", ["E001"])
+        for code in ("met", "breached", "excused", "running", "handled", "reopened"):
+            assert not re.search(rf"\b{code}\b", text), code
+
+
+def test_a_residents_phone_is_masked_on_the_order_page_for_the_front_desk(browser, office, session):
+    desk = browser("front_desk")
+    order_id = _receive(desk, household="钱多多", contact_phone="15976392195")
+    call = session.execute(
+        select(ServiceCall).where(col(ServiceCall.order_id) == order_id)
+    ).scalar_one()
+    call.caller_phone = "15976392195"
+    session.flush()
+    page = desk.client.get(f"/service/orders/{order_id}").text
+    assert "15976392195" not in page and "159****2195" in page
+    assert "钱多多" not in page and "钱**" in page
+    assert "15976392195" not in desk.client.get("/service/orders").text
+    manager = browser("manager")
+    page = manager.client.get(f"/service/orders/{order_id}").text
+    assert "15976392195" in page and 'href="tel:15976392195"' in page and "钱多多" in page
+
+
+def test_a_transfer_to_the_one_who_holds_it_names_them(browser, office, session):
+    desk = browser("front_desk")
+    order_id = _receive(desk, kind="repair", complaint_class="")
+    v = str(_order(session, order_id).version)
+    desk.post(
+        f"/service/orders/{order_id}/dispatch", {"staff": str(office.staff[0].id), "version": v}
+    )
+    v = str(_order(session, order_id).version)
+    r = desk.post(
+        f"/service/orders/{order_id}/transfer",
+        {"staff": str(office.staff[0].id), "role": "executor", "reason": "换人", "version": v},
+    )
+    assert r.status_code == 422
+    assert f"{office.staff[0].name} 已经持有此工作单" in r.text
+    assert 'value="换人"' in r.text or "换人" in r.text

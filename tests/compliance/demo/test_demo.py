@@ -77,7 +77,10 @@ def test_demo_has_the_office_in_the_expected_sizes_and_loads_once(
     with Session(engine) as session:
         assert _count(session, Staff) == 40
         names = session.execute(select(Staff.name, Staff.team)).all()
-        assert {team for _, team in names} == {"维修", "保洁", "安保", "客服", "绿化"}
+        # The five teams, and the office head and a manager linked to staff records of the
+        # office itself (管理处).
+        assert {team for _, team in names} == {"维修", "保洁", "安保", "客服", "绿化", "管理处"}
+        assert sum(team == "管理处" for _, team in names) == 2
         assert all("\u4e00" <= name[0] <= "\u9fff" for name, _ in names)
         generated = (
             session.execute(select(AuditEvent).where(AuditEvent.action == "demo.generated"))

@@ -553,3 +553,52 @@ def test_busy_calls_are_those_ringing_while_the_answerer_still_talked() -> None:
     assert r is not None and r.state is State.EXCUSED and r.excuse is Excuse.LINE_BUSY
     r3 = clocks.s01(calls[2], ctx(), line_busy=False)
     assert r3 is not None and r3.state is State.BREACHED
+
+
+def test_s06_met_is_credited_to_the_executor_whose_hop_ends_at_the_stop() -> None:
+    # Handling closes the executor's hop at the same instant the clock stops: the repair is
+    # still theirs, not the manager's (whose hop runs on).
+    stop = at("2026-09-14", "11:00")
+    hops = (
+        Hop("manager", MANAGER, at("2026-09-14")),
+        Hop("executor", A, at("2026-09-14"), stop),
+    )
+    r = one("S06", order("repair", at("2026-09-14"), (ev("handle", stop, A),), hops=hops))
+    assert r.state is State.MET
+    assert r.holder_staff_id == A
+
+
+def test_s06_met_after_a_transfer_a_minute_before_the_stop_is_the_new_holders() -> None:
+    stop = at("2026-09-14", "11:00")
+    moved = at("2026-09-14", "10:59")
+    hops = (
+        Hop("manager", MANAGER, at("2026-09-14")),
+        Hop("executor", A, at("2026-09-14"), moved),
+        Hop("executor", B, moved, stop),
+    )
+    r = one("S06", order("repair", at("2026-09-14"), (ev("handle", stop, B),), hops=hops))
+    assert r.state is State.MET
+    assert r.holder_staff_id == B
+
+
+def test_s09_met_is_credited_to_the_duty_holder_whose_hop_ends_at_the_check_in() -> None:
+    arrived = at("2026-09-14", "10:04")
+    hops = (
+        Hop("manager", MANAGER, at("2026-09-14")),
+        Hop("duty", A, at("2026-09-14"), arrived),
+    )
+    r = one("S09", order("emergency", at("2026-09-14"), (ev("arrive", arrived, A),), hops=hops))
+    assert r.state is State.MET
+    assert r.holder_staff_id == A
+
+
+def test_s03_met_reply_is_the_managers_whose_hop_ends_at_the_reply() -> None:
+    replied = at("2026-09-14", "15:00")
+    hops = (
+        Hop("manager", MANAGER, at("2026-09-14"), replied),
+        Hop("manager", B, replied),
+        Hop("executor", A, at("2026-09-14")),
+    )
+    r = one("S03", order("consult", at("2026-09-14"), (ev("reply", replied, MANAGER),), hops=hops))
+    assert r.state is State.MET
+    assert r.holder_staff_id == MANAGER
