@@ -38,6 +38,7 @@ VIEWERS = require(Permission.VIEW_SERVICE)
 PAGE_SIZE = 30
 CONFIRM_MISSING = N_("this step cannot be undone: tick the box to confirm it")
 REASONS = (N_("a position is latitude,longitude"),)
+KIND_REQUIRED = N_("choose the kind of incident")
 
 
 def _may_view(ctx: Ctx, view: em.EmergencyView) -> None:
@@ -110,6 +111,8 @@ def create(request: Request, ctx: CtxDep, form: FormValues) -> Response:
         FormPage("pages/emergency_new.html", _new_context(ctx), form, "emergency-form",
                  aliases={"unit_id": "unit"}),
     )  # fmt: skip
+    if form.get("incident_kind", "") not in em.INCIDENT_KINDS:
+        raise ValidationFailed.one("incident_kind", KIND_REQUIRED)
     unit_id = find_unit(ctx, form["unit"]).id if form.get("unit", "").strip() else None
     when = form.get("reported_at", "").strip()
     reported_at = local_datetime(when, ctx.tz) if when else None

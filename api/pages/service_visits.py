@@ -125,11 +125,17 @@ def _form_context(ctx: Ctx, typed_unit: str) -> dict[str, Any]:
     }
 
 
-@router.get("/service/return-visits/new", dependencies=[VISITORS])
-def visit_new(request: Request, ctx: CtxDep) -> Response:
-    """The visit form; what the query carries (the unit typed, a work order) is filled in, so
-    that "list the unit's work orders" keeps everything typed so far."""
-    values = {k: v for k, v in request.query_params.items() if k != "csrf_token"}
+# What a link may carry to the visit form (an order's page links with its order).
+LINKED = ("unit", "order_id")
+# What the form posts back when "list its work orders" is pressed.
+TYPED = (
+    "unit", "order_id", "method", "log_call", "rating", "topic", "comments",
+    "visitor_staff_id", "visited_at",
+)  # fmt: skip
+
+
+def _form(request: Request, ctx: Ctx, given: dict[str, str]) -> Response:
+    values = dict(given)
     values.setdefault("visited_at", local_input(ctx.now(), ctx.tz))
     values.setdefault("method", "phone")
     values.setdefault("log_call", "1")
@@ -142,6 +148,23 @@ def visit_new(request: Request, ctx: CtxDep) -> Response:
             values["unit"] = next(label(u) for u in units_in_order(ctx) if u.id == unit_id)
     context = _form_context(ctx, values.get("unit", ""))
     return render(request, "pages/service_visit_form.html", {**context, "values": values})
+
+
+@router.get("/service/return-visits/new", dependencies=[VISITORS])
+def visit_new(request: Request, ctx: CtxDep) -> Response:
+    """The visit form; a link may name the unit or the work order to fill in."""
+    q = request.query_params
+    return _form(request, ctx, {k: q[k] for k in LINKED if k in q})
+
+
+@router.post("/service/return-visits/new/orders", dependencies=[VISITORS, csrf_checked])
+def visit_orders(request: Request, ctx: CtxDep, form: FormValues) -> Response:
+    """ "List its work orders": the form again with the unit's orders, everything typed so far
+    kept (a POST, so that nothing typed — nor the form's token — lands in a URL or a log)."""
+    given = {k: form[k] for k in TYPED if k in form}
+    if "log_call" not in form:
+        given["log_call"] = ""
+    return _form(request, ctx, given)
 
 
 def _visit_data(ctx: Ctx, form: dict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:

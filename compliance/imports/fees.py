@@ -11,6 +11,12 @@ re-import skips what is recorded: a bill already on file for the household, quar
 with the same amount, and a payment whose source key is on file (its receipt number, or
 without one a digest of household, quarter, item, time and amount). A bill on file with a
 different amount is a problem, never overwritten.
+
+A row is in exactly one of: a problem (it blocks the import, and is neither skipped nor counted
+to import), already recorded (skipped), or to import.
+
+A 缴费日期 with a date alone (no time) is stored at 12:00 office time that day (PAID_NOON) and
+the preview shows it as a date, marked "date only"; its source key is made from that time.
 """
 
 import hashlib
@@ -37,6 +43,7 @@ from compliance.usecase import use_case
 from compliance.validation import CLOCK_SKEW
 
 HEADER_WITHIN = 10
+PAID_NOON = time(12)  # the office-local time a date-only payment is stored at
 PREVIEW_ROWS = 20
 COLUMNS = (
     Column("building", ("楼栋", "楼号", "栋号", "楼宇", "building"), required=False),
@@ -125,6 +132,7 @@ class PaymentRow:
     receipt_no: str
     source_key: str
     recorded: bool = False
+    date_only: bool = False  # the file gave the day alone (stored at PAID_NOON office time)
 
 
 @dataclass(frozen=True)
@@ -191,12 +199,13 @@ def _day(text: str) -> date:
     return date(y, m, d)
 
 
-def _paid_at(text: str, ctx: Ctx) -> datetime:
-    """A payment's time: office-local date and time, or a date alone (taken at 12:00)."""
+def _paid_at(text: str, ctx: Ctx) -> tuple[datetime, bool]:
+    """A payment's time: office-local date and time, or a date alone (taken at PAID_NOON);
+    and whether it was a date alone."""
     t = text.strip().replace("/", "-")
     if " " in t or "T" in t:
-        return _local_to_utc(t, ctx.tz)
-    return datetime.combine(_day(t), time(12), ctx.tz).astimezone(UTC)
+        return _local_to_utc(t, ctx.tz), False
+    return datetime.combine(_day(t), PAID_NOON, ctx.tz).astimezone(UTC), True
 
 
 def row_key(unit_id: int, quarter: str, item: str, paid_at: datetime, fen: int) -> str:
@@ -254,12 +263,13 @@ def preview_fee_file(ctx: Ctx, data: bytes) -> FeePreview:
         billed = _amount(out, row.line, "billed", v.get("billed", ""))
         paid = _amount(out, row.line, "paid", v.get("paid", ""))
         paid_at = None
+        date_only = False
         if paid:
             try:
                 if not v.get("paid_at", "").strip():
                     out.bad(row.line, "paid_at", PAID_WITHOUT_DAY)
                 else:
-                    paid_at = _paid_at(v["paid_at"], ctx)
+                    paid_at, date_only = _paid_at(v["paid_at"], ctx)
                     if paid_at > latest:
                         out.bad(row.line, "paid_at", FUTURE)
             except ValueError:
@@ -281,6 +291,7 @@ def preview_fee_file(ctx: Ctx, data: bytes) -> FeePreview:
             if first is not None:
                 if first.amount_fen != billed:
                     out.bad(row.line, "billed", TWICE, first=first.line)
+                    continue  # a problem row: neither a repeat nor its payment to import
                 repeats += 1
             else:
                 bills[key] = BillRow(
@@ -294,10 +305,23 @@ def preview_fee_file(ctx: Ctx, data: bytes) -> FeePreview:
                 repeats += 1
             else:
                 payments[skey] = PaymentRow(
-                    row.line, unit.id, label, quarter, item.value, paid, paid_at, receipt, skey
+                    row.line,
+                    unit.id,
+                    label,
+                    quarter,
+                    item.value,
+                    paid,
+                    paid_at,
+                    receipt,
+                    skey,
+                    date_only=date_only,
                 )
     bill_rows = _mark_bills(ctx, out, list(bills.values()))
-    pay_rows = _mark_payments(ctx, list(payments.values()))
+    # A row with a problem is only a problem: its bill and payment are neither skipped nor
+    # counted to import.
+    bad = {p.line for p in out.problems}
+    bill_rows = [b for b in bill_rows if b.line not in bad]
+    pay_rows = _mark_payments(ctx, [p for p in payments.values() if p.line not in bad])
     return FeePreview(
         sha256=table.sha256,
         header_line=table.header_line,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 from sqlalchemy import func, select
 
-from compliance.service.models import FeeBill, LobbyNotice, ReturnVisit
+from compliance.service.models import FeeBill, LobbyNotice, ReturnVisit, ServiceOrder
 from tests.compliance.imports import fee_files
 from tests.compliance.service.helpers_visits import add_units, visit
 
@@ -48,10 +48,42 @@ def test_a_bad_visit_comes_back_as_typed(browser, office, session):
     assert session.execute(select(func.count()).select_from(ReturnVisit)).scalar_one() == 0
 
 
-def test_listing_the_units_work_orders_keeps_what_was_typed(browser, office):
+def test_listing_the_units_work_orders_keeps_what_was_typed(browser, office, session):
+    """The lookup is a POST: nothing typed, nor the form's token, goes into a URL."""
+    import re
+
+    session.add(
+        ServiceOrder(
+            office_id=office.office.id, number="FW-2026-000007", kind="repair",
+            channel="phone", unit_id=office.units[0].id, received_at=T, created_at=T,
+            description="厨房水管漏水",
+        )
+    )  # fmt: skip
+    session.flush()
     m = browser("manager")
-    page = m.client.get("/service/return-visits/new?unit=1-101&comments=先写的&rating=5").text
-    assert "先写的" in page and "该户没有工单" in page
+    form = m.client.get("/service/return-visits/new").text
+    lookup = re.search(r"<button[^>]*id=\"list-orders\"[^>]*>", form)
+    assert lookup and 'formmethod="post"' in lookup.group(0)
+    assert 'formaction="/service/return-visits/new/orders"' in lookup.group(0)
+    assert 'formmethod="get"' not in form and 'method="get"' not in form.split('id="visit-form"')[1]
+    staff = str(office.staff[1].id)
+    r = m.post(
+        "/service/return-visits/new/orders",
+        {"unit": "1-101", "comments": "先写的", "rating": "5", "method": "in_person",
+         "topic": "漏水", "visitor_staff_id": staff, "visited_at": "2026-03-31T09:30"},
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    page = r.text
+    assert "先写的" in page and 'value="漏水"' in page and 'value="2026-03-31T09:30"' in page
+    assert re.search(r'value="5" checked', page) and re.search(r'value="in_person" checked', page)
+    assert re.search(rf'value="{staff}" selected', page)
+    assert "FW-2026-000007" in page and "厨房水管漏水" in page
+    # The unticked "log the call" stays unticked.
+    assert not re.search(r'name="log_call" value="1" checked', page)
+    # A link can still name the unit; nothing else in a query is taken.
+    page = m.client.get("/service/return-visits/new?unit=1-101&comments=先写的").text
+    assert "FW-2026-000007" in page and "先写的" not in page
+    assert m.client.get("/service/return-visits/new/orders").status_code == 405
 
 
 def _jpeg() -> bytes:
@@ -113,3 +145,27 @@ def test_the_billing_export_is_imported_in_steps(browser, office, session):
     page = c.client.get(bad.headers["location"]).text
     assert "第 8 行 · 应收金额" in page and "不是以元为单位的金额" in page
     assert 'id="confirm-form"' not in page
+
+
+def test_the_fee_preview_puts_a_row_in_one_category_and_shows_a_date_as_a_date(
+    browser, office, session
+):
+    c = browser("cashier")
+    # 1栋 101's 管理费 is on file at ¥751.00; the file says ¥1,234.50 (and pays it on a day).
+    session.add(
+        FeeBill(office_id=office.office.id, unit_id=office.units[0].id, quarter="2026-Q1",
+                item="management", amount_fen=75100, due_on=T.date(), source="manual",
+                created_at=T, created_by=office.users["cashier"].id)
+    )  # fmt: skip
+    session.flush()
+    r = c.post("/fees/import", files={"file": ("fees.csv", fee_files.csv_bytes(), "text/csv")})
+    page = c.client.get(r.headers["location"]).text
+    assert "已有应收" in page and 'id="count-problems">1<' in page
+    assert 'id="count-recorded">0<' in page
+    assert 'id="count-payments">2<' in page  # 1栋 102 and 2栋 103; not the problem row
+    payments = page.split('id="preview-payments"')[1]
+    assert "P0001" not in payments  # the problem row's payment is not listed to import
+    assert "2026-03-06</time>" in payments and "仅日期" in payments  # "2026/3/6": a date
+    assert "2026-03-06 12:00" not in payments
+    assert "03-07 10:15" in payments  # a time given is shown as given
+    assert "当天办公室时间 12:00" in page

@@ -136,6 +136,7 @@ def test_an_emergency_from_report_to_approval(site: Site, pages: Pages) -> None:
     sign_in(desk, site.url, "bsw-manager")
     desk.goto(f"{site.url}/service/emergencies/new")
     _both(desk, "emergency-new-phone")
+    desk.locator("input[name=incident_kind][value=fire]").check()
     desk.locator("#location").fill("3栋地下车库B区")
     desk.locator("#description").fill("配电箱冒烟起火,住户来电报警")
     desk.locator("#report-emergency").click()

@@ -81,6 +81,7 @@ def test_a_visit_on_a_phone_opens_a_notice_that_is_posted(
     page.locator("#list-orders").click()
     expect(page.locator("#order_id")).to_contain_text("BSW-WO-0007")
     expect(page.locator("#comments")).to_have_value("师傅很准时")  # kept
+    assert "csrf_token" not in page.url and "?" not in page.url  # a POST: nothing in the URL
     order = page.locator("#order_id option").nth(1)
     page.locator("#order_id").select_option(value=order.get_attribute("value"))
     page.get_by_label("非常满意").check()

@@ -2,6 +2,8 @@
 bad row named with its line and column, nothing imported while one remains, and a re-import
 adds nothing."""
 
+from datetime import UTC
+
 import pytest
 from sqlalchemy import func, select
 
@@ -115,3 +117,38 @@ def test_only_the_cashier_and_manager_import(ctx, office):
     assert imp.preview_fee_file(as_role(ctx, office, "cashier"), fee_files.csv_bytes()).ok
     with pytest.raises(Forbidden):
         imp.preview_fee_file(as_role(ctx, office, "hr"), fee_files.csv_bytes())
+
+
+def test_a_problem_row_is_only_a_problem_never_skipped_nor_to_import(ctx, office):
+    # Row 3 (1栋 101 管理费, billed and paid): the bill on file has another amount.
+    fees.record_bill(ctx, {"unit_id": office.units[0].id, "quarter": Q, "item": "management",
+                           "amount_fen": 75100})  # fmt: skip
+    p = imp.preview_fee_file(ctx, fee_files.csv_bytes())
+    assert [x.line for x in p.problems] == [3]
+    assert 3 not in [b.line for b in p.bills] and 3 not in [x.line for x in p.payments]
+    assert p.counts["bills_recorded"] == 0 and p.counts["payments_recorded"] == 0
+    assert (p.counts["bills"], p.counts["payments"]) == (4, 2)
+    assert p.counts["paid_fen"] == 60000 + 8800
+
+
+def test_the_same_bill_twice_with_another_amount_is_not_counted_as_a_repeat(ctx, office):
+    data = (
+        "房号,所属季度,收费项目,应收金额,实收金额,缴费日期\n"
+        "1-101,2026-Q1,管理费,100,,\n"
+        "1-101,2026-Q1,管理费,300,300,2026-03-05\n"
+    ).encode()
+    p = imp.preview_fee_file(ctx, data)
+    assert [x.line for x in p.problems] == [3]
+    assert [b.line for b in p.bills] == [2] and p.payments == () and p.repeats == 0
+
+
+def test_a_date_only_payment_is_stored_at_office_noon_and_marked(ctx, office, session):
+    p = imp.preview_fee_file(ctx, fee_files.csv_bytes())
+    by_receipt = {x.receipt_no: x for x in p.payments}
+    assert by_receipt["P0001"].date_only and by_receipt[""].date_only  # 2026-03-05, 2026/3/6
+    assert not by_receipt["P0002"].date_only  # 2026-03-07 10:15
+    assert by_receipt["P0001"].paid_at.isoformat() == "2026-03-05T04:00:00+00:00"  # 12:00 local
+    imp.import_fee_file(ctx, fee_files.csv_bytes())
+    stored = session.execute(select(FeePayment).where(FeePayment.receipt_no == "P0001"))
+    paid_at = stored.scalar_one().paid_at
+    assert paid_at.replace(tzinfo=paid_at.tzinfo or UTC).astimezone(ctx.tz).hour == 12
