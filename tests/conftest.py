@@ -27,6 +27,9 @@ from compliance.migrate import upgrade
 from tests import factories
 
 PG_URL = os.environ.get("COMPLIANCE_TEST_DATABASE_URL", "")
+# The apps the tests start keep their data still: no minute-by-minute re-evaluation of the
+# service clocks behind a test's back (tests/compliance/flows/test_live_clocks.py runs it).
+os.environ.setdefault("COMPLIANCE_NIGHTLY_LIVE_SECONDS", "0")
 # Where race tests find PostgreSQL when no URL is given (CI's and the dev machine's server).
 RACE_PG_URL = PG_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 3, 31, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai

@@ -189,6 +189,8 @@ def dashboard(request: Request, ctx: CtxDep, month: str = "") -> Response:
             "weights": "/".join(str(w) for w in f.weights),
             "gaming": _gaming(request, ctx, f.period),
             "per_mille": fig.per_mille_text,
+            "short_title": lambda code: fig.short_title(code, t.lang),
+            "rounded_down": t(fig.ROUNDED_DOWN),
         },
     )
 
@@ -241,6 +243,7 @@ def breaches(
             "std_title": fig.title(std, t.lang) if std else "",
             "subject_word": lambda kind: t(fig.SUBJECTS.get(kind, N_("Subject"))),
             "excuse_word": lambda code: t(fig.excuse_word(code)),
+            "short_title": lambda code: fig.short_title(code, t.lang),
             "page": page,
             "pages": max(1, -(-rows.total // fig.BREACH_PAGE)),
             "query": "&".join(f"{k}={v}" for k, v in query.items() if v),

@@ -27,7 +27,7 @@ from compliance.i18n import DEFAULT_LANG, gettext
 from compliance.permissions import Permission
 from compliance.residents.search import find_unit, units_in_order
 from compliance.residents.search import label as unit_label
-from compliance.service import calls, orders
+from compliance.service import calls, emergency, orders
 from compliance.service.models import (
     Channel,
     ComplaintClass,
@@ -528,10 +528,18 @@ for _step in DESK_STEPS:
 
 def _my_context(ctx: Ctx, lang: str, scanned: int | None = None) -> dict[str, Any]:
     mine = view.my_open_orders(ctx)
+    # Emergencies first: their next step is on the duty page, not the unit's QR code.
+    mine.sort(key=lambda o: o.kind != OrderKind.EMERGENCY)
+    duty_open = (
+        set(emergency.open_duty_orders(ctx.session, ctx.actor.office_id, ctx.actor.staff_id))
+        if ctx.actor.staff_id is not None
+        else set()
+    )
     units = units_in_order(ctx)
     scanned_label = next((unit_label(u) for u in units if u.id == scanned), "") if scanned else ""
     return {
         "mine": mine,
+        "duty_open": duty_open,
         "scanned_label": scanned_label,
         "at_unit": any(o.unit_id == scanned for o in mine) if scanned else False,
         "steps": {o.id: view.executor_steps(ctx, o.state) for o in mine},

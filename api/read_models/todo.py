@@ -27,7 +27,13 @@ from compliance.flows import service_clocks
 from compliance.inspections.models import SpotCheck
 from compliance.overtime.models import OvertimeDecision, OvertimeRequest
 from compliance.permissions import Permission, holds
-from compliance.service.models import ServiceClock, ServiceHop
+from compliance.service.models import (
+    EventAction,
+    HopRole,
+    ServiceClock,
+    ServiceEvent,
+    ServiceHop,
+)
 from compliance.staff.models import Staff, StaffStatus
 
 
@@ -345,6 +351,31 @@ def service_due_office(ctx: Ctx) -> TodoLine:
     )
 
 
+def emergencies_mine(ctx: Ctx) -> TodoLine:
+    """A duty staff member's: the emergencies they are dispatched to (an open duty hop) and
+    have not yet checked in at (no arrival by them)."""
+    arrived = exists().where(
+        col(ServiceEvent.order_id) == col(ServiceHop.order_id),
+        col(ServiceEvent.action) == EventAction.ARRIVE,
+        col(ServiceEvent.staff_id) == ctx.actor.staff_id,
+    )
+    count, first = ctx.session.execute(
+        select(func.count(), func.min(col(ServiceHop.order_id))).where(
+            col(ServiceHop.office_id) == ctx.actor.office_id,
+            col(ServiceHop.staff_id) == ctx.actor.staff_id,
+            col(ServiceHop.role) == HopRole.DUTY,
+            col(ServiceHop.end_at).is_(None),
+            ~arrived,
+        )
+    ).one()
+    return TodoLine(
+        key="emergency_duty",
+        label=N_("Emergency: you are sent to the scene"),
+        count=count,
+        href=f"/service/emergencies/{first}" if count == 1 else "/service/emergencies/duty",
+    )
+
+
 Line = Callable[[Ctx], TodoLine]
 
 # In the order a user works through them; each shown to those who hold its permission.
@@ -368,6 +399,9 @@ def todo(ctx: Ctx) -> list[TodoLine]:
     if actor.staff_id is not None and holds(actor, Permission.VIEW_OWN_RECORD):
         own = [statement_due(ctx), notices_to_sign(ctx)]
         if holds(actor, Permission.WORK_SERVICE_ORDER):
+            # An alarm, not a standing queue: shown only while an emergency waits on them.
+            duty = emergencies_mine(ctx)
+            own[:0] = [duty] if duty.count else []
             own.append(service_due_mine(ctx))
         return own
     lines = [line(ctx) for permission, line in LINES if holds(actor, permission)]

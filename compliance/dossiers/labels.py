@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Final
 
 from compliance.i18n import N_, NP_, pgettext
+from compliance.service.figures import ROUNDED_DOWN
 
 LANGS: Final = ("zh", "en")
 CONTEXT: Final = "dossier"
@@ -171,6 +172,7 @@ WORDS: Final[dict[str, str | tuple[str, str]]] = {
         "breaches and running clocks are not judged. Return visits: the quarter shows its "
         "weakest month. Fee collection is judged by the quarter."
     ),
+    "service_rounded": ROUNDED_DOWN,
     # The cover's dates of a final decision.
     "effective_decision": N_("Decision effective"),
     "employment_ended": N_("Employment ended"),

@@ -27,6 +27,7 @@ from compliance.pay.models import Deduction, Instalment, InstalmentStatus
 from compliance.permissions import Permission
 from compliance.service import figures as service_figures
 from compliance.staff.models import Staff
+from policies import registry
 
 CHART_W, CHART_H, CHART_PAD = 480, 130, 22
 
@@ -95,6 +96,7 @@ class ServiceLine:
     breached: int | None
     excused: int | None
     missed: bool
+    verdict: str  # the same words as the dashboard's workbook says (figures.verdict_word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,15 @@ class ReportView:
     carried: tuple[MoneyLine, ...]
     carried_total: str
     service: ServiceSection | None = None
+
+
+def rule_label(code: str, lang: str) -> str:
+    """A rule as a reader knows it: its code and title ("R01 迟到早退")."""
+    try:
+        policy = registry.get(code)
+    except KeyError:
+        return code
+    return f"{code} {policy.title_zh if lang == 'zh' else policy.title_en}"
 
 
 def _month_start(d: date, back: int = 0) -> date:
@@ -223,6 +234,7 @@ def service_section(
                 breached=tally.breached if tally else None,
                 excused=tally.excused if tally else None,
                 missed=line.missed,
+                verdict=service_figures.verdict_word(line, lang),
             )
         )
     return ServiceSection(
@@ -282,7 +294,7 @@ def build_report(
     rules: dict[int, list[str]] = defaultdict(list)
     for sid, code, n in per_rule:
         totals[sid] += int(n)
-        rules[sid].append(f"{code}×{n}")
+        rules[sid].append(f"{rule_label(code, lang)}×{n}")
     repeat = [sid for sid, n in totals.items() if n >= 2]
     open_rows = s.exec(
         select(Case.status, func.count())
@@ -321,7 +333,7 @@ def build_report(
         office_code=office.code,
         month=first.strftime("%Y-%m"),
         generated=ctx.now().astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        by_rule=tuple(Count(code, int(n)) for code, n in by_rule),
+        by_rule=tuple(Count(rule_label(code, lang), int(n)) for code, n in by_rule),
         by_team=tuple(Count(team, int(n)) for team, n in by_team),
         total=sum(int(n) for _, n in by_rule),
         charts=(

@@ -98,6 +98,28 @@ EXCUSES: dict[str, str] = {
     "unstaffed": N_("no one on duty"),
 }
 EXCUSED_WORD = N_("excused")
+# Each standard's short title, for a column header, a count ("S03 工单答复×4") or a card's
+# head: the code alone is never shown to a reader.
+SHORT_TITLES: dict[str, str] = {
+    "S01": N_("Call answering"),
+    "S02": N_("Complaint assignment"),
+    "S03": N_("Work order reply"),
+    "S04": N_("Written complaint reply"),
+    "S05": N_("Attitude complaint"),
+    "S06": N_("Repair done same day"),
+    "S07": N_("Follow-up"),
+    "S08": N_("Weekly contact"),
+    "S09": N_("Emergency arrival"),
+    "S10": N_("Notice posting"),
+    "S11": N_("Households revisited"),
+    "S12": N_("Satisfaction rate"),
+    "S13": N_("Satisfaction degree"),
+    "S14": N_("Complaint revisits"),
+    "S15": N_("Fee collection rate"),
+}
+# Said wherever a rate is shown (page, workbook, report).
+ROUNDED_DOWN = N_("Rates are rounded down (2 of 3 shows as 66.6%), so a figure never reads as "
+                  "meeting a target the exact rate misses.")  # fmt: skip
 # What a clock's subject is (service_clock.subject_key "call:7").
 SUBJECTS: dict[str, str] = {
     "order": N_("Work order"),
@@ -116,6 +138,16 @@ def excuse_word(code: str) -> str:
 def title(std: Standard, lang: str) -> str:
     """The standard's title in the reader's language."""
     return gettext(lang, std.title)
+
+
+def short_title(code: str, lang: str) -> str:
+    """The standard's short title in the reader's language ("Work order reply")."""
+    return gettext(lang, SHORT_TITLES[code]) if code in SHORT_TITLES else code
+
+
+def labelled(code: str, lang: str) -> str:
+    """The code as a prefix of its short title: "S03 Work order reply"."""
+    return f"{code} {short_title(code, lang)}" if code in SHORT_TITLES else code
 
 
 def target_words(std: Standard, lang: str) -> str:
@@ -311,6 +343,24 @@ class StandardLine:
     def missed(self) -> bool:
         """The month or the quarter misses the target (the line shows red)."""
         return self.month.meets is False or self.quarter.meets is False
+
+
+def verdict(line: StandardLine) -> bool | None:
+    """Whether the line meets its target: True when every span with figures meets it, False
+    when one misses, None when nothing can be judged yet. The dashboard, the workbook and the
+    monthly report all say this one answer."""
+    meets = [f.meets for f in (line.month, line.quarter) if f.meets is not None]
+    if not meets:
+        return None
+    return all(meets)
+
+
+def verdict_word(line: StandardLine, lang: str) -> str:
+    """The verdict in words: yes, no, or nothing to judge yet."""
+    v = verdict(line)
+    if v is None:
+        return gettext(lang, N_("nothing to judge yet"))
+    return gettext(lang, N_("yes") if v else N_("no"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,7 +752,11 @@ __all__ = [
     "Tally",
     "breaches",
     "excuse_word",
+    "labelled",
     "next_month",
     "period",
     "service_figures",
+    "short_title",
+    "verdict",
+    "verdict_word",
 ]

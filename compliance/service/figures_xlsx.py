@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from compliance.exports import text_cell, text_row
 from compliance.i18n import N_, gettext
 from compliance.service.figures import (
+    ROUNDED_DOWN,
     SUBJECTS,
     BreachRow,
     Figure,
@@ -24,8 +25,10 @@ from compliance.service.figures import (
     ServiceFigures,
     StandardLine,
     excuse_word,
+    labelled,
     target_words,
     title,
+    verdict_word,
 )
 from compliance.service.models import ClockState
 from policies.service.standards import STANDARDS, digest
@@ -62,7 +65,6 @@ BREACH_HEADERS = (
     N_("Due"),
     N_("Stopped"),
     N_("State"),
-    N_("Excused because"),
     N_("Finding"),
 )
 STATE_WORDS = {
@@ -95,16 +97,20 @@ def _when(ws: Any, value: datetime | None, figures: ServiceFigures) -> Any:
     return text_cell(ws, local, number_format=WHEN)
 
 
-def _verdict(lang: str, line: StandardLine) -> str:
-    meets = [f.meets for f in (line.month, line.quarter) if f.meets is not None]
-    if not meets:
-        return gettext(lang, N_("nothing to judge yet"))
-    return gettext(lang, N_("yes") if all(meets) else N_("no"))
+def _state(lang: str, r: BreachRow) -> str:
+    """The clock's state in words; an excused one says why and that it is not counted."""
+    if r.state == ClockState.EXCUSED.value:
+        return gettext(
+            lang,
+            N_("Excused, not counted: %(reason)s"),
+            reason=gettext(lang, excuse_word(r.excuse)),
+        )
+    return gettext(lang, STATE_WORDS.get(r.state, N_("Breached")))
 
 
 def _header(ws: Any, lang: str, words: Sequence[str]) -> None:
     bold = Font(bold=True)
-    ws.append([text_cell(ws, w if w.startswith("S") and w[1:].isdigit() else gettext(lang, w),
+    ws.append([text_cell(ws, labelled(w, lang) if w in CLOCK_CODES else gettext(lang, w),
                          font=bold) for w in words])  # fmt: skip
 
 
@@ -154,7 +160,7 @@ def write_workbook(figures: ServiceFigures, breach_rows: Sequence[BreachRow], la
                     _number(ws, line, q),
                     q.tally.met if q.tally else None,
                     q.tally.breached if q.tally else None,
-                    _verdict(lang, line),
+                    verdict_word(line, lang),
                 ],
             )
         )
@@ -168,7 +174,7 @@ def write_workbook(figures: ServiceFigures, breach_rows: Sequence[BreachRow], la
             text_row(
                 bs,
                 [
-                    r.standard,
+                    labelled(r.standard, lang),
                     subject,
                     r.order_number,
                     r.holder_name or gettext(lang, N_("no one held it")),
@@ -176,8 +182,7 @@ def write_workbook(figures: ServiceFigures, breach_rows: Sequence[BreachRow], la
                     _when(bs, r.started_at, figures),
                     _when(bs, r.due_at, figures),
                     _when(bs, r.stopped_at, figures),
-                    gettext(lang, STATE_WORDS.get(r.state, N_("Breached"))),
-                    gettext(lang, excuse_word(r.excuse)) if r.state == "excused" else "",
+                    _state(lang, r),
                     r.finding_id,
                 ],
             )
@@ -203,6 +208,7 @@ def write_workbook(figures: ServiceFigures, breach_rows: Sequence[BreachRow], la
                 ),
             ),
         ),
+        (N_("Rounding"), gettext(lang, ROUNDED_DOWN)),
     ):
         about.append(text_row(about, [gettext(lang, label), value]))
     out = io.BytesIO()

@@ -90,7 +90,9 @@ def test_each_standard_has_its_line_against_its_target(browser, march):
     assert problems(text, "zh") == [], problems(text, "zh")
     people = html.split('id="people"')[1].split("</section>")[0]
     assert "李明" in people and "王芳" in people
-    assert "S06×1" in _text(people)
+    assert "S06 维修当日完成×1" in _text(people)  # the short title, never the bare code
+    assert "S06×" not in _text(people)
+    assert 'id="rounded-note">比率向下取整' in html
 
 
 def test_english_names_each_standard_in_words(browser, march):
@@ -116,6 +118,7 @@ def test_the_breaches_behind_a_number_link_to_the_order_and_the_finding(browser,
     assert problems(text, "zh") == []
     li = b.client.get(f"/service/dashboard/breaches?month=2026-03&staff={march['li']}").text
     assert li.count('class="breach ') == 1 and "王芳" not in _text(li)
+    assert '<span class="code">S06</span> <strong class="std">维修当日完成</strong>' in li
 
 
 def test_the_workbook_holds_numbers(browser, march, office):
@@ -143,9 +146,17 @@ def test_the_workbook_holds_numbers(browser, march, office):
     assert teams["维修"][2].value == 1 and teams["保洁"][3].value == 1
     breaches = list(wb["超时明细"].iter_rows(min_row=2, values_only=True))
     assert len(breaches) == 3
-    assert any(row[2] == "BSW-FW-0042" and row[10] == march["finding"] for row in breaches)
+    assert any(row[2] == "BSW-FW-0042" and row[9] == march["finding"] for row in breaches)
+    # Excused rows stay (the dashboard's excused counts link to them) but say so in words.
+    states = sorted(row[8] for row in breaches)
+    assert states == ["已免责,不计入:无法入户", "超时", "超时"], states
+    assert {row[0] for row in breaches} == {"S06 维修当日完成", "S01 来电接听"}
+    # Column headers carry each standard's short title, never a bare code.
+    header = [c.value for c in next(wb["按人员"].iter_rows(max_row=1))]
+    assert "S03 工单答复" in header and "S03" not in header
     about = {row[0]: row[1] for row in wb["说明"].iter_rows(values_only=True)}
     assert about["满意度权重(5至1分)"] == "100/80/60/30/0"
+    assert about["取整"].startswith("比率向下取整")
 
 
 def test_who_may_see_it(browser, march):

@@ -480,3 +480,39 @@ def test_a_transfer_to_the_one_who_holds_it_names_them(browser, office, session)
     assert r.status_code == 422
     assert f"{office.staff[0].name} 已经持有此工作单" in r.text
     assert 'value="换人"' in r.text or "换人" in r.text
+
+
+def test_an_emergency_leads_duty_staff_to_its_duty_page_first(browser, ctx, office, session):
+    from api.read_models.todo import todo
+    from compliance.service import emergency as em
+    from tests.conftest import as_role
+
+    desk = browser("front_desk")
+    repair = _receive(desk, kind="repair", complaint_class="")
+    v = str(_order(session, repair).version)
+    desk.post(
+        f"/service/orders/{repair}/dispatch", {"staff": str(office.staff[0].id), "version": v}
+    )
+    manager = as_role(ctx, office, "manager")
+    data = em.EmergencyIn(incident_kind="fire", location="3栋地下车库", description="冒烟")
+    order = em.report_emergency(manager, data)
+    em.dispatch_duty(manager, order.id or 0, [office.staff[0].id or 0], version=1)
+    session.flush()
+    staff = as_role(ctx, office, "staff")
+    line = next(x for x in todo(staff) if x.key == "emergency_duty")
+    assert (line.count, line.href) == (1, f"/service/emergencies/{order.id}")
+    assert todo(staff)[0].key == "emergency_duty"
+    worker = browser("staff")  # staff[0]
+    page = worker.client.get("/service/my").text
+    assert "紧急:已派您到现场" in page
+    first = page.split('class="card job')[1]
+    assert first.startswith(" emergency") and f"/service/emergencies/{order.id}" in first
+    assert "到达现场签到" in first and "act-accept" not in first
+    assert page.index(f'id="job-{order.id}"') < page.index(f'id="job-{repair}"')
+    assert "紧急:已派您到现场" in worker.client.get("/").text
+    # On site: the line is gone, the card stays and leads to the emergency's page.
+    em.check_in(staff, order.id or 0, method="position", ref="22.5431,114.0579")
+    session.flush()
+    assert "emergency_duty" not in [x.key for x in todo(staff)]
+    page = worker.client.get("/service/my").text
+    assert "紧急:已派您到现场" not in page.split('id="job-')[1]

@@ -4,7 +4,6 @@ dispatches; the executor on a phone accepts, arrives by the unit's QR code, wait
 resident, resumes and marks it done with a photo; the front desk replies and closes. Every
 page read in Chinese and English, at 390×844 and at desktop size, and photographed."""
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -98,7 +97,6 @@ def test_journey_front_desk_and_executor(
     desk = _tab(pages, phone, lang, site.url, "bsw-desk")
     desk.goto(f"{site.url}/service/desk")
     _read(desk, lang, f"service-01-desk-{lang}-{size}")
-    started = time.monotonic()
     taps, fields = 0, 0
     desk.locator("label.choice-complaint").click()
     taps += 1
@@ -116,9 +114,7 @@ def test_journey_front_desk_and_executor(
     with desk.expect_navigation():
         desk.locator("#open-order").click()
     taps += 1
-    elapsed = time.monotonic() - started
     assert taps <= MAX_TAPS and fields <= MAX_FIELDS, (taps, fields)
-    assert elapsed < 30
     order = _order(site)
     expect(desk).to_have_url(f"{site.url}/service/orders/{order.id}?done=receive")
     assert (order.kind, order.channel, order.complaint_class) == ("complaint", "phone", "noise")

@@ -3,6 +3,7 @@ pick it, tap 全部合格, mark an item failed without evidence and be refused w
 kept, add a note, read what the failed item led to and follow the link; open a unit's QR
 address and find it chosen. In Chinese and English, at 390×844 and at 1366×900."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -153,8 +154,9 @@ def test_journey_spot_check(
     screenshot(page, f"spot-05-qr-sheet-{lang}-{size}")
     card = page.locator(".qr-card", has_text="1栋 1001")
     address = card.get_attribute("data-url")
-    assert address and address.startswith(site.url + "/spot-checks/new?unit=")
-    page.goto(address)
+    assert address and address.startswith(site.url + "/units/scan?unit=")
+    page.goto(address)  # a manager who scans it is sent on to the spot-check form
+    expect(page).to_have_url(re.compile(r"/spot-checks/new\?unit=\d+$"))
     expect(page.locator("#unit")).to_have_value("1栋 1001")
     expect(page.locator(".alert.ok")).to_have_text(words["chosen"])
     assert_readable(page, lang)

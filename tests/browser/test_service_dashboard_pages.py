@@ -48,6 +48,14 @@ def test_the_dashboard_reads_well_in_both_languages(site: Site, pages: Pages, ph
         page.goto(f"{site.url}/service/dashboard?month=2026-03")
         expect(page.locator("#std-S06")).to_have_class("missed")
         assert_readable(page, lang)
+        # Nothing in the per-team and per-person tables runs past the right edge (a table
+        # wrapper that scrolls would hide it from assert_readable).
+        width = page.evaluate("document.documentElement.clientWidth")
+        right = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('table.groups td')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert right <= width, (right, width)
         screenshot(page, f"service-dashboard-{size}-{lang}")
         page.locator("#std-S06 a.breached").click()
         expect(page.locator("li.breach")).to_have_count(2)

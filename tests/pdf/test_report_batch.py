@@ -28,6 +28,9 @@ def test_the_monthly_report_renders_its_tables_and_charts(ctx, office):
     view = report.build_report(hr, "2026-03")
     assert view.total == 4  # two R12 findings and two R05 spot-check findings in March
     assert [c.count for c in view.by_rule] == [2, 2]
+    # Each rule by its title, never a bare code (here and among the repeat offenders).
+    assert [c.label for c in view.by_rule] == ["R05 不得使用业主设施", "R12 不准收受小费"]
+    assert all("R12 不准收受小费×" in o.rules or "R05 " in o.rules for o in view.offenders)
     assert [b.value for b in view.charts[0].bars][-1] == 4
     assert [b.value for b in view.charts[1].bars][-1] == 2
     assert len(view.offenders) == 2
@@ -37,8 +40,15 @@ def test_the_monthly_report_renders_its_tables_and_charts(ctx, office):
     pages, text = _flat(report.render_report(view))
     assert "管理处月度合规报告" in text and "近12个月趋势" in text
     assert "25-04" in text and "26-03" in text  # the chart's month labels (inline SVG text)
-    assert "李明" in text and "R12×1" in text
+    assert "李明" in text and "R12不准收受小费×1" in text
+    assert "R05不得使用业主设施2" in text  # the by-rule table
     assert f"第1页/共{pages}页" in text
+
+
+def test_the_english_report_names_each_rule(ctx, office):
+    typical_case(ctx, office, staff=1, feedback=1, photos=0, execute=False)
+    view = report.build_report(as_role(ctx, office, "hr"), "2026-03", "en")
+    assert [c.label for c in view.by_rule] == ["R05 No use of residents' facilities", "R12 No tips"]
 
 
 def test_a_bad_month_is_refused(ctx, office):

@@ -3,12 +3,16 @@ for the month and the quarter with their targets and breach counts, and the S13 
 
 import io
 import re
+from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from compliance.dossiers import report
 from compliance.errors import ValidationFailed
+from compliance.service.figures import service_figures
+from compliance.service.figures_xlsx import write_workbook
 from tests.conftest import as_role
 from tests.service_rows import bill, clock, pay, ratings, sh
 
@@ -53,7 +57,9 @@ def test_the_report_has_the_service_standards_of_the_month_and_quarter(ctx, offi
     assert view.service.weights == "100/80/60/30/0"
     text = _text(report.render_report(view))
     assert "服务标准·2026-03/2026-Q1" in text
-    assert "S06报修、家政服务当日完成当个工作日75.0%60.0%311未达标" in text
+    assert "S06报修、家政服务当日完成当个工作日75.0%60.0%311否" in text
+    assert "S15每季度收费率99%以上≥99.0%—99.0%———是" in text  # a standard met says so
+    assert "比率向下取整" in text
     assert "S12满意率96%以上≥96.0%95.9%95.9%" in text
     assert "满意度权重(5至1分):100/80/60/30/0" in text
 
@@ -80,3 +86,22 @@ def test_the_report_uses_and_prints_the_weights_it_is_given(ctx, office):
     for bad in ("100/80/60/30", "100/80/60/30/-1", "100/80/60/30/101", "a/b/c/d/e"):
         with pytest.raises(ValidationFailed):
             report.parse_weights(bad)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_and_the_workbook_say_the_same_verdict_for_every_standard(ctx, office, lang):
+    # S06 misses, S15 and S13 meet, S12 misses, the running-free others have nothing to judge.
+    _march(ctx.session, office)
+    hr = as_role(ctx, office, "hr")
+    view = report.build_report(hr, "2026-03", lang)
+    assert view.service is not None
+    printed = {x.code: x.verdict for x in view.service.lines}
+    f = service_figures(ctx.session, office.office.id or 0, date(2026, 3, 1))
+    wb = load_workbook(io.BytesIO(write_workbook(f, [], lang, "x", ctx.now())))
+    sheet = {r[0]: r[-1] for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert len(printed) == 15 and printed == sheet
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    assert (printed["S06"], printed["S15"], printed["S12"]) == (no, yes, no)
+    assert {x.code for x in view.service.lines if x.verdict == no} == {
+        x.code for x in view.service.lines if x.missed
+    }
