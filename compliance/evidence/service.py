@@ -49,9 +49,11 @@ def _order_query(office_id: int, ids: Collection[int]) -> Select[*tuple[Any, ...
 
 
 def _event_query(office_id: int, ids: Collection[int]) -> Select[*tuple[Any, ...]]:
-    # A step with the staff member it is about (who replied, arrived, ...).
+    # A step with the staff member it is about (who replied, arrived, ...) and its order's
+    # number.
     return (
-        select(ServiceEvent, Staff)
+        select(ServiceEvent, Staff, col(ServiceOrder.number))
+        .join(ServiceOrder, col(ServiceOrder.id) == col(ServiceEvent.order_id))
         .outerjoin(Staff, col(Staff.id) == col(ServiceEvent.staff_id))
         .where(col(ServiceEvent.id).in_(ids), col(ServiceEvent.office_id) == office_id)
     )
@@ -72,9 +74,9 @@ def say_order(row: tuple[ServiceOrder, Any], lang: str, tz: tzinfo) -> tuple[dat
     return o.received_at, _join(o.number, labels.label("kind", o.kind, lang), where)
 
 
-def say_event(row: tuple[ServiceEvent, Any], lang: str, tz: tzinfo) -> tuple[datetime, str]:
+def say_event(row: tuple[Any, ...], lang: str, tz: tzinfo) -> tuple[datetime, str]:
     """A step as the findings pages name it: its action in words, its time, who."""
-    e, staff = row
+    e, staff = row[0], row[1]
     when = e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     who = staff.name if staff is not None else ""
     return e.at, _join(f"{labels.label('action', e.action, lang)} {when}", who)
@@ -95,7 +97,11 @@ SAY: dict[str, Say] = {
     "service_event": say_event,
     "service_call": say_call,
 }
-REF: dict[str, Callable[[Any], str]] = {"service_order": lambda row: str(row[0].number)}
+# A step is named by its order's number (its own id means nothing to a reader).
+REF: dict[str, Callable[[Any], str]] = {
+    "service_order": lambda row: str(row[0].number),
+    "service_event": lambda row: str(row[2]),
+}
 HREF: dict[str, Callable[[Any], str]] = {
     "service_order": lambda row: f"/service/orders/{row[0].id}"
 }
@@ -106,7 +112,7 @@ def _print_orders(job: PrintJob) -> list[Printed]:
     orders: dict[int, Any] = ORDER.load(job.session, job.office_id, job.refs.get(ORDER.key, set()))
     events: dict[int, Any] = EVENT.load(job.session, job.office_id, job.refs.get(EVENT.key, set()))
     by_order: dict[int, list[Any]] = {}
-    for e, staff in sorted(events.values(), key=lambda r: (r[0].at, r[0].id)):
+    for e, staff, _number in sorted(events.values(), key=lambda r: (r[0].at, r[0].id)):
         by_order.setdefault(e.order_id, []).append((e, staff))
     out = []
     for o, _unit_row in orders.values():

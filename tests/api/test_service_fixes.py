@@ -30,3 +30,25 @@ def test_the_emergency_form_preselects_no_kind_and_requires_one(browser, office,
     assert r.status_code == 303, r.text
     kinds = session.execute(select(EmergencyReport.incident_kind)).scalars().all()
     assert kinds == ["other"]
+
+
+def test_service_evidence_on_the_findings_pages_is_named_by_number_and_linked(
+    browser, ctx, office, session
+):
+    from tests.compliance.evidence.test_service_evidence import _finding, _records
+
+    order, step, _call = _records(ctx, office)
+    finding = _finding(
+        office,
+        [{"kind": "service_order", "id": order}, {"kind": "service_event", "id": step}],
+    )
+    session.add(finding)
+    session.flush()
+    b = browser("manager")
+    for url in ("/findings", f"/findings/{finding.id}/confirm"):
+        html = b.client.get(url).text
+        assert f'<a href="/service/orders/{order}">FW-2026-000028</a>' in html, url
+        i = html.find(f"服务工作单 #{order}")
+        assert i < 0, html[i - 300 : i + 100]
+        assert f"#{step}<" not in html and "工单步骤 FW-2026-000028" in html
+        assert "答复住户" in html and office.staff[0].name in html

@@ -66,7 +66,7 @@ def test_service_evidence_is_named_in_words_on_the_findings_pages_and_dossier(ct
     )
     assert o.text == f"FW-2026-000028 · 维修 · {office.units[0].building} {office.units[0].room}"
     step_at = (local + timedelta(hours=2)).strftime("%Y-%m-%d %H:%M")
-    assert e.text == f"答复住户 {step_at} · {staff}" and e.ref == "" and e.href == ""
+    assert e.text == f"答复住户 {step_at} · {staff}" and e.ref == "FW-2026-000028" and e.href == ""
     assert c.text == f"{local.strftime('%Y-%m-%d %H:%M')} · 响铃 5 声"
     en = finding_evidence.summaries(ctx, [FindingRead.model_validate(finding)], "en")
     assert "Reply to the resident" in en[finding.id][1].text
