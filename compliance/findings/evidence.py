@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from compliance.context import Ctx
 from compliance.damages.models import DamagePhoto
 from compliance.evidence import kinds
+from compliance.evidence import service as service_evidence
 from compliance.findings.schemas import FindingRead
 from compliance.i18n import N_, gettext
 from compliance.inspections.models import SpotCheckPhoto
@@ -50,6 +51,8 @@ class EvidenceLine:
     found: bool = True
     photos: list[int] = field(default_factory=list)
     measure: Measure | None = None
+    ref: str = ""  # how the record is named when not by its id (a work order's number)
+    href: str = ""  # where the record is opened, when it has a page
 
 
 def _join(*parts: str) -> str:
@@ -106,6 +109,7 @@ SAY: dict[str, Say] = {
         r.occurred_at,
         _join(r.item, _money(r.assessed_value_fen), r.description),
     ),
+    **service_evidence.SAY,
 }
 
 
@@ -211,6 +215,8 @@ def summaries(
                     text,
                     photos=photos.get((key, id_), []),
                     measure=measures.get((f.id, id_)),
+                    ref=service_evidence.REF[key](row) if key in service_evidence.REF else "",
+                    href=service_evidence.HREF[key](row) if key in service_evidence.HREF else "",
                 )
             )
         out[f.id] = lines
