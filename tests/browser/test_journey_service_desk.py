@@ -227,3 +227,69 @@ def test_journey_front_desk_and_executor(
     desk.goto(f"{site.url}/service/orders?state=closed")
     expect(desk.locator(".order-card")).to_have_count(1)
     _read(desk, lang, f"service-11-list-{lang}-{size}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_order_with_every_clock_state_and_hop_end_reads_in_words(
+    site: Site, pages: Pages, lang: str
+) -> None:
+    """The order page names each clock's state (with why a breach is excused) and why each
+    hop ended; the duty staff member's phone view puts the emergency first."""
+    from compliance.service import emergency as em
+    from compliance.service.models import ClockState, ServiceClock, ServiceHop
+
+    assert site.office is not None
+    office_id = site.office.office.id or 0
+    with Session(site.engine) as session:
+        ctx = site.ctx(session, "manager")
+        data = em.EmergencyIn(incident_kind="fire", location="3栋地下车库", description="冒烟")
+        order = em.report_emergency(ctx, data)
+        em.dispatch_duty(ctx, order.id or 0, [site.office.staff[0].id or 0], version=1)
+        first = (
+            session.execute(select(ServiceEvent).where(col(ServiceEvent.order_id) == order.id))
+            .scalars()
+            .first()
+        )
+        assert first is not None
+        now = site.clock.now()
+        for std, state, excuse in (
+            ("S01", ClockState.MET, ""),
+            ("S02", ClockState.BREACHED, ""),
+            ("S03", ClockState.EXCUSED, "resident_no_access"),
+            ("S04", ClockState.RUNNING, ""),
+        ):
+            session.add(
+                ServiceClock(
+                    office_id=office_id, standard=std, standard_version="1",
+                    subject_key=f"order:{order.id}:{std}", order_id=order.id, started_at=now,
+                    due_at=now + timedelta(minutes=10), state=state, excuse=excuse,
+                    evaluated_at=now,
+                )
+            )  # fmt: skip
+        for why in ("transfer", "return", "closed", "cancelled", "reopened", "handled"):
+            session.add(
+                ServiceHop(
+                    office_id=office_id, order_id=order.id or 0, role="executor",
+                    staff_id=site.office.staff[1].id or 0, start_at=now, end_at=now,
+                    start_event_id=first.id or 0, end_event_id=first.id, end_reason=why,
+                )
+            )  # fmt: skip
+        # The timeline names who recorded each step: a real name, not the test's sign-in label.
+        session.execute(
+            update(User).where(col(User.username) == "bsw-manager").values(display_name="张伟")
+        )
+        session.commit()
+        order_id = order.id
+    page = _tab(pages, True, lang, site.url, "bsw-manager")
+    page.goto(f"{site.url}/service/orders/{order_id}")
+    expect(page.locator("#clocks tbody tr")).to_have_count(4)
+    expect(page.locator("#hops tbody tr")).to_have_count(7)
+    _read(page, lang, f"service-20-order-every-state-{lang}-phone")
+    worker = _tab(pages, True, lang, site.url, "bsw-staff")
+    worker.goto(f"{site.url}/service/my")
+    card = worker.locator("article.job").first
+    expect(card).to_have_class("card job emergency")
+    expect(card.locator("a.act-emergency")).to_have_attribute(
+        "href", f"/service/emergencies/{order_id}"
+    )
+    _read(worker, lang, f"service-21-my-emergency-{lang}")
