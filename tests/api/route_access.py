@@ -334,6 +334,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/service/return-visits"): Access(OFFICE_VIEW | FRONT_DESK, 200),
     ("GET", "/service/return-visits/new"): Access(MANAGERS | FRONT_DESK, 200),
     ("POST", "/service/return-visits/new"): Access(MANAGERS | FRONT_DESK, 422),
+    ("POST", "/service/return-visits/new/orders"): Access(MANAGERS | FRONT_DESK, 200),
     ("GET", "/service/lobby-notices"): Access(OFFICE_VIEW | FRONT_DESK, 200),
     ("POST", "/service/lobby-notices/{notice_id}/post"): Access(MANAGERS | FRONT_DESK, 404),
     ("GET", "/fees"): Access(DESK, 200),
