@@ -11,24 +11,22 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from sqlmodel import col, select
 from starlette.responses import Response
 
 from api.deps import CtxDep, require
 from api.i18n import N_, translator
 from api.pages.forms import FormPage, remember_form
 from api.pages.payroll import checked_month
+from api.read_models import service_dashboard as dash
 from api.templating import admits, render
-from compliance.cases.models import CaseFinding
 from compliance.clock import local_date
 from compliance.context import Ctx
-from compliance.findings.models import Finding, FindingStatus
+from compliance.findings.models import FindingStatus
 from compliance.flows.service_clocks import gaming_flags
 from compliance.offices.models import Office
 from compliance.permissions import Permission
 from compliance.service import figures as fig
 from compliance.service.figures_xlsx import XLSX_TYPE, write_workbook
-from compliance.staff.models import Staff
 from policies.service.standards import STANDARDS
 
 router = APIRouter(include_in_schema=False)
@@ -97,16 +95,9 @@ def _findings(request: Request, ctx: Ctx, rows: fig.BreachPage) -> dict[int, Fin
     if not ids:
         return {}
     t = translator(request)
-    found = ctx.session.exec(
-        select(Finding.id, Finding.status, CaseFinding.case_id)
-        .outerjoin(CaseFinding, col(CaseFinding.finding_id) == col(Finding.id))
-        .where(col(Finding.id).in_(ids), col(Finding.office_id) == ctx.actor.office_id)
-    ).all()
     actor = ctx.actor
     out: dict[int, FindingLink] = {}
-    for fid, status, case_id in found:
-        if fid is None:
-            continue
+    for fid, status, case_id in dash.finding_states(ctx.session, actor.office_id, ids):
         number = f"#{fid}"
         if case_id is not None and admits(request.app, actor, "GET", "/cases/{case_id}"):
             label = t(N_("%(finding)s, in a case"), finding=number)
@@ -147,7 +138,7 @@ def _gaming(request: Request, ctx: Ctx, p: fig.Period) -> list[GamingLine]:
         return []
     t = translator(request)
     ids = {f.staff_id for f in flags if f.staff_id is not None}
-    names = dict(ctx.session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(ids))).all())
+    names = dash.staff_names(ctx.session, ctx.actor.office_id, ids)
     return [
         GamingLine(
             what=t(GAMING_WORDS.get(f.kind, N_("Signs of gaming")), month=f.detail),
